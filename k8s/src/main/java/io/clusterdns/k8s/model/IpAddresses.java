@@ -1,0 +1,120 @@
+package io.clusterdns.k8s.model;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * IP literal parsing and formatting without ever touching DNS: {@link InetAddress#getByName}
+ * resolves anything that is not a literal, which a manifest typo must never trigger.
+ */
+public final class IpAddresses {
+    private IpAddresses() {
+    }
+
+    /** True when {@code text} is an IPv4 dotted quad or an IPv6 literal (no zone id). */
+    public static boolean isLiteral(String text) {
+        return tryParse(text) != null;
+    }
+
+    /** Parses an IP literal; throws IllegalArgumentException naming the bad value. */
+    public static InetAddress parse(String text) {
+        InetAddress a = tryParse(text);
+        if (a == null) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an IP address");
+        }
+        return a;
+    }
+
+    /** Parses an IP literal or returns null. */
+    public static InetAddress tryParse(String text) {
+        if (text == null || text.isEmpty() || text.length() > 45) {
+            return null;
+        }
+        boolean colon = text.indexOf(':') >= 0;
+        if (colon) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+                    return null;
+                }
+            }
+        } else if (!isDottedQuad(text)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(InetAddress.getByName(text).getAddress());
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isDottedQuad(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3) {
+                return false;
+            }
+            for (int i = 0; i < p.length(); i++) {
+                if (p.charAt(i) < '0' || p.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6 ({@code fd00::1}). */
+    public static String format(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        // longest run of zero words (length >= 2) is replaced by "::", first one on ties
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (words[i] == 0) {
+                int j = i;
+                while (j < 8 && words[j] == 0) {
+                    j++;
+                }
+                if (j - i > bestLen && j - i >= 2) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(words[i]));
+        }
+        return sb.toString();
+    }
+
+    public static boolean isV6(InetAddress address) {
+        return address instanceof Inet6Address;
+    }
+}

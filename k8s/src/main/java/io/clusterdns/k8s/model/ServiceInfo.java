@@ -1,0 +1,91 @@
+package io.clusterdns.k8s.model;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The slim projection of a Service: only the fields DNS, the data plane and the env injector use.
+ *
+ * <p>{@code clusterIPs} is empty for headless services ({@code clusterIP: None}) and for
+ * ExternalName services; {@code headless} distinguishes the former. {@code selector} is null for a
+ * service without selector (endpoints managed by hand), and an empty map never occurs: the API
+ * treats an empty selector as none.
+ */
+public record ServiceInfo(
+        ServiceKey key,
+        ServiceType type,
+        List<InetAddress> clusterIPs,
+        boolean headless,
+        List<IpFamily> ipFamilies,
+        List<ServicePort> ports,
+        String externalName,
+        List<InetAddress> externalIPs,
+        List<LoadBalancerIngress> loadBalancerIngress,
+        List<String> loadBalancerSourceRanges,
+        SessionAffinity sessionAffinity,
+        TrafficPolicy externalTrafficPolicy,
+        TrafficPolicy internalTrafficPolicy,
+        int healthCheckNodePort,
+        boolean publishNotReadyAddresses,
+        Map<String, String> selector,
+        Map<String, String> labels) {
+
+    public ServiceInfo {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(type, "type");
+        clusterIPs = List.copyOf(clusterIPs);
+        ipFamilies = List.copyOf(ipFamilies);
+        ports = List.copyOf(ports);
+        externalIPs = externalIPs == null ? List.of() : List.copyOf(externalIPs);
+        loadBalancerIngress = loadBalancerIngress == null ? List.of() : List.copyOf(loadBalancerIngress);
+        loadBalancerSourceRanges = loadBalancerSourceRanges == null ? List.of() : List.copyOf(loadBalancerSourceRanges);
+        sessionAffinity = sessionAffinity == null ? SessionAffinity.NONE : sessionAffinity;
+        externalTrafficPolicy = externalTrafficPolicy == null ? TrafficPolicy.CLUSTER : externalTrafficPolicy;
+        internalTrafficPolicy = internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy;
+        selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        if (type == ServiceType.EXTERNAL_NAME && (externalName == null || externalName.isEmpty())) {
+            throw new IllegalArgumentException("spec.externalName is required for type ExternalName");
+        }
+    }
+
+    public String namespace() {
+        return key.namespace();
+    }
+
+    public String name() {
+        return key.name();
+    }
+
+    /** True when the service has at least one allocated virtual IP. */
+    public boolean hasClusterIP() {
+        return !clusterIPs.isEmpty();
+    }
+
+    public boolean isExternalName() {
+        return type == ServiceType.EXTERNAL_NAME;
+    }
+
+    /** A copy with other cluster IPs (allocation of IPs the manifest left empty). */
+    public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
+        return new ServiceInfo(key, type, ips, headless, families, ports, externalName, externalIPs,
+                loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+    }
+
+    /** A copy with other ports (allocation of node ports the manifest left empty). */
+    public ServiceInfo withPorts(List<ServicePort> newPorts) {
+        return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, newPorts, externalName, externalIPs,
+                loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+    }
+
+    /** A copy with another health-check node port (allocated for LoadBalancer + externalTrafficPolicy Local). */
+    public ServiceInfo withHealthCheckNodePort(int port) {
+        return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs,
+                loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels);
+    }
+}
