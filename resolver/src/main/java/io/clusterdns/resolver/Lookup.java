@@ -1,0 +1,276 @@
+package io.clusterdns.resolver;
+
+import io.clusterdns.k8s.model.EndpointPort;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.ServicePort;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * One question against one {@link ZoneIndex}: parse the name, find what it denotes, build the
+ * records. Owner names of answer records are the question name itself, so they echo its case.
+ * NXDOMAIN versus NODATA follows CoreDNS, except that names which exist for some type (the
+ * dns-version and ns.dns names, complete reverse names, {@code _proto} nodes) answer NODATA for the
+ * other types instead of NXDOMAIN, as RFC 8020 resolvers require.
+ */
+final class Lookup {
+    static final String SCHEMA_VERSION = "1.1.0";
+    static final long SCHEMA_VERSION_TTL = 28800;
+    /** CoreDNS stops following in-zone CNAME chains after 8 links. */
+    private static final int MAX_CHAIN = 8;
+
+    private final ZoneIndex index;
+    private final Name qname;
+    private final int type;
+    private final long ttl;
+    private final int depth;
+    private QueryName q;
+
+    Lookup(ZoneIndex index, Name qname, int type) {
+        this(index, qname, type, 0);
+    }
+
+    private Lookup(ZoneIndex index, Name qname, int type, int depth) {
+        this.index = index;
+        this.qname = qname;
+        this.type = type;
+        this.ttl = index.config().ttl();
+        this.depth = depth;
+    }
+
+    Answer answer() {
+        q = QueryName.parse(qname, index.config().zones());
+        return switch (q.kind()) {
+            case NOT_IN_ZONE -> Answer.NOT_AUTHORITATIVE;
+            case APEX -> apex();
+            case DNS_VERSION -> type == Type.TXT
+                    ? records(List.of(new TXTRecord(qname, DClass.IN, SCHEMA_VERSION_TTL, SCHEMA_VERSION)), List.of())
+                    : noData();
+            case NAMESERVER -> addresses(index.nameserverAddresses());
+            case DNS_ENT, SVC_ENT, POD_ENT -> noData();
+            case SERVICE_NAMESPACE -> index.namespaceExists(q.namespace()) ? noData() : nxDomain();
+            case POD_NAMESPACE -> index.config().podMode() != PodMode.DISABLED && index.namespaceExists(q.namespace())
+                    ? noData() : nxDomain();
+            case POD -> pod();
+            case SERVICE -> service();
+            case PROTOCOL_ENT -> protocolNode();
+            case REVERSE -> reverse();
+            case NONEXISTENT -> nxDomain();
+        };
+    }
+
+    private Answer apex() {
+        ZoneAuthority auth = index.authority(q.zoneIndex());
+        if (type == Type.SOA) {
+            return records(List.of(auth.soa().withName(qname)), List.of());
+        }
+        if (type == Type.NS) {
+            List<Record> ns = new ArrayList<>();
+            for (Record r : auth.ns()) {
+                ns.add(r.withName(qname));
+            }
+            return records(ns, auth.nsAddresses());
+        }
+        return noData();
+    }
+
+    private Answer pod() {
+        PodMode mode = index.config().podMode();
+        InetAddress ip = q.address();
+        if (mode == PodMode.DISABLED || ip == null || !index.namespaceExists(q.namespace())) {
+            return nxDomain();
+        }
+        if (mode == PodMode.VERIFIED && !index.podExists(q.namespace(), ip)) {
+            return nxDomain();
+        }
+        return addresses(List.of(ip));
+    }
+
+    private Answer protocolNode() {
+        ServiceEntry e = index.service(q.namespace(), q.service());
+        boolean exists = e != null && (e.shape() == ServiceEntry.Shape.CLUSTER_IP || e.shape() == ServiceEntry.Shape.HEADLESS)
+                && e.hasNamedPortWithProtocol(q.protocol());
+        return exists ? noData() : nxDomain();
+    }
+
+    private Answer reverse() {
+        List<ZoneIndex.PtrTarget> targets = index.ptr(q.address());
+        if (targets.isEmpty()) {
+            return nxDomain();
+        }
+        if (type != Type.PTR) {
+            return noData();
+        }
+        Name cluster = index.config().clusterDomain();
+        List<Record> out = new ArrayList<>(targets.size());
+        Set<Name> seen = new HashSet<>();
+        for (ZoneIndex.PtrTarget t : targets) {
+            Name target = t.label() == null ? t.entry().name(cluster) : t.entry().endpointName(t.label(), cluster);
+            if (seen.add(target)) {
+                out.add(new PTRRecord(qname, DClass.IN, ttl, target));
+            }
+        }
+        return records(out, List.of());
+    }
+
+    private Answer service() {
+        ServiceEntry e = index.service(q.namespace(), q.service());
+        if (e == null || e.shape() == ServiceEntry.Shape.ABSENT) {
+            return nxDomain();
+        }
+        if (e.shape() == ServiceEntry.Shape.EXTERNAL_NAME) {
+            return q.endpoint() != null ? nxDomain() : externalName(e);
+        }
+        List<Hit> hits = hits(e);
+        if (hits.isEmpty()) {
+            return nxDomain();
+        }
+        if (type == Type.A || type == Type.AAAA) {
+            List<InetAddress> ips = new ArrayList<>(hits.size());
+            for (Hit h : hits) {
+                ips.add(h.address());
+            }
+            return addresses(ips);
+        }
+        return type == Type.SRV ? srv(e, hits) : noData();
+    }
+
+    /** The (address, port) pairs the name selects; empty means the name does not exist. */
+    private List<Hit> hits(ServiceEntry e) {
+        List<Hit> hits = new ArrayList<>();
+        if (q.endpoint() != null || e.shape() == ServiceEntry.Shape.HEADLESS) {
+            List<ReadyEndpoint> eps = q.endpoint() != null ? e.endpointsByLabel(q.endpoint()) : e.endpoints();
+            for (ReadyEndpoint ep : eps) {
+                if (ep.ports().isEmpty()) {
+                    if (q.port() == null && q.protocol() == null) {
+                        hits.add(new Hit(ep.address(), Hit.NO_PORT, ep.label()));
+                    }
+                    continue;
+                }
+                for (EndpointPort p : ep.ports()) {
+                    if (portMatches(p.name(), p.protocol().label())) {
+                        hits.add(new Hit(ep.address(), p.port(), ep.label()));
+                    }
+                }
+            }
+            return hits;
+        }
+        for (ServicePort p : e.service().ports()) {
+            if (portMatches(p.name(), p.protocol().label())) {
+                for (InetAddress ip : e.service().clusterIPs()) {
+                    hits.add(new Hit(ip, p.port(), null));
+                }
+            }
+        }
+        return hits;
+    }
+
+    private boolean portMatches(String name, String protocol) {
+        return (q.port() == null || q.port().equals(name)) && (q.protocol() == null || q.protocol().equals(protocol));
+    }
+
+    /**
+     * SRV as CoreDNS builds it: priority 0, weight floor(100/N) (at least 1) where N counts every
+     * (address, port) selected, one record per distinct target+port, the targets' addresses in the
+     * additional section.
+     */
+    private Answer srv(ServiceEntry e, List<Hit> hits) {
+        int weight = Math.max(1, (int) Math.floor(100.0 / hits.size()));
+        Name zone = q.zone();
+        List<Record> answers = new ArrayList<>();
+        List<Record> extra = new ArrayList<>();
+        Set<String> seenSrv = new HashSet<>();
+        Set<String> seenAddr = new HashSet<>();
+        Name serviceName = e.name(zone);
+        for (Hit h : hits) {
+            if (h.port() == Hit.NO_PORT) {
+                continue;
+            }
+            Name target = h.label() == null ? serviceName : e.endpointName(h.label(), zone);
+            if (seenSrv.add(target + " " + h.port())) {
+                answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, weight, h.port(), target));
+            }
+            if (seenAddr.add(target + " " + IpAddresses.format(h.address()))) {
+                extra.add(ZoneAuthority.address(target, ttl, h.address()));
+            }
+        }
+        return answers.isEmpty() ? noData() : records(answers, extra);
+    }
+
+    /** CNAME to the external name; for A/AAAA the chain is followed when the target is in one of our zones. */
+    private Answer externalName(ServiceEntry e) {
+        Name target = e.externalName();
+        if (type == Type.SRV) {
+            return noData();
+        }
+        if (type != Type.CNAME && type != Type.A && type != Type.AAAA) {
+            return noData();
+        }
+        if (target.equals(qname)) {
+            return noData();
+        }
+        Record cname = new CNAMERecord(qname, DClass.IN, ttl, target);
+        if (type == Type.CNAME || !inForwardZone(target)) {
+            return records(List.of(cname), List.of());
+        }
+        if (depth + 1 >= MAX_CHAIN) {
+            return noData();
+        }
+        Answer next = new Lookup(index, target, type, depth + 1).answer();
+        if (next instanceof Answer.Records r && !r.answers().isEmpty()) {
+            List<Record> chain = new ArrayList<>(r.answers().size() + 1);
+            chain.add(cname);
+            chain.addAll(r.answers());
+            return records(chain, r.additional());
+        }
+        return noData();
+    }
+
+    private boolean inForwardZone(Name name) {
+        for (Name z : index.config().zones()) {
+            if (!ResolverConfig.isReverse(z) && name.subdomain(z)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A or AAAA records (by the question type) for the distinct addresses of the asked family; NODATA otherwise. */
+    private Answer addresses(List<InetAddress> ips) {
+        if (type != Type.A && type != Type.AAAA) {
+            return noData();
+        }
+        boolean v6 = type == Type.AAAA;
+        List<Record> out = new ArrayList<>(ips.size());
+        Set<InetAddress> seen = new HashSet<>();
+        for (InetAddress ip : ips) {
+            if (IpAddresses.isV6(ip) == v6 && seen.add(ip)) {
+                out.add(ZoneAuthority.address(qname, ttl, ip));
+            }
+        }
+        return out.isEmpty() ? noData() : records(out, List.of());
+    }
+
+    private static Answer records(List<Record> answers, List<Record> additional) {
+        return new Answer.Records(answers, additional);
+    }
+
+    private Answer noData() {
+        return new Answer.NoData(index.authority(q.zoneIndex()).soa());
+    }
+
+    private Answer nxDomain() {
+        return new Answer.NxDomain(index.authority(q.zoneIndex()).soa());
+    }
+}

@@ -1,0 +1,178 @@
+package io.clusterdns.resolver;
+
+import io.clusterdns.k8s.model.EndpointInfo;
+import io.clusterdns.k8s.model.EndpointPort;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.ServiceInfo;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * The DNS view of one service, computed once per snapshot change of that service: its shape, its
+ * addresses and its ready endpoints keyed by label. Query-time work is then filtering these lists.
+ */
+final class ServiceEntry {
+
+    /** How the service answers. */
+    enum Shape {
+        /** Answers with its cluster IPs. */
+        CLUSTER_IP,
+        /** Answers with its ready endpoints. */
+        HEADLESS,
+        /** Answers with a CNAME to {@link #externalName()}. */
+        EXTERNAL_NAME,
+        /** Has no records at all (headless without ready endpoints, IP-valued externalName, ignored empty service): NXDOMAIN. */
+        ABSENT
+    }
+
+    private final ServiceInfo service;
+    private final Shape shape;
+    private final Name externalName;
+    private final List<ReadyEndpoint> endpoints;
+    private final Map<String, List<ReadyEndpoint>> endpointsByLabel;
+    private final Name relativeName;
+
+    private ServiceEntry(ServiceInfo service, Shape shape, Name externalName, List<ReadyEndpoint> endpoints) {
+        this.service = service;
+        this.shape = shape;
+        this.externalName = externalName;
+        this.endpoints = List.copyOf(endpoints);
+        Map<String, List<ReadyEndpoint>> byLabel = new HashMap<>();
+        for (ReadyEndpoint e : endpoints) {
+            byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>(1)).add(e);
+        }
+        byLabel.replaceAll((k, v) -> List.copyOf(v));
+        this.endpointsByLabel = Map.copyOf(byLabel);
+        this.relativeName = relative(service.name() + "." + service.namespace() + ".svc");
+    }
+
+    static ServiceEntry build(ServiceInfo service, List<EndpointSliceInfo> slices, ResolverConfig config) {
+        List<ReadyEndpoint> ready = readyEndpoints(slices, config.endpointPodNames());
+        Shape shape;
+        Name target = null;
+        if (service.isExternalName()) {
+            target = externalTarget(service.externalName());
+            shape = target == null ? Shape.ABSENT : Shape.EXTERNAL_NAME;
+        } else if (service.headless()) {
+            shape = ready.isEmpty() ? Shape.ABSENT : Shape.HEADLESS;
+        } else if (!service.hasClusterIP() || (config.ignoreEmptyService() && ready.isEmpty())) {
+            shape = Shape.ABSENT;
+        } else {
+            shape = Shape.CLUSTER_IP;
+        }
+        return new ServiceEntry(service, shape, target, ready);
+    }
+
+    /** Ready addresses of all slices, first occurrence wins, ports merged; ordered by slice name for stable answers. */
+    private static List<ReadyEndpoint> readyEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
+        if (slices.isEmpty()) {
+            return List.of();
+        }
+        List<EndpointSliceInfo> ordered = new ArrayList<>(slices);
+        ordered.sort(Comparator.comparing(EndpointSliceInfo::name));
+        Map<InetAddress, EndpointInfo> first = new LinkedHashMap<>();
+        Map<InetAddress, LinkedHashSet<EndpointPort>> ports = new HashMap<>();
+        for (EndpointSliceInfo slice : ordered) {
+            for (EndpointInfo ep : slice.endpoints()) {
+                if (!ep.ready()) {
+                    continue;
+                }
+                first.putIfAbsent(ep.address(), ep);
+                ports.computeIfAbsent(ep.address(), k -> new LinkedHashSet<>()).addAll(slice.ports());
+            }
+        }
+        List<ReadyEndpoint> out = new ArrayList<>(first.size());
+        for (EndpointInfo ep : first.values()) {
+            out.add(new ReadyEndpoint(ep.address(), label(ep, podNames), new ArrayList<>(ports.get(ep.address()))));
+        }
+        return out;
+    }
+
+    /** Endpoint label: hostname, else pod name (endpoint_pod_names), else dashed IP — CoreDNS's order. */
+    static String label(EndpointInfo ep, boolean podNames) {
+        if (ep.hostname() != null && !ep.hostname().isEmpty()) {
+            return ep.hostname().toLowerCase(java.util.Locale.ROOT);
+        }
+        String pod = ep.targetPodName();
+        if (podNames && pod != null && !pod.isEmpty() && pod.length() <= 63 && pod.indexOf('.') < 0) {
+            return pod;
+        }
+        return PodName.label(ep.address());
+    }
+
+    /** The CNAME target of an ExternalName service, or null when it is an IP (no record) or not a name. */
+    private static Name externalTarget(String externalName) {
+        if (IpAddresses.isLiteral(externalName)) {
+            return null;
+        }
+        try {
+            return Name.fromString(externalName, Name.root);
+        } catch (TextParseException e) {
+            return null;
+        }
+    }
+
+    private static Name relative(String text) {
+        try {
+            return Name.fromString(text);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("service name is not a DNS name: " + text, e);
+        }
+    }
+
+    ServiceInfo service() {
+        return service;
+    }
+
+    Shape shape() {
+        return shape;
+    }
+
+    Name externalName() {
+        return externalName;
+    }
+
+    List<ReadyEndpoint> endpoints() {
+        return endpoints;
+    }
+
+    List<ReadyEndpoint> endpointsByLabel(String label) {
+        return endpointsByLabel.getOrDefault(label, List.of());
+    }
+
+    /** True when the service has a named port of this protocol (the {@code _proto} node exists). */
+    boolean hasNamedPortWithProtocol(String protocol) {
+        if (shape == Shape.HEADLESS) {
+            return endpoints.stream().flatMap(e -> e.ports().stream())
+                    .anyMatch(p -> p.name() != null && p.protocol().label().equals(protocol));
+        }
+        return service.ports().stream().anyMatch(p -> p.name() != null && p.protocol().label().equals(protocol));
+    }
+
+    /** {@code <svc>.<ns>.svc.<zone>} */
+    Name name(Name zone) {
+        return concat(relativeName, zone);
+    }
+
+    /** {@code <label>.<svc>.<ns>.svc.<zone>} */
+    Name endpointName(String label, Name zone) {
+        return concat(relative(label), name(zone));
+    }
+
+    private static Name concat(Name prefix, Name suffix) {
+        try {
+            return Name.concatenate(prefix, suffix);
+        } catch (org.xbill.DNS.NameTooLongException e) {
+            throw new IllegalArgumentException("name too long: " + prefix + suffix, e);
+        }
+    }
+}
