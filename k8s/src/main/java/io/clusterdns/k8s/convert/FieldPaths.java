@@ -1,0 +1,55 @@
+package io.clusterdns.k8s.convert;
+
+import java.util.regex.Pattern;
+
+/**
+ * Builds and takes apart the field paths used in error messages, in the spelling kubectl uses:
+ * {@code spec.ports[1].port}, {@code metadata.labels["kubernetes.io/service-name"]}. The manifest
+ * reader records line numbers under the same spelling, so both sides must make paths here.
+ */
+public final class FieldPaths {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private FieldPaths() {
+    }
+
+    /** The path of field {@code name} of the object at {@code parent}. */
+    public static String child(String parent, String name) {
+        if (PLAIN.matcher(name).matches()) {
+            return parent.isEmpty() ? name : parent + "." + name;
+        }
+        return parent + "[\"" + name.replace("\"", "\\\"") + "\"]";
+    }
+
+    /** The path of element {@code index} of the list at {@code parent}. */
+    public static String index(String parent, int index) {
+        return parent + "[" + index + "]";
+    }
+
+    /** {@code prefix} followed by the relative {@code path}; either may be empty. */
+    public static String join(String prefix, String path) {
+        if (prefix == null || prefix.isEmpty()) {
+            return path == null ? "" : path;
+        }
+        if (path == null || path.isEmpty()) {
+            return prefix;
+        }
+        return path.startsWith("[") ? prefix + path : prefix + "." + path;
+    }
+
+    /** The enclosing path ({@code spec.ports[1]} for {@code spec.ports[1].port}); empty at the top. */
+    public static String parent(String path) {
+        if (path.isEmpty()) {
+            return "";
+        }
+        int cut;
+        if (path.endsWith("\"]")) {
+            cut = path.lastIndexOf("[\"");
+        } else if (path.endsWith("]")) {
+            cut = path.lastIndexOf('[');
+        } else {
+            cut = path.lastIndexOf('.');
+        }
+        return cut <= 0 ? "" : path.substring(0, cut);
+    }
+}

@@ -1,0 +1,63 @@
+package io.clusterdns.k8s.convert;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.Map;
+
+/** Name, namespace and labels of any object, with the API server's defaults and name rules. */
+final class ObjectMetas {
+    /** Where the API server puts objects whose manifest names no namespace. */
+    static final String DEFAULT_NAMESPACE = "default";
+
+    /** Which name rule an object kind follows. */
+    enum NameRule {
+        DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN
+    }
+
+    private ObjectMetas() {
+    }
+
+    static ObjectMeta meta(ObjectMeta meta) {
+        if (meta == null) {
+            throw new ConversionException("metadata", "required");
+        }
+        return meta;
+    }
+
+    static String name(ObjectMeta meta, NameRule rule) {
+        String name = meta(meta).getName();
+        if (Fields.isBlank(name)) {
+            String hint = Fields.isBlank(meta.getGenerateName()) ? "required" : "required (generateName is not supported here)";
+            throw new ConversionException("metadata.name", hint);
+        }
+        boolean ok = switch (rule) {
+            case DNS1035_LABEL -> DnsNames.isDns1035Label(name);
+            case DNS1123_LABEL -> DnsNames.isDns1123Label(name);
+            case DNS1123_SUBDOMAIN -> DnsNames.isDns1123Subdomain(name);
+        };
+        if (!ok) {
+            String ruleText = switch (rule) {
+                case DNS1035_LABEL -> DnsNames.DNS1035_LABEL_RULE;
+                case DNS1123_LABEL -> DnsNames.DNS1123_LABEL_RULE;
+                case DNS1123_SUBDOMAIN -> DnsNames.DNS1123_SUBDOMAIN_RULE;
+            };
+            throw new ConversionException("metadata.name", Fields.quote(name) + " " + ruleText);
+        }
+        return name;
+    }
+
+    /** metadata.namespace, {@code default} when absent (as kubectl apply without -n does). */
+    static String namespace(ObjectMeta meta) {
+        String ns = meta(meta).getNamespace();
+        if (Fields.isBlank(ns)) {
+            return DEFAULT_NAMESPACE;
+        }
+        if (!DnsNames.isDns1123Label(ns)) {
+            throw new ConversionException("metadata.namespace", Fields.quote(ns) + " " + DnsNames.DNS1123_LABEL_RULE);
+        }
+        return ns;
+    }
+
+    static Map<String, String> labels(ObjectMeta meta) {
+        return Fields.map(meta.getLabels());
+    }
+}

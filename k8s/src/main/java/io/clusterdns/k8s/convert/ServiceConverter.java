@@ -1,0 +1,266 @@
+package io.clusterdns.k8s.convert;
+
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.LoadBalancerIngress;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.model.ServicePort;
+import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.model.SessionAffinity;
+import io.clusterdns.k8s.model.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.ServiceStatus;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Converts a fabric8 {@link Service} into a {@link ServiceInfo}, validating it as the API server
+ * would and applying its defaults (type ClusterIP, protocol TCP, targetPort = port, namespace
+ * default, ClientIP affinity timeout 10800 s, ipFamilies from clusterIPs).
+ *
+ * <p>A service whose manifest leaves the cluster IPs empty comes out with empty
+ * {@code clusterIPs} (and the {@code ipFamilies} it asked for, possibly none); allocation is the
+ * caller's business ({@link #ipFamilyPolicy} tells it how many families to allocate).
+ */
+public final class ServiceConverter {
+    private static final String NONE = "None";
+
+    private ServiceConverter() {
+    }
+
+    /** Converts and validates; throws {@link ConversionException} naming the bad field. */
+    public static ServiceInfo convert(Service service) {
+        ObjectMeta meta = ObjectMetas.meta(service.getMetadata());
+        String namespace = ObjectMetas.namespace(meta);
+        String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1035_LABEL);
+        ServiceSpec spec = service.getSpec() == null ? new ServiceSpec() : service.getSpec();
+        ServiceType type = Fields.parse("spec.type", spec.getType(), ServiceType::parse);
+        List<String> rawIps = rawClusterIps(spec, type);
+        boolean headless = headless(rawIps, type);
+        List<InetAddress> clusterIps = headless ? List.of() : clusterIps(rawIps, spec, type);
+        List<IpFamily> families = type == ServiceType.EXTERNAL_NAME ? List.of() : families(spec, clusterIps);
+        Optional<IpFamilyPolicy> policy = ipFamilyPolicy(service);
+        checkPolicy(policy, clusterIps, families);
+        List<ServicePort> ports = ServicePorts.convert(spec.getPorts(), type, headless);
+        TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.getExternalTrafficPolicy(), TrafficPolicy::parse);
+        TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TrafficPolicy::parse);
+        return new ServiceInfo(
+                ServiceKey.of(namespace, name), type, clusterIps, headless, families, ports,
+                externalName(spec, type), externalIps(spec), ingress(service.getStatus()),
+                sourceRanges(spec), sessionAffinity(spec), external, internal,
+                healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
+                Fields.map(spec.getSelector()), ObjectMetas.labels(meta));
+    }
+
+    /** {@code spec.ipFamilyPolicy}, empty when the manifest leaves it to the defaults. */
+    public static Optional<IpFamilyPolicy> ipFamilyPolicy(Service service) {
+        ServiceSpec spec = service.getSpec();
+        if (spec == null || Fields.isBlank(spec.getIpFamilyPolicy())) {
+            return Optional.empty();
+        }
+        return Optional.of(Fields.parse("spec.ipFamilyPolicy", spec.getIpFamilyPolicy(), IpFamilyPolicy::parse));
+    }
+
+    /** {@code spec.allocateLoadBalancerNodePorts}, true unless explicitly false. */
+    public static boolean allocateLoadBalancerNodePorts(Service service) {
+        return service.getSpec() == null || !Boolean.FALSE.equals(service.getSpec().getAllocateLoadBalancerNodePorts());
+    }
+
+    /** clusterIPs, else clusterIP, checked for agreement. */
+    private static List<String> rawClusterIps(ServiceSpec spec, ServiceType type) {
+        String single = spec.getClusterIP();
+        List<String> multi = Fields.list(spec.getClusterIPs());
+        if (type == ServiceType.EXTERNAL_NAME) {
+            if (!Fields.isBlank(single) || !multi.isEmpty()) {
+                throw new ConversionException(Fields.isBlank(single) ? "spec.clusterIPs" : "spec.clusterIP", "may not be set for type ExternalName");
+            }
+            return List.of();
+        }
+        if (multi.isEmpty()) {
+            return Fields.isBlank(single) ? List.of() : List.of(single);
+        }
+        if (!Fields.isBlank(single) && !single.equals(multi.get(0))) {
+            throw new ConversionException("spec.clusterIPs[0]", "must match spec.clusterIP (\"" + single + "\"), got \"" + multi.get(0) + "\"");
+        }
+        if (multi.size() > 2) {
+            throw new ConversionException("spec.clusterIPs", "at most 2 entries (one per IP family), got " + multi.size());
+        }
+        return multi;
+    }
+
+    private static List<InetAddress> clusterIps(List<String> raw, ServiceSpec spec, ServiceType type) {
+        boolean fromList = !Fields.list(spec.getClusterIPs()).isEmpty();
+        List<InetAddress> ips = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String path = fromList ? FieldPaths.index("spec.clusterIPs", i) : "spec.clusterIP";
+            InetAddress ip = IpAddresses.tryParse(raw.get(i));
+            if (ip == null) {
+                String what = i == 0 ? " is not an IP address or None" : " is not an IP address";
+                throw new ConversionException(path, Fields.quote(raw.get(i)) + what);
+            }
+            if (i == 1 && IpFamily.of(ip) == IpFamily.of(ips.get(0))) {
+                throw new ConversionException(path, "must be of the other IP family than spec.clusterIPs[0]");
+            }
+            ips.add(ip);
+        }
+        return ips;
+    }
+
+    /** True for {@code clusterIP: None}; only ClusterIP-type services may be headless. */
+    private static boolean headless(List<String> raw, ServiceType type) {
+        if (raw.isEmpty() || !NONE.equals(raw.get(0))) {
+            return false;
+        }
+        if (type != ServiceType.CLUSTER_IP) {
+            throw new ConversionException("spec.clusterIP", "may not be None for type " + type.apiName());
+        }
+        if (raw.size() > 1) {
+            throw new ConversionException("spec.clusterIPs[1]", "must not be set when spec.clusterIP is None");
+        }
+        return true;
+    }
+
+    /** spec.ipFamilies, checked against the cluster IPs they describe; derived from them when absent. */
+    private static List<IpFamily> families(ServiceSpec spec, List<InetAddress> clusterIps) {
+        List<String> raw = Fields.list(spec.getIpFamilies());
+        if (raw.size() > 2) {
+            throw new ConversionException("spec.ipFamilies", "at most 2 entries, got " + raw.size());
+        }
+        List<IpFamily> families = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String path = FieldPaths.index("spec.ipFamilies", i);
+            IpFamily f = Fields.parse(path, raw.get(i), IpFamily::parse);
+            if (families.contains(f)) {
+                throw new ConversionException(path, "duplicate family " + raw.get(i));
+            }
+            if (i < clusterIps.size() && IpFamily.of(clusterIps.get(i)) != f) {
+                throw new ConversionException(path, raw.get(i) + " does not match the family of spec.clusterIPs[" + i
+                        + "] (" + IpAddresses.format(clusterIps.get(i)) + ")");
+            }
+            families.add(f);
+        }
+        if (families.size() >= clusterIps.size()) {
+            return families;
+        }
+        return clusterIps.stream().map(IpFamily::of).toList();
+    }
+
+    private static void checkPolicy(Optional<IpFamilyPolicy> policy, List<InetAddress> ips, List<IpFamily> families) {
+        if (policy.isEmpty() || policy.get() != IpFamilyPolicy.SINGLE_STACK) {
+            return;
+        }
+        if (ips.size() > 1) {
+            throw new ConversionException("spec.clusterIPs", "SingleStack allows one cluster IP, got " + ips.size());
+        }
+        if (families.size() > 1) {
+            throw new ConversionException("spec.ipFamilies", "SingleStack allows one IP family, got " + families.size());
+        }
+    }
+
+    /** ExternalName target: a DNS-1123 subdomain (an IP passes that test and is kept, as the API keeps it). */
+    private static String externalName(ServiceSpec spec, ServiceType type) {
+        if (type != ServiceType.EXTERNAL_NAME) {
+            return null;
+        }
+        String target = spec.getExternalName();
+        if (Fields.isBlank(target)) {
+            throw new ConversionException("spec.externalName", "required for type ExternalName");
+        }
+        String bare = target.endsWith(".") ? target.substring(0, target.length() - 1) : target;
+        if (!DnsNames.isDns1123Subdomain(bare)) {
+            throw new ConversionException("spec.externalName", Fields.quote(target)
+                    + " is not a valid DNS name (lower-case letters, digits, '-' and '.', at most 253 characters)");
+        }
+        return target;
+    }
+
+    private static List<InetAddress> externalIps(ServiceSpec spec) {
+        List<String> raw = Fields.list(spec.getExternalIPs());
+        List<InetAddress> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            out.add(Fields.ip(FieldPaths.index("spec.externalIPs", i), raw.get(i)));
+        }
+        return out;
+    }
+
+    private static List<LoadBalancerIngress> ingress(ServiceStatus status) {
+        if (status == null || status.getLoadBalancer() == null) {
+            return List.of();
+        }
+        var raw = Fields.list(status.getLoadBalancer().getIngress());
+        List<LoadBalancerIngress> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String path = FieldPaths.index("status.loadBalancer.ingress", i);
+            var in = raw.get(i);
+            InetAddress ip = Fields.isBlank(in.getIp()) ? null : Fields.ip(path + ".ip", in.getIp());
+            String mode = in.getIpMode();
+            if (mode != null && !mode.equals("VIP") && !mode.equals("Proxy")) {
+                throw new ConversionException(path + ".ipMode", "unsupported ipMode \"" + mode + "\" (expected VIP or Proxy)");
+            }
+            out.add(new LoadBalancerIngress(ip, Fields.isBlank(in.getHostname()) ? null : in.getHostname(), mode));
+        }
+        return out;
+    }
+
+    private static List<String> sourceRanges(ServiceSpec spec) {
+        List<String> raw = Fields.list(spec.getLoadBalancerSourceRanges());
+        List<String> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String cidr = raw.get(i) == null ? "" : raw.get(i).trim();
+            if (!isCidr(cidr)) {
+                throw new ConversionException(FieldPaths.index("spec.loadBalancerSourceRanges", i),
+                        Fields.quote(cidr) + " is not a CIDR (address/prefix-length)");
+            }
+            out.add(cidr);
+        }
+        return out;
+    }
+
+    private static boolean isCidr(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        InetAddress ip = IpAddresses.tryParse(text.substring(0, slash));
+        String len = text.substring(slash + 1);
+        if (ip == null || len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        return Integer.parseInt(len) <= (IpAddresses.isV6(ip) ? 128 : 32);
+    }
+
+    private static SessionAffinity sessionAffinity(ServiceSpec spec) {
+        String value = spec.getSessionAffinity();
+        if (Fields.isBlank(value) || value.equals("None")) {
+            return SessionAffinity.NONE;
+        }
+        if (!value.equals("ClientIP")) {
+            throw new ConversionException("spec.sessionAffinity", "unsupported session affinity \"" + value + "\" (expected None or ClientIP)");
+        }
+        Integer timeout = null;
+        if (spec.getSessionAffinityConfig() != null && spec.getSessionAffinityConfig().getClientIP() != null) {
+            timeout = spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds();
+        }
+        int seconds = timeout == null ? SessionAffinity.DEFAULT_TIMEOUT_SECONDS : timeout;
+        if (seconds < 1 || seconds > 86400) {
+            throw new ConversionException("spec.sessionAffinityConfig.clientIP.timeoutSeconds", "must be 1..86400, got " + seconds);
+        }
+        return SessionAffinity.clientIp(seconds);
+    }
+
+    private static int healthCheckNodePort(ServiceSpec spec, ServiceType type, TrafficPolicy external) {
+        Integer value = spec.getHealthCheckNodePort();
+        if (value == null || value == 0) {
+            return 0;
+        }
+        if (type != ServiceType.LOAD_BALANCER || external != TrafficPolicy.LOCAL) {
+            throw new ConversionException("spec.healthCheckNodePort", "may only be set when type is LoadBalancer and externalTrafficPolicy is Local");
+        }
+        return Fields.portRange("spec.healthCheckNodePort", value);
+    }
+}

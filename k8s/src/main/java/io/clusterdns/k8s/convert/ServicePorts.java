@@ -1,0 +1,94 @@
+package io.clusterdns.k8s.convert;
+
+import io.clusterdns.k8s.model.Protocol;
+import io.clusterdns.k8s.model.ServicePort;
+import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.model.TargetPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code spec.ports} of a Service: validation and the API server's defaults (TCP, targetPort = port). */
+final class ServicePorts {
+    private ServicePorts() {
+    }
+
+    static List<ServicePort> convert(List<io.fabric8.kubernetes.api.model.ServicePort> ports, ServiceType type, boolean headless) {
+        List<io.fabric8.kubernetes.api.model.ServicePort> in = Fields.list(ports);
+        if (in.isEmpty() && !headless && type != ServiceType.EXTERNAL_NAME) {
+            throw new ConversionException("spec.ports", "required (at least one port) unless clusterIP is None or type is ExternalName");
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> numbers = new HashMap<>();
+        List<ServicePort> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            String path = FieldPaths.index("spec.ports", i);
+            io.fabric8.kubernetes.api.model.ServicePort p = in.get(i);
+            int port = Fields.port(path + ".port", p.getPort());
+            Protocol protocol = Fields.parse(path + ".protocol", p.getProtocol(), Protocol::parse);
+            String name = name(path, p.getName(), in.size(), names, i);
+            Integer previous = numbers.putIfAbsent(port + "/" + protocol, i);
+            if (previous != null) {
+                throw new ConversionException(path, "duplicate port " + port + "/" + protocol + " (also spec.ports[" + previous + "])");
+            }
+            TargetPort target = targetPort(path + ".targetPort", p.getTargetPort(), port);
+            int nodePort = nodePort(path + ".nodePort", p.getNodePort(), type);
+            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.isBlank(p.getAppProtocol()) ? null : p.getAppProtocol()));
+        }
+        return out;
+    }
+
+    private static String name(String path, String name, int count, Map<String, Integer> seen, int index) {
+        if (Fields.isBlank(name)) {
+            if (count > 1) {
+                throw new ConversionException(path + ".name", "required when the service has more than one port");
+            }
+            return null;
+        }
+        if (!DnsNames.isDns1123Label(name)) {
+            throw new ConversionException(path + ".name", Fields.quote(name) + " " + DnsNames.DNS1123_LABEL_RULE);
+        }
+        Integer previous = seen.putIfAbsent(name, index);
+        if (previous != null) {
+            throw new ConversionException(path + ".name", "duplicate port name \"" + name + "\" (also spec.ports[" + previous + "])");
+        }
+        return name;
+    }
+
+    /** targetPort 0 or "" means "not set", which the API server turns into the port number. */
+    private static TargetPort targetPort(String path, IntOrString value, int port) {
+        if (value == null) {
+            return TargetPort.of(port);
+        }
+        if (value.getIntVal() != null) {
+            int n = value.getIntVal();
+            if (n == 0) {
+                return TargetPort.of(port);
+            }
+            if (n < 1 || n > 65535) {
+                throw new ConversionException(path, "must be 1..65535 or a port name, got " + n);
+            }
+            return TargetPort.of(n);
+        }
+        String s = value.getStrVal();
+        if (Fields.isBlank(s)) {
+            return TargetPort.of(port);
+        }
+        if (!DnsNames.isIanaServiceName(s)) {
+            throw new ConversionException(path, Fields.quote(s) + " " + DnsNames.IANA_SERVICE_NAME_RULE);
+        }
+        return TargetPort.named(s);
+    }
+
+    private static int nodePort(String path, Integer value, ServiceType type) {
+        if (value == null || value == 0) {
+            return 0;
+        }
+        if (type == ServiceType.CLUSTER_IP || type == ServiceType.EXTERNAL_NAME) {
+            throw new ConversionException(path, "may not be set when type is " + type.apiName());
+        }
+        return Fields.portRange(path, value);
+    }
+}

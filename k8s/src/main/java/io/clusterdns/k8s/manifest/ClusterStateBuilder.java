@@ -1,0 +1,65 @@
+package io.clusterdns.k8s.manifest;
+
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does what the control plane would do with the manifests' objects: allocates cluster IPs and
+ * node ports, picks each service's endpoints (its EndpointSlices; else its legacy Endpoints; else,
+ * for a selector service, slices derived from pods), and collects namespaces into one snapshot.
+ */
+final class ClusterStateBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterStateBuilder.class);
+
+    private final ClusterIpAllocator clusterIps = new ClusterIpAllocator();
+    private final NodePortAllocator nodePorts = new NodePortAllocator();
+    private final EndpointsDeriver deriver = new EndpointsDeriver();
+
+    ClusterSnapshot build(ManifestObjects objects, long version) {
+        List<ServiceInfo> services = nodePorts.allocate(clusterIps.allocate(objects.services())).stream()
+                .map(ManifestService::info).toList();
+        Set<ServiceKey> known = new HashSet<>();
+        services.forEach(s -> known.add(s.key()));
+        List<EndpointSliceInfo> slices = new ArrayList<>();
+        Set<ServiceKey> hasSlices = new HashSet<>();
+        for (Located<EndpointSliceInfo> slice : objects.slices()) {
+            slices.add(slice.value());
+            hasSlices.add(slice.value().service());
+            warnIfOrphan(known, slice.value().service(), slice.origin(), "EndpointSlice");
+        }
+        Set<ServiceKey> explicit = new HashSet<>(hasSlices);
+        for (Located<ManifestObjects.LegacyEndpoints> legacy : objects.endpoints()) {
+            ServiceKey key = legacy.value().service();
+            explicit.add(key);
+            // as kube-proxy and CoreDNS only read EndpointSlices, a service's own slices shadow its legacy Endpoints
+            if (!hasSlices.contains(key)) {
+                slices.addAll(legacy.value().slices());
+            }
+            warnIfOrphan(known, key, legacy.origin(), "Endpoints");
+        }
+        List<PodInfo> pods = objects.pods().stream().map(Located::value).toList();
+        for (ServiceInfo s : services) {
+            if (!explicit.contains(s.key())) {
+                slices.addAll(deriver.derive(s, pods));
+            }
+        }
+        return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
+                NamespaceCollector.collect(objects, services, slices));
+    }
+
+    private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {
+        if (!known.contains(service)) {
+            LOG.warn("{}: {} for service {}, which no manifest defines; nothing will use its endpoints", origin.describe(), kind, service);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.clusterdns.k8s.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NamesAndPathsTest {
+
+    @ParameterizedTest(name = "{0}: 1123 label {1}, 1035 label {2}, subdomain {3}, IANA {4}")
+    @CsvSource({
+            "web,                 true,  true,  true,  true",
+            "mongo-0,             true,  true,  true,  true",
+            "0web,                true,  false, true,  true",
+            "8080,                true,  false, true,  false",
+            "Web,                 false, false, false, false",
+            "-web,                false, false, false, false",
+            "web-,                false, false, false, false",
+            "db.example.com,      false, false, true,  false",
+            "http--alt,           true,  true,  true,  false",
+            "a-very-long-port-name, true, true, true,  false",
+            "web_1,               false, false, false, false",
+    })
+    void nameRules(String name, boolean label1123, boolean label1035, boolean subdomain, boolean iana) {
+        assertThat(DnsNames.isDns1123Label(name)).isEqualTo(label1123);
+        assertThat(DnsNames.isDns1035Label(name)).isEqualTo(label1035);
+        assertThat(DnsNames.isDns1123Subdomain(name)).isEqualTo(subdomain);
+        assertThat(DnsNames.isIanaServiceName(name)).isEqualTo(iana);
+    }
+
+    @ParameterizedTest(name = "{0} -> parent {1}")
+    @CsvSource(delimiter = '|', value = {
+            "spec.ports[1].port | spec.ports[1]",
+            "spec.ports[1]      | spec.ports",
+            "spec               | ''",
+            "metadata.labels[\"kubernetes.io/service-name\"] | metadata.labels",
+            "items[2]           | items",
+    })
+    void parentPaths(String path, String parent) {
+        assertThat(FieldPaths.parent(path)).isEqualTo(parent);
+    }
+
+    @ParameterizedTest(name = "{0} + {1} = {2}")
+    @CsvSource(delimiter = '|', value = {
+            "spec          | ports                      | spec.ports",
+            "''            | spec                       | spec",
+            "metadata.labels | kubernetes.io/service-name | metadata.labels[\"kubernetes.io/service-name\"]",
+    })
+    void childPaths(String parent, String name, String path) {
+        assertThat(FieldPaths.child(parent, name)).isEqualTo(path);
+        assertThat(FieldPaths.join("items[0]", path)).isEqualTo("items[0]." + path);
+    }
+}

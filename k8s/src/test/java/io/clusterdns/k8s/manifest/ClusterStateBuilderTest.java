@@ -1,0 +1,110 @@
+package io.clusterdns.k8s.manifest;
+
+import static io.clusterdns.k8s.manifest.Yaml.pod;
+import static io.clusterdns.k8s.manifest.Yaml.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointInfo;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterStateBuilderTest {
+    // Conventions: services in "default", pods 10.244.1.0/24, external database 192.168.1.100.
+    private static final ServiceKey DB = ServiceKey.of("default", "db");
+
+    private static final String DB_SERVICE = service("default", "db", "{selector: {app: db}, ports: [{name: pg, port: 5432}]}");
+    private static final String DB_POD = pod("db-0", "db", "10.244.1.9", true);
+    private static final String DB_SLICE = """
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: db-manual, labels: {kubernetes.io/service-name: db}}
+            addressType: IPv4
+            endpoints: [{addresses: [192.168.1.100]}]
+            ports: [{name: pg, port: 5432}]
+            ---
+            """;
+    private static final String DB_ENDPOINTS = """
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: db}
+            subsets: [{addresses: [{ip: 192.168.1.101}], ports: [{name: pg, port: 5432}]}]
+            ---
+            """;
+
+    private static List<String> addresses(ClusterSnapshot s, ServiceKey key) {
+        return s.slices(key).stream().flatMap(sl -> sl.endpoints().stream()).map(EndpointInfo::address).map(IpAddresses::format).toList();
+    }
+
+    @Test
+    void derivesFromPodsWhenNothingIsWritten() {
+        assertThat(addresses(ManifestSnapshots.parse(DB_SERVICE + DB_POD), DB)).containsExactly("10.244.1.9");
+    }
+
+    @Test
+    void writtenSliceReplacesDerivation() {
+        ClusterSnapshot s = ManifestSnapshots.parse(DB_SERVICE + DB_POD + DB_SLICE);
+        assertThat(s.slices(DB)).extracting(EndpointSliceInfo::name).containsExactly("db-manual");
+        assertThat(addresses(s, DB)).containsExactly("192.168.1.100");
+    }
+
+    @Test
+    void legacyEndpointsReplaceDerivation() {
+        ClusterSnapshot s = ManifestSnapshots.parse(DB_SERVICE + DB_POD + DB_ENDPOINTS);
+        assertThat(s.slices(DB)).extracting(EndpointSliceInfo::name).containsExactly("db-0-ipv4");
+        assertThat(addresses(s, DB)).containsExactly("192.168.1.101");
+    }
+
+    @Test
+    void slicesWinOverLegacyEndpoints() {
+        assertThat(addresses(ManifestSnapshots.parse(DB_SERVICE + DB_ENDPOINTS + DB_SLICE), DB)).containsExactly("192.168.1.100");
+    }
+
+    @Test
+    void emptyLegacyEndpointsStillStopDerivation() {
+        ClusterSnapshot s = ManifestSnapshots.parse(DB_SERVICE + DB_POD + "apiVersion: v1\nkind: Endpoints\nmetadata: {name: db}\n");
+        assertThat(s.slices(DB)).isEmpty();
+    }
+
+    @Test
+    void selectorlessServiceWithoutEndpointsHasNone() {
+        ClusterSnapshot s = ManifestSnapshots.parse(service("default", "db", "{ports: [{port: 5432}]}") + DB_POD);
+        assertThat(s.slices(DB)).isEmpty();
+        assertThat(s.service(DB).hasClusterIP()).isTrue();
+    }
+
+    @Test
+    void sliceOfAnUnknownServiceIsKept() {
+        ClusterSnapshot s = ManifestSnapshots.parse(DB_SLICE);
+        assertThat(s.services()).isEmpty();
+        assertThat(addresses(s, DB)).containsExactly("192.168.1.100");
+        assertThat(s.servicesByEndpointIP(IpAddresses.parse("192.168.1.100"))).containsExactly(DB);
+    }
+
+    @Test
+    void namespacesAreWrittenImpliedAndBuiltIn() {
+        ClusterSnapshot s = ManifestSnapshots.parse("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: monitoring, labels: {team: observability}}
+                ---
+                """ + service("shop", "cart", "{ports: [{port: 80}]}")
+                + "apiVersion: v1\nkind: Pod\nmetadata: {name: job-x, namespace: batch}\n");
+        assertThat(s.namespaces().keySet()).containsExactlyInAnyOrder(
+                "default", "kube-system", "kube-public", "kube-node-lease", "monitoring", "shop", "batch");
+        assertThat(s.namespaces().get("monitoring").labels())
+                .containsEntry("team", "observability").containsEntry("kubernetes.io/metadata.name", "monitoring");
+        assertThat(s.namespaces().get("shop").labels()).containsEntry("kubernetes.io/metadata.name", "shop");
+        assertThat(s.version()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyManifestsStillHaveTheBuiltInNamespaces() {
+        ClusterSnapshot s = ManifestSnapshots.parse("# nothing yet\n");
+        assertThat(s.services()).isEmpty();
+        assertThat(s.namespaces()).containsOnlyKeys("default", "kube-system", "kube-public", "kube-node-lease");
+    }
+}

@@ -1,0 +1,243 @@
+package io.clusterdns.k8s.manifest;
+
+import static io.clusterdns.k8s.manifest.Yaml.service;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live reload against real files. No sleeps: every wait is a poll on the queue of published
+ * snapshots (or of reload errors) with a deadline.
+ */
+class ManifestClusterSourceTest {
+    // Conventions: one service "web" in default, whose port number the tests edit; debounce shortened to 50 ms.
+    private static final Duration DEBOUNCE = Duration.ofMillis(50);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ServiceKey WEB = ServiceKey.of("default", "web");
+    private static final ServiceKey API = ServiceKey.of("default", "api");
+
+    @TempDir
+    Path dir;
+
+    private final List<ManifestClusterSource> sources = new ArrayList<>();
+    private final BlockingQueue<ClusterSnapshot> published = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ManifestException> errors = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void closeSources() {
+        sources.forEach(ManifestClusterSource::close);
+    }
+
+    private static String web(int port) {
+        return service("default", "web", "{selector: {app: web}, ports: [{port: " + port + "}]}");
+    }
+
+    private ManifestClusterSource start(Path... paths) {
+        ManifestClusterSource source = new ManifestClusterSource(new ManifestConfig(List.of(paths), DEBOUNCE, true));
+        sources.add(source);
+        source.onError(errors::add);
+        source.start();
+        source.subscribe(published::add);
+        return source;
+    }
+
+    /** Writes via a hidden temp file and a rename, as most editors save. */
+    private static void save(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private ClusterSnapshot awaitSnapshot(String what, Predicate<ClusterSnapshot> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            ClusterSnapshot s = published.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (s == null) {
+                return fail("no snapshot with " + what + " within " + WAIT);
+            }
+            if (condition.test(s)) {
+                return s;
+            }
+        }
+    }
+
+    private ManifestException awaitError() throws InterruptedException {
+        ManifestException e = errors.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        return e != null ? e : fail("no reload error within " + WAIT);
+    }
+
+    private static int webPort(ClusterSnapshot s) {
+        ServiceInfo web = s.service(WEB);
+        return web == null ? -1 : web.ports().get(0).port();
+    }
+
+    @Test
+    void startLoadsSynchronouslyAndSubscribeDeliversAtOnce() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), web(80));
+        ManifestClusterSource source = start(dir);
+        assertThat(source.hasSynced()).isTrue();
+        assertThat(source.watching()).isTrue();
+        assertThat(source.lastError()).isEmpty();
+        ClusterSnapshot first = published.poll();
+        assertThat(first).isNotNull().isSameAs(source.current());
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(webPort(first)).isEqualTo(80);
+        List<ClusterSnapshot> late = new ArrayList<>();
+        source.subscribe(late::add);
+        assertThat(late).containsExactly(first);
+        assertThatThrownBy(source::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void editPublishesTheNextVersion() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, web(80));
+        start(dir);
+        ClusterSnapshot first = published.take();
+        save(file, web(8080));
+        ClusterSnapshot edited = awaitSnapshot("port 8080", s -> webPort(s) == 8080);
+        assertThat(edited.version()).isGreaterThan(first.version());
+        // an editor writing in place (truncate, then write) is caught too
+        Files.writeString(file, web(9090));
+        ClusterSnapshot again = awaitSnapshot("port 9090", s -> webPort(s) == 9090);
+        assertThat(again.version()).isGreaterThan(edited.version());
+    }
+
+    @Test
+    void brokenEditKeepsTheLastGoodStateUntilFixed() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, web(80));
+        ManifestClusterSource source = start(dir);
+        ClusterSnapshot good = published.take();
+
+        save(file, web(70000));
+        ManifestException error = awaitError();
+        assertThat(error.getMessage()).isEqualTo(file + " document 1 (line 4): spec.ports[0].port: must be 1..65535, got 70000");
+        assertThat(source.lastError()).containsSame(error);
+        assertThat(source.current()).isSameAs(good);
+        assertThat(published).isEmpty();
+
+        save(file, "apiVersion: v1\nkind: Service\nmetadata: {name: web\n");
+        assertThat(awaitError().getMessage()).startsWith(file + " document 1 (line ").contains("YAML syntax error");
+        assertThat(source.current()).isSameAs(good);
+
+        save(file, web(81));
+        ClusterSnapshot fixed = awaitSnapshot("port 81", s -> webPort(s) == 81);
+        assertThat(fixed.version()).isEqualTo(good.version() + 1);
+        assertThat(source.lastError()).isEmpty();
+    }
+
+    @Test
+    void newFilesAndFoldersAreReadAndDeletedFilesForgotten() throws Exception {
+        Files.writeString(dir.resolve("web.yaml"), web(80));
+        start(dir);
+        published.take();
+
+        Path api = dir.resolve("api.yaml");
+        save(api, service("default", "api", "{ports: [{port: 443}]}"));
+        awaitSnapshot("api", s -> s.service(API) != null);
+
+        Path sub = Files.createDirectories(dir.resolve("team-a/db"));
+        save(sub.resolve("db.yml"), service("data", "db", "{ports: [{port: 5432}]}"));
+        awaitSnapshot("data/db", s -> s.service(ServiceKey.of("data", "db")) != null && s.namespaces().containsKey("data"));
+
+        Files.delete(api);
+        ClusterSnapshot after = awaitSnapshot("no api", s -> s.service(API) == null);
+        assertThat(after.service(WEB)).isNotNull();
+        assertThat(after.service(ServiceKey.of("data", "db"))).isNotNull();
+    }
+
+    @Test
+    void watchesASingleFileThroughRenames() throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, web(80));
+        Files.writeString(dir.resolve("other.yaml"), service("default", "api", "{ports: [{port: 443}]}"));
+        start(file);
+        assertThat(published.take().service(API)).as("a sibling file is not part of a single-file source").isNull();
+        save(file, web(8080));
+        assertThat(awaitSnapshot("port 8080", s -> webPort(s) == 8080).service(API)).isNull();
+    }
+
+    @Test
+    void followsAConfigMapVolumeSwap() throws Exception {
+        // the kubelet's layout: visible names are links into ..data, which is swapped atomically
+        Path v1 = Files.createDirectories(dir.resolve("..2025_01_15_10_00_00.1"));
+        Files.writeString(v1.resolve("web.yaml"), web(80));
+        Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
+        start(dir);
+        assertThat(webPort(published.take())).isEqualTo(80);
+
+        Path v2 = Files.createDirectories(dir.resolve("..2025_01_15_10_05_00.2"));
+        Files.writeString(v2.resolve("web.yaml"), web(8080));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+        awaitSnapshot("port 8080", s -> webPort(s) == 8080);
+    }
+
+    @Test
+    void badManifestAtStartupThrowsTheSameMessage() throws IOException {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, web(70000));
+        ManifestClusterSource source = new ManifestClusterSource(file);
+        sources.add(source);
+        assertThatThrownBy(source::start)
+                .isInstanceOf(ManifestException.class)
+                .hasMessage(file + " document 1 (line 4): spec.ports[0].port: must be 1..65535, got 70000");
+        assertThat(source.hasSynced()).isFalse();
+        assertThat(source.watching()).isFalse();
+        assertThat(source.current()).isSameAs(ClusterSnapshot.EMPTY);
+    }
+
+    @Test
+    void missingPathAtStartupIsReported() {
+        Path missing = dir.resolve("nope");
+        ManifestClusterSource source = new ManifestClusterSource(missing);
+        sources.add(source);
+        assertThatThrownBy(source::start).isInstanceOf(ManifestException.class).hasMessage(missing + ": no such file or directory");
+    }
+
+    @Test
+    void closeStopsTheWatcher() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), web(80));
+        ManifestClusterSource source = start(dir);
+        assertThat(source.watching()).isTrue();
+        source.close();
+        assertThat(source.watching()).isFalse();
+    }
+
+    @Test
+    void withoutWatchingNoThreadRuns() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), web(80));
+        ManifestClusterSource source = new ManifestClusterSource(ManifestConfig.of(dir).withWatch(false));
+        sources.add(source);
+        source.start();
+        assertThat(source.watching()).isFalse();
+        assertThat(webPort(source.current())).isEqualTo(80);
+    }
+
+    @Test
+    void configIsValidated() {
+        assertThatThrownBy(() -> new ManifestConfig(List.of(), null, true)).hasMessageContaining("at least one manifest path");
+        assertThatThrownBy(() -> ManifestConfig.of(dir).withDebounce(Duration.ZERO)).hasMessageContaining("debounce must be > 0");
+        assertThat(ManifestConfig.of(dir).debounce()).isEqualTo(ManifestConfig.DEFAULT_DEBOUNCE);
+    }
+}
