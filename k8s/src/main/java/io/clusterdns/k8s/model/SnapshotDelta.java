@@ -1,0 +1,83 @@
+package io.clusterdns.k8s.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Changes to apply to a {@link ClusterSnapshot}: upserts and deletes per object, later calls for
+ * the same object replacing earlier ones (so a burst of events coalesces to the last state).
+ * Mutable and single-threaded: the publisher fills one, applies it, and starts a new one.
+ */
+public final class SnapshotDelta {
+    /** An EndpointSlice's identity: its service and its own name. */
+    public record SliceKey(ServiceKey service, String name) {
+    }
+
+    final Map<ServiceKey, Optional<ServiceInfo>> services = new LinkedHashMap<>();
+    final Map<SliceKey, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
+    final Map<String, Optional<PodInfo>> pods = new LinkedHashMap<>();
+    final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+
+    public SnapshotDelta putService(ServiceInfo service) {
+        services.put(service.key(), Optional.of(service));
+        return this;
+    }
+
+    public SnapshotDelta removeService(ServiceKey key) {
+        services.put(key, Optional.empty());
+        return this;
+    }
+
+    public SnapshotDelta putSlice(EndpointSliceInfo slice) {
+        slices.put(new SliceKey(slice.service(), slice.name()), Optional.of(slice));
+        return this;
+    }
+
+    public SnapshotDelta removeSlice(ServiceKey service, String sliceName) {
+        slices.put(new SliceKey(service, sliceName), Optional.empty());
+        return this;
+    }
+
+    public SnapshotDelta putPod(PodInfo pod) {
+        pods.put(podKey(pod.namespace(), pod.name()), Optional.of(pod));
+        return this;
+    }
+
+    public SnapshotDelta removePod(String namespace, String name) {
+        pods.put(podKey(namespace, name), Optional.empty());
+        return this;
+    }
+
+    public SnapshotDelta putNamespace(NamespaceInfo namespace) {
+        namespaces.put(namespace.name(), Optional.of(namespace));
+        return this;
+    }
+
+    public SnapshotDelta removeNamespace(String name) {
+        namespaces.put(name, Optional.empty());
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty();
+    }
+
+    /** Number of recorded object changes (after coalescing). */
+    public int size() {
+        return services.size() + slices.size() + pods.size() + namespaces.size();
+    }
+
+    public Map<ServiceKey, Optional<ServiceInfo>> services() {
+        return Collections.unmodifiableMap(services);
+    }
+
+    public Map<SliceKey, Optional<EndpointSliceInfo>> slices() {
+        return Collections.unmodifiableMap(slices);
+    }
+
+    static String podKey(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+}

@@ -1,0 +1,177 @@
+package io.clusterdns.k8s.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Incremental snapshots ({@link ClusterSnapshot#apply}) must be indistinguishable from snapshots
+ * built from scratch, leave the base untouched, and report exactly what changed.
+ * Conventions: services in 10.96.0.0/12 as 10.96.0.&lt;n&gt;, endpoints 10.244.&lt;svc&gt;.&lt;n&gt;,
+ * namespaces ns0..ns2.
+ */
+class ClusterSnapshotTest {
+    static final Instant T0 = Instant.ofEpochSecond(1_700_000_000L);
+
+    static InetAddress ip(String s) {
+        return IpAddresses.parse(s);
+    }
+
+    static ServiceInfo service(String ns, String name, String clusterIp) {
+        return new ServiceInfo(ServiceKey.of(ns, name), ServiceType.CLUSTER_IP, List.of(ip(clusterIp)), false,
+                List.of(IpFamily.IPV4), List.of(new ServicePort("http", Protocol.TCP, 80, null, 0, null)), null, null, null,
+                null, null, null, null, 0, false, Map.of("app", name), null);
+    }
+
+    static EndpointSliceInfo slice(ServiceKey svc, String name, String... ips) {
+        List<EndpointInfo> eps = new ArrayList<>();
+        for (String s : ips) {
+            eps.add(new EndpointInfo(ip(s), null, "node-1", null, true, true, false, null));
+        }
+        return new EndpointSliceInfo(name, svc, IpFamily.IPV4, eps, List.of(new EndpointPort("http", Protocol.TCP, 8080, null)), null);
+    }
+
+    static PodInfo pod(String ns, String name, String ip) {
+        return new PodInfo(ns, name, List.of(ip(ip)), null, null, "node-1", Map.of(), "Running", true, false, List.of());
+    }
+
+    @Test
+    void applyUpdatesEveryIndexAndReportsTheChangedServices() {
+        ServiceKey web = ServiceKey.of("default", "web");
+        ServiceKey api = ServiceKey.of("default", "api");
+        ClusterSnapshot s1 = new ClusterSnapshot(1, T0, List.of(service("default", "web", "10.96.0.5"), service("default", "api", "10.96.0.6")),
+                List.of(slice(web, "web-a", "10.244.0.1", "10.244.0.2")), List.of(pod("default", "p1", "10.244.0.1")),
+                List.of(new NamespaceInfo("default", Map.of())));
+        assertThat(s1.changes().full()).isTrue();
+
+        ClusterSnapshot s2 = s1.apply(new SnapshotDelta()
+                .putService(service("default", "web", "10.96.0.7"))
+                .putSlice(slice(web, "web-a", "10.244.0.2", "10.244.0.3"))
+                .removePod("default", "p1"), T0.plusSeconds(1));
+
+        assertThat(s2.version()).isEqualTo(2);
+        assertThat(s2.changes()).isEqualTo(new SnapshotChanges(false, Set.of(web), false, true));
+        assertThat(s2.serviceByClusterIP(ip("10.96.0.5"))).isNull();
+        assertThat(s2.serviceByClusterIP(ip("10.96.0.7"))).isEqualTo(web);
+        assertThat(s2.serviceByClusterIP(ip("10.96.0.6"))).isEqualTo(api);
+        assertThat(s2.servicesByEndpointIP(ip("10.244.0.1"))).isEmpty();
+        assertThat(s2.servicesByEndpointIP(ip("10.244.0.3"))).containsExactly(web);
+        assertThat(s2.podsByIP(ip("10.244.0.1"))).isEmpty();
+        assertThat(s2.pods()).isEmpty();
+        // the base is untouched
+        assertThat(s1.serviceByClusterIP(ip("10.96.0.5"))).isEqualTo(web);
+        assertThat(s1.servicesByEndpointIP(ip("10.244.0.1"))).containsExactly(web);
+        assertThat(s1.pods()).hasSize(1);
+
+        ClusterSnapshot s3 = s2.apply(new SnapshotDelta().removeService(api).removeSlice(web, "web-a")
+                .putNamespace(new NamespaceInfo("prod", Map.of())), T0.plusSeconds(2));
+        assertThat(s3.changes()).isEqualTo(new SnapshotChanges(false, Set.of(web, api), true, false));
+        assertThat(s3.services()).containsOnlyKeys(web);
+        assertThat(s3.slices(web)).isEmpty();
+        assertThat(s3.slicesByService()).isEmpty();
+        assertThat(s3.namespaces()).containsOnlyKeys("default", "prod");
+        assertThat(s3.servicesByEndpointIP(ip("10.244.0.2"))).isEmpty();
+    }
+
+    @Test
+    void randomDeltasGiveTheSameSnapshotAsBuildingFromScratch() {
+        Random random = new Random(42);
+        Map<ServiceKey, ServiceInfo> services = new LinkedHashMap<>();
+        Map<SnapshotDelta.SliceKey, EndpointSliceInfo> slices = new LinkedHashMap<>();
+        Map<String, PodInfo> pods = new LinkedHashMap<>();
+        Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+        ClusterSnapshot incremental = ClusterSnapshot.EMPTY;
+        for (int round = 0; round < 200; round++) {
+            SnapshotDelta delta = new SnapshotDelta();
+            for (int op = 0; op < 1 + random.nextInt(8); op++) {
+                String ns = "ns" + random.nextInt(3);
+                int n = random.nextInt(30);
+                ServiceKey key = ServiceKey.of(ns, "svc" + n);
+                switch (random.nextInt(7)) {
+                    case 0, 1 -> {
+                        ServiceInfo s = service(ns, "svc" + n, "10.96." + random.nextInt(2) + "." + random.nextInt(40));
+                        services.put(key, s);
+                        delta.putService(s);
+                    }
+                    case 2 -> {
+                        services.remove(key);
+                        delta.removeService(key);
+                    }
+                    case 3, 4 -> {
+                        String name = "svc" + n + "-" + random.nextInt(3);
+                        List<String> ips = new ArrayList<>();
+                        for (int i = 0; i < random.nextInt(4); i++) {
+                            ips.add("10.244." + random.nextInt(4) + "." + random.nextInt(20));
+                        }
+                        EndpointSliceInfo sl = slice(key, name, ips.toArray(String[]::new));
+                        slices.put(new SnapshotDelta.SliceKey(key, name), sl);
+                        delta.putSlice(sl);
+                    }
+                    case 5 -> {
+                        String name = "svc" + n + "-" + random.nextInt(3);
+                        slices.remove(new SnapshotDelta.SliceKey(key, name));
+                        delta.removeSlice(key, name);
+                    }
+                    default -> {
+                        String name = "pod" + random.nextInt(20);
+                        if (random.nextBoolean()) {
+                            PodInfo p = pod(ns, name, "10.244." + random.nextInt(4) + "." + random.nextInt(20));
+                            pods.put(ns + "/" + name, p);
+                            delta.putPod(p);
+                        } else {
+                            pods.remove(ns + "/" + name);
+                            delta.removePod(ns, name);
+                        }
+                        if (random.nextInt(5) == 0) {
+                            namespaces.put(ns, new NamespaceInfo(ns, Map.of()));
+                            delta.putNamespace(new NamespaceInfo(ns, Map.of()));
+                        }
+                    }
+                }
+            }
+            incremental = incremental.apply(delta, T0);
+            ClusterSnapshot scratch = new ClusterSnapshot(incremental.version(), T0, services.values(), slices.values(),
+                    pods.values(), namespaces.values());
+            assertSame(incremental, scratch);
+        }
+    }
+
+    private static void assertSame(ClusterSnapshot a, ClusterSnapshot b) {
+        assertThat(a.services()).isEqualTo(b.services());
+        assertThat(new HashMap<>(a.namespaces())).isEqualTo(new HashMap<>(b.namespaces()));
+        assertThat(new HashSet<>(a.pods())).isEqualTo(new HashSet<>(b.pods()));
+        assertThat(a.slicesByService().keySet()).isEqualTo(b.slicesByService().keySet());
+        for (ServiceKey k : a.slicesByService().keySet()) {
+            assertThat(new HashSet<>(a.slices(k))).isEqualTo(new HashSet<>(b.slices(k)));
+        }
+        Set<InetAddress> ips = new HashSet<>();
+        for (int x = 0; x < 4; x++) {
+            for (int y = 0; y < 40; y++) {
+                ips.add(ip("10.96." + x + "." + y));
+                ips.add(ip("10.244." + x + "." + y));
+            }
+        }
+        for (InetAddress ip : ips) {
+            assertThat(new HashSet<>(a.servicesByEndpointIP(ip))).as("endpoint index %s", ip)
+                    .isEqualTo(new HashSet<>(b.servicesByEndpointIP(ip)));
+            assertThat(new HashSet<>(a.podsByIP(ip))).as("pod index %s", ip).isEqualTo(new HashSet<>(b.podsByIP(ip)));
+            if (b.serviceByClusterIP(ip) != null) {
+                // two services may claim one IP; either owner is acceptable, but it must be a live owner
+                assertThat(a.serviceByClusterIP(ip)).as("cluster IP index %s", ip).isNotNull();
+                assertThat(a.service(a.serviceByClusterIP(ip)).clusterIPs()).contains(ip);
+            } else {
+                assertThat(a.serviceByClusterIP(ip)).as("cluster IP index %s", ip).isNull();
+            }
+        }
+    }
+}
