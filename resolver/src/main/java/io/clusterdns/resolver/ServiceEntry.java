@@ -35,14 +35,16 @@ final class ServiceEntry {
     }
 
     private final ServiceInfo service;
+    private final ResolverConfig config;
     private final Shape shape;
     private final Name externalName;
     private final List<ReadyEndpoint> endpoints;
     private final Map<String, List<ReadyEndpoint>> endpointsByLabel;
     private final Name relativeName;
 
-    private ServiceEntry(ServiceInfo service, Shape shape, Name externalName, List<ReadyEndpoint> endpoints) {
+    private ServiceEntry(ServiceInfo service, ResolverConfig config, Shape shape, Name externalName, List<ReadyEndpoint> endpoints) {
         this.service = service;
+        this.config = config;
         this.shape = shape;
         this.externalName = externalName;
         this.endpoints = List.copyOf(endpoints);
@@ -69,7 +71,7 @@ final class ServiceEntry {
         } else {
             shape = Shape.CLUSTER_IP;
         }
-        return new ServiceEntry(service, shape, target, ready);
+        return new ServiceEntry(service, config, shape, target, ready);
     }
 
     /** Ready addresses of all slices, first occurrence wins, ports merged; ordered by slice name for stable answers. */
@@ -131,6 +133,11 @@ final class ServiceEntry {
 
     ServiceInfo service() {
         return service;
+    }
+
+    /** The configuration the entry was computed with (labels depend on endpoint_pod_names). */
+    ResolverConfig config() {
+        return config;
     }
 
     Shape shape() {

@@ -5,118 +5,178 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.model.ShardedMap;
+import io.clusterdns.k8s.model.SnapshotChanges;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
  * Everything the resolver needs from one snapshot, precomputed: service entries by key, the
- * exposed namespaces, the reverse (PTR) map and each zone's SOA/NS. Built off the query path;
- * entries of services whose objects did not change are reused from the previous index.
+ * exposed namespaces, the reverse (PTR) maps and each zone's SOA/NS. Built off the query path.
+ * When a snapshot says which services changed since the one this index was built from, only those
+ * entries and their PTR records are redone; untouched shards are shared with the previous index.
  */
 final class ZoneIndex {
     /** Where the NS record points when the cluster has no kube-system/kube-dns service. */
     static final InetAddress FALLBACK_NS_ADDRESS = InetAddress.getLoopbackAddress();
     static final ServiceKey DNS_SERVICE = ServiceKey.of("kube-system", "kube-dns");
+    private static final Comparator<ServiceEntry> BY_KEY = Comparator.comparing(e -> e.service().key());
 
-    /** A PTR target: the service name when {@code label} is null, else an endpoint of it. */
+    /** A PTR target: an endpoint (by label) of a service. */
     record PtrTarget(ServiceEntry entry, String label) {
     }
 
     private final ResolverConfig config;
     private final ClusterSnapshot snapshot;
-    private final Map<ServiceKey, ServiceEntry> services;
+    private final ShardedMap<ServiceKey, ServiceEntry> services;
     private final Set<String> namespaces;
-    private final Map<InetAddress, List<PtrTarget>> ptr;
+    private final ShardedMap<InetAddress, List<ServiceEntry>> clusterIpPtr;
+    private final ShardedMap<InetAddress, List<PtrTarget>> endpointPtr;
     private final List<ZoneAuthority> authorities;
     private final List<InetAddress> nsAddresses;
 
-    private ZoneIndex(ResolverConfig config, ClusterSnapshot snapshot, Map<ServiceKey, ServiceEntry> services,
-                      Set<String> namespaces, Map<InetAddress, List<PtrTarget>> ptr, List<InetAddress> nsAddresses) {
+    private ZoneIndex(ResolverConfig config, ClusterSnapshot snapshot, Set<String> namespaces, Maps maps) {
         this.config = config;
         this.snapshot = snapshot;
-        this.services = services;
         this.namespaces = namespaces;
-        this.ptr = ptr;
-        this.nsAddresses = nsAddresses;
+        this.services = maps.services.build();
+        this.clusterIpPtr = maps.clusterIpPtr.build();
+        this.endpointPtr = maps.endpointPtr.build();
         ServiceEntry dns = services.get(DNS_SERVICE);
+        boolean hasDns = dns != null && dns.service().hasClusterIP();
+        this.nsAddresses = hasDns ? dns.service().clusterIPs() : List.of(FALLBACK_NS_ADDRESS);
         Name cluster = config.clusterDomain();
-        // CoreDNS points NS at its own service's name when it finds it, else at ns.dns.<zone>
-        Name nsTarget = dns != null && dns.service().hasClusterIP() ? dns.name(cluster) : null;
         long serial = Math.max(0, Math.min(0xffffffffL, snapshot.createdAt().getEpochSecond()));
         List<ZoneAuthority> auth = new ArrayList<>();
         for (Name zone : config.zones()) {
-            Name target = nsTarget != null ? nsTarget : Name.fromConstantString("ns.dns." + (ResolverConfig.isReverse(zone) ? cluster : zone));
+            // CoreDNS points NS at its own service's name when it finds it, else at ns.dns.<zone>
+            Name target = hasDns ? dns.name(cluster)
+                    : Name.fromConstantString("ns.dns." + (ResolverConfig.isReverse(zone) ? cluster : zone));
             auth.add(new ZoneAuthority(zone, config.ttl(), serial, target, nsAddresses));
         }
         this.authorities = List.copyOf(auth);
     }
 
+    /**
+     * The index for {@code snapshot}: an incremental update of {@code previous} when the snapshot is
+     * its direct successor and lists its changed services, else a full build (reusing the entries
+     * of services whose objects are unchanged).
+     */
     static ZoneIndex build(ResolverConfig config, ClusterSnapshot snapshot, ZoneIndex previous) {
+        SnapshotChanges changes = snapshot.changes();
+        if (previous != null && !changes.full() && !changes.namespaces()
+                && previous.snapshot.version() == snapshot.version() - 1) {
+            Maps maps = new Maps(previous);
+            for (ServiceKey key : changes.services()) {
+                maps.remove(previous.services.get(key));
+                ServiceInfo svc = snapshot.service(key);
+                if (svc != null && previous.namespaces.contains(svc.namespace())) {
+                    maps.add(ServiceEntry.build(svc, snapshot.slices(key), config));
+                }
+            }
+            return new ZoneIndex(config, snapshot, previous.namespaces, maps);
+        }
         Set<String> namespaces = new HashSet<>();
         for (String ns : snapshot.namespaces().keySet()) {
             if (config.namespaceExposed(ns)) {
                 namespaces.add(ns);
             }
         }
-        Map<ServiceKey, ServiceEntry> entries = new HashMap<>(snapshot.services().size() * 2);
+        Maps maps = new Maps(null);
         for (ServiceInfo svc : snapshot.services().values()) {
-            if (!namespaces.contains(svc.namespace())) {
-                continue;
+            if (namespaces.contains(svc.namespace())) {
+                List<EndpointSliceInfo> slices = snapshot.slices(svc.key());
+                ServiceEntry reused = previous == null ? null : previous.reusable(svc, slices);
+                maps.add(reused != null ? reused : ServiceEntry.build(svc, slices, config));
             }
-            List<EndpointSliceInfo> slices = snapshot.slices(svc.key());
-            ServiceEntry reused = previous == null ? null : previous.reusable(svc, slices);
-            entries.put(svc.key(), reused != null ? reused : ServiceEntry.build(svc, slices, config));
         }
-        return new ZoneIndex(config, snapshot, Map.copyOf(entries), Set.copyOf(namespaces), reverse(entries),
-                nameserverAddresses(entries));
+        return new ZoneIndex(config, snapshot, Set.copyOf(namespaces), maps);
     }
 
     /** The previous entry of a service when neither the service nor its slices changed. */
     private ServiceEntry reusable(ServiceInfo svc, List<EndpointSliceInfo> slices) {
         ServiceEntry old = services.get(svc.key());
-        if (old == null || !old.service().equals(svc)) {
+        if (old == null || !old.service().equals(svc) || old.config() != config) {
             return null;
         }
         return snapshot.slices(svc.key()).equals(slices) ? old : null;
     }
 
-    /** Cluster IPs map to their service; other addresses to every service having them as a ready endpoint. */
-    private static Map<InetAddress, List<PtrTarget>> reverse(Map<ServiceKey, ServiceEntry> entries) {
-        Map<InetAddress, List<PtrTarget>> byIp = new HashMap<>();
-        Map<InetAddress, ServiceEntry> byClusterIp = new HashMap<>();
-        for (ServiceEntry e : entries.values()) {
+    /** The three maps being edited together: entries and the PTR contributions each entry makes. */
+    private static final class Maps {
+        final ShardedMap.Editor<ServiceKey, ServiceEntry> services;
+        final ShardedMap.Editor<InetAddress, List<ServiceEntry>> clusterIpPtr;
+        final ShardedMap.Editor<InetAddress, List<PtrTarget>> endpointPtr;
+
+        Maps(ZoneIndex base) {
+            services = base == null ? ShardedMap.<ServiceKey, ServiceEntry>empty().edit() : base.services.edit();
+            clusterIpPtr = base == null ? ShardedMap.<InetAddress, List<ServiceEntry>>empty().edit() : base.clusterIpPtr.edit();
+            endpointPtr = base == null ? ShardedMap.<InetAddress, List<PtrTarget>>empty().edit() : base.endpointPtr.edit();
+        }
+
+        void add(ServiceEntry e) {
+            services.put(e.service().key(), e);
             for (InetAddress ip : e.service().clusterIPs()) {
-                byClusterIp.merge(ip, e, (a, b) -> a.service().key().compareTo(b.service().key()) <= 0 ? a : b);
+                insert(clusterIpPtr, ip, e, BY_KEY);
             }
             for (ReadyEndpoint ep : e.endpoints()) {
-                byIp.computeIfAbsent(ep.address(), k -> new ArrayList<>(1)).add(new PtrTarget(e, ep.label()));
+                insert(endpointPtr, ep.address(), new PtrTarget(e, ep.label()), Comparator.comparing(t -> t.entry().service().key()));
             }
         }
-        byIp.replaceAll((ip, list) -> {
-            list.sort((a, b) -> a.entry().service().key().compareTo(b.entry().service().key()));
-            return List.copyOf(list);
-        });
-        byClusterIp.forEach((ip, e) -> byIp.put(ip, List.of(new PtrTarget(e, null))));
-        return Map.copyOf(byIp);
-    }
 
-    /** The DNS service's cluster IPs (CoreDNS finds its own service the same way), else loopback. */
-    private static List<InetAddress> nameserverAddresses(Map<ServiceKey, ServiceEntry> entries) {
-        ServiceEntry dns = entries.get(DNS_SERVICE);
-        if (dns != null && dns.service().hasClusterIP()) {
-            return dns.service().clusterIPs();
+        void remove(ServiceEntry e) {
+            if (e == null) {
+                return;
+            }
+            ServiceKey key = e.service().key();
+            services.remove(key);
+            for (InetAddress ip : e.service().clusterIPs()) {
+                delete(clusterIpPtr, ip, x -> x.service().key().equals(key));
+            }
+            for (ReadyEndpoint ep : e.endpoints()) {
+                delete(endpointPtr, ep.address(), t -> t.entry().service().key().equals(key));
+            }
         }
-        return List.of(FALLBACK_NS_ADDRESS);
+
+        private static <T> void insert(ShardedMap.Editor<InetAddress, List<T>> map, InetAddress ip, T value, Comparator<T> order) {
+            List<T> old = map.get(ip);
+            List<T> next = new ArrayList<>(old == null ? 1 : old.size() + 1);
+            if (old != null) {
+                next.addAll(old);
+            }
+            next.add(value);
+            next.sort(order);
+            map.put(ip, List.copyOf(next));
+        }
+
+        private static <T> void delete(ShardedMap.Editor<InetAddress, List<T>> map, InetAddress ip,
+                                       java.util.function.Predicate<T> match) {
+            List<T> old = map.get(ip);
+            if (old == null) {
+                return;
+            }
+            List<T> next = new ArrayList<>(old);
+            next.removeIf(match);
+            if (next.isEmpty()) {
+                map.remove(ip);
+            } else if (next.size() != old.size()) {
+                map.put(ip, List.copyOf(next));
+            }
+        }
     }
 
     long version() {
         return snapshot.version();
+    }
+
+    ClusterSnapshot snapshot() {
+        return snapshot;
     }
 
     ResolverConfig config() {
@@ -131,8 +191,13 @@ final class ZoneIndex {
         return namespaces.contains(namespace);
     }
 
+    /** PTR targets of an address: the service owning it as cluster IP, else every service having it as a ready endpoint. */
     List<PtrTarget> ptr(InetAddress ip) {
-        return ptr.getOrDefault(ip, List.of());
+        List<ServiceEntry> owners = clusterIpPtr.get(ip);
+        if (owners != null) {
+            return List.of(new PtrTarget(owners.get(0), null));
+        }
+        return endpointPtr.getOrDefault(ip, List.of());
     }
 
     /** Pods in {@code namespace} having {@code ip} (verified pod mode). */
@@ -155,6 +220,10 @@ final class ZoneIndex {
 
     int serviceCount() {
         return services.size();
+    }
+
+    Collection<ServiceEntry> entries() {
+        return services.values();
     }
 
     Answer resolve(Name qname, int type) {
