@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Load test of the packaged server with dnsperf (never run by the tests). Serves k8s/examples on
+# 127.0.0.1 (a free port), warms the JVM up, then runs dnsperf for DURATION seconds over a mix of
+# A, AAAA, SRV, PTR and NXDOMAIN questions about the example cluster, prints QPS and latency, and
+# stops the server it started (by its PID).
+#
+# Usage: dns-server/bench/dnsperf.sh
+# Environment (defaults suit a 2-core machine, where dnsperf and the server share the CPUs):
+#   DURATION=20   measured seconds          WARMUP=5      seconds of warm-up load first
+#   CLIENTS=4     dnsperf -c (sockets)      OUTSTANDING=200  dnsperf -q
+#   THREADS=1     dnsperf -T                QPS=          dnsperf -Q cap (empty = as fast as possible)
+#   UDP_SOCKETS=0 server --udp-sockets (0 = one per CPU)   JAVA_OPTS=  extra JVM options
+#   MVN           Maven command used when the jar must be built (default "mvn -B -q")
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+jar="$root/dns-server/target/clusterdns-dns-server.jar"
+DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}" CLIENTS="${CLIENTS:-4}" OUTSTANDING="${OUTSTANDING:-200}"
+THREADS="${THREADS:-1}" QPS="${QPS:-}" UDP_SOCKETS="${UDP_SOCKETS:-0}" JAVA_OPTS="${JAVA_OPTS:-}"
+
+command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
+if [ ! -f "$jar" ]; then
+  echo "building $jar" >&2
+  (cd "$root" && ${MVN:-mvn -B -q} -DskipTests package)
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The question mix: names of k8s/examples; every line is one dnsperf query.
+cat > "$work/queries.txt" <<'QUERIES'
+web.default.svc.cluster.local A
+web.default.svc.cluster.local A
+kube-dns.kube-system.svc.cluster.local A
+backend.default.svc.cluster.local A
+mongo-headless.default.svc.cluster.local A
+mongo-0.mongo-headless.default.svc.cluster.local A
+echo.default.svc.cluster.local AAAA
+echo.default.svc.cluster.local A
+web.default.svc.cluster.local AAAA
+_http._tcp.web.default.svc.cluster.local SRV
+_mongo._tcp.mongo-headless.default.svc.cluster.local SRV
+my-database.default.svc.cluster.local A
+100.45.96.10.in-addr.arpa PTR
+10.0.96.10.in-addr.arpa PTR
+nope.default.svc.cluster.local A
+web.nope.svc.cluster.local A
+web.default.svc.cluster.local.default.svc.cluster.local A
+QUERIES
+
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$jar" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
+  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa >"$work/server.log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 300); do
+  port="$(sed -n 's/.*listening on udp 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/server.log")"
+  [ -n "$port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
+grep 'listening on' "$work/server.log" | sed 's/^.* - //'
+
+common=(-s 127.0.0.1 -p "$port" -d "$work/queries.txt" -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS")
+[ -n "$QPS" ] && common+=(-Q "$QPS")
+dnsperf "${common[@]}" -l "$WARMUP" >/dev/null
+echo "dnsperf ${common[*]} -l $DURATION   ($(nproc) CPUs, $(java -version 2>&1 | head -1))"
+dnsperf "${common[@]}" -l "$DURATION" | grep -E 'Queries (sent|completed|lost)|Response codes|Queries per second|Average Latency|Latency StdDev'

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# JMH micro-benchmarks of the query path (never run by the tests):
+#   ResolverBenchmark   Resolver.resolve() on a 10,000-service cluster (A, headless A, SRV, NXDOMAIN)
+#   QueryPathBenchmark  query bytes -> QueryHandler -> response bytes, plus dnsjava's parse alone
+#
+# Usage (from anywhere):
+#   dns-server/bench/jmh.sh                          # everything, settings from the annotations
+#   dns-server/bench/jmh.sh QueryPath -p services=1000 -f 1 -wi 2 -i 3
+# Arguments go to org.openjdk.jmh.Main (-h lists them). Environment:
+#   MVN       the Maven command (default "mvn -B -q")
+#   MVN_ARGS  what to build (default "-pl dns-server -am"; use "-o -pl dns-server" when k8s and
+#             resolver are already installed in ~/.m2 and you are offline)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+MVN="${MVN:-mvn -B -q}"
+MVN_ARGS="${MVN_ARGS:--pl dns-server -am}"
+cd "$root"
+# shellcheck disable=SC2086
+$MVN $MVN_ARGS test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test
+cp="dns-server/target/test-classes:dns-server/target/classes:$(cat dns-server/target/jmh-classpath.txt)"
+exec java -cp "$cp" org.openjdk.jmh.Main "$@"

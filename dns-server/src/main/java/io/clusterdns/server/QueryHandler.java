@@ -1,0 +1,126 @@
+package io.clusterdns.server;
+
+import io.clusterdns.resolver.Answer;
+import io.clusterdns.resolver.Resolver;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns the bytes of one received DNS message into the bytes of its response, or into a drop.
+ * Per query: a header check, one parse, one resolver lookup, one encode. Every failure is a
+ * result (FORMERR, NOTIMP, REFUSED, ...) rather than an exception, and an unexpected exception
+ * costs only the packet that caused it. Thread-safe and non-blocking: called on event loops.
+ */
+public final class QueryHandler {
+    private static final Logger log = LoggerFactory.getLogger(QueryHandler.class);
+
+    /** Where in-class questions are answered: the resolver (tests substitute failing ones). */
+    @FunctionalInterface
+    interface Lookup {
+        Answer resolve(Name qname, int type);
+    }
+
+    private final Lookup lookup;
+
+    public QueryHandler(Resolver resolver) {
+        this(resolver::resolve);
+    }
+
+    QueryHandler(Lookup lookup) {
+        this.lookup = lookup;
+    }
+
+    /** Handles one message received over {@code transport} ({@code wire} excludes the TCP length prefix). */
+    public QueryOutcome handle(byte[] wire, Transport transport) {
+        try {
+            return process(wire, transport);
+        } catch (RuntimeException e) {
+            // A bug (ours or a library's) must cost this one answer, never the listener or the next packet.
+            log.debug("query of {} bytes failed; answering SERVFAIL", wire.length, e);
+            return wire.length < WireHeader.LENGTH
+                    ? QueryOutcome.TOO_SHORT
+                    : new QueryOutcome.Response(WireHeader.headerOnlyResponse(wire, Rcode.SERVFAIL));
+        }
+    }
+
+    private QueryOutcome process(byte[] wire, Transport transport) {
+        if (wire.length < WireHeader.LENGTH) {
+            return QueryOutcome.TOO_SHORT;
+        }
+        if (WireHeader.isResponse(wire)) {
+            // Never answer a response: two servers could bounce errors at each other forever.
+            return QueryOutcome.NOT_A_QUERY;
+        }
+        if (WireHeader.opcode(wire) != Opcode.QUERY) {
+            return notImplemented(wire, transport);
+        }
+        if (WireHeader.questionCount(wire) != 1) {
+            return headerOnly(wire, Rcode.FORMERR);
+        }
+        Message query = parse(wire);
+        if (query == null || query.getSection(Section.QUESTION).size() != 1) {
+            return headerOnly(wire, Rcode.FORMERR);
+        }
+        ClientEdns edns = ClientEdns.of(query);
+        if (edns instanceof ClientEdns.Malformed malformed) {
+            log.debug("FORMERR: {}", malformed.reason());
+            return error(query, ClientEdns.ABSENT, Rcode.FORMERR, transport.defaultLimit());
+        }
+        int limit = edns.responseLimit(transport);
+        if (edns instanceof ClientEdns.Present present && present.version() > 0) {
+            return error(query, edns, Rcode.BADVERS, limit);
+        }
+        Record question = query.getQuestion();
+        int type = question.getType();
+        if (type == Type.AXFR || type == Type.IXFR) {
+            // The cluster zone is generated from live state; it is not offered for transfer.
+            return error(query, edns, Rcode.REFUSED, limit);
+        }
+        int dclass = question.getDClass();
+        if (dclass != DClass.IN && dclass != DClass.ANY) {
+            return error(query, edns, Rcode.REFUSED, limit);
+        }
+        Answer answer = lookup.resolve(question.getName(), type);
+        return new QueryOutcome.Response(ResponseEncoder.answer(query, edns, answer, limit));
+    }
+
+    /** NOTIMP for UPDATE, NOTIFY, STATUS, ...: echoes the question when there is exactly one that parses. */
+    private static QueryOutcome notImplemented(byte[] wire, Transport transport) {
+        Message query = WireHeader.questionCount(wire) == 1 ? parse(wire) : null;
+        if (query == null || query.getSection(Section.QUESTION).size() != 1) {
+            return headerOnly(wire, Rcode.NOTIMP);
+        }
+        ClientEdns edns = ClientEdns.of(query);
+        if (edns instanceof ClientEdns.Malformed) {
+            edns = ClientEdns.ABSENT;
+        }
+        return error(query, edns, Rcode.NOTIMP, edns.responseLimit(transport));
+    }
+
+    /** Parses a message; null when it is not valid DNS wire format (truncated, bad labels, bad pointers, ...). */
+    private static Message parse(byte[] wire) {
+        try {
+            return new Message(wire);
+        } catch (IOException | RuntimeException e) {
+            log.debug("FORMERR: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private static QueryOutcome headerOnly(byte[] wire, int rcode) {
+        return new QueryOutcome.Response(WireHeader.headerOnlyResponse(wire, rcode));
+    }
+
+    private static QueryOutcome error(Message query, ClientEdns edns, int rcode, int limit) {
+        return new QueryOutcome.Response(ResponseEncoder.error(query, edns, rcode, limit));
+    }
+}

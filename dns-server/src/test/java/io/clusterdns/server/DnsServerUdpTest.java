@@ -1,0 +1,152 @@
+package io.clusterdns.server;
+
+import static io.clusterdns.server.TestCluster.WEB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The server over real UDP sockets on 127.0.0.1, with dnsjava's {@link SimpleResolver} and a raw
+ * {@link UdpClient} as clients.
+ *
+ * <p>Conventions: cluster {@link TestCluster} (default/web = 10.96.45.100, default/big = 100
+ * ready endpoints 10.244.100.1-100); server on 127.0.0.1, a free port, 2 UDP sockets; raw queries
+ * use small IDs, {@link Packets} fixtures ID 0xBEEF.
+ */
+class DnsServerUdpTest {
+    static SnapshotSource source;
+    static DnsServer server;
+
+    @BeforeAll
+    static void start() {
+        source = new SnapshotSource(TestCluster.snapshot());
+        server = DnsServer.start(TestCluster.config(), source);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static SimpleResolver client() throws Exception {
+        SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
+        r.setPort(server.port());
+        r.setTimeout(Duration.ofSeconds(5));
+        r.setEDNS(-1, 0, 0, List.of());
+        return r;
+    }
+
+    @Test
+    void answersAClusterIpServiceExactly() throws Exception {
+        Message a = client().send(Wire.query(1, WEB, Type.A));
+        Message srv = client().send(Wire.query(2, "_http._tcp." + WEB, Type.SRV));
+
+        assertThat(a.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(a.getHeader().getFlag(Flags.AA)).isTrue();
+        assertThat(Wire.texts(a, Section.ANSWER)).containsExactly(WEB + " 5 A 10.96.45.100");
+        assertThat(Wire.texts(srv, Section.ANSWER)).containsExactly("_http._tcp." + WEB + " 5 SRV 0 100 80 " + WEB);
+        assertThat(Wire.texts(srv, Section.ADDITIONAL)).containsExactly(WEB + " 5 A 10.96.45.100");
+    }
+
+    @Test
+    void sharesThePortBetweenReusePortSocketsWhenEpollIsAvailable() {
+        assertThat(server.udpSockets()).isEqualTo(server.nativeTransport() ? 2 : 1);
+        // Different source ports hash to different sockets; every one must answer.
+        for (int i = 0; i < 20; i++) {
+            try (UdpClient c = new UdpClient(server.port())) {
+                Message m = c.exchange(Wire.query(100 + i, WEB, Type.A));
+                assertThat(m.getHeader().getID()).isEqualTo(100 + i);
+                assertThat(Wire.texts(m, Section.ANSWER)).containsExactly(WEB + " 5 A 10.96.45.100");
+            }
+        }
+    }
+
+    @Test
+    void truncatesAHeadlessServiceOf100EndpointsWithoutEdns() {
+        try (UdpClient c = new UdpClient(server.port())) {
+            byte[] wire = c.exchange(Wire.bytes(Wire.query(3, "big.default.svc.cluster.local.", Type.A)));
+
+            assertThat(wire.length).isLessThanOrEqualTo(512);
+            Message m = Wire.parse(wire);
+            assertThat(m.getHeader().getFlag(Flags.TC)).isTrue();
+            assertThat(m.getHeader().getID()).isEqualTo(3);
+            assertThat(m.getQuestion().getName()).hasToString("big.default.svc.cluster.local.");
+            assertThat(m.getSection(Section.ANSWER)).isEmpty();
+        }
+    }
+
+    @Test
+    void honoursTheClientsUdpSize() {
+        try (UdpClient c = new UdpClient(server.port())) {
+            byte[] large = c.exchange(Wire.bytes(Wire.withEdns(Wire.query(4, "big.default.svc.cluster.local.", Type.A), 4096, 0, false)));
+            byte[] small = c.exchange(Wire.bytes(Wire.withEdns(Wire.query(5, "big.default.svc.cluster.local.", Type.A), 1232, 0, false)));
+
+            assertThat(large.length).isGreaterThan(1232);
+            assertThat(Wire.parse(large).getHeader().getFlag(Flags.TC)).isFalse();
+            assertThat(Wire.parse(large).getSection(Section.ANSWER)).hasSize(TestCluster.BIG_ENDPOINTS);
+            assertThat(small.length).isLessThanOrEqualTo(1232);
+            assertThat(Wire.parse(small).getHeader().getFlag(Flags.TC)).isTrue();
+            assertThat(Wire.parse(small).getOPT().getPayloadSize()).isEqualTo(1232);
+        }
+    }
+
+    @Test
+    void echoesEdnsOnlyToEdnsQueries() {
+        try (UdpClient c = new UdpClient(server.port())) {
+            Message plain = c.exchange(Wire.query(6, WEB, Type.A));
+            Message edns = c.exchange(Wire.withEdns(Wire.query(7, WEB, Type.A), 4096, 0, true));
+            Message badvers = c.exchange(Wire.withEdns(Wire.query(8, WEB, Type.A), 4096, 3, false));
+
+            assertThat(plain.getOPT()).isNull();
+            assertThat(edns.getOPT().getPayloadSize()).isEqualTo(1232);
+            assertThat(edns.getOPT().getFlags() & ExtendedFlags.DO).isEqualTo(ExtendedFlags.DO);
+            assertThat(badvers.getRcode()).isEqualTo(Rcode.BADVERS);
+            assertThat(badvers.getOPT().getVersion()).isZero();
+        }
+    }
+
+    @Test
+    void answersEveryMalformedFixtureAndDropsResponses() {
+        List<String> failures = new ArrayList<>();
+        try (UdpClient c = new UdpClient(server.port())) {
+            int probeId = 1000;
+            for (Packets.Fixture f : Packets.all()) {
+                c.send(f.bytes());
+                if (f.rcode() == Packets.DROPPED) {
+                    // Nothing may come back: the next datagram must answer this probe.
+                    Message probe = c.exchange(Wire.query(probeId, WEB, Type.A));
+                    if (probe.getHeader().getID() != probeId++) {
+                        failures.add(f.name() + ": answered although it must be dropped");
+                    }
+                    continue;
+                }
+                Message m = Wire.parse(c.receive());
+                if (m.getHeader().getID() != Packets.ID || Wire.rcode(m) != f.rcode()) {
+                    failures.add(f.name() + ": got ID " + m.getHeader().getID() + " " + Rcode.string(Wire.rcode(m)));
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void refusesNamesOutsideTheZones() throws Exception {
+        Message m = client().send(Wire.query(9, "kubernetes.io.", Type.A));
+
+        assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
+        assertThat(m.getHeader().getFlag(Flags.AA)).isFalse();
+    }
+}

@@ -1,0 +1,66 @@
+package io.clusterdns.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import org.xbill.DNS.Message;
+
+/**
+ * A raw UDP client on 127.0.0.1: sends exactly the bytes given. Receives wait at most
+ * {@link #DEADLINE_MS}; a missing answer fails the test rather than hanging it.
+ */
+final class UdpClient implements AutoCloseable {
+    static final int DEADLINE_MS = 5000;
+
+    private final DatagramSocket socket;
+
+    UdpClient(int port) {
+        try {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.setSoTimeout(DEADLINE_MS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void send(byte[] packet) {
+        try {
+            socket.send(new DatagramPacket(packet, packet.length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    byte[] receive() {
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+            socket.receive(p);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no UDP response within " + DEADLINE_MS + " ms", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Arrays.copyOf(buf, p.getLength());
+    }
+
+    byte[] exchange(byte[] query) {
+        send(query);
+        return receive();
+    }
+
+    Message exchange(Message query) {
+        return Wire.parse(exchange(Wire.bytes(query)));
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,80 @@
+package io.clusterdns.server.bench;
+
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointInfo;
+import io.clusterdns.k8s.model.EndpointPort;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.Protocol;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.model.ServicePort;
+import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.model.TargetPort;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A large synthetic cluster for benchmarks: {@code services} ClusterIP services spread over 100
+ * namespaces ({@code svc-N.ns-(N % 100)}), each with one named port and 3 ready endpoints, plus
+ * one headless service with 3 endpoints per 10 services.
+ */
+final class BenchCluster {
+    static final int NAMESPACES = 100;
+
+    private BenchCluster() {
+    }
+
+    static String serviceName(int i) {
+        return "svc-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
+    }
+
+    static String headlessName(int i) {
+        return "db-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
+    }
+
+    static ClusterSnapshot snapshot(int services) {
+        List<ServiceInfo> svcs = new ArrayList<>(services + services / 10);
+        List<EndpointSliceInfo> slices = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            String ns = "ns-" + (i % NAMESPACES);
+            InetAddress vip = ip(10, 96 + (i >> 16), (i >> 8) & 0xFF, i & 0xFF);
+            ServicePort port = new ServicePort("http", Protocol.TCP, 80, TargetPort.of(8080), 0, null);
+            svcs.add(new ServiceInfo(ServiceKey.of(ns, "svc-" + i), ServiceType.CLUSTER_IP, List.of(vip), false,
+                    List.of(IpFamily.IPV4), List.of(port), null, null, null, null, null, null, null, 0, false,
+                    Map.of("app", "svc-" + i), null));
+            slices.add(slice(ns, "svc-" + i, i));
+            if (i % 10 == 0) {
+                svcs.add(new ServiceInfo(ServiceKey.of(ns, "db-" + i), ServiceType.CLUSTER_IP, List.of(), true,
+                        List.of(IpFamily.IPV4), List.of(port), null, null, null, null, null, null, null, 0, false,
+                        Map.of("app", "db-" + i), null));
+                slices.add(slice(ns, "db-" + i, i + 1_000_000));
+            }
+        }
+        List<NamespaceInfo> namespaces = new ArrayList<>();
+        for (int n = 0; n < NAMESPACES; n++) {
+            namespaces.add(new NamespaceInfo("ns-" + n, Map.of()));
+        }
+        return new ClusterSnapshot(1, Instant.ofEpochSecond(1_700_000_000L), svcs, slices, List.of(), namespaces);
+    }
+
+    private static EndpointSliceInfo slice(String ns, String name, int seed) {
+        List<EndpointInfo> eps = new ArrayList<>(3);
+        for (int e = 0; e < 3; e++) {
+            int n = seed * 3 + e;
+            eps.add(new EndpointInfo(ip(10, 128 + ((n >> 16) & 0x3F), (n >> 8) & 0xFF, n & 0xFF), null, "node-" + e, null,
+                    true, true, false, null));
+        }
+        return new EndpointSliceInfo(name + "-abc", ServiceKey.of(ns, name), IpFamily.IPV4, eps,
+                List.of(new EndpointPort("http", Protocol.TCP, 8080, null)), null);
+    }
+
+    private static InetAddress ip(int a, int b, int c, int d) {
+        return IpAddresses.parse(a + "." + b + "." + c + "." + d);
+    }
+}

@@ -1,0 +1,120 @@
+package io.clusterdns.server.bench;
+
+import io.clusterdns.resolver.Resolver;
+import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.server.QueryHandler;
+import io.clusterdns.server.QueryOutcome;
+import io.clusterdns.server.Transport;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The whole per-query work without sockets: query bytes → {@link QueryHandler#handle} → response
+ * bytes (header check, parse, resolve, encode), on the {@link BenchCluster} of {@code services}
+ * services, plus the dnsjava parse alone as a baseline. How to run: dns-server/bench/jmh.sh.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class QueryPathBenchmark {
+    static final int NAMES = 1024;
+
+    @Param("10000")
+    int services;
+
+    QueryHandler handler;
+    byte[][] aQueries;
+    byte[][] aQueriesEdns;
+    byte[][] srvQueries;
+    byte[][] nxQueries;
+    byte[] malformed;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Resolver resolver = new Resolver(ResolverConfig.defaults());
+        resolver.update(BenchCluster.snapshot(services));
+        handler = new QueryHandler(resolver);
+        aQueries = new byte[NAMES][];
+        aQueriesEdns = new byte[NAMES][];
+        srvQueries = new byte[NAMES][];
+        nxQueries = new byte[NAMES][];
+        for (int k = 0; k < NAMES; k++) {
+            int i = (int) ((long) k * 7919 % services);
+            aQueries[k] = query(k, BenchCluster.serviceName(i), Type.A, false);
+            aQueriesEdns[k] = query(k, BenchCluster.serviceName(i), Type.A, true);
+            srvQueries[k] = query(k, "_http._tcp." + BenchCluster.serviceName(i), Type.SRV, true);
+            nxQueries[k] = query(k, "nope-" + i + ".ns-1.svc.cluster.local.", Type.A, true);
+        }
+        malformed = aQueries[0].clone();
+        malformed[5] = 2; // qdcount 2: rejected from the header alone
+    }
+
+    private static byte[] query(int id, String name, int type, boolean edns) {
+        Message m = new Message(id);
+        m.getHeader().setFlag(Flags.RD);
+        m.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
+        if (edns) {
+            m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        }
+        return m.toWire();
+    }
+
+    private int index() {
+        next = (next + 1) & (NAMES - 1);
+        return next;
+    }
+
+    @Benchmark
+    public QueryOutcome clusterIpA() {
+        return handler.handle(aQueries[index()], Transport.UDP);
+    }
+
+    @Benchmark
+    public QueryOutcome clusterIpAWithEdns() {
+        return handler.handle(aQueriesEdns[index()], Transport.UDP);
+    }
+
+    @Benchmark
+    public QueryOutcome srvWithAdditional() {
+        return handler.handle(srvQueries[index()], Transport.UDP);
+    }
+
+    @Benchmark
+    public QueryOutcome nxdomain() {
+        return handler.handle(nxQueries[index()], Transport.UDP);
+    }
+
+    @Benchmark
+    public QueryOutcome formerrFromHeader() {
+        return handler.handle(malformed, Transport.UDP);
+    }
+
+    @Benchmark
+    public Message parseOnly() throws IOException {
+        return new Message(aQueries[index()]);
+    }
+}
