@@ -1,0 +1,131 @@
+package io.clusterdns.k8s.informer;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds fabric8 {@link KubernetesClient}s from a {@link ClusterConnection}, on the JDK's own
+ * HTTP client (fabric8's default Vert.x 4 client would clash with the dns-server's Vert.x 5).
+ * The one place in clusterdns where a client is configured, shared by every component that talks
+ * to the API server.
+ */
+public final class ClientFactory {
+    /**
+     * First delay before re-establishing a broken watch or list (fabric8 doubles it up to 32×).
+     * fabric8's 1 s default is slow for a DNS server that should catch up within milliseconds of
+     * an API server restart; 32 × 250 ms = 8 s still spreads reconnects of many nodes.
+     */
+    public static final Duration WATCH_RECONNECT_INTERVAL = Duration.ofMillis(250);
+    /**
+     * Per request. Informers list everything at start (from the API server's watch cache, at
+     * resourceVersion 0); on a big cluster that takes longer than fabric8's 10 s default.
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Where Kubernetes mounts a pod's service account token. */
+    static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    private ClientFactory() {
+    }
+
+    /**
+     * A client for {@code connection}. Reads the kubeconfig (or service account) now; connects
+     * lazily.
+     *
+     * @throws IllegalArgumentException with a message fit for the user when the kubeconfig cannot
+     *                                  be read or the context does not exist, or when in-cluster
+     *                                  configuration is asked for outside a cluster
+     */
+    public static KubernetesClient create(ClusterConnection connection) {
+        return create(config(connection));
+    }
+
+    /** A client for a ready {@link Config} (tests tune {@link #config} before calling this). */
+    public static KubernetesClient create(Config config) {
+        // h2c (HTTP/2 over plain HTTP) is only ever a test server or kubectl proxy; the JDK client's
+        // upgrade probing does not mix well with streamed watches, so stay on HTTP/1.1 there.
+        boolean plainHttp = config.getMasterUrl() != null
+                && config.getMasterUrl().toLowerCase(Locale.ROOT).startsWith("http:");
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withHttpClientBuilderConsumer(b -> {
+                    if (plainHttp) {
+                        b.preferHttp11();
+                    }
+                })
+                .build();
+    }
+
+    /** The fabric8 configuration for {@code connection}, with clusterdns' timeouts. */
+    public static Config config(ClusterConnection connection) {
+        Config config;
+        if (connection.kubeconfig() != null) {
+            config = fromKubeconfig(connection.kubeconfig(), connection.context());
+        } else if (connection.master() != null) {
+            config = new ConfigBuilder(Config.empty()).withMasterUrl(connection.master()).build();
+        } else {
+            config = inCluster(System.getenv());
+        }
+        if (connection.master() != null) {
+            // a setter, not ConfigBuilder: a copy would lose the kubeconfig file that token refresh re-reads
+            config.setMasterUrl(connection.master());
+        }
+        config.setWatchReconnectInterval((int) WATCH_RECONNECT_INTERVAL.toMillis());
+        config.setWatchReconnectLimit(-1);
+        config.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
+        return config;
+    }
+
+    private static Config fromKubeconfig(Path file, String context) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("kubeconfig " + file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("kubeconfig " + file + ": not readable");
+        }
+        Config config;
+        try {
+            config = Config.fromKubeconfig(context, file.toFile());
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("kubeconfig " + file + ": " + rootMessage(e), e);
+        }
+        if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+            throw new IllegalArgumentException("kubeconfig " + file + ": no context named \"" + context + "\"");
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new IllegalArgumentException("kubeconfig " + file + ": the context names no cluster server");
+        }
+        return config;
+    }
+
+    /**
+     * The pod's service account, through fabric8's auto-configuration: it re-reads the projected
+     * token when it rotates, which a hand-built configuration would not.
+     */
+    static Config inCluster(Map<String, String> env) {
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        if (host == null || host.isBlank() || !Files.isReadable(SERVICE_ACCOUNT_TOKEN)) {
+            throw new IllegalArgumentException("not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST or no service account token at "
+                    + SERVICE_ACCOUNT_TOKEN + "): give a kubeconfig file or the API server URL");
+        }
+        return Config.autoConfigure(null);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

@@ -1,0 +1,112 @@
+package io.clusterdns.k8s.informer;
+
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The hand-off between informer callbacks (several threads, one per informer) and the single
+ * publisher thread. Callbacks only record the latest converted state of an object (empty =
+ * deleted); a burst of events for one object coalesces to its last state. The publisher drains
+ * everything at once.
+ */
+final class PendingChanges {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Batch batch = new Batch();
+
+    void service(ServiceKey key, ServiceInfo value) {
+        record(() -> batch.services.put(key, Optional.ofNullable(value)));
+    }
+
+    void slice(ObjectRef ref, EndpointSliceInfo value) {
+        record(() -> batch.slices.put(ref, Optional.ofNullable(value)));
+    }
+
+    void pod(ObjectRef ref, PodInfo value) {
+        record(() -> batch.pods.put(ref, Optional.ofNullable(value)));
+    }
+
+    void namespace(String name, NamespaceInfo value) {
+        record(() -> batch.namespaces.put(name, Optional.ofNullable(value)));
+    }
+
+    private void record(Runnable put) {
+        lock.lock();
+        try {
+            if (batch.isEmpty()) {
+                batch.firstChangeNanos = System.nanoTime();
+            }
+            put.run();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes every recorded change; the next ones go into a new batch. */
+    Batch drain() {
+        lock.lock();
+        try {
+            Batch out = batch;
+            batch = new Batch();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a change is pending, at most {@code nanos} (Long.MAX_VALUE = no limit).
+     *
+     * @return true if a change is pending
+     */
+    boolean await(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (batch.isEmpty()) {
+                if (nanos == Long.MAX_VALUE) {
+                    changed.await();
+                } else {
+                    if (left <= 0) {
+                        return false;
+                    }
+                    left = changed.awaitNanos(left);
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Latest state per object since the last drain, in arrival order. */
+    static final class Batch {
+        final Map<ServiceKey, Optional<ServiceInfo>> services = new LinkedHashMap<>();
+        final Map<ObjectRef, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
+        final Map<ObjectRef, Optional<PodInfo>> pods = new LinkedHashMap<>();
+        final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+        /** System.nanoTime() of the first change in this batch. */
+        long firstChangeNanos;
+
+        boolean isEmpty() {
+            return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty();
+        }
+
+        int size() {
+            return services.size() + slices.size() + pods.size() + namespaces.size();
+        }
+
+        long ageNanos(long now) {
+            return isEmpty() ? 0 : now - firstChangeNanos;
+        }
+    }
+}

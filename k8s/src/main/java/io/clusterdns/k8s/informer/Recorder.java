@@ -1,0 +1,75 @@
+package io.clusterdns.k8s.informer;
+
+import io.clusterdns.k8s.convert.EndpointSliceConverter;
+import io.clusterdns.k8s.convert.NamespaceConverter;
+import io.clusterdns.k8s.convert.PodConverter;
+import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.model.ServiceKey;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+
+/**
+ * How one kind is converted (once, on the informer's thread) and recorded as a pending change.
+ * {@link #put} may throw {@link io.clusterdns.k8s.convert.ConversionException}.
+ */
+interface Recorder<T> {
+
+    void put(T object, PendingChanges pending);
+
+    void remove(String namespace, String name, PendingChanges pending);
+
+    Recorder<Service> SERVICES = new Recorder<>() {
+        @Override
+        public void put(Service object, PendingChanges pending) {
+            var info = ServiceConverter.convert(object);
+            pending.service(info.key(), info);
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.service(ServiceKey.of(namespace, name), null);
+        }
+    };
+
+    Recorder<EndpointSlice> ENDPOINT_SLICES = new Recorder<>() {
+        @Override
+        public void put(EndpointSlice object, PendingChanges pending) {
+            ObjectRef ref = new ObjectRef(object.getMetadata().getNamespace(), object.getMetadata().getName());
+            // FQDN slices convert to nothing: neither DNS nor the data plane uses them
+            pending.slice(ref, EndpointSliceConverter.convert(object).orElse(null));
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.slice(new ObjectRef(namespace, name), null);
+        }
+    };
+
+    Recorder<Namespace> NAMESPACES = new Recorder<>() {
+        @Override
+        public void put(Namespace object, PendingChanges pending) {
+            var info = NamespaceConverter.convert(object);
+            pending.namespace(info.name(), info);
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.namespace(name, null);
+        }
+    };
+
+    Recorder<Pod> PODS = new Recorder<>() {
+        @Override
+        public void put(Pod object, PendingChanges pending) {
+            var info = PodConverter.convert(object);
+            pending.pod(new ObjectRef(info.namespace(), info.name()), info);
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.pod(new ObjectRef(namespace, name), null);
+        }
+    };
+}

@@ -1,0 +1,98 @@
+package io.clusterdns.k8s.informer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterdns.k8s.testing.MockApiServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ClientFactory}: kubeconfig contexts, the master override, and the errors a user sees.
+ * Cluster "a" is https://192.0.2.1:6443, cluster "b" https://192.0.2.2:6443 (documentation
+ * addresses, never contacted); cluster "mock" is the in-process mock API server.
+ */
+class ClientFactoryTest {
+    @TempDir
+    Path dir;
+
+    private Path kubeconfig(String mockUrl) throws IOException {
+        Path file = dir.resolve("config");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: a
+                  cluster: {server: "https://192.0.2.1:6443", insecure-skip-tls-verify: true}
+                - name: b
+                  cluster: {server: "https://192.0.2.2:6443", insecure-skip-tls-verify: true}
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: u
+                  user: {token: not-a-real-token}
+                contexts:
+                - name: ctx-a
+                  context: {cluster: a, user: u}
+                - name: ctx-b
+                  context: {cluster: b, user: u, namespace: kube-system}
+                - name: mock
+                  context: {cluster: mock, user: u}
+                current-context: ctx-a
+                """.formatted(mockUrl));
+        return file;
+    }
+
+    @Test
+    void kubeconfigCurrentOrNamedContextWithClusterdnsTimeouts() throws IOException {
+        Path file = kubeconfig("http://127.0.0.1:1");
+
+        Config current = ClientFactory.config(ClusterConnection.kubeconfig(file, null));
+        Config named = ClientFactory.config(ClusterConnection.kubeconfig(file, "ctx-b"));
+
+        assertThat(current.getMasterUrl()).startsWith("https://192.0.2.1:6443");
+        assertThat(named.getMasterUrl()).startsWith("https://192.0.2.2:6443");
+        assertThat(named.getAutoOAuthToken()).isEqualTo("not-a-real-token");
+        assertThat(named.getNamespace()).isEqualTo("kube-system");
+        assertThat(named.getWatchReconnectInterval()).isEqualTo((int) ClientFactory.WATCH_RECONNECT_INTERVAL.toMillis());
+        assertThat(named.getRequestTimeout()).isEqualTo((int) ClientFactory.REQUEST_TIMEOUT.toMillis());
+    }
+
+    @Test
+    void masterReplacesTheContextsServerAndKeepsItsCredentials() throws IOException {
+        Config config = ClientFactory.config(new ClusterConnection("https://192.0.2.9:443", kubeconfig("http://127.0.0.1:1"), "ctx-b"));
+
+        assertThat(config.getMasterUrl()).startsWith("https://192.0.2.9:443");
+        assertThat(config.getAutoOAuthToken()).isEqualTo("not-a-real-token");
+    }
+
+    @Test
+    void aClientFromAKubeconfigTalksToTheApiServer() throws IOException {
+        try (MockApiServer server = new MockApiServer().start();
+             KubernetesClient client = ClientFactory.create(ClusterConnection.kubeconfig(kubeconfig(server.url()), "mock"))) {
+            client.resource(Fixtures.namespace("team-a", Map.of())).create();
+
+            assertThat(client.namespaces().withName("team-a").get()).isNotNull();
+        }
+    }
+
+    @Test
+    void errorsNameTheProblem() throws IOException {
+        Path file = kubeconfig("http://127.0.0.1:1");
+        Path missing = dir.resolve("nope");
+
+        assertThatThrownBy(() -> ClientFactory.config(ClusterConnection.kubeconfig(missing, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("kubeconfig " + missing + ": no such file");
+        assertThatThrownBy(() -> ClientFactory.config(ClusterConnection.kubeconfig(file, "ctx-c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("kubeconfig " + file + ": no context named \"ctx-c\"");
+        assertThatThrownBy(() -> ClientFactory.inCluster(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST");
+    }
+}

@@ -1,0 +1,124 @@
+package io.clusterdns.k8s.testing;
+
+import io.clusterdns.k8s.informer.ClientFactory;
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * fabric8's Kubernetes mock API server in CRUD mode on 127.0.0.1, plain HTTP, that can stop
+ * listening and start again on the same port with the same objects, to test what clients do
+ * when the API server goes away.
+ *
+ * <p>How state survives: a {@link KubernetesMockServer} owns a Vert.x instance that
+ * {@code shutdown()} closes for good, but the objects live in the dispatcher
+ * ({@link KubernetesMixedDispatcher} → {@code KubernetesCrudDispatcher}: the object map and the
+ * resourceVersion counter). This class keeps one dispatcher and wraps a new server around it on
+ * every {@link #start()}. Watches do not survive a stop; clients re-watch and the CRUD dispatcher
+ * answers a new watch with ADDED events for every current object.
+ *
+ * <p>An optional interceptor sees each request first and may answer it instead (return null to
+ * let the CRUD dispatcher answer): errors, delays of one kind, 410 Gone for a watch.
+ */
+public final class MockApiServer implements AutoCloseable {
+    /** JUL loggers are held weakly: keep the ones whose level is set. */
+    private static final Logger MOCK_LOG = quiet("io.fabric8.mockwebserver", Boolean.getBoolean("mock.verbose") ? Level.ALL : Level.WARNING);
+    private static final Logger VERTX_LOG = quiet("io.vertx", Boolean.getBoolean("mock.verbose") ? Level.ALL : Level.WARNING);
+
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
+    private final KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
+    private final Dispatcher dispatcher;
+    private KubernetesMockServer server;
+    private int port;
+
+    public MockApiServer() {
+        this(request -> null);
+    }
+
+    /** @param interceptor answers a request itself, or returns null to let the CRUD dispatcher answer */
+    public MockApiServer(Function<RecordedRequest, MockResponse> interceptor) {
+        this.dispatcher = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                MockResponse answer = interceptor.apply(request);
+                return answer != null ? answer : crud.dispatch(request);
+            }
+        };
+    }
+
+    private static Logger quiet(String name, Level level) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(level);
+        return l;
+    }
+
+    /** Listens on 127.0.0.1: a free port the first time, the same port afterwards. */
+    public synchronized MockApiServer start() {
+        if (server != null) {
+            throw new IllegalStateException("already listening on " + port);
+        }
+        // onStart() of every new server adds its "/" and "/version" expectations again
+        expectations.clear();
+        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(),
+                expectations, dispatcher, false);
+        s.start(InetAddress.getLoopbackAddress(), port);
+        port = s.getPort();
+        server = s;
+        return this;
+    }
+
+    /** Stops listening (open watches break); the objects are kept for the next {@link #start()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server = null;
+        }
+    }
+
+    public synchronized boolean isListening() {
+        return server != null;
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * A client for this server, as clusterdns builds them ({@link ClientFactory}), with a short
+     * reconnect interval so that tests recover quickly after a {@link #start()}. The caller closes it.
+     */
+    public KubernetesClient client() {
+        Config config = ClientFactory.config(ClusterConnection.master(url()));
+        config.setWatchReconnectInterval(50);
+        config.setRequestRetryBackoffLimit(0);
+        config.setNamespace("default");
+        return ClientFactory.create(config);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+}
