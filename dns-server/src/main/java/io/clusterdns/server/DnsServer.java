@@ -1,15 +1,14 @@
 package io.clusterdns.server;
 
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.resolver.Resolver;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -17,135 +16,110 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 /**
- * A running DNS server: the wiring of cluster source → resolver → UDP/TCP listeners. The source
- * publishes snapshots on its own thread straight into {@link Resolver#update}; the listeners'
- * event loops read the resolver's current index without locks. {@link #close} stops the
- * listeners, then the source.
+ * A running DNS server: the wiring of cluster source → resolver → UDP/TCP listeners, plus the
+ * HTTP endpoints. The source publishes snapshots on its own thread straight into the resolver
+ * ({@link SnapshotApplier}); the listeners' event loops read the resolver's current index without
+ * locks.
+ *
+ * <p>Start-up, in this order: HTTP endpoints (so that probes answer while waiting), the source,
+ * the wait for its first snapshot (at most {@code startupTimeout}, see {@link StartupGate}), the
+ * DNS listeners. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
+ * {@code /ready} at 503, then {@link #close} stops the listeners and endpoints, then the source.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
-    /** Binding port 0 picks a free UDP port; TCP may find it taken and then we try another. */
-    private static final int EPHEMERAL_PORT_ATTEMPTS = 5;
 
     private final ClusterSource source;
     private final Resolver resolver;
     private final Vertx vertx;
-    private final ListenAddress address;
-    private final int udpSockets;
-    private final int eventLoops;
+    private final DnsListeners listeners;
+    private final HttpEndpoints http;
+    private final Probes probes;
+    private final ServerMetrics metrics;
+    private final Duration lameduck;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private DnsServer(ClusterSource source, Resolver resolver, Vertx vertx, ListenAddress address, int udpSockets, int eventLoops) {
-        this.source = source;
-        this.resolver = resolver;
+    private DnsServer(Wiring w, Vertx vertx, DnsListeners listeners, HttpEndpoints http, Duration lameduck) {
+        this.source = w.source;
+        this.resolver = w.resolver;
+        this.metrics = w.metrics;
+        this.probes = w.probes;
         this.vertx = vertx;
-        this.address = address;
-        this.udpSockets = udpSockets;
-        this.eventLoops = eventLoops;
+        this.listeners = listeners;
+        this.http = http;
+        this.lameduck = lameduck;
+    }
+
+    /** The parts that exist before anything listens. */
+    private record Wiring(ClusterSource source, SourceStatus status, Resolver resolver, ServerMetrics metrics,
+                          SnapshotApplier applier, Probes probes) {
+        static Wiring of(ServerConfig config, ClusterSource source) {
+            SourceStatus status = SourceStatus.of(source);
+            Resolver resolver = new Resolver(config.resolverConfig());
+            ServerMetrics metrics = new ServerMetrics();
+            status.bindMetrics(metrics.registry());
+            return new Wiring(source, status, resolver, metrics, new SnapshotApplier(resolver, metrics.registry()),
+                    new Probes(status, resolver));
+        }
     }
 
     /**
-     * Starts {@code source} (which now belongs to the server and is closed with it), then the
-     * listeners. Throws with the source's message when it cannot load (such as a bad manifest) and
-     * with the bind error when the address is unusable; nothing is left running then.
+     * Starts {@code source} (which now belongs to the server and is closed with it), the HTTP
+     * endpoints and the listeners. Throws with the source's message when it cannot start (a bad
+     * manifest, an unreadable kubeconfig) and with the bind error when an address is unusable;
+     * nothing is left running then. Blocks for at most the startup timeout while the source syncs.
      */
     public static DnsServer start(ServerConfig config, ClusterSource source) {
-        Resolver resolver = new Resolver(config.resolverConfig());
-        AtomicBoolean announced = new AtomicBoolean();
+        Wiring w;
+        try {
+            w = Wiring.of(config, source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
         Vertx vertx = null;
         try {
-            // Subscribe before start so that no snapshot published while starting is missed.
-            source.subscribe(snapshot -> apply(resolver, snapshot, announced.get()));
-            source.start();
             int sockets = config.effectiveUdpSockets();
             vertx = Vertx.builder()
                     .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(sockets))
                     .build();
-            DnsServer server = listen(config, source, resolver, vertx, sockets);
+            HttpEndpoints http = HttpEndpoints.start(vertx, config.http(), w.probes, w.metrics.registry());
+            // Subscribe before start so that no snapshot published while starting is missed.
+            source.subscribe(w.applier);
+            source.start();
+            StartupGate.await(w.applier, w.status, config.startupTimeout());
+            DnsMetrics dnsMetrics = new DnsMetrics(w.metrics.registry(), new Zones(config.zones()));
+            DnsListeners listeners = DnsListeners.deploy(vertx, config, new QueryHandler(w.resolver, dnsMetrics), sockets);
+            dnsMetrics.listening(listeners.address());
+            w.probes.listening();
+            DnsServer server = new DnsServer(w, vertx, listeners, http, config.http().lameduck());
             log.info(server.describe(config.zones()));
-            announced.set(true);
+            w.applier.announce();
             return server;
         } catch (RuntimeException e) {
             if (vertx != null) {
                 closeQuietly(vertx);
             }
             source.close();
+            w.metrics.close();
             throw e;
         }
     }
 
-    private static DnsServer listen(ServerConfig config, ClusterSource source, Resolver resolver, Vertx vertx, int sockets) {
-        QueryHandler handler = new QueryHandler(resolver);
-        // SO_REUSEPORT needs the native transport; on NIO a second socket on the port would fail.
-        boolean reusePort = vertx.isNativeTransportEnabled() && sockets > 1;
-        Duration idle = config.tcpIdleTimeout();
-        int port = deployFirst(vertx, handler, config.listen(), reusePort, idle);
-        ListenAddress bound = config.listen().withPort(port);
-        int udpCount = 1;
-        for (int i = 1; i < sockets; i++) {
-            if (reusePort && tryDeploy(vertx, new ListenerVerticle(handler, bound, true, true, idle))) {
-                udpCount++;
-            } else {
-                // No more UDP sockets: the event loop still takes its share of TCP connections.
-                await(vertx.deployVerticle(new ListenerVerticle(handler, bound, false, false, idle)), "tcp on " + bound);
-            }
-        }
-        return new DnsServer(source, resolver, vertx, bound, udpCount, sockets);
-    }
-
-    private static int deployFirst(Vertx vertx, QueryHandler handler, ListenAddress listen, boolean reusePort, Duration idle) {
-        int attempts = listen.port() == 0 ? EPHEMERAL_PORT_ATTEMPTS : 1;
-        RuntimeException last = null;
-        for (int i = 0; i < attempts; i++) {
-            ListenerVerticle first = new ListenerVerticle(handler, listen, true, reusePort, idle);
-            try {
-                await(vertx.deployVerticle(first), "listeners on " + listen);
-                return first.boundPort();
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw last;
-    }
-
-    private static boolean tryDeploy(Vertx vertx, ListenerVerticle verticle) {
-        try {
-            await(vertx.deployVerticle(verticle), "udp socket");
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("could not open another SO_REUSEPORT UDP socket ({}); continuing with fewer", e.getMessage());
-            return false;
-        }
-    }
-
-    /** Runs on the source's publisher thread; {@code announced}: the start line has been logged. */
-    private static void apply(Resolver resolver, ClusterSnapshot snapshot, boolean announced) {
-        try {
-            resolver.update(snapshot);
-            if (announced) {
-                // Snapshots applied while starting are summed up by the start line instead.
-                log.info("serving snapshot v{}: {}", snapshot.version(), stats(snapshot));
-            }
-        } catch (RuntimeException e) {
-            // Keep answering from the previous index rather than from nothing.
-            log.error("could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
-        }
-    }
-
-    /** The address both listeners are bound to (the actual port when port 0 was asked for). */
+    /** The address both DNS listeners are bound to (the actual port when port 0 was asked for). */
     public ListenAddress address() {
-        return address;
+        return listeners.address();
     }
 
     public int port() {
-        return address.port();
+        return listeners.address().port();
     }
 
     /** Number of UDP sockets sharing the port (1 when SO_REUSEPORT is unavailable). */
     public int udpSockets() {
-        return udpSockets;
+        return listeners.udpSockets();
     }
 
     public boolean nativeTransport() {
@@ -160,15 +134,60 @@ public final class DnsServer implements AutoCloseable {
         return source;
     }
 
-    /** Closes the listeners (in-flight TCP connections are cut), then the source. Idempotent. */
+    /** Where {@code /health} listens; empty when off. */
+    public Optional<ListenAddress> healthAddress() {
+        return http.address(HttpEndpoints.Endpoint.HEALTH);
+    }
+
+    /** Where {@code /ready} listens; empty when off. */
+    public Optional<ListenAddress> readyAddress() {
+        return http.address(HttpEndpoints.Endpoint.READY);
+    }
+
+    /** Where {@code /metrics} listens; empty when off. */
+    public Optional<ListenAddress> metricsAddress() {
+        return http.address(HttpEndpoints.Endpoint.METRICS);
+    }
+
+    /** The Prometheus text of {@code /metrics}, also when it is not served (tools, tests). */
+    public String scrape() {
+        return metrics.registry().scrape();
+    }
+
+    /**
+     * What SIGTERM does: with a lameduck time, {@code /ready} turns 503 at once while DNS and
+     * {@code /health} keep serving for that long (so the Service stops sending new queries before
+     * the listeners go); then {@link #close}. A {@link #close} from elsewhere cuts the wait short.
+     */
+    public void shutdown() {
+        if (!lameduck.isZero() && !closed.get()) {
+            probes.shuttingDown();
+            log.info("lameduck: /ready is 503, still serving DNS and /health for {} ms", lameduck.toMillis());
+            try {
+                closeRequested.await(lameduck.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
+    /**
+     * Closes the listeners and endpoints (in-flight TCP connections are cut), then the source.
+     * Idempotent; a second caller waits until the first one has finished.
+     */
     @Override
     public void close() {
+        closeRequested.countDown();
         if (!closed.compareAndSet(false, true)) {
+            awaitClose();
             return;
         }
+        probes.shuttingDown();
         closeQuietly(vertx);
         source.close();
-        log.info("dns-server on {} stopped", address);
+        metrics.close();
+        log.info("dns-server on {} stopped", listeners.address());
         stopped.countDown();
     }
 
@@ -192,31 +211,26 @@ public final class DnsServer implements AutoCloseable {
         String transport = vertx.isNativeTransportEnabled()
                 ? "epoll"
                 : "nio, native transport unavailable: " + vertx.unavailableNativeTransportCause();
-        return String.format("dns-server listening on udp %s (%d socket%s, %s) and tcp %s (%d event loops); zones %s; %s",
-                address, udpSockets, udpSockets == 1 ? "" : "s", transport, address, eventLoops,
+        ListenAddress address = listeners.address();
+        int udp = listeners.udpSockets();
+        return String.format("dns-server listening on udp %s (%d socket%s, %s) and tcp %s (%d event loops); zones %s; %s%s",
+                address, udp, udp == 1 ? "" : "s", transport, address, listeners.eventLoops(),
                 zones.stream().map(Name::toString).collect(Collectors.joining(", ")),
-                source.hasSynced() ? "snapshot v" + source.current().version() + ": " + stats(source.current()) : "not synced yet");
+                resolver.synced() ? "snapshot v" + source.current().version() + ": " + SnapshotApplier.summary(source.current())
+                        : "not synced yet", describeHttp());
     }
 
-    private static String stats(ClusterSnapshot s) {
-        return s.services().size() + " services, " + s.sliceCount() + " endpoint slices, " + s.pods().size() + " pods, "
-                + s.namespaces().size() + " namespaces";
-    }
-
-    private static <T> T await(Future<T> future, String what) {
-        try {
-            return future.await(STARTUP_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out starting " + what, e);
-        } catch (Exception e) {
-            // await() rethrows the failure as is, checked ones too (a bind error is an IOException).
-            throw new IllegalStateException("cannot start " + what + ": " + e.getMessage(), e);
+    private String describeHttp() {
+        StringBuilder sb = new StringBuilder();
+        for (HttpEndpoints.Endpoint e : HttpEndpoints.Endpoint.values()) {
+            http.address(e).ifPresent(a -> sb.append(sb.length() == 0 ? "; http " : ", ").append(e.path).append(' ').append(a));
         }
+        return sb.toString();
     }
 
     private static void closeQuietly(Vertx vertx) {
         try {
-            vertx.close().await(STARTUP_TIMEOUT);
+            vertx.close().await(Futures.START_TIMEOUT);
         } catch (Exception e) {
             log.warn("closing the listeners: {}", e.toString());
         }

@@ -81,15 +81,25 @@ final class ListenerVerticle extends VerticleBase {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setTcpNoDelay(true);
         tcp = vertx.createNetServer(options);
-        tcp.connectHandler(s -> new TcpConnection(s, handler).start());
+        tcp.connectHandler(s -> new TcpConnection(s, handler, address.isIPv6() && isIPv6Client(s.remoteAddress().host())).start());
         return tcp.listen(port, address.host()).map(NetServer::actualPort);
     }
 
     private void onPacket(DatagramPacket packet) {
-        if (handler.handle(packet.data().getBytes(), Transport.UDP) instanceof QueryOutcome.Response response) {
-            SocketAddress sender = packet.sender();
+        SocketAddress sender = packet.sender();
+        // An IPv4 socket has only IPv4 clients; only a v6 socket needs to look at the address.
+        boolean ipv6 = address.isIPv6() && isIPv6Client(sender.host());
+        if (handler.handle(packet.data().getBytes(), Transport.UDP, ipv6) instanceof QueryOutcome.Response response) {
             socket.send(Buffer.buffer(response.wire()), sender.port(), sender.host())
                     .onFailure(e -> log.debug("udp send to {} failed: {}", sender, e.toString()));
         }
+    }
+
+    /** A client address in text form is IPv6 unless it is an IPv4-mapped one (CoreDNS counts those as family 1). */
+    static boolean isIPv6Client(String host) {
+        if (host == null || host.indexOf(':') < 0) {
+            return false;
+        }
+        return !(host.regionMatches(true, 0, "::ffff:", 0, 7) && host.indexOf('.') > 0);
     }
 }

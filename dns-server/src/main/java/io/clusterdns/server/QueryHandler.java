@@ -2,6 +2,7 @@ package io.clusterdns.server;
 
 import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,26 +31,59 @@ public final class QueryHandler {
     }
 
     private final Lookup lookup;
+    private final Zones zones;
+    private final QueryMetrics metrics;
 
+    /** A handler that records no metrics. */
     public QueryHandler(Resolver resolver) {
-        this(resolver::resolve);
+        this(resolver, QueryMetrics.NONE);
     }
 
-    QueryHandler(Lookup lookup) {
+    /**
+     * A handler recording the CoreDNS per-query metrics into {@code registry}, labelled with
+     * {@code server} (the server wires its own; benchmarks and tools use this).
+     */
+    public static QueryHandler instrumented(Resolver resolver, PrometheusMeterRegistry registry, ListenAddress server) {
+        DnsMetrics metrics = new DnsMetrics(registry, new Zones(resolver.config().zones()));
+        metrics.listening(server);
+        return new QueryHandler(resolver, metrics);
+    }
+
+    QueryHandler(Resolver resolver, QueryMetrics metrics) {
+        this(resolver::resolve, new Zones(resolver.config().zones()), metrics);
+    }
+
+    QueryHandler(Lookup lookup, Zones zones, QueryMetrics metrics) {
         this.lookup = lookup;
+        this.zones = zones;
+        this.metrics = metrics;
     }
 
-    /** Handles one message received over {@code transport} ({@code wire} excludes the TCP length prefix). */
+    /** Handles one message from an IPv4 client received over {@code transport} ({@code wire} excludes the TCP length prefix). */
     public QueryOutcome handle(byte[] wire, Transport transport) {
+        return handle(wire, transport, false);
+    }
+
+    /** Handles one message received over {@code transport}; {@code ipv6Client} only labels the metrics. */
+    public QueryOutcome handle(byte[] wire, Transport transport, boolean ipv6Client) {
+        long start = System.nanoTime();
+        QueryOutcome outcome;
         try {
-            return process(wire, transport);
+            outcome = process(wire, transport);
         } catch (RuntimeException e) {
             // A bug (ours or a library's) must cost this one answer, never the listener or the next packet.
             log.debug("query of {} bytes failed; answering SERVFAIL", wire.length, e);
-            return wire.length < WireHeader.LENGTH
-                    ? QueryOutcome.TOO_SHORT
-                    : new QueryOutcome.Response(WireHeader.headerOnlyResponse(wire, Rcode.SERVFAIL));
+            outcome = wire.length < WireHeader.LENGTH ? QueryOutcome.TOO_SHORT : headerOnly(wire, Rcode.SERVFAIL);
         }
+        if (outcome instanceof QueryOutcome.Response response) {
+            try {
+                metrics.record(response, transport, ipv6Client, wire.length, System.nanoTime() - start);
+            } catch (RuntimeException e) {
+                // Metrics are worth less than the answer.
+                log.debug("recording metrics failed", e);
+            }
+        }
+        return outcome;
     }
 
     private QueryOutcome process(byte[] wire, Transport transport) {
@@ -73,24 +107,30 @@ public final class QueryHandler {
         ClientEdns edns = ClientEdns.of(query);
         if (edns instanceof ClientEdns.Malformed malformed) {
             log.debug("FORMERR: {}", malformed.reason());
-            return error(query, ClientEdns.ABSENT, Rcode.FORMERR, transport.defaultLimit());
+            return error(query, ClientEdns.ABSENT, Rcode.FORMERR, transport.defaultLimit(), Zones.DROPPED);
         }
         int limit = edns.responseLimit(transport);
         if (edns instanceof ClientEdns.Present present && present.version() > 0) {
-            return error(query, edns, Rcode.BADVERS, limit);
+            return error(query, edns, Rcode.BADVERS, limit, Zones.DROPPED);
         }
         Record question = query.getQuestion();
-        int type = question.getType();
-        if (type == Type.AXFR || type == Type.IXFR) {
-            // The cluster zone is generated from live state; it is not offered for transfer.
-            return error(query, edns, Rcode.REFUSED, limit);
-        }
         int dclass = question.getDClass();
         if (dclass != DClass.IN && dclass != DClass.ANY) {
-            return error(query, edns, Rcode.REFUSED, limit);
+            return error(query, edns, Rcode.REFUSED, limit, Zones.DROPPED);
+        }
+        int type = question.getType();
+        int zone = zones.indexOf(question.getName());
+        if (type == Type.AXFR || type == Type.IXFR) {
+            // The cluster zone is generated from live state; it is not offered for transfer.
+            return error(query, edns, Rcode.REFUSED, limit, zone);
         }
         Answer answer = lookup.resolve(question.getName(), type);
-        return new QueryOutcome.Response(ResponseEncoder.answer(query, edns, answer, limit));
+        return new QueryOutcome.Response(ResponseEncoder.answer(query, edns, answer, limit), answer.rcode(), type, zone,
+                !(answer instanceof Answer.NotAuthoritative), dnssecOk(edns));
+    }
+
+    private static boolean dnssecOk(ClientEdns edns) {
+        return edns instanceof ClientEdns.Present p && p.dnssecOk();
     }
 
     /** NOTIMP for UPDATE, NOTIFY, STATUS, ...: echoes the question when there is exactly one that parses. */
@@ -103,7 +143,7 @@ public final class QueryHandler {
         if (edns instanceof ClientEdns.Malformed) {
             edns = ClientEdns.ABSENT;
         }
-        return error(query, edns, Rcode.NOTIMP, edns.responseLimit(transport));
+        return error(query, edns, Rcode.NOTIMP, edns.responseLimit(transport), Zones.DROPPED);
     }
 
     /** Parses a message; null when it is not valid DNS wire format (truncated, bad labels, bad pointers, ...). */
@@ -117,10 +157,11 @@ public final class QueryHandler {
     }
 
     private static QueryOutcome headerOnly(byte[] wire, int rcode) {
-        return new QueryOutcome.Response(WireHeader.headerOnlyResponse(wire, rcode));
+        return new QueryOutcome.Response(WireHeader.headerOnlyResponse(wire, rcode), rcode, 0, Zones.DROPPED, false, false);
     }
 
-    private static QueryOutcome error(Message query, ClientEdns edns, int rcode, int limit) {
-        return new QueryOutcome.Response(ResponseEncoder.error(query, edns, rcode, limit));
+    private static QueryOutcome error(Message query, ClientEdns edns, int rcode, int limit, int zone) {
+        return new QueryOutcome.Response(ResponseEncoder.error(query, edns, rcode, limit), rcode,
+                query.getQuestion().getType(), zone, false, dnssecOk(edns));
     }
 }

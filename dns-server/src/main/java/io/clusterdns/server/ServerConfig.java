@@ -18,8 +18,7 @@ import org.xbill.DNS.Name;
  * {@link ConfigException} named after the command-line option. The {@code parse*} helpers turn
  * command-line text into the typed values; nothing deeper reads flags or the environment.
  *
- * @param manifests       the YAML file or folder of Kubernetes objects to serve (required until
- *                        the API-server source exists)
+ * @param source          where the cluster state comes from: manifests or a live API server
  * @param listen          address and port of both the UDP and the TCP listeners
  * @param zones           cluster domain(s) and optional reverse zones, absolute and lower-case
  * @param ttl             TTL of every answer, seconds
@@ -29,9 +28,14 @@ import org.xbill.DNS.Name;
  * @param ignoreEmptyService answer NXDOMAIN for services without ready endpoints
  * @param tcpIdleTimeout  a TCP connection without traffic for this long is closed
  * @param udpSockets      SO_REUSEPORT UDP sockets (one per event loop); 0 means one per CPU
+ * @param startupTimeout  how long to wait for the first complete cluster view before listening
+ *                        anyway (CoreDNS {@code startup_timeout}); until it arrives in-zone names
+ *                        get SERVFAIL
+ * @param http            {@code /health}, {@code /ready}, {@code /metrics} and lameduck; null
+ *                        means every endpoint on its CoreDNS port of the listen address's host
  */
 public record ServerConfig(
-        Path manifests,
+        SourceConfig source,
         ListenAddress listen,
         List<Name> zones,
         long ttl,
@@ -40,7 +44,9 @@ public record ServerConfig(
         boolean endpointPodNames,
         boolean ignoreEmptyService,
         Duration tcpIdleTimeout,
-        int udpSockets) {
+        int udpSockets,
+        Duration startupTimeout,
+        HttpConfig http) {
 
     public static final ListenAddress DEFAULT_LISTEN = ListenAddress.parse("127.0.0.1:1053");
     /** What kubeadm's Corefile serves ({@code kubernetes cluster.local in-addr.arpa ip6.arpa}): PTR works out of the box. */
@@ -53,13 +59,16 @@ public record ServerConfig(
     public static final Duration MAX_TCP_IDLE_TIMEOUT = Duration.ofHours(1);
     public static final int DEFAULT_UDP_SOCKETS = 0;
     public static final int MAX_UDP_SOCKETS = 64;
+    /** CoreDNS's {@code startup_timeout} default. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofMinutes(10);
 
     /** A Kubernetes namespace name: an RFC 1123 DNS label. */
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public ServerConfig {
-        if (manifests == null) {
-            throw new ConfigException("--manifests", "required: a YAML file or folder of Kubernetes objects");
+        if (source == null) {
+            throw new ConfigException("--manifests", "required: a YAML file or folder of Kubernetes objects, or a cluster to follow");
         }
         listen = listen == null ? DEFAULT_LISTEN : listen;
         zones = checkZones(zones == null || zones.isEmpty() ? DEFAULT_ZONES : zones);
@@ -80,22 +89,48 @@ public record ServerConfig(
         if (udpSockets < 0 || udpSockets > MAX_UDP_SOCKETS) {
             throw new ConfigException("--udp-sockets", "must be 0.." + MAX_UDP_SOCKETS + " (0 = one per CPU), got " + udpSockets);
         }
+        startupTimeout = startupTimeout == null ? DEFAULT_STARTUP_TIMEOUT : startupTimeout;
+        if (startupTimeout.isNegative() || startupTimeout.compareTo(MAX_STARTUP_TIMEOUT) > 0) {
+            throw new ConfigException("--startup-timeout", "must be 0s..10m, got " + startupTimeout);
+        }
+        http = http == null ? HttpConfig.defaults(listen.address()) : http;
     }
 
-    /** The defaults for serving {@code manifests}. */
+    /** The defaults for serving {@code source}. */
+    public static ServerConfig defaults(SourceConfig source) {
+        return new ServerConfig(source, DEFAULT_LISTEN, DEFAULT_ZONES, DEFAULT_TTL, DEFAULT_POD_MODE, Set.of(),
+                false, false, DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_UDP_SOCKETS, DEFAULT_STARTUP_TIMEOUT, null);
+    }
+
+    /** The defaults for serving manifests. */
     public static ServerConfig defaults(Path manifests) {
-        return new ServerConfig(manifests, DEFAULT_LISTEN, DEFAULT_ZONES, DEFAULT_TTL, DEFAULT_POD_MODE, Set.of(),
-                false, false, DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_UDP_SOCKETS);
+        return defaults(new SourceConfig.Manifests(manifests));
     }
 
+    /** Another listen address; the HTTP endpoints stay where they are. */
     public ServerConfig withListen(ListenAddress address) {
-        return new ServerConfig(manifests, address, zones, ttl, podMode, namespaces, endpointPodNames,
-                ignoreEmptyService, tcpIdleTimeout, udpSockets);
+        return new ServerConfig(source, address, zones, ttl, podMode, namespaces, endpointPodNames,
+                ignoreEmptyService, tcpIdleTimeout, udpSockets, startupTimeout, http);
     }
 
     public ServerConfig withTcpIdleTimeout(Duration timeout) {
-        return new ServerConfig(manifests, listen, zones, ttl, podMode, namespaces, endpointPodNames,
-                ignoreEmptyService, timeout, udpSockets);
+        return new ServerConfig(source, listen, zones, ttl, podMode, namespaces, endpointPodNames,
+                ignoreEmptyService, timeout, udpSockets, startupTimeout, http);
+    }
+
+    public ServerConfig withStartupTimeout(Duration timeout) {
+        return new ServerConfig(source, listen, zones, ttl, podMode, namespaces, endpointPodNames,
+                ignoreEmptyService, tcpIdleTimeout, udpSockets, timeout, http);
+    }
+
+    public ServerConfig withHttp(HttpConfig value) {
+        return new ServerConfig(source, listen, zones, ttl, podMode, namespaces, endpointPodNames,
+                ignoreEmptyService, tcpIdleTimeout, udpSockets, startupTimeout, value);
+    }
+
+    public ServerConfig withSource(SourceConfig value) {
+        return new ServerConfig(value, listen, zones, ttl, podMode, namespaces, endpointPodNames,
+                ignoreEmptyService, tcpIdleTimeout, udpSockets, startupTimeout, http);
     }
 
     /** The zone logic's share of the configuration. */

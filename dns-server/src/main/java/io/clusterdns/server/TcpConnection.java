@@ -16,10 +16,12 @@ final class TcpConnection {
     private final NetSocket socket;
     private final QueryHandler handler;
     private final TcpFrameDecoder decoder = new TcpFrameDecoder();
+    private final boolean ipv6Client;
 
-    TcpConnection(NetSocket socket, QueryHandler handler) {
+    TcpConnection(NetSocket socket, QueryHandler handler, boolean ipv6Client) {
         this.socket = socket;
         this.handler = handler;
+        this.ipv6Client = ipv6Client;
     }
 
     void start() {
@@ -38,7 +40,7 @@ final class TcpConnection {
     }
 
     private void onFrame(byte[] frame) {
-        if (handler.handle(frame, Transport.TCP) instanceof QueryOutcome.Response response) {
+        if (handler.handle(frame, Transport.TCP, ipv6Client) instanceof QueryOutcome.Response response) {
             byte[] wire = response.wire();
             socket.write(Buffer.buffer(2 + wire.length).appendUnsignedShort(wire.length).appendBytes(wire));
             if (socket.writeQueueFull()) {

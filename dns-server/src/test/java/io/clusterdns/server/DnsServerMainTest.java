@@ -2,6 +2,8 @@ package io.clusterdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.informer.InformerConfig;
 import io.clusterdns.resolver.PodMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.Name;
 import picocli.CommandLine;
 
-/** The command line, run in-process through picocli: exit codes, one-line errors, flags → config. */
+/**
+ * The command line, run in-process through picocli: exit codes, one-line errors, flags → config.
+ * Runs see an empty environment unless a test passes one (KUBERNETES_SERVICE_HOST = "in a pod").
+ */
 class DnsServerMainTest {
     @TempDir
     static Path manifests;
@@ -27,8 +34,13 @@ class DnsServerMainTest {
     record Run(int exitCode, String out, String err) {
     }
 
+    /** Runs in-process with an empty environment (not in a pod). */
     static Run run(String... args) {
-        CommandLine cmd = DnsServerMain.commandLine();
+        return run(Map.of(), args);
+    }
+
+    static Run run(Map<String, String> env, String... args) {
+        CommandLine cmd = DnsServerMain.commandLine(env);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cmd.setOut(new PrintWriter(out, true));
@@ -38,7 +50,11 @@ class DnsServerMainTest {
     }
 
     static ServerConfig config(String... args) {
-        CommandLine cmd = DnsServerMain.commandLine();
+        return config(Map.of(), args);
+    }
+
+    static ServerConfig config(Map<String, String> env, String... args) {
+        CommandLine cmd = DnsServerMain.commandLine(env);
         cmd.parseArgs(args);
         return ((DnsServerMain) cmd.getCommand()).config();
     }
@@ -54,9 +70,13 @@ class DnsServerMainTest {
         Run r = run("--help");
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("--manifests=PATH", "--listen=ADDR:PORT", "--zone=ZONE", "--ttl=SECONDS", "--pods=MODE",
+        assertThat(r.out()).contains("--manifests=PATH", "--kubeconfig=FILE", "--context=NAME", "--master=URL",
+                "--labels=SELECTOR", "--namespace-labels=SELECTOR", "--noendpoints", "--startup-timeout=DURATION",
+                "--listen=ADDR:PORT", "--zone=ZONE", "--ttl=SECONDS", "--pods=MODE",
                 "--namespaces=NS[,NS...]", "--endpoint-pod-names", "--ignore-empty-service", "--tcp-idle-timeout=DURATION",
-                "--udp-sockets=N", "--version", "Default: 127.0.0.1:1053", "Default: 5.", "Default: 10s");
+                "--udp-sockets=N", "--health=ADDR:PORT|off", "--lameduck=DURATION", "--ready=ADDR:PORT|off",
+                "--metrics=ADDR:PORT|off", "--version", "Default: 127.0.0.1:1053", "Default: 5.", "Default: 10s", "Default: 5s",
+                "Default: 0s");
         assertThat(r.err()).isEmpty();
     }
 
@@ -69,11 +89,34 @@ class DnsServerMainTest {
     }
 
     static Stream<Object[]> badFlags() {
+        String address = "expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :53, got ";
         return Stream.of(
-                new Object[] {new String[0], "Missing required option: '--manifests=PATH'"},
+                new Object[] {new String[0], "--manifests or --kubeconfig: required: give --manifests PATH to serve Kubernetes"
+                        + " objects from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service"
+                        + " account is only used in a pod (KUBERNETES_SERVICE_HOST is not set)"},
+                new Object[] {withManifests("--kubeconfig", "/root/.kube/config"),
+                        "--manifests: cannot be combined with --kubeconfig: serve either manifests or a live cluster"},
+                new Object[] {withManifests("--master", "http://127.0.0.1:8001", "--labels", "app=web", "--noendpoints"),
+                        "--manifests: cannot be combined with --master, --labels, --noendpoints: serve either manifests or a live cluster"},
+                new Object[] {new String[] {"--context", "kind-kind"}, "--context: needs --kubeconfig (a context is an entry of a kubeconfig file)"},
+                new Object[] {new String[] {"--kubeconfig", "/no/such/kubeconfig"}, "--kubeconfig: no such file: /no/such/kubeconfig"},
+                new Object[] {new String[] {"--master", "ftp://10.0.0.1"}, "--master: \"ftp://10.0.0.1\" must be an http:// or https:// URL"},
+                new Object[] {new String[] {"--master", "https://"}, "--master: \"https://\" is not a URL: Expected authority"},
+                new Object[] {new String[] {"--master", "http://127.0.0.1:8001", "--labels", "app=web,,tier=db"},
+                        "--labels: \"app=web,,tier=db\": \"\" is empty (stray comma?)"},
+                new Object[] {new String[] {"--master", "http://127.0.0.1:8001", "--namespace-labels", "env in prod"},
+                        "--namespace-labels: \"env in prod\": \"env in prod\" needs a parenthesized value list, e.g. \"env in (prod,qa)\""},
+                new Object[] {withManifests("--startup-timeout", "5d"), "--startup-timeout: expected a duration like 10s, 500ms or 2m, got \"5d\""},
+                new Object[] {withManifests("--startup-timeout", "11m"), "--startup-timeout: must be 0s..10m, got PT11M"},
+                new Object[] {withManifests("--lameduck", "soon"), "--lameduck: expected a duration like 10s, 500ms or 2m, got \"soon\""},
+                new Object[] {withManifests("--lameduck", "20m"), "--lameduck: must be 0s..10m, got PT20M"},
+                new Object[] {withManifests("--health", "localhost:8080"), "--health: " + address + "\"localhost:8080\""},
+                new Object[] {withManifests("--ready", "127.0.0.1:99999"), "--ready: port must be 0..65535, got 99999"},
+                new Object[] {withManifests("--metrics", "on"), "--metrics: " + address + "\"on\""},
+                new Object[] {withManifests("--metrics", "::1:9153"), "--metrics: IPv6 addresses need brackets, like [::1]:1053, got \"::1:9153\""},
                 new Object[] {withManifests("--ttl", "9000"), "--ttl: must be 0..3600, got 9000"},
                 new Object[] {withManifests("--ttl", "abc"), "--ttl: expected a whole number, got \"abc\""},
-                new Object[] {withManifests("--listen", "localhost:53"), "--listen: expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :53, got \"localhost:53\""},
+                new Object[] {withManifests("--listen", "localhost:53"), "--listen: " + address + "\"localhost:53\""},
                 new Object[] {withManifests("--listen", "127.0.0.1:70000"), "--listen: port must be 0..65535, got 70000"},
                 new Object[] {withManifests("--pods", "maybe"), "--pods: must be disabled, insecure or verified, got \"maybe\""},
                 new Object[] {withManifests("--zone", "in-addr.arpa"), "--zone: a forward zone such as cluster.local is required besides reverse zones"},
@@ -119,7 +162,7 @@ class DnsServerMainTest {
     @Test
     void anAddressInUseExits1() {
         try (DnsServer running = DnsServer.start(TestCluster.config(), new SnapshotSource(TestCluster.snapshot()))) {
-            Run r = run(withManifests("--listen", "127.0.0.1:" + running.port()));
+            Run r = run(withManifests("--listen", "127.0.0.1:" + running.port(), "--health", "off", "--ready", "off", "--metrics", "off"));
 
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err()).startsWith("clusterdns-dns-server: cannot start listeners on 127.0.0.1:" + running.port() + ": ")
@@ -128,17 +171,104 @@ class DnsServerMainTest {
     }
 
     @Test
+    void aKubeconfigWithoutTheContextExits1(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("config"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: kind
+                  cluster: {server: "https://127.0.0.1:6443"}
+                contexts:
+                - name: kind-kind
+                  context: {cluster: kind, user: admin}
+                users:
+                - name: admin
+                  user: {token: abc}
+                current-context: kind-kind
+                """);
+
+        Run r = run("--kubeconfig", kubeconfig.toString(), "--context", "prod", "--listen", "127.0.0.1:0",
+                "--health", "off", "--ready", "off", "--metrics", "off");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("clusterdns-dns-server: kubeconfig " + kubeconfig + ": no context named \"prod\""
+                + System.lineSeparator());
+    }
+
+    @Test
     void defaultsWithOnlyManifests() {
         ServerConfig c = config(withManifests());
 
         assertThat(c).isEqualTo(ServerConfig.defaults(manifests));
+        assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.http().health()).hasValue(ListenAddress.parse("127.0.0.1:8080"));
+        assertThat(c.http().ready()).hasValue(ListenAddress.parse("127.0.0.1:8181"));
+        assertThat(c.http().metrics()).hasValue(ListenAddress.parse("127.0.0.1:9153"));
+        assertThat(c.http().lameduck()).isZero();
+    }
+
+    @Test
+    void httpEndpointsDefaultToTheListenHostAndCanBeMovedOrTurnedOff() {
+        ServerConfig all = config(withManifests("--listen", ":53"));
+        ServerConfig moved = config(withManifests("--listen", "[::1]:53", "--health", "off", "--ready", ":18181",
+                "--metrics", "[::1]:0", "--lameduck", "5s"));
+
+        assertThat(all.http()).isEqualTo(new HttpConfig(Optional.of(ListenAddress.parse("0.0.0.0:8080")),
+                Optional.of(ListenAddress.parse("0.0.0.0:8181")), Optional.of(ListenAddress.parse("0.0.0.0:9153")), Duration.ZERO));
+        assertThat(moved.http()).isEqualTo(new HttpConfig(Optional.empty(), Optional.of(ListenAddress.parse("0.0.0.0:18181")),
+                Optional.of(ListenAddress.parse("[::1]:0")), Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void masterAloneFollowsThatApiServer() {
+        ServerConfig c = config("--master", "http://127.0.0.1:8001", "--startup-timeout", "0s");
+
+        assertThat(c.source()).isEqualTo(new SourceConfig.Kubernetes(ClusterConnection.master("http://127.0.0.1:8001"), null, null, false));
+        assertThat(c.startupTimeout()).isZero();
+    }
+
+    @Test
+    void kubeconfigWithEveryClusterFlagReachesTheInformerConfig(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("config"), "apiVersion: v1\nkind: Config\n");
+
+        ServerConfig c = config("--kubeconfig", kubeconfig.toString(), "--context", "kind-kind", "--master", "https://127.0.0.1:6443",
+                "--labels", "app in (web,api)", "--namespace-labels", "dns=enabled", "--noendpoints", "--pods", "verified",
+                "--startup-timeout", "30s");
+        InformerConfig informer = ((SourceConfig.Kubernetes) c.source()).informerConfig(c.podMode());
+
+        assertThat(informer.connection()).isEqualTo(new ClusterConnection("https://127.0.0.1:6443", kubeconfig, "kind-kind"));
+        assertThat(informer.labels()).isEqualTo("app in (web,api)");
+        assertThat(informer.namespaceLabels()).isEqualTo("dns=enabled");
+        assertThat(informer.noEndpoints()).isTrue();
+        assertThat(informer.watchPods()).as("pods verified needs the Pods").isTrue();
+        assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void podsAreWatchedOnlyForPodsVerified() {
+        for (String mode : List.of("disabled", "insecure")) {
+            ServerConfig c = config("--master", "http://127.0.0.1:8001", "--pods", mode);
+            assertThat(((SourceConfig.Kubernetes) c.source()).informerConfig(c.podMode()).watchPods()).as(mode).isFalse();
+        }
+    }
+
+    @Test
+    void inAPodWithoutSourceFlagsUsesTheServiceAccount() {
+        Map<String, String> pod = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+
+        ServerConfig inCluster = config(pod, "--labels", "app=web");
+        ServerConfig manifestsStillWin = config(pod, withManifests());
+
+        assertThat(inCluster.source()).isEqualTo(new SourceConfig.Kubernetes(ClusterConnection.inCluster(), "app=web", null, false));
+        assertThat(manifestsStillWin.source()).isEqualTo(new SourceConfig.Manifests(manifests));
     }
 
     @Test
     void everyFlagReachesTheConfig() {
         ServerConfig c = config(withManifests("--listen", "[::1]:5353", "--zone", "k8s.example", "--zone", "10.in-addr.arpa",
                 "--zone", "ip6.arpa", "--ttl", "30", "--pods", "verified", "--namespaces", "prod,staging", "--namespaces", "dev",
-                "--endpoint-pod-names", "--ignore-empty-service", "--tcp-idle-timeout", "1500ms", "--udp-sockets", "3"));
+                "--endpoint-pod-names", "--ignore-empty-service", "--tcp-idle-timeout", "1500ms", "--udp-sockets", "3",
+                "--startup-timeout", "2m"));
 
         assertThat(c.listen()).hasToString("[::1]:5353");
         assertThat(c.zones()).containsExactly(Name.fromConstantString("k8s.example."),
@@ -150,5 +280,7 @@ class DnsServerMainTest {
         assertThat(c.ignoreEmptyService()).isTrue();
         assertThat(c.tcpIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.udpSockets()).isEqualTo(3);
+        assertThat(c.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.http().health()).hasValue(ListenAddress.parse("[::1]:8080"));
     }
 }

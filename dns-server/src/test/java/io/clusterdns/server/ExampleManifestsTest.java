@@ -27,9 +27,9 @@ class ExampleManifestsTest {
 
     @BeforeAll
     static void start() {
-        ServerConfig config = new ServerConfig(EXAMPLES, ListenAddress.parse("127.0.0.1:0"),
+        ServerConfig config = new ServerConfig(new SourceConfig.Manifests(EXAMPLES), ListenAddress.parse("127.0.0.1:0"),
                 List.of(Name.fromConstantString("cluster.local."), Name.fromConstantString("in-addr.arpa."),
-                        Name.fromConstantString("ip6.arpa.")), 5, null, null, false, false, null, 2);
+                        Name.fromConstantString("ip6.arpa.")), 5, null, null, false, false, null, 2, null, HttpConfig.off());
         server = DnsServerMain.start(config);
     }
 

@@ -184,7 +184,7 @@ class QueryHandlerTest {
     void aFailingLookupCostsOnlyThatQuery() {
         QueryHandler failing = new QueryHandler((name, type) -> {
             throw new IllegalStateException("boom");
-        });
+        }, new Zones(TestCluster.config().zones()), QueryMetrics.NONE);
 
         Message response = Wire.parse(wire(failing.handle(Wire.bytes(Wire.query(20, WEB, Type.A)), Transport.UDP)));
 

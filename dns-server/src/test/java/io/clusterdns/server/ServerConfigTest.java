@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.resolver.PodMode;
 import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.informer.InformerConfig;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -18,6 +22,8 @@ import org.xbill.DNS.Name;
 
 class ServerConfigTest {
     static final Path MANIFESTS = Path.of("manifests");
+    static final SourceConfig SOURCE = new SourceConfig.Manifests(MANIFESTS);
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     @Test
     void defaults() {
@@ -37,8 +43,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void defaultsOfTheClusterSide() {
+        ServerConfig c = ServerConfig.defaults(new SourceConfig.Kubernetes(ClusterConnection.inCluster(), null, null, false));
+
+        assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.http()).isEqualTo(HttpConfig.defaults(ServerConfig.DEFAULT_LISTEN.address()));
+        assertThat(c.http().lameduck()).isZero();
+        assertThat(((SourceConfig.Kubernetes) c.source()).informerConfig(c.podMode()))
+                .isEqualTo(InformerConfig.of(ClusterConnection.inCluster()));
+    }
+
+    @Test
     void nullsMeanDefaults() {
-        ServerConfig c = new ServerConfig(MANIFESTS, null, null, 5, null, null, false, false, null, 0);
+        ServerConfig c = new ServerConfig(SOURCE, null, null, 5, null, null, false, false, null, 0, null, null);
 
         assertThat(c).isEqualTo(ServerConfig.defaults(MANIFESTS));
     }
@@ -66,7 +83,22 @@ class ServerConfigTest {
         Function<String, Object> namespaces = t -> ServerConfig.parseNamespaces(List.of(t));
         Function<String, Object> idle = t -> ServerConfig.parseDuration("--tcp-idle-timeout", t);
         Function<String, Object> sockets = ServerConfig::parseUdpSockets;
+        Function<String, Object> startup = t -> ServerConfig.parseDuration("--startup-timeout", t);
+        Function<String, Object> health = t -> HttpConfig.parseAddress("--health", t, LOOPBACK, 8080);
+        Function<String, Object> metrics = t -> HttpConfig.parseAddress("--metrics", t, LOOPBACK, 9153);
         return Stream.of(
+                ok("--startup-timeout", "0s", startup, Duration.ZERO),
+                ok("--startup-timeout", "5s", startup, Duration.ofSeconds(5)),
+                ok("--startup-timeout", "1500ms", startup, Duration.ofMillis(1500)),
+                bad("--startup-timeout", "-1s", startup, "expected a duration like 10s, 500ms or 2m, got \"-1s\""),
+                ok("--health", null, health, Optional.of(ListenAddress.parse("127.0.0.1:8080"))),
+                ok("--health", "off", health, Optional.empty()),
+                ok("--health", " OFF ", health, Optional.empty()),
+                ok("--health", ":8080", health, Optional.of(ListenAddress.parse("0.0.0.0:8080"))),
+                ok("--health", "[::1]:0", health, Optional.of(ListenAddress.parse("[::1]:0"))),
+                bad("--health", "8080", health, "expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :53, got \"8080\""),
+                ok("--metrics", null, metrics, Optional.of(ListenAddress.parse("127.0.0.1:9153"))),
+                bad("--metrics", "disabled", metrics, "expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :53, got \"disabled\""),
                 ok("--ttl", "0", ttl, 0L),
                 ok("--ttl", "3600", ttl, 3600L),
                 bad("--ttl", "-1", ttl, "expected a whole number, got \"-1\""),
@@ -115,8 +147,8 @@ class ServerConfigTest {
         Name cluster = Name.fromConstantString("cluster.local.");
         Name reverse = Name.fromConstantString("in-addr.arpa.");
         return Stream.of(
-                new Object[] {"no manifests", (Runnable) () -> new ServerConfig(null, null, null, 5, null, null, false, false, null, 0),
-                        "--manifests: required: a YAML file or folder of Kubernetes objects"},
+                new Object[] {"no source", (Runnable) () -> new ServerConfig(null, null, null, 5, null, null, false, false, null, 0, null, null),
+                        "--manifests: required: a YAML file or folder of Kubernetes objects, or a cluster to follow"},
                 new Object[] {"ttl 9000", config(List.of(cluster), 9000, Set.of(), Duration.ofSeconds(1), 0), "--ttl: must be 0..3600, got 9000"},
                 new Object[] {"ttl -1", config(List.of(cluster), -1, Set.of(), Duration.ofSeconds(1), 0), "--ttl: must be 0..3600, got -1"},
                 new Object[] {"reverse zones only", config(List.of(reverse), 5, Set.of(), Duration.ofSeconds(1), 0),
@@ -132,11 +164,21 @@ class ServerConfigTest {
                 new Object[] {"idle 0", config(List.of(cluster), 5, Set.of(), Duration.ZERO, 0), "--tcp-idle-timeout: must be 1ms..1h, got PT0S"},
                 new Object[] {"idle 2h", config(List.of(cluster), 5, Set.of(), Duration.ofHours(2), 0), "--tcp-idle-timeout: must be 1ms..1h, got PT2H"},
                 new Object[] {"65 udp sockets", config(List.of(cluster), 5, Set.of(), Duration.ofSeconds(1), 65),
-                        "--udp-sockets: must be 0..64 (0 = one per CPU), got 65"});
+                        "--udp-sockets: must be 0..64 (0 = one per CPU), got 65"},
+                new Object[] {"startup timeout -1s", (Runnable) () -> ServerConfig.defaults(SOURCE).withStartupTimeout(Duration.ofSeconds(-1)),
+                        "--startup-timeout: must be 0s..10m, got PT-1S"},
+                new Object[] {"startup timeout 1h", (Runnable) () -> ServerConfig.defaults(SOURCE).withStartupTimeout(Duration.ofHours(1)),
+                        "--startup-timeout: must be 0s..10m, got PT1H"},
+                new Object[] {"lameduck -1s", (Runnable) () -> HttpConfig.off().withLameduck(Duration.ofSeconds(-1)),
+                        "--lameduck: must be 0s..10m, got PT-1S"},
+                new Object[] {"manifests without a path", (Runnable) () -> new SourceConfig.Manifests(null),
+                        "--manifests: required: a YAML file or folder of Kubernetes objects"},
+                new Object[] {"bad labels", (Runnable) () -> new SourceConfig.Kubernetes(ClusterConnection.inCluster(), "app=web!", null, false),
+                        "--labels: \"app=web!\": \"app=web!\" has an invalid label value \"web!\" (at most 63 letters, digits, '-', '_', '.', starting and ending alphanumeric)"});
     }
 
     private static Runnable config(List<Name> zones, long ttl, Set<String> namespaces, Duration idle, int sockets) {
-        return () -> new ServerConfig(MANIFESTS, null, zones, ttl, null, namespaces, false, false, idle, sockets);
+        return () -> new ServerConfig(SOURCE, null, zones, ttl, null, namespaces, false, false, idle, sockets, null, null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -147,9 +189,9 @@ class ServerConfigTest {
 
     @Test
     void carriesEverySettingIntoTheResolverConfig() {
-        ServerConfig c = new ServerConfig(MANIFESTS, ListenAddress.parse("[::1]:53"),
+        ServerConfig c = new ServerConfig(SOURCE, ListenAddress.parse("[::1]:53"),
                 List.of(Name.fromConstantString("k8s.example."), Name.fromConstantString("10.in-addr.arpa.")), 30,
-                PodMode.VERIFIED, Set.of("prod"), true, true, Duration.ofSeconds(3), 2);
+                PodMode.VERIFIED, Set.of("prod"), true, true, Duration.ofSeconds(3), 2, null, null);
 
         ResolverConfig r = c.resolverConfig();
 

@@ -16,10 +16,12 @@ import io.clusterdns.k8s.model.TargetPort;
 import io.clusterdns.resolver.Resolver;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.xbill.DNS.Name;
 
 /**
@@ -76,16 +78,25 @@ final class TestCluster {
                 List.of(new NamespaceInfo("default", Map.of()), new NamespaceInfo("kube-system", Map.of())));
     }
 
-    /** Server configuration for tests: 127.0.0.1, a free port, two UDP sockets, the test zones. */
+    /**
+     * Server configuration for tests: 127.0.0.1, a free port, two UDP sockets, the test zones, no
+     * HTTP endpoints, no wait for an unsynced source (startup timeout 0).
+     */
     static ServerConfig config() {
         return config(Path.of("unused-by-code-built-snapshots"));
     }
 
-    /** The test configuration serving {@code manifests} (for servers started as main does). */
+    /** The test configuration serving {@code manifests} (for servers started as main does); no HTTP endpoints. */
     static ServerConfig config(Path manifests) {
-        return new ServerConfig(manifests, ListenAddress.parse("127.0.0.1:0"),
+        return new ServerConfig(new SourceConfig.Manifests(manifests), ListenAddress.parse("127.0.0.1:0"),
                 List.of(Name.fromConstantString("cluster.local."), Name.fromConstantString("in-addr.arpa.")),
-                5, null, null, false, false, ServerConfig.DEFAULT_TCP_IDLE_TIMEOUT, 2);
+                5, null, null, false, false, ServerConfig.DEFAULT_TCP_IDLE_TIMEOUT, 2, Duration.ZERO, HttpConfig.off());
+    }
+
+    /** Every HTTP endpoint on a free port of 127.0.0.1, each its own (the server reports the ports). */
+    static HttpConfig ephemeralHttp() {
+        Optional<ListenAddress> any = Optional.of(ListenAddress.parse("127.0.0.1:0"));
+        return new HttpConfig(any, any, any, Duration.ZERO);
     }
 
     static Resolver resolver() {

@@ -2,9 +2,12 @@ package io.clusterdns.server.bench;
 
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.server.ListenAddress;
 import io.clusterdns.server.QueryHandler;
 import io.clusterdns.server.QueryOutcome;
 import io.clusterdns.server.Transport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +49,8 @@ public class QueryPathBenchmark {
     int services;
 
     QueryHandler handler;
+    /** The same handler recording the CoreDNS metrics, as the server runs it. */
+    QueryHandler instrumented;
     byte[][] aQueries;
     byte[][] aQueriesEdns;
     byte[][] srvQueries;
@@ -58,6 +63,8 @@ public class QueryPathBenchmark {
         Resolver resolver = new Resolver(ResolverConfig.defaults());
         resolver.update(BenchCluster.snapshot(services));
         handler = new QueryHandler(resolver);
+        instrumented = QueryHandler.instrumented(resolver, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                ListenAddress.parse("127.0.0.1:1053"));
         aQueries = new byte[NAMES][];
         aQueriesEdns = new byte[NAMES][];
         srvQueries = new byte[NAMES][];
@@ -91,6 +98,11 @@ public class QueryPathBenchmark {
     @Benchmark
     public QueryOutcome clusterIpA() {
         return handler.handle(aQueries[index()], Transport.UDP);
+    }
+
+    @Benchmark
+    public QueryOutcome clusterIpAWithMetrics() {
+        return instrumented.handle(aQueries[index()], Transport.UDP);
     }
 
     @Benchmark

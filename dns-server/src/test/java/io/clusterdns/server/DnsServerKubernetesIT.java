@@ -1,0 +1,294 @@
+package io.clusterdns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.clusterdns.k8s.informer.InformerClusterSource;
+import io.clusterdns.k8s.informer.WatchedKind;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The server started as {@code main} starts it with {@code --master URL}, following a fabric8 mock
+ * API server that runs in a child JVM ({@link MockApiServerProcess}); objects are changed through
+ * a fabric8 client and the answers are checked over real UDP.
+ *
+ * <pre>
+ * api server   http://127.0.0.1:PORT (k8s MockApiServerMain), one per class, stopped and started by the tests
+ * dns server   127.0.0.1, free ports; zones cluster.local.; /ready on a free port; one per test
+ * namespaces   one per test: follow, cold, outage
+ * follow/web      ClusterIP 10.96.0.20 → 10.96.0.21, port http 80 → https 443, then deleted
+ * follow/db       ExternalName db.example.com → db2.example.org
+ * follow/mongo    headless, selector app=mongo; slices mongo-a (10.244.1.10) and mongo-b (10.244.2.11 ready → not ready)
+ * cold/web        ClusterIP 10.96.1.20, created before the DNS server starts with the API server down
+ * outage/web      ClusterIP 10.96.2.20; outage/late 10.96.2.40 created after the API server came back
+ * </pre>
+ *
+ * Waits are on the source's published snapshots (or on its watch state), 30 s at most; nothing
+ * sleeps and no duration is asserted.
+ */
+class DnsServerKubernetesIT {
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static MockApiServerProcess api;
+    static KubernetesClient kube;
+
+    DnsServer server;
+    UdpClient dns;
+    final BlockingQueue<ClusterSnapshot> published = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void launchApiServer() {
+        api = MockApiServerProcess.launch();
+        kube = api.client();
+    }
+
+    @AfterAll
+    static void quitApiServer() {
+        if (kube != null) {
+            kube.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @BeforeEach
+    void apiServerListening() {
+        api.start();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopDnsServer() {
+        if (dns != null) {
+            dns.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Starts the DNS server through main's wiring and subscribes to its source (after the server, so its resolver is ahead). */
+    void startDnsServer(String startupTimeout) {
+        ServerConfig config = DnsServerMainTest.config("--master", api.url(), "--listen", "127.0.0.1:0", "--udp-sockets", "1",
+                "--zone", "cluster.local", "--startup-timeout", startupTimeout,
+                "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off");
+        server = DnsServerMain.start(config);
+        dns = new UdpClient(server.port());
+        server.source().subscribe(published::add);
+    }
+
+    InformerClusterSource source() {
+        return (InformerClusterSource) server.source();
+    }
+
+    @Test
+    void followsServicesAndEndpointSlicesThroughTheApi() {
+        create(namespace("follow"), service("follow", "web", "10.96.0.20", "http", 80));
+        startDnsServer("30s");
+        awaitWatching();
+        assertThat(answers("web.follow", Type.A)).containsExactly("web.follow.svc.cluster.local. 5 A 10.96.0.20");
+
+        update(service("follow", "web", "10.96.0.21", "https", 443));
+        awaitAnswers("_https._tcp.web.follow", Type.SRV, "_https._tcp.web.follow.svc.cluster.local. 5 SRV 0 100 443 web.follow.svc.cluster.local.");
+        assertThat(answers("web.follow", Type.A)).containsExactly("web.follow.svc.cluster.local. 5 A 10.96.0.21");
+        assertThat(rcode("_http._tcp.web.follow", Type.SRV)).isEqualTo(Rcode.NXDOMAIN);
+
+        create(externalName("follow", "db", "db.example.com"));
+        awaitAnswers("db.follow", Type.CNAME, "db.follow.svc.cluster.local. 5 CNAME db.example.com.");
+        update(externalName("follow", "db", "db2.example.org"));
+        awaitAnswers("db.follow", Type.CNAME, "db.follow.svc.cluster.local. 5 CNAME db2.example.org.");
+
+        create(headless("follow", "mongo"), slice("follow", "mongo-a", "mongo", endpoint("10.244.1.10", true)),
+                slice("follow", "mongo-b", "mongo", endpoint("10.244.2.11", true)));
+        awaitAnswers("mongo.follow", Type.A, "mongo.follow.svc.cluster.local. 5 A 10.244.1.10",
+                "mongo.follow.svc.cluster.local. 5 A 10.244.2.11");
+        update(slice("follow", "mongo-b", "mongo", endpoint("10.244.2.11", false)));
+        awaitAnswers("mongo.follow", Type.A, "mongo.follow.svc.cluster.local. 5 A 10.244.1.10");
+
+        kube.resource(service("follow", "web", "10.96.0.21", "https", 443)).delete();
+        awaitRcode("web.follow", Type.A, Rcode.NXDOMAIN);
+    }
+
+    @Test
+    void servfailAndNotReadyUntilTheApiServerAnswersThenServes() {
+        create(namespace("cold"), service("cold", "web", "10.96.1.20", "http", 80));
+        api.stop();
+        startDnsServer("0s");
+        ListenAddress ready = server.readyAddress().orElseThrow();
+
+        assertThat(rcode("web.cold", Type.A)).as("never NXDOMAIN before the first sync").isEqualTo(Rcode.SERVFAIL);
+        Http.Reply notReady = Http.get(ready, "/ready");
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.body()).startsWith("kubernetes: ").contains("services waiting");
+        assertThat(Http.get(server.healthAddress().orElseThrow(), "/health").status()).as("an unreachable API is retried").isEqualTo(200);
+
+        api.start();
+        Http.await(ready, "/ready", r -> r.status() == 200);
+        assertThat(answers("web.cold", Type.A)).containsExactly("web.cold.svc.cluster.local. 5 A 10.96.1.20");
+    }
+
+    @Test
+    void keepsAnsweringFromTheLastSnapshotWhileTheApiServerIsDown() {
+        create(namespace("outage"), service("outage", "web", "10.96.2.20", "http", 80));
+        startDnsServer("30s");
+        awaitWatching();
+
+        api.stop();
+        await("the services watch noticed as broken", () -> !source().stats().watching(WatchedKind.SERVICES));
+        assertThat(answers("web.outage", Type.A)).containsExactly("web.outage.svc.cluster.local. 5 A 10.96.2.20");
+        assertThat(Http.get(server.readyAddress().orElseThrow(), "/ready").status()).isEqualTo(200);
+
+        api.start();
+        awaitWatching();
+        create(service("outage", "late", "10.96.2.40", "http", 80));
+        awaitAnswers("late.outage", Type.A, "late.outage.svc.cluster.local. 5 A 10.96.2.40");
+        assertThat(answers("web.outage", Type.A)).containsExactly("web.outage.svc.cluster.local. 5 A 10.96.2.20");
+    }
+
+    // --- DNS over UDP, waiting on published snapshots ---
+
+    Message ask(String name, int type) {
+        return dns.exchange(Wire.query(1, name + ".svc.cluster.local.", type));
+    }
+
+    List<String> answers(String name, int type) {
+        return Wire.texts(ask(name, type), Section.ANSWER);
+    }
+
+    int rcode(String name, int type) {
+        return ask(name, type).getRcode();
+    }
+
+    void awaitAnswers(String name, int type, String... expected) {
+        List<String> want = List.of(expected);
+        awaitDns(name + " " + Type.string(type) + " = " + want,
+                () -> answers(name, type).stream().sorted().toList().equals(want.stream().sorted().toList()));
+    }
+
+    void awaitRcode(String name, int type, int rcode) {
+        awaitDns(name + " " + Rcode.string(rcode), () -> rcode(name, type) == rcode);
+    }
+
+    /** Asks again after every published snapshot until the answer is right; fails after the deadline. */
+    void awaitDns(String what, BooleanSupplier answered) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!answered.getAsBoolean()) {
+            try {
+                if (published.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
+                    fail("DNS does not answer " + what + " within " + DEADLINE.toSeconds() + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * Waits until every informer's watch is open: the mock keeps no event history, so a change
+     * made before a watch opens can be missed, and a first watch attempt that fails makes fabric8
+     * fall back to HTTP streaming, which the mock does not serve.
+     */
+    void awaitWatching() {
+        await("every informer watching", () -> !source().stats().watching().isEmpty()
+                && source().stats().watching().values().stream().allMatch(w -> w));
+    }
+
+    /** Checks a condition every millisecond; fails after the deadline. */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + DEADLINE.toSeconds() + " s waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    // --- objects, as the API server stores them ---
+
+    static void create(HasMetadata... objects) {
+        for (HasMetadata o : objects) {
+            kube.resource(o).create();
+        }
+    }
+
+    static void update(HasMetadata... objects) {
+        for (HasMetadata o : objects) {
+            kube.resource(o).update();
+        }
+    }
+
+    static HasMetadata namespace(String name) {
+        return new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("kubernetes.io/metadata.name", name)
+                .endMetadata().build();
+    }
+
+    static Service service(String namespace, String name, String clusterIp, String portName, int port) {
+        return new ServiceBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp).withClusterIPs(clusterIp)
+                .withSelector(Map.of("app", name))
+                .addNewPort().withName(portName).withProtocol("TCP").withPort(port).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static Service externalName(String namespace, String name, String target) {
+        return new ServiceBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withType("ExternalName").withExternalName(target).endSpec()
+                .build();
+    }
+
+    static Service headless(String namespace, String name) {
+        return new ServiceBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP("None").withClusterIPs("None")
+                .withSelector(Map.of("app", name))
+                .addNewPort().withName("mongo").withProtocol("TCP").withPort(27017).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static EndpointSlice slice(String namespace, String name, String service, Endpoint... endpoints) {
+        return new EndpointSliceBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .addToLabels("kubernetes.io/service-name", service).endMetadata()
+                .withAddressType("IPv4")
+                .withEndpoints(Arrays.asList(endpoints))
+                .addNewPort().withName("mongo").withProtocol("TCP").withPort(27017).endPort()
+                .build();
+    }
+
+    static Endpoint endpoint(String ip, boolean ready) {
+        return new EndpointBuilder().withAddresses(ip)
+                .withNewConditions().withReady(ready).withServing(ready).withTerminating(false).endConditions()
+                .build();
+    }
+}

@@ -1,0 +1,56 @@
+package io.clusterdns.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * A real HTTP client (the JDK's) for the server's endpoints. Every request has a deadline; waits
+ * repeat requests until a condition holds or {@link #DEADLINE} has passed, never sleep.
+ */
+final class Http {
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One answer: status, body and content type. */
+    record Reply(int status, String body, String contentType) {
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    private Http() {
+    }
+
+    static Reply get(ListenAddress address, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Repeats the request until {@code until} accepts the reply; fails after {@link #DEADLINE} with the last one. */
+    static Reply await(ListenAddress address, String path, Predicate<Reply> until) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        Reply last;
+        do {
+            last = get(address, path);
+            if (until.test(last)) {
+                return last;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("GET " + path + " still answers \"" + last + "\" after " + DEADLINE.toSeconds() + " s");
+    }
+}
