@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +95,8 @@ public final class ClientFactory {
         Config config;
         try {
             config = Config.fromKubeconfig(context, file.toFile());
-        } catch (KubernetesClientException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // fabric8 wraps some failures and lets others (snakeyaml's syntax errors) through as they are
             throw new IllegalArgumentException("kubeconfig " + file + ": " + rootMessage(e), e);
         }
         if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
@@ -126,6 +126,7 @@ public final class ClientFactory {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        // one line for the command line: YAML errors come as several lines with a caret drawing
+        return (t.getMessage() == null ? t.toString() : t.getMessage()).replaceAll("\\s*\\n\\s*", " ").trim();
     }
 }

@@ -91,6 +91,12 @@ class ClientFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("kubeconfig " + missing + ": no such file");
         assertThatThrownBy(() -> ClientFactory.config(ClusterConnection.kubeconfig(file, "ctx-c")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("kubeconfig " + file + ": no context named \"ctx-c\"");
+        Path broken = dir.resolve("broken");
+        java.nio.file.Files.writeString(broken, "apiVersion: v1\nclusters: [ {\n");
+        assertThatThrownBy(() -> ClientFactory.config(ClusterConnection.kubeconfig(broken, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("kubeconfig " + broken + ": ")
+                .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> ClientFactory.inCluster(Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST");
