@@ -1,0 +1,185 @@
+package io.clusterdns.envinjector;
+
+import io.clusterdns.k8s.informer.ClusterConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code envinjector} command: serves the admission webhook until SIGTERM; {@code envinjector
+ * certs} makes its certificates. Exit codes: 0 after {@code --help}/{@code --version} or a clean
+ * stop, 2 for a bad flag or value, 1 when it cannot start (bad certificate files, a bad manifest,
+ * an address in use).
+ */
+@Command(name = EnvInjectorMain.NAME, mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = EnvInjectorMain.Version.class, subcommands = CertsCommand.class,
+        description = {"Mutating admission webhook injecting kubelet-compatible service environment variables into pods.",
+                "Cluster state from --manifests, a kubeconfig, --master, or (none of these) the pod's service account."})
+public final class EnvInjectorMain implements Callable<Integer> {
+    static final String NAME = "envinjector";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--manifests", paramLabel = "PATH",
+            description = "YAML/JSON file or folder of Kubernetes objects instead of an API server, repeatable; edits are picked up live.")
+    List<String> manifests = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file of the cluster to watch (services and namespaces).")
+    String kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context. Default: the file's current context.")
+    String context;
+
+    @Option(names = "--master", paramLabel = "URL", description = "API server URL; overrides the kubeconfig's, or alone for an unauthenticated endpoint (kubectl proxy).")
+    String master;
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:8443",
+            description = "HTTPS listen address: 0.0.0.0:8443, [::]:8443, 127.0.0.1:0. Default: ${DEFAULT-VALUE}.")
+    String listen;
+
+    @Option(names = "--zone", paramLabel = "ZONE", defaultValue = InjectorConfig.DEFAULT_ZONE,
+            description = "Cluster domain used in *_SERVICE_DNS values. Default: ${DEFAULT-VALUE}.")
+    String zone;
+
+    // not picocli-required: that would also demand them of the certs subcommand; InjectorConfig checks them
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Required. PEM serving certificate (chain, leaf first); reloaded when the file changes.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Required. PEM private key of --tls-cert (not encrypted).")
+    String tlsKey;
+
+    @Option(names = "--tls-reload-interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How often the certificate files are checked for rotation (500ms, 10s, 1m). Default: ${DEFAULT-VALUE}.")
+    String tlsReloadInterval;
+
+    @Option(names = "--max-variables", paramLabel = "N", defaultValue = "" + InjectorConfig.DEFAULT_MAX_VARIABLES,
+            description = "Most variables injected per container; a pod that needs more gets none and a warning. Default: ${DEFAULT-VALUE}.")
+    String maxVariables;
+
+    @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "" + InjectorConfig.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest AdmissionReview body accepted (HTTP 413 beyond). Default: ${DEFAULT-VALUE}.")
+    String maxRequestBytes;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with one-line error reporting; tests call {@code execute} on it. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new EnvInjectorMain());
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            // one line, no usage dump: the message names the flag and the problem
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println(command + ": " + ex.getMessage() + " (see --help)");
+            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cmd;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        InjectorConfig config = config();
+        EnvInjector injector;
+        try {
+            injector = EnvInjector.start(config);
+        } catch (RuntimeException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(NAME + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(injector::close, "envinjector-shutdown"));
+        injector.awaitClose();
+        return 0;
+    }
+
+    /** The validated configuration; a bad value becomes a picocli error (exit code 2). */
+    InjectorConfig config() {
+        try {
+            return new InjectorConfig(source(), ListenAddress.parse(listen), zone, optionalPath("--tls-cert", tlsCert),
+                    optionalPath("--tls-key", tlsKey), Durations.parse("--tls-reload-interval", tlsReloadInterval),
+                    integer("--max-variables", maxVariables), integer("--max-request-bytes", maxRequestBytes));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private SourceConfig source() {
+        if (!manifests.isEmpty()) {
+            if (kubeconfig != null || context != null || master != null) {
+                throw new ConfigException("--manifests", "cannot be combined with --kubeconfig, --context or --master");
+            }
+            List<Path> paths = new ArrayList<>();
+            for (String m : manifests) {
+                Path p = path("--manifests", m);
+                if (!Files.exists(p)) {
+                    throw new ConfigException("--manifests", "no such file or folder: " + m);
+                }
+                paths.add(p);
+            }
+            return new SourceConfig.Manifests(paths);
+        }
+        return new SourceConfig.Api(connection(kubeconfig, context, master));
+    }
+
+    /** The API server connection of {@code --kubeconfig/--context/--master}; in-cluster when all are null. */
+    static ClusterConnection connection(String kubeconfig, String context, String master) {
+        try {
+            return new ClusterConnection(master, kubeconfig == null ? null : path("--kubeconfig", kubeconfig), context);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(master != null && e.getMessage().startsWith("master") ? "--master" : "--context", e.getMessage());
+        }
+    }
+
+    private static Path optionalPath(String option, String text) {
+        return text == null ? null : path(option, text);
+    }
+
+    static Path path(String option, String text) {
+        try {
+            return Paths.get(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(option, "invalid path \"" + text + "\"");
+        }
+    }
+
+    static int integer(String option, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(option, "expected a whole number, got \"" + text + "\"");
+        }
+    }
+
+    /** {@code --version}: the Maven project version, filtered into a resource at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = EnvInjectorMain.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {NAME + " " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.clusterdns.envinjector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.informer.InformerClusterSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against the k8s module's mock API server (fabric8 CRUD mode, run as a child process because it
+ * needs Vert.x 4): the informer source ({@code --master}), and {@code certs --master} writing the
+ * caBundle. Objects are created with plain HTTP, as kubectl would.
+ *
+ * <p>Needs the k8s module built ({@code mvn -o -pl k8s install -DskipTests}), which writes
+ * {@code k8s/target/mock-apiserver.classpath}; without it the tests are skipped with that hint.
+ */
+class ApiServerTest {
+    static final Path K8S_TARGET = Path.of("..", "k8s", "target");
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static Process mock;
+    static String url;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startMock() throws Exception {
+        Path classpathFile = K8S_TARGET.resolve("mock-apiserver.classpath");
+        assumeTrue(Files.isRegularFile(classpathFile) && Files.isDirectory(K8S_TARGET.resolve("test-classes")),
+                "mock API server not built: run mvn -o -pl k8s install -DskipTests first");
+        String classpath = K8S_TARGET.resolve("test-classes") + java.io.File.pathSeparator + K8S_TARGET.resolve("classes")
+                + java.io.File.pathSeparator + Files.readString(classpathFile).strip();
+        mock = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "io.clusterdns.k8s.testing.MockApiServerMain")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String ready = new BufferedReader(new InputStreamReader(mock.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(ready).as("mock API server handshake").startsWith("READY ");
+        url = ready.substring("READY ".length()).strip();
+    }
+
+    @AfterAll
+    static void stopMock() throws Exception {
+        if (mock != null) {
+            try (PrintWriter in = new PrintWriter(mock.getOutputStream(), true, StandardCharsets.UTF_8)) {
+                in.println("quit");
+            }
+            if (!mock.waitFor(10, TimeUnit.SECONDS)) {
+                mock.destroyForcibly();
+            }
+        }
+    }
+
+    static JsonNode send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json");
+        b = json == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + new String(r.body(), StandardCharsets.UTF_8)).isBetween(200, 299);
+        return TestPod.parse(r.body());
+    }
+
+    static void service(String namespace, String name, String clusterIP, int port) throws Exception {
+        send("POST", "/api/v1/namespaces/" + namespace + "/services", """
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"%s","namespace":"%s"},
+                 "spec":{"type":"ClusterIP","clusterIP":"%s","clusterIPs":["%s"],"ports":[{"name":"tcp","port":%d,"protocol":"TCP","targetPort":%d}]}}
+                """.formatted(name, namespace, clusterIP, clusterIP, port, port));
+    }
+
+    @Test
+    void followsTheApiServerThroughInformers() throws Exception {
+        send("POST", "/api/v1/namespaces", """
+                {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a","labels":{"clusterdns.io/env-injection":"enabled"}}}
+                """);
+        service("team-a", "redis", "10.96.7.1", 6379);
+        TestPki pki = new TestPki();
+        TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(pki.issue());
+        InjectorConfig config = InjectorConfig.of(new SourceConfig.Api(ClusterConnection.master(url)), tls.cert(), tls.key())
+                .withListen(ListenAddress.parse("127.0.0.1:0"));
+        ClusterSource source = ClusterSources.create(config.source());
+        try (EnvInjector server = EnvInjector.start(config, source)) {
+            InformerClusterSource informers = (InformerClusterSource) source;
+            Await.until("the informers to sync", server::ready);
+            Await.until("the watches to open", () -> informers.stats().watching().values().stream().allMatch(Boolean::booleanValue));
+            HttpClient client = pki.client();
+            TestPod pod = TestPod.in("team-a").container("app");
+            JsonNode first = TestPod.parse(TestPki.post(client, server.port(), "/mutate", pod.review("1")).body());
+            assertThat(TestPod.env(pod.patchedWith(first), "containers", 0)).startsWith(
+                    "REDIS_SERVICE_HOST=10.96.7.1", "REDIS_SERVICE_PORT=6379", "REDIS_SERVICE_PORT_TCP=6379");
+
+            service("team-a", "cache", "10.96.7.2", 11211);
+
+            Await.until("the new service to be injected", () -> {
+                try {
+                    JsonNode r = TestPod.parse(TestPki.post(client, server.port(), "/mutate", pod.review("2")).body());
+                    return TestPod.env(pod.patchedWith(r), "containers", 0).contains("CACHE_SERVICE_HOST=10.96.7.2");
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    @Test
+    void certsWritesTheCaBundleIntoTheWebhookConfiguration() throws Exception {
+        send("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", """
+                {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration",
+                 "metadata":{"name":"clusterdns-envinjector"},
+                 "webhooks":[{"name":"envinjector.clusterdns.io","admissionReviewVersions":["v1"],"sideEffects":"None",
+                   "clientConfig":{"service":{"name":"clusterdns-envinjector","namespace":"clusterdns-system","path":"/mutate"}}}]}
+                """);
+
+        EnvInjectorMainTest.Run r = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--master", url);
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Set the caBundle of 1 webhook(s) in MutatingWebhookConfiguration clusterdns-envinjector");
+        JsonNode stored = send("GET", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/clusterdns-envinjector", null);
+        assertThat(stored.path("webhooks").get(0).path("clientConfig").path("caBundle").asText()).isEqualTo(r.out().strip());
+        assertThat(stored.path("webhooks").get(0).path("clientConfig").path("service").path("path").asText()).isEqualTo("/mutate");
+    }
+
+    @Test
+    void certsNamesAMissingWebhookConfiguration() {
+        EnvInjectorMainTest.Run r = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--master", url, "--webhook-config", "nope");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).endsWith("\nenvinjector certs: MutatingWebhookConfiguration nope not found: apply k8s/deploy/envinjector/ first");
+        assertThat(r.out()).isEmpty();
+        assertThat(List.of(dir.resolve("ca.crt"), dir.resolve("tls.crt"))).allMatch(Files::exists);
+    }
+}
