@@ -4,6 +4,7 @@ import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.informer.WebhookConfigurations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -106,7 +107,7 @@ final class CertsCommand implements Callable<Integer> {
             err.println("Create the Secret with: kubectl -n " + namespace + " create secret tls " + service + "-tls --cert="
                     + dir.resolve("tls.crt") + " --key=" + dir.resolve("tls.key"));
             if (connection != null) {
-                int webhooks = CaBundlePatcher.patch(connection, webhookConfig, ca.caBundle());
+                int webhooks = WebhookConfigurations.setCaBundle(connection, webhookConfig, ca.caBundle());
                 err.println("Set the caBundle of " + webhooks + " webhook(s) in MutatingWebhookConfiguration " + webhookConfig);
             }
             err.flush();
