@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sync timings of the discovery agent (never run by the tests):
+#   full sync of N services x 5 endpoints, and a one-service endpoint change at N services,
+#   through the agent's own sync path into a real nft table in a temporary network namespace
+#   (root needed; without root only rendering + scripting are timed).
+#
+# Usage (from anywhere):
+#   discovery-agent/bench/sync-bench.sh            # 1000 and 10000 services
+#   discovery-agent/bench/sync-bench.sh 500 20000
+# Environment:
+#   MVN       the Maven command (default "mvn -B -q")
+#   MVN_ARGS  what to build (default "-o -pl discovery-agent"; k8s must be installed in ~/.m2)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+MVN="${MVN:-mvn -B -q}"
+MVN_ARGS="${MVN_ARGS:--o -pl discovery-agent}"
+cd "$root"
+# shellcheck disable=SC2086
+$MVN $MVN_ARGS test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+cp="discovery-agent/target/test-classes:discovery-agent/target/classes:$(cat discovery-agent/target/bench-classpath.txt)"
+exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.clusterdns.agent.bench.SyncBenchmarkMain "$@"

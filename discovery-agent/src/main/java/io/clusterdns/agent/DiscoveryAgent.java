@@ -1,0 +1,129 @@
+package io.clusterdns.agent;
+
+import io.clusterdns.agent.http.AgentHttpServers;
+import io.clusterdns.agent.http.AgentMetrics;
+import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.http.ServiceHealthServers;
+import io.clusterdns.agent.nft.Nft;
+import io.clusterdns.agent.sync.Conntrack;
+import io.clusterdns.agent.sync.NodeContexts;
+import io.clusterdns.agent.sync.RuleSyncer;
+import io.clusterdns.agent.sync.SyncLoop;
+import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.informer.InformerClusterSource;
+import io.clusterdns.k8s.informer.InformerConfig;
+import io.clusterdns.k8s.manifest.ManifestClusterSource;
+import io.clusterdns.k8s.manifest.ManifestConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: cluster source → sync loop → nftables, plus the HTTP endpoints. Owns every
+ * resource it starts and releases them in {@link #close()}; the nftables rules stay in place on
+ * exit (as with kube-proxy: traffic keeps flowing while the agent restarts).
+ */
+public final class DiscoveryAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiscoveryAgent.class);
+
+    private final AgentConfig config;
+    private final ClusterSource source;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final ProxierHealth health;
+    private final RuleSyncer syncer;
+    private final SyncLoop loop;
+    private Vertx vertx;
+    private AgentHttpServers http;
+    private ServiceHealthServers healthChecks;
+    private int[] ports = {-1, -1};
+
+    public DiscoveryAgent(AgentConfig config, ClusterSource source, Nft nft, Conntrack conntrack) {
+        this.config = config;
+        this.source = source;
+        Clock clock = Clock.systemUTC();
+        this.health = new ProxierHealth(clock, config.syncPeriod().multipliedBy(2));
+        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config), metrics, health, clock);
+        this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
+    }
+
+    /** The cluster source the configuration asks for: manifests, or the API server. */
+    public static ClusterSource createSource(AgentConfig config, boolean watch) {
+        if (config.usesManifests()) {
+            return new ManifestClusterSource(new ManifestConfig(config.manifests(), ManifestConfig.DEFAULT_DEBOUNCE, watch));
+        }
+        ClusterConnection c = new ClusterConnection(config.master(), config.kubeconfig(), config.context());
+        return new InformerClusterSource(InformerConfig.of(c));
+    }
+
+    /**
+     * Starts the HTTP endpoints, the source (a bad manifest throws here) and the loop.
+     *
+     * @throws Exception when a port cannot be bound or the source cannot start
+     */
+    public void start() throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        http = new AgentHttpServers(vertx, health, metrics);
+        ports = http.start(config.healthzBind(), config.metricsBind());
+        String hcHost = config.nodePortAddresses().primary() && config.nodeIPs().size() == 1
+                ? config.nodeIPs().get(0).getHostAddress() : "0.0.0.0";
+        healthChecks = new ServiceHealthServers(vertx, hcHost, () -> health.status().healthy());
+        syncer.onHealthChecks(healthChecks::update);
+        source.start();
+        loop.start();
+        LOG.info("discovery-agent started: {}; families {}; healthz {}, metrics {}", config, config.families(),
+                config.healthzBind() == null ? "off" : config.healthzBind().host() + ":" + ports[0],
+                config.metricsBind() == null ? "off" : config.metricsBind().host() + ":" + ports[1]);
+    }
+
+    public int healthzPort() {
+        return ports[0];
+    }
+
+    public int metricsPort() {
+        return ports[1];
+    }
+
+    public SyncLoop loop() {
+        return loop;
+    }
+
+    public RuleSyncer syncer() {
+        return syncer;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public ProxierHealth health() {
+        return health;
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        if (healthChecks != null) {
+            healthChecks.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        source.close();
+        if (vertx != null) {
+            try {
+                AgentHttpServers.await(vertx.close(), "stop Vert.x");
+            } catch (Exception e) {
+                LOG.debug("Vert.x did not stop cleanly", e);
+            }
+        }
+        LOG.info("discovery-agent stopped; the nftables rules stay in place (use --cleanup to remove them)");
+    }
+
+    static Duration startupTimeout() {
+        return Duration.ofMinutes(2);
+    }
+}

@@ -1,0 +1,46 @@
+package io.clusterdns.agent.nft;
+
+import java.util.Objects;
+
+/**
+ * A named set or verdict map. {@code timeoutSeconds} > 0 makes a dynamic set with timeouts (the
+ * session affinity sets, filled by the packets themselves, never by the agent).
+ */
+public record ContainerDef(boolean map, String name, String type, int timeoutSeconds, String comment) {
+    public ContainerDef {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+    }
+
+    public static ContainerDef set(String name, String type, String comment) {
+        return new ContainerDef(false, name, type, 0, comment);
+    }
+
+    public static ContainerDef verdictMap(String name, String keyType, String comment) {
+        return new ContainerDef(true, name, keyType + " : verdict", 0, comment);
+    }
+
+    public static ContainerDef affinitySet(String name, String type, int timeoutSeconds) {
+        return new ContainerDef(false, name, type, timeoutSeconds, null);
+    }
+
+    public boolean dynamic() {
+        return timeoutSeconds > 0;
+    }
+
+    public String keyword() {
+        return map ? "map" : "set";
+    }
+
+    /** The body between braces, as one line: {@code type ipv4_addr; flags dynamic,timeout; timeout 10800s;}. */
+    public String body() {
+        StringBuilder sb = new StringBuilder("type ").append(type).append(';');
+        if (dynamic()) {
+            sb.append(" flags dynamic,timeout; timeout ").append(timeoutSeconds).append("s;");
+        }
+        if (comment != null) {
+            sb.append(" comment ").append(Names.quote(comment)).append(';');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,181 @@
+package io.clusterdns.agent.nft;
+
+import io.clusterdns.k8s.model.ShardedMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The complete desired content of one table, as fragments by owner. Immutable; a new version for
+ * a few changed service ports shares everything else with the old one ({@link ShardedMap}), so a
+ * one-service change costs microseconds to model even with 10,000 services.
+ *
+ * <p>Elements are indexed by (container, key) with every owner claiming them, sorted by owner: the
+ * first claim is the element in effect. Two services claiming one external IP and port (a
+ * misconfiguration the API server does not prevent) therefore never make the transaction fail.
+ */
+public final class NftModel {
+    /** One owner's element for a key. */
+    record Claim(String owner, Element element) {
+    }
+
+    /** An element's identity in the table. */
+    public record ElementKey(String container, String keyText) {
+    }
+
+    private final Family family;
+    private final Fragment base;
+    private final ShardedMap<String, Fragment> services;
+    private final ShardedMap<ElementKey, List<Claim>> claims;
+    private final int chainCount;
+    private final int ruleCount;
+
+    private NftModel(Family family, Fragment base, ShardedMap<String, Fragment> services,
+                     ShardedMap<ElementKey, List<Claim>> claims, int chainCount, int ruleCount) {
+        this.family = family;
+        this.base = base;
+        this.services = services;
+        this.claims = claims;
+        this.chainCount = chainCount;
+        this.ruleCount = ruleCount;
+    }
+
+    public static NftModel empty(Family family) {
+        return new NftModel(family, new Fragment(Fragment.BASE_OWNER, List.of(), List.of(), List.of()),
+                ShardedMap.empty(), ShardedMap.empty(), 0, 0);
+    }
+
+    /** A model from scratch. */
+    public static NftModel of(Family family, Fragment base, Collection<Fragment> services) {
+        Map<String, Fragment> updates = new java.util.HashMap<>();
+        for (Fragment s : services) {
+            updates.put(s.owner(), s);
+        }
+        return empty(family).with(base, updates);
+    }
+
+    /**
+     * This model with another base fragment (null keeps it) and service fragments replaced,
+     * added, or removed (a null value).
+     */
+    public NftModel with(Fragment newBase, Map<String, Fragment> updates) {
+        ShardedMap.Editor<String, Fragment> svc = services.edit();
+        ShardedMap.Editor<ElementKey, List<Claim>> idx = claims.edit();
+        int chainsNow = chainCount;
+        int rulesNow = ruleCount;
+        Fragment b = base;
+        if (newBase != null && !newBase.equals(base)) {
+            unclaim(idx, base);
+            claim(idx, newBase);
+            chainsNow += newBase.chains().size() - base.chains().size();
+            rulesNow += newBase.ruleCount() - base.ruleCount();
+            b = newBase;
+        }
+        for (Map.Entry<String, Fragment> u : updates.entrySet()) {
+            Fragment old = svc.get(u.getKey());
+            Fragment next = u.getValue();
+            if (Objects.equals(old, next)) {
+                continue;
+            }
+            if (old != null) {
+                unclaim(idx, old);
+                chainsNow -= old.chains().size();
+                rulesNow -= old.ruleCount();
+                svc.remove(u.getKey());
+            }
+            if (next != null) {
+                if (!next.owner().equals(u.getKey())) {
+                    throw new IllegalArgumentException("fragment of " + next.owner() + " under key " + u.getKey());
+                }
+                claim(idx, next);
+                chainsNow += next.chains().size();
+                rulesNow += next.ruleCount();
+                svc.put(u.getKey(), next);
+            }
+        }
+        return new NftModel(family, b, svc.build(), idx.build(), chainsNow, rulesNow);
+    }
+
+    private static void claim(ShardedMap.Editor<ElementKey, List<Claim>> idx, Fragment f) {
+        for (Element e : f.elements()) {
+            ElementKey k = new ElementKey(e.container(), e.keyText());
+            List<Claim> old = idx.get(k);
+            List<Claim> next = new ArrayList<>(old == null ? 1 : old.size() + 1);
+            if (old != null) {
+                next.addAll(old);
+            }
+            int at = 0;
+            while (at < next.size() && next.get(at).owner().compareTo(f.owner()) <= 0) {
+                at++;
+            }
+            next.add(at, new Claim(f.owner(), e));
+            idx.put(k, List.copyOf(next));
+        }
+    }
+
+    private static void unclaim(ShardedMap.Editor<ElementKey, List<Claim>> idx, Fragment f) {
+        for (Element e : f.elements()) {
+            ElementKey k = new ElementKey(e.container(), e.keyText());
+            List<Claim> old = idx.get(k);
+            if (old == null) {
+                continue;
+            }
+            List<Claim> next = new ArrayList<>(old);
+            next.removeIf(c -> c.owner().equals(f.owner()));
+            if (next.isEmpty()) {
+                idx.remove(k);
+            } else {
+                idx.put(k, List.copyOf(next));
+            }
+        }
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    public Fragment base() {
+        return base;
+    }
+
+    /** Service fragments by owner ({@code ns/name/proto/port}). */
+    public Map<String, Fragment> services() {
+        return services;
+    }
+
+    /** Service fragments in owner order (deterministic output). */
+    public List<Fragment> sortedServices() {
+        List<String> owners = new ArrayList<>(services.keySet());
+        owners.sort(null);
+        List<Fragment> out = new ArrayList<>(owners.size());
+        for (String o : owners) {
+            out.add(services.get(o));
+        }
+        return out;
+    }
+
+    /** The element in effect for a key, or null. */
+    public Element element(ElementKey key) {
+        List<Claim> c = claims.get(key);
+        return c == null ? null : c.get(0).element();
+    }
+
+    /** Every element in effect. */
+    public Map<ElementKey, List<Claim>> elementClaims() {
+        return claims;
+    }
+
+    public int chainCount() {
+        return chainCount;
+    }
+
+    public int ruleCount() {
+        return ruleCount;
+    }
+
+    public int elementCount() {
+        return claims.size();
+    }
+}

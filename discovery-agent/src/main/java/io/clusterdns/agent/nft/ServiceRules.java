@@ -1,0 +1,256 @@
+package io.clusterdns.agent.nft;
+
+import static io.clusterdns.agent.nft.Names.*;
+
+import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.Endpoint;
+import io.clusterdns.agent.model.EndpointCategories;
+import io.clusterdns.agent.model.NodeContext;
+import io.clusterdns.agent.model.ServicePortName;
+import io.clusterdns.agent.model.ServicePortState;
+import io.clusterdns.k8s.model.IpAddresses;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules of one service port in one family, kube-proxy's nftables semantics:
+ *
+ * <ul>
+ *   <li>{@code service-X} picks among cluster-wide endpoints, {@code local-X} among this node's
+ *       (traffic policy Local). With at most {@link NodeContext#endpointChainThreshold()}
+ *       endpoints the pick is inline, one rule per endpoint:
+ *       {@code numgen random mod k == 0 ... dnat to EP} for k = N..2, then the last endpoint
+ *       (each is chosen with probability 1/N). With more, {@code numgen random mod N vmap} jumps
+ *       to per-endpoint chains {@code endpoint-X} (O(1) for big services, kube-proxy's layout).
+ *       Why not always the latter: nft 1.0.x dumps every chain of the host before each
+ *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
+ *   <li>{@code external-X} is where NodePort, external IP and load balancer traffic enters:
+ *       masquerade with policy Cluster; with policy Local keep the client IP, except for pods and
+ *       the node itself, which are short-circuited to {@code service-X} (as if they had gone out
+ *       to the load balancer and come back).</li>
+ *   <li>{@code firewall-X} drops load balancer traffic from outside loadBalancerSourceRanges.</li>
+ *   <li>No usable endpoints: elements in {@code no-endpoint-*} maps REJECT; no local endpoint
+ *       under policy Local: they DROP (other nodes may serve it).</li>
+ * </ul>
+ */
+public final class ServiceRules {
+    private final ServicePortState sp;
+    private final NodeContext ctx;
+    private final Family f;
+    private final EndpointCategories cats;
+    private final ServicePortName name;
+    private final List<ChainDef> chains = new ArrayList<>();
+    private final List<ContainerDef> containers = new ArrayList<>();
+    private final List<Element> elements = new ArrayList<>();
+    private final java.util.Set<Endpoint> chainedEndpoints = new java.util.TreeSet<>();
+
+    private ServiceRules(ServicePortState sp, NodeContext ctx) {
+        this.sp = sp;
+        this.ctx = ctx;
+        this.f = Family.of(sp.family());
+        this.cats = EndpointCategories.of(sp);
+        this.name = sp.name();
+    }
+
+    /** Pure: equal states and contexts give equal fragments. */
+    public static Fragment render(ServicePortState sp, NodeContext ctx) {
+        ServiceRules r = new ServiceRules(sp, ctx);
+        r.build();
+        return new Fragment(sp.name().chainBase(), r.chains, r.containers, r.elements);
+    }
+
+    private void build() {
+        String clusterChain = ChainNames.service(name);
+        String localChain = ChainNames.local(name);
+        boolean hasAny = cats.hasAny();
+        boolean hasInternal = hasAny && (!sp.internalPolicyLocal() || !cats.local().isEmpty());
+        boolean hasExternal = hasAny && (!sp.externalPolicyLocal() || !cats.local().isEmpty());
+        String internalChain = sp.internalPolicyLocal() ? localChain : clusterChain;
+        String externalPolicyChain = sp.externalPolicyLocal() ? localChain : clusterChain;
+        Expr.Verdict internalFilter = !hasAny ? new Expr.Goto(REJECT_CHAIN) : hasInternal ? null : new Expr.Drop();
+        Expr.Verdict externalFilter = !hasAny ? new Expr.Goto(REJECT_CHAIN) : hasExternal ? null : new Expr.Drop();
+
+        clusterIpElements(internalChain, hasInternal, internalFilter);
+        externalElements(hasAny, externalFilter);
+        if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
+            chains.add(policyChain(clusterChain, cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+        }
+        if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
+            chains.add(policyChain(localChain, cats.local(), hasInternal && internalChain.equals(localChain)));
+        }
+        if (hasAny && sp.externallyAccessible()) {
+            chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
+        }
+        if (sp.usesFirewall()) {
+            chains.add(firewallChain());
+        }
+        for (Endpoint ep : cats.allReachable()) {
+            if (sp.clientIpAffinity()) {
+                containers.add(ContainerDef.affinitySet(ChainNames.affinity(name, ep), f.addrType(), sp.affinity().timeoutSeconds()));
+            }
+            String ip = IpAddresses.format(ep.ip());
+            elements.add(new Element(HAIRPIN_IPS, List.of(ip, ip), null, null));
+        }
+        for (Endpoint ep : chainedEndpoints) {
+            chains.add(endpointChain(ep));
+        }
+    }
+
+    private void clusterIpElements(String internalChain, boolean hasInternal, Expr.Verdict internalFilter) {
+        String ip = IpAddresses.format(sp.clusterIP());
+        elements.add(new Element(CLUSTER_IPS, List.of(ip), null, null));
+        if (hasInternal) {
+            elements.add(new Element(SERVICE_IPS, ipKey(sp.clusterIP()), new Expr.Goto(internalChain), null));
+        } else {
+            elements.add(new Element(NO_ENDPOINT_SERVICES, ipKey(sp.clusterIP()), internalFilter, name.toString()));
+        }
+    }
+
+    private void externalElements(boolean hasAny, Expr.Verdict externalFilter) {
+        Expr.Verdict toExternal = new Expr.Goto(ChainNames.external(name));
+        List<InetAddress> vips = new ArrayList<>(sp.externalIPs());
+        vips.addAll(sp.loadBalancerIPs());
+        for (InetAddress vip : vips) {
+            if (hasAny) {
+                elements.add(new Element(SERVICE_IPS, ipKey(vip), toExternal, null));
+            }
+            if (externalFilter != null) {
+                elements.add(new Element(NO_ENDPOINT_SERVICES, ipKey(vip), externalFilter, name.toString()));
+            }
+        }
+        if (sp.usesFirewall()) {
+            for (InetAddress lb : sp.loadBalancerIPs()) {
+                elements.add(new Element(FIREWALL_IPS, ipKey(lb), new Expr.Goto(ChainNames.firewall(name)), name.toString()));
+            }
+        }
+        if (sp.nodePort() != 0) {
+            // NodePorts are not subject to loadBalancerSourceRanges, as in kube-proxy
+            List<String> key = List.of(sp.protocol().label(), Integer.toString(sp.nodePort()));
+            if (hasAny) {
+                elements.add(new Element(SERVICE_NODEPORTS, key, toExternal, null));
+            }
+            if (externalFilter != null) {
+                elements.add(new Element(NO_ENDPOINT_NODEPORTS, key, externalFilter, name.toString()));
+            }
+        }
+    }
+
+    /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
+    private ChainDef policyChain(String chain, List<Endpoint> endpoints, boolean internal) {
+        List<Rule> rules = new ArrayList<>();
+        if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
+            List<Expr> match = new ArrayList<>(List.of(
+                    new Expr.Addr(Expr.Dir.DADDR, false, List.of(IpAddresses.format(sp.clusterIP()))),
+                    new Expr.Dport(sp.protocol(), sp.port())));
+            if (!ctx.masqueradeAll()) {
+                // off-cluster traffic to a ClusterIP (a route to the service range via this node) may leave the node
+                match.add(new Expr.Addr(Expr.Dir.SADDR, true, cidrs(ctx.clusterCidrs())));
+            }
+            match.add(new Expr.Jump(MARK_FOR_MASQUERADE));
+            rules.add(new Rule(match, null));
+        }
+        if (endpoints.size() > ctx.endpointChainThreshold()) {
+            chainedPick(rules, endpoints);
+        } else {
+            inlinePick(rules, endpoints);
+        }
+        return new ChainDef(chain, null, rules);
+    }
+
+    /** Affinity first (a known client keeps its endpoint), then numgen over the endpoint chains. */
+    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints) {
+        chainedEndpoints.addAll(endpoints);
+        if (sp.clientIpAffinity()) {
+            for (Endpoint ep : endpoints) {
+                rules.add(Rule.of(new Expr.AddrInSet(Expr.Dir.SADDR, ChainNames.affinity(name, ep)),
+                        new Expr.Goto(ChainNames.endpoint(name, ep))));
+            }
+        }
+        rules.add(Rule.of(new Expr.NumgenVmap(endpoints.stream().map(ep -> ChainNames.endpoint(name, ep)).toList())));
+    }
+
+    /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */
+    private void inlinePick(List<Rule> rules, List<Endpoint> endpoints) {
+        if (sp.clientIpAffinity()) {
+            for (Endpoint ep : endpoints) {
+                List<Expr> r = new ArrayList<>(List.of(new Expr.AddrInSet(Expr.Dir.SADDR, ChainNames.affinity(name, ep))));
+                r.addAll(dnat(ep));
+                rules.add(new Rule(r, null));
+            }
+        }
+        for (int i = 0; i < endpoints.size(); i++) {
+            int k = endpoints.size() - i;
+            List<Expr> r = new ArrayList<>();
+            if (k > 1) {
+                r.add(new Expr.NumgenEq(k));
+            }
+            r.addAll(dnat(endpoints.get(i)));
+            rules.add(new Rule(r, null));
+        }
+    }
+
+    /** [remember the client for affinity,] DNAT to the endpoint. */
+    private List<Expr> dnat(Endpoint ep) {
+        List<Expr> out = new ArrayList<>(3);
+        if (sp.clientIpAffinity()) {
+            out.add(new Expr.UpdateAffinity(ChainNames.affinity(name, ep)));
+        }
+        out.add(new Expr.L4Proto(sp.protocol()));
+        out.add(new Expr.Dnat(ep.ip(), ep.port()));
+        return out;
+    }
+
+    private ChainDef externalChain(String clusterChain, String policyChain) {
+        List<Rule> rules = new ArrayList<>();
+        if (!sp.externalPolicyLocal()) {
+            // endpoints may be on other nodes: masquerade so that replies come back through this node
+            rules.add(Rule.of(new Expr.Jump(MARK_FOR_MASQUERADE)));
+        } else {
+            if (ctx.hasLocalDetector()) {
+                rules.add(Rule.commented("short-circuit pod traffic",
+                        new Expr.Addr(Expr.Dir.SADDR, false, cidrs(ctx.clusterCidrs())), new Expr.Goto(clusterChain)));
+            }
+            // the node's own traffic has a local source address (often the VIP itself): masquerade it
+            rules.add(Rule.commented("masquerade local traffic",
+                    new Expr.FibLocal(Expr.Dir.SADDR), new Expr.Jump(MARK_FOR_MASQUERADE)));
+            rules.add(Rule.commented("short-circuit local traffic",
+                    new Expr.FibLocal(Expr.Dir.SADDR), new Expr.Goto(clusterChain)));
+        }
+        if (policyChain != null) {
+            rules.add(Rule.of(new Expr.Goto(policyChain)));
+        }
+        return new ChainDef(ChainNames.external(name), null, rules);
+    }
+
+    private ChainDef firewallChain() {
+        List<String> allowed = new ArrayList<>(cidrs(sp.sourceRanges()));
+        boolean allowNode = false;
+        for (Cidr c : sp.sourceRanges()) {
+            allowNode |= c.contains(ctx.nodeIP());
+        }
+        if (allowNode) {
+            // a VIP bound on the node: the node's own requests to it loop back with the VIP as source
+            for (InetAddress lb : sp.loadBalancerIPs()) {
+                allowed.add(IpAddresses.format(lb));
+            }
+        }
+        Rule rule = allowed.isEmpty()
+                ? Rule.commented("no loadBalancerSourceRanges of this family", new Expr.Drop())
+                : Rule.of(new Expr.Addr(Expr.Dir.SADDR, true, allowed), new Expr.Drop());
+        return new ChainDef(ChainNames.firewall(name), null, List.of(rule));
+    }
+
+    /** endpoint-X: [remember the client,] DNAT. Hairpin is masqueraded in postrouting ({@code hairpin-ips}). */
+    private ChainDef endpointChain(Endpoint ep) {
+        return new ChainDef(ChainNames.endpoint(name, ep), null, List.of(new Rule(dnat(ep), null)));
+    }
+
+    private List<String> ipKey(InetAddress ip) {
+        return List.of(IpAddresses.format(ip), sp.protocol().label(), Integer.toString(sp.port()));
+    }
+
+    private static List<String> cidrs(List<Cidr> cidrs) {
+        return cidrs.stream().map(Cidr::toString).toList();
+    }
+}

@@ -1,0 +1,120 @@
+package io.clusterdns.agent.sync;
+
+import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.model.NodeContext;
+import io.clusterdns.agent.model.ServicePortState;
+import io.clusterdns.agent.nft.BaseRules;
+import io.clusterdns.agent.nft.Family;
+import io.clusterdns.agent.nft.Fragment;
+import io.clusterdns.agent.nft.NftModel;
+import io.clusterdns.agent.nft.ServiceRules;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Keeps one family's model up to date from snapshots, re-rendering only service ports whose
+ * {@link ServicePortState} changed (kube-proxy's "skip unchanged services"). Rendering itself is
+ * pure ({@link ServiceRules}, {@link BaseRules}); this class only caches the last states so that
+ * a one-service change in a 10,000-service cluster renders one fragment. Used by one thread.
+ */
+public final class FamilyRenderer {
+    /** The new model and the service ports whose state changed (new state, or null when gone). */
+    public record Result(NftModel model, Map<String, ServicePortState> changedStates) {
+    }
+
+    private final Family family;
+    private final DesiredStateBuilder builder;
+    private final Map<ServiceKey, List<ServicePortState>> statesByService = new HashMap<>();
+    private NftModel model;
+    private NodeContext context;
+
+    public FamilyRenderer(Family family, DesiredStateBuilder builder) {
+        this.family = family;
+        this.builder = builder;
+        this.model = NftModel.empty(family);
+    }
+
+    /** One-shot rendering of a whole snapshot (dry run, golden tests, benchmarks). */
+    public static NftModel renderAll(ClusterSnapshot snapshot, DesiredStateBuilder builder, NodeContext ctx) {
+        return new FamilyRenderer(Family.of(ctx.family()), builder).render(snapshot, null, ctx).model();
+    }
+
+    /**
+     * @param changed services that may have changed since the last call, or null for "any": every
+     *                service is then recomputed, but still only changed states are re-rendered
+     */
+    public Result render(ClusterSnapshot snapshot, Collection<ServiceKey> changed, NodeContext ctx) {
+        if (Family.of(ctx.family()) != family) {
+            throw new IllegalArgumentException("context of family " + ctx.family() + " for the " + family + " table");
+        }
+        boolean contextChanged = !ctx.equals(context);
+        context = ctx;
+        Set<ServiceKey> keys = new HashSet<>();
+        if (changed == null || contextChanged) {
+            keys.addAll(snapshot.services().keySet());
+            keys.addAll(statesByService.keySet());
+        } else {
+            keys.addAll(changed);
+        }
+        Map<String, Fragment> updates = new HashMap<>();
+        Map<String, ServicePortState> changedStates = new LinkedHashMap<>();
+        for (ServiceKey key : keys) {
+            ServiceInfo svc = snapshot.service(key);
+            List<ServicePortState> next = svc == null ? List.of() : builder.build(svc, snapshot.slices(key), family.ipFamily());
+            List<ServicePortState> prev = statesByService.getOrDefault(key, List.of());
+            if (!contextChanged && next.equals(prev)) {
+                continue;
+            }
+            diffPorts(prev, next, contextChanged, updates, changedStates);
+            if (next.isEmpty()) {
+                statesByService.remove(key);
+            } else {
+                statesByService.put(key, next);
+            }
+        }
+        Fragment base = contextChanged ? BaseRules.render(ctx) : null;
+        model = model.with(base, updates);
+        return new Result(model, changedStates);
+    }
+
+    private void diffPorts(List<ServicePortState> prev, List<ServicePortState> next, boolean force,
+                           Map<String, Fragment> updates, Map<String, ServicePortState> changedStates) {
+        Map<String, ServicePortState> before = new HashMap<>();
+        prev.forEach(s -> before.put(s.name().chainBase(), s));
+        for (ServicePortState s : next) {
+            String owner = s.name().chainBase();
+            ServicePortState old = before.remove(owner);
+            if (force || !s.equals(old)) {
+                updates.put(owner, ServiceRules.render(s, context));
+            }
+            if (!Objects.equals(s, old)) {
+                changedStates.put(owner, s);
+            }
+        }
+        for (String gone : before.keySet()) {
+            updates.put(gone, null);
+            changedStates.put(gone, null);
+        }
+    }
+
+    public NftModel model() {
+        return model;
+    }
+
+    /** Current states of every service port of this family (for health checks and metrics). */
+    public List<ServicePortState> states() {
+        List<ServicePortState> out = new ArrayList<>();
+        statesByService.values().forEach(out::addAll);
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package io.clusterdns.agent.sync;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs {@code conntrack -D ...} (conntrack-tools), optionally behind a prefix such as {@code ip netns exec NS}. */
+public final class ProcessConntrack implements Conntrack {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessConntrack.class);
+    private static final Pattern DELETED = Pattern.compile("(\\d+) flow entries have been deleted");
+
+    private final List<String> command;
+
+    public ProcessConntrack(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    public static ProcessConntrack system() {
+        return new ProcessConntrack(List.of("conntrack"));
+    }
+
+    @Override
+    public int delete(ConntrackFilter filter) {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(filter.args());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                LOG.warn("{} did not finish in 30 s", String.join(" ", cmd));
+                return -1;
+            }
+            Matcher m = DELETED.matcher(out);
+            // conntrack exits 1 when nothing matched; that is not a failure
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            LOG.warn("{} failed (exit {}): {}", String.join(" ", cmd), p.exitValue(), out.strip());
+            return -1;
+        } catch (IOException e) {
+            LOG.warn("Cannot run {}: {}", String.join(" ", cmd), e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.clusterdns.agent.sync;
+
+import io.clusterdns.agent.http.AgentMetrics;
+import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.model.EndpointCategories;
+import io.clusterdns.agent.model.NodeContext;
+import io.clusterdns.agent.model.ServicePortState;
+import io.clusterdns.agent.nft.Family;
+import io.clusterdns.agent.nft.KernelInventory;
+import io.clusterdns.agent.nft.NftModel;
+import io.clusterdns.agent.nft.NftResult;
+import io.clusterdns.agent.nft.NftScripts;
+import io.clusterdns.agent.nft.Nft;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync: snapshot → models (incremental rendering) → one nft transaction for both tables →
+ * conntrack cleanup → health and metrics. Called by the single sync thread ({@link SyncLoop}).
+ *
+ * <p>The first sync, and any sync after a failure, writes the whole tables (after listing what
+ * the kernel has, to remove leftovers); the others send only the difference to the models the
+ * kernel is known to hold. A failed transaction changes nothing in the kernel, so the previous
+ * rules keep working; it is logged with nft's message and the next sync is a full one.
+ */
+public final class RuleSyncer {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSyncer.class);
+    /** Older kernels notice a chain is unreferenced only a moment after the transaction that unreferenced it. */
+    static final Duration STALE_CHAIN_AGE = Duration.ofSeconds(1);
+    /** Partial syncs are logged at INFO only when slower than this. */
+    static final Duration SLOW_SYNC = Duration.ofSeconds(1);
+
+    private final List<Family> families;
+    private final Nft nft;
+    private final Conntrack conntrack;
+    private final NodeContexts contexts;
+    private final AgentMetrics metrics;
+    private final ProxierHealth health;
+    private final Clock clock;
+    private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
+    private final Map<Family, NftModel> applied = new EnumMap<>(Family.class);
+    private final Map<Family, Map<String, ServicePortState>> appliedStates = new EnumMap<>(Family.class);
+    private final Map<Family, Map<String, ServicePortState>> pendingStates = new EnumMap<>(Family.class);
+    private final Map<Family, Map<String, Instant>> staleChains = new EnumMap<>(Family.class);
+    private volatile Consumer<Map<Integer, ServiceHealth>> healthCheckListener = m -> { };
+    private boolean needFull = true;
+
+    public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
+                      AgentMetrics metrics, ProxierHealth health, Clock clock) {
+        this.families = families.stream().map(Family::of).toList();
+        this.nft = nft;
+        this.conntrack = conntrack;
+        this.contexts = contexts;
+        this.metrics = metrics;
+        this.health = health;
+        this.clock = clock;
+        DesiredStateBuilder builder = new DesiredStateBuilder(nodeName);
+        for (Family f : this.families) {
+            renderers.put(f, new FamilyRenderer(f, builder));
+            applied.put(f, NftModel.empty(f));
+            appliedStates.put(f, new HashMap<>());
+            pendingStates.put(f, new HashMap<>());
+            staleChains.put(f, new HashMap<>());
+        }
+    }
+
+    /** Called after each successful sync with the health check node ports to serve. */
+    public void onHealthChecks(Consumer<Map<Integer, ServiceHealth>> listener) {
+        this.healthCheckListener = listener;
+    }
+
+    /** The next sync writes everything (e.g. the tables vanished). */
+    public synchronized void forceFullSync() {
+        needFull = true;
+    }
+
+    public synchronized boolean needsFullSync() {
+        return needFull;
+    }
+
+    /**
+     * @param changed  services that may have changed since the last call (null: any)
+     * @param periodic a timer sync: also checks that the tables still exist
+     */
+    public synchronized SyncOutcome sync(ClusterSnapshot snapshot, Collection<ServiceKey> changed, boolean periodic) {
+        Instant start = clock.instant();
+        Map<Family, NftModel> models = render(snapshot, changed);
+        if (!needFull && periodic && tablesMissing()) {
+            LOG.warn("The clusterdns nftables tables are gone or incomplete (someone flushed the ruleset?): writing them again");
+            needFull = true;
+        }
+        if (!needFull) {
+            deleteStaleChains(start);
+        }
+        boolean full = needFull;
+        StringBuilder script = new StringBuilder();
+        Map<Family, NftScripts.Plan> plans = new EnumMap<>(Family.class);
+        int changedOwners = 0;
+        for (Family f : families) {
+            NftScripts.Plan plan;
+            if (full) {
+                KernelInventory inv = inventory(f);
+                if (inv == null) {
+                    return finish(start, full, false, 0, "cannot list the existing nftables objects");
+                }
+                plan = NftScripts.full(models.get(f), inv);
+            } else {
+                plan = NftScripts.diff(applied.get(f), models.get(f));
+            }
+            plans.put(f, plan);
+            script.append(plan.script());
+            changedOwners += plan.changedOwners();
+        }
+        if (script.length() > 0) {
+            NftResult r = nft.apply(script.toString());
+            if (r instanceof NftResult.Failed failed) {
+                LOG.error("nft transaction failed ({} sync, {} service ports changed), the previous rules stay in place and "
+                        + "the next sync rewrites the tables: {}", full ? "full" : "partial", changedOwners, failed.summary());
+                needFull = true;
+                return finish(start, full, true, changedOwners, failed.message());
+            }
+        }
+        committed(models, plans, full, start);
+        afterCommit(snapshot);
+        return finish(start, full, script.length() > 0, changedOwners, null);
+    }
+
+    private Map<Family, NftModel> render(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
+        Map<Family, NftModel> models = new EnumMap<>(Family.class);
+        for (Family f : families) {
+            NodeContext ctx = contexts.context(f.ipFamily());
+            FamilyRenderer.Result r = renderers.get(f).render(snapshot, changed, ctx);
+            models.put(f, r.model());
+            pendingStates.get(f).putAll(r.changedStates());
+        }
+        return models;
+    }
+
+    private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, Instant now) {
+        needFull = false;
+        for (Family f : families) {
+            applied.put(f, models.get(f));
+            Map<String, Instant> stale = staleChains.get(f);
+            NftScripts.Plan plan = plans.get(f);
+            // a chain wanted again is live: it must never be deleted later
+            if (full) {
+                stale.keySet().retainAll(plan.flushedStaleChains()); // the kernel's listing is the truth now
+            } else if (!stale.isEmpty()) {
+                stale.keySet().removeAll(plan.createdChains());
+            }
+            plan.flushedStaleChains().forEach(c -> stale.putIfAbsent(c, now));
+        }
+    }
+
+    /** Conntrack cleanup, applied states, health checks, gauges: everything that follows a commit. */
+    private void afterCommit(ClusterSnapshot snapshot) {
+        int deleted = 0;
+        int failures = 0;
+        for (Family f : families) {
+            Map<String, ServicePortState> pending = pendingStates.get(f);
+            Map<String, ServicePortState> states = appliedStates.get(f);
+            for (ConntrackFilter filter : ConntrackCleaner.plan(states, pending)) {
+                int n = conntrack.delete(filter);
+                if (n < 0) {
+                    failures++;
+                } else {
+                    deleted += n;
+                    if (n > 0) {
+                        LOG.info("Deleted {} stale conntrack entries: {}", n, filter);
+                    }
+                }
+            }
+            pending.forEach((owner, s) -> {
+                if (s == null) {
+                    states.remove(owner);
+                } else {
+                    states.put(owner, s);
+                }
+            });
+            pending.clear();
+        }
+        metrics.conntrack(deleted, failures);
+        health.updated();
+        healthCheckListener.accept(healthChecks());
+        SyncGauges.update(metrics, snapshot, applied, appliedStates);
+    }
+
+    /** Health check node ports of externalTrafficPolicy=Local services with their local ready endpoint counts. */
+    private Map<Integer, ServiceHealth> healthChecks() {
+        Map<Integer, ServiceHealth> out = new HashMap<>();
+        for (Map<String, ServicePortState> states : appliedStates.values()) {
+            for (ServicePortState s : states.values()) {
+                if (s.healthCheckNodePort() == 0) {
+                    continue;
+                }
+                int local = (int) s.endpoints().stream().filter(e -> e.local() && e.ready()).count();
+                out.merge(s.healthCheckNodePort(), new ServiceHealth(s.name().service(), local),
+                        (a, b) -> a.localEndpoints() >= b.localEndpoints() ? a : b);
+            }
+        }
+        return out;
+    }
+
+    private boolean tablesMissing() {
+        for (Family f : families) {
+            if (!nft.list("list", "chain", f.nft(), io.clusterdns.agent.nft.Names.TABLE, io.clusterdns.agent.nft.Names.SERVICES).ok()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private KernelInventory inventory(Family f) {
+        NftResult chains = nft.list("list", "chains", f.nft());
+        NftResult sets = nft.list("-t", "list", "sets", f.nft());
+        if (chains instanceof NftResult.Ok c && sets instanceof NftResult.Ok s) {
+            return KernelInventory.parse(f, c.stdout(), s.stdout());
+        }
+        NftResult failed = chains.ok() ? sets : chains;
+        LOG.error("Cannot list the nftables objects of the {} family: {}", f, ((NftResult.Failed) failed).summary());
+        return null;
+    }
+
+    private void deleteStaleChains(Instant now) {
+        StringBuilder script = new StringBuilder();
+        Map<Family, Set<String>> due = new EnumMap<>(Family.class);
+        for (Family f : families) {
+            Set<String> old = new java.util.TreeSet<>();
+            staleChains.get(f).forEach((c, since) -> {
+                if (!since.plus(STALE_CHAIN_AGE).isAfter(now)) {
+                    old.add(c);
+                }
+            });
+            if (!old.isEmpty()) {
+                due.put(f, old);
+                script.append(NftScripts.deleteChains(f, old));
+            }
+        }
+        if (script.length() == 0) {
+            return;
+        }
+        NftResult r = nft.apply(script.toString());
+        if (r instanceof NftResult.Failed failed) {
+            // a full sync lists the kernel's chains and flushes/forgets leftovers
+            LOG.warn("Deleting stale chains failed, the next sync rewrites the tables: {}", failed.summary());
+            metrics.cleanupFailed();
+            staleChains.values().forEach(Map::clear);
+            needFull = true;
+            return;
+        }
+        due.forEach((f, chains) -> staleChains.get(f).keySet().removeAll(chains));
+        LOG.debug("Deleted {} stale chains", due.values().stream().mapToInt(Set::size).sum());
+    }
+
+    private SyncOutcome finish(Instant start, boolean full, boolean written, int changed, String error) {
+        Instant end = clock.instant();
+        Duration took = Duration.between(start, end);
+        metrics.recordSync(took, full, error == null, end.toEpochMilli());
+        if (error == null && (full || (written && took.compareTo(SLOW_SYNC) > 0))) {
+            LOG.info("Synced nftables rules ({}, {} service ports changed) in {} ms", full ? "full" : "partial", changed, took.toMillis());
+        } else if (error == null && written) {
+            // routine: one line per change would flood the log of a busy cluster
+            LOG.debug("Synced nftables rules (partial, {} service ports changed) in {} ms", changed, took.toMillis());
+        }
+        return new SyncOutcome(error == null, full, written, changed, took, error);
+    }
+
+    /** The models the kernel holds (for tests and the dry run). */
+    public synchronized Map<Family, NftModel> appliedModels() {
+        return Map.copyOf(applied);
+    }
+}

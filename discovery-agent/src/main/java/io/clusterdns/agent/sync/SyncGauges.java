@@ -1,0 +1,53 @@
+package io.clusterdns.agent.sync;
+
+import io.clusterdns.agent.http.AgentMetrics;
+import io.clusterdns.agent.model.EndpointCategories;
+import io.clusterdns.agent.model.ServicePortState;
+import io.clusterdns.agent.nft.Family;
+import io.clusterdns.agent.nft.NftModel;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceType;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Sets the size gauges after a successful sync: table sizes, services per type, traffic policy gaps. */
+final class SyncGauges {
+    private SyncGauges() {
+    }
+
+    static void update(AgentMetrics metrics, ClusterSnapshot snapshot, Map<Family, NftModel> models,
+                       Map<Family, Map<String, ServicePortState>> states) {
+        models.forEach((f, m) -> {
+            metrics.gauge("clusterdns.agent.nftables.chains", "family", f.nft(), m.chainCount());
+            metrics.gauge("clusterdns.agent.nftables.rules", "family", f.nft(), m.ruleCount());
+            metrics.gauge("clusterdns.agent.nftables.elements", "family", f.nft(), m.elementCount());
+        });
+        Map<ServiceType, Long> byType = new EnumMap<>(ServiceType.class);
+        for (ServiceType t : ServiceType.values()) {
+            byType.put(t, 0L);
+        }
+        for (ServiceInfo s : snapshot.services().values()) {
+            byType.merge(s.type(), 1L, Long::sum);
+        }
+        byType.forEach((t, n) -> metrics.gauge("clusterdns.agent.services", "type", t.apiName(), n));
+        long internal = 0;
+        long external = 0;
+        for (Map.Entry<Family, Map<String, ServicePortState>> e : states.entrySet()) {
+            metrics.gauge("clusterdns.agent.service.ports", "family", e.getKey().nft(), e.getValue().size());
+            for (ServicePortState s : e.getValue().values()) {
+                if (!s.internalPolicyLocal() && !s.externalPolicyLocal()) {
+                    continue;
+                }
+                EndpointCategories c = EndpointCategories.of(s);
+                if (c.hasAny() && c.local().isEmpty()) {
+                    internal += s.internalPolicyLocal() ? 1 : 0;
+                    external += s.externalPolicyLocal() ? 1 : 0;
+                }
+            }
+        }
+        // kube-proxy's kubeproxy_sync_proxy_rules_no_local_endpoints_total, without the _total a gauge may not carry
+        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "internal", internal);
+        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "external", external);
+    }
+}

@@ -1,0 +1,53 @@
+package io.clusterdns.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdns.agent.nft.FakeNft;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command's modes without touching the host: dry run on manifests, cleanup against a fake nft. */
+class DiscoveryAgentMainTest {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final FakeNft nft = new FakeNft();
+
+    int run(String... args) {
+        return new CommandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> nft, () -> f -> 0)).execute(args);
+    }
+
+    @Test
+    void dryRunPrintsBothTablesAndWritesNothing(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cluster.yaml"), Conventions.resource("conventions-cluster.yaml"));
+        int code = run("--manifests", dir.toString(), "--node-name", "node-1", "--cluster-cidr", "10.244.0.0/16", "--dry-run");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).startsWith("table ip clusterdns {").contains("table ip6 clusterdns {")
+                .contains("10.96.0.41 . tcp . 80 : goto service-ULMVA6XW-ns1/svc1/tcp/p80");
+        assertThat(nft.scripts()).isEmpty();
+    }
+
+    @Test
+    void cleanupDeletesOnlyOurTables() {
+        nft.apply("add table ip clusterdns\nadd table ip6 clusterdns\n");
+        assertThat(run("--cleanup")).isZero();
+        assertThat(nft.hasTable("ip")).isFalse();
+        assertThat(nft.hasTable("ip6")).isFalse();
+        assertThat(nft.scripts().get(1)).isEqualTo(io.clusterdns.agent.nft.NftScripts.cleanup());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Removed the nftables tables ip clusterdns and ip6 clusterdns");
+    }
+
+    @Test
+    void aBrokenManifestIsReportedWithItsLocation(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("bad.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 70000}]\n");
+        assertThat(run("--manifests", dir.toString(), "--node-name", "node-1", "--dry-run")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("discovery-agent: ").contains("bad.yaml", "spec.ports[0].port");
+    }
+}

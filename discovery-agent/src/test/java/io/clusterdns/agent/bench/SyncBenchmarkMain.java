@@ -1,0 +1,159 @@
+package io.clusterdns.agent.bench;
+
+import io.clusterdns.agent.AgentConfig;
+import io.clusterdns.agent.NodePortAddresses;
+import io.clusterdns.agent.http.AgentMetrics;
+import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.nft.KernelInventory;
+import io.clusterdns.agent.nft.Nft;
+import io.clusterdns.agent.nft.NftModel;
+import io.clusterdns.agent.nft.NftScripts;
+import io.clusterdns.agent.nft.ProcessNft;
+import io.clusterdns.agent.sync.FamilyRenderer;
+import io.clusterdns.agent.sync.NodeContexts;
+import io.clusterdns.agent.sync.RuleSyncer;
+import io.clusterdns.agent.sync.SyncOutcome;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Sync timings (not a test): full sync of 1k and 10k services × 5 endpoints, and one service's
+ * endpoint change at 10k, through the agent's own sync path ({@link RuleSyncer}: render, script,
+ * {@code nft -f}, conntrack). With root, rules go into a real nft table in a network namespace
+ * created (and deleted) here; without, only rendering and scripting are timed.
+ *
+ * <p>Usage: {@code discovery-agent/bench/sync-bench.sh [--endpoint-chain-threshold N] [SERVICES...]}
+ * (default 1000 10000; threshold 0 = kube-proxy's layout with a chain per endpoint).
+ */
+public final class SyncBenchmarkMain {
+    static final int ENDPOINTS = 5;
+    static final int CHANGES = Integer.getInteger("changes", 30);
+    static int threshold = io.clusterdns.agent.AgentConfig.DEFAULT_ENDPOINT_CHAIN_THRESHOLD;
+
+    private SyncBenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--endpoint-chain-threshold")) {
+                threshold = Integer.parseInt(args[++i]);
+            } else {
+                sizes.add(Integer.parseInt(args[i]));
+            }
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(1000, 10000);
+        }
+        boolean root = new ProcessBuilder("id", "-u").start().inputReader().readLine().trim().equals("0");
+        System.out.printf("discovery-agent sync benchmark: %d endpoints per service, endpoint chain threshold %d, %s, %d cores, %s%n",
+                ENDPOINTS, threshold,
+                root ? "real nft in a network namespace" : "NOT root: render + script only (no nft)",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        for (int n : sizes) {
+            if (root) {
+                withKernel(n);
+            } else {
+                renderOnly(n);
+            }
+        }
+    }
+
+    static void withKernel(int services) throws Exception {
+        String ns = "cdns-bench-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        run("ip", "netns", "add", ns);
+        try {
+            Nft real = new ProcessNft(List.of("ip", "netns", "exec", ns, "nft"), Duration.ofMinutes(10));
+            long[] nftNanos = {0};
+            Nft nft = new Nft() {
+                @Override
+                public io.clusterdns.agent.nft.NftResult apply(String script) {
+                    long t = System.nanoTime();
+                    try {
+                        return real.apply(script);
+                    } finally {
+                        nftNanos[0] += System.nanoTime() - t;
+                    }
+                }
+
+                @Override
+                public io.clusterdns.agent.nft.NftResult list(String... args) {
+                    return real.list(args);
+                }
+            };
+            RuleSyncer syncer = syncer(nft);
+            ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
+            SyncOutcome full = syncer.sync(s, null, false);
+            check(full);
+            System.out.printf("%,7d services: full sync %,7d ms (render + nft -f)%n", services, full.took().toMillis());
+            List<Long> times = new ArrayList<>();
+            List<Long> nftTimes = new ArrayList<>();
+            for (int g = 1; g <= CHANGES; g++) {
+                nftNanos[0] = 0;
+                int i = (g * 7919) % services;
+                s = BenchCluster.changeOne(s, i, ENDPOINTS, g);
+                SyncOutcome o = syncer.sync(s, List.of(ServiceKey.of("ns" + (i % 100), "svc" + i)), false);
+                check(o);
+                if (o.full() || o.changed() != 1) {
+                    throw new IllegalStateException("expected a partial sync of one service: " + o);
+                }
+                times.add(o.took().toNanos());
+                nftTimes.add(nftNanos[0]);
+            }
+            Collections.sort(times);
+            Collections.sort(nftTimes);
+            System.out.printf("%,7d services: one-service change, partial sync: median %.1f ms, p90 %.1f ms, max %.1f ms (%d changes)%n",
+                    services, times.get(times.size() / 2) / 1e6, times.get(times.size() * 9 / 10) / 1e6,
+                    times.get(times.size() - 1) / 1e6, times.size());
+            System.out.printf("%,7d services:   of which nft -f: median %.1f ms, p90 %.1f ms%n", services,
+                    nftTimes.get(nftTimes.size() / 2) / 1e6, nftTimes.get(nftTimes.size() * 9 / 10) / 1e6);
+        } finally {
+            run("ip", "netns", "del", ns);
+        }
+    }
+
+    static void renderOnly(int services) {
+        ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
+        AgentConfig config = config();
+        long t0 = System.nanoTime();
+        NftModel model = FamilyRenderer.renderAll(s, new DesiredStateBuilder("node-0"), new NodeContexts(config, List::of).context(config.families().get(0)));
+        String script = NftScripts.full(model, KernelInventory.NONE).script();
+        long t1 = System.nanoTime();
+        System.out.printf("%,7d services: full render + script %,d ms (%,d bytes, %,d chains, %,d rules, %,d elements)%n",
+                services, (t1 - t0) / 1_000_000, script.length(), model.chainCount(), model.ruleCount(), model.elementCount());
+    }
+
+    static RuleSyncer syncer(Nft nft) {
+        AgentConfig c = config();
+        return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c, List::of), new AgentMetrics(),
+                new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
+    }
+
+    static AgentConfig config() {
+        return AgentConfig.manifests("node-0", Path.of("unused")).withNetwork(List.of(IpAddresses.parse("192.0.2.1")),
+                List.of(Cidr.parse("10.128.0.0/10")), NodePortAddresses.ALL).withEndpointChainThreshold(threshold);
+    }
+
+    private static void check(SyncOutcome o) {
+        if (!o.ok()) {
+            throw new IllegalStateException("sync failed: " + o.error());
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
+    }
+
+}

@@ -1,0 +1,156 @@
+package io.clusterdns.agent.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdns.agent.AgentConfig;
+import io.clusterdns.agent.Conventions;
+import io.clusterdns.agent.MutableClock;
+import io.clusterdns.agent.NodePortAddresses;
+import io.clusterdns.agent.http.AgentMetrics;
+import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** One sync at a time against {@link FakeNft}: full first, diffs after, failure handling, stale chains, conntrack. */
+class RuleSyncerTest {
+    static final String CLUSTER = Conventions.resource("conventions-cluster.yaml");
+    final FakeNft nft = new FakeNft();
+    final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    final AgentMetrics metrics = new AgentMetrics();
+    final ProxierHealth health = new ProxierHealth(clock, Duration.ofSeconds(60));
+    final List<ConntrackFilter> conntrackCalls = new ArrayList<>();
+    final RuleSyncer syncer = syncer(nft);
+
+    RuleSyncer syncer(io.clusterdns.agent.nft.Nft n) {
+        AgentConfig config = AgentConfig.manifests(Conventions.NODE, Path.of("unused")).withNetwork(
+                List.of(IpAddresses.parse(Conventions.NODE_IP), IpAddresses.parse(Conventions.NODE_IP6)),
+                List.of(Cidr.parse(Conventions.CLUSTER_CIDR)), NodePortAddresses.ALL)
+                .withEndpointChainThreshold(0); // kube-proxy's layout: endpoint chains, so stale chains happen
+        return new RuleSyncer(config.families(), Conventions.NODE, n, f -> {
+            conntrackCalls.add(f);
+            return 1;
+        }, new NodeContexts(config, List::of), metrics, health, clock);
+    }
+
+    static ClusterSnapshot snapshot(String yaml) {
+        return Conventions.snapshot(yaml);
+    }
+
+    @Test
+    void firstSyncIsFullAndWritesBothTablesInOneTransaction() {
+        SyncOutcome o = syncer.sync(snapshot(CLUSTER), null, false);
+        assertThat(o.ok()).isTrue();
+        assertThat(o.full()).isTrue();
+        assertThat(nft.scripts()).hasSize(1);
+        assertThat(nft.scripts().get(0)).contains("add table ip clusterdns", "add table ip6 clusterdns");
+        assertThat(nft.hasTable("ip")).isTrue();
+        assertThat(nft.hasTable("ip6")).isTrue();
+        assertThat(health.status().healthy()).isTrue();
+        assertThat(health.status().lastUpdated()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void laterSyncsSendOnlyTheDifferenceAndNothingWhenNothingChanged() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        SyncOutcome same = syncer.sync(snapshot(CLUSTER), null, false);
+        assertThat(same.written()).isFalse();
+        assertThat(nft.scripts()).hasSize(1);
+
+        SyncOutcome changed = syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), null, false);
+        assertThat(changed.full()).isFalse();
+        assertThat(changed.changed()).isEqualTo(1);
+        String diff = nft.scripts().get(1);
+        assertThat(diff).contains("10.244.2.35").doesNotContain("add table").doesNotContain("ns1/svc1");
+    }
+
+    @Test
+    void aFailedSyncMakesTheNextOneFull() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        String before = nft.dump("ip");
+        nft.failWhen(s -> true);
+        SyncOutcome failed = syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), null, false);
+        assertThat(failed.ok()).isFalse();
+        assertThat(nft.dump("ip")).isEqualTo(before);
+        assertThat(metrics.syncFailures()).isEqualTo(1.0);
+
+        nft.failWhen(s -> false);
+        SyncOutcome retry = syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
+        assertThat(retry.full()).isTrue();
+        assertThat(retry.ok()).isTrue();
+        assertThat(nft.dump("ip")).contains("10.244.2.35").doesNotContain("dnat to 10.244.2.34");
+    }
+
+    @Test
+    void staleChainsAreFlushedFirstAndDeletedInALaterSync() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), null, false);
+        String stale = "endpoint-JK3QVX3P-ns3/svc3/tcp/p80__10.244.2.34/80";
+        assertThat(nft.dump("ip")).contains("chain " + stale + "  []");
+        syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
+        assertThat(nft.dump("ip")).as("not yet: less than a second").contains("chain " + stale);
+        clock.advance(Duration.ofSeconds(2));
+        syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
+        assertThat(nft.dump("ip")).doesNotContain(stale);
+        assertThat(nft.scripts().get(nft.scripts().size() - 1)).isEqualTo("delete chain ip clusterdns " + stale + "\n");
+    }
+
+    @Test
+    void aChainWantedAgainBeforeItsDeletionIsKept() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), null, false);
+        syncer.sync(snapshot(CLUSTER), null, false); // endpoint .34 is back
+        clock.advance(Duration.ofSeconds(2));
+        SyncOutcome o = syncer.sync(snapshot(CLUSTER), List.of(), false);
+        assertThat(o.ok()).isTrue();
+        assertThat(nft.dump("ip")).contains("dnat to 10.244.2.34:80");
+        assertThat(nft.failures()).isZero();
+    }
+
+    @Test
+    void aPeriodicSyncNoticesMissingTables() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        nft.wipe();
+        SyncOutcome o = syncer.sync(snapshot(CLUSTER), List.of(), true);
+        assertThat(o.full()).isTrue();
+        assertThat(nft.hasTable("ip")).isTrue();
+    }
+
+    @Test
+    void udpEndpointRemovalDeletesItsConntrackEntries() {
+        String twoDns = CLUSTER.replace("- {addresses: [10.244.2.77], nodeName: node-2, conditions: {ready: false, serving: true, terminating: true}}",
+                "- {addresses: [10.244.2.77], nodeName: node-2, conditions: {ready: true}}\n"
+                        + "- {addresses: [10.244.2.79], nodeName: node-2, conditions: {ready: true}}");
+        syncer.sync(snapshot(twoDns), null, false);
+        conntrackCalls.clear();
+        syncer.sync(snapshot(twoDns.replace("- {addresses: [10.244.2.79], nodeName: node-2, conditions: {ready: true}}", "")), null, false);
+        assertThat(conntrackCalls).extracting(ConntrackFilter::toString)
+                .containsExactly("conntrack -D -f ipv4 -p udp --orig-dst 10.96.0.47 --orig-port-dst 53 --dst-nat 10.244.2.79");
+    }
+
+    @Test
+    void healthCheckNodePortsAreReportedAfterASync() {
+        AtomicReference<Map<Integer, ServiceHealth>> seen = new AtomicReference<>();
+        syncer.onHealthChecks(seen::set);
+        syncer.sync(snapshot(CLUSTER), null, false);
+        assertThat(seen.get()).containsExactly(Map.entry(30000, new ServiceHealth(ServiceKey.of("ns2", "svc2"), 1)));
+    }
+
+    @Test
+    void gaugesDescribeTheTables() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        assertThat(metrics.scrape()).contains("clusterdns_agent_services{type=\"LoadBalancer\"} 2.0",
+                "clusterdns_agent_service_ports{family=\"ip6\"} 1.0",
+                "kubeproxy_sync_proxy_rules_no_local_endpoints{traffic_policy=\"internal\"} 1.0");
+    }
+}
