@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.clusterdns.k8s.informer.InformerClusterSource;
 import io.clusterdns.k8s.informer.WatchedKind;
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.testing.MockApiServerProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;

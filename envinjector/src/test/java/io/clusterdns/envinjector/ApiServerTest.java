@@ -1,16 +1,13 @@
 package io.clusterdns.envinjector;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.informer.InformerClusterSource;
-import java.io.BufferedReader;
+import io.clusterdns.k8s.testing.MockApiServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,43 +27,28 @@ import org.junit.jupiter.api.io.TempDir;
  * needs Vert.x 4): the informer source ({@code --master}), and {@code certs --master} writing the
  * caBundle. Objects are created with plain HTTP, as kubectl would.
  *
- * <p>Needs the k8s module built ({@code mvn -o -pl k8s install -DskipTests}), which writes
- * {@code k8s/target/mock-apiserver.classpath}; without it the tests are skipped with that hint.
+ * <p>The mock API server runs in a child JVM ({@link MockApiServerProcess} from the k8s
+ * test-jar); it needs the k8s module built, which a reactor build does first.
  */
 class ApiServerTest {
-    static final Path K8S_TARGET = Path.of("..", "k8s", "target");
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    static Process mock;
+    static MockApiServerProcess mock;
     static String url;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startMock() throws Exception {
-        Path classpathFile = K8S_TARGET.resolve("mock-apiserver.classpath");
-        assumeTrue(Files.isRegularFile(classpathFile) && Files.isDirectory(K8S_TARGET.resolve("test-classes")),
-                "mock API server not built: run mvn -o -pl k8s install -DskipTests first");
-        String classpath = K8S_TARGET.resolve("test-classes") + java.io.File.pathSeparator + K8S_TARGET.resolve("classes")
-                + java.io.File.pathSeparator + Files.readString(classpathFile).strip();
-        mock = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "io.clusterdns.k8s.testing.MockApiServerMain")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String ready = new BufferedReader(new InputStreamReader(mock.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(ready).as("mock API server handshake").startsWith("READY ");
-        url = ready.substring("READY ".length()).strip();
+    static void startMock() {
+        mock = MockApiServerProcess.launch();
+        url = mock.url();
     }
 
     @AfterAll
-    static void stopMock() throws Exception {
+    static void stopMock() {
         if (mock != null) {
-            try (PrintWriter in = new PrintWriter(mock.getOutputStream(), true, StandardCharsets.UTF_8)) {
-                in.println("quit");
-            }
-            if (!mock.waitFor(10, TimeUnit.SECONDS)) {
-                mock.destroyForcibly();
-            }
+            mock.close();
         }
     }
 

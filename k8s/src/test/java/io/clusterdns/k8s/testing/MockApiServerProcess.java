@@ -1,4 +1,4 @@
-package io.clusterdns.server;
+package io.clusterdns.k8s.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,16 +22,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The k8s module's fabric8 mock API server ({@code io.clusterdns.k8s.testing.MockApiServerMain})
- * as a child JVM: it needs Vert.x 4, which cannot share a class path with the dns-server's
- * Vert.x 5. Protocol (one line each way): it prints {@code READY <url>}; {@code stop} →
+ * {@link MockApiServerMain} as a child JVM, for the tests of every module (shipped in the k8s
+ * test-jar): fabric8's mock server needs Vert.x 4, which cannot share a class path with the
+ * Vert.x 5 the servers use. Protocol (one line each way): it prints {@code READY <url>}; {@code stop} →
  * {@code STOPPED} (objects kept), {@code start} → {@code STARTED <url>} (same port), {@code quit}
  * → {@code BYE}. It also quits when its stdin closes, so a dying test JVM takes it along.
  * {@link #close} quits it and, if it does not exit, kills it by its PID.
  */
-final class MockApiServerProcess implements AutoCloseable {
-    static final Path K8S_TARGET = Path.of("..", "k8s", "target");
-    static final String MAIN = "io.clusterdns.k8s.testing.MockApiServerMain";
+public final class MockApiServerProcess implements AutoCloseable {
+    static final String MAIN = MockApiServerMain.class.getName();
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private final Process process;
@@ -50,21 +49,31 @@ final class MockApiServerProcess implements AutoCloseable {
         this.url = ready.substring("READY ".length());
     }
 
-    /** Launches the child and waits for its READY line; stderr goes to {@code target/mock-apiserver-dns-server.log}. */
-    static MockApiServerProcess launch() {
-        Path classpathFile = K8S_TARGET.resolve("mock-apiserver.classpath");
-        Path testClasses = K8S_TARGET.resolve("test-classes");
+    /**
+     * The k8s module's build output: {@code ../k8s/target} from a sibling module, {@code target}
+     * from k8s itself (surefire runs in the module's folder).
+     */
+    static Path k8sTarget() {
+        Path sibling = Path.of("..", "k8s", "target");
+        return Files.isDirectory(sibling) ? sibling : Path.of("target");
+    }
+
+    /** Launches the child and waits for its READY line; its stderr goes to {@code target/mock-apiserver.log}. */
+    public static MockApiServerProcess launch() {
+        Path k8sTarget = k8sTarget();
+        Path classpathFile = k8sTarget.resolve("mock-apiserver.classpath");
+        Path testClasses = k8sTarget.resolve("test-classes");
         if (!Files.isReadable(classpathFile) || !Files.isDirectory(testClasses.resolve("io/clusterdns/k8s/testing"))) {
             throw new IllegalStateException("the k8s module's mock API server is not built (" + classpathFile + ", " + testClasses
                     + "): run mvn -pl k8s install -DskipTests (or build the whole tree) first");
         }
         try {
             String classpath = String.join(java.io.File.pathSeparator, testClasses.toString(),
-                    K8S_TARGET.resolve("classes").toString(), Files.readString(classpathFile).trim());
+                    k8sTarget.resolve("classes").toString(), Files.readString(classpathFile).trim());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", classpath, MAIN))
-                    .redirectError(Path.of("target", "mock-apiserver-dns-server.log").toFile())
+                    .redirectError(Path.of("target", "mock-apiserver.log").toFile())
                     .start();
             return new MockApiServerProcess(p);
         } catch (IOException e) {
@@ -73,24 +82,24 @@ final class MockApiServerProcess implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:PORT}; the same after every {@link #start}. */
-    String url() {
+    public String url() {
         return url;
     }
 
     /** Stops listening, keeping every object. */
-    void stop() {
+    public void stop() {
         send("stop");
         assertThat(line()).isEqualTo("STOPPED");
     }
 
     /** Listens again (a no-op when listening). */
-    void start() {
+    public void start() {
         send("start");
         assertThat(line()).isEqualTo("STARTED " + url);
     }
 
     /** A client to create, change and delete objects with, built as clusterdns builds them. The caller closes it. */
-    KubernetesClient client() {
+    public KubernetesClient client() {
         Config config = ClientFactory.config(ClusterConnection.master(url));
         config.setNamespace("default");
         return ClientFactory.create(config);
@@ -118,7 +127,7 @@ final class MockApiServerProcess implements AutoCloseable {
             commands.write(command + "\n");
             commands.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("mock API server gone (see target/mock-apiserver-dns-server.log)", e);
+            throw new UncheckedIOException("mock API server gone (see target/mock-apiserver.log)", e);
         }
     }
 
@@ -127,7 +136,7 @@ final class MockApiServerProcess implements AutoCloseable {
             String l = lines.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             if (l == null) {
                 throw new AssertionError("no answer from the mock API server within " + DEADLINE.toSeconds()
-                        + " s (see target/mock-apiserver-dns-server.log)");
+                        + " s (see target/mock-apiserver.log)");
             }
             return l;
         } catch (InterruptedException e) {

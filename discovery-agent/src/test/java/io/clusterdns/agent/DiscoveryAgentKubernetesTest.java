@@ -1,0 +1,88 @@
+package io.clusterdns.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.k8s.testing.MockApiServerProcess;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The agent's API-server path: {@code --master} through the k8s informer source against
+ * fabric8's mock API server (a child JVM, {@link MockApiServerProcess}), checked with
+ * {@code --dry-run} so nothing touches the host's nftables.
+ *
+ * <pre>
+ * default/web   ClusterIP 10.96.0.50, port 80/TCP -> 8080; slice web-a: 10.244.1.5 on node-1
+ * </pre>
+ */
+class DiscoveryAgentKubernetesTest {
+    static MockApiServerProcess api;
+
+    @BeforeAll
+    static void launch() {
+        api = MockApiServerProcess.launch();
+    }
+
+    @AfterAll
+    static void quit() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    String dryRun() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new CommandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), FakeNft::new, () -> f -> 0))
+                .execute("--master", api.url(), "--node-name", "node-1", "--cluster-cidr", "10.244.0.0/16", "--dry-run");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static EndpointSlice slice(boolean ready) {
+        return new EndpointSliceBuilder()
+                .withNewMetadata().withName("web-a").withNamespace("default")
+                .addToLabels("kubernetes.io/service-name", "web").endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.244.1.5").withNodeName("node-1")
+                .withNewConditions().withReady(ready).withServing(ready).withTerminating(false).endConditions().endEndpoint()
+                .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort()
+                .build();
+    }
+
+    @Test
+    void rulesFollowServicesAndEndpointSlicesFromTheApiServer() {
+        try (KubernetesClient client = api.client()) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build()).create();
+            client.resource(new ServiceBuilder()
+                    .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                    .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.50").withClusterIPs("10.96.0.50")
+                    .addToSelector("app", "web")
+                    .addNewPort().withName("http").withProtocol("TCP").withPort(80)
+                    .withNewTargetPort(8080).endPort().endSpec()
+                    .build()).create();
+            client.resource(slice(true)).create();
+
+            assertThat(dryRun()).contains("10.96.0.50 . tcp . 80 : goto service-", "dnat to 10.244.1.5:8080");
+
+            client.resource(slice(false)).update();
+
+            // no ready endpoint left: the ClusterIP goes to the no-endpoint map (REJECT)
+            String rules = dryRun();
+            assertThat(rules).doesNotContain("dnat to 10.244.1.5:8080");
+            assertThat(rules).contains("10.96.0.50 . tcp . 80 comment \"default/web:http\" : goto reject-chain");
+        }
+    }
+}
