@@ -116,7 +116,7 @@ final class Lookup {
         List<Record> out = new ArrayList<>(targets.size());
         Set<Name> seen = new HashSet<>();
         for (ZoneIndex.PtrTarget t : targets) {
-            Name target = t.label() == null ? t.entry().name(cluster) : t.entry().endpointName(t.label(), cluster);
+            Name target = t.endpoint() == null ? t.entry().name(cluster) : t.entry().endpointName(t.endpoint().label(), cluster);
             if (seen.add(target)) {
                 out.add(new PTRRecord(qname, DClass.IN, ttl, target));
             }

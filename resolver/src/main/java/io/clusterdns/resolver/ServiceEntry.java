@@ -39,7 +39,7 @@ final class ServiceEntry {
     private final Shape shape;
     private final Name externalName;
     private final List<ReadyEndpoint> endpoints;
-    private final Map<String, List<ReadyEndpoint>> endpointsByLabel;
+    private final Map<String, List<ReadyEndpoint>> endpointsByName;
     private final Name relativeName;
 
     private ServiceEntry(ServiceInfo service, ResolverConfig config, Shape shape, Name externalName, List<ReadyEndpoint> endpoints) {
@@ -48,12 +48,14 @@ final class ServiceEntry {
         this.shape = shape;
         this.externalName = externalName;
         this.endpoints = List.copyOf(endpoints);
-        Map<String, List<ReadyEndpoint>> byLabel = new HashMap<>();
+        Map<String, List<ReadyEndpoint>> byName = new HashMap<>();
         for (ReadyEndpoint e : endpoints) {
-            byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>(1)).add(e);
+            if (e.name() != null) {
+                byName.computeIfAbsent(e.name(), k -> new ArrayList<>(1)).add(e);
+            }
         }
-        byLabel.replaceAll((k, v) -> List.copyOf(v));
-        this.endpointsByLabel = Map.copyOf(byLabel);
+        byName.replaceAll((k, v) -> List.copyOf(v));
+        this.endpointsByName = byName.isEmpty() ? Map.of() : Map.copyOf(byName);
         this.relativeName = relative(service.name() + "." + service.namespace() + ".svc");
     }
 
@@ -74,33 +76,43 @@ final class ServiceEntry {
         return new ServiceEntry(service, config, shape, target, ready);
     }
 
-    /** Ready addresses of all slices, first occurrence wins, ports merged; ordered by slice name for stable answers. */
+    /**
+     * Ready addresses of all slices, first occurrence wins, ordered by slice name for stable
+     * answers. An address in several slices gets the union of their ports; otherwise it shares
+     * its slice's port list.
+     */
     private static List<ReadyEndpoint> readyEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
         if (slices.isEmpty()) {
             return List.of();
         }
         List<EndpointSliceInfo> ordered = new ArrayList<>(slices);
         ordered.sort(Comparator.comparing(EndpointSliceInfo::name));
-        Map<InetAddress, EndpointInfo> first = new LinkedHashMap<>();
-        Map<InetAddress, LinkedHashSet<EndpointPort>> ports = new HashMap<>();
+        Map<InetAddress, Integer> seen = new HashMap<>();
+        List<ReadyEndpoint> out = new ArrayList<>();
         for (EndpointSliceInfo slice : ordered) {
             for (EndpointInfo ep : slice.endpoints()) {
                 if (!ep.ready()) {
                     continue;
                 }
-                first.putIfAbsent(ep.address(), ep);
-                ports.computeIfAbsent(ep.address(), k -> new LinkedHashSet<>()).addAll(slice.ports());
+                Integer at = seen.putIfAbsent(ep.address(), out.size());
+                if (at == null) {
+                    out.add(new ReadyEndpoint(ep.address(), name(ep, podNames), slice.ports()));
+                } else if (!out.get(at).ports().containsAll(slice.ports())) {
+                    ReadyEndpoint first = out.get(at);
+                    LinkedHashSet<EndpointPort> union = new LinkedHashSet<>(first.ports());
+                    union.addAll(slice.ports());
+                    out.set(at, new ReadyEndpoint(first.address(), first.name(), List.copyOf(union)));
+                }
             }
-        }
-        List<ReadyEndpoint> out = new ArrayList<>(first.size());
-        for (EndpointInfo ep : first.values()) {
-            out.add(new ReadyEndpoint(ep.address(), label(ep, podNames), new ArrayList<>(ports.get(ep.address()))));
         }
         return out;
     }
 
-    /** Endpoint label: hostname, else pod name (endpoint_pod_names), else dashed IP — CoreDNS's order. */
-    static String label(EndpointInfo ep, boolean podNames) {
+    /**
+     * The endpoint's own name, CoreDNS's order: hostname, else the pod name (endpoint_pod_names),
+     * else null (known by its dashed IP).
+     */
+    static String name(EndpointInfo ep, boolean podNames) {
         if (ep.hostname() != null && !ep.hostname().isEmpty()) {
             return ep.hostname().toLowerCase(java.util.Locale.ROOT);
         }
@@ -108,7 +120,7 @@ final class ServiceEntry {
         if (podNames && pod != null && !pod.isEmpty() && pod.length() <= 63 && pod.indexOf('.') < 0) {
             return pod;
         }
-        return PodName.label(ep.address());
+        return null;
     }
 
     /** The CNAME target of an ExternalName service, or null when it is an IP (no record) or not a name. */
@@ -152,8 +164,26 @@ final class ServiceEntry {
         return endpoints;
     }
 
+    /**
+     * The ready endpoints labelled {@code label}: by name, else an endpoint without a name whose
+     * dashed IP is exactly {@code label} (found by address, then checked against the canonical
+     * spelling so {@code 10-244-01-5} does not match).
+     */
     List<ReadyEndpoint> endpointsByLabel(String label) {
-        return endpointsByLabel.getOrDefault(label, List.of());
+        List<ReadyEndpoint> named = endpointsByName.get(label);
+        if (named != null) {
+            return named;
+        }
+        InetAddress address = PodName.toAddress(label);
+        if (address == null) {
+            return List.of();
+        }
+        for (ReadyEndpoint e : endpoints) {
+            if (e.name() == null && e.address().equals(address) && PodName.label(address).equals(label)) {
+                return List.of(e);
+            }
+        }
+        return List.of();
     }
 
     /** True when the service has a named port of this protocol (the {@code _proto} node exists). */

@@ -28,8 +28,8 @@ final class ZoneIndex {
     static final ServiceKey DNS_SERVICE = ServiceKey.of("kube-system", "kube-dns");
     private static final Comparator<ServiceEntry> BY_KEY = Comparator.comparing(e -> e.service().key());
 
-    /** A PTR target: an endpoint (by label) of a service. */
-    record PtrTarget(ServiceEntry entry, String label) {
+    /** A PTR target: a service (endpoint null: its cluster IP) or one of its endpoints. */
+    record PtrTarget(ServiceEntry entry, ReadyEndpoint endpoint) {
     }
 
     private final ResolverConfig config;
@@ -126,7 +126,7 @@ final class ZoneIndex {
                 insert(clusterIpPtr, ip, e, BY_KEY);
             }
             for (ReadyEndpoint ep : e.endpoints()) {
-                insert(endpointPtr, ep.address(), new PtrTarget(e, ep.label()), Comparator.comparing(t -> t.entry().service().key()));
+                insert(endpointPtr, ep.address(), new PtrTarget(e, ep), Comparator.comparing(t -> t.entry().service().key()));
             }
         }
 

@@ -75,11 +75,20 @@ public final class EndpointSliceConverter {
             String pod = ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind()) ? ep.getTargetRef().getName() : null;
             for (int a = 0; a < addresses.size(); a++) {
                 InetAddress ip = Fields.ip(FieldPaths.index(path + ".addresses", a), addresses.get(a), family);
-                out.add(new EndpointInfo(ip, hostname, blankToNull(ep.getNodeName()), blankToNull(ep.getZone()),
+                out.add(new EndpointInfo(ip, hostname, shared(ep.getNodeName()), shared(ep.getZone()),
                         ready, serving, terminating, blankToNull(pod)));
             }
         }
         return out;
+    }
+
+    /**
+     * Node and zone names repeat on every endpoint of the cluster while each parsed object brings
+     * its own copies: one shared instance per distinct name saves ~50 bytes per endpoint.
+     */
+    private static String shared(String value) {
+        String v = blankToNull(value);
+        return v == null ? null : v.intern();
     }
 
     /** A port without a number means "all ports" in the API; no consumer here can use that, so it is left out. */
