@@ -111,10 +111,11 @@ public record AgentConfig(
             throw new IllegalArgumentException("--masquerade-bit must be 0..31, got " + masqueradeBit);
         }
         if (syncPeriod.isNegative() || syncPeriod.isZero()) {
-            throw new IllegalArgumentException("--sync-period must be > 0, got " + syncPeriod);
+            throw new IllegalArgumentException("--sync-period must be > 0, got " + GoDuration.format(syncPeriod));
         }
         if (minSyncPeriod.isNegative() || minSyncPeriod.compareTo(syncPeriod) > 0) {
-            throw new IllegalArgumentException("--min-sync-period must be between 0 and --sync-period (" + syncPeriod + "), got " + minSyncPeriod);
+            throw new IllegalArgumentException("--min-sync-period must be between 0 and --sync-period (" + GoDuration.format(syncPeriod)
+                    + "), got " + GoDuration.format(minSyncPeriod));
         }
     }
 

@@ -144,13 +144,28 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             throw new IllegalArgumentException("--dry-run and --cleanup exclude each other");
         }
         String name = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.trim();
-        List<InetAddress> ips = nodeIPs.stream().map(String::trim).map(IpAddresses::parse).toList();
-        List<Cidr> cluster = clusterCidrs.stream().map(Cidr::parse).toList();
-        List<Cidr> services = serviceCidrs == null ? null : serviceCidrs.stream().map(Cidr::parse).toList();
+        List<InetAddress> ips = flag("--node-ip", () -> nodeIPs.stream().map(String::trim).map(IpAddresses::parse).toList());
+        List<Cidr> cluster = flag("--cluster-cidr", () -> clusterCidrs.stream().map(Cidr::parse).toList());
+        List<Cidr> services = serviceCidrs == null ? null : flag("--service-cidr", () -> serviceCidrs.stream().map(Cidr::parse).toList());
         AgentConfig.Mode mode = cleanup ? AgentConfig.Mode.CLEANUP : dryRun ? AgentConfig.Mode.DRY_RUN : AgentConfig.Mode.RUN;
-        return new AgentConfig(manifests, kubeconfig, context, master, name, ips, cluster, NodePortAddresses.parse(nodePortAddresses),
-                services, masqueradeAll, masqueradeBit, endpointChainThreshold, GoDuration.parse(syncPeriod), GoDuration.parse(minSyncPeriod),
-                HostPort.parseOrDisabled(healthzBind), HostPort.parseOrDisabled(metricsBind), mode);
+        return new AgentConfig(manifests, kubeconfig, context, master, name, ips, cluster,
+                flag("--nodeport-addresses", () -> NodePortAddresses.parse(nodePortAddresses)), services, masqueradeAll,
+                masqueradeBit, endpointChainThreshold, flag("--sync-period", () -> GoDuration.parse(syncPeriod)),
+                flag("--min-sync-period", () -> GoDuration.parse(minSyncPeriod)),
+                flag("--healthz-bind-address", () -> HostPort.parseOrDisabled(healthzBind)),
+                flag("--metrics-bind-address", () -> HostPort.parseOrDisabled(metricsBind)), mode);
+    }
+
+    /** Parses one flag's value; a bad value is reported as {@code --flag: reason}, like the other commands. */
+    private static <T> T flag(String name, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(name)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static String hostName() {

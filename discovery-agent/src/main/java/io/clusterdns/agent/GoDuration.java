@@ -34,4 +34,29 @@ final class GoDuration {
         }
         return Duration.ofNanos((long) nanos);
     }
+
+    /** Go-style text of a duration, as a user writes it ({@code 30s}, {@code 1m}, {@code 1m30s}, {@code 500ms}). */
+    static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        long ms = d.toMillis();
+        if (ms % 1000 != 0 && ms < 1000) {
+            return ms + "ms";
+        }
+        long h = ms / 3_600_000;
+        long m = ms / 60_000 % 60;
+        double sec = (ms % 60_000) / 1000.0;
+        if (h > 0) {
+            sb.append(h).append('h');
+        }
+        if (m > 0) {
+            sb.append(m).append('m');
+        }
+        if (sec > 0) {
+            sb.append(sec == Math.rint(sec) ? String.valueOf((long) sec) : String.valueOf(sec)).append('s');
+        }
+        return sb.toString();
+    }
 }

@@ -1,10 +1,8 @@
 package io.clusterdns.agent.nft;
 
-import java.io.ByteArrayOutputStream;
+import io.clusterdns.agent.ProcessPipes;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the {@code nft} binary. The command may carry a prefix ({@code ip netns exec NS nft}) so
  * that tests can drive a network namespace from the test process. Scripts go through stdin; stdout
- * and stderr are drained concurrently so that a large listing or error cannot block the process.
+ * and stderr are drained and stdin fed on threads of their own ({@link ProcessPipes}), so the
+ * timed wait bounds every run even when nft stalls.
  */
 public final class ProcessNft implements Nft {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
@@ -56,15 +55,9 @@ public final class ProcessNft implements Nft {
         } catch (IOException e) {
             return new NftResult.Failed(-1, "cannot run " + String.join(" ", cmd) + ": " + e.getMessage());
         }
-        CompletableFuture<byte[]> out = drain(p.getInputStream());
-        CompletableFuture<byte[]> err = drain(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            // nft exited early (a syntax error is reported before reading everything): its stderr says why
-        }
+        CompletableFuture<byte[]> out = ProcessPipes.drain(p.getInputStream());
+        CompletableFuture<byte[]> err = ProcessPipes.drain(p.getErrorStream());
+        ProcessPipes.feed(p.getOutputStream(), stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8));
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -82,20 +75,4 @@ public final class ProcessNft implements Nft {
         }
     }
 
-    /** A thread of its own per stream: the common pool may be busy, and a full pipe would stall nft. */
-    static CompletableFuture<byte[]> drain(InputStream s) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (s) {
-                ByteArrayOutputStream b = new ByteArrayOutputStream();
-                s.transferTo(b);
-                result.complete(b.toByteArray());
-            } catch (IOException e) {
-                result.completeExceptionally(new UncheckedIOException(e));
-            }
-        }, "clusterdns-process-output");
-        t.setDaemon(true);
-        t.start();
-        return result;
-    }
 }

@@ -1,9 +1,13 @@
 package io.clusterdns.agent.sync;
 
+import io.clusterdns.agent.ProcessPipes;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,12 +36,14 @@ public final class ProcessConntrack implements Conntrack {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // read on another thread so that the timed wait below is what bounds a hung conntrack
+            CompletableFuture<byte[]> output = ProcessPipes.drain(p.getInputStream());
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 LOG.warn("{} did not finish in 30 s", String.join(" ", cmd));
                 return -1;
             }
+            String out = new String(output.get(), StandardCharsets.UTF_8);
             Matcher m = DELETED.matcher(out);
             // conntrack exits 1 when nothing matched; that is not a failure
             if (m.find()) {
@@ -50,6 +56,9 @@ public final class ProcessConntrack implements Conntrack {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException e) {
+            LOG.warn("Cannot read the output of {}: {}", String.join(" ", cmd), e.getCause().getMessage());
             return -1;
         }
     }
