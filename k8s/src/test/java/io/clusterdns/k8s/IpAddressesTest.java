@@ -25,7 +25,7 @@ class IpAddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "None", "example.com", "10.0.0", "10.0.0.256", "1.2.3.4.5", "fe80::1%eth0", "g::1", "01234.1.1.1"})
+    @ValueSource(strings = {"", "None", "example.com", "10.0.0", "10.0.0.256", "1.2.3.4.5", "fe80::1%eth0", "g::1", "01234.1.1.1", "010.244.1.20", "10.244.001.20"})
     void rejectsNonLiterals(String in) {
         assertThat(IpAddresses.isLiteral(in)).isFalse();
         assertThatThrownBy(() -> IpAddresses.parse(in)).hasMessageContaining("is not an IP address");

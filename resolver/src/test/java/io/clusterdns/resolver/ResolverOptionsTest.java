@@ -42,6 +42,8 @@ class ResolverOptionsTest {
         check(r, "10-244-9-9.no-such-ns.pod.cluster.local.", "A", nxDomain(SOA));
         check(r, "not-an-ip.default.pod.cluster.local.", "A", nxDomain(SOA));
         check(r, "10-244-9-300.default.pod.cluster.local.", "A", nxDomain(SOA));
+        // leading zeros are not an IP to CoreDNS (Go's net.ParseIP) either
+        check(r, "010-244-001-020.default.pod.cluster.local.", "A", nxDomain(SOA));
         check(r, "default.pod.cluster.local.", "A", noData(SOA));
         check(r, "x.10-244-9-9.default.pod.cluster.local.", "A", nxDomain(SOA));
     }

@@ -56,7 +56,9 @@ public final class IpAddresses {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3) {
+            // a leading zero is refused, as Go's net.ParseIP (and so the API server and CoreDNS) does:
+            // "010" must not silently mean 10
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
                 return false;
             }
             for (int i = 0; i < p.length(); i++) {
