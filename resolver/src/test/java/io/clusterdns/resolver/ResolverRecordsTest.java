@@ -113,6 +113,7 @@ class ResolverRecordsTest {
                                 "_dns._udp.multi.default.svc.cluster.local. 5 SRV 0 100 53 multi.default.svc.cluster.local."),
                         "multi.default.svc.cluster.local. 5 A 10.96.10.20")),
                 c("_dns._tcp.multi.default.svc.cluster.local.", "SRV", nxDomain(SOA)),
+                // N counts (address, port) pairs before de-duplication, as CoreDNS: one record, weight 50
                 c("dual.default.svc.cluster.local.", "SRV", answerWithExtra(List.of(
                                 "dual.default.svc.cluster.local. 5 SRV 0 50 80 dual.default.svc.cluster.local."),
                         "dual.default.svc.cluster.local. 5 A 10.96.20.30", "dual.default.svc.cluster.local. 5 AAAA fd00:10:96::1e")),
