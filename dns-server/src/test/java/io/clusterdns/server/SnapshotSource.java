@@ -1,29 +1,21 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.informer.SourceHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A cluster source fed by the test: publishes {@code initial} on start (nothing when null), then
- * whatever {@link #publish} gets. It reports the sync status and health the test sets, as the
- * informer source does.
+ * A cluster source fed by the test ({@link PublishingClusterSource}) that also reports the sync
+ * status and health the test sets, as the informer source does, and can fail to start.
  */
-final class SnapshotSource implements ClusterSource, SourceStatus {
+final class SnapshotSource extends PublishingClusterSource implements SourceStatus {
     /** What an informer source says before its first list arrived. */
     static final String WAITING = "services waiting, endpointslices waiting, namespaces synced";
 
-    private final ClusterSnapshot initial;
     private final RuntimeException startFailure;
-    private final List<Consumer<ClusterSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch started = new CountDownLatch(1);
-    private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
-    private volatile boolean synced;
-    private volatile boolean closed;
     private volatile SourceHealth health = SourceHealth.HEALTHY;
 
     SnapshotSource(ClusterSnapshot initial) {
@@ -31,7 +23,7 @@ final class SnapshotSource implements ClusterSource, SourceStatus {
     }
 
     private SnapshotSource(ClusterSnapshot initial, RuntimeException startFailure) {
-        this.initial = initial;
+        super(initial);
         this.startFailure = startFailure;
     }
 
@@ -46,20 +38,12 @@ final class SnapshotSource implements ClusterSource, SourceStatus {
             throw startFailure;
         }
         started.countDown();
-        if (initial != null) {
-            publish(initial);
-        }
+        super.start();
     }
 
     /** Waits (at most {@code seconds}) until start() has been called; true if it was. */
     boolean awaitStarted(long seconds) throws InterruptedException {
-        return started.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    synchronized void publish(ClusterSnapshot snapshot) {
-        current = snapshot;
-        synced = true;
-        listeners.forEach(l -> l.accept(snapshot));
+        return started.await(seconds, TimeUnit.SECONDS);
     }
 
     /** From now on health() says so, as an informer source whose informer stopped for good. */
@@ -68,39 +52,12 @@ final class SnapshotSource implements ClusterSource, SourceStatus {
     }
 
     @Override
-    public ClusterSnapshot current() {
-        return current;
-    }
-
-    @Override
-    public boolean hasSynced() {
-        return synced;
-    }
-
-    @Override
-    public synchronized void subscribe(Consumer<ClusterSnapshot> listener) {
-        listeners.add(listener);
-        if (synced) {
-            listener.accept(current);
-        }
-    }
-
-    @Override
     public String syncStatus() {
-        return synced ? "services synced, endpointslices synced, namespaces synced" : WAITING;
+        return hasSynced() ? "services synced, endpointslices synced, namespaces synced" : WAITING;
     }
 
     @Override
     public SourceHealth health() {
         return health;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-    }
-
-    boolean closed() {
-        return closed;
     }
 }

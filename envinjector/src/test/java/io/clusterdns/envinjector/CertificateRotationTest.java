@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class CertificateRotationTest {
         InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
                 .withListen(ListenAddress.parse("127.0.0.1:0"))
                 .withTlsReloadInterval(Duration.ofMillis(RELOAD_MS));
-        server = EnvInjector.start(config, new TestSource(TestCluster.snapshot()));
+        server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()));
         return tls;
     }
 
@@ -139,7 +140,7 @@ class CertificateRotationTest {
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(pki.issue().certificatePem(), pki.issue().keyPem());
         InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
                 .withListen(ListenAddress.parse("127.0.0.1:0"));
-        TestSource source = new TestSource(TestCluster.snapshot());
+        PublishingClusterSource source = new PublishingClusterSource(TestCluster.snapshot());
 
         assertThatThrownBy(() -> EnvInjector.start(config, source))
                 .hasMessageContaining("--tls-cert " + tls.cert())

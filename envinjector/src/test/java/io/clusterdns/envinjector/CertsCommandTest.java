@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.Pem;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -55,7 +56,7 @@ class CertsCommandTest {
         byte[] caPem = Base64.getDecoder().decode(caBundle);
         InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), dir.resolve("tls.crt"), dir.resolve("tls.key"))
                 .withListen(ListenAddress.parse("127.0.0.1:0"));
-        try (EnvInjector server = EnvInjector.start(config, new TestSource(TestCluster.snapshot()))) {
+        try (EnvInjector server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()))) {
             TestPki client = new TestPki(CertificateAuthority.load(caPem, Files.readAllBytes(dir.resolve("ca.key"))));
             assertThat(TestPki.get(client.client(), server.port(), "/readyz").body()).isEqualTo("ok\n");
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterdns.k8s.manifest.ManifestException;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class EnvInjectorTest {
 
     @Test
     void notReadyAndInjectingNothingUntilTheCacheSynced() throws Exception {
-        TestSource source = new TestSource(null);
+        PublishingClusterSource source = new PublishingClusterSource(null);
         server = EnvInjector.start(config(new SourceConfig.Manifests(List.of(dir))), source);
         HttpClient client = pki.client();
 
@@ -122,7 +123,7 @@ class EnvInjectorTest {
 
     @Test
     void closeIsIdempotentAndClosesTheSource() {
-        TestSource source = new TestSource(TestCluster.snapshot());
+        PublishingClusterSource source = new PublishingClusterSource(TestCluster.snapshot());
         server = EnvInjector.start(config(new SourceConfig.Manifests(List.of(dir))), source);
         server.close();
         server.close();

@@ -3,6 +3,7 @@ package io.clusterdns.envinjector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class WebhookServerTest {
         InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
                 .withListen(ListenAddress.parse("127.0.0.1:0"))
                 .withMaxRequestBytes(MAX_BODY);
-        server = EnvInjector.start(config, new TestSource(TestCluster.snapshot()));
+        server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()));
         client = pki.client();
         port = server.port();
     }

@@ -1,4 +1,4 @@
-package io.clusterdns.envinjector;
+package io.clusterdns.k8s.testing;
 
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.model.ClusterSnapshot;
@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** A cluster source fed by the test: publishes {@code initial} on start (nothing when null), then whatever {@link #publish} gets. */
-final class TestSource implements ClusterSource {
+/**
+ * A cluster source fed by the test (shipped in the k8s test-jar for every module's tests):
+ * publishes {@code initial} on {@link #start} (nothing when null), then whatever {@link #publish}
+ * gets, to subscribers in order, like the real sources' single publisher.
+ */
+public class PublishingClusterSource implements ClusterSource {
     private final ClusterSnapshot initial;
     private final List<Consumer<ClusterSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
     private volatile boolean synced;
     private volatile boolean closed;
 
-    TestSource(ClusterSnapshot initial) {
+    public PublishingClusterSource(ClusterSnapshot initial) {
         this.initial = initial;
     }
 
@@ -25,7 +29,8 @@ final class TestSource implements ClusterSource {
         }
     }
 
-    synchronized void publish(ClusterSnapshot snapshot) {
+    /** Publishes a snapshot as the source's publisher would: it becomes current, then listeners see it. */
+    public synchronized void publish(ClusterSnapshot snapshot) {
         current = snapshot;
         synced = true;
         listeners.forEach(l -> l.accept(snapshot));
@@ -54,7 +59,7 @@ final class TestSource implements ClusterSource {
         closed = true;
     }
 
-    boolean closed() {
+    public boolean closed() {
         return closed;
     }
 }
