@@ -6,7 +6,6 @@ import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +38,7 @@ final class ClusterIpAllocator {
         for (ManifestService s : services) {
             reserveWritten(s, owners);
         }
-        Map<ServiceKey, ManifestService> done = new HashMap<>();
-        List<ManifestService> sorted = new ArrayList<>(services);
-        sorted.sort(Comparator.comparing(s -> s.info().key()));
-        for (ManifestService s : sorted) {
-            done.put(s.info().key(), complete(s, owners));
-        }
-        return services.stream().map(s -> done.get(s.info().key())).toList();
+        return AllocationOrder.byKey(services, s -> complete(s, owners));
     }
 
     private static void reserveWritten(ManifestService s, Map<InetAddress, ManifestService> owners) {

@@ -1,12 +1,10 @@
 package io.clusterdns.k8s.manifest;
 
 import io.clusterdns.k8s.model.ServiceInfo;
-import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.TrafficPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +29,7 @@ final class NodePortAllocator {
         for (ManifestService s : services) {
             reserveWritten(s, owners);
         }
-        Map<ServiceKey, ManifestService> done = new HashMap<>();
-        List<ManifestService> sorted = new ArrayList<>(services);
-        sorted.sort(Comparator.comparing(s -> s.info().key()));
-        for (ManifestService s : sorted) {
-            done.put(s.info().key(), complete(s, owners));
-        }
-        return services.stream().map(s -> done.get(s.info().key())).toList();
+        return AllocationOrder.byKey(services, s -> complete(s, owners));
     }
 
     private static boolean wantsNodePorts(ManifestService s) {
