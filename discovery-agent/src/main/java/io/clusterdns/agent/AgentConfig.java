@@ -1,7 +1,11 @@
 package io.clusterdns.agent;
 
 import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +18,7 @@ import java.util.Set;
  * The discovery agent's validated configuration (one place for every default). Built by
  * {@link DiscoveryAgentMain} from the command line; nothing deeper reads flags or the environment.
  *
- * @param manifests         Kubernetes manifests standing in for a cluster; empty = use the API server
- * @param kubeconfig        kubeconfig file (null: in-cluster unless {@code master} is set)
- * @param context           kubeconfig context, null for the current one
- * @param master            API server URL, overriding the kubeconfig's
+ * @param source            manifests or the API server; null only for {@link Mode#CLEANUP}, which reads nothing
  * @param nodeName          this node's name: endpoints with this nodeName are local
  * @param nodeIPs           this node's primary addresses, at most one per family; also decide the
  *                          families programmed (none given: both)
@@ -34,13 +35,11 @@ import java.util.Set;
  * @param minSyncPeriod     the shortest time between two syncs: changes arriving faster are batched
  * @param healthzBind       where /healthz listens (null: off)
  * @param metricsBind       where /metrics listens (null: off)
+ * @param startupTimeout    how long {@code --dry-run} waits for the first complete view of the cluster
  * @param mode              run, print the rules (dry run), or remove them (cleanup)
  */
 public record AgentConfig(
-        List<Path> manifests,
-        Path kubeconfig,
-        String context,
-        String master,
+        ClusterSourceSpec source,
         String nodeName,
         List<InetAddress> nodeIPs,
         List<Cidr> clusterCidrs,
@@ -51,8 +50,9 @@ public record AgentConfig(
         int endpointChainThreshold,
         Duration syncPeriod,
         Duration minSyncPeriod,
-        HostPort healthzBind,
-        HostPort metricsBind,
+        ListenAddress healthzBind,
+        ListenAddress metricsBind,
+        Duration startupTimeout,
         Mode mode) {
 
     public enum Mode { RUN, DRY_RUN, CLEANUP }
@@ -63,11 +63,12 @@ public record AgentConfig(
     public static final int DEFAULT_ENDPOINT_CHAIN_THRESHOLD = io.clusterdns.agent.model.NodeContext.DEFAULT_ENDPOINT_CHAIN_THRESHOLD;
     public static final String DEFAULT_HEALTHZ_BIND = "0.0.0.0:10256";
     public static final String DEFAULT_METRICS_BIND = "127.0.0.1:10249";
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofHours(1);
     /** The ranges {@code k8s}' manifest source allocates cluster IPs from. */
     public static final List<Cidr> MANIFEST_SERVICE_CIDRS = List.of(Cidr.parse("10.96.0.0/12"), Cidr.parse("fd00:10:96::/112"));
 
     public AgentConfig {
-        manifests = manifests == null ? List.of() : List.copyOf(manifests);
         nodeIPs = nodeIPs == null ? List.of() : List.copyOf(nodeIPs);
         clusterCidrs = clusterCidrs == null ? List.of() : List.copyOf(clusterCidrs);
         nodePortAddresses = nodePortAddresses == null ? NodePortAddresses.ALL : nodePortAddresses;
@@ -75,59 +76,56 @@ public record AgentConfig(
         syncPeriod = syncPeriod == null ? DEFAULT_SYNC_PERIOD : syncPeriod;
         minSyncPeriod = minSyncPeriod == null ? DEFAULT_MIN_SYNC_PERIOD : minSyncPeriod;
         mode = mode == null ? Mode.RUN : mode;
-        context = blankToNull(context);
-        master = blankToNull(master);
-        validate(manifests, kubeconfig, context, master, nodeName, nodeIPs, nodePortAddresses, masqueradeBit, syncPeriod, minSyncPeriod, mode);
-        if (endpointChainThreshold < 0) {
-            throw new IllegalArgumentException("--endpoint-chain-threshold must be >= 0, got " + endpointChainThreshold);
+        startupTimeout = startupTimeout == null ? DEFAULT_STARTUP_TIMEOUT : startupTimeout;
+        if (source == null && mode != Mode.CLEANUP) {
+            throw new ConfigException("--manifests or --kubeconfig", "required: where Services and EndpointSlices come from");
         }
+        validate(nodeName, nodeIPs, nodePortAddresses, masqueradeBit, syncPeriod, minSyncPeriod, mode);
+        if (endpointChainThreshold < 0) {
+            throw new ConfigException("--endpoint-chain-threshold", "must be >= 0, got " + endpointChainThreshold);
+        }
+        Durations.inRange("--startup-timeout", Durations.format(startupTimeout), startupTimeout, Duration.ZERO, MAX_STARTUP_TIMEOUT);
     }
 
-    private static void validate(List<Path> manifests, Path kubeconfig, String context, String master, String nodeName,
-                                 List<InetAddress> nodeIPs, NodePortAddresses npa, int masqueradeBit,
+    private static void validate(String nodeName, List<InetAddress> nodeIPs, NodePortAddresses npa, int masqueradeBit,
                                  Duration syncPeriod, Duration minSyncPeriod, Mode mode) {
-        if (!manifests.isEmpty() && (kubeconfig != null || master != null)) {
-            throw new IllegalArgumentException("--manifests cannot be combined with --kubeconfig or --master");
-        }
-        if (context != null && kubeconfig == null) {
-            throw new IllegalArgumentException("--context needs --kubeconfig");
-        }
         if (mode != Mode.CLEANUP && (nodeName == null || nodeName.isBlank() || nodeName.chars().anyMatch(Character::isWhitespace))) {
-            throw new IllegalArgumentException("--node-name must be this node's name, got \"" + nodeName + "\"");
+            throw new ConfigException("--node-name", "must be this node's name, got \"" + nodeName + "\"");
         }
         Set<IpFamily> seen = EnumSet.noneOf(IpFamily.class);
         for (InetAddress ip : nodeIPs) {
             if (ip.isLoopbackAddress() || ip.isAnyLocalAddress()) {
-                throw new IllegalArgumentException("--node-ip must be a routable address of this node, got " + ip.getHostAddress());
+                throw new ConfigException("--node-ip", "must be a routable address of this node, got " + ip.getHostAddress());
             }
             if (!seen.add(IpFamily.of(ip))) {
-                throw new IllegalArgumentException("--node-ip: at most one address per IP family");
+                throw new ConfigException("--node-ip", "at most one address per IP family");
             }
         }
         if (npa.primary() && nodeIPs.isEmpty()) {
-            throw new IllegalArgumentException("--nodeport-addresses primary needs --node-ip");
+            throw new ConfigException("--nodeport-addresses", "primary needs --node-ip");
         }
         if (masqueradeBit < 0 || masqueradeBit > 31) {
-            throw new IllegalArgumentException("--masquerade-bit must be 0..31, got " + masqueradeBit);
+            throw new ConfigException("--masquerade-bit", "must be 0..31, got " + masqueradeBit);
         }
         if (syncPeriod.isNegative() || syncPeriod.isZero()) {
-            throw new IllegalArgumentException("--sync-period must be > 0, got " + GoDuration.format(syncPeriod));
+            throw new ConfigException("--sync-period", "must be > 0, got " + Durations.format(syncPeriod));
         }
         if (minSyncPeriod.isNegative() || minSyncPeriod.compareTo(syncPeriod) > 0) {
-            throw new IllegalArgumentException("--min-sync-period must be between 0 and --sync-period (" + GoDuration.format(syncPeriod)
-                    + "), got " + GoDuration.format(minSyncPeriod));
+            throw new ConfigException("--min-sync-period", "must be between 0 and --sync-period (" + Durations.format(syncPeriod)
+                    + "), got " + Durations.format(minSyncPeriod));
         }
     }
 
     /** A configuration with every default, for {@code nodeName} reading {@code manifests}. */
     public static AgentConfig manifests(String nodeName, Path... manifests) {
-        return new AgentConfig(List.of(manifests), null, null, null, nodeName, List.of(), List.of(), NodePortAddresses.ALL,
-                null, false, DEFAULT_MASQUERADE_BIT, DEFAULT_ENDPOINT_CHAIN_THRESHOLD, DEFAULT_SYNC_PERIOD, DEFAULT_MIN_SYNC_PERIOD,
-                HostPort.parseOrDisabled(DEFAULT_HEALTHZ_BIND), HostPort.parseOrDisabled(DEFAULT_METRICS_BIND), Mode.RUN);
+        return new AgentConfig(new ClusterSourceSpec.Manifests(List.of(manifests)), nodeName, List.of(), List.of(),
+                NodePortAddresses.ALL, null, false, DEFAULT_MASQUERADE_BIT, DEFAULT_ENDPOINT_CHAIN_THRESHOLD, DEFAULT_SYNC_PERIOD,
+                DEFAULT_MIN_SYNC_PERIOD, ListenAddress.of(DEFAULT_HEALTHZ_BIND), ListenAddress.of(DEFAULT_METRICS_BIND),
+                DEFAULT_STARTUP_TIMEOUT, Mode.RUN);
     }
 
     public boolean usesManifests() {
-        return !manifests.isEmpty();
+        return source instanceof ClusterSourceSpec.Manifests;
     }
 
     /** The families to program: those of the node IPs, or both when none were given. */
@@ -161,32 +159,28 @@ public record AgentConfig(
     }
 
     public AgentConfig withMode(Mode newMode) {
-        return new AgentConfig(manifests, kubeconfig, context, master, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, newMode);
+        return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, newMode);
     }
 
     public AgentConfig withPeriods(Duration sync, Duration minSync) {
-        return new AgentConfig(manifests, kubeconfig, context, master, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, sync, minSync, healthzBind, metricsBind, mode);
+        return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, sync, minSync, healthzBind, metricsBind, startupTimeout, mode);
     }
 
-    public AgentConfig withHttp(HostPort healthz, HostPort metrics) {
-        return new AgentConfig(manifests, kubeconfig, context, master, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthz, metrics, mode);
+    public AgentConfig withHttp(ListenAddress healthz, ListenAddress metrics) {
+        return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthz, metrics, startupTimeout, mode);
     }
 
     public AgentConfig withNetwork(List<InetAddress> ips, List<Cidr> cluster, NodePortAddresses npa) {
-        return new AgentConfig(manifests, kubeconfig, context, master, nodeName, ips, cluster, npa,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, mode);
+        return new AgentConfig(source, nodeName, ips, cluster, npa,
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode);
     }
 
     public AgentConfig withEndpointChainThreshold(int threshold) {
-        return new AgentConfig(manifests, kubeconfig, context, master, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, threshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, mode);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
+        return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
+                serviceCidrs, masqueradeAll, masqueradeBit, threshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode);
     }
 
     @Override

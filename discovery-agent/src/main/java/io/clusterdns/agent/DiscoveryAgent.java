@@ -10,15 +10,10 @@ import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncLoop;
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.informer.ClusterConnection;
-import io.clusterdns.k8s.informer.InformerClusterSource;
-import io.clusterdns.k8s.informer.InformerConfig;
-import io.clusterdns.k8s.manifest.ManifestClusterSource;
-import io.clusterdns.k8s.manifest.ManifestConfig;
+import io.clusterdns.k8s.source.ClusterSources;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +47,7 @@ public final class DiscoveryAgent implements AutoCloseable {
 
     /** The cluster source the configuration asks for: manifests, or the API server. */
     public static ClusterSource createSource(AgentConfig config, boolean watch) {
-        if (config.usesManifests()) {
-            return new ManifestClusterSource(new ManifestConfig(config.manifests(), ManifestConfig.DEFAULT_DEBOUNCE, watch));
-        }
-        ClusterConnection c = new ClusterConnection(config.master(), config.kubeconfig(), config.context());
-        return new InformerClusterSource(InformerConfig.of(c));
+        return ClusterSources.create(config.source(), watch);
     }
 
     /**
@@ -123,7 +114,4 @@ public final class DiscoveryAgent implements AutoCloseable {
         LOG.info("discovery-agent stopped; the nftables rules stay in place (use --cleanup to remove them)");
     }
 
-    static Duration startupTimeout() {
-        return Duration.ofMinutes(2);
-    }
 }

@@ -11,44 +11,43 @@ import io.clusterdns.agent.sync.Conntrack;
 import io.clusterdns.agent.sync.FamilyRenderer;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.ProcessConntrack;
+import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.manifest.ManifestException;
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.source.ClusterSourceOptions;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code discovery-agent}: the kube-proxy replacement's command line. Runs the agent, or prints the
  * rules it would write ({@code --dry-run}), or removes its tables ({@code --cleanup}).
  */
-@Command(name = "discovery-agent", mixinStandardHelpOptions = true, version = "clusterdns discovery-agent 0.1.0",
+@Command(name = DiscoveryAgentMain.NAME, mixinStandardHelpOptions = true, versionProvider = DiscoveryAgentMain.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Programs Kubernetes Service load balancing into nftables (tables 'ip clusterdns' and 'ip6 clusterdns'),"
                 + " in place of kube-proxy.")
 public final class DiscoveryAgentMain implements Callable<Integer> {
+    static final String NAME = "discovery-agent";
 
-    @Option(names = "--manifests", paramLabel = "PATH", description = "Kubernetes YAML/JSON file or folder standing in for a cluster (repeatable); watched for changes.")
-    List<Path> manifests = new ArrayList<>();
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the API server (default: in-cluster service account).")
-    Path kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context (default: the current one).")
-    String context;
-
-    @Option(names = "--master", paramLabel = "URL", description = "API server URL, overriding the kubeconfig's.")
-    String master;
+    @Mixin
+    ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
 
     @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
             description = "This node's name (endpoints with this nodeName are local). Default: $NODE_NAME, else the host name.")
@@ -92,6 +91,10 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             description = "/metrics address, empty to disable (default ${DEFAULT-VALUE}).")
     String metricsBind;
 
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long --dry-run waits for the first complete view of the cluster (default ${DEFAULT-VALUE}).")
+    String startupTimeout;
+
     @Option(names = "--dry-run", description = "Print the ruleset the agent would apply (nft -f syntax) and exit.")
     boolean dryRun;
 
@@ -102,20 +105,32 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     private final PrintStream err;
     private final Supplier<Nft> nft;
     private final Supplier<Conntrack> conntrack;
+    private final Map<String, String> env;
 
     public DiscoveryAgentMain() {
-        this(System.out, System.err, ProcessNft::system, ProcessConntrack::system);
+        this(System.out, System.err, ProcessNft::system, ProcessConntrack::system, System.getenv());
     }
 
-    DiscoveryAgentMain(PrintStream out, PrintStream err, Supplier<Nft> nft, Supplier<Conntrack> conntrack) {
+    DiscoveryAgentMain(PrintStream out, PrintStream err, Supplier<Nft> nft, Supplier<Conntrack> conntrack, Map<String, String> env) {
         this.out = out;
         this.err = err;
         this.nft = nft;
         this.conntrack = conntrack;
+        this.env = Map.copyOf(env);
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DiscoveryAgentMain()).execute(args));
+        System.exit(commandLine(new DiscoveryAgentMain()).execute(args));
+    }
+
+    /** The command line with one-line errors for unknown flags and bad values (exit code 2), as the other servers. */
+    static CommandLine commandLine(DiscoveryAgentMain main) {
+        CommandLine cmd = new CommandLine(main);
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println(NAME + ": " + ex.getMessage() + " (see --help)");
+            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cmd;
     }
 
     @Override
@@ -123,8 +138,8 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         AgentConfig config;
         try {
             config = config();
-        } catch (IllegalArgumentException e) {
-            err.println("discovery-agent: " + e.getMessage());
+        } catch (ConfigException e) {
+            err.println(NAME + ": " + e.getMessage());
             return 2;
         }
         try {
@@ -133,38 +148,45 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                 case DRY_RUN -> dryRun(config);
                 case RUN -> run(config);
             };
-        } catch (ManifestException e) {
-            err.println("discovery-agent: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a bad manifest, an unusable kubeconfig, a port in use: one line, no stack trace
+            err.println(NAME + ": " + e.getMessage());
             return 1;
         }
     }
 
     AgentConfig config() {
         if (dryRun && cleanup) {
-            throw new IllegalArgumentException("--dry-run and --cleanup exclude each other");
+            throw new ConfigException("--dry-run", "cannot be combined with --cleanup");
         }
         String name = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.trim();
         List<InetAddress> ips = flag("--node-ip", () -> nodeIPs.stream().map(String::trim).map(IpAddresses::parse).toList());
         List<Cidr> cluster = flag("--cluster-cidr", () -> clusterCidrs.stream().map(Cidr::parse).toList());
         List<Cidr> services = serviceCidrs == null ? null : flag("--service-cidr", () -> serviceCidrs.stream().map(Cidr::parse).toList());
         AgentConfig.Mode mode = cleanup ? AgentConfig.Mode.CLEANUP : dryRun ? AgentConfig.Mode.DRY_RUN : AgentConfig.Mode.RUN;
-        return new AgentConfig(manifests, kubeconfig, context, master, name, ips, cluster,
+        // --cleanup reads no cluster: it needs no source
+        ClusterSourceSpec source = mode == AgentConfig.Mode.CLEANUP && !sourceOptions.manifestsGiven() && !sourceOptions.clusterFlagsGiven()
+                ? null : sourceOptions.spec(env);
+        return new AgentConfig(source, name, ips, cluster,
                 flag("--nodeport-addresses", () -> NodePortAddresses.parse(nodePortAddresses)), services, masqueradeAll,
-                masqueradeBit, endpointChainThreshold, flag("--sync-period", () -> GoDuration.parse(syncPeriod)),
-                flag("--min-sync-period", () -> GoDuration.parse(minSyncPeriod)),
-                flag("--healthz-bind-address", () -> HostPort.parseOrDisabled(healthzBind)),
-                flag("--metrics-bind-address", () -> HostPort.parseOrDisabled(metricsBind)), mode);
+                masqueradeBit, endpointChainThreshold, Durations.parse("--sync-period", syncPeriod),
+                Durations.parse("--min-sync-period", minSyncPeriod),
+                ListenAddress.parseOrOff("--healthz-bind-address", healthzBind, Optional.empty(), 10256).orElse(null),
+                ListenAddress.parseOrOff("--metrics-bind-address", metricsBind, Optional.empty(), 10249).orElse(null),
+                Durations.parse("--startup-timeout", startupTimeout), mode);
     }
 
     /** Parses one flag's value; a bad value is reported as {@code --flag: reason}, like the other commands. */
-    private static <T> T flag(String name, java.util.function.Supplier<T> parse) {
+    private static <T> T flag(String name, Supplier<T> parse) {
         try {
             return parse.get();
+        } catch (ConfigException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(name)) {
-                throw e;
-            }
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            String message = e.getMessage() == null ? "invalid value" : e.getMessage();
+            String own = message.startsWith(name + ": ") ? message.substring(name.length() + 2)
+                    : message.startsWith(name + " ") ? message.substring(name.length() + 1) : message;
+            throw new ConfigException(name, own, e);
         }
     }
 
@@ -189,10 +211,10 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     private int dryRun(AgentConfig config) throws InterruptedException {
         try (ClusterSource source = DiscoveryAgent.createSource(config, false)) {
             source.start();
-            CountDownLatch synced = new CountDownLatch(1);
-            source.subscribe(s -> synced.countDown());
-            if (!synced.await(DiscoveryAgent.startupTimeout().toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-                err.println("discovery-agent: no complete view of Services and EndpointSlices within " + DiscoveryAgent.startupTimeout());
+            if (!source.awaitSynced(config.startupTimeout())) {
+                String health = source.health().isHealthy() ? "" : "; " + source.health().reason();
+                err.println(NAME + ": no complete view of the cluster from " + source.describe() + " within "
+                        + Durations.format(config.startupTimeout()) + " (--startup-timeout): " + source.syncStatus().describe() + health);
                 return 1;
             }
             ClusterSnapshot snapshot = source.current();
@@ -216,14 +238,21 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         }, "clusterdns-agent-shutdown"));
         try {
             agent.start();
-        } catch (ManifestException e) {
-            throw e;
         } catch (Exception e) {
-            err.println("discovery-agent: " + e.getMessage());
+            agent.close();
+            err.println(NAME + ": " + e.getMessage());
             return 1;
         }
         stopped.await();
         return 0;
     }
 
+
+    /** {@code --version}: the Maven project version, filtered into a resource at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {NAME + " " + BuildVersion.get()};
+        }
+    }
 }

@@ -12,10 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The agent's API-server path: {@code --master} through the k8s informer source against
@@ -44,8 +44,8 @@ class DiscoveryAgentKubernetesTest {
     String dryRun() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new CommandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), FakeNft::new, () -> f -> 0))
+        int code = DiscoveryAgentMain.commandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), FakeNft::new, () -> f -> 0, Map.of()))
                 .execute("--master", api.url(), "--node-name", "node-1", "--cluster-cidr", "10.244.0.0/16", "--dry-run");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         return out.toString(StandardCharsets.UTF_8);

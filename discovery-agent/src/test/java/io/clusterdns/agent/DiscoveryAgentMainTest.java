@@ -8,9 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command's modes without touching the host: dry run on manifests, cleanup against a fake nft. */
 class DiscoveryAgentMainTest {
@@ -19,8 +19,8 @@ class DiscoveryAgentMainTest {
     final FakeNft nft = new FakeNft();
 
     int run(String... args) {
-        return new CommandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> nft, () -> f -> 0)).execute(args);
+        return DiscoveryAgentMain.commandLine(new DiscoveryAgentMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> nft, () -> f -> 0, Map.of())).execute(args);
     }
 
     @Test

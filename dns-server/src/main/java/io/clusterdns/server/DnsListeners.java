@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package io.clusterdns.server;
 
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.resolver.Resolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -53,15 +54,14 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** The parts that exist before anything listens. */
-    private record Wiring(ClusterSource source, SourceStatus status, Resolver resolver, ServerMetrics metrics,
+    private record Wiring(ClusterSource source, Resolver resolver, ServerMetrics metrics,
                           SnapshotApplier applier, Probes probes) {
         static Wiring of(ServerConfig config, ClusterSource source) {
-            SourceStatus status = SourceStatus.of(source);
-            Resolver resolver = new Resolver(config.resolverConfig());
+            Resolver resolver = new Resolver(config.resolver());
             ServerMetrics metrics = new ServerMetrics();
-            status.bindMetrics(metrics.registry());
-            return new Wiring(source, status, resolver, metrics, new SnapshotApplier(resolver, metrics.registry()),
-                    new Probes(status, resolver));
+            SourceMetrics.bind(source, metrics.registry());
+            return new Wiring(source, resolver, metrics, new SnapshotApplier(resolver, metrics.registry()),
+                    new Probes(source, resolver));
         }
     }
 
@@ -89,7 +89,7 @@ public final class DnsServer implements AutoCloseable {
             // Subscribe before start so that no snapshot published while starting is missed.
             source.subscribe(w.applier);
             source.start();
-            StartupGate.await(w.applier, w.status, config.startupTimeout());
+            StartupGate.await(w.applier, source, config.startupTimeout());
             DnsMetrics dnsMetrics = new DnsMetrics(w.metrics.registry(), new Zones(config.zones()));
             DnsListeners listeners = DnsListeners.deploy(vertx, config, new QueryHandler(w.resolver, dnsMetrics), sockets);
             dnsMetrics.listening(listeners.address());

@@ -1,24 +1,22 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.informer.ClusterConnection;
-import io.clusterdns.k8s.informer.InformerClusterSource;
-import io.clusterdns.k8s.manifest.ManifestClusterSource;
-import java.io.IOException;
-import java.io.InputStream;
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceOptions;
+import io.clusterdns.k8s.source.ClusterSources;
+import io.clusterdns.resolver.ResolverConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,28 +38,15 @@ import picocli.CommandLine.Spec;
 public final class DnsServerMain implements Callable<Integer> {
     static final String NAME = "clusterdns-dns-server";
     /** Set by the kubelet in every pod: with no other source given, use the pod's service account. */
-    static final String IN_CLUSTER_ENV = "KUBERNETES_SERVICE_HOST";
+    static final String IN_CLUSTER_ENV = ClusterSourceOptions.IN_CLUSTER_ENV;
 
     private final Map<String, String> env;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--manifests", paramLabel = "PATH",
-            description = "Serve a YAML file or folder of Kubernetes objects (Services, EndpointSlices, Endpoints, Pods, Namespaces) instead of a cluster; edits are picked up live.")
-    String manifests;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Follow the cluster of this kubeconfig (CoreDNS kubeconfig). Without it, --master or --manifests: the pod's service account.")
-    String kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME",
-            description = "kubeconfig context to use. Default: the file's current context.")
-    String context;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "API server URL (CoreDNS endpoint); with --kubeconfig it replaces the context's server, alone it connects without credentials (kubectl proxy).")
-    String master;
+    @Mixin
+    ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
 
     @Option(names = "--labels", paramLabel = "SELECTOR",
             description = "Only Services (and their EndpointSlices) matching this label selector (CoreDNS labels). Default: all.")
@@ -179,117 +164,37 @@ public final class DnsServerMain implements Callable<Integer> {
 
     /** The cluster source {@code config} asks for; not started. */
     static ClusterSource source(ServerConfig config) {
-        if (config.source() instanceof SourceConfig.Kubernetes k) {
-            return new InformerClusterSource(k.informerConfig(config.podMode()));
-        }
-        return new ManifestClusterSource(((SourceConfig.Manifests) config.source()).path());
+        SourceConfig source = config.source();
+        return ClusterSources.create(source.spec(), true, informers -> source.informers(informers, config.resolver().podMode()));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */
     ServerConfig config() {
         try {
-            ListenAddress listenAddress = ListenAddress.parse(listen);
+            ListenAddress listenAddress = ListenAddress.parse("--listen", listen, ServerConfig.DEFAULT_PORT);
             InetAddress host = listenAddress.address();
             HttpConfig http = new HttpConfig(
                     HttpConfig.parseAddress("--health", health, host, HttpConfig.DEFAULT_HEALTH_PORT),
                     HttpConfig.parseAddress("--ready", ready, host, HttpConfig.DEFAULT_READY_PORT),
                     HttpConfig.parseAddress("--metrics", metrics, host, HttpConfig.DEFAULT_METRICS_PORT),
-                    ServerConfig.parseDuration("--lameduck", lameduck));
-            return new ServerConfig(sourceConfig(), listenAddress, ServerConfig.parseZones(zones),
-                    ServerConfig.parseTtl(ttl), ServerConfig.parsePodMode(pods), ServerConfig.parseNamespaces(namespaces),
-                    endpointPodNames, ignoreEmptyService, ServerConfig.parseDuration("--tcp-idle-timeout", tcpIdleTimeout),
-                    ServerConfig.parseUdpSockets(udpSockets), ServerConfig.parseDuration("--startup-timeout", startupTimeout), http);
+                    Durations.parseOrSeconds("--lameduck", lameduck, Duration.ZERO, HttpConfig.MAX_LAMEDUCK));
+            ResolverConfig resolver = new ResolverConfig(ServerConfig.parseZones(zones), ServerConfig.parseTtl(ttl),
+                    ServerConfig.parsePodMode(pods), ServerConfig.parseNamespaces(namespaces), endpointPodNames, ignoreEmptyService);
+            return new ServerConfig(new SourceConfig(sourceOptions.spec(env), labels, namespaceLabels, noEndpoints),
+                    listenAddress, resolver,
+                    Durations.parseOrSeconds("--tcp-idle-timeout", tcpIdleTimeout, ServerConfig.MIN_TCP_IDLE_TIMEOUT,
+                            ServerConfig.MAX_TCP_IDLE_TIMEOUT),
+                    ServerConfig.parseUdpSockets(udpSockets),
+                    Durations.parseOrSeconds("--startup-timeout", startupTimeout, Duration.ZERO, ServerConfig.MAX_STARTUP_TIMEOUT),
+                    http);
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
-    /** {@code --manifests}, or the cluster flags, or the pod's service account: exactly one source. */
-    private SourceConfig sourceConfig() {
-        List<String> clusterFlags = clusterFlagsGiven();
-        if (manifests != null) {
-            if (!clusterFlags.isEmpty()) {
-                throw new ConfigException("--manifests", "cannot be combined with " + String.join(", ", clusterFlags)
-                        + ": serve either manifests or a live cluster");
-            }
-            return new SourceConfig.Manifests(existing("--manifests", manifests, "file or folder"));
-        }
-        if (context != null && kubeconfig == null) {
-            throw new ConfigException("--context", "needs --kubeconfig (a context is an entry of a kubeconfig file)");
-        }
-        ClusterConnection connection;
-        if (kubeconfig != null || master != null) {
-            connection = new ClusterConnection(checkMaster(master),
-                    kubeconfig == null ? null : existing("--kubeconfig", kubeconfig, "file"), context);
-        } else if (isSet(env.get(IN_CLUSTER_ENV))) {
-            connection = ClusterConnection.inCluster();
-        } else {
-            throw new ConfigException("--manifests or --kubeconfig", "required: give --manifests PATH to serve Kubernetes objects"
-                    + " from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only"
-                    + " used in a pod (" + IN_CLUSTER_ENV + " is not set)");
-        }
-        return new SourceConfig.Kubernetes(connection, labels, namespaceLabels, noEndpoints);
-    }
-
-    private List<String> clusterFlagsGiven() {
-        List<String> given = new ArrayList<>();
-        addIf(given, kubeconfig != null, "--kubeconfig");
-        addIf(given, context != null, "--context");
-        addIf(given, master != null, "--master");
-        addIf(given, labels != null, "--labels");
-        addIf(given, namespaceLabels != null, "--namespace-labels");
-        addIf(given, noEndpoints, "--noendpoints");
-        return given;
-    }
-
-    private static void addIf(List<String> list, boolean condition, String flag) {
-        if (condition) {
-            list.add(flag);
-        }
-    }
-
-    /** The URL, checked here so that a bad one is a flag error (exit 2) named after the flag. */
-    private static String checkMaster(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            ClusterConnection.master(url);
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw new ConfigException("--master", message.startsWith("master ") ? message.substring("master ".length()) : message);
-        }
-        return url;
-    }
-
-    private static Path existing(String option, String text, String what) {
-        Path path;
-        try {
-            path = Paths.get(text);
-        } catch (InvalidPathException e) {
-            throw new ConfigException(option, "invalid path \"" + text + "\"");
-        }
-        if (!Files.exists(path)) {
-            throw new ConfigException(option, "no such " + what + ": " + text);
-        }
-        return path;
-    }
-
-    private static boolean isSet(String value) {
-        return value != null && !value.isBlank();
-    }
-
-    /** The Maven project version, filtered into a resource at build time ("unknown" in an IDE). */
+    /** The build's project version (one for every command, see {@link BuildVersion}). */
     static String version() {
-        Properties p = new Properties();
-        try (InputStream in = DnsServerMain.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // unknown
-        }
-        return p.getProperty("version", "unknown");
+        return BuildVersion.get();
     }
 
     /** {@code --version}. */

@@ -1,5 +1,7 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,17 +30,13 @@ public record HttpConfig(
     /** CoreDNS's default; kubeadm's Corefile sets 5s. */
     public static final Duration DEFAULT_LAMEDUCK = Duration.ZERO;
     public static final Duration MAX_LAMEDUCK = Duration.ofMinutes(10);
-    /** The value that turns an endpoint off. */
-    public static final String OFF = "off";
 
     public HttpConfig {
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(ready, "ready");
         Objects.requireNonNull(metrics, "metrics");
         lameduck = lameduck == null ? DEFAULT_LAMEDUCK : lameduck;
-        if (lameduck.isNegative() || lameduck.compareTo(MAX_LAMEDUCK) > 0) {
-            throw new ConfigException("--lameduck", "must be 0s..10m, got " + lameduck);
-        }
+        Durations.inRange("--lameduck", Durations.format(lameduck), lameduck, Duration.ZERO, MAX_LAMEDUCK);
     }
 
     /** Every endpoint on its CoreDNS port of {@code host} (the DNS listen address), no lameduck. */
@@ -62,12 +60,6 @@ public record HttpConfig(
      * {@code defaultPort} on {@code defaultHost}.
      */
     public static Optional<ListenAddress> parseAddress(String option, String text, InetAddress defaultHost, int defaultPort) {
-        if (text == null) {
-            return Optional.of(new ListenAddress(defaultHost, defaultPort));
-        }
-        if (text.trim().equalsIgnoreCase(OFF)) {
-            return Optional.empty();
-        }
-        return Optional.of(ListenAddress.parse(option, text));
+        return ListenAddress.parseOrOff(option, text, Optional.of(new ListenAddress(defaultHost, defaultPort)), defaultPort);
     }
 }

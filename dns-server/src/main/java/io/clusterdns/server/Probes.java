@@ -1,6 +1,7 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.informer.SourceHealth;
+import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.resolver.Resolver;
 
 /**
@@ -29,12 +30,12 @@ final class Probes {
         }
     }
 
-    private final SourceStatus source;
+    private final ClusterSource source;
     private final Resolver resolver;
     private volatile boolean listening;
     private volatile boolean shuttingDown;
 
-    Probes(SourceStatus source, Resolver resolver) {
+    Probes(ClusterSource source, Resolver resolver) {
         this.source = source;
         this.resolver = resolver;
     }
@@ -49,7 +50,7 @@ final class Probes {
             return Probe.failing("shutting down");
         }
         if (!resolver.synced()) {
-            return Probe.failing("kubernetes: " + source.syncStatus());
+            return Probe.failing("kubernetes: " + StartupGate.describe(source));
         }
         if (!listening) {
             return Probe.failing("listeners not up");

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

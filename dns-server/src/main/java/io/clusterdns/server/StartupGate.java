@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.ClusterSource;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ final class StartupGate {
     }
 
     /** Returns true when synced in time, false when the timeout passed (or the thread was interrupted). */
-    static boolean await(SnapshotApplier applier, SourceStatus status, Duration timeout) {
+    static boolean await(SnapshotApplier applier, ClusterSource status, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
@@ -41,8 +42,10 @@ final class StartupGate {
         return false;
     }
 
-    private static String describe(SourceStatus status) {
-        String sync = status.syncStatus();
+    /** {@code services synced, endpointslices waiting, namespaces synced}, and why the source is unhealthy if it is. */
+    static String describe(ClusterSource status) {
+        String sync = status.syncStatus().describe();
+        sync = sync.isEmpty() ? "not started" : sync;
         return status.health().isHealthy() ? sync : sync + " (" + status.health().reason() + ")";
     }
 }

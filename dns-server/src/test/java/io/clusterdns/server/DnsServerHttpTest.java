@@ -4,6 +4,7 @@ import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -99,7 +100,7 @@ class DnsServerHttpTest {
 
     @Test
     void endpointsTurnedOffDoNotListen() {
-        ListenAddress any = ListenAddress.parse("127.0.0.1:0");
+        ListenAddress any = ListenAddress.of("127.0.0.1:0");
         HttpConfig onlyReady = new HttpConfig(Optional.empty(), Optional.of(any), Optional.empty(), Duration.ZERO);
         try (DnsServer server = DnsServer.start(TestCluster.config().withHttp(onlyReady), new SnapshotSource(TestCluster.snapshot()))) {
             assertThat(server.healthAddress()).isEmpty();
@@ -110,7 +111,7 @@ class DnsServerHttpTest {
 
     @Test
     void endpointsGivenTheSameAddressShareOneServer() throws IOException {
-        ListenAddress shared = ListenAddress.parse("127.0.0.1:" + freePort());
+        ListenAddress shared = ListenAddress.of("127.0.0.1:" + freePort());
         HttpConfig http = new HttpConfig(Optional.of(shared), Optional.of(shared), Optional.of(shared), Duration.ZERO);
         try (DnsServer server = DnsServer.start(TestCluster.config().withHttp(http), new SnapshotSource(TestCluster.snapshot()))) {
             assertThat(server.healthAddress()).hasValue(shared);
@@ -123,7 +124,7 @@ class DnsServerHttpTest {
     @Test
     void aBusyHttpPortStopsTheStartWithTheBindError() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ListenAddress taken = ListenAddress.parse("127.0.0.1:" + busy.getLocalPort());
+            ListenAddress taken = ListenAddress.of("127.0.0.1:" + busy.getLocalPort());
             HttpConfig http = new HttpConfig(Optional.of(taken), Optional.empty(), Optional.empty(), Duration.ZERO);
             SnapshotSource source = new SnapshotSource(TestCluster.snapshot());
 

@@ -3,8 +3,9 @@ package io.clusterdns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.clusterdns.k8s.WatchedKind;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.InformerClusterSource;
-import io.clusterdns.k8s.informer.WatchedKind;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.testing.MockApiServerProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -2,8 +2,10 @@ package io.clusterdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.informer.InformerConfig;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -49,6 +51,12 @@ class DnsServerMainTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** What the informer source of {@code c} would watch. */
+    static InformerConfig informers(ServerConfig c) {
+        ClusterSourceSpec.Api api = (ClusterSourceSpec.Api) c.source().spec();
+        return c.source().informers(InformerConfig.of(api.connection()), c.resolver().podMode());
+    }
+
     static ServerConfig config(String... args) {
         return config(Map.of(), args);
     }
@@ -89,15 +97,17 @@ class DnsServerMainTest {
     }
 
     static Stream<Object[]> badFlags() {
-        String address = "expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :53, got ";
+        String address = "expected ADDR:PORT like 127.0.0.1:1053, [::1]:1053 or :1053, got ";
         return Stream.of(
-                new Object[] {new String[0], "--manifests or --kubeconfig: required: give --manifests PATH to serve Kubernetes"
+                new Object[] {new String[0], "--manifests or --kubeconfig: required: give --manifests PATH to read Kubernetes"
                         + " objects from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service"
                         + " account is only used in a pod (KUBERNETES_SERVICE_HOST is not set)"},
                 new Object[] {withManifests("--kubeconfig", "/root/.kube/config"),
                         "--manifests: cannot be combined with --kubeconfig: serve either manifests or a live cluster"},
                 new Object[] {withManifests("--master", "http://127.0.0.1:8001", "--labels", "app=web", "--noendpoints"),
-                        "--manifests: cannot be combined with --master, --labels, --noendpoints: serve either manifests or a live cluster"},
+                        "--manifests: cannot be combined with --master: serve either manifests or a live cluster"},
+                new Object[] {withManifests("--labels", "app=web", "--noendpoints"),
+                        "--manifests: cannot be combined with --labels, --noendpoints: they choose what is watched on an API server"},
                 new Object[] {new String[] {"--context", "kind-kind"}, "--context: needs --kubeconfig (a context is an entry of a kubeconfig file)"},
                 new Object[] {new String[] {"--kubeconfig", "/no/such/kubeconfig"}, "--kubeconfig: no such file: /no/such/kubeconfig"},
                 new Object[] {new String[] {"--master", "ftp://10.0.0.1"}, "--master: \"ftp://10.0.0.1\" must be an http:// or https:// URL"},
@@ -106,24 +116,25 @@ class DnsServerMainTest {
                         "--labels: \"app=web,,tier=db\": \"\" is empty (stray comma?)"},
                 new Object[] {new String[] {"--master", "http://127.0.0.1:8001", "--namespace-labels", "env in prod"},
                         "--namespace-labels: \"env in prod\": \"env in prod\" needs a parenthesized value list, e.g. \"env in (prod,qa)\""},
-                new Object[] {withManifests("--startup-timeout", "5d"), "--startup-timeout: expected a duration like 10s, 500ms or 2m, got \"5d\""},
-                new Object[] {withManifests("--startup-timeout", "11m"), "--startup-timeout: must be 0s..10m, got PT11M"},
-                new Object[] {withManifests("--lameduck", "soon"), "--lameduck: expected a duration like 10s, 500ms or 2m, got \"soon\""},
-                new Object[] {withManifests("--lameduck", "20m"), "--lameduck: must be 0s..10m, got PT20M"},
-                new Object[] {withManifests("--health", "localhost:8080"), "--health: " + address + "\"localhost:8080\""},
-                new Object[] {withManifests("--ready", "127.0.0.1:99999"), "--ready: port must be 0..65535, got 99999"},
-                new Object[] {withManifests("--metrics", "on"), "--metrics: " + address + "\"on\""},
-                new Object[] {withManifests("--metrics", "::1:9153"), "--metrics: IPv6 addresses need brackets, like [::1]:1053, got \"::1:9153\""},
-                new Object[] {withManifests("--ttl", "9000"), "--ttl: must be 0..3600, got 9000"},
+                new Object[] {withManifests("--startup-timeout", "5d"), "--startup-timeout: expected a duration like 500ms, 30s, 1m30s or 2h (or whole seconds), got \"5d\""},
+                new Object[] {withManifests("--startup-timeout", "11m"), "--startup-timeout: must be 0s..10m, got \"11m\""},
+                new Object[] {withManifests("--lameduck", "soon"), "--lameduck: expected a duration like 500ms, 30s, 1m30s or 2h (or whole seconds), got \"soon\""},
+                new Object[] {withManifests("--lameduck", "20m"), "--lameduck: must be 0s..10m, got \"20m\""},
+                new Object[] {withManifests("--health", "localhost:8080"), "--health: expected ADDR:PORT like 127.0.0.1:8080, [::1]:8080 or :8080, got \"localhost:8080\""},
+                new Object[] {withManifests("--ready", "127.0.0.1:99999"), "--ready: port must be 0..65535, got \"127.0.0.1:99999\""},
+                new Object[] {withManifests("--metrics", "on"), "--metrics: expected ADDR:PORT like 127.0.0.1:9153, [::1]:9153 or :9153, got \"on\""},
+                new Object[] {withManifests("--metrics", "::1:9153"), "--metrics: IPv6 addresses need brackets, like [::1]:9153, got \"::1:9153\""},
+                new Object[] {withManifests("--ttl", "9000"), "--ttl: must be 0..3600, got \"9000\""},
+                new Object[] {withManifests("--ttl", "-1"), "--ttl: must be 0..3600, got \"-1\""},
                 new Object[] {withManifests("--ttl", "abc"), "--ttl: expected a whole number, got \"abc\""},
                 new Object[] {withManifests("--listen", "localhost:53"), "--listen: " + address + "\"localhost:53\""},
-                new Object[] {withManifests("--listen", "127.0.0.1:70000"), "--listen: port must be 0..65535, got 70000"},
+                new Object[] {withManifests("--listen", "127.0.0.1:70000"), "--listen: port must be 0..65535, got \"127.0.0.1:70000\""},
                 new Object[] {withManifests("--pods", "maybe"), "--pods: must be disabled, insecure or verified, got \"maybe\""},
                 new Object[] {withManifests("--zone", "in-addr.arpa"), "--zone: a forward zone such as cluster.local is required besides reverse zones"},
                 new Object[] {withManifests("--zone", "a..b"), "--zone: invalid zone \"a..b\""},
                 new Object[] {withManifests("--namespaces", "prod,Bad_NS"), "--namespaces: \"Bad_NS\" is not a valid namespace name"},
-                new Object[] {withManifests("--tcp-idle-timeout", "0s"), "--tcp-idle-timeout: must be 1ms..1h, got PT0S"},
-                new Object[] {withManifests("--udp-sockets", "100"), "--udp-sockets: must be 0..64 (0 = one per CPU), got 100"},
+                new Object[] {withManifests("--tcp-idle-timeout", "0s"), "--tcp-idle-timeout: must be 1ms..1h, got \"0s\""},
+                new Object[] {withManifests("--udp-sockets", "100"), "--udp-sockets: must be 0..64 (0 = one per CPU), got \"100\""},
                 new Object[] {new String[] {"--manifests", "/no/such/manifests"}, "--manifests: no such file or folder: /no/such/manifests"},
                 new Object[] {withManifests("--bogus"), "Unknown option: '--bogus'"},
                 new Object[] {withManifests("--ttl"), "Missing required parameter for option '--ttl' (SECONDS)"});
@@ -201,9 +212,9 @@ class DnsServerMainTest {
 
         assertThat(c).isEqualTo(ServerConfig.defaults(manifests));
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.http().health()).hasValue(ListenAddress.parse("127.0.0.1:8080"));
-        assertThat(c.http().ready()).hasValue(ListenAddress.parse("127.0.0.1:8181"));
-        assertThat(c.http().metrics()).hasValue(ListenAddress.parse("127.0.0.1:9153"));
+        assertThat(c.http().health()).hasValue(ListenAddress.of("127.0.0.1:8080"));
+        assertThat(c.http().ready()).hasValue(ListenAddress.of("127.0.0.1:8181"));
+        assertThat(c.http().metrics()).hasValue(ListenAddress.of("127.0.0.1:9153"));
         assertThat(c.http().lameduck()).isZero();
     }
 
@@ -213,17 +224,17 @@ class DnsServerMainTest {
         ServerConfig moved = config(withManifests("--listen", "[::1]:53", "--health", "off", "--ready", ":18181",
                 "--metrics", "[::1]:0", "--lameduck", "5s"));
 
-        assertThat(all.http()).isEqualTo(new HttpConfig(Optional.of(ListenAddress.parse("0.0.0.0:8080")),
-                Optional.of(ListenAddress.parse("0.0.0.0:8181")), Optional.of(ListenAddress.parse("0.0.0.0:9153")), Duration.ZERO));
-        assertThat(moved.http()).isEqualTo(new HttpConfig(Optional.empty(), Optional.of(ListenAddress.parse("0.0.0.0:18181")),
-                Optional.of(ListenAddress.parse("[::1]:0")), Duration.ofSeconds(5)));
+        assertThat(all.http()).isEqualTo(new HttpConfig(Optional.of(ListenAddress.of("0.0.0.0:8080")),
+                Optional.of(ListenAddress.of("0.0.0.0:8181")), Optional.of(ListenAddress.of("0.0.0.0:9153")), Duration.ZERO));
+        assertThat(moved.http()).isEqualTo(new HttpConfig(Optional.empty(), Optional.of(ListenAddress.of("0.0.0.0:18181")),
+                Optional.of(ListenAddress.of("[::1]:0")), Duration.ofSeconds(5)));
     }
 
     @Test
     void masterAloneFollowsThatApiServer() {
         ServerConfig c = config("--master", "http://127.0.0.1:8001", "--startup-timeout", "0s");
 
-        assertThat(c.source()).isEqualTo(new SourceConfig.Kubernetes(ClusterConnection.master("http://127.0.0.1:8001"), null, null, false));
+        assertThat(c.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Api(ClusterConnection.master("http://127.0.0.1:8001"))));
         assertThat(c.startupTimeout()).isZero();
     }
 
@@ -234,7 +245,7 @@ class DnsServerMainTest {
         ServerConfig c = config("--kubeconfig", kubeconfig.toString(), "--context", "kind-kind", "--master", "https://127.0.0.1:6443",
                 "--labels", "app in (web,api)", "--namespace-labels", "dns=enabled", "--noendpoints", "--pods", "verified",
                 "--startup-timeout", "30s");
-        InformerConfig informer = ((SourceConfig.Kubernetes) c.source()).informerConfig(c.podMode());
+        InformerConfig informer = informers(c);
 
         assertThat(informer.connection()).isEqualTo(new ClusterConnection("https://127.0.0.1:6443", kubeconfig, "kind-kind"));
         assertThat(informer.labels()).isEqualTo("app in (web,api)");
@@ -248,7 +259,7 @@ class DnsServerMainTest {
     void podsAreWatchedOnlyForPodsVerified() {
         for (String mode : List.of("disabled", "insecure")) {
             ServerConfig c = config("--master", "http://127.0.0.1:8001", "--pods", mode);
-            assertThat(((SourceConfig.Kubernetes) c.source()).informerConfig(c.podMode()).watchPods()).as(mode).isFalse();
+            assertThat(informers(c).watchPods()).as(mode).isFalse();
         }
     }
 
@@ -259,8 +270,8 @@ class DnsServerMainTest {
         ServerConfig inCluster = config(pod, "--labels", "app=web");
         ServerConfig manifestsStillWin = config(pod, withManifests());
 
-        assertThat(inCluster.source()).isEqualTo(new SourceConfig.Kubernetes(ClusterConnection.inCluster(), "app=web", null, false));
-        assertThat(manifestsStillWin.source()).isEqualTo(new SourceConfig.Manifests(manifests));
+        assertThat(inCluster.source()).isEqualTo(new SourceConfig(new ClusterSourceSpec.Api(ClusterConnection.inCluster()), "app=web", null, false));
+        assertThat(manifestsStillWin.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(manifests))));
     }
 
     @Test
@@ -273,14 +284,14 @@ class DnsServerMainTest {
         assertThat(c.listen()).hasToString("[::1]:5353");
         assertThat(c.zones()).containsExactly(Name.fromConstantString("k8s.example."),
                 Name.fromConstantString("10.in-addr.arpa."), Name.fromConstantString("ip6.arpa."));
-        assertThat(c.ttl()).isEqualTo(30);
-        assertThat(c.podMode()).isEqualTo(PodMode.VERIFIED);
-        assertThat(c.namespaces()).containsExactlyInAnyOrder("prod", "staging", "dev");
-        assertThat(c.endpointPodNames()).isTrue();
-        assertThat(c.ignoreEmptyService()).isTrue();
+        assertThat(c.resolver().ttl()).isEqualTo(30);
+        assertThat(c.resolver().podMode()).isEqualTo(PodMode.VERIFIED);
+        assertThat(c.resolver().namespaces()).containsExactlyInAnyOrder("prod", "staging", "dev");
+        assertThat(c.resolver().endpointPodNames()).isTrue();
+        assertThat(c.resolver().ignoreEmptyService()).isTrue();
         assertThat(c.tcpIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.udpSockets()).isEqualTo(3);
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.http().health()).hasValue(ListenAddress.parse("[::1]:8080"));
+        assertThat(c.http().health()).hasValue(ListenAddress.of("[::1]:8080"));
     }
 }

@@ -3,6 +3,7 @@ package io.clusterdns.server;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
@@ -152,9 +153,9 @@ class DnsServerMetricsTest {
 
     @Test
     void serverLabelIsCoreDnsStyle() {
-        assertThat(DnsMetrics.serverLabel(ListenAddress.parse("127.0.0.1:1053"))).isEqualTo("dns://127.0.0.1:1053");
-        assertThat(DnsMetrics.serverLabel(ListenAddress.parse(":53"))).isEqualTo("dns://:53");
-        assertThat(DnsMetrics.serverLabel(ListenAddress.parse("[::]:53"))).isEqualTo("dns://[::]:53");
+        assertThat(DnsMetrics.serverLabel(ListenAddress.of("127.0.0.1:1053"))).isEqualTo("dns://127.0.0.1:1053");
+        assertThat(DnsMetrics.serverLabel(ListenAddress.of(":53"))).isEqualTo("dns://:53");
+        assertThat(DnsMetrics.serverLabel(ListenAddress.of("[::]:53"))).isEqualTo("dns://[::]:53");
         assertThat(ListenerVerticle.isIPv6Client("::1")).isTrue();
         assertThat(ListenerVerticle.isIPv6Client("fd00:10:244::1:5")).isTrue();
         assertThat(ListenerVerticle.isIPv6Client("::ffff:10.244.1.5")).as("IPv4-mapped: family 1").isFalse();

@@ -4,6 +4,7 @@ import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
@@ -70,7 +71,7 @@ class DnsServerTest {
     @Test
     void listensOnIpv6Loopback() throws Exception {
         Assumptions.assumeTrue(ipv6LoopbackUsable(), "::1 is not configured on this machine");
-        ServerConfig config = TestCluster.config().withListen(ListenAddress.parse("[::1]:0"));
+        ServerConfig config = TestCluster.config().withListen(ListenAddress.of("[::1]:0"));
         try (DnsServer server = DnsServer.start(config, new SnapshotSource(TestCluster.snapshot()))) {
             assertThat(server.address().toString()).startsWith("[::1]:");
             for (boolean tcp : List.of(false, true)) {

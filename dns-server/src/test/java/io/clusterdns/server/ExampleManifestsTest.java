@@ -2,6 +2,7 @@ package io.clusterdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -27,9 +27,7 @@ class ExampleManifestsTest {
 
     @BeforeAll
     static void start() {
-        ServerConfig config = new ServerConfig(new SourceConfig.Manifests(EXAMPLES), ListenAddress.parse("127.0.0.1:0"),
-                List.of(Name.fromConstantString("cluster.local."), Name.fromConstantString("in-addr.arpa."),
-                        Name.fromConstantString("ip6.arpa.")), 5, null, null, false, false, null, 2, null, HttpConfig.off());
+        ServerConfig config = ServerConfig.defaults(EXAMPLES).withListen(ListenAddress.of("127.0.0.1:0")).withHttp(HttpConfig.off());
         server = DnsServerMain.start(config);
     }
 

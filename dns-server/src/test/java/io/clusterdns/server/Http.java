@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

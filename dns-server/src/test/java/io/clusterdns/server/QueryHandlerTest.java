@@ -126,7 +126,7 @@ class QueryHandlerTest {
 
     @Test
     void answersServfailForTheZoneUntilTheClusterStateHasSynced() {
-        QueryHandler unsynced = new QueryHandler(new Resolver(TestCluster.config().resolverConfig()));
+        QueryHandler unsynced = new QueryHandler(new Resolver(TestCluster.config().resolver()));
 
         Message inZone = Wire.parse(wire(unsynced.handle(Wire.bytes(Wire.query(9, WEB, Type.A)), Transport.UDP)));
         Message outside = Wire.parse(wire(unsynced.handle(Wire.bytes(Wire.query(10, "example.com.", Type.A)), Transport.UDP)));

@@ -1,8 +1,12 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.informer.SourceHealth;
+import io.clusterdns.k8s.SourceHealth;
+import io.clusterdns.k8s.SyncStatus;
+import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,13 +14,12 @@ import java.util.concurrent.TimeUnit;
  * A cluster source fed by the test ({@link PublishingClusterSource}) that also reports the sync
  * status and health the test sets, as the informer source does, and can fail to start.
  */
-final class SnapshotSource extends PublishingClusterSource implements SourceStatus {
+final class SnapshotSource extends PublishingClusterSource {
     /** What an informer source says before its first list arrived. */
     static final String WAITING = "services waiting, endpointslices waiting, namespaces synced";
 
     private final RuntimeException startFailure;
     private final CountDownLatch started = new CountDownLatch(1);
-    private volatile SourceHealth health = SourceHealth.HEALTHY;
 
     SnapshotSource(ClusterSnapshot initial) {
         this(initial, null);
@@ -48,16 +51,16 @@ final class SnapshotSource extends PublishingClusterSource implements SourceStat
 
     /** From now on health() says so, as an informer source whose informer stopped for good. */
     void failForGood(String reason) {
-        health = SourceHealth.unhealthy(reason);
+        setHealth(SourceHealth.unhealthy(reason));
     }
 
     @Override
-    public String syncStatus() {
-        return hasSynced() ? "services synced, endpointslices synced, namespaces synced" : WAITING;
-    }
-
-    @Override
-    public SourceHealth health() {
-        return health;
+    public SyncStatus syncStatus() {
+        Map<WatchedKind, SyncStatus.State> kinds = new EnumMap<>(WatchedKind.class);
+        SyncStatus.State state = hasSynced() ? SyncStatus.State.SYNCED : SyncStatus.State.WAITING;
+        kinds.put(WatchedKind.SERVICES, state);
+        kinds.put(WatchedKind.ENDPOINT_SLICES, state);
+        kinds.put(WatchedKind.NAMESPACES, SyncStatus.State.SYNCED);
+        return new SyncStatus(hasSynced(), kinds);
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
@@ -13,7 +14,10 @@ import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.TargetPort;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
+import io.clusterdns.resolver.PodMode;
 import io.clusterdns.resolver.Resolver;
+import io.clusterdns.resolver.ResolverConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
@@ -88,19 +93,20 @@ final class TestCluster {
 
     /** The test configuration serving {@code manifests} (for servers started as main does); no HTTP endpoints. */
     static ServerConfig config(Path manifests) {
-        return new ServerConfig(new SourceConfig.Manifests(manifests), ListenAddress.parse("127.0.0.1:0"),
-                List.of(Name.fromConstantString("cluster.local."), Name.fromConstantString("in-addr.arpa.")),
-                5, null, null, false, false, ServerConfig.DEFAULT_TCP_IDLE_TIMEOUT, 2, Duration.ZERO, HttpConfig.off());
+        ResolverConfig resolver = new ResolverConfig(List.of(Name.fromConstantString("cluster.local."),
+                Name.fromConstantString("in-addr.arpa.")), 5, PodMode.DISABLED, Set.of(), false, false);
+        return new ServerConfig(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(manifests))), ListenAddress.of("127.0.0.1:0"),
+                resolver, ServerConfig.DEFAULT_TCP_IDLE_TIMEOUT, 2, Duration.ZERO, HttpConfig.off());
     }
 
     /** Every HTTP endpoint on a free port of 127.0.0.1, each its own (the server reports the ports). */
     static HttpConfig ephemeralHttp() {
-        Optional<ListenAddress> any = Optional.of(ListenAddress.parse("127.0.0.1:0"));
+        Optional<ListenAddress> any = Optional.of(ListenAddress.of("127.0.0.1:0"));
         return new HttpConfig(any, any, any, Duration.ZERO);
     }
 
     static Resolver resolver() {
-        Resolver r = new Resolver(config().resolverConfig());
+        Resolver r = new Resolver(config().resolver());
         r.update(snapshot());
         return r;
     }

@@ -3,8 +3,10 @@ package io.clusterdns.envinjector;
 import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.informer.WebhookConfigurations;
+import io.clusterdns.k8s.source.ClusterSourceOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -91,7 +93,7 @@ final class CertsCommand implements Callable<Integer> {
                 throw new ConfigException("--days", "must be 1..3650 (--ca-days 1..36500)");
             }
             if (kubeconfig != null || master != null || context != null) {
-                connection = EnvInjectorMain.connection(kubeconfig, context, master);
+                connection = ClusterSourceOptions.connection(kubeconfig, context, master);
             }
             InjectorConfig.checkZone(zone);
         } catch (IllegalArgumentException e) {

@@ -2,7 +2,9 @@ package io.clusterdns.envinjector;
 
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.source.ClusterSources;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
@@ -49,7 +51,7 @@ public final class EnvInjector implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
         try {
             Injector injector = new Injector(config, () -> catalog, metrics);
-            this.server = WebhookServer.start(vertx, config, certificate, injector, metrics, () -> ClusterSources.notReadyReason(source));
+            this.server = WebhookServer.start(vertx, config, certificate, injector, metrics, () -> notReadyReason(source));
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -68,7 +70,8 @@ public final class EnvInjector implements AutoCloseable {
      *                          manifest, an address in use, no kubeconfig)
      */
     public static EnvInjector start(InjectorConfig config) {
-        return start(config, ClusterSources.create(config.source()));
+        // the injector needs neither EndpointSlices nor Pods, so its RBAC role and memory stay small
+        return start(config, ClusterSources.create(config.source(), true, informers -> informers.withNoEndpoints(true)));
     }
 
     /** Starts with a given source (tests, benchmarks); it is closed with the injector. */
@@ -97,7 +100,7 @@ public final class EnvInjector implements AutoCloseable {
 
     /** True once the service cache synced (what {@code /readyz} answers). */
     public boolean ready() {
-        return ClusterSources.notReadyReason(source) == null;
+        return notReadyReason(source) == null;
     }
 
     public InjectorMetrics metrics() {
@@ -128,5 +131,18 @@ public final class EnvInjector implements AutoCloseable {
             closed.countDown();
             LOG.info("envinjector stopped");
         }
+    }
+
+    /** Null when {@code source} has synced and can still follow the cluster, else why not. */
+    static String notReadyReason(ClusterSource source) {
+        SourceHealth health = source.health();
+        if (!health.isHealthy()) {
+            return "the service cache no longer follows the cluster: " + health.reason();
+        }
+        if (!source.hasSynced()) {
+            String status = source.syncStatus().describe();
+            return "waiting for the service cache" + (status.isEmpty() ? "" : ": " + status);
+        }
+        return null;
     }
 }

@@ -1,19 +1,19 @@
 package io.clusterdns.envinjector;
 
-import io.clusterdns.k8s.informer.ClusterConnection;
-import java.io.IOException;
-import java.io.InputStream;
+import io.clusterdns.k8s.BuildVersion;
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,18 +35,8 @@ public final class EnvInjectorMain implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--manifests", paramLabel = "PATH",
-            description = "YAML/JSON file or folder of Kubernetes objects instead of an API server, repeatable; edits are picked up live.")
-    List<String> manifests = new ArrayList<>();
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file of the cluster to watch (services and namespaces).")
-    String kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context. Default: the file's current context.")
-    String context;
-
-    @Option(names = "--master", paramLabel = "URL", description = "API server URL; overrides the kubeconfig's, or alone for an unauthenticated endpoint (kubectl proxy).")
-    String master;
+    @Mixin
+    ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
 
     @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:8443",
             description = "HTTPS listen address: 0.0.0.0:8443, [::]:8443, 127.0.0.1:0. Default: ${DEFAULT-VALUE}.")
@@ -76,13 +66,24 @@ public final class EnvInjectorMain implements Callable<Integer> {
             description = "Largest AdmissionReview body accepted (HTTP 413 beyond). Default: ${DEFAULT-VALUE}.")
     String maxRequestBytes;
 
+    private final Map<String, String> env;
+
+    EnvInjectorMain(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     /** The command line with one-line error reporting; tests call {@code execute} on it. */
     public static CommandLine commandLine() {
-        CommandLine cmd = new CommandLine(new EnvInjectorMain());
+        return commandLine(System.getenv());
+    }
+
+    /** The command line seeing {@code env} as its environment ({@code KUBERNETES_SERVICE_HOST}: in a pod). */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cmd = new CommandLine(new EnvInjectorMain(env));
         cmd.setParameterExceptionHandler((ex, args) -> {
             // one line, no usage dump: the message names the flag and the problem
             String command = ex.getCommandLine().getCommandSpec().qualifiedName();
@@ -112,40 +113,12 @@ public final class EnvInjectorMain implements Callable<Integer> {
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */
     InjectorConfig config() {
         try {
-            return new InjectorConfig(source(), ListenAddress.parse(listen), zone, optionalPath("--tls-cert", tlsCert),
-                    optionalPath("--tls-key", tlsKey), Durations.parse("--tls-reload-interval", tlsReloadInterval),
+            return new InjectorConfig(sourceOptions.spec(env), ListenAddress.parse("--listen", listen, 8443), zone, optionalPath("--tls-cert", tlsCert),
+                    optionalPath("--tls-key", tlsKey), Durations.parseOrSeconds("--tls-reload-interval", tlsReloadInterval,
+                            InjectorConfig.MIN_TLS_RELOAD_INTERVAL, InjectorConfig.MAX_TLS_RELOAD_INTERVAL),
                     integer("--max-variables", maxVariables), integer("--max-request-bytes", maxRequestBytes));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private SourceConfig source() {
-        if (!manifests.isEmpty()) {
-            if (kubeconfig != null || context != null || master != null) {
-                throw new ConfigException("--manifests", "cannot be combined with --kubeconfig, --context or --master");
-            }
-            List<Path> paths = new ArrayList<>();
-            for (String m : manifests) {
-                Path p = path("--manifests", m);
-                if (!Files.exists(p)) {
-                    throw new ConfigException("--manifests", "no such file or folder: " + m);
-                }
-                paths.add(p);
-            }
-            return new SourceConfig.Manifests(paths);
-        }
-        return new SourceConfig.Api(connection(kubeconfig, context, master));
-    }
-
-    /** The API server connection of {@code --kubeconfig/--context/--master}; in-cluster when all are null. */
-    static ClusterConnection connection(String kubeconfig, String context, String master) {
-        try {
-            return new ClusterConnection(master, kubeconfig == null ? null : path("--kubeconfig", kubeconfig), context);
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(master != null && e.getMessage().startsWith("master") ? "--master" : "--context", e.getMessage());
         }
     }
 
@@ -169,17 +142,11 @@ public final class EnvInjectorMain implements Callable<Integer> {
         }
     }
 
-    /** {@code --version}: the Maven project version, filtered into a resource at build time. */
+    /** {@code --version}: the build's project version (one for every command, see {@link BuildVersion}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = EnvInjectorMain.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {NAME + " " + p.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {NAME + " " + BuildVersion.get()};
         }
     }
 }

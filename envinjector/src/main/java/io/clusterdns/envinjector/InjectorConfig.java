@@ -1,5 +1,9 @@
 package io.clusterdns.envinjector;
 
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.config.Durations;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,7 +26,7 @@ import java.util.regex.Pattern;
  * @param maxRequestBytes   largest accepted request body
  */
 public record InjectorConfig(
-        SourceConfig source,
+        ClusterSourceSpec source,
         ListenAddress listen,
         String zone,
         Path tlsCert,
@@ -31,7 +35,7 @@ public record InjectorConfig(
         int maxVariables,
         int maxRequestBytes) {
 
-    public static final ListenAddress DEFAULT_LISTEN = ListenAddress.parse("0.0.0.0:8443");
+    public static final ListenAddress DEFAULT_LISTEN = ListenAddress.of("0.0.0.0:8443");
     public static final String DEFAULT_ZONE = "cluster.local";
     public static final Duration DEFAULT_TLS_RELOAD_INTERVAL = Duration.ofSeconds(10);
     public static final Duration MIN_TLS_RELOAD_INTERVAL = Duration.ofMillis(50);
@@ -56,9 +60,8 @@ public record InjectorConfig(
             throw new ConfigException("--tls-key", "required: the PEM private key of --tls-cert");
         }
         tlsReloadInterval = tlsReloadInterval == null ? DEFAULT_TLS_RELOAD_INTERVAL : tlsReloadInterval;
-        if (tlsReloadInterval.compareTo(MIN_TLS_RELOAD_INTERVAL) < 0 || tlsReloadInterval.compareTo(MAX_TLS_RELOAD_INTERVAL) > 0) {
-            throw new ConfigException("--tls-reload-interval", "must be 50ms..1h, got " + Durations.format(tlsReloadInterval));
-        }
+        Durations.inRange("--tls-reload-interval", Durations.format(tlsReloadInterval), tlsReloadInterval, MIN_TLS_RELOAD_INTERVAL,
+                MAX_TLS_RELOAD_INTERVAL);
         if (maxVariables < 1 || maxVariables > MAX_MAX_VARIABLES) {
             throw new ConfigException("--max-variables", "must be 1.." + MAX_MAX_VARIABLES + ", got " + maxVariables);
         }
@@ -68,7 +71,7 @@ public record InjectorConfig(
     }
 
     /** The defaults for everything but the source and the TLS files. */
-    public static InjectorConfig of(SourceConfig source, Path tlsCert, Path tlsKey) {
+    public static InjectorConfig of(ClusterSourceSpec source, Path tlsCert, Path tlsKey) {
         return new InjectorConfig(source, DEFAULT_LISTEN, DEFAULT_ZONE, tlsCert, tlsKey, DEFAULT_TLS_RELOAD_INTERVAL,
                 DEFAULT_MAX_VARIABLES, DEFAULT_MAX_REQUEST_BYTES);
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.ClusterConnection;
-import io.clusterdns.k8s.informer.InformerClusterSource;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
+import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.k8s.testing.MockApiServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -76,13 +78,12 @@ class ApiServerTest {
         service("team-a", "redis", "10.96.7.1", 6379);
         TestPki pki = new TestPki();
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(pki.issue());
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Api(ClusterConnection.master(url)), tls.cert(), tls.key())
-                .withListen(ListenAddress.parse("127.0.0.1:0"));
-        ClusterSource source = ClusterSources.create(config.source());
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Api(ClusterConnection.master(url)), tls.cert(), tls.key())
+                .withListen(ListenAddress.of("127.0.0.1:0"));
+        ClusterSource source = ClusterSources.create(config.source(), true);
         try (EnvInjector server = EnvInjector.start(config, source)) {
-            InformerClusterSource informers = (InformerClusterSource) source;
             Await.until("the informers to sync", server::ready);
-            Await.until("the watches to open", () -> informers.stats().watching().values().stream().allMatch(Boolean::booleanValue));
+            Await.until("the watches to open", () -> source.stats().watching().values().stream().allMatch(Boolean::booleanValue));
             HttpClient client = pki.client();
             TestPod pod = TestPod.in("team-a").container("app");
             JsonNode first = TestPod.parse(TestPki.post(client, server.port(), "/mutate", pod.review("1")).body());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -35,8 +37,8 @@ class CertificateRotationTest {
 
     private TestPki.SecretVolume start(ServingCertificate first) {
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(first);
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
-                .withListen(ListenAddress.parse("127.0.0.1:0"))
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(dir)), tls.cert(), tls.key())
+                .withListen(ListenAddress.of("127.0.0.1:0"))
                 .withTlsReloadInterval(Duration.ofMillis(RELOAD_MS));
         server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()));
         return tls;
@@ -138,8 +140,8 @@ class CertificateRotationTest {
     void theServerDoesNotStartWithABrokenPair() {
         TestPki pki = new TestPki();
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(pki.issue().certificatePem(), pki.issue().keyPem());
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
-                .withListen(ListenAddress.parse("127.0.0.1:0"));
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(dir)), tls.cert(), tls.key())
+                .withListen(ListenAddress.of("127.0.0.1:0"));
         PublishingClusterSource source = new PublishingClusterSource(TestCluster.snapshot());
 
         assertThatThrownBy(() -> EnvInjector.start(config, source))

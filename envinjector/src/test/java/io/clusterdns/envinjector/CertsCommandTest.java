@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.Pem;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +56,8 @@ class CertsCommandTest {
     void theServerRunsOnTheGeneratedFilesAndClientsTrustTheCaBundle() throws Exception {
         String caBundle = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--san", "127.0.0.1").out().strip();
         byte[] caPem = Base64.getDecoder().decode(caBundle);
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), dir.resolve("tls.crt"), dir.resolve("tls.key"))
-                .withListen(ListenAddress.parse("127.0.0.1:0"));
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(dir)), dir.resolve("tls.crt"), dir.resolve("tls.key"))
+                .withListen(ListenAddress.of("127.0.0.1:0"));
         try (EnvInjector server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()))) {
             TestPki client = new TestPki(CertificateAuthority.load(caPem, Files.readAllBytes(dir.resolve("ca.key"))));
             assertThat(TestPki.get(client.client(), server.port(), "/readyz").body()).isEqualTo("ok\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,12 +91,13 @@ class DeployManifestsTest {
         JsonNode container = pod.path("containers").get(0);
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
 
-        CommandLine cmd = EnvInjectorMain.commandLine();
+        // as in the pod: KUBERNETES_SERVICE_HOST set, so no source flag means the service account
+        CommandLine cmd = EnvInjectorMain.commandLine(java.util.Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"));
         cmd.parseArgs(texts(container.path("args")).toArray(String[]::new));
         InjectorConfig config = ((EnvInjectorMain) cmd.getCommand()).config();
 
-        assertThat(config.source()).isInstanceOf(SourceConfig.Api.class);
-        assertThat(((SourceConfig.Api) config.source()).connection().isInCluster()).isTrue();
+        assertThat(config.source()).isInstanceOf(ClusterSourceSpec.Api.class);
+        assertThat(((ClusterSourceSpec.Api) config.source()).connection().isInCluster()).isTrue();
         assertThat(config.listen().port()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
         String mount = container.path("volumeMounts").get(0).path("mountPath").asText();
         assertThat(config.tlsCert()).isEqualTo(Path.of(mount, "tls.crt"));

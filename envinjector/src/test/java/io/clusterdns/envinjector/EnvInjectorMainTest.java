@@ -2,13 +2,16 @@ package io.clusterdns.envinjector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +26,12 @@ class EnvInjectorMainTest {
     record Run(int exit, String out, String err) {
     }
 
+    /** Not in a pod: no KUBERNETES_SERVICE_HOST. */
+    static final Map<String, String> LAPTOP = Map.of();
+    static final Map<String, String> POD = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+
     static Run run(String... args) {
-        CommandLine cmd = EnvInjectorMain.commandLine();
+        CommandLine cmd = EnvInjectorMain.commandLine(LAPTOP);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cmd.setOut(new PrintWriter(out));
@@ -34,7 +41,11 @@ class EnvInjectorMainTest {
     }
 
     static InjectorConfig config(String... args) {
-        CommandLine cmd = EnvInjectorMain.commandLine();
+        return config(LAPTOP, args);
+    }
+
+    static InjectorConfig config(Map<String, String> env, String... args) {
+        CommandLine cmd = EnvInjectorMain.commandLine(env);
         cmd.parseArgs(args);
         return ((EnvInjectorMain) cmd.getCommand()).config();
     }
@@ -45,32 +56,35 @@ class EnvInjectorMainTest {
         InjectorConfig c = config("--manifests", m.toString(), "--tls-cert", "c.pem", "--tls-key", "k.pem", "--listen", "127.0.0.1:9443",
                 "--zone", "k8s.example", "--tls-reload-interval", "2s", "--max-variables", "50", "--max-request-bytes", "100000");
 
-        assertThat(c).isEqualTo(new InjectorConfig(new SourceConfig.Manifests(List.of(m)), ListenAddress.parse("127.0.0.1:9443"),
+        assertThat(c).isEqualTo(new InjectorConfig(new ClusterSourceSpec.Manifests(List.of(m)), ListenAddress.of("127.0.0.1:9443"),
                 "k8s.example", Path.of("c.pem"), Path.of("k.pem"), Duration.ofSeconds(2), 50, 100_000));
     }
 
     @Test
-    void withoutManifestsTheApiIsWatched() {
-        assertThat(config("--tls-cert", "c", "--tls-key", "k").source())
-                .isEqualTo(new SourceConfig.Api(ClusterConnection.inCluster()));
-        assertThat(config("--tls-cert", "c", "--tls-key", "k", "--kubeconfig", "/etc/kube.conf", "--context", "prod").source())
-                .isEqualTo(new SourceConfig.Api(ClusterConnection.kubeconfig(Path.of("/etc/kube.conf"), "prod")));
+    void withoutManifestsTheApiIsWatched() throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kube.conf"), "apiVersion: v1\nkind: Config\n");
+        assertThat(config(POD, "--tls-cert", "c", "--tls-key", "k").source())
+                .isEqualTo(new ClusterSourceSpec.Api(ClusterConnection.inCluster()));
+        assertThat(config("--tls-cert", "c", "--tls-key", "k", "--kubeconfig", kubeconfig.toString(), "--context", "prod").source())
+                .isEqualTo(new ClusterSourceSpec.Api(ClusterConnection.kubeconfig(kubeconfig, "prod")));
         assertThat(config("--tls-cert", "c", "--tls-key", "k", "--master", "http://127.0.0.1:8001").source())
-                .isEqualTo(new SourceConfig.Api(ClusterConnection.master("http://127.0.0.1:8001")));
+                .isEqualTo(new ClusterSourceSpec.Api(ClusterConnection.master("http://127.0.0.1:8001")));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "--tls-cert c                                       | envinjector: --tls-key: required: the PEM private key of --tls-cert (see --help)",
+            "--tls-cert c --manifests .                         | envinjector: --tls-key: required: the PEM private key of --tls-cert (see --help)",
+            "--tls-cert c --tls-key k                           | envinjector: --manifests or --kubeconfig: required: give --manifests PATH to read Kubernetes objects from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only used in a pod (KUBERNETES_SERVICE_HOST is not set) (see --help)",
             "--manifests .                                      | envinjector: --tls-cert: required: the PEM serving certificate (see the certs subcommand) (see --help)",
-            "--tls-cert c --tls-key k --listen nope              | envinjector: --listen: expected ADDR:PORT like 0.0.0.0:8443, [::]:8443 or :8443, got \"nope\" (see --help)",
-            "--tls-cert c --tls-key k --max-variables many       | envinjector: --max-variables: expected a whole number, got \"many\" (see --help)",
-            "--tls-cert c --tls-key k --zone a..b                | envinjector: --zone: \"\" in \"a..b\" is not a valid DNS label (see --help)",
-            "--tls-cert c --tls-key k --context prod             | envinjector: --context: context \"prod\" needs a kubeconfig file (see --help)",
-            "--tls-cert c --tls-key k --master ftp://x           | envinjector: --master: master \"ftp://x\" must be an http:// or https:// URL (see --help)",
+            "--tls-cert c --tls-key k --manifests . --listen nope | envinjector: --listen: expected ADDR:PORT like 127.0.0.1:8443, [::1]:8443 or :8443, got \"nope\" (see --help)",
+            "--tls-cert c --tls-key k --manifests . --max-variables many | envinjector: --max-variables: expected a whole number, got \"many\" (see --help)",
+            "--tls-cert c --tls-key k --manifests . --zone a..b  | envinjector: --zone: \"\" in \"a..b\" is not a valid DNS label (see --help)",
+            "--tls-cert c --tls-key k --context prod             | envinjector: --context: needs --kubeconfig (a context is an entry of a kubeconfig file) (see --help)",
+            "--tls-cert c --tls-key k --master ftp://x           | envinjector: --master: \"ftp://x\" must be an http:// or https:// URL (see --help)",
             "--tls-cert c --tls-key k --manifests /no/such/dir   | envinjector: --manifests: no such file or folder: /no/such/dir (see --help)",
-            "--tls-cert c --tls-key k --manifests . --master http://x | envinjector: --manifests: cannot be combined with --kubeconfig, --context or --master (see --help)",
-            "--tls-cert c --tls-key k --tls-reload-interval 0s   | envinjector: --tls-reload-interval: must be 50ms..1h, got 0s (see --help)",
+            "--tls-cert c --tls-key k --manifests . --master http://x | envinjector: --manifests: cannot be combined with --master: serve either manifests or a live cluster (see --help)",
+            "--tls-cert c --tls-key k --manifests . --tls-reload-interval 0s | envinjector: --tls-reload-interval: must be 50ms..1h, got \"0s\" (see --help)",
+            "--tls-cert c --tls-key k --manifests . --tls-reload-interval 1d | envinjector: --tls-reload-interval: expected a duration like 500ms, 30s, 1m30s or 2h (or whole seconds), got \"1d\" (see --help)",
             "certs                                              | envinjector certs: Missing required option: '--out=DIR' (see --help)"})
     void badFlagsExit2WithOneLine(String args, String message) {
         Run r = run(args.trim().split("\\s+"));

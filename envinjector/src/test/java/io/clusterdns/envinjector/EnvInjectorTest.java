@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.manifest.ManifestException;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -44,9 +46,9 @@ class EnvInjectorTest {
     EnvInjector server;
     TestPki pki = new TestPki();
 
-    private InjectorConfig config(SourceConfig source) {
+    private InjectorConfig config(ClusterSourceSpec source) {
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir.resolve("tls")).install(pki.issue());
-        return InjectorConfig.of(source, tls.cert(), tls.key()).withListen(ListenAddress.parse("127.0.0.1:0"));
+        return InjectorConfig.of(source, tls.cert(), tls.key()).withListen(ListenAddress.of("127.0.0.1:0"));
     }
 
     @AfterEach
@@ -65,7 +67,7 @@ class EnvInjectorTest {
     @Test
     void notReadyAndInjectingNothingUntilTheCacheSynced() throws Exception {
         PublishingClusterSource source = new PublishingClusterSource(null);
-        server = EnvInjector.start(config(new SourceConfig.Manifests(List.of(dir))), source);
+        server = EnvInjector.start(config(new ClusterSourceSpec.Manifests(List.of(dir))), source);
         HttpClient client = pki.client();
 
         HttpResponse<String> ready = TestPki.get(client, server.port(), "/readyz");
@@ -87,7 +89,7 @@ class EnvInjectorTest {
     void manifestsAreServedAndEditsPickedUp() throws Exception {
         Path manifests = Files.createDirectories(dir.resolve("cluster"));
         Files.writeString(manifests.resolve("shop.yaml"), REDIS);
-        server = EnvInjector.start(config(new SourceConfig.Manifests(List.of(manifests))));
+        server = EnvInjector.start(config(new ClusterSourceSpec.Manifests(List.of(manifests))));
         HttpClient client = pki.client();
         TestPod pod = TestPod.in("shop").container("app");
         assertThat(TestPod.env(pod.patchedWith(mutate(client, pod.review("1"))), "containers", 0))
@@ -115,7 +117,7 @@ class EnvInjectorTest {
     void aBadManifestStopsTheStartWithItsLocation() throws Exception {
         Path manifests = Files.createDirectories(dir.resolve("cluster"));
         Files.writeString(manifests.resolve("bad.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec:\n  ports: [{port: 70000}]\n");
-        InjectorConfig config = config(new SourceConfig.Manifests(List.of(manifests)));
+        InjectorConfig config = config(new ClusterSourceSpec.Manifests(List.of(manifests)));
 
         assertThatThrownBy(() -> EnvInjector.start(config)).isInstanceOf(ManifestException.class)
                 .hasMessageContaining("bad.yaml").hasMessageContaining("spec.ports[0].port");
@@ -124,7 +126,7 @@ class EnvInjectorTest {
     @Test
     void closeIsIdempotentAndClosesTheSource() {
         PublishingClusterSource source = new PublishingClusterSource(TestCluster.snapshot());
-        server = EnvInjector.start(config(new SourceConfig.Manifests(List.of(dir))), source);
+        server = EnvInjector.start(config(new ClusterSourceSpec.Manifests(List.of(dir))), source);
         server.close();
         server.close();
         assertThat(source.closed()).isTrue();

@@ -3,6 +3,7 @@ package io.clusterdns.envinjector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class InjectorTest {
 
     private Injector injector(int maxVariables) {
         Supplier<ServiceCatalog> current = () -> catalog;
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(Path.of("unused"))), Path.of("tls.crt"),
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(Path.of("unused"))), Path.of("tls.crt"),
                 Path.of("tls.key")).withMaxVariables(maxVariables);
         return new Injector(config, current, metrics);
     }
@@ -252,7 +253,7 @@ class InjectorTest {
 
     @Test
     void anInternalErrorAdmitsThePodUnchanged() {
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(Path.of("unused"))), Path.of("c"), Path.of("k"));
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(Path.of("unused"))), Path.of("c"), Path.of("k"));
         Injector broken = new Injector(config, () -> {
             throw new IllegalStateException("boom");
         }, metrics);

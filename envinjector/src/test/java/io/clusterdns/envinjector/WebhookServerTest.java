@@ -3,6 +3,8 @@ package io.clusterdns.envinjector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -40,8 +42,8 @@ class WebhookServerTest {
     static void start() {
         pki = new TestPki();
         TestPki.SecretVolume tls = new TestPki.SecretVolume(dir).install(pki.issue());
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), tls.cert(), tls.key())
-                .withListen(ListenAddress.parse("127.0.0.1:0"))
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(dir)), tls.cert(), tls.key())
+                .withListen(ListenAddress.of("127.0.0.1:0"))
                 .withMaxRequestBytes(MAX_BODY);
         server = EnvInjector.start(config, new PublishingClusterSource(TestCluster.snapshot()));
         client = pki.client();

@@ -1,6 +1,6 @@
 package io.clusterdns.agent.http;
 
-import io.clusterdns.agent.HostPort;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -39,7 +39,7 @@ public final class AgentHttpServers implements AutoCloseable {
     }
 
     /** Starts the servers that are enabled; returns their bound ports (healthz, metrics; -1 when off). */
-    public int[] start(HostPort healthz, HostPort metricsBind) throws Exception {
+    public int[] start(ListenAddress healthz, ListenAddress metricsBind) throws Exception {
         int[] ports = {-1, -1};
         if (healthz != null) {
             ports[0] = listen(healthz, this::healthz);
@@ -50,7 +50,7 @@ public final class AgentHttpServers implements AutoCloseable {
         return ports;
     }
 
-    private int listen(HostPort at, io.vertx.core.Handler<HttpServerRequest> handler) throws Exception {
+    private int listen(ListenAddress at, io.vertx.core.Handler<HttpServerRequest> handler) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(at.host()).setPort(at.port()))
                 .requestHandler(handler);
         HttpServer bound = await(server.listen(), "listen on " + at);

@@ -2,9 +2,9 @@ package io.clusterdns.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.agent.HostPort;
 import io.clusterdns.agent.MutableClock;
 import io.clusterdns.agent.sync.ServiceHealth;
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
@@ -39,7 +39,7 @@ class AgentHttpServersTest {
     @Test
     void healthzTurns503WhenChangesWaitTooLongAnd200AfterASync() throws Exception {
         AgentHttpServers http = new AgentHttpServers(vertx, health, metrics);
-        int[] ports = http.start(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0));
+        int[] ports = http.start(ListenAddress.of("127.0.0.1:0"), ListenAddress.of("127.0.0.1:0"));
         assertThat(get(ports[0], "/healthz").statusCode()).as("waiting for the first sync, within the timeout").isEqualTo(200);
         clock.advance(Duration.ofSeconds(61));
         HttpResponse<String> stale = get(ports[0], "/healthz");

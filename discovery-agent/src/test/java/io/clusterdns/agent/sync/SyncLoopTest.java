@@ -7,19 +7,17 @@ import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.http.AgentMetrics;
 import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.nft.FakeNft;
-import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.SnapshotDelta;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,46 +25,7 @@ import org.junit.jupiter.api.Test;
 class SyncLoopTest {
     static final String CLUSTER = Conventions.resource("conventions-cluster.yaml");
 
-    /** A source the test publishes snapshots to by hand. */
-    static final class HandSource implements ClusterSource {
-        final List<Consumer<ClusterSnapshot>> listeners = new CopyOnWriteArrayList<>();
-        volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
-        volatile boolean synced;
-
-        void publish(ClusterSnapshot s) {
-            current = s;
-            synced = true;
-            listeners.forEach(l -> l.accept(s));
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public ClusterSnapshot current() {
-            return current;
-        }
-
-        @Override
-        public boolean hasSynced() {
-            return synced;
-        }
-
-        @Override
-        public void subscribe(Consumer<ClusterSnapshot> listener) {
-            listeners.add(listener);
-            if (synced) {
-                listener.accept(current);
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    final HandSource source = new HandSource();
+    final PublishingClusterSource source = new PublishingClusterSource(null);
     final FakeNft nft = new FakeNft();
     final BlockingQueue<SyncOutcome> outcomes = new LinkedBlockingQueue<>();
     SyncLoop loop;

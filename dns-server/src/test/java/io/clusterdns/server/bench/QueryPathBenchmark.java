@@ -1,8 +1,8 @@
 package io.clusterdns.server.bench;
 
+import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
-import io.clusterdns.server.ListenAddress;
 import io.clusterdns.server.QueryHandler;
 import io.clusterdns.server.QueryOutcome;
 import io.clusterdns.server.Transport;
@@ -64,7 +64,7 @@ public class QueryPathBenchmark {
         resolver.update(BenchCluster.snapshot(services));
         handler = new QueryHandler(resolver);
         instrumented = QueryHandler.instrumented(resolver, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                ListenAddress.parse("127.0.0.1:1053"));
+                ListenAddress.of("127.0.0.1:1053"));
         aQueries = new byte[NAMES][];
         aQueriesEdns = new byte[NAMES][];
         srvQueries = new byte[NAMES][];

@@ -6,7 +6,7 @@ import io.clusterdns.envinjector.Injector;
 import io.clusterdns.envinjector.InjectorConfig;
 import io.clusterdns.envinjector.InjectorMetrics;
 import io.clusterdns.envinjector.ServiceCatalog;
-import io.clusterdns.envinjector.SourceConfig;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ public class AdmissionBenchmark {
     public void setUp() throws Exception {
         ServiceCatalog catalog = ServiceCatalog.of(BenchCluster.snapshot(services));
         int max = selection.equals("namespace-uncapped") ? InjectorConfig.MAX_MAX_VARIABLES : InjectorConfig.DEFAULT_MAX_VARIABLES;
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(Path.of("unused"))), Path.of("tls.crt"),
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(Path.of("unused"))), Path.of("tls.crt"),
                 Path.of("tls.key")).withMaxVariables(max);
         injector = new Injector(config, () -> catalog, new InjectorMetrics(() -> catalog));
         review = BenchCluster.review(selection.equals("selected")

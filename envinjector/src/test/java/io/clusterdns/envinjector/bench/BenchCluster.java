@@ -14,11 +14,11 @@ import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The benchmark cluster: namespace {@code bench} (opted in by label) with {@code services}
@@ -81,29 +81,6 @@ final class BenchCluster {
 
     /** A source that publishes one snapshot. */
     static ClusterSource source(ClusterSnapshot snapshot) {
-        return new ClusterSource() {
-            @Override
-            public void start() {
-            }
-
-            @Override
-            public ClusterSnapshot current() {
-                return snapshot;
-            }
-
-            @Override
-            public boolean hasSynced() {
-                return true;
-            }
-
-            @Override
-            public void subscribe(Consumer<ClusterSnapshot> listener) {
-                listener.accept(snapshot);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new PublishingClusterSource(snapshot);
     }
 }

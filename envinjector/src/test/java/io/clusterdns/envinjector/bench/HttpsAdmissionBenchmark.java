@@ -2,11 +2,11 @@ package io.clusterdns.envinjector.bench;
 
 import io.clusterdns.envinjector.EnvInjector;
 import io.clusterdns.envinjector.InjectorConfig;
-import io.clusterdns.envinjector.ListenAddress;
-import io.clusterdns.envinjector.SourceConfig;
 import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +60,8 @@ public class HttpsAdmissionBenchmark {
         ServingCertificate cert = ca.issue(List.of("127.0.0.1"), Duration.ofDays(1), KeyType.ECDSA);
         Files.write(dir.resolve("tls.crt"), cert.certificatePem());
         Files.write(dir.resolve("tls.key"), cert.keyPem());
-        InjectorConfig config = InjectorConfig.of(new SourceConfig.Manifests(List.of(dir)), dir.resolve("tls.crt"), dir.resolve("tls.key"))
-                .withListen(ListenAddress.parse("127.0.0.1:0"));
+        InjectorConfig config = InjectorConfig.of(new ClusterSourceSpec.Manifests(List.of(dir)), dir.resolve("tls.crt"), dir.resolve("tls.key"))
+                .withListen(ListenAddress.of("127.0.0.1:0"));
         server = EnvInjector.start(config, BenchCluster.source(BenchCluster.snapshot(services)));
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);

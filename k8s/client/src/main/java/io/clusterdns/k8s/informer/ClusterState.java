@@ -1,0 +1,190 @@
+package io.clusterdns.k8s.informer;
+
+import io.clusterdns.k8s.WatchedKind;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.model.SnapshotDelta;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every converted object received from the API server, owned by the publisher thread alone. It
+ * turns batches of object changes into {@link SnapshotDelta}s holding only what really changed
+ * and is visible:
+ *
+ * <ul>
+ *   <li>an object whose converted record equals the one already held is no change (relists,
+ *       and updates of fields DNS does not keep, such as annotations, publish nothing);</li>
+ *   <li>an EndpointSlice whose service-name label changed leaves its old service and joins the
+ *       new one;</li>
+ *   <li>with a namespace label filter, objects of namespaces that do not match are held but not
+ *       published, and appear or disappear when their namespace starts or stops matching.</li>
+ * </ul>
+ *
+ * The records are the same instances the snapshots hold, so this costs map entries only.
+ */
+final class ClusterState {
+    private final boolean filterNamespaces;
+    private final Map<String, NamespaceInfo> namespaces = new HashMap<>();
+    /** Read by stats() on other threads; the maps are not. */
+    private volatile int namespaceCount;
+    private final Table<ServiceInfo> services = new Table<>();
+    private final Table<EndpointSliceInfo> slices = new Table<>();
+    private final Table<PodInfo> pods = new Table<>();
+
+    /** @param filterNamespaces true when only namespaces received (those matching the namespace labels) are visible */
+    ClusterState(boolean filterNamespaces) {
+        this.filterNamespaces = filterNamespaces;
+    }
+
+    /** Applies a batch and returns the visible changes (possibly empty). */
+    SnapshotDelta apply(PendingChanges.Batch batch) {
+        SnapshotDelta delta = new SnapshotDelta();
+        batch.namespaces.forEach((name, next) -> namespace(name, next.orElse(null), delta));
+        batch.services.forEach((key, next) -> service(key, next.orElse(null), delta));
+        batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
+        batch.pods.forEach((ref, next) -> pod(ref, next.orElse(null), delta));
+        return delta;
+    }
+
+    private void namespace(String name, NamespaceInfo next, SnapshotDelta delta) {
+        NamespaceInfo old = next == null ? namespaces.remove(name) : namespaces.put(name, next);
+        namespaceCount = namespaces.size();
+        if (Objects.equals(old, next)) {
+            return;
+        }
+        if (next == null) {
+            delta.removeNamespace(name);
+        } else {
+            delta.putNamespace(next);
+        }
+        if (filterNamespaces && (old == null) != (next == null)) {
+            boolean visible = next != null;
+            for (ServiceInfo s : services.in(name)) {
+                if (visible) {
+                    delta.putService(s);
+                } else {
+                    delta.removeService(s.key());
+                }
+            }
+            for (EndpointSliceInfo s : slices.in(name)) {
+                if (visible) {
+                    delta.putSlice(s);
+                } else {
+                    delta.removeSlice(s.service(), s.name());
+                }
+            }
+            for (PodInfo p : pods.in(name)) {
+                if (visible) {
+                    delta.putPod(p);
+                } else {
+                    delta.removePod(p.namespace(), p.name());
+                }
+            }
+        }
+    }
+
+    private void service(ServiceKey key, ServiceInfo next, SnapshotDelta delta) {
+        ServiceInfo old = services.set(key.namespace(), key.name(), next);
+        if (Objects.equals(old, next) || !visible(key.namespace())) {
+            return;
+        }
+        if (next == null) {
+            delta.removeService(key);
+        } else {
+            delta.putService(next);
+        }
+    }
+
+    private void slice(ObjectRef ref, EndpointSliceInfo next, SnapshotDelta delta) {
+        EndpointSliceInfo old = slices.set(ref.namespace(), ref.name(), next);
+        if (Objects.equals(old, next) || !visible(ref.namespace())) {
+            return;
+        }
+        if (old != null && (next == null || !old.service().equals(next.service()))) {
+            delta.removeSlice(old.service(), old.name());
+        }
+        if (next != null) {
+            delta.putSlice(next);
+        }
+    }
+
+    private void pod(ObjectRef ref, PodInfo next, SnapshotDelta delta) {
+        PodInfo old = pods.set(ref.namespace(), ref.name(), next);
+        if (Objects.equals(old, next) || !visible(ref.namespace())) {
+            return;
+        }
+        if (next == null) {
+            delta.removePod(ref.namespace(), ref.name());
+        } else {
+            delta.putPod(next);
+        }
+    }
+
+    private boolean visible(String namespace) {
+        return !filterNamespaces || namespaces.containsKey(namespace);
+    }
+
+    /** A complete snapshot of the visible objects (the first publish). */
+    ClusterSnapshot snapshot(long version, Instant at) {
+        return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values());
+    }
+
+    /** Objects held per kind (visible or not); safe to call from any thread. */
+    int count(WatchedKind kind) {
+        return switch (kind) {
+            case SERVICES -> services.size;
+            case ENDPOINT_SLICES -> slices.size;
+            case PODS -> pods.size;
+            case NAMESPACES -> namespaceCount;
+        };
+    }
+
+    /** namespace → name → record, so a namespace's objects can be found when its visibility changes. */
+    private static final class Table<V> {
+        private final Map<String, Map<String, V>> byNamespace = new HashMap<>();
+        /** Written by the publisher thread only. */
+        private volatile int size;
+
+        /** Sets (null = removes) and returns the previous value. */
+        V set(String namespace, String name, V value) {
+            V old;
+            if (value == null) {
+                Map<String, V> names = byNamespace.get(namespace);
+                old = names == null ? null : names.remove(name);
+                if (names != null && names.isEmpty()) {
+                    byNamespace.remove(namespace);
+                }
+            } else {
+                old = byNamespace.computeIfAbsent(namespace, k -> new HashMap<>()).put(name, value);
+            }
+            size += (value == null ? 0 : 1) - (old == null ? 0 : 1);
+            return old;
+        }
+
+        Collection<V> in(String namespace) {
+            Map<String, V> names = byNamespace.get(namespace);
+            return names == null ? List.of() : names.values();
+        }
+
+        List<V> visible(ClusterState state) {
+            List<V> out = new ArrayList<>(size);
+            byNamespace.forEach((ns, names) -> {
+                if (state.visible(ns)) {
+                    out.addAll(names.values());
+                }
+            });
+            return out;
+        }
+    }
+
+}

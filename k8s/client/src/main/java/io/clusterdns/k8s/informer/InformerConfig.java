@@ -1,0 +1,87 @@
+package io.clusterdns.k8s.informer;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of an {@link InformerClusterSource}; the options of the CoreDNS
+ * {@code kubernetes} plugin that decide what is watched.
+ *
+ * @param connection      how to reach the API server (CoreDNS {@code kubeconfig}, {@code endpoint})
+ * @param labels          label selector for Services and EndpointSlices, null for all (CoreDNS
+ *                        {@code labels}); the EndpointSlice controller copies a Service's labels onto
+ *                        its slices, so one selector fits both
+ * @param namespaceLabels label selector for Namespaces, null for all (CoreDNS
+ *                        {@code namespace_labels}): only objects in matching namespaces are
+ *                        published, and only matching namespaces exist
+ * @param noEndpoints     true to watch no EndpointSlices at all (CoreDNS {@code noendpoints}):
+ *                        snapshots then hold no slices
+ * @param watchPods       true to watch Pods too (needed by {@code pods verified}); Pods are by far
+ *                        the most numerous objects, so they are watched only when a feature needs them
+ * @param coalesce        the least time between two published snapshots: a change arriving after a
+ *                        quiet period is published at once, and changes arriving within this time of
+ *                        the last publish are coalesced into the next one
+ */
+public record InformerConfig(
+        ClusterConnection connection,
+        String labels,
+        String namespaceLabels,
+        boolean noEndpoints,
+        boolean watchPods,
+        Duration coalesce) {
+
+    public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
+    public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
+    public static final boolean DEFAULT_NO_ENDPOINTS = false;
+    public static final boolean DEFAULT_WATCH_PODS = false;
+
+    public InformerConfig {
+        Objects.requireNonNull(connection, "connection");
+        labels = LabelSelectors.check("labels", labels);
+        namespaceLabels = LabelSelectors.check("namespace_labels", namespaceLabels);
+        coalesce = coalesce == null ? DEFAULT_COALESCE : coalesce;
+        if (coalesce.isNegative() || coalesce.compareTo(MAX_COALESCE) > 0) {
+            throw new IllegalArgumentException("coalesce must be 0.." + MAX_COALESCE.toMillis() + " ms, got " + coalesce.toMillis() + " ms");
+        }
+    }
+
+    /** Everything watched with the defaults, through {@code connection}. */
+    public static InformerConfig of(ClusterConnection connection) {
+        return new InformerConfig(connection, null, null, DEFAULT_NO_ENDPOINTS, DEFAULT_WATCH_PODS, DEFAULT_COALESCE);
+    }
+
+    public InformerConfig withLabels(String selector) {
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce);
+    }
+
+    public InformerConfig withNamespaceLabels(String selector) {
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce);
+    }
+
+    public InformerConfig withNoEndpoints(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce);
+    }
+
+    public InformerConfig withWatchPods(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce);
+    }
+
+    public InformerConfig withCoalesce(Duration value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value);
+    }
+
+    /**
+     * Checks a label selector as the API server would; null stays null.
+     *
+     * @param option the option named in the error ({@code labels}, {@code namespace_labels})
+     * @throws IllegalArgumentException {@code "labels \"x!\": ..."}
+     */
+    public static String checkSelector(String option, String selector) {
+        return LabelSelectors.check(option, selector);
+    }
+
+    /** True when only namespaces matching {@link #namespaceLabels} are published. */
+    public boolean filtersNamespaces() {
+        return namespaceLabels != null;
+    }
+}

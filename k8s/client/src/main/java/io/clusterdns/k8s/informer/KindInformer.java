@@ -1,0 +1,93 @@
+package io.clusterdns.k8s.informer;
+
+import io.clusterdns.k8s.SyncStatus;
+import io.clusterdns.k8s.WatchedKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One fabric8 shared informer (list + watch of one kind) with the clusterdns settings: a
+ * resourceVersion-only item store, no namespace index, retries decided by
+ * {@link InformerFailures}, and callbacks that only record converted objects.
+ */
+final class KindInformer<T extends HasMetadata> {
+    private final WatchedKind kind;
+    private final SharedIndexInformer<T> informer;
+    private final ObjectEventHandler<T> handler;
+    private volatile boolean synced;
+    private volatile String failure;
+
+    KindInformer(WatchedKind kind, String kindName, Informable<T> source, Supplier<T> emptyObject,
+                 Recorder<T> recorder, PendingChanges pending) {
+        this.kind = kind;
+        this.handler = new ObjectEventHandler<>(kindName, recorder, pending);
+        // resync period 0: periodic resyncs would only re-announce unchanged objects
+        this.informer = source.runnableInformer(0);
+        informer.removeNamespaceIndex();
+        informer.itemStore(new ResourceVersionStore<>(emptyObject));
+        informer.exceptionHandler(new InformerFailures());
+        informer.addEventHandler(handler);
+    }
+
+    /**
+     * Starts listing and watching in the background; {@code onFailure} is called once, on a
+     * fabric8 thread, with the reason if the informer stops for good.
+     */
+    void start(Consumer<String> onFailure) {
+        informer.stopped().whenComplete((ignored, error) -> {
+            if (error != null) {
+                failure = InformerFailures.reason(kind, error);
+                onFailure.accept(failure);
+            }
+        });
+        informer.start();
+    }
+
+    /**
+     * True once the informer's first list is stored and every object of it has been through the
+     * callbacks (hence recorded). Stays true across later relists.
+     */
+    boolean synced() {
+        if (synced) {
+            return true;
+        }
+        if (!informer.hasSynced() || !handler.deliveredAll(informer.getStore().listKeys())) {
+            return false;
+        }
+        synced = true;
+        handler.stopTracking();
+        return true;
+    }
+
+    SyncStatus.State state() {
+        if (failure != null) {
+            return SyncStatus.State.FAILED;
+        }
+        return synced() ? SyncStatus.State.SYNCED : SyncStatus.State.WAITING;
+    }
+
+    /** Why the informer stopped for good, null while it runs. */
+    String failure() {
+        return failure;
+    }
+
+    /** True while a watch is open; false while (re)listing or reconnecting. */
+    boolean watching() {
+        return informer.isWatching();
+    }
+
+    WatchedKind kind() {
+        return kind;
+    }
+
+    long conversionErrors() {
+        return handler.conversionErrors();
+    }
+
+    void stop() {
+        informer.stop();
+    }
+}

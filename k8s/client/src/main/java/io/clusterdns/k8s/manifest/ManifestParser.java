@@ -1,0 +1,193 @@
+package io.clusterdns.k8s.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterdns.k8s.convert.ConversionException;
+import io.clusterdns.k8s.convert.EndpointSliceConverter;
+import io.clusterdns.k8s.convert.EndpointsConverter;
+import io.clusterdns.k8s.convert.FieldPaths;
+import io.clusterdns.k8s.convert.NamespaceConverter;
+import io.clusterdns.k8s.convert.PodConverter;
+import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.model.ServiceInfo;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.Collection;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns documents into converted objects: dispatches on {@code kind} (descending into
+ * {@code kind: List} items), binds the tree to the fabric8 type, runs the converter, and locates
+ * every error. Kinds that do not describe cluster state are skipped with one log line each.
+ */
+final class ManifestParser {
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Map<String, String> API_VERSIONS = Map.of(
+            "Namespace", "v1", "Service", "v1", "Pod", "v1", "Endpoints", "v1",
+            "EndpointSlice", "discovery.k8s.io/v1");
+
+    private final boolean logSkipsAtInfo;
+
+    /** @param logSkipsAtInfo info on the first load, debug on reloads (the user has seen them once) */
+    ManifestParser(boolean logSkipsAtInfo) {
+        this.logSkipsAtInfo = logSkipsAtInfo;
+    }
+
+    void parse(ManifestDocument doc, ManifestObjects into) {
+        if (doc.node() == null || doc.node().isNull()) {
+            return;
+        }
+        object(doc.node(), Origin.of(doc, ""), into);
+    }
+
+    private void object(JsonNode node, Origin origin, ManifestObjects into) {
+        if (!node.isObject()) {
+            throw origin.error("", "not a Kubernetes object (expected a mapping with apiVersion and kind)");
+        }
+        String kind = text(node, "kind", origin);
+        String apiVersion = text(node, "apiVersion", origin);
+        // kubectl get -o yaml prints "List"; typed lists (ServiceList, PodList) come from API dumps
+        if (kind.equals("List") || (kind.endsWith("List") && node.has("items"))) {
+            items(node, kind, apiVersion, origin, into);
+            return;
+        }
+        String expected = API_VERSIONS.get(kind);
+        if (expected == null) {
+            skip(kind, apiVersion, origin, into);
+            return;
+        }
+        if (!expected.equals(apiVersion)) {
+            throw origin.error("apiVersion", "kind " + kind + " is served as " + expected + ", got \"" + apiVersion + "\"");
+        }
+        try {
+            convert(kind, node, origin, into);
+        } catch (ConversionException e) {
+            throw origin.error(e);
+        }
+    }
+
+    private void convert(String kind, JsonNode node, Origin origin, ManifestObjects into) {
+        switch (kind) {
+            case "Namespace" -> into.addNamespace(NamespaceConverter.convert(bind(node, Namespace.class)), origin);
+            case "Pod" -> into.addPod(PodConverter.convert(bind(node, Pod.class)), origin);
+            case "Service" -> {
+                Service service = bind(node, Service.class);
+                ServiceInfo info = ServiceConverter.convert(service);
+                into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
+                        ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
+            }
+            case "EndpointSlice" -> EndpointSliceConverter.convert(bind(node, EndpointSlice.class)).ifPresentOrElse(
+                    slice -> into.addSlice(slice, origin),
+                    () -> LOG.debug("Skipping {}: FQDN EndpointSlices are not used by cluster DNS", origin.describe()));
+            case "Endpoints" -> {
+                Endpoints endpoints = bind(node, Endpoints.class);
+                into.addEndpoints(EndpointsConverter.serviceOf(endpoints), EndpointsConverter.convert(endpoints), origin);
+            }
+            default -> throw new IllegalStateException("no converter for " + kind);
+        }
+    }
+
+    /** Items of a typed list (ServiceList) may omit kind and apiVersion, as API responses do. */
+    private void items(JsonNode node, String listKind, String apiVersion, Origin origin, ManifestObjects into) {
+        JsonNode items = node.get("items");
+        if (items == null || items.isNull()) {
+            return;
+        }
+        if (!items.isArray()) {
+            throw origin.error("items", "expected a list");
+        }
+        String itemKind = listKind.equals("List") ? null : listKind.substring(0, listKind.length() - "List".length());
+        for (int i = 0; i < items.size(); i++) {
+            String prefix = FieldPaths.join(origin.prefix(), FieldPaths.index("items", i));
+            JsonNode item = items.get(i);
+            if (itemKind != null && item instanceof ObjectNode obj && !obj.has("kind")) {
+                item = obj.deepCopy().put("kind", itemKind).put("apiVersion", apiVersion);
+            }
+            object(item, new Origin(origin.file(), origin.document(), prefix, origin.lines()), into);
+        }
+    }
+
+    private void skip(String kind, String apiVersion, Origin origin, ManifestObjects into) {
+        String what = origin.describe() + ": " + kind + " (" + apiVersion + ")";
+        into.addSkipped(what);
+        String message = "Skipping {}: only Namespace, Service, EndpointSlice, Endpoints and Pod describe cluster state";
+        if (logSkipsAtInfo) {
+            LOG.info(message, what);
+        } else {
+            LOG.debug(message, what);
+        }
+    }
+
+    private static String text(JsonNode node, String field, Origin origin) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull() || v.asText().isEmpty()) {
+            throw origin.error(field, "required");
+        }
+        if (!v.isTextual()) {
+            throw origin.error(field, "expected a string");
+        }
+        return v.asText();
+    }
+
+    /** Binds a tree to a fabric8 type; a value of the wrong shape becomes a path error. */
+    static <T> T bind(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonMappingException e) {
+            throw new ConversionException(path(e), typeError(e));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ConversionException("", "cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = "";
+        for (JsonMappingException.Reference r : e.getPath()) {
+            path = r.getFieldName() != null ? FieldPaths.child(path, r.getFieldName()) : FieldPaths.index(path, r.getIndex());
+        }
+        return path;
+    }
+
+    private static String typeError(JsonMappingException e) {
+        String got = e instanceof InvalidFormatException f && f.getValue() != null ? ", got \"" + f.getValue() + "\"" : "";
+        return expected(e) + got;
+    }
+
+    private static String expected(JsonMappingException e) {
+        Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (message.contains("out of range")) {
+            return "number out of range";
+        }
+        if (target == null) {
+            return message.contains(IntOrString.class.getName()) ? "expected a number or a name" : "has the wrong type";
+        }
+        if (target == Integer.class || target == Long.class || target == int.class || target == long.class) {
+            return "expected an integer";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "expected true or false";
+        }
+        if (target == String.class) {
+            return "expected a string";
+        }
+        if (Collection.class.isAssignableFrom(target)) {
+            return "expected a list";
+        }
+        return "expected a mapping";
+    }
+}

@@ -1,0 +1,158 @@
+package io.clusterdns.k8s.source;
+
+import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.k8s.informer.ClusterConnection;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags that say where the cluster state comes from, shared by the three servers as a picocli
+ * mixin ({@code @Mixin ClusterSourceOptions source;}) so that they read and check them the same
+ * way. Exactly one source:
+ *
+ * <ul>
+ *   <li>{@code --manifests PATH} (repeatable): files or folders of Kubernetes objects;</li>
+ *   <li>{@code --kubeconfig FILE} [{@code --context NAME}] [{@code --master URL}]: a cluster;</li>
+ *   <li>{@code --master URL} alone: an API server without credentials ({@code kubectl proxy});</li>
+ *   <li>none of them, in a pod ({@code KUBERNETES_SERVICE_HOST} set): the pod's service account.</li>
+ * </ul>
+ *
+ * Nothing deeper reads the environment: {@link #spec} gets it from the entry class.
+ */
+public final class ClusterSourceOptions {
+    /** Set by the kubelet in every pod: with no other source given, use the pod's service account. */
+    public static final String IN_CLUSTER_ENV = "KUBERNETES_SERVICE_HOST";
+
+    @Option(names = "--manifests", paramLabel = "PATH",
+            description = "YAML/JSON file or folder of Kubernetes objects standing in for a cluster (repeatable); edits are picked up live.")
+    List<String> manifests = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Follow the cluster of this kubeconfig. Without it, --master or --manifests: the pod's service account (in a pod).")
+    String kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context to use. Default: the file's current context.")
+    String context;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "API server URL; with --kubeconfig it replaces the context's server, alone it connects without credentials (kubectl proxy).")
+    String master;
+
+    public ClusterSourceOptions() {
+    }
+
+    /** Options as given (tests, other front ends); null or empty means not given. */
+    public static ClusterSourceOptions of(List<String> manifests, String kubeconfig, String context, String master) {
+        ClusterSourceOptions o = new ClusterSourceOptions();
+        o.manifests = manifests == null ? new ArrayList<>() : new ArrayList<>(manifests);
+        o.kubeconfig = kubeconfig;
+        o.context = context;
+        o.master = master;
+        return o;
+    }
+
+    /** True when a cluster flag ({@code --kubeconfig}, {@code --context}, {@code --master}) was given. */
+    public boolean clusterFlagsGiven() {
+        return kubeconfig != null || context != null || master != null;
+    }
+
+    public boolean manifestsGiven() {
+        return !manifests.isEmpty();
+    }
+
+    /**
+     * The one source these flags ask for.
+     *
+     * @param env the process environment (only {@link #IN_CLUSTER_ENV} is read)
+     * @throws ConfigException naming the flag: manifests combined with cluster flags, a missing
+     *                         file, a bad URL, a context without a kubeconfig, or no source at all
+     *                         outside a pod
+     */
+    public ClusterSourceSpec spec(Map<String, String> env) {
+        if (!manifests.isEmpty()) {
+            if (clusterFlagsGiven()) {
+                throw new ConfigException("--manifests", "cannot be combined with " + String.join(", ", clusterFlags())
+                        + ": serve either manifests or a live cluster");
+            }
+            List<Path> paths = new ArrayList<>();
+            for (String m : manifests) {
+                paths.add(existing("--manifests", m, "file or folder"));
+            }
+            return new ClusterSourceSpec.Manifests(paths);
+        }
+        if (context != null && kubeconfig == null) {
+            throw new ConfigException("--context", "needs --kubeconfig (a context is an entry of a kubeconfig file)");
+        }
+        if (kubeconfig != null || master != null) {
+            return new ClusterSourceSpec.Api(connection(kubeconfig, context, master));
+        }
+        String inCluster = env.get(IN_CLUSTER_ENV);
+        if (inCluster != null && !inCluster.isBlank()) {
+            return new ClusterSourceSpec.Api(ClusterConnection.inCluster());
+        }
+        throw new ConfigException("--manifests or --kubeconfig", "required: give --manifests PATH to read Kubernetes objects"
+                + " from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only"
+                + " used in a pod (" + IN_CLUSTER_ENV + " is not set)");
+    }
+
+    /**
+     * The API server of {@code --kubeconfig}/{@code --context}/{@code --master} (at least one of
+     * kubeconfig and master given), checked with errors named after the flags; for commands that
+     * talk to a cluster without following it (e.g. writing a caBundle).
+     */
+    public static ClusterConnection connection(String kubeconfig, String context, String master) {
+        if (context != null && kubeconfig == null) {
+            throw new ConfigException("--context", "needs --kubeconfig (a context is an entry of a kubeconfig file)");
+        }
+        return new ClusterConnection(checkMaster(master), kubeconfig == null ? null : existing("--kubeconfig", kubeconfig, "file"),
+                context);
+    }
+
+    private List<String> clusterFlags() {
+        List<String> given = new ArrayList<>();
+        if (kubeconfig != null) {
+            given.add("--kubeconfig");
+        }
+        if (context != null) {
+            given.add("--context");
+        }
+        if (master != null) {
+            given.add("--master");
+        }
+        return given;
+    }
+
+    /** The URL, checked here so that a bad one is a flag error named after the flag. */
+    private static String checkMaster(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            ClusterConnection.master(url);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new ConfigException("--master", message.startsWith("master ") ? message.substring("master ".length()) : message);
+        }
+        return url;
+    }
+
+    /** A path that must exist, named after its flag when it does not. */
+    public static Path existing(String option, String text, String what) {
+        Path path;
+        try {
+            path = Paths.get(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(option, "invalid path \"" + text + "\"");
+        }
+        if (!Files.exists(path)) {
+            throw new ConfigException(option, "no such " + what + ": " + text);
+        }
+        return path;
+    }
+}
