@@ -27,11 +27,11 @@ public final class QueryHandler {
 
     /** Where in-class questions are answered: the resolver (tests substitute failing ones). */
     @FunctionalInterface
-    interface Lookup {
+    interface ZoneAnswers {
         Answer resolve(Name qname, int type);
     }
 
-    private final Lookup lookup;
+    private final ZoneAnswers lookup;
     private final Zones zones;
     private final QueryMetrics metrics;
 
@@ -54,7 +54,7 @@ public final class QueryHandler {
         this(resolver::resolve, new Zones(resolver.config().zones()), metrics);
     }
 
-    QueryHandler(Lookup lookup, Zones zones, QueryMetrics metrics) {
+    QueryHandler(ZoneAnswers lookup, Zones zones, QueryMetrics metrics) {
         this.lookup = lookup;
         this.zones = zones;
         this.metrics = metrics;
@@ -120,13 +120,13 @@ public final class QueryHandler {
             return error(query, edns, Rcode.REFUSED, limit, Zones.DROPPED);
         }
         int type = question.getType();
-        int zone = zones.indexOf(question.getName());
         if (type == Type.AXFR || type == Type.IXFR) {
             // The cluster zone is generated from live state; it is not offered for transfer.
-            return error(query, edns, Rcode.REFUSED, limit, zone);
+            return error(query, edns, Rcode.REFUSED, limit, zones.indexOf(question.getName()));
         }
         Answer answer = lookup.resolve(question.getName(), type);
-        return new QueryOutcome.Response(ResponseEncoder.answer(query, edns, answer, limit), answer.rcode(), type, zone,
+        // the resolver says which zone answered; Zones.ROOT (-1) is Answer.NO_ZONE
+        return new QueryOutcome.Response(ResponseEncoder.answer(query, edns, answer, limit), answer.rcode(), type, answer.zone(),
                 !(answer instanceof Answer.NotAuthoritative), dnssecOk(edns));
     }
 

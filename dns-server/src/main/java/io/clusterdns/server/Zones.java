@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.resolver.Answer;
 import java.util.List;
 import org.xbill.DNS.Name;
 
@@ -10,8 +11,8 @@ import org.xbill.DNS.Name;
  * forwarded name under) and {@link #DROPPED} (rejected before any zone was looked at).
  */
 final class Zones {
-    /** A name outside every zone: label {@code "."}. */
-    static final int ROOT = -1;
+    /** A name outside every zone: label {@code "."}; the resolver's {@link Answer#NO_ZONE}. */
+    static final int ROOT = Answer.NO_ZONE;
     /** A message rejected before its zone mattered (FORMERR, NOTIMP, BADVERS, a class other than IN): label {@code "dropped"}. */
     static final int DROPPED = -2;
 

@@ -14,8 +14,18 @@ public sealed interface Answer {
     /** The DNS rcode this answer is sent with. */
     int rcode();
 
+    /**
+     * Which zone answered: an index into {@link ResolverConfig#zones()} (the longest zone holding
+     * the name), or {@link #NO_ZONE} outside every zone. The server takes it from here instead of
+     * matching the zones a second time.
+     */
+    int zone();
+
+    /** {@link #zone()} of a name outside every zone. */
+    int NO_ZONE = -1;
+
     /** Records found: answer section and additional section (SRV targets' addresses). AA is set. */
-    record Records(List<Record> answers, List<Record> additional) implements Answer {
+    record Records(List<Record> answers, List<Record> additional, int zone) implements Answer {
         public Records {
             answers = List.copyOf(answers);
             additional = List.copyOf(additional);
@@ -28,7 +38,7 @@ public sealed interface Answer {
     }
 
     /** The name exists but has no record of the asked type: NOERROR, empty answer, SOA in authority. */
-    record NoData(SOARecord soa) implements Answer {
+    record NoData(SOARecord soa, int zone) implements Answer {
         @Override
         public int rcode() {
             return Rcode.NOERROR;
@@ -36,7 +46,7 @@ public sealed interface Answer {
     }
 
     /** The name does not exist in an authoritative zone: NXDOMAIN with SOA in authority. */
-    record NxDomain(SOARecord soa) implements Answer {
+    record NxDomain(SOARecord soa, int zone) implements Answer {
         @Override
         public int rcode() {
             return Rcode.NXDOMAIN;
@@ -49,10 +59,15 @@ public sealed interface Answer {
         public int rcode() {
             return Rcode.REFUSED;
         }
+
+        @Override
+        public int zone() {
+            return NO_ZONE;
+        }
     }
 
     /** The name is in a zone but the cluster state has not synced yet: SERVFAIL, never NXDOMAIN. */
-    record NotSynced() implements Answer {
+    record NotSynced(int zone) implements Answer {
         @Override
         public int rcode() {
             return Rcode.SERVFAIL;
@@ -60,5 +75,4 @@ public sealed interface Answer {
     }
 
     Answer NOT_AUTHORITATIVE = new NotAuthoritative();
-    Answer NOT_SYNCED = new NotSynced();
 }

@@ -59,15 +59,21 @@ public record QueryName(
     private static final String SVC = "svc";
     private static final String POD = "pod";
 
-    /** Parses {@code qname} against {@code zones}; the longest matching zone wins, as in CoreDNS. */
-    public static QueryName parse(Name qname, List<Name> zones) {
-        int best = -1;
+    /** The index of the longest of {@code zones} holding {@code qname}, as in CoreDNS; {@link Answer#NO_ZONE} when none does. */
+    public static int zoneOf(Name qname, List<Name> zones) {
+        int best = Answer.NO_ZONE;
         for (int i = 0; i < zones.size(); i++) {
             Name z = zones.get(i);
             if (qname.subdomain(z) && (best < 0 || z.labels() > zones.get(best).labels())) {
                 best = i;
             }
         }
+        return best;
+    }
+
+    /** Parses {@code qname} against {@code zones}; the longest matching zone wins, as in CoreDNS. */
+    public static QueryName parse(Name qname, List<Name> zones) {
+        int best = zoneOf(qname, zones);
         if (best < 0) {
             return of(Kind.NOT_IN_ZONE, null, -1);
         }

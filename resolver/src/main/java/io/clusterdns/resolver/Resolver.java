@@ -43,8 +43,9 @@ public final class Resolver {
     public Answer resolve(Name qname, int type) {
         ZoneIndex i = index;
         if (i == null) {
-            return config.zones().stream().anyMatch(qname::subdomain) ? Answer.NOT_SYNCED : Answer.NOT_AUTHORITATIVE;
+            int zone = QueryName.zoneOf(qname, config.zones());
+            return zone == Answer.NO_ZONE ? Answer.NOT_AUTHORITATIVE : new Answer.NotSynced(zone);
         }
-        return i.resolve(qname, type);
+        return new ZoneLookup(i, qname, type).answer();
     }
 }

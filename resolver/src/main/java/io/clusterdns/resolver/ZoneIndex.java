@@ -225,8 +225,4 @@ final class ZoneIndex {
     Collection<ServiceEntry> entries() {
         return services.values();
     }
-
-    Answer resolve(Name qname, int type) {
-        return new Lookup(this, qname, type).answer();
-    }
 }

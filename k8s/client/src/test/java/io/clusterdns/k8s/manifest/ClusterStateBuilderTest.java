@@ -81,7 +81,8 @@ class ClusterStateBuilderTest {
         ClusterSnapshot s = ManifestSnapshots.parse(DB_SLICE);
         assertThat(s.services()).isEmpty();
         assertThat(addresses(s, DB)).containsExactly("192.168.1.100");
-        assertThat(s.servicesByEndpointIP(IpAddresses.parse("192.168.1.100"))).containsExactly(DB);
+        assertThat(s.slices(DB)).flatExtracting(EndpointSliceInfo::endpoints).extracting(EndpointInfo::address)
+                .containsExactly(IpAddresses.parse("192.168.1.100"));
     }
 
     @Test

@@ -6,14 +6,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable view of the cluster at one moment, with the indexes every consumer needs. Published
+ * An immutable view of the cluster at one moment, with the indexes every consumer needs (by service
+ * key, and pods by IP for {@code pods verified}; reverse lookups by cluster or endpoint IP are the
+ * resolver's own, built in its zone index, so they are not kept twice). Published
  * through one volatile reference; readers never lock. {@code version} increases with every
  * publish. {@link #apply} derives the next version from a {@link SnapshotDelta} sharing all
  * unchanged data (see {@link ShardedMap}), and {@link #changes()} tells consumers what changed.
@@ -28,8 +29,6 @@ public final class ClusterSnapshot {
     private final ShardedMap<ServiceKey, List<EndpointSliceInfo>> slicesByService;
     private final Map<String, NamespaceInfo> namespaces;
     private final ShardedMap<String, PodInfo> pods;
-    private final ShardedMap<InetAddress, List<ServiceKey>> serviceByClusterIP;
-    private final ShardedMap<InetAddress, List<ServiceKey>> servicesByEndpointIP;
     private final ShardedMap<InetAddress, List<PodInfo>> podsByIP;
 
     /** Builds a snapshot from scratch; its {@link #changes()} is {@link SnapshotChanges#FULL}. */
@@ -49,8 +48,6 @@ public final class ClusterSnapshot {
         this.slicesByService = b.slices.build();
         this.namespaces = Map.copyOf(b.namespaces);
         this.pods = b.pods.build();
-        this.serviceByClusterIP = b.byClusterIp.build();
-        this.servicesByEndpointIP = b.byEndpointIp.build();
         this.podsByIP = b.byPodIp.build();
     }
 
@@ -62,8 +59,6 @@ public final class ClusterSnapshot {
         this.slicesByService = b.slices.build();
         this.namespaces = b.namespacesChanged ? Map.copyOf(b.namespaces) : b.base.namespaces;
         this.pods = b.pods.build();
-        this.serviceByClusterIP = b.byClusterIp.build();
-        this.servicesByEndpointIP = b.byEndpointIp.build();
         this.podsByIP = b.byPodIp.build();
     }
 
@@ -111,20 +106,6 @@ public final class ClusterSnapshot {
         return pods.values();
     }
 
-    /**
-     * The service owning a cluster IP, or null. The API server never hands one IP to two services,
-     * but manifests can; then the first one added wins until it lets go.
-     */
-    public ServiceKey serviceByClusterIP(InetAddress ip) {
-        List<ServiceKey> owners = serviceByClusterIP.get(ip);
-        return owners == null ? null : owners.get(0);
-    }
-
-    /** Services that have {@code ip} as an endpoint address (for PTR), empty when none. */
-    public List<ServiceKey> servicesByEndpointIP(InetAddress ip) {
-        return servicesByEndpointIP.getOrDefault(ip, List.of());
-    }
-
     /** Pods having {@code ip} (host-network pods share node IPs), empty when none. */
     public List<PodInfo> podsByIP(InetAddress ip) {
         return podsByIP.getOrDefault(ip, List.of());
@@ -150,8 +131,6 @@ public final class ClusterSnapshot {
         final ShardedMap.Editor<ServiceKey, ServiceInfo> services;
         final ShardedMap.Editor<ServiceKey, List<EndpointSliceInfo>> slices;
         final ShardedMap.Editor<String, PodInfo> pods;
-        final ShardedMap.Editor<InetAddress, List<ServiceKey>> byClusterIp;
-        final ShardedMap.Editor<InetAddress, List<ServiceKey>> byEndpointIp;
         final ShardedMap.Editor<InetAddress, List<PodInfo>> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
         final Set<ServiceKey> changedServices = new HashSet<>();
@@ -163,8 +142,6 @@ public final class ClusterSnapshot {
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
             this.slices = base == null ? ShardedMap.<ServiceKey, List<EndpointSliceInfo>>empty().edit() : base.slicesByService.edit();
             this.pods = base == null ? ShardedMap.<String, PodInfo>empty().edit() : base.pods.edit();
-            this.byClusterIp = base == null ? ShardedMap.<InetAddress, List<ServiceKey>>empty().edit() : base.serviceByClusterIP.edit();
-            this.byEndpointIp = base == null ? ShardedMap.<InetAddress, List<ServiceKey>>empty().edit() : base.servicesByEndpointIP.edit();
             this.byPodIp = base == null ? ShardedMap.<InetAddress, List<PodInfo>>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
             delta.services.forEach(this::service);
@@ -186,18 +163,10 @@ public final class ClusterSnapshot {
         }
 
         private void service(ServiceKey key, Optional<ServiceInfo> next) {
-            ServiceInfo old = services.get(key);
-            if (old != null) {
-                for (InetAddress ip : old.clusterIPs()) {
-                    removeFrom(byClusterIp, ip, key);
-                }
-                services.remove(key);
-            }
             if (next.isPresent()) {
                 services.put(key, next.get());
-                for (InetAddress ip : next.get().clusterIPs()) {
-                    addTo(byClusterIp, ip, key);
-                }
+            } else {
+                services.remove(key);
             }
             changedServices.add(key);
         }
@@ -228,7 +197,6 @@ public final class ClusterSnapshot {
                 } else {
                     slices.put(svc, List.copyOf(next));
                 }
-                reindexEndpoints(svc, old == null ? List.of() : old, next);
                 changedServices.add(svc);
             });
         }
@@ -240,57 +208,6 @@ public final class ClusterSnapshot {
                 }
             }
             return -1;
-        }
-
-        private void reindexEndpoints(ServiceKey svc, List<EndpointSliceInfo> old, List<EndpointSliceInfo> next) {
-            Set<InetAddress> before = addresses(old);
-            Set<InetAddress> after = addresses(next);
-            for (InetAddress ip : before) {
-                if (!after.contains(ip)) {
-                    removeFrom(byEndpointIp, ip, svc);
-                }
-            }
-            for (InetAddress ip : after) {
-                if (!before.contains(ip)) {
-                    addTo(byEndpointIp, ip, svc);
-                }
-            }
-        }
-
-        /** Multi-map add keeping insertion order; lists are immutable so shared versions never change. */
-        private static void addTo(ShardedMap.Editor<InetAddress, List<ServiceKey>> index, InetAddress ip, ServiceKey key) {
-            List<ServiceKey> keys = index.get(ip);
-            if (keys == null) {
-                index.put(ip, List.of(key));
-            } else if (!keys.contains(key)) {
-                List<ServiceKey> more = new ArrayList<>(keys);
-                more.add(key);
-                index.put(ip, List.copyOf(more));
-            }
-        }
-
-        private static void removeFrom(ShardedMap.Editor<InetAddress, List<ServiceKey>> index, InetAddress ip, ServiceKey key) {
-            List<ServiceKey> keys = index.get(ip);
-            if (keys == null || !keys.contains(key)) {
-                return;
-            }
-            List<ServiceKey> fewer = new ArrayList<>(keys);
-            fewer.remove(key);
-            if (fewer.isEmpty()) {
-                index.remove(ip);
-            } else {
-                index.put(ip, List.copyOf(fewer));
-            }
-        }
-
-        private static Set<InetAddress> addresses(List<EndpointSliceInfo> slices) {
-            Set<InetAddress> out = new LinkedHashSet<>();
-            for (EndpointSliceInfo s : slices) {
-                for (EndpointInfo e : s.endpoints()) {
-                    out.add(e.address());
-                }
-            }
-            return out;
         }
 
         private void pod(String key, Optional<PodInfo> next) {

@@ -24,7 +24,7 @@ import org.xbill.DNS.Type;
  * dns-version and ns.dns names, complete reverse names, {@code _proto} nodes) answer NODATA for the
  * other types instead of NXDOMAIN, as RFC 8020 resolvers require.
  */
-final class Lookup {
+final class ZoneLookup {
     static final String SCHEMA_VERSION = "1.1.0";
     static final long SCHEMA_VERSION_TTL = 28800;
     /** CoreDNS stops following in-zone CNAME chains after 8 links. */
@@ -37,11 +37,11 @@ final class Lookup {
     private final int depth;
     private QueryName q;
 
-    Lookup(ZoneIndex index, Name qname, int type) {
+    ZoneLookup(ZoneIndex index, Name qname, int type) {
         this(index, qname, type, 0);
     }
 
-    private Lookup(ZoneIndex index, Name qname, int type, int depth) {
+    private ZoneLookup(ZoneIndex index, Name qname, int type, int depth) {
         this.index = index;
         this.qname = qname;
         this.type = type;
@@ -227,7 +227,7 @@ final class Lookup {
         if (depth + 1 >= MAX_CHAIN) {
             return noData();
         }
-        Answer next = new Lookup(index, target, type, depth + 1).answer();
+        Answer next = new ZoneLookup(index, target, type, depth + 1).answer();
         if (next instanceof Answer.Records r && !r.answers().isEmpty()) {
             List<Record> chain = new ArrayList<>(r.answers().size() + 1);
             chain.add(cname);
@@ -262,15 +262,15 @@ final class Lookup {
         return out.isEmpty() ? noData() : records(out, List.of());
     }
 
-    private static Answer records(List<Record> answers, List<Record> additional) {
-        return new Answer.Records(answers, additional);
+    private Answer records(List<Record> answers, List<Record> additional) {
+        return new Answer.Records(answers, additional, q.zoneIndex());
     }
 
     private Answer noData() {
-        return new Answer.NoData(index.authority(q.zoneIndex()).soa());
+        return new Answer.NoData(index.authority(q.zoneIndex()).soa(), q.zoneIndex());
     }
 
     private Answer nxDomain() {
-        return new Answer.NxDomain(index.authority(q.zoneIndex()).soa());
+        return new Answer.NxDomain(index.authority(q.zoneIndex()).soa(), q.zoneIndex());
     }
 }

@@ -1,5 +1,7 @@
-package io.clusterdns.k8s.informer;
+package io.clusterdns.k8s.webhook;
 
+import io.clusterdns.k8s.informer.ClientFactory;
+import io.clusterdns.k8s.informer.ClusterConnection;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
