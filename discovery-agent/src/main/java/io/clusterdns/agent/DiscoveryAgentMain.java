@@ -12,6 +12,7 @@ import io.clusterdns.agent.sync.FamilyRenderer;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.ProcessConntrack;
 import io.clusterdns.k8s.BuildVersion;
+import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
  * rules it would write ({@code --dry-run}), or removes its tables ({@code --cleanup}).
  */
 @Command(name = DiscoveryAgentMain.NAME, mixinStandardHelpOptions = true, versionProvider = DiscoveryAgentMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false,
         description = "Programs Kubernetes Service load balancing into nftables (tables 'ip clusterdns' and 'ip6 clusterdns'),"
                 + " in place of kube-proxy.")
 public final class DiscoveryAgentMain implements Callable<Integer> {
@@ -125,12 +126,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
 
     /** The command line with one-line errors for unknown flags and bad values (exit code 2), as the other servers. */
     static CommandLine commandLine(DiscoveryAgentMain main) {
-        CommandLine cmd = new CommandLine(main);
-        cmd.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println(NAME + ": " + ex.getMessage() + " (see --help)");
-            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cmd;
+        return CommandLines.configure(new CommandLine(main));
     }
 
     @Override

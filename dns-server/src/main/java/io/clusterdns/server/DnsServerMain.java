@@ -2,6 +2,7 @@ package io.clusterdns.server;
 
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
@@ -131,13 +132,7 @@ public final class DnsServerMain implements Callable<Integer> {
 
     /** The command line seeing {@code env} as its environment. */
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cmd = new CommandLine(new DnsServerMain(env));
-        cmd.setParameterExceptionHandler((ex, args) -> {
-            // One line, no usage dump: the message names the flag and the problem.
-            ex.getCommandLine().getErr().println(NAME + ": " + ex.getMessage() + " (see --help)");
-            return cmd.getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cmd;
+        return CommandLines.configure(new CommandLine(new DnsServerMain(env)));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
 import io.clusterdns.k8s.webhook.WebhookConfigurations;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,6 +43,8 @@ final class CertsCommand implements Callable<Integer> {
     static final String DEFAULT_SERVICE = "clusterdns-envinjector";
     static final String DEFAULT_NAMESPACE = "clusterdns-system";
     static final String DEFAULT_WEBHOOK_CONFIG = "clusterdns-envinjector";
+    /** Dot-separated RFC 1123 labels, any case. */
+    private static final Pattern DNS_NAME = Pattern.compile("(?i)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
 
     @Spec
     CommandSpec spec;
@@ -96,6 +100,7 @@ final class CertsCommand implements Callable<Integer> {
                 connection = ClusterSourceOptions.connection(kubeconfig, context, master);
             }
             InjectorConfig.checkZone(zone);
+            extraNames.forEach(CertsCommand::checkSan);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -133,6 +138,22 @@ final class CertsCommand implements Callable<Integer> {
         names.add(service + "." + namespace + ".svc." + InjectorConfig.checkZone(zone));
         names.addAll(extraNames);
         return new ArrayList<>(names);
+    }
+
+    /** A subject alternative name must be an IP literal or a DNS name (a leading {@code *.} wildcard allowed). */
+    static void checkSan(String name) {
+        if (IpAddresses.tryParse(name) != null) {
+            return;
+        }
+        String dns = name.startsWith("*.") ? name.substring(2) : name;
+        if (dns.endsWith(".")) {
+            dns = dns.substring(0, dns.length() - 1);
+        }
+        if (!dns.isEmpty() && dns.length() <= 253 && DNS_NAME.matcher(dns).matches()) {
+            return;
+        }
+        throw new ConfigException("--san", "\"" + name + "\" is neither a DNS name (letters, digits, '-' and dots, e.g."
+                + " webhook.example.com) nor an IP address");
     }
 
     private CertificateAuthority caFor(Path dir, KeyType type, PrintWriter err) throws IOException {

@@ -1,6 +1,7 @@
 package io.clusterdns.envinjector;
 
 import io.clusterdns.k8s.BuildVersion;
+import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
@@ -83,14 +84,7 @@ public final class EnvInjectorMain implements Callable<Integer> {
 
     /** The command line seeing {@code env} as its environment ({@code KUBERNETES_SERVICE_HOST}: in a pod). */
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cmd = new CommandLine(new EnvInjectorMain(env));
-        cmd.setParameterExceptionHandler((ex, args) -> {
-            // one line, no usage dump: the message names the flag and the problem
-            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            ex.getCommandLine().getErr().println(command + ": " + ex.getMessage() + " (see --help)");
-            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cmd;
+        return CommandLines.configure(new CommandLine(new EnvInjectorMain(env)));
     }
 
     @Override

@@ -11,8 +11,10 @@ import java.util.StringJoiner;
  *
  * @param synced true once the first snapshot has been published ({@link ClusterSource#hasSynced()})
  * @param kinds  the state of every started informer, in {@link WatchedKind} order
+ * @param lastError before the first snapshot: the last error being retried (e.g. {@code Connection
+ *               refused}), so that "waiting" says what it waits for; null otherwise
  */
-public record SyncStatus(boolean synced, Map<WatchedKind, State> kinds) {
+public record SyncStatus(boolean synced, Map<WatchedKind, State> kinds, String lastError) {
 
     /** One informer's progress. */
     public enum State {
@@ -39,11 +41,16 @@ public record SyncStatus(boolean synced, Map<WatchedKind, State> kinds) {
         kinds = Collections.unmodifiableMap(kinds.isEmpty() ? new EnumMap<>(WatchedKind.class) : new EnumMap<>(kinds));
     }
 
-    /** {@code "services synced, endpointslices waiting, namespaces synced"}. */
+    /** Without a last error. */
+    public SyncStatus(boolean synced, Map<WatchedKind, State> kinds) {
+        this(synced, kinds, null);
+    }
+
+    /** {@code "services synced, endpointslices waiting, namespaces synced"}, then {@code "; last error: ..."} when there is one. */
     public String describe() {
         StringJoiner out = new StringJoiner(", ");
         kinds.forEach((kind, state) -> out.add(kind.resource() + " " + state));
-        return out.toString();
+        return lastError == null ? out.toString() : out + "; last error: " + lastError;
     }
 
     @Override

@@ -209,10 +209,14 @@ public final class InformerClusterSource implements ClusterSource {
         }
         kinds.put(WatchedKind.SERVICES, SyncStatus.State.WAITING);
         kinds.put(WatchedKind.NAMESPACES, SyncStatus.State.WAITING);
+        String lastError = null;
         for (KindInformer<?> i : informers) {
             kinds.put(i.kind(), i.state());
+            if (i.lastRetried() != null) {
+                lastError = i.lastRetried();
+            }
         }
-        return new SyncStatus(hasSynced(), kinds);
+        return new SyncStatus(hasSynced(), kinds, hasSynced() ? null : lastError);
     }
 
     @Override

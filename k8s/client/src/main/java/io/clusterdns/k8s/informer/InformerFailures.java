@@ -4,6 +4,8 @@ import io.clusterdns.k8s.WatchedKind;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides which list/watch failures an informer retries. Network trouble, API server restarts,
@@ -14,10 +16,36 @@ import io.fabric8.kubernetes.client.informers.ExceptionHandler;
  * first sync, e.g. an API server that is still starting.
  */
 final class InformerFailures implements ExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(InformerClusterSource.class);
 
+    private final WatchedKind kind;
+    private volatile String lastRetried;
+
+    InformerFailures(WatchedKind kind) {
+        this.kind = kind;
+    }
+
+    /**
+     * fabric8's own log line for this is a WARN with a stack trace (silenced in
+     * simplelogger.properties); this one says the same in one line.
+     */
     @Override
     public boolean retryAfterException(boolean isStarted, Throwable t) {
-        return !isPermanent(t);
+        boolean retry = !isPermanent(t);
+        if (retry) {
+            int code = httpCode(t);
+            String detail = code > 0 ? "HTTP " + code + ": " + detail(t) : detail(t);
+            if (!detail.equals(lastRetried)) {
+                LOG.warn("{}: list/watch failed, retrying with back-off: {}", kind.resource(), detail);
+            }
+            lastRetried = detail;
+        }
+        return retry;
+    }
+
+    /** The last failure that was retried (e.g. {@code Connection refused}), null when none; for "waiting" messages. */
+    String lastRetried() {
+        return lastRetried;
     }
 
     static boolean isPermanent(Throwable t) {
@@ -56,16 +84,20 @@ final class InformerFailures implements ExceptionHandler {
         };
     }
 
-    private static String detail(Throwable t) {
+    static String detail(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
                 return k.getStatus().getMessage();
             }
         }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        // the first cause that is not a wrapper (CompletionException, ExecutionException, ...)
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
         }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        String message = c.getMessage();
+        String name = c.getClass().getSimpleName();
+        return message == null || message.isBlank() ? name : name + ": " + message;
     }
 }

@@ -18,17 +18,19 @@ final class KindInformer<T extends HasMetadata> {
     private final SharedIndexInformer<T> informer;
     private final ObjectEventHandler<T> handler;
     private volatile boolean synced;
+    private final InformerFailures failures;
     private volatile String failure;
 
     KindInformer(WatchedKind kind, String kindName, Informable<T> source, Supplier<T> emptyObject,
                  Recorder<T> recorder, PendingChanges pending) {
         this.kind = kind;
+        this.failures = new InformerFailures(kind);
         this.handler = new ObjectEventHandler<>(kindName, recorder, pending);
         // resync period 0: periodic resyncs would only re-announce unchanged objects
         this.informer = source.runnableInformer(0);
         informer.removeNamespaceIndex();
         informer.itemStore(new ResourceVersionStore<>(emptyObject));
-        informer.exceptionHandler(new InformerFailures());
+        informer.exceptionHandler(failures);
         informer.addEventHandler(handler);
     }
 
@@ -67,6 +69,11 @@ final class KindInformer<T extends HasMetadata> {
             return SyncStatus.State.FAILED;
         }
         return synced() ? SyncStatus.State.SYNCED : SyncStatus.State.WAITING;
+    }
+
+    /** While not synced: the last list/watch error that is being retried, else null. */
+    String lastRetried() {
+        return synced ? null : failures.lastRetried();
     }
 
     /** Why the informer stopped for good, null while it runs. */

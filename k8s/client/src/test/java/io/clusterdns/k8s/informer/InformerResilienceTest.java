@@ -60,7 +60,8 @@ class InformerResilienceTest {
         assertThat(source.awaitSynced(Duration.ZERO)).isFalse();
         assertThat(source.current()).isSameAs(ClusterSnapshot.EMPTY);
         cluster.snapshots.assertNoneQueued();
-        assertThat(source.syncStatus().describe()).isEqualTo("services synced, endpointslices waiting, namespaces synced");
+        assertThat(source.syncStatus().describe())
+                .isEqualTo("services synced, endpointslices waiting, namespaces synced; last error: HTTP 500: injected failure");
         assertThat(source.health().isHealthy()).as("a 500 is retried").isTrue();
 
         faults.heal(ApiFaults.ENDPOINT_SLICES);
