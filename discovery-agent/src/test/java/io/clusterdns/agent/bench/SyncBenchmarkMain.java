@@ -2,8 +2,6 @@ package io.clusterdns.agent.bench;
 
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.NodePortAddresses;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.nft.KernelInventory;
@@ -11,6 +9,8 @@ import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.agent.nft.NftScripts;
 import io.clusterdns.agent.nft.ProcessNft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.FamilyRenderer;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;

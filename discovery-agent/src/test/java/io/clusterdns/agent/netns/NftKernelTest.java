@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.MutableClock;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.Nft;
@@ -14,6 +12,8 @@ import io.clusterdns.agent.nft.NftResult;
 import io.clusterdns.agent.nft.NftScripts;
 import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.nft.RulesetText;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.ConntrackFilter;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.ProcessConntrack;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.Conventions;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.SnapshotDelta;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
