@@ -2,13 +2,13 @@ package io.clusterdns.agent;
 
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftResult;
 import io.clusterdns.agent.nft.NftScripts;
 import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.nft.RulesetText;
 import io.clusterdns.agent.sync.Conntrack;
-import io.clusterdns.agent.sync.FamilyRenderer;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.ProcessConntrack;
 import io.clusterdns.k8s.BuildVersion;
@@ -30,10 +30,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code discovery-agent}: the kube-proxy replacement's command line. Runs the agent, or prints the

@@ -5,6 +5,7 @@ import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.NodeContext;
 import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.agent.nft.Family;
+import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftModel;
