@@ -2,10 +2,10 @@ package io.clusterdns.agent;
 
 import io.clusterdns.agent.http.AgentHttpServers;
 import io.clusterdns.agent.http.ServiceHealthServers;
-import io.clusterdns.agent.nft.Nft;
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.agent.status.ProxierHealth;
-import io.clusterdns.agent.sync.Conntrack;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncLoop;

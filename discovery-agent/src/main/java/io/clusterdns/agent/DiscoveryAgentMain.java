@@ -1,16 +1,16 @@
 package io.clusterdns.agent;
 
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.NftResult;
+import io.clusterdns.agent.kernel.ProcessConntrack;
+import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.nft.FamilyRenderer;
-import io.clusterdns.agent.nft.Nft;
-import io.clusterdns.agent.nft.NftResult;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.nft.RulesetText;
-import io.clusterdns.agent.sync.Conntrack;
 import io.clusterdns.agent.sync.NodeContexts;
-import io.clusterdns.agent.sync.ProcessConntrack;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.config.ConfigException;

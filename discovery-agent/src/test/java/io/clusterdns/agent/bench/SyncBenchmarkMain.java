@@ -2,14 +2,14 @@ package io.clusterdns.agent.bench;
 
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.NodePortAddresses;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
-import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.NodeContexts;
@@ -76,7 +76,7 @@ public final class SyncBenchmarkMain {
             long[] nftNanos = {0};
             Nft nft = new Nft() {
                 @Override
-                public io.clusterdns.agent.nft.NftResult apply(String script) {
+                public io.clusterdns.agent.kernel.NftResult apply(String script) {
                     long t = System.nanoTime();
                     try {
                         return real.apply(script);
@@ -86,7 +86,7 @@ public final class SyncBenchmarkMain {
                 }
 
                 @Override
-                public io.clusterdns.agent.nft.NftResult list(String... args) {
+                public io.clusterdns.agent.kernel.NftResult list(String... args) {
                     return real.list(args);
                 }
             };

@@ -6,6 +6,7 @@ import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.MutableClock;
 import io.clusterdns.agent.NodePortAddresses;
+import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.nft.FakeNft;
 import io.clusterdns.agent.status.AgentMetrics;
@@ -33,7 +34,7 @@ class RuleSyncerTest {
     final List<ConntrackFilter> conntrackCalls = new ArrayList<>();
     final RuleSyncer syncer = syncer(nft);
 
-    RuleSyncer syncer(io.clusterdns.agent.nft.Nft n) {
+    RuleSyncer syncer(io.clusterdns.agent.kernel.Nft n) {
         AgentConfig config = AgentConfig.manifests(Conventions.NODE, Path.of("unused")).withNetwork(
                 List.of(IpAddresses.parse(Conventions.NODE_IP), IpAddresses.parse(Conventions.NODE_IP6)),
                 List.of(Cidr.parse(Conventions.CLUSTER_CIDR)), NodePortAddresses.ALL)
