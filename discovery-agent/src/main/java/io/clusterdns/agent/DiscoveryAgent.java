@@ -41,7 +41,7 @@ public final class DiscoveryAgent implements AutoCloseable {
         this.source = source;
         Clock clock = Clock.systemUTC();
         this.health = new ProxierHealth(clock, config.syncPeriod().multipliedBy(2));
-        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config), metrics, health, clock);
+        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config.nodeNetwork()), metrics, health, clock);
         this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
     }
 

@@ -7,6 +7,7 @@ import io.clusterdns.agent.kernel.ProcessConntrack;
 import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.model.NodePortAddresses;
 import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.NftScripts;
 import io.clusterdns.agent.nft.RulesetText;
@@ -218,7 +219,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                 return 1;
             }
             ClusterSnapshot snapshot = source.current();
-            NodeContexts contexts = NodeContexts.of(config);
+            NodeContexts contexts = NodeContexts.of(config.nodeNetwork());
             DesiredStateBuilder builder = new DesiredStateBuilder(config.nodeName());
             for (IpFamily f : config.families()) {
                 out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f))));

@@ -1,11 +1,11 @@
 package io.clusterdns.agent.bench;
 
 import io.clusterdns.agent.AgentConfig;
-import io.clusterdns.agent.NodePortAddresses;
 import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.model.NodePortAddresses;
 import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
@@ -125,7 +125,7 @@ public final class SyncBenchmarkMain {
         ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
         AgentConfig config = config();
         long t0 = System.nanoTime();
-        NftModel model = FamilyRenderer.renderAll(s, new DesiredStateBuilder("node-0"), new NodeContexts(config, List::of).context(config.families().get(0)));
+        NftModel model = FamilyRenderer.renderAll(s, new DesiredStateBuilder("node-0"), new NodeContexts(config.nodeNetwork(), List::of).context(config.families().get(0)));
         String script = NftScripts.full(model, KernelInventory.NONE).script();
         long t1 = System.nanoTime();
         System.out.printf("%,7d services: full render + script %,d ms (%,d bytes, %,d chains, %,d rules, %,d elements)%n",
@@ -134,7 +134,7 @@ public final class SyncBenchmarkMain {
 
     static RuleSyncer syncer(Nft nft) {
         AgentConfig c = config();
-        return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c, List::of), new AgentMetrics(),
+        return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c.nodeNetwork(), List::of), new AgentMetrics(),
                 new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
     }
 

@@ -176,8 +176,8 @@ class NftKernelTest {
     private static RuleSyncer syncer(Nft nft, MutableClock clock, AgentMetrics metrics) {
         io.clusterdns.agent.AgentConfig config = io.clusterdns.agent.AgentConfig.manifests(Conventions.NODE, java.nio.file.Path.of("unused"))
                 .withNetwork(List.of(IpAddresses.parse(Conventions.NODE_IP)), List.of(io.clusterdns.agent.model.Cidr.parse(Conventions.CLUSTER_CIDR)),
-                        io.clusterdns.agent.NodePortAddresses.ALL);
-        return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config, List::of), metrics,
+                        io.clusterdns.agent.model.NodePortAddresses.ALL);
+        return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config.nodeNetwork(), List::of), metrics,
                 new ProxierHealth(clock, Duration.ofMinutes(1)), clock);
     }
 }

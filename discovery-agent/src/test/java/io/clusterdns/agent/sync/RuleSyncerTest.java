@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.MutableClock;
-import io.clusterdns.agent.NodePortAddresses;
 import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.NodePortAddresses;
 import io.clusterdns.agent.nft.FakeNft;
 import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.agent.status.ProxierHealth;
@@ -42,7 +42,7 @@ class RuleSyncerTest {
         return new RuleSyncer(config.families(), Conventions.NODE, n, f -> {
             conntrackCalls.add(f);
             return 1;
-        }, new NodeContexts(config, List::of), metrics, health, clock);
+        }, new NodeContexts(config.nodeNetwork(), List::of), metrics, health, clock);
     }
 
     static ClusterSnapshot snapshot(String yaml) {

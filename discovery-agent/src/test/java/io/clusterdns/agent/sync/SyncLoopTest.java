@@ -35,7 +35,7 @@ class SyncLoopTest {
         ProxierHealth health = new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1));
         AgentMetrics metrics = new AgentMetrics();
         RuleSyncer syncer = new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0,
-                new NodeContexts(config, List::of), metrics, health, Clock.systemUTC());
+                new NodeContexts(config.nodeNetwork(), List::of), metrics, health, Clock.systemUTC());
         loop = new SyncLoop(source, syncer, minSync, period, health, metrics);
         loop.onSync(outcomes::add);
         loop.start();
