@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  *   .status             metrics and health            (leaf)
  *   .nft                pure rule model and rendering → model
  *   .model              what the rules are made from  (leaf)
- *   .kernel             nft and conntrack processes   (leaf)
+ *   .kernel             the nft and conntrack ports and the processes behind them (leaf)
  * </pre>
  */
 class ArchitectureTest {
