@@ -1,6 +1,8 @@
 package io.clusterdns.agent;
 
 import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.NodeNetwork;
+import io.clusterdns.agent.model.NodePortAddresses;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
@@ -142,10 +144,6 @@ public record AgentConfig(
         return out;
     }
 
-    public InetAddress nodeIP(IpFamily family) {
-        return nodeIPs.stream().filter(ip -> IpFamily.of(ip) == family).findFirst().orElse(null);
-    }
-
     /** Service ranges in effect (see {@link #serviceCidrs}). */
     public List<Cidr> effectiveServiceCidrs() {
         if (serviceCidrs != null) {
@@ -156,6 +154,12 @@ public record AgentConfig(
 
     public int masqueradeMark() {
         return 1 << masqueradeBit;
+    }
+
+    /** What the rules depend on about this node's network (the sync code gets this, not the whole configuration). */
+    public NodeNetwork nodeNetwork() {
+        return new NodeNetwork(nodeIPs, clusterCidrs, nodePortAddresses, effectiveServiceCidrs(), masqueradeAll,
+                masqueradeMark(), endpointChainThreshold);
     }
 
     public AgentConfig withMode(Mode newMode) {

@@ -1,11 +1,11 @@
 package io.clusterdns.agent;
 
 import io.clusterdns.agent.http.AgentHttpServers;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.http.ServiceHealthServers;
-import io.clusterdns.agent.nft.Nft;
-import io.clusterdns.agent.sync.Conntrack;
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncLoop;
@@ -41,7 +41,7 @@ public final class DiscoveryAgent implements AutoCloseable {
         this.source = source;
         Clock clock = Clock.systemUTC();
         this.health = new ProxierHealth(clock, config.syncPeriod().multipliedBy(2));
-        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config), metrics, health, clock);
+        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config.nodeNetwork()), metrics, health, clock);
         this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
     }
 

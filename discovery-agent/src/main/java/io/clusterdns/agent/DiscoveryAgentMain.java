@@ -1,16 +1,17 @@
 package io.clusterdns.agent;
 
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.NftResult;
+import io.clusterdns.agent.kernel.ProcessConntrack;
+import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
-import io.clusterdns.agent.nft.Nft;
-import io.clusterdns.agent.nft.NftResult;
+import io.clusterdns.agent.model.NodePortAddresses;
+import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.nft.RulesetText;
-import io.clusterdns.agent.sync.Conntrack;
-import io.clusterdns.agent.sync.FamilyRenderer;
 import io.clusterdns.agent.sync.NodeContexts;
-import io.clusterdns.agent.sync.ProcessConntrack;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.ClusterSource;
@@ -31,10 +32,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code discovery-agent}: the kube-proxy replacement's command line. Runs the agent, or prints the
@@ -214,7 +215,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                 return 1;
             }
             ClusterSnapshot snapshot = source.current();
-            NodeContexts contexts = NodeContexts.of(config);
+            NodeContexts contexts = NodeContexts.of(config.nodeNetwork());
             DesiredStateBuilder builder = new DesiredStateBuilder(config.nodeName());
             for (IpFamily f : config.families()) {
                 out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.NodeNetwork;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.IpFamily;
@@ -53,7 +54,7 @@ class AgentConfigTest {
                 "--masquerade-bit", "13", "--sync-period", "1m", "--min-sync-period", "500ms",
                 "--healthz-bind-address", "[::]:10256", "--metrics-bind-address", "", "--startup-timeout", "2m", "--dry-run");
         assertThat(((ClusterSourceSpec.Api) c.source()).connection().context()).isEqualTo("prod");
-        assertThat(c.nodeIP(IpFamily.IPV6).getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(c.nodeNetwork().nodeIP(IpFamily.IPV6).getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:7");
         assertThat(c.clusterCidrs()).containsExactly(Cidr.parse("10.244.0.0/16"), Cidr.parse("fd00:10:244::/48"));
         assertThat(c.nodePortAddresses().cidrs()).containsExactly(Cidr.parse("192.0.2.0/24"));
         assertThat(c.effectiveServiceCidrs()).containsExactly(Cidr.parse("10.100.0.0/16"));
@@ -66,6 +67,21 @@ class AgentConfigTest {
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.mode()).isEqualTo(AgentConfig.Mode.DRY_RUN);
         assertThat(c.usesManifests()).isFalse();
+    }
+
+    @Test
+    void nodeNetworkCarriesTheSettingsInEffect() {
+        AgentConfig c = parse("--manifests", "../k8s/examples", "--node-name", "node-1", "--node-ip", "192.0.2.7",
+                "--cluster-cidr", "10.244.0.0/16", "--nodeport-addresses", "primary", "--masquerade-bit", "3",
+                "--endpoint-chain-threshold", "4");
+        NodeNetwork n = c.nodeNetwork();
+        assertThat(n.nodeIP(IpFamily.IPV4).getHostAddress()).isEqualTo("192.0.2.7");
+        assertThat(n.nodeIP(IpFamily.IPV6)).isNull();
+        assertThat(n.clusterCidrs()).containsExactly(Cidr.parse("10.244.0.0/16"));
+        assertThat(n.nodePortAddresses().primary()).isTrue();
+        assertThat(n.serviceCidrs()).as("the manifest source's ranges").isEqualTo(AgentConfig.MANIFEST_SERVICE_CIDRS);
+        assertThat(n.masqueradeMark()).isEqualTo(0x8);
+        assertThat(n.endpointChainThreshold()).isEqualTo(4);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.clusterdns.agent.http;
 
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

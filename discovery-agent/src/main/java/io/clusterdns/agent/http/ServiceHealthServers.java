@@ -1,6 +1,6 @@
 package io.clusterdns.agent.http;
 
-import io.clusterdns.agent.sync.ServiceHealth;
+import io.clusterdns.agent.status.ServiceHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;

@@ -1,5 +1,7 @@
 package io.clusterdns.agent.sync;
 
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.ServicePortState;

@@ -1,8 +1,7 @@
 package io.clusterdns.agent.sync;
 
-import io.clusterdns.agent.AgentConfig;
-import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.NodeContext;
+import io.clusterdns.agent.model.NodeNetwork;
 import io.clusterdns.k8s.model.IpFamily;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -15,41 +14,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds each family's {@link NodeContext} from the configuration and, for
+ * Builds each family's {@link NodeContext} from the node's network settings and, for
  * {@code --nodeport-addresses} CIDRs, this node's current interface addresses (read at every sync,
  * like kube-proxy, since addresses can come and go).
  */
 public final class NodeContexts {
     private static final Logger LOG = LoggerFactory.getLogger(NodeContexts.class);
 
-    private final AgentConfig config;
+    private final NodeNetwork network;
     private final Supplier<List<InetAddress>> localAddresses;
     private final java.util.Map<IpFamily, List<InetAddress>> lastNodePortIPs = new java.util.EnumMap<>(IpFamily.class);
 
-    public NodeContexts(AgentConfig config, Supplier<List<InetAddress>> localAddresses) {
-        this.config = config;
+    public NodeContexts(NodeNetwork network, Supplier<List<InetAddress>> localAddresses) {
+        this.network = network;
         this.localAddresses = localAddresses;
     }
 
     /** Reads the addresses of this process's network namespace. */
-    public static NodeContexts of(AgentConfig config) {
-        return new NodeContexts(config, NodeContexts::interfaceAddresses);
+    public static NodeContexts of(NodeNetwork network) {
+        return new NodeContexts(network, NodeContexts::interfaceAddresses);
     }
 
     public NodeContext context(IpFamily family) {
-        List<Cidr> clusterCidrs = config.clusterCidrs().stream().filter(c -> c.family() == family).toList();
-        List<Cidr> serviceCidrs = config.effectiveServiceCidrs().stream().filter(c -> c.family() == family).toList();
-        return new NodeContext(family, config.nodeIP(family), clusterCidrs, nodePortIPs(family), serviceCidrs,
-                config.masqueradeAll(), config.masqueradeMark(), config.endpointChainThreshold());
+        return new NodeContext(family, network.nodeIP(family), network.clusterCidrs(family), nodePortIPs(family),
+                network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold());
     }
 
     private List<InetAddress> nodePortIPs(IpFamily family) {
-        if (config.nodePortAddresses().matchAll()) {
+        if (network.nodePortAddresses().matchAll()) {
             return null;
         }
         List<InetAddress> out = new ArrayList<>();
-        if (config.nodePortAddresses().primary()) {
-            InetAddress ip = config.nodeIP(family);
+        if (network.nodePortAddresses().primary()) {
+            InetAddress ip = network.nodeIP(family);
             if (ip != null) {
                 out.add(ip);
             }
@@ -57,7 +54,7 @@ public final class NodeContexts {
         }
         for (InetAddress a : localAddresses.get()) {
             if (IpFamily.of(a) == family && !a.isLoopbackAddress()
-                    && config.nodePortAddresses().cidrs().stream().anyMatch(c -> c.contains(a))) {
+                    && network.nodePortAddresses().cidrs().stream().anyMatch(c -> c.contains(a))) {
                 out.add(a);
             }
         }

@@ -1,17 +1,21 @@
 package io.clusterdns.agent.sync;
 
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.kernel.Conntrack;
+import io.clusterdns.agent.kernel.ConntrackFilter;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.NftResult;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.NodeContext;
 import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.agent.nft.Family;
+import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
-import io.clusterdns.agent.nft.NftResult;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.Nft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
+import io.clusterdns.agent.status.ServiceHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceKey;

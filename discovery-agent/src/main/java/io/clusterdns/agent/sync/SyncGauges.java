@@ -1,10 +1,10 @@
 package io.clusterdns.agent.sync;
 
-import io.clusterdns.agent.http.AgentMetrics;
 import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.NftModel;
+import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceType;

@@ -1,7 +1,7 @@
 package io.clusterdns.agent.sync;
 
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceKey;

@@ -1,17 +1,17 @@
 package io.clusterdns.agent.bench;
 
 import io.clusterdns.agent.AgentConfig;
-import io.clusterdns.agent.NodePortAddresses;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
+import io.clusterdns.agent.model.NodePortAddresses;
+import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
-import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.ProcessNft;
-import io.clusterdns.agent.sync.FamilyRenderer;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncOutcome;
@@ -76,7 +76,7 @@ public final class SyncBenchmarkMain {
             long[] nftNanos = {0};
             Nft nft = new Nft() {
                 @Override
-                public io.clusterdns.agent.nft.NftResult apply(String script) {
+                public io.clusterdns.agent.kernel.NftResult apply(String script) {
                     long t = System.nanoTime();
                     try {
                         return real.apply(script);
@@ -86,7 +86,7 @@ public final class SyncBenchmarkMain {
                 }
 
                 @Override
-                public io.clusterdns.agent.nft.NftResult list(String... args) {
+                public io.clusterdns.agent.kernel.NftResult list(String... args) {
                     return real.list(args);
                 }
             };
@@ -125,7 +125,7 @@ public final class SyncBenchmarkMain {
         ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
         AgentConfig config = config();
         long t0 = System.nanoTime();
-        NftModel model = FamilyRenderer.renderAll(s, new DesiredStateBuilder("node-0"), new NodeContexts(config, List::of).context(config.families().get(0)));
+        NftModel model = FamilyRenderer.renderAll(s, new DesiredStateBuilder("node-0"), new NodeContexts(config.nodeNetwork(), List::of).context(config.families().get(0)));
         String script = NftScripts.full(model, KernelInventory.NONE).script();
         long t1 = System.nanoTime();
         System.out.printf("%,7d services: full render + script %,d ms (%,d bytes, %,d chains, %,d rules, %,d elements)%n",
@@ -134,7 +134,7 @@ public final class SyncBenchmarkMain {
 
     static RuleSyncer syncer(Nft nft) {
         AgentConfig c = config();
-        return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c, List::of), new AgentMetrics(),
+        return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c.nodeNetwork(), List::of), new AgentMetrics(),
                 new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
     }
 

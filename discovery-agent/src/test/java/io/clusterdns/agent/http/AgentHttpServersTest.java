@@ -3,7 +3,9 @@ package io.clusterdns.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.MutableClock;
-import io.clusterdns.agent.sync.ServiceHealth;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
+import io.clusterdns.agent.status.ServiceHealth;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.vertx.core.Vertx;

@@ -73,7 +73,7 @@ public final class Cmd {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            var out = io.clusterdns.agent.ProcessPipes.drain(p.getInputStream());
+            var out = io.clusterdns.agent.kernel.ProcessPipes.drain(p.getInputStream());
             if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 fail(String.join(" ", command) + " did not finish within " + deadline);

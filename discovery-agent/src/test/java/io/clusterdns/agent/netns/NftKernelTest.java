@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.MutableClock;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.kernel.ConntrackFilter;
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.NftResult;
+import io.clusterdns.agent.kernel.ProcessConntrack;
+import io.clusterdns.agent.kernel.ProcessNft;
 import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.KernelInventory;
-import io.clusterdns.agent.nft.Nft;
 import io.clusterdns.agent.nft.NftModel;
-import io.clusterdns.agent.nft.NftResult;
 import io.clusterdns.agent.nft.NftScripts;
-import io.clusterdns.agent.nft.ProcessNft;
 import io.clusterdns.agent.nft.RulesetText;
-import io.clusterdns.agent.sync.ConntrackFilter;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.NodeContexts;
-import io.clusterdns.agent.sync.ProcessConntrack;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncOutcome;
 import io.clusterdns.k8s.model.ClusterSnapshot;
@@ -176,8 +176,8 @@ class NftKernelTest {
     private static RuleSyncer syncer(Nft nft, MutableClock clock, AgentMetrics metrics) {
         io.clusterdns.agent.AgentConfig config = io.clusterdns.agent.AgentConfig.manifests(Conventions.NODE, java.nio.file.Path.of("unused"))
                 .withNetwork(List.of(IpAddresses.parse(Conventions.NODE_IP)), List.of(io.clusterdns.agent.model.Cidr.parse(Conventions.CLUSTER_CIDR)),
-                        io.clusterdns.agent.NodePortAddresses.ALL);
-        return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config, List::of), metrics,
+                        io.clusterdns.agent.model.NodePortAddresses.ALL);
+        return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config.nodeNetwork(), List::of), metrics,
                 new ProxierHealth(clock, Duration.ofMinutes(1)), clock);
     }
 }

@@ -1,5 +1,7 @@
 package io.clusterdns.agent.nft;
 
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.agent.kernel.NftResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.clusterdns.agent.nft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.Conventions;
+import io.clusterdns.agent.kernel.NftResult;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.clusterdns.agent.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.ServicePortName;
 import io.clusterdns.agent.model.ServicePortState;

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.MutableClock;
-import io.clusterdns.agent.NodePortAddresses;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
+import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.model.Cidr;
+import io.clusterdns.agent.model.NodePortAddresses;
 import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
+import io.clusterdns.agent.status.ServiceHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -32,7 +34,7 @@ class RuleSyncerTest {
     final List<ConntrackFilter> conntrackCalls = new ArrayList<>();
     final RuleSyncer syncer = syncer(nft);
 
-    RuleSyncer syncer(io.clusterdns.agent.nft.Nft n) {
+    RuleSyncer syncer(io.clusterdns.agent.kernel.Nft n) {
         AgentConfig config = AgentConfig.manifests(Conventions.NODE, Path.of("unused")).withNetwork(
                 List.of(IpAddresses.parse(Conventions.NODE_IP), IpAddresses.parse(Conventions.NODE_IP6)),
                 List.of(Cidr.parse(Conventions.CLUSTER_CIDR)), NodePortAddresses.ALL)
@@ -40,7 +42,7 @@ class RuleSyncerTest {
         return new RuleSyncer(config.families(), Conventions.NODE, n, f -> {
             conntrackCalls.add(f);
             return 1;
-        }, new NodeContexts(config, List::of), metrics, health, clock);
+        }, new NodeContexts(config.nodeNetwork(), List::of), metrics, health, clock);
     }
 
     static ClusterSnapshot snapshot(String yaml) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.Conventions;
-import io.clusterdns.agent.http.AgentMetrics;
-import io.clusterdns.agent.http.ProxierHealth;
 import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.agent.status.AgentMetrics;
+import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.SnapshotDelta;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
@@ -35,7 +35,7 @@ class SyncLoopTest {
         ProxierHealth health = new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1));
         AgentMetrics metrics = new AgentMetrics();
         RuleSyncer syncer = new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0,
-                new NodeContexts(config, List::of), metrics, health, Clock.systemUTC());
+                new NodeContexts(config.nodeNetwork(), List::of), metrics, health, Clock.systemUTC());
         loop = new SyncLoop(source, syncer, minSync, period, health, metrics);
         loop.onSync(outcomes::add);
         loop.start();

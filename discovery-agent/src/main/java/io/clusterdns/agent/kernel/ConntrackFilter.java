@@ -1,4 +1,4 @@
-package io.clusterdns.agent.sync;
+package io.clusterdns.agent.kernel;
 
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;

@@ -1,4 +1,4 @@
-package io.clusterdns.agent;
+package io.clusterdns.agent.kernel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

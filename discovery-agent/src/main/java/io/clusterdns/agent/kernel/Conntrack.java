@@ -1,4 +1,4 @@
-package io.clusterdns.agent.sync;
+package io.clusterdns.agent.kernel;
 
 /** Deletes conntrack entries: the {@code conntrack} binary, or a fake in unit tests. */
 public interface Conntrack {

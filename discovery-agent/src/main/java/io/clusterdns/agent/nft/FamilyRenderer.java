@@ -1,13 +1,8 @@
-package io.clusterdns.agent.sync;
+package io.clusterdns.agent.nft;
 
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.NodeContext;
 import io.clusterdns.agent.model.ServicePortState;
-import io.clusterdns.agent.nft.BaseRules;
-import io.clusterdns.agent.nft.Family;
-import io.clusterdns.agent.nft.Fragment;
-import io.clusterdns.agent.nft.NftModel;
-import io.clusterdns.agent.nft.ServiceRules;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;

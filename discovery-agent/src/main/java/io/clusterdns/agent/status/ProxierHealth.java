@@ -1,4 +1,4 @@
-package io.clusterdns.agent.http;
+package io.clusterdns.agent.status;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package io.clusterdns.agent;
+package io.clusterdns.agent.model;
 
-import io.clusterdns.agent.model.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.clusterdns.agent.http;
+package io.clusterdns.agent.status;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.clusterdns.agent.nft;
+package io.clusterdns.agent.kernel;
 
 /**
  * How the agent talks to nftables: the real binary ({@link ProcessNft}) or, in unit tests, a fake.

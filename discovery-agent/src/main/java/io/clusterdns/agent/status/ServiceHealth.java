@@ -1,4 +1,4 @@
-package io.clusterdns.agent.sync;
+package io.clusterdns.agent.status;
 
 import io.clusterdns.k8s.model.ServiceKey;
 

@@ -1,6 +1,4 @@
-package io.clusterdns.agent.sync;
-
-import io.clusterdns.agent.ProcessPipes;
+package io.clusterdns.agent.kernel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

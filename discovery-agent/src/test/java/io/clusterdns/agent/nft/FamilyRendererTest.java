@@ -1,13 +1,10 @@
-package io.clusterdns.agent.sync;
+package io.clusterdns.agent.nft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.NodeContext;
-import io.clusterdns.agent.nft.Family;
-import io.clusterdns.agent.nft.Fragment;
-import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -38,7 +35,7 @@ class FamilyRendererTest {
         String other = CLUSTER.replace("10.244.2.34", "10.244.2.35");
         NftModel incremental = r.render(Conventions.snapshot(other), List.of(ServiceKey.of("ns3", "svc3")), ctx).model();
         NftModel scratch = FamilyRenderer.renderAll(Conventions.snapshot(other), new DesiredStateBuilder(Conventions.NODE), ctx);
-        assertThat(io.clusterdns.agent.nft.RulesetText.render(incremental)).isEqualTo(io.clusterdns.agent.nft.RulesetText.render(scratch));
+        assertThat(RulesetText.render(incremental)).isEqualTo(RulesetText.render(scratch));
     }
 
     @Test

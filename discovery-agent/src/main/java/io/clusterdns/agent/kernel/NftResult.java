@@ -1,4 +1,4 @@
-package io.clusterdns.agent.nft;
+package io.clusterdns.agent.kernel;
 
 /** What running {@code nft} gave: its output, or why it failed (nft's own message). */
 public sealed interface NftResult {
