@@ -35,6 +35,7 @@ public final class DiscoveryAgent implements AutoCloseable {
     private AgentHttpServers http;
     private ServiceHealthServers healthChecks;
     private int[] ports = {-1, -1};
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public DiscoveryAgent(AgentConfig config, ClusterSource source, Nft nft, Conntrack conntrack) {
         this.config = config;
@@ -96,6 +97,9 @@ public final class DiscoveryAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         loop.close();
         if (healthChecks != null) {
             healthChecks.close();
@@ -111,7 +115,12 @@ public final class DiscoveryAgent implements AutoCloseable {
                 LOG.debug("Vert.x did not stop cleanly", e);
             }
         }
-        LOG.info("discovery-agent stopped; the nftables rules stay in place (use --cleanup to remove them)");
+        if (!syncer.hasWritten()) {
+            // nothing was written by this run (it never synced): do not claim rules it does not know of
+            LOG.info("discovery-agent stopped before its first sync; it wrote no nftables rules");
+        } else {
+            LOG.info("discovery-agent stopped; the nftables rules stay in place (use --cleanup to remove them)");
+        }
     }
 
 }

@@ -34,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -47,6 +49,9 @@ import picocli.CommandLine;
                 + " in place of kube-proxy.")
 public final class DiscoveryAgentMain implements Callable<Integer> {
     static final String NAME = "discovery-agent";
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
@@ -127,7 +132,11 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
 
     /** The command line with one-line errors for unknown flags and bad values (exit code 2), as the other servers. */
     static CommandLine commandLine(DiscoveryAgentMain main) {
-        return CommandLines.configure(new CommandLine(main));
+        CommandLine cmd = CommandLines.configure(new CommandLine(main));
+        // flag errors and the command's own output go to the same streams (tests capture them)
+        cmd.setErr(new java.io.PrintWriter(main.err, true));
+        cmd.setOut(new java.io.PrintWriter(main.out, true));
+        return cmd;
     }
 
     @Override
@@ -136,8 +145,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         try {
             config = config();
         } catch (ConfigException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return 2;
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         try {
             return switch (config.mode()) {

@@ -170,6 +170,6 @@ class AgentConfigTest {
                 () -> null, Map.of());
         int code = DiscoveryAgentMain.commandLine(main).execute(API, "--node-name", "n", "--masquerade-bit", "40");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("discovery-agent: --masquerade-bit: must be 0..31, got 40\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("discovery-agent: --masquerade-bit: must be 0..31, got 40 (see --help)" + System.lineSeparator());
     }
 }

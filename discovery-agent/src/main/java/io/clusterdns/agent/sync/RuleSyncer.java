@@ -62,6 +62,7 @@ public final class RuleSyncer {
     private final Map<Family, Map<String, Instant>> staleChains = new EnumMap<>(Family.class);
     private volatile Consumer<Map<Integer, ServiceHealth>> healthCheckListener = m -> { };
     private boolean needFull = true;
+    private volatile boolean wrote;
 
     public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
                       AgentMetrics metrics, ProxierHealth health, Clock clock) {
@@ -156,6 +157,7 @@ public final class RuleSyncer {
 
     private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, Instant now) {
         needFull = false;
+        wrote = true;
         for (Family f : families) {
             applied.put(f, models.get(f));
             Map<String, Instant> stale = staleChains.get(f);
@@ -281,6 +283,11 @@ public final class RuleSyncer {
             LOG.debug("Synced nftables rules (partial, {} service ports changed) in {} ms", changed, took.toMillis());
         }
         return new SyncOutcome(error == null, full, written, changed, took, error);
+    }
+
+    /** True once a transaction of this syncer was committed (this process wrote rules). */
+    public boolean hasWritten() {
+        return wrote;
     }
 
     /** The models the kernel holds (for tests and the dry run). */
