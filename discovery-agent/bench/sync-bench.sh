@@ -9,11 +9,11 @@
 #   discovery-agent/bench/sync-bench.sh 500 20000
 # Environment:
 #   MVN       the Maven command (default "mvn -B -q")
-#   MVN_ARGS  what to build (default "-o -pl discovery-agent"; k8s must be installed in ~/.m2)
+#   MVN_ARGS  what to build (default "-pl discovery-agent -am": the agent and the k8s modules it needs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"
-MVN_ARGS="${MVN_ARGS:--o -pl discovery-agent}"
+MVN_ARGS="${MVN_ARGS:--pl discovery-agent -am}"
 cd "$root"
 # shellcheck disable=SC2086
 $MVN $MVN_ARGS test-compile dependency:build-classpath \

@@ -8,8 +8,7 @@
 #   dns-server/bench/jmh.sh QueryPath -p services=1000 -f 1 -wi 2 -i 3
 # Arguments go to org.openjdk.jmh.Main (-h lists them). Environment:
 #   MVN       the Maven command (default "mvn -B -q")
-#   MVN_ARGS  what to build (default "-pl dns-server -am"; use "-o -pl dns-server" when k8s and
-#             resolver are already installed in ~/.m2 and you are offline)
+#   MVN_ARGS  what to build (default "-pl dns-server -am")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"

@@ -16,8 +16,7 @@
 #   JAVA_OPTS   more JVM flags (default "-XX:+UseSerialGC": what the JVM picks by itself in a pod
 #               limited to less than 2 CPUs or 1792 MiB, such as CoreDNS's 170Mi)
 #   MVN         the Maven command (default "mvn -B -q")
-#   MVN_ARGS    what to build (default "-pl dns-server -am"; "-o -pl dns-server" when k8s and
-#               resolver are installed in ~/.m2 and you are offline)
+#   MVN_ARGS    what to build (default "-pl dns-server -am")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"

@@ -9,8 +9,7 @@
 #   envinjector/bench/jmh.sh Admission -p services=1000 -p selection=selected -wi 2 -i 3
 # Arguments go to org.openjdk.jmh.Main (-h lists them). Environment:
 #   MVN       the Maven command (default "mvn -B -q")
-#   MVN_ARGS  what to build (default "-pl envinjector -am"; use "-o -pl envinjector" when k8s is
-#             already installed in ~/.m2 and you are offline)
+#   MVN_ARGS  what to build (default "-pl envinjector -am")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"
