@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Gives every service the cluster IPs its manifest left empty, deterministically: the address is
@@ -34,8 +35,13 @@ final class ClusterIpAllocator {
 
     /** Returns the services (same order) with their final cluster IPs and families. */
     List<ManifestService> allocate(List<ManifestService> services) {
+        return allocate(services, s -> false);
+    }
+
+    /** As {@link #allocate(List)}; {@code established} services claim their written values first. */
+    List<ManifestService> allocate(List<ManifestService> services, Predicate<ManifestService> established) {
         Map<InetAddress, ManifestService> owners = new HashMap<>();
-        for (ManifestService s : services) {
+        for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
         return AllocationOrder.byKey(services, s -> complete(s, owners));

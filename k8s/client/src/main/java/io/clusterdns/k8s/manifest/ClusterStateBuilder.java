@@ -26,7 +26,8 @@ final class ClusterStateBuilder {
     private final EndpointsDeriver deriver = new EndpointsDeriver();
 
     ClusterSnapshot build(ManifestObjects objects, long version) {
-        List<ServiceInfo> services = nodePorts.allocate(clusterIps.allocate(objects.services())).stream()
+        List<ServiceInfo> services = nodePorts.allocate(clusterIps.allocate(objects.services(), objects::established),
+                        objects::established).stream()
                 .map(ManifestService::info).toList();
         Set<ServiceKey> known = new HashSet<>();
         services.forEach(s -> known.add(s.key()));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Gives NodePort and LoadBalancer ports the node ports their manifest left empty, and
@@ -25,8 +26,13 @@ final class NodePortAllocator {
 
     /** Returns the services (same order) with node ports filled in. */
     List<ManifestService> allocate(List<ManifestService> services) {
+        return allocate(services, s -> false);
+    }
+
+    /** As {@link #allocate(List)}; {@code established} services claim their written values first. */
+    List<ManifestService> allocate(List<ManifestService> services, Predicate<ManifestService> established) {
         Map<Integer, ManifestService> owners = new HashMap<>();
-        for (ManifestService s : services) {
+        for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
         return AllocationOrder.byKey(services, s -> complete(s, owners));

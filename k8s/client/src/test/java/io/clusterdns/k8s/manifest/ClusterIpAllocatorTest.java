@@ -137,4 +137,12 @@ class ClusterIpAllocatorTest {
         Map<String, List<String>> ips = ips(service("default", "echo", "{clusterIPs: [10.96.60.60, 'fd00:10:96::3c3c'], ports: [{port: 80}]}"));
         assertThat(ips.get("echo")).containsExactly("10.96.60.60", "fd00:10:96::3c3c");
     }
+
+    @Test
+    void aServiceOfTheLastGoodLoadKeepsItsWrittenAddressAndTheNewcomerIsTheError() {
+        List<ManifestService> services = ManifestLoader.parse(service("default", "new", "{clusterIP: 10.96.45.100, ports: [{port: 80}]}")
+                + service("default", "web", "{clusterIP: 10.96.45.100, ports: [{port: 80}]}"), "t.yaml").services();
+        assertThatThrownBy(() -> new ClusterIpAllocator().allocate(services, s -> s.info().name().equals("web")))
+                .hasMessage("t.yaml document 1 (line 4): spec.clusterIP: 10.96.45.100 is already allocated to default/web (t.yaml document 2)");
+    }
 }

@@ -195,6 +195,21 @@ class ManifestClusterSourceTest {
         assertThat(source.current()).isSameAs(good);
     }
 
+    /** The same for a cluster IP written twice: the service that came with the new file is the error. */
+    @Test
+    void aClusterIpWrittenAgainInANewFileIsReportedThere() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, service("default", "web", "{clusterIP: 10.96.0.50, ports: [{port: 80}]}"));
+        ManifestClusterSource source = start(dir);
+        ClusterSnapshot good = published.take();
+
+        Path api = dir.resolve("0-api.yaml");
+        save(api, service("default", "api", "{clusterIP: 10.96.0.50, ports: [{port: 443}]}"));
+        assertThat(awaitError().getMessage()).isEqualTo(api + " document 1 (line 4): spec.clusterIP: 10.96.0.50 is already allocated to"
+                + " default/web (" + file + " document 1)");
+        assertThat(source.current()).isSameAs(good);
+    }
+
     private static List<ManifestException> drain(BlockingQueue<ManifestException> queue) {
         List<ManifestException> out = new ArrayList<>();
         queue.drainTo(out);

@@ -86,4 +86,12 @@ class NodePortAllocatorTest {
         assertThatThrownBy(() -> allocate(service("default", "web", "{type: NodePort, ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}")))
                 .hasMessage("t.yaml document 1 (line 4): spec.ports[1].nodePort: duplicate node port 30080/TCP (also spec.ports[0])");
     }
+
+    @Test
+    void aServiceOfTheLastGoodLoadKeepsItsWrittenPortAndTheNewcomerIsTheError() {
+        List<ManifestService> services = ManifestLoader.parse(service("default", "new", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}")
+                + service("default", "web", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}"), "t.yaml").services();
+        assertThatThrownBy(() -> new NodePortAllocator().allocate(services, s -> s.info().name().equals("web")))
+                .hasMessage("t.yaml document 1 (line 4): spec.ports[0].nodePort: 30080 is already allocated to default/web (t.yaml document 2)");
+    }
 }
