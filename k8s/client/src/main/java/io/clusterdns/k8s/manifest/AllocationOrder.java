@@ -12,8 +12,9 @@ import java.util.function.UnaryOperator;
 /**
  * The orders both allocators (cluster IPs, node ports) work in. Values are handed out by service
  * key, so the result does not depend on file or document order; the services come back in their
- * input order. Written values are claimed by the services of the last good load first, so that
- * when a new service writes a value an old one holds, the error is about the new one.
+ * input order. Written values are claimed first by the services that already hold them in the
+ * serving state, so that when a service newly writes a value another holds, the error is about
+ * the newcomer.
  */
 final class AllocationOrder {
     private AllocationOrder() {

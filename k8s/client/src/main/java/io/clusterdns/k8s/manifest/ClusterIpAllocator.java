@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.manifest;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -36,6 +37,14 @@ final class ClusterIpAllocator {
     /** Returns the services (same order) with their final cluster IPs and families. */
     List<ManifestService> allocate(List<ManifestService> services) {
         return allocate(services, s -> false);
+    }
+
+    /** Services whose written cluster IPs are all theirs in {@code serving}. */
+    static Predicate<ManifestService> holding(ClusterSnapshot serving) {
+        return s -> {
+            ServiceInfo before = serving.service(s.info().key());
+            return before != null && before.clusterIPs().containsAll(s.info().clusterIPs());
+        };
     }
 
     /** As {@link #allocate(List)}; {@code established} services claim their written values first. */

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * on the single watcher thread. A reload that fails logs one error line naming file, document,
  * line and field, keeps the last good snapshot, and sets {@link #lastError()} until the next good
  * reload. When a reload finds an object defined twice, or a cluster IP or node port written
- * twice, the error is about the definition that is new since the serving state, whichever file
- * sorts first.
+ * twice, the error is about the definition that is new since the serving state (for values: the
+ * service that does not hold it yet), whichever file sorts first.
  */
 public final class ManifestClusterSource implements ClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestClusterSource.class);
@@ -120,7 +120,7 @@ public final class ManifestClusterSource implements ClusterSource {
         long version = current().version() + 1;
         try {
             ManifestObjects objects = loader.load(false, servingFiles, this::warn);
-            ClusterSnapshot next = builder.build(objects, version);
+            ClusterSnapshot next = builder.build(objects, version, current());
             servingFiles = objects.files();
             boolean recovered = lastError != null;
             lastError = null;

@@ -101,11 +101,6 @@ final class ManifestObjects {
         throw added.error("metadata.name", kind + " " + id + " is already defined in " + existing.describe());
     }
 
-    /** True when the last good load had this service from the same file: it keeps what it holds (IPs, ports). */
-    boolean established(ManifestService service) {
-        return service.origin().file().equals(previousFiles.get("Service " + service.info().key()));
-    }
-
     /** The file each object came from ({@code "Service default/web" -> "k8s/examples/web.yaml"}), for the next load. */
     Map<String, String> files() {
         Map<String, String> out = new HashMap<>(seen.size());

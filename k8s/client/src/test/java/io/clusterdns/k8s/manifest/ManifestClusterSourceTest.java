@@ -195,19 +195,27 @@ class ManifestClusterSourceTest {
         assertThat(source.current()).isSameAs(good);
     }
 
-    /** The same for a cluster IP written twice: the service that came with the new file is the error. */
+    /**
+     * The same for a cluster IP written twice: the service that does not hold it yet is the error,
+     * whether it came with a new file or an existing service was edited to write it.
+     */
     @Test
-    void aClusterIpWrittenAgainInANewFileIsReportedThere() throws Exception {
+    void aClusterIpTakenByAnotherServiceIsReportedOnTheServiceAskingForIt() throws Exception {
         Path file = dir.resolve("web.yaml");
         Files.writeString(file, service("default", "web", "{clusterIP: 10.96.0.50, ports: [{port: 80}]}"));
         ManifestClusterSource source = start(dir);
         ClusterSnapshot good = published.take();
+        String taken = " document 1 (line 4): spec.clusterIP: 10.96.0.50 is already allocated to default/web (" + file + " document 1)";
 
         Path api = dir.resolve("0-api.yaml");
         save(api, service("default", "api", "{clusterIP: 10.96.0.50, ports: [{port: 443}]}"));
-        assertThat(awaitError().getMessage()).isEqualTo(api + " document 1 (line 4): spec.clusterIP: 10.96.0.50 is already allocated to"
-                + " default/web (" + file + " document 1)");
+        assertThat(awaitError().getMessage()).isEqualTo(api + taken);
         assertThat(source.current()).isSameAs(good);
+
+        save(api, service("default", "api", "{ports: [{port: 443}]}"));
+        awaitSnapshot("api with an allocated IP", s -> s.service(API) != null);
+        save(api, service("default", "api", "{clusterIP: 10.96.0.50, ports: [{port: 443}]}"));
+        assertThat(awaitError().getMessage()).isEqualTo(api + taken);
     }
 
     private static List<ManifestException> drain(BlockingQueue<ManifestException> queue) {

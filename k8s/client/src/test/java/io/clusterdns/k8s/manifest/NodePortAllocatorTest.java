@@ -4,6 +4,7 @@ import static io.clusterdns.k8s.manifest.Yaml.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
 import java.util.LinkedHashMap;
@@ -88,10 +89,12 @@ class NodePortAllocatorTest {
     }
 
     @Test
-    void aServiceOfTheLastGoodLoadKeepsItsWrittenPortAndTheNewcomerIsTheError() {
+    void aServiceHoldingItsWrittenPortKeepsItAndTheNewcomerIsTheError() {
+        String web = service("default", "web", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}");
+        ClusterSnapshot serving = ManifestSnapshots.parse(web);
         List<ManifestService> services = ManifestLoader.parse(service("default", "new", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}")
-                + service("default", "web", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}"), "t.yaml").services();
-        assertThatThrownBy(() -> new NodePortAllocator().allocate(services, s -> s.info().name().equals("web")))
+                + web, "t.yaml").services();
+        assertThatThrownBy(() -> new NodePortAllocator().allocate(services, NodePortAllocator.holding(serving)))
                 .hasMessage("t.yaml document 1 (line 4): spec.ports[0].nodePort: 30080 is already allocated to default/web (t.yaml document 2)");
     }
 }
