@@ -11,28 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Service fields that only a LoadBalancer may use ({@code ValidateService},
- * {@code ValidateLoadBalancerStatus}): source ranges, {@code allocateLoadBalancerNodePorts}, the
- * health-check node port, and the load balancer's {@code status}.
+ * The Service fields of load balancers ({@code ValidateService}, {@code ValidateLoadBalancerStatus}):
+ * source ranges, the health-check node port, and the load balancer's {@code status}. That most of
+ * them are refused on other types is checked on creation only ({@link ServiceCreateRules}).
  */
 final class LoadBalancers {
-    private static final String ONLY_LB = "may only be used when type is LoadBalancer";
-
     private LoadBalancers() {
     }
 
-    static void checkAllocateNodePorts(ServiceSpec spec, ServiceType type) {
-        if (spec.getAllocateLoadBalancerNodePorts() != null && type != ServiceType.LOAD_BALANCER) {
-            throw new ConversionException("spec.allocateLoadBalancerNodePorts", ONLY_LB);
-        }
-    }
-
     /** Kept as written (trimmed: the API tolerates padding, a leftover of the annotation it replaced). */
-    static List<String> sourceRanges(ServiceSpec spec, ServiceType type) {
+    static List<String> sourceRanges(ServiceSpec spec) {
         List<String> raw = Fields.list(spec.getLoadBalancerSourceRanges());
-        if (!raw.isEmpty() && type != ServiceType.LOAD_BALANCER) {
-            throw new ConversionException("spec.loadBalancerSourceRanges", ONLY_LB);
-        }
         List<String> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             String cidr = raw.get(i) == null ? "" : raw.get(i).trim();
@@ -70,14 +59,11 @@ final class LoadBalancers {
     }
 
     /** {@code status.loadBalancer.ingress}, as a load balancer controller writes it; ipMode left unset means VIP. */
-    static List<LoadBalancerIngress> ingress(ServiceStatus status, ServiceType type) {
+    static List<LoadBalancerIngress> ingress(ServiceStatus status) {
         if (status == null || status.getLoadBalancer() == null) {
             return List.of();
         }
         var raw = Fields.list(status.getLoadBalancer().getIngress());
-        if (!raw.isEmpty() && type != ServiceType.LOAD_BALANCER) {
-            throw new ConversionException("status.loadBalancer.ingress", "may only be used when spec.type is LoadBalancer");
-        }
         List<LoadBalancerIngress> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             String path = FieldPaths.index("status.loadBalancer.ingress", i);

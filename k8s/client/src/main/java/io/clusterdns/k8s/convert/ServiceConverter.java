@@ -52,15 +52,25 @@ public final class ServiceConverter {
         List<ServicePort> ports = ServicePorts.convert(spec.getPorts(), type, headless);
         Map<String, String> selector = Fields.labels("spec.selector", spec.getSelector());
         List<InetAddress> externalIps = externalIps(spec);
-        TrafficPolicy external = externalTrafficPolicy(spec, type, externalIps);
+        TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.getExternalTrafficPolicy(), TrafficPolicy::parse);
         TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TrafficPolicy::parse);
-        LoadBalancers.checkAllocateNodePorts(spec, type);
         return new ServiceInfo(
                 ServiceKey.of(namespace, name), type, clusterIps, headless, families, ports,
-                externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus(), type),
-                LoadBalancers.sourceRanges(spec, type), sessionAffinity(spec), external, internal,
+                externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus()),
+                LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
                 LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
                 selector, labels);
+    }
+
+    /**
+     * The rules an API server applies when a Service is created that objects it stored earlier may
+     * break: fields allowed only on some types, which older API servers accepted and type changes
+     * can leave behind (see {@link ServiceCreateRules}). The manifest source, which stands in for
+     * creating the objects, applies them besides {@link #convert}; an informer must not, or it
+     * would drop a live service over a field nothing reads.
+     */
+    public static void checkAsCreated(Service service) {
+        ServiceCreateRules.check(service);
     }
 
     /** {@code spec.ipFamilyPolicy}, empty when the manifest leaves it to the defaults. */
@@ -86,7 +96,7 @@ public final class ServiceConverter {
         String single = spec.getClusterIP();
         List<String> multi = Fields.list(spec.getClusterIPs());
         if (type == ServiceType.EXTERNAL_NAME) {
-            checkExternalName(spec, single, multi);
+            checkExternalName(single, multi);
             return List.of();
         }
         if (multi.isEmpty()) {
@@ -101,16 +111,9 @@ public final class ServiceConverter {
         return multi;
     }
 
-    /** ExternalName services get no cluster IPs, so every field about them is refused. */
-    private static void checkExternalName(ServiceSpec spec, String single, List<String> multi) {
+    private static void checkExternalName(String single, List<String> multi) {
         if (!Fields.isBlank(single) || !multi.isEmpty()) {
             throw new ConversionException(Fields.isBlank(single) ? "spec.clusterIPs" : "spec.clusterIP", "may not be set for type ExternalName");
-        }
-        if (!Fields.list(spec.getIpFamilies()).isEmpty()) {
-            throw new ConversionException("spec.ipFamilies", "may not be set for type ExternalName");
-        }
-        if (spec.getIpFamilyPolicy() != null) {
-            throw new ConversionException("spec.ipFamilyPolicy", "may not be set for type ExternalName");
         }
     }
 
@@ -207,21 +210,6 @@ public final class ServiceConverter {
             out.add(Fields.endpointIp(FieldPaths.index("spec.externalIPs", i), raw.get(i), null));
         }
         return out;
-    }
-
-    /**
-     * Defaulted to Cluster for externally accessible services (NodePort, LoadBalancer, ClusterIP
-     * with externalIPs) and refused on any other, as the API server does.
-     */
-    private static TrafficPolicy externalTrafficPolicy(ServiceSpec spec, ServiceType type, List<InetAddress> externalIps) {
-        String value = spec.getExternalTrafficPolicy();
-        boolean accessible = type == ServiceType.NODE_PORT || type == ServiceType.LOAD_BALANCER
-                || (type == ServiceType.CLUSTER_IP && !externalIps.isEmpty());
-        if (!accessible && !Fields.isBlank(value)) {
-            throw new ConversionException("spec.externalTrafficPolicy",
-                    "may only be set for externally-accessible services (type NodePort or LoadBalancer, or with externalIPs)");
-        }
-        return Fields.parse("spec.externalTrafficPolicy", value, TrafficPolicy::parse);
     }
 
     private static SessionAffinity sessionAffinity(ServiceSpec spec) {

@@ -96,6 +96,7 @@ final class ManifestParser {
             case "Service" -> {
                 Service service = bind(node, Service.class);
                 ServiceInfo info = ServiceConverter.convert(service);
+                ServiceConverter.checkAsCreated(service);
                 into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
                         ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
             }
