@@ -59,6 +59,12 @@ final class ApiKinds {
         return groupKinds == null || groupKinds.contains(kind) ? Verdict.OTHER : Verdict.UNKNOWN_KIND;
     }
 
+    /** A typed list of a known kind ({@code ServiceList}), which may come without items. */
+    static boolean isListKind(String apiVersion, String kind) {
+        Set<String> groupKinds = kindsOf(group(apiVersion));
+        return kind.endsWith("List") && groupKinds != null && groupKinds.contains(kind.substring(0, kind.length() - "List".length()));
+    }
+
     /** A kind of the same group that {@code kind} is probably a typo of, or null. */
     static String suggestion(String apiVersion, String kind) {
         Set<String> groupKinds = kindsOf(group(apiVersion));

@@ -62,7 +62,7 @@ final class ManifestParser {
         String kind = text(node, "kind", origin);
         String apiVersion = text(node, "apiVersion", origin);
         // kubectl get -o yaml prints "List"; typed lists (ServiceList, PodList) come from API dumps
-        if (kind.equals("List") || (kind.endsWith("List") && node.has("items"))) {
+        if (kind.equals("List") || (kind.endsWith("List") && (node.has("items") || ApiKinds.isListKind(apiVersion, kind)))) {
             items(node, kind, apiVersion, origin, into);
             return;
         }

@@ -213,6 +213,10 @@ class ManifestLoaderTest {
                   spec: {ports: [{port: 443}]}
                 """, "dump.yaml");
         assertThat(serviceNames(objects)).containsExactly("default/web", "default/api");
+        // an empty typed list is an empty list, not a misspelt kind
+        ManifestObjects empty = ManifestLoader.parse("apiVersion: v1\nkind: ServiceList\nmetadata: {}\n", "dump.yaml");
+        assertThat(empty.services()).isEmpty();
+        assertThat(empty.warnings()).isEmpty();
     }
 
     @Test
