@@ -96,7 +96,9 @@ public final class ServiceConverter {
         String single = spec.getClusterIP();
         List<String> multi = Fields.list(spec.getClusterIPs());
         if (type == ServiceType.EXTERNAL_NAME) {
-            checkExternalName(single, multi);
+            if (!Fields.isBlank(single) || !multi.isEmpty()) {
+                throw new ConversionException(Fields.isBlank(single) ? "spec.clusterIPs" : "spec.clusterIP", "may not be set for type ExternalName");
+            }
             return List.of();
         }
         if (multi.isEmpty()) {
@@ -109,12 +111,6 @@ public final class ServiceConverter {
             throw new ConversionException("spec.clusterIPs", "at most 2 entries (one per IP family), got " + multi.size());
         }
         return multi;
-    }
-
-    private static void checkExternalName(String single, List<String> multi) {
-        if (!Fields.isBlank(single) || !multi.isEmpty()) {
-            throw new ConversionException(Fields.isBlank(single) ? "spec.clusterIPs" : "spec.clusterIP", "may not be set for type ExternalName");
-        }
     }
 
     private static List<InetAddress> clusterIps(List<String> raw, ServiceSpec spec, ServiceType type) {
