@@ -3,6 +3,7 @@ package io.clusterdns.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.agent.nft.FakeNft;
+import io.clusterdns.k8s.testing.ApiValidManifests;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,18 @@ class DiscoveryAgentMainTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).startsWith("table ip clusterdns {").contains("table ip6 clusterdns {")
                 .contains("10.96.0.41 . tcp . 80 : goto service-ULMVA6XW-ns1/svc1/tcp/p80");
+        assertThat(nft.scripts()).isEmpty();
+    }
+
+    /** Objects every API server accepts (see ApiValidManifests): the agent starts, and the ignored slices make no rules. */
+    @Test
+    void dryRunAcceptsSlicesNoServiceOwnsAndFqdnSlices(@TempDir Path dir) {
+        ApiValidManifests.write(dir);
+        int code = run("--manifests", dir.toString(), "--node-name", ApiValidManifests.NODE, "--dry-run");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains(ApiValidManifests.WEB_IP + " . tcp . 80 : goto service-", ApiValidManifests.WEB_POD_IP)
+                .doesNotContain(ApiValidManifests.UNOWNED_IP).doesNotContain("db.example.com");
         assertThat(nft.scripts()).isEmpty();
     }
 

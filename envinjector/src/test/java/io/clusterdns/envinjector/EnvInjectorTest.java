@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.manifest.ManifestException;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
+import io.clusterdns.k8s.testing.ApiValidManifests;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -111,6 +112,19 @@ class EnvInjectorTest {
         // sorted by service name: cache before redis-primary
         assertThat(TestPod.env(pod.patchedWith(mutate(client, pod.review("3"))), "containers", 0).get(0))
                 .isEqualTo("CACHE_SERVICE_HOST=10.96.0.12");
+    }
+
+    /** Objects every API server accepts (see ApiValidManifests): the webhook starts and injects the one ClusterIP service. */
+    @Test
+    void servesManifestsWithSlicesNoServiceOwnsFqdnSlicesAndPublishNotReadyAddresses() throws Exception {
+        server = EnvInjector.start(config(new ClusterSourceSpec.Manifests(List.of(ApiValidManifests.write(dir.resolve("cluster"))))));
+        HttpClient client = pki.client();
+        assertThat(TestPki.get(client, server.port(), "/readyz").statusCode()).isEqualTo(200);
+        TestPod pod = TestPod.in(ApiValidManifests.NAMESPACE).container("app");
+        // headless services (db, db-ready) get no variables, as with the kubelet
+        assertThat(TestPod.env(pod.patchedWith(mutate(client, pod.review("1"))), "containers", 0))
+                .contains("WEB_SERVICE_HOST=" + ApiValidManifests.WEB_IP, "WEB_SERVICE_PORT=80")
+                .noneMatch(v -> v.startsWith("DB_"));
     }
 
     @Test

@@ -12,54 +12,85 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Converts a {@code discovery.k8s.io/v1} {@link EndpointSlice}. The slice belongs to the service
  * named by its {@code kubernetes.io/service-name} label; conditions follow the API's nil rules
  * (ready unknown = ready, serving unknown = ready, terminating unknown = not terminating).
+ *
+ * <p>Validation is the API server's ({@code ValidateEndpointSlice}): a slice it would store is
+ * never refused here. Two kinds of valid slices are of no use to kube-proxy or cluster DNS and
+ * convert to nothing: {@code addressType: FQDN} slices, and slices without the service-name
+ * label (they belong to no Service). {@link #ignoredBecause} says which.
  */
 public final class EndpointSliceConverter {
     /** The label linking a slice to its Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-    /** API limits: 1000 endpoints per slice, 100 addresses per endpoint. */
+    private static final String FQDN = "FQDN";
+    /** API limits: 1000 endpoints per slice, 100 addresses per endpoint, 20000 ports per slice. */
     private static final int MAX_ENDPOINTS = 1000;
     private static final int MAX_ADDRESSES = 100;
+    private static final int MAX_PORTS = 20000;
 
     private EndpointSliceConverter() {
     }
 
     /**
-     * Converts and validates. Empty for {@code addressType: FQDN} slices, which neither
-     * kube-proxy nor cluster DNS use. Throws {@link ConversionException} naming the bad field.
+     * Validates and converts. Empty for the valid slices no consumer uses (see
+     * {@link #ignoredBecause}). Throws {@link ConversionException} naming the bad field.
      */
     public static Optional<EndpointSliceInfo> convert(EndpointSlice slice) {
         ObjectMeta meta = ObjectMetas.meta(slice.getMetadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
         String service = ObjectMetas.labels(meta).get(SERVICE_NAME_LABEL);
-        if (Fields.isBlank(service)) {
-            throw new ConversionException(FieldPaths.child("metadata.labels", SERVICE_NAME_LABEL), "required to link the slice to its Service");
-        }
         String addressType = slice.getAddressType();
         if (Fields.isBlank(addressType)) {
             throw new ConversionException("addressType", "required (IPv4, IPv6 or FQDN)");
         }
-        if (addressType.equals("FQDN")) {
+        IpFamily family = addressType.equals(FQDN) ? null : Fields.parse("addressType", addressType, EndpointSliceConverter::family);
+        List<EndpointInfo> endpoints = endpoints(slice.getEndpoints(), family);
+        List<EndpointPort> ports = ports(slice.getPorts());
+        if (family == null || Fields.isBlank(service)) {
             return Optional.empty();
         }
-        IpFamily family = Fields.parse("addressType", addressType, IpFamily::parse);
-        return Optional.of(new EndpointSliceInfo(name, ServiceKey.of(namespace, service), family,
-                endpoints(slice.getEndpoints(), family), ports(slice.getPorts()), Fields.triggerTime(meta.getAnnotations())));
+        return Optional.of(new EndpointSliceInfo(name, ServiceKey.of(namespace, service), family, endpoints, ports,
+                Fields.triggerTime(meta.getAnnotations())));
     }
 
+    /**
+     * Why a slice that {@link #convert} accepted converts to nothing, fit to follow "ignored: ";
+     * empty when it is used.
+     */
+    public static Optional<String> ignoredBecause(EndpointSlice slice) {
+        if (FQDN.equals(slice.getAddressType())) {
+            return Optional.of("addressType FQDN, which neither kube-proxy nor cluster DNS uses");
+        }
+        if (slice.getMetadata() == null || Fields.isBlank(Fields.map(slice.getMetadata().getLabels()).get(SERVICE_NAME_LABEL))) {
+            return Optional.of("no " + SERVICE_NAME_LABEL + " label, so it belongs to no Service (kube-proxy and cluster DNS skip it)");
+        }
+        return Optional.empty();
+    }
+
+    private static IpFamily family(String addressType) {
+        return switch (addressType) {
+            case "IPv4" -> IpFamily.IPV4;
+            case "IPv6" -> IpFamily.IPV6;
+            default -> throw new IllegalArgumentException("unsupported address type \"" + addressType + "\" (expected IPv4, IPv6 or FQDN)");
+        };
+    }
+
+    /** {@code family} null: an FQDN slice, whose endpoints are validated and dropped. */
     private static List<EndpointInfo> endpoints(List<Endpoint> raw, IpFamily family) {
         List<Endpoint> in = Fields.list(raw);
         if (in.size() > MAX_ENDPOINTS) {
             throw new ConversionException("endpoints", "at most " + MAX_ENDPOINTS + " endpoints per slice, got " + in.size());
         }
-        List<EndpointInfo> out = new ArrayList<>(in.size());
+        List<EndpointInfo> out = new ArrayList<>(family == null ? 0 : in.size());
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("endpoints", i);
             Endpoint ep = in.get(i);
@@ -72,14 +103,26 @@ public final class EndpointSliceConverter {
             boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
             boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
             String hostname = Fields.optionalLabel(path + ".hostname", ep.getHostname());
+            String nodeName = Fields.nodeName(path + ".nodeName", ep.getNodeName());
             String pod = ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind()) ? ep.getTargetRef().getName() : null;
             for (int a = 0; a < addresses.size(); a++) {
-                InetAddress ip = Fields.ip(FieldPaths.index(path + ".addresses", a), addresses.get(a), family);
-                out.add(new EndpointInfo(ip, hostname, shared(ep.getNodeName()), shared(ep.getZone()),
+                String addressPath = FieldPaths.index(path + ".addresses", a);
+                if (family == null) {
+                    fqdn(addressPath, addresses.get(a));
+                    continue;
+                }
+                InetAddress ip = Fields.endpointIp(addressPath, addresses.get(a), family);
+                out.add(new EndpointInfo(ip, hostname, shared(nodeName), shared(ep.getZone()),
                         ready, serving, terminating, blankToNull(pod)));
             }
         }
         return out;
+    }
+
+    private static void fqdn(String path, String address) {
+        if (!DnsNames.isFullyQualifiedDomainName(address)) {
+            throw new ConversionException(path, Fields.quote(address) + " " + DnsNames.FQDN_RULE);
+        }
     }
 
     /**
@@ -91,19 +134,33 @@ public final class EndpointSliceConverter {
         return v == null ? null : v.intern();
     }
 
-    /** A port without a number means "all ports" in the API; no consumer here can use that, so it is left out. */
+    /**
+     * The API leaves a slice port's number unchecked; nil means "all ports". kube-proxy skips a
+     * port without a usable number, and so does this: ports outside 1..65535 are left out.
+     */
     private static List<EndpointPort> ports(List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> raw) {
         var in = Fields.list(raw);
+        if (in.size() > MAX_PORTS) {
+            throw new ConversionException("ports", "at most " + MAX_PORTS + " ports per slice, got " + in.size());
+        }
+        Map<String, Integer> names = new HashMap<>();
         List<EndpointPort> out = new ArrayList<>(in.size());
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("ports", i);
             var p = in.get(i);
-            if (p.getPort() == null) {
-                continue;
+            String name = portName(path + ".name", p.getName());
+            Integer twin = names.putIfAbsent(name == null ? "" : name, i);
+            if (twin != null) {
+                throw new ConversionException(path + ".name", name == null
+                        ? "duplicate unnamed port (also ports[" + twin + "]); at most one port may be unnamed"
+                        : "duplicate port name \"" + name + "\" (also ports[" + twin + "])");
             }
-            int port = Fields.portRange(path + ".port", p.getPort());
             Protocol protocol = Fields.parse(path + ".protocol", p.getProtocol(), Protocol::parse);
-            out.add(new EndpointPort(portName(path + ".name", p.getName()), protocol, port, blankToNull(p.getAppProtocol())));
+            String appProtocol = Fields.appProtocol(path + ".appProtocol", p.getAppProtocol());
+            Integer port = p.getPort();
+            if (port != null && port >= 1 && port <= 65535) {
+                out.add(new EndpointPort(name, protocol, port, appProtocol));
+            }
         }
         return out;
     }

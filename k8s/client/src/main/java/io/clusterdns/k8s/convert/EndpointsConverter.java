@@ -22,6 +22,7 @@ import java.util.Map;
  * Converts a legacy {@code v1 Endpoints} object into slices, as the EndpointSlice mirroring
  * controller would: one slice per subset and address family. {@code addresses} become ready and
  * serving endpoints, {@code notReadyAddresses} neither. The object's name is the service's name.
+ * Validation is the API server's ({@code ValidateEndpoints}).
  */
 public final class EndpointsConverter {
     private EndpointsConverter() {
@@ -44,6 +45,9 @@ public final class EndpointsConverter {
         for (int i = 0; i < subsets.size(); i++) {
             String path = FieldPaths.index("subsets", i);
             EndpointSubset subset = subsets.get(i);
+            if (Fields.list(subset.getAddresses()).isEmpty() && Fields.list(subset.getNotReadyAddresses()).isEmpty()) {
+                throw new ConversionException(path, "must specify addresses or notReadyAddresses");
+            }
             List<EndpointPort> ports = ports(path, subset.getPorts());
             Map<IpFamily, List<EndpointInfo>> byFamily = new EnumMap<>(IpFamily.class);
             addresses(path + ".addresses", subset.getAddresses(), true, byFamily);
@@ -61,11 +65,11 @@ public final class EndpointsConverter {
         for (int j = 0; j < in.size(); j++) {
             String p = FieldPaths.index(path, j);
             EndpointAddress a = in.get(j);
-            InetAddress ip = Fields.ip(p + ".ip", a.getIp());
+            InetAddress ip = Fields.endpointIp(p + ".ip", a.getIp(), null);
             String hostname = Fields.optionalLabel(p + ".hostname", a.getHostname());
+            String nodeName = Fields.nodeName(p + ".nodeName", a.getNodeName());
             String pod = a.getTargetRef() != null && "Pod".equals(a.getTargetRef().getKind()) ? a.getTargetRef().getName() : null;
-            EndpointInfo ep = new EndpointInfo(ip, hostname, EndpointSliceConverter.blankToNull(a.getNodeName()), null,
-                    ready, ready, false, EndpointSliceConverter.blankToNull(pod));
+            EndpointInfo ep = new EndpointInfo(ip, hostname, nodeName, null, ready, ready, false, EndpointSliceConverter.blankToNull(pod));
             out.computeIfAbsent(ep.family(), f -> new ArrayList<>()).add(ep);
         }
     }
@@ -76,10 +80,13 @@ public final class EndpointsConverter {
         for (int k = 0; k < in.size(); k++) {
             String path = FieldPaths.index(subsetPath + ".ports", k);
             var p = in.get(k);
+            String name = EndpointSliceConverter.portName(path + ".name", p.getName());
+            if (name == null && in.size() > 1) {
+                throw new ConversionException(path + ".name", "required when the subset has more than one port");
+            }
             int port = Fields.port(path + ".port", p.getPort());
             Protocol protocol = Fields.parse(path + ".protocol", p.getProtocol(), Protocol::parse);
-            out.add(new EndpointPort(EndpointSliceConverter.portName(path + ".name", p.getName()), protocol, port,
-                    EndpointSliceConverter.blankToNull(p.getAppProtocol())));
+            out.add(new EndpointPort(name, protocol, port, Fields.appProtocol(path + ".appProtocol", p.getAppProtocol())));
         }
         return out;
     }

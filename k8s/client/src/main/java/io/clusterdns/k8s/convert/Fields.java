@@ -80,19 +80,75 @@ final class Fields {
         return value;
     }
 
-    /** The {@code endpoints.kubernetes.io/last-change-trigger-time} annotation, null when absent. */
+    /**
+     * The {@code endpoints.kubernetes.io/last-change-trigger-time} annotation, null when absent.
+     * The API server does not check annotation values, and kube-proxy ignores one it cannot
+     * parse, so an unreadable time is ignored too.
+     */
     static Instant triggerTime(Map<String, String> annotations) {
-        String key = "endpoints.kubernetes.io/last-change-trigger-time";
-        String value = map(annotations).get(key);
+        String value = map(annotations).get("endpoints.kubernetes.io/last-change-trigger-time");
         if (isBlank(value)) {
             return null;
         }
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new ConversionException(FieldPaths.child("metadata.annotations", key),
-                    quote(value) + " is not an RFC 3339 time");
+            return null;
         }
+    }
+
+    /**
+     * An endpoint address (Endpoints, EndpointSlices, externalIPs): an IP literal, of {@code family}
+     * when not null, that is none of the addresses the API refuses there (apimachinery
+     * {@code ValidateEndpointIP}): unspecified, loopback, link-local, link-local multicast.
+     */
+    static InetAddress endpointIp(String path, String text, IpFamily family) {
+        InetAddress a = family == null ? ip(path, text) : ip(path, text, family);
+        String special = a.isAnyLocalAddress() ? "may not be unspecified"
+                : a.isLoopbackAddress() ? "may not be in the loopback range (127.0.0.0/8, ::1/128)"
+                : a.isLinkLocalAddress() ? "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
+                : a.isMCLinkLocal() ? "may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)"
+                : null;
+        if (special != null) {
+            throw new ConversionException(path, quote(text) + " " + special);
+        }
+        return a;
+    }
+
+    /** Labels or a selector: keys are qualified names, values label values (apimachinery {@code ValidateLabels}). */
+    static Map<String, String> labels(String path, Map<String, String> labels) {
+        for (Map.Entry<String, String> e : map(labels).entrySet()) {
+            String keyPath = FieldPaths.child(path, e.getKey());
+            if (!DnsNames.isQualifiedName(e.getKey())) {
+                throw new ConversionException(keyPath, "key " + quote(e.getKey()) + " " + DnsNames.QUALIFIED_NAME_RULE);
+            }
+            if (!DnsNames.isLabelValue(e.getValue())) {
+                throw new ConversionException(keyPath, quote(e.getValue()) + " " + DnsNames.LABEL_VALUE_RULE);
+            }
+        }
+        return map(labels);
+    }
+
+    /** An optional {@code appProtocol}: a qualified name ({@code http}, {@code kubernetes.io/h2c}); null when unset. */
+    static String appProtocol(String path, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!DnsNames.isQualifiedName(value)) {
+            throw new ConversionException(path, quote(value) + " " + DnsNames.QUALIFIED_NAME_RULE);
+        }
+        return value;
+    }
+
+    /** An optional node name (pods, endpoints): a DNS-1123 subdomain; null when unset. */
+    static String nodeName(String path, String value) {
+        if (isBlank(value)) {
+            return null;
+        }
+        if (!DnsNames.isDns1123Subdomain(value)) {
+            throw new ConversionException(path, quote(value) + " " + DnsNames.DNS1123_SUBDOMAIN_RULE);
+        }
+        return value;
     }
 
     static String apiName(IpFamily family) {

@@ -26,6 +26,7 @@ final class ObjectMetas {
     static String name(ObjectMeta meta, NameRule rule) {
         String name = meta(meta).getName();
         if (Fields.isBlank(name)) {
+            // manifests are applied like `kubectl apply`, which refuses generateName: it would make a new object on every load
             String hint = Fields.isBlank(meta.getGenerateName()) ? "required" : "required (generateName is not supported here)";
             throw new ConversionException("metadata.name", hint);
         }
@@ -57,7 +58,8 @@ final class ObjectMetas {
         return ns;
     }
 
+    /** metadata.labels, checked as the API server checks them (selectors match on them). */
     static Map<String, String> labels(ObjectMeta meta) {
-        return Fields.map(meta.getLabels());
+        return Fields.labels("metadata.labels", meta.getLabels());
     }
 }

@@ -13,8 +13,9 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Converts a {@link Pod} into a {@link PodInfo}: IPs ({@code status.podIPs}, else
@@ -22,10 +23,12 @@ import java.util.Set;
  * condition, terminating (a deletionTimestamp exists), and the named container ports a named
  * targetPort can resolve to (regular containers and sidecars, i.e. init containers with
  * {@code restartPolicy: Always}).
+ *
+ * <p>Only the fields read here are validated, as the API server validates them; the rest of the
+ * pod (images, volumes, resources) is not looked at. The API server does not check
+ * {@code status.phase}, so any phase is kept; only Succeeded and Failed mean "terminal".
  */
 public final class PodConverter {
-    private static final Set<String> PHASES = Set.of("Pending", "Running", "Succeeded", "Failed", "Unknown");
-
     private PodConverter() {
     }
 
@@ -37,22 +40,23 @@ public final class PodConverter {
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         String phase = status.getPhase();
-        if (!Fields.isBlank(phase) && !PHASES.contains(phase)) {
-            throw new ConversionException("status.phase", "unknown phase \"" + phase + "\" (expected Pending, Running, Succeeded, Failed or Unknown)");
-        }
         return new PodInfo(namespace, name, ips(status),
                 Fields.optionalLabel("spec.hostname", spec.getHostname()),
                 Fields.optionalLabel("spec.subdomain", spec.getSubdomain()),
-                EndpointSliceConverter.blankToNull(spec.getNodeName()),
+                Fields.nodeName("spec.nodeName", spec.getNodeName()),
                 ObjectMetas.labels(meta), Fields.isBlank(phase) ? null : phase, ready(status),
                 !Fields.isBlank(meta.getDeletionTimestamp()), namedPorts(spec));
     }
 
+    /**
+     * status.podIPs, else status.podIP. When both are written and podIP differs from podIPs[0],
+     * podIP wins and podIPs is replaced by it, as the API's v1 conversion does for old kubelets.
+     */
     private static List<InetAddress> ips(PodStatus status) {
         List<PodIP> podIps = Fields.list(status.getPodIPs());
         String single = status.getPodIP();
-        if (podIps.isEmpty()) {
-            return Fields.isBlank(single) ? List.of() : List.of(Fields.ip("status.podIP", single));
+        if (!Fields.isBlank(single) && (podIps.isEmpty() || !single.equals(podIps.get(0).getIp()))) {
+            return List.of(Fields.ip("status.podIP", single));
         }
         if (podIps.size() > 2) {
             throw new ConversionException("status.podIPs", "at most 2 entries (one per IP family), got " + podIps.size());
@@ -66,9 +70,6 @@ public final class PodConverter {
             }
             out.add(ip);
         }
-        if (!Fields.isBlank(single) && !out.get(0).equals(Fields.ip("status.podIP", single))) {
-            throw new ConversionException("status.podIPs[0].ip", "must match status.podIP (\"" + single + "\")");
-        }
         return out;
     }
 
@@ -81,6 +82,7 @@ public final class PodConverter {
         return false;
     }
 
+    /** Ports of every container are validated; named ones of regular containers and sidecars are kept. */
     private static List<ContainerPort> namedPorts(PodSpec spec) {
         List<ContainerPort> out = new ArrayList<>();
         List<Container> containers = Fields.list(spec.getContainers());
@@ -89,8 +91,10 @@ public final class PodConverter {
         }
         List<Container> init = Fields.list(spec.getInitContainers());
         for (int i = 0; i < init.size(); i++) {
+            List<ContainerPort> ports = new ArrayList<>();
+            addNamed(FieldPaths.index("spec.initContainers", i), init.get(i), ports);
             if ("Always".equals(init.get(i).getRestartPolicy())) {
-                addNamed(FieldPaths.index("spec.initContainers", i), init.get(i), out);
+                out.addAll(ports);
             }
         }
         return out;
@@ -99,6 +103,7 @@ public final class PodConverter {
     /** Only named ports are kept: a numeric targetPort never looks at container ports. */
     private static void addNamed(String containerPath, Container c, List<ContainerPort> out) {
         var ports = Fields.list(c.getPorts());
+        Map<String, Integer> names = new HashMap<>();
         for (int j = 0; j < ports.size(); j++) {
             String path = FieldPaths.index(containerPath + ".ports", j);
             var p = ports.get(j);
@@ -111,6 +116,10 @@ public final class PodConverter {
             if (!DnsNames.isIanaServiceName(name)) {
                 throw new ConversionException(path + ".name", Fields.quote(name)
                         + " must be an IANA service name (at most 15 lower-case letters, digits and '-', with at least one letter)");
+            }
+            Integer twin = names.putIfAbsent(name, j);
+            if (twin != null) {
+                throw new ConversionException(path + ".name", "duplicate port name \"" + name + "\" (also " + containerPath + ".ports[" + twin + "])");
             }
             out.add(new ContainerPort(name, number, protocol));
         }

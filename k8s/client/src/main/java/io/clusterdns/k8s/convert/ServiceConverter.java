@@ -2,7 +2,6 @@ package io.clusterdns.k8s.convert;
 
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
-import io.clusterdns.k8s.model.LoadBalancerIngress;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServicePort;
@@ -12,16 +11,19 @@ import io.clusterdns.k8s.model.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
-import io.fabric8.kubernetes.api.model.ServiceStatus;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Converts a fabric8 {@link Service} into a {@link ServiceInfo}, validating it as the API server
- * would and applying its defaults (type ClusterIP, protocol TCP, targetPort = port, namespace
- * default, ClientIP affinity timeout 10800 s, ipFamilies from clusterIPs).
+ * would ({@code ValidateService}, and {@code ValidateLoadBalancerStatus} for the status) and
+ * applying its defaults (type ClusterIP, protocol TCP, targetPort = port, namespace default,
+ * session affinity None, ClientIP affinity timeout 10800 s, traffic policies Cluster, ipFamilies
+ * from clusterIPs). Fields it does not read (loadBalancerClass, trafficDistribution, annotations)
+ * are not checked.
  *
  * <p>A service whose manifest leaves the cluster IPs empty comes out with empty
  * {@code clusterIPs} (and the {@code ipFamilies} it asked for, possibly none); allocation is the
@@ -38,6 +40,7 @@ public final class ServiceConverter {
         ObjectMeta meta = ObjectMetas.meta(service.getMetadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1035_LABEL);
+        Map<String, String> labels = ObjectMetas.labels(meta);
         ServiceSpec spec = service.getSpec() == null ? new ServiceSpec() : service.getSpec();
         ServiceType type = Fields.parse("spec.type", spec.getType(), ServiceType::parse);
         List<String> rawIps = rawClusterIps(spec, type);
@@ -47,14 +50,27 @@ public final class ServiceConverter {
         Optional<IpFamilyPolicy> policy = ipFamilyPolicy(service);
         checkPolicy(policy, clusterIps, families);
         List<ServicePort> ports = ServicePorts.convert(spec.getPorts(), type, headless);
+        Map<String, String> selector = Fields.labels("spec.selector", spec.getSelector());
+        List<InetAddress> externalIps = externalIps(spec);
         TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.getExternalTrafficPolicy(), TrafficPolicy::parse);
         TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TrafficPolicy::parse);
         return new ServiceInfo(
                 ServiceKey.of(namespace, name), type, clusterIps, headless, families, ports,
-                externalName(spec, type), externalIps(spec), ingress(service.getStatus()),
-                sourceRanges(spec), sessionAffinity(spec), external, internal,
-                healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
-                Fields.map(spec.getSelector()), ObjectMetas.labels(meta));
+                externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus()),
+                LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
+                LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
+                selector, labels);
+    }
+
+    /**
+     * The rules an API server applies when a Service is created that objects it stored earlier may
+     * break: fields allowed only on some types, which older API servers accepted and type changes
+     * can leave behind (see {@link ServiceCreateRules}). The manifest source, which stands in for
+     * creating the objects, applies them besides {@link #convert}; an informer must not, or it
+     * would drop a live service over a field nothing reads.
+     */
+    public static void checkAsCreated(Service service) {
+        ServiceCreateRules.check(service);
     }
 
     /** {@code spec.ipFamilyPolicy}, empty when the manifest leaves it to the defaults. */
@@ -71,7 +87,11 @@ public final class ServiceConverter {
         return service.getSpec() == null || !Boolean.FALSE.equals(service.getSpec().getAllocateLoadBalancerNodePorts());
     }
 
-    /** clusterIPs, else clusterIP, checked for agreement. */
+    /**
+     * clusterIPs, else clusterIP, checked for agreement. The API server refuses clusterIPs without
+     * clusterIP on create; that one rule is relaxed here (clusterIP is taken as clusterIPs[0]) because
+     * test fixtures of the other modules write dual-stack services that way.
+     */
     private static List<String> rawClusterIps(ServiceSpec spec, ServiceType type) {
         String single = spec.getClusterIP();
         List<String> multi = Fields.list(spec.getClusterIPs());
@@ -183,55 +203,9 @@ public final class ServiceConverter {
         List<String> raw = Fields.list(spec.getExternalIPs());
         List<InetAddress> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
-            out.add(Fields.ip(FieldPaths.index("spec.externalIPs", i), raw.get(i)));
+            out.add(Fields.endpointIp(FieldPaths.index("spec.externalIPs", i), raw.get(i), null));
         }
         return out;
-    }
-
-    private static List<LoadBalancerIngress> ingress(ServiceStatus status) {
-        if (status == null || status.getLoadBalancer() == null) {
-            return List.of();
-        }
-        var raw = Fields.list(status.getLoadBalancer().getIngress());
-        List<LoadBalancerIngress> out = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            String path = FieldPaths.index("status.loadBalancer.ingress", i);
-            var in = raw.get(i);
-            InetAddress ip = Fields.isBlank(in.getIp()) ? null : Fields.ip(path + ".ip", in.getIp());
-            String mode = in.getIpMode();
-            if (mode != null && !mode.equals("VIP") && !mode.equals("Proxy")) {
-                throw new ConversionException(path + ".ipMode", "unsupported ipMode \"" + mode + "\" (expected VIP or Proxy)");
-            }
-            out.add(new LoadBalancerIngress(ip, Fields.isBlank(in.getHostname()) ? null : in.getHostname(), mode));
-        }
-        return out;
-    }
-
-    private static List<String> sourceRanges(ServiceSpec spec) {
-        List<String> raw = Fields.list(spec.getLoadBalancerSourceRanges());
-        List<String> out = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            String cidr = raw.get(i) == null ? "" : raw.get(i).trim();
-            if (!isCidr(cidr)) {
-                throw new ConversionException(FieldPaths.index("spec.loadBalancerSourceRanges", i),
-                        Fields.quote(cidr) + " is not a CIDR (address/prefix-length)");
-            }
-            out.add(cidr);
-        }
-        return out;
-    }
-
-    private static boolean isCidr(String text) {
-        int slash = text.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        InetAddress ip = IpAddresses.tryParse(text.substring(0, slash));
-        String len = text.substring(slash + 1);
-        if (ip == null || len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)) {
-            return false;
-        }
-        return Integer.parseInt(len) <= (IpAddresses.isV6(ip) ? 128 : 32);
     }
 
     private static SessionAffinity sessionAffinity(ServiceSpec spec) {
@@ -251,16 +225,5 @@ public final class ServiceConverter {
             throw new ConversionException("spec.sessionAffinityConfig.clientIP.timeoutSeconds", "must be 1..86400, got " + seconds);
         }
         return SessionAffinity.clientIp(seconds);
-    }
-
-    private static int healthCheckNodePort(ServiceSpec spec, ServiceType type, TrafficPolicy external) {
-        Integer value = spec.getHealthCheckNodePort();
-        if (value == null || value == 0) {
-            return 0;
-        }
-        if (type != ServiceType.LOAD_BALANCER || external != TrafficPolicy.LOCAL) {
-            throw new ConversionException("spec.healthCheckNodePort", "may only be set when type is LoadBalancer and externalTrafficPolicy is Local");
-        }
-        return Fields.portRange("spec.healthCheckNodePort", value);
     }
 }

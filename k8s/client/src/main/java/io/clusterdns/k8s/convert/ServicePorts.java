@@ -35,7 +35,7 @@ final class ServicePorts {
             }
             TargetPort target = targetPort(path + ".targetPort", p.getTargetPort(), port);
             int nodePort = nodePort(path + ".nodePort", p.getNodePort(), type);
-            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.isBlank(p.getAppProtocol()) ? null : p.getAppProtocol()));
+            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.appProtocol(path + ".appProtocol", p.getAppProtocol())));
         }
         return out;
     }
@@ -82,11 +82,15 @@ final class ServicePorts {
         return TargetPort.named(s);
     }
 
+    /**
+     * Refused on ClusterIP services. The API server accepts one on an ExternalName service but
+     * never allocates it, and kube-proxy skips ExternalName services, so it is dropped here.
+     */
     private static int nodePort(String path, Integer value, ServiceType type) {
-        if (value == null || value == 0) {
+        if (value == null || value == 0 || type == ServiceType.EXTERNAL_NAME) {
             return 0;
         }
-        if (type == ServiceType.CLUSTER_IP || type == ServiceType.EXTERNAL_NAME) {
+        if (type == ServiceType.CLUSTER_IP) {
             throw new ConversionException(path, "may not be set when type is " + type.apiName());
         }
         return Fields.portRange(path, value);

@@ -6,11 +6,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The order both allocators (cluster IPs, node ports) hand out values in: by service key, so the
- * result does not depend on file or document order; the services come back in their input order.
+ * The orders both allocators (cluster IPs, node ports) work in. Values are handed out by service
+ * key, so the result does not depend on file or document order; the services come back in their
+ * input order. Written values are claimed first by the services that already hold them in the
+ * serving state, so that when a service newly writes a value another holds, the error is about
+ * the newcomer.
  */
 final class AllocationOrder {
     private AllocationOrder() {
@@ -24,5 +28,13 @@ final class AllocationOrder {
             done.put(s.info().key(), complete.apply(s));
         }
         return services.stream().map(s -> done.get(s.info().key())).toList();
+    }
+
+    /** Established services first, each part in input order. */
+    static List<ManifestService> forClaims(List<ManifestService> services, Predicate<ManifestService> established) {
+        List<ManifestService> out = new ArrayList<>(services.size());
+        services.stream().filter(established).forEach(out::add);
+        services.stream().filter(established.negate()).forEach(out::add);
+        return out;
     }
 }

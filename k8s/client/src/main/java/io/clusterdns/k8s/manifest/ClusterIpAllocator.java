@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.manifest;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Gives every service the cluster IPs its manifest left empty, deterministically: the address is
@@ -34,8 +36,21 @@ final class ClusterIpAllocator {
 
     /** Returns the services (same order) with their final cluster IPs and families. */
     List<ManifestService> allocate(List<ManifestService> services) {
+        return allocate(services, s -> false);
+    }
+
+    /** Services whose written cluster IPs are all theirs in {@code serving}. */
+    static Predicate<ManifestService> holding(ClusterSnapshot serving) {
+        return s -> {
+            ServiceInfo before = serving.service(s.info().key());
+            return before != null && before.clusterIPs().containsAll(s.info().clusterIPs());
+        };
+    }
+
+    /** As {@link #allocate(List)}; {@code established} services claim their written values first. */
+    List<ManifestService> allocate(List<ManifestService> services, Predicate<ManifestService> established) {
         Map<InetAddress, ManifestService> owners = new HashMap<>();
-        for (ManifestService s : services) {
+        for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
         return AllocationOrder.byKey(services, s -> complete(s, owners));

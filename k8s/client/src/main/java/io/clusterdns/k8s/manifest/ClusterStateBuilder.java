@@ -26,7 +26,17 @@ final class ClusterStateBuilder {
     private final EndpointsDeriver deriver = new EndpointsDeriver();
 
     ClusterSnapshot build(ManifestObjects objects, long version) {
-        List<ServiceInfo> services = nodePorts.allocate(clusterIps.allocate(objects.services())).stream()
+        return build(objects, version, ClusterSnapshot.EMPTY);
+    }
+
+    /**
+     * @param serving the state being served: services that already hold the cluster IPs and node
+     *                ports they write claim them first, so a conflict is reported on the service
+     *                that newly asks for a taken value
+     */
+    ClusterSnapshot build(ManifestObjects objects, long version, ClusterSnapshot serving) {
+        List<ManifestService> withIps = clusterIps.allocate(objects.services(), ClusterIpAllocator.holding(serving));
+        List<ServiceInfo> services = nodePorts.allocate(withIps, NodePortAllocator.holding(serving)).stream()
                 .map(ManifestService::info).toList();
         Set<ServiceKey> known = new HashSet<>();
         services.forEach(s -> known.add(s.key()));

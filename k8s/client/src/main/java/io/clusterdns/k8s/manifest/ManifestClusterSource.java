@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #start()} loads on the caller's thread; reloads and their listener calls run
  * on the single watcher thread. A reload that fails logs one error line naming file, document,
  * line and field, keeps the last good snapshot, and sets {@link #lastError()} until the next good
- * reload.
+ * reload. When a reload finds an object defined twice, or a cluster IP or node port written
+ * twice, the error is about the definition that is new since the serving state (for values: the
+ * service that does not hold it yet), whichever file sorts first.
  */
 public final class ManifestClusterSource implements ClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestClusterSource.class);
@@ -49,8 +51,11 @@ public final class ManifestClusterSource implements ClusterSource {
     private final ClusterStateBuilder builder = new ClusterStateBuilder();
     private final SnapshotBroadcaster broadcaster = new SnapshotBroadcaster((what, e) -> LOG.warn("{}", what, e));
     private final List<Consumer<ManifestException>> errorListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ManifestException>> warningListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile ManifestException lastError;
+    /** Where each object of the serving state was defined; read and written on the loading thread only. */
+    private Map<String, String> servingFiles = Map.of();
     private volatile ManifestWatcher watcher;
 
     public ManifestClusterSource(ManifestConfig config) {
@@ -81,7 +86,9 @@ public final class ManifestClusterSource implements ClusterSource {
         }
         ManifestWatcher w = config.watch() ? createWatcher() : null;
         try {
-            publish(builder.build(loader.load(true), 1), true);
+            ManifestObjects objects = loader.load(true, servingFiles, this::warn);
+            publish(builder.build(objects, 1), true);
+            servingFiles = objects.files();
         } catch (RuntimeException e) {
             if (w != null) {
                 w.close();
@@ -112,7 +119,9 @@ public final class ManifestClusterSource implements ClusterSource {
     private void reload() {
         long version = current().version() + 1;
         try {
-            ClusterSnapshot next = builder.build(loader.load(false), version);
+            ManifestObjects objects = loader.load(false, servingFiles, this::warn);
+            ClusterSnapshot next = builder.build(objects, version, current());
+            servingFiles = objects.files();
             boolean recovered = lastError != null;
             lastError = null;
             publish(next, false);
@@ -120,12 +129,21 @@ public final class ManifestClusterSource implements ClusterSource {
         } catch (ManifestException e) {
             lastError = e;
             LOG.error("{} — keeping the last good cluster state (version {})", e.getMessage(), current().version());
-            for (Consumer<ManifestException> l : errorListeners) {
-                try {
-                    l.accept(e);
-                } catch (RuntimeException failure) {
-                    LOG.warn("Error listener {} failed", l, failure);
-                }
+            notify(errorListeners, e);
+        }
+    }
+
+    /** A document skipped although an API server would refuse it; already logged by the parser. */
+    private void warn(ManifestException warning) {
+        notify(warningListeners, warning);
+    }
+
+    private static void notify(List<Consumer<ManifestException>> listeners, ManifestException e) {
+        for (Consumer<ManifestException> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException failure) {
+                LOG.warn("Listener {} failed", l, failure);
             }
         }
     }
@@ -209,6 +227,16 @@ public final class ManifestClusterSource implements ClusterSource {
     /** Called on the watcher thread with every failed reload (for readiness reporting, tests). */
     public void onError(Consumer<ManifestException> listener) {
         errorListeners.add(listener);
+    }
+
+    /**
+     * Called with every document a load skipped although an API server would have refused it (a
+     * misspelt kind such as {@code kind: Servce}), at start-up (for listeners added before
+     * {@link #start()}) and on every reload, on the loading thread. Such a document does not fail
+     * the load; each is also logged at WARN once per load.
+     */
+    public void onWarning(Consumer<ManifestException> listener) {
+        warningListeners.add(listener);
     }
 
     /** The error of the latest reload when it failed; empty once a reload succeeds. */

@@ -2,6 +2,8 @@ package io.clusterdns.k8s.manifest;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /** Reads every manifest file under the configured paths into one {@link ManifestObjects}. */
 final class ManifestLoader {
@@ -13,7 +15,17 @@ final class ManifestLoader {
 
     /** @param firstLoad log skipped kinds at info (else debug: reloads repeat them on every edit) */
     ManifestObjects load(boolean firstLoad) {
-        ManifestObjects objects = new ManifestObjects();
+        return load(firstLoad, Map.of(), w -> {
+        });
+    }
+
+    /**
+     * @param previousFiles {@link ManifestObjects#files()} of the last good load, so that a conflict
+     *                      blames the definition added since, not the one that was there first
+     * @param onWarning     told of each warning (a misspelt kind) as it is found
+     */
+    ManifestObjects load(boolean firstLoad, Map<String, String> previousFiles, Consumer<ManifestException> onWarning) {
+        ManifestObjects objects = new ManifestObjects(previousFiles, onWarning);
         ManifestParser parser = new ManifestParser(firstLoad);
         for (Path root : roots) {
             for (ManifestFiles.ManifestFile file : ManifestFiles.list(root)) {

@@ -9,10 +9,13 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything one pass over the manifests produced, in reading order (files sorted, documents in
- * file order). Rejects an object defined twice, naming where the first one was.
+ * file order). Rejects an object defined twice, naming where the other definition is. Which of
+ * the two is blamed does not depend on how the files sort: given the files each object came from
+ * in the last good load, the definition that is new since then is the error.
  */
 final class ManifestObjects {
     /** A legacy Endpoints object: its service (even when it has no subsets) and the slices it converts to. */
@@ -25,7 +28,25 @@ final class ManifestObjects {
     private final List<Located<PodInfo>> pods = new ArrayList<>();
     private final List<Located<NamespaceInfo>> namespaces = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<ManifestException> warnings = new ArrayList<>();
     private final Map<String, Origin> seen = new HashMap<>();
+    private final Map<String, String> previousFiles;
+    private final Consumer<ManifestException> onWarning;
+
+    /** A first load: no earlier definitions, warnings only collected. */
+    ManifestObjects() {
+        this(Map.of(), w -> {
+        });
+    }
+
+    /**
+     * @param previousFiles {@link #files()} of the last good load, to tell new definitions from old ones
+     * @param onWarning     told of every warning as it is found
+     */
+    ManifestObjects(Map<String, String> previousFiles, Consumer<ManifestException> onWarning) {
+        this.previousFiles = Map.copyOf(previousFiles);
+        this.onWarning = onWarning;
+    }
 
     void addService(ManifestService s) {
         unique("Service", s.info().key().toString(), s.origin());
@@ -33,8 +54,13 @@ final class ManifestObjects {
     }
 
     void addSlice(EndpointSliceInfo slice, Origin origin) {
-        unique("EndpointSlice", slice.service().namespace() + "/" + slice.name(), origin);
+        claimSlice(slice.service().namespace(), slice.name(), origin);
         slices.add(new Located<>(slice, origin));
+    }
+
+    /** A slice that is valid but used by nobody still takes its name, as it would in a cluster. */
+    void claimSlice(String namespace, String name, Origin origin) {
+        unique("EndpointSlice", namespace + "/" + name, origin);
     }
 
     /** The slices converted from one legacy Endpoints object (named after its service). */
@@ -57,11 +83,29 @@ final class ManifestObjects {
         skipped.add(description);
     }
 
+    void addWarning(ManifestException warning) {
+        warnings.add(warning);
+        onWarning.accept(warning);
+    }
+
     private void unique(String kind, String id, Origin origin) {
-        Origin first = seen.putIfAbsent(kind + " " + id, origin);
-        if (first != null) {
-            throw origin.error("metadata.name", kind + " " + id + " is already defined in " + first.describe());
+        String key = kind + " " + id;
+        Origin first = seen.putIfAbsent(key, origin);
+        if (first == null) {
+            return;
         }
+        String before = previousFiles.get(key);
+        boolean firstIsNew = before != null && before.equals(origin.file()) && !before.equals(first.file());
+        Origin added = firstIsNew ? first : origin;
+        Origin existing = firstIsNew ? origin : first;
+        throw added.error("metadata.name", kind + " " + id + " is already defined in " + existing.describe());
+    }
+
+    /** The file each object came from ({@code "Service default/web" -> "k8s/examples/web.yaml"}), for the next load. */
+    Map<String, String> files() {
+        Map<String, String> out = new HashMap<>(seen.size());
+        seen.forEach((key, origin) -> out.put(key, origin.file()));
+        return out;
     }
 
     List<ManifestService> services() {
@@ -87,5 +131,10 @@ final class ManifestObjects {
     /** One description per skipped document or List item: {@code web.yaml document 1: Deployment (apps/v1)}. */
     List<String> skipped() {
         return Collections.unmodifiableList(skipped);
+    }
+
+    /** Documents skipped although an API server would have refused them (a misspelt kind), located. */
+    List<ManifestException> warnings() {
+        return Collections.unmodifiableList(warnings);
     }
 }

@@ -15,36 +15,37 @@ import io.clusterdns.k8s.convert.FieldPaths;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.Collection;
-import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns documents into converted objects: dispatches on {@code kind} (descending into
- * {@code kind: List} items), binds the tree to the fabric8 type, runs the converter, and locates
- * every error. Kinds that do not describe cluster state are skipped with one log line each.
+ * Turns documents into converted objects: dispatches on {@code apiVersion} and {@code kind}
+ * ({@link ApiKinds}; descending into {@code kind: List} items), binds the tree to the fabric8
+ * type, runs the converter, and locates every error. Kinds that do not describe cluster state
+ * are skipped with one log line each (info on the first load, debug on reloads); a kind that no
+ * API server knows, in a group read here ({@code kind: Servce}), is skipped with a warning on
+ * every load.
  */
 final class ManifestParser {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final Map<String, String> API_VERSIONS = Map.of(
-            "Namespace", "v1", "Service", "v1", "Pod", "v1", "Endpoints", "v1",
-            "EndpointSlice", "discovery.k8s.io/v1");
+    private final boolean firstLoad;
 
-    private final boolean logSkipsAtInfo;
-
-    /** @param logSkipsAtInfo info on the first load, debug on reloads (the user has seen them once) */
-    ManifestParser(boolean logSkipsAtInfo) {
-        this.logSkipsAtInfo = logSkipsAtInfo;
+    /** @param firstLoad skips are logged at info on the first load, at debug on reloads (the user has seen them once) */
+    ManifestParser(boolean firstLoad) {
+        this.firstLoad = firstLoad;
     }
 
     void parse(ManifestDocument doc, ManifestObjects into) {
@@ -61,17 +62,25 @@ final class ManifestParser {
         String kind = text(node, "kind", origin);
         String apiVersion = text(node, "apiVersion", origin);
         // kubectl get -o yaml prints "List"; typed lists (ServiceList, PodList) come from API dumps
-        if (kind.equals("List") || (kind.endsWith("List") && node.has("items"))) {
+        if (kind.equals("List") || (kind.endsWith("List") && (node.has("items") || ApiKinds.isListKind(apiVersion, kind)))) {
             items(node, kind, apiVersion, origin, into);
             return;
         }
-        String expected = API_VERSIONS.get(kind);
-        if (expected == null) {
-            skip(kind, apiVersion, origin, into);
-            return;
-        }
-        if (!expected.equals(apiVersion)) {
-            throw origin.error("apiVersion", "kind " + kind + " is served as " + expected + ", got \"" + apiVersion + "\"");
+        switch (ApiKinds.judge(apiVersion, kind)) {
+            case OTHER -> {
+                skip(origin.describe() + ": " + kind + " (" + apiVersion + ")",
+                        "only Namespace, Service, EndpointSlice, Endpoints and Pod describe cluster state", into);
+                return;
+            }
+            case UNKNOWN_KIND -> {
+                warnUnknown(kind, apiVersion, origin, into);
+                return;
+            }
+            case WRONG_VERSION -> throw origin.error("apiVersion",
+                    "kind " + kind + " is served as " + ApiKinds.READ_KINDS.get(kind) + ", got \"" + apiVersion + "\"");
+            case READ -> {
+                // converted below
+            }
         }
         try {
             convert(kind, node, origin, into);
@@ -87,18 +96,31 @@ final class ManifestParser {
             case "Service" -> {
                 Service service = bind(node, Service.class);
                 ServiceInfo info = ServiceConverter.convert(service);
+                ServiceConverter.checkAsCreated(service);
                 into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
                         ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
             }
-            case "EndpointSlice" -> EndpointSliceConverter.convert(bind(node, EndpointSlice.class)).ifPresentOrElse(
-                    slice -> into.addSlice(slice, origin),
-                    () -> LOG.debug("Skipping {}: FQDN EndpointSlices are not used by cluster DNS", origin.describe()));
+            case "EndpointSlice" -> slice(bind(node, EndpointSlice.class), origin, into);
             case "Endpoints" -> {
                 Endpoints endpoints = bind(node, Endpoints.class);
                 into.addEndpoints(EndpointsConverter.serviceOf(endpoints), EndpointsConverter.convert(endpoints), origin);
             }
             default -> throw new IllegalStateException("no converter for " + kind);
         }
+    }
+
+    /** A valid slice that no consumer uses still takes its name; it is skipped like another kind. */
+    private void slice(EndpointSlice raw, Origin origin, ManifestObjects into) {
+        Optional<EndpointSliceInfo> slice = EndpointSliceConverter.convert(raw);
+        if (slice.isPresent()) {
+            into.addSlice(slice.get(), origin);
+            return;
+        }
+        ObjectMeta meta = raw.getMetadata();
+        String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
+        into.claimSlice(namespace, meta.getName(), origin);
+        String reason = EndpointSliceConverter.ignoredBecause(raw).orElse("not used");
+        skip(origin.describe() + ": EndpointSlice " + namespace + "/" + meta.getName(), reason, into);
     }
 
     /** Items of a typed list (ServiceList) may omit kind and apiVersion, as API responses do. */
@@ -121,15 +143,23 @@ final class ManifestParser {
         }
     }
 
-    private void skip(String kind, String apiVersion, Origin origin, ManifestObjects into) {
-        String what = origin.describe() + ": " + kind + " (" + apiVersion + ")";
+    private void skip(String what, String why, ManifestObjects into) {
         into.addSkipped(what);
-        String message = "Skipping {}: only Namespace, Service, EndpointSlice, Endpoints and Pod describe cluster state";
-        if (logSkipsAtInfo) {
-            LOG.info(message, what);
+        if (firstLoad) {
+            LOG.info("Skipping {}: {}", what, why);
         } else {
-            LOG.debug(message, what);
+            LOG.debug("Skipping {}: {}", what, why);
         }
+    }
+
+    /** Every load, reloads too: unlike other tools' kinds, a misspelt kind is a mistake worth repeating. */
+    private static void warnUnknown(String kind, String apiVersion, Origin origin, ManifestObjects into) {
+        String guess = ApiKinds.suggestion(apiVersion, kind);
+        String group = ApiKinds.group(apiVersion).isEmpty() ? "the core API (v1)" : "API group " + ApiKinds.group(apiVersion);
+        ManifestException warning = origin.error("kind", "\"" + kind + "\" is not a kind of " + group
+                + (guess == null ? "" : " (did you mean " + guess + "?)") + "; an API server would refuse this document, so it is skipped");
+        LOG.warn("{}", warning.getMessage());
+        into.addWarning(warning);
     }
 
     private static String text(JsonNode node, String field, Origin origin) {

@@ -1,13 +1,17 @@
 package io.clusterdns.k8s.manifest;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Gives NodePort and LoadBalancer ports the node ports their manifest left empty, and
@@ -25,8 +29,28 @@ final class NodePortAllocator {
 
     /** Returns the services (same order) with node ports filled in. */
     List<ManifestService> allocate(List<ManifestService> services) {
+        return allocate(services, s -> false);
+    }
+
+    /** Services whose written node ports (and health-check node port) are all theirs in {@code serving}. */
+    static Predicate<ManifestService> holding(ClusterSnapshot serving) {
+        return s -> {
+            ServiceInfo before = serving.service(s.info().key());
+            if (before == null) {
+                return false;
+            }
+            Set<Integer> held = new HashSet<>();
+            before.ports().forEach(p -> held.add(p.nodePort()));
+            held.add(before.healthCheckNodePort());
+            return s.info().ports().stream().allMatch(p -> p.nodePort() == 0 || held.contains(p.nodePort()))
+                    && (s.info().healthCheckNodePort() == 0 || held.contains(s.info().healthCheckNodePort()));
+        };
+    }
+
+    /** As {@link #allocate(List)}; {@code established} services claim their written values first. */
+    List<ManifestService> allocate(List<ManifestService> services, Predicate<ManifestService> established) {
         Map<Integer, ManifestService> owners = new HashMap<>();
-        for (ManifestService s : services) {
+        for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
         return AllocationOrder.byKey(services, s -> complete(s, owners));

@@ -78,34 +78,83 @@ class EndpointSliceConverterTest {
         assertThat(ep.terminating()).isEqualTo(terminating);
     }
 
+    private static final String WEB = "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\n";
+
+    /** Valid slices that kube-proxy and cluster DNS do not use: the API stores them, so they are accepted and convert to nothing. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no service-name label | metadata: {name: s}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5]}]"
+                    + " | no kubernetes.io/service-name label, so it belongs to no Service (kube-proxy and cluster DNS skip it)",
+            "other labels only     | metadata: {name: s, labels: {app: web}}\\naddressType: IPv6"
+                    + " | no kubernetes.io/service-name label, so it belongs to no Service (kube-proxy and cluster DNS skip it)",
+            "FQDN                  | metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: FQDN"
+                    + "\\nendpoints: [{addresses: [db.example.com, 'db2.example.com.'], hostname: db}]\\nports: [{name: pg, port: 5432}]"
+                    + " | addressType FQDN, which neither kube-proxy nor cluster DNS uses",
+    })
+    void validSlicesNoConsumerUsesAreIgnored(String what, String yaml, String reason) {
+        EndpointSlice slice = Fabric8Yaml.read(yaml.replace("\\n", "\n"), EndpointSlice.class);
+        assertThat(EndpointSliceConverter.convert(slice)).isEmpty();
+        assertThat(EndpointSliceConverter.ignoredBecause(slice)).contains(reason);
+    }
+
     @Test
-    void fqdnSlicesAreIgnored() {
-        EndpointSlice fqdn = Fabric8Yaml.read("""
-                metadata: {name: s, labels: {kubernetes.io/service-name: web}}
-                addressType: FQDN
-                endpoints: [{addresses: [db.example.com]}]
-                """, EndpointSlice.class);
-        assertThat(EndpointSliceConverter.convert(fqdn)).isEmpty();
+    void acceptsWhatTheApiDoesNotCheckAndIgnoresWhatKubeProxyIgnores() {
+        EndpointSliceInfo slice = convert("""
+                metadata:
+                  name: s
+                  labels: {kubernetes.io/service-name: web}
+                  annotations: {endpoints.kubernetes.io/last-change-trigger-time: yesterday}
+                addressType: IPv4
+                endpoints: [{addresses: [10.244.1.5], zone: any zone text}]
+                ports:
+                - {name: a, port: 70000}
+                - {name: b, port: 0}
+                - {name: c, port: 8080, appProtocol: kubernetes.io/h2c}
+                """);
+        // the API stores any port number; kube-proxy skips unusable ones, and so does the conversion
+        assertThat(slice.ports()).containsExactly(new EndpointPort("c", Protocol.TCP, 8080, "kubernetes.io/h2c"));
+        // annotations are not validated by the API; kube-proxy ignores a trigger time it cannot parse
+        assertThat(slice.triggerTime()).isNull();
+        assertThat(EndpointSliceConverter.ignoredBecause(Fabric8Yaml.read(WEB + "addressType: IPv4", EndpointSlice.class))).isEmpty();
     }
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-            "metadata: {name: s}\\naddressType: IPv4"
-                    + " | metadata.labels[\"kubernetes.io/service-name\"]: required to link the slice to its Service",
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}"
                     + " | addressType: required (IPv4, IPv6 or FQDN)",
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IP"
-                    + " | addressType: unsupported IP family \"IP\" (expected IPv4 or IPv6)",
+                    + " | addressType: unsupported address type \"IP\" (expected IPv4, IPv6 or FQDN)",
+            "metadata: {name: S_1}\\naddressType: IPv4"
+                    + " | metadata.name: \"S_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: 'not a name'}}\\naddressType: IPv4"
+                    + " | metadata.labels[\"kubernetes.io/service-name\"]: \"not a name\" " + DnsNames.LABEL_VALUE_RULE,
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: []}]"
                     + " | endpoints[0].addresses: must hold 1..100 addresses, got 0",
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5]}, {addresses: ['fd00::1']}]"
                     + " | endpoints[1].addresses[0]: \"fd00::1\" is not an IPv4 address",
-            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{port: 70000}]"
-                    + " | ports[0].port: must be 1..65535, got 70000",
-            "metadata: {name: s, labels: {kubernetes.io/service-name: web}, annotations: {endpoints.kubernetes.io/last-change-trigger-time: yesterday}}\\naddressType: IPv4"
-                    + " | metadata.annotations[\"endpoints.kubernetes.io/last-change-trigger-time\"]: \"yesterday\" is not an RFC 3339 time",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [127.0.0.1]}]"
+                    + " | endpoints[0].addresses[0]: \"127.0.0.1\" may not be in the loopback range (127.0.0.0/8, ::1/128)",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv6\\nendpoints: [{addresses: ['fe80::1']}]"
+                    + " | endpoints[0].addresses[0]: \"fe80::1\" may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+            "metadata: {name: s}\\naddressType: IPv4\\nendpoints: [{addresses: [0.0.0.0]}]"
+                    + " | endpoints[0].addresses[0]: \"0.0.0.0\" may not be unspecified",
+            "metadata: {name: s}\\naddressType: FQDN\\nendpoints: [{addresses: [localhost]}]"
+                    + " | endpoints[0].addresses[0]: \"localhost\" " + DnsNames.FQDN_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], nodeName: Node_1}]"
+                    + " | endpoints[0].nodeName: \"Node_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hostname: web.0}]"
+                    + " | endpoints[0].hostname: \"web.0\" " + DnsNames.DNS1123_LABEL_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{name: http, port: 80}, {name: http, port: 81}]"
+                    + " | ports[1].name: duplicate port name \"http\" (also ports[0])",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{port: 80}, {port: 81}]"
+                    + " | ports[1].name: duplicate unnamed port (also ports[0]); at most one port may be unnamed",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{port: 80, protocol: HTTP}]"
+                    + " | ports[0].protocol: unsupported protocol \"HTTP\" (expected TCP, UDP or SCTP)",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{port: 80, appProtocol: 'h2 c'}]"
+                    + " | ports[0].appProtocol: \"h2 c\" " + DnsNames.QUALIFIED_NAME_RULE,
     })
     void rejectsWithFieldPath(String yaml, String message) {
-        assertThatThrownBy(() -> convert(yaml.replace("\\n", "\n"))).isInstanceOf(ConversionException.class).hasMessage(message);
+        EndpointSlice slice = Fabric8Yaml.read(yaml.replace("\\n", "\n"), EndpointSlice.class);
+        assertThatThrownBy(() -> EndpointSliceConverter.convert(slice)).isInstanceOf(ConversionException.class).hasMessage(message);
     }
 }

@@ -13,6 +13,8 @@ import io.clusterdns.k8s.model.ServiceKey;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EndpointsConverterTest {
     // Conventions: external database 192.168.1.100 (seed document 004), pods 10.244.0.0/16 and fd00:10:244::/64.
@@ -72,5 +74,25 @@ class EndpointsConverterTest {
                 - addresses: [{ip: 192.168.1.100}]
                   ports: [{port: 5432, protocol: QUIC}]
                 """)).hasMessage("subsets[0].ports[0].protocol: unsupported protocol \"QUIC\" (expected TCP, UDP or SCTP)");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "subsets: [{ports: [{port: 5432}]}]"
+                    + " | subsets[0]: must specify addresses or notReadyAddresses",
+            "subsets: [{addresses: [{ip: 192.168.1.100}], ports: [{port: 5432}, {port: 5433}]}]"
+                    + " | subsets[0].ports[0].name: required when the subset has more than one port",
+            "subsets: [{addresses: [{ip: 169.254.169.254}]}]"
+                    + " | subsets[0].addresses[0].ip: \"169.254.169.254\" may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+            "subsets: [{addresses: [{ip: '::1'}]}]"
+                    + " | subsets[0].addresses[0].ip: \"::1\" may not be in the loopback range (127.0.0.0/8, ::1/128)",
+            "subsets: [{addresses: [{ip: 192.168.1.100, nodeName: Node_1}]}]"
+                    + " | subsets[0].addresses[0].nodeName: \"Node_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "subsets: [{addresses: [{ip: 192.168.1.100}], ports: [{port: 0}]}]"
+                    + " | subsets[0].ports[0].port: must be 1..65535, got 0",
+    })
+    void rejectsAsTheApiServerDoes(String subsets, String message) {
+        assertThatThrownBy(() -> convert("metadata: {name: external-db}\n" + subsets))
+                .isInstanceOf(ConversionException.class).hasMessage(message);
     }
 }

@@ -28,6 +28,31 @@ class NamesAndPathsTest {
         assertThat(DnsNames.isIanaServiceName(name)).isEqualTo(iana);
     }
 
+    @ParameterizedTest(name = "\"{0}\": qualified name {1}, label value {2}, FQDN {3}")
+    @CsvSource(delimiter = '|', value = {
+            "app                          | true  | true  | false",
+            "app.kubernetes.io/name       | true  | false | false",
+            "kubernetes.io/h2c            | true  | false | false",
+            "Web_App.v2                   | true  | true  | false",
+            "''                           | false | true  | false",
+            "/name                        | false | false | false",
+            "a/b/c                        | false | false | false",
+            "Example.com/name             | false | false | false",
+            "-app                         | false | false | false",
+            "app-                         | false | false | false",
+            "web server                   | false | false | false",
+            "db.example.com               | true  | true  | true",
+            "db.example.com.              | false | false | true",
+            "localhost                    | true  | true  | false",
+            "db_1.example.com             | true  | true  | false",
+            "a-label-of-sixty-four-characters-is-one-too-long-for-label-rules | false | false | false",
+    })
+    void qualifiedNamesLabelValuesAndFqdns(String s, boolean qualified, boolean labelValue, boolean fqdn) {
+        assertThat(DnsNames.isQualifiedName(s)).isEqualTo(qualified);
+        assertThat(DnsNames.isLabelValue(s)).isEqualTo(labelValue);
+        assertThat(DnsNames.isFullyQualifiedDomainName(s)).isEqualTo(fqdn);
+    }
+
     @ParameterizedTest(name = "{0} -> parent {1}")
     @CsvSource(delimiter = '|', value = {
             "spec.ports[1].port | spec.ports[1]",

@@ -86,14 +86,29 @@ class PodConverterTest {
                 .extracting(IpAddresses::format).containsExactly("10.244.2.10");
     }
 
+    @Test
+    void podIpWinsOverADifferentFirstPodIpsAsInTheApisConversion() {
+        PodInfo pod = convert("metadata: {name: p}\nstatus: {podIP: 10.244.1.5, podIPs: [{ip: 10.244.1.6}, {ip: 'fd00:10:244::1:6'}]}");
+        assertThat(pod.ips()).extracting(IpAddresses::format).containsExactly("10.244.1.5");
+    }
+
+    @Test
+    void anyPhaseIsKeptAsTheApiDoesNotCheckIt() {
+        assertThat(convert("metadata: {name: p}\nstatus: {phase: Evicted}").phase()).isEqualTo("Evicted");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-            "metadata: {name: p}\\nstatus: {phase: Runing}"
-                    + " | status.phase: unknown phase \"Runing\" (expected Pending, Running, Succeeded, Failed or Unknown)",
             "metadata: {name: p}\\nstatus: {podIPs: [{ip: 10.244.1.5}, {ip: 10.244.1.6}]}"
                     + " | status.podIPs[1].ip: must be of the other IP family than status.podIPs[0]",
-            "metadata: {name: p}\\nstatus: {podIP: 10.244.1.5, podIPs: [{ip: 10.244.1.6}]}"
-                    + " | status.podIPs[0].ip: must match status.podIP (\"10.244.1.5\")",
+            "metadata: {name: p}\\nspec: {nodeName: Node_1}"
+                    + " | spec.nodeName: \"Node_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: p, labels: {app: 'web server'}}"
+                    + " | metadata.labels.app: \"web server\" " + DnsNames.LABEL_VALUE_RULE,
+            "metadata: {name: p}\\nspec: {containers: [{name: c, ports: [{name: web, containerPort: 80}, {name: web, containerPort: 81}]}]}"
+                    + " | spec.containers[0].ports[1].name: duplicate port name \"web\" (also spec.containers[0].ports[0])",
+            "metadata: {name: p}\\nspec: {initContainers: [{name: i, ports: [{containerPort: 70000}]}]}"
+                    + " | spec.initContainers[0].ports[0].containerPort: must be 1..65535, got 70000",
             "metadata: {name: p}\\nstatus: {podIP: 10.244.1.500}"
                     + " | status.podIP: \"10.244.1.500\" is not an IP address",
             "metadata: {name: p}\\nspec: {hostname: Mongo_0}"

@@ -14,6 +14,7 @@ import io.clusterdns.k8s.model.SessionAffinity;
 import io.clusterdns.k8s.model.TargetPort;
 import io.clusterdns.k8s.model.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.Service;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,6 +145,37 @@ class ServiceConverterTest {
         assertThat(ServiceConverter.ipFamilyPolicy(raw)).contains(IpFamilyPolicy.REQUIRE_DUAL_STACK);
     }
 
+    /** What the API server accepts although it looks odd: defaulted, ignored or kept, never refused. */
+    @Test
+    void acceptsWhatTheApiServerAccepts() {
+        ServiceInfo alias = convert("""
+                metadata: {name: db}
+                spec:
+                  type: ExternalName
+                  externalName: db.example.com
+                  ports: [{port: 5432, nodePort: 30432}]
+                """);
+        assertThat(alias.ports()).as("a nodePort on an ExternalName service is never allocated").extracting(ServicePort::nodePort).containsExactly(0);
+
+        ServiceInfo exposed = convert("""
+                metadata: {name: web}
+                spec:
+                  externalIPs: [198.51.100.7]
+                  externalTrafficPolicy: Local
+                  sessionAffinity: None
+                  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}
+                  ports: [{port: 80}]
+                """);
+        assertThat(exposed.externalTrafficPolicy()).as("ClusterIP with externalIPs is externally accessible").isEqualTo(TrafficPolicy.LOCAL);
+        assertThat(exposed.sessionAffinity()).as("the config of affinity None is dropped by defaulting").isEqualTo(SessionAffinity.NONE);
+
+        ServiceInfo notReady = convert("""
+                metadata: {name: mongo-headless, annotations: {endpoints.kubernetes.io/last-change-trigger-time: soon}}
+                spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: mongo}}
+                """);
+        assertThat(notReady.publishNotReadyAddresses()).isTrue();
+    }
+
     static Stream<Arguments> invalidServices() {
         return Stream.of(
                 Arguments.of("metadata: {name: Web_1}\nspec: {ports: [{port: 80}]}",
@@ -211,21 +243,76 @@ class ServiceConverterTest {
                         "spec.sessionAffinity: unsupported session affinity \"Cookie\" (expected None or ClientIP)"),
                 Arguments.of("metadata: {name: web}\nspec: {sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}, ports: [{port: 80}]}",
                         "spec.sessionAffinityConfig.clientIP.timeoutSeconds: must be 1..86400, got 0"),
-                Arguments.of("metadata: {name: web}\nspec: {externalTrafficPolicy: Nearest, ports: [{port: 80}]}",
+                Arguments.of("metadata: {name: web}\nspec: {type: NodePort, externalTrafficPolicy: Nearest, ports: [{port: 80}]}",
                         "spec.externalTrafficPolicy: unsupported traffic policy \"Nearest\" (expected Cluster or Local)"),
+                Arguments.of("metadata: {name: web}\nspec: {externalTrafficPolicy: Local, ports: [{port: 80}]}",
+                        "spec.externalTrafficPolicy: may only be set for externally-accessible services (type NodePort or LoadBalancer, or with externalIPs)"),
+                Arguments.of("metadata: {name: db}\nspec: {type: ExternalName, externalName: db.example.com, externalTrafficPolicy: Cluster}",
+                        "spec.externalTrafficPolicy: may only be set for externally-accessible services (type NodePort or LoadBalancer, or with externalIPs)"),
+                Arguments.of("metadata: {name: db}\nspec: {type: ExternalName, externalName: db.example.com, ipFamilyPolicy: SingleStack}",
+                        "spec.ipFamilyPolicy: may not be set for type ExternalName"),
+                Arguments.of("metadata: {name: db}\nspec: {type: ExternalName, externalName: db.example.com, ipFamilies: [IPv4]}",
+                        "spec.ipFamilies: may not be set for type ExternalName"),
+                Arguments.of("metadata: {name: web}\nspec: {type: NodePort, loadBalancerSourceRanges: [198.51.100.0/24], ports: [{port: 80}]}",
+                        "spec.loadBalancerSourceRanges: may only be used when type is LoadBalancer"),
+                Arguments.of("metadata: {name: web}\nspec: {allocateLoadBalancerNodePorts: false, ports: [{port: 80}]}",
+                        "spec.allocateLoadBalancerNodePorts: may only be used when type is LoadBalancer"),
+                Arguments.of("metadata: {name: web}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 203.0.113.10}]}}",
+                        "status.loadBalancer.ingress: may only be used when spec.type is LoadBalancer"),
+                Arguments.of("metadata: {name: web}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{hostname: lb.example.com, ipMode: VIP}]}}",
+                        "status.loadBalancer.ingress[0].ipMode: may not be set when ip is not set"),
+                Arguments.of("metadata: {name: web}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{hostname: 203.0.113.10}]}}",
+                        "status.loadBalancer.ingress[0].hostname: \"203.0.113.10\" must be a DNS name, not an IP address"),
+                Arguments.of("metadata: {name: web}\nspec: {externalIPs: [127.0.0.1], ports: [{port: 80}]}",
+                        "spec.externalIPs[0]: \"127.0.0.1\" may not be in the loopback range (127.0.0.0/8, ::1/128)"),
+                Arguments.of("metadata: {name: web}\nspec: {selector: {app: 'web server'}, ports: [{port: 80}]}",
+                        "spec.selector.app: \"web server\" " + DnsNames.LABEL_VALUE_RULE),
+                Arguments.of("metadata: {name: web, labels: {'app name': web}}\nspec: {ports: [{port: 80}]}",
+                        "metadata.labels[\"app name\"]: key \"app name\" " + DnsNames.QUALIFIED_NAME_RULE),
+                Arguments.of("metadata: {name: web, labels: {example.com/-app: web}}\nspec: {ports: [{port: 80}]}",
+                        "metadata.labels[\"example.com/-app\"]: key \"example.com/-app\" " + DnsNames.QUALIFIED_NAME_RULE),
+                Arguments.of("metadata: {name: web}\nspec: {ports: [{port: 80, appProtocol: 'h2 c'}]}",
+                        "spec.ports[0].appProtocol: \"h2 c\" " + DnsNames.QUALIFIED_NAME_RULE),
                 Arguments.of("metadata: {name: web}\nspec: {type: NodePort, healthCheckNodePort: 31000, ports: [{port: 80}]}",
                         "spec.healthCheckNodePort: may only be set when type is LoadBalancer and externalTrafficPolicy is Local"),
                 Arguments.of("metadata: {name: web}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 203.0.113.999}]}}",
                         "status.loadBalancer.ingress[0].ip: \"203.0.113.999\" is not an IP address"));
     }
 
+    /** As the manifest source creates a service: converted, then the rules of creation. */
+    private static ServiceInfo create(String yaml) {
+        Service raw = Fabric8Yaml.read(yaml, Service.class);
+        ServiceInfo info = ServiceConverter.convert(raw);
+        ServiceConverter.checkAsCreated(raw);
+        return info;
+    }
+
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalidServices")
     void rejectsWithFieldPath(String yaml, String message) {
-        assertThatThrownBy(() -> convert(yaml))
+        assertThatThrownBy(() -> create(yaml))
                 .isInstanceOf(ConversionException.class)
                 .hasMessage(message);
     }
+
+    /**
+     * Fields refused on creation for the service's type may linger on stored objects (created
+     * before the rule, or left by a type change): an informer converts them, ignoring the field.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedLeftovers")
+    void convertsStoredObjectsThatBreakOnlyCreationRules(String yaml, String message) {
+        assertThat(convert(yaml).key()).isNotNull();
+        assertThatThrownBy(() -> create(yaml)).hasMessage(message);
+    }
+
+    static Stream<Arguments> storedLeftovers() {
+        return invalidServices().filter(a -> CREATION_RULES.stream().anyMatch(((String) a.get()[1])::startsWith));
+    }
+
+    private static final List<String> CREATION_RULES = List.of("spec.externalTrafficPolicy: may only", "spec.ipFamilyPolicy: may not be set for type",
+            "spec.ipFamilies: may not be set for type", "spec.loadBalancerSourceRanges: may only", "spec.allocateLoadBalancerNodePorts:",
+            "status.loadBalancer.ingress: may only");
 
     @Test
     void exceptionCarriesPathAndReasonSeparately() {

@@ -5,6 +5,7 @@ import static io.clusterdns.k8s.manifest.Yaml.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -136,5 +137,15 @@ class ClusterIpAllocatorTest {
     void keepsAWrittenDualStackPair() {
         Map<String, List<String>> ips = ips(service("default", "echo", "{clusterIPs: [10.96.60.60, 'fd00:10:96::3c3c'], ports: [{port: 80}]}"));
         assertThat(ips.get("echo")).containsExactly("10.96.60.60", "fd00:10:96::3c3c");
+    }
+
+    @Test
+    void aServiceHoldingItsWrittenAddressKeepsItAndTheNewcomerIsTheError() {
+        String web = service("default", "web", "{clusterIP: 10.96.45.100, ports: [{port: 80}]}");
+        ClusterSnapshot serving = ManifestSnapshots.parse(web);
+        List<ManifestService> services = ManifestLoader.parse(service("default", "new", "{clusterIP: 10.96.45.100, ports: [{port: 80}]}") + web,
+                "t.yaml").services();
+        assertThatThrownBy(() -> new ClusterIpAllocator().allocate(services, ClusterIpAllocator.holding(serving)))
+                .hasMessage("t.yaml document 1 (line 4): spec.clusterIP: 10.96.45.100 is already allocated to default/web (t.yaml document 2)");
     }
 }

@@ -9,6 +9,7 @@ import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.testing.ApiValidManifests;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,22 @@ class ClusterStateBuilderTest {
 
     private static List<String> addresses(ClusterSnapshot s, ServiceKey key) {
         return s.slices(key).stream().flatMap(sl -> sl.endpoints().stream()).map(EndpointInfo::address).map(IpAddresses::format).toList();
+    }
+
+    /** The objects: accepted, and used as a cluster would use them. */
+    @Test
+    void apiValidObjectsAreAcceptedAndUsedAsAClusterWould() {
+        ClusterSnapshot s = ManifestSnapshots.parse(ApiValidManifests.YAML);
+        ServiceKey db = ServiceKey.of("shop", "db");
+        ServiceKey dbReady = ServiceKey.of("shop", "db-ready");
+        // publishNotReadyAddresses: the endpoint controller marks db-1 ready; the FQDN slice naming db changes nothing
+        assertThat(s.slices(db)).flatExtracting(EndpointSliceInfo::endpoints)
+                .extracting(e -> IpAddresses.format(e.address()) + " ready=" + e.ready() + " serving=" + e.serving())
+                .containsExactly(ApiValidManifests.DB_READY_IP + " ready=true serving=true", ApiValidManifests.DB_NOT_READY_IP + " ready=true serving=false");
+        assertThat(s.slices(dbReady)).flatExtracting(EndpointSliceInfo::endpoints).extracting(EndpointInfo::ready).containsExactly(true, false);
+        assertThat(s.slicesByService().values()).flatExtracting(l -> l).flatExtracting(EndpointSliceInfo::endpoints)
+                .extracting(e -> IpAddresses.format(e.address())).doesNotContain(ApiValidManifests.UNOWNED_IP);
+        assertThat(s.services().keySet()).extracting(ServiceKey::toString).containsExactlyInAnyOrder("shop/db", "shop/db-ready", "shop/web");
     }
 
     @Test

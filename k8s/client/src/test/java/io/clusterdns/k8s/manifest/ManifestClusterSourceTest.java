@@ -40,6 +40,7 @@ class ManifestClusterSourceTest {
     private final List<ManifestClusterSource> sources = new ArrayList<>();
     private final BlockingQueue<ClusterSnapshot> published = new LinkedBlockingQueue<>();
     private final BlockingQueue<ManifestException> errors = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ManifestException> warnings = new LinkedBlockingQueue<>();
 
     @AfterEach
     void closeSources() {
@@ -54,6 +55,7 @@ class ManifestClusterSourceTest {
         ManifestClusterSource source = new ManifestClusterSource(new ManifestConfig(List.of(paths), DEBOUNCE, true));
         sources.add(source);
         source.onError(errors::add);
+        source.onWarning(warnings::add);
         source.start();
         source.subscribe(published::add);
         return source;
@@ -143,6 +145,83 @@ class ManifestClusterSourceTest {
         ClusterSnapshot fixed = awaitSnapshot("port 81", s -> webPort(s) == 81);
         assertThat(fixed.version()).isEqualTo(good.version() + 1);
         assertThat(source.lastError()).isEmpty();
+    }
+
+    /** Warnings are delivered before the snapshot of their load is published, so none is awaited separately. */
+    @Test
+    void aMisspeltKindIsReportedOnEveryLoadWithoutFailingIt() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, web(80));
+        Path typo = dir.resolve("typo.yaml");
+        String servce = "apiVersion: v1\nkind: Servce\nmetadata: {name: api}\nspec: {ports: [{port: 443}]}\n";
+        Files.writeString(typo, servce);
+        ManifestClusterSource source = start(dir);
+        published.take();
+        String expected = typo + " document 1 (line 2): kind: \"Servce\" is not a kind of the core API (v1) (did you mean Service?);"
+                + " an API server would refuse this document, so it is skipped";
+        assertThat(drain(warnings)).extracting(ManifestException::getMessage).containsExactly(expected);
+
+        // a reload of another file reports it again, once
+        save(file, web(8080));
+        awaitSnapshot("port 8080", s -> webPort(s) == 8080);
+        assertThat(drain(warnings)).extracting(ManifestException::getMessage).containsExactly(expected);
+        assertThat(source.lastError()).isEmpty();
+
+        // so does a reload that adds it in a List, at its own path
+        save(typo, "apiVersion: v1\nkind: List\nitems:\n- " + servce.replace("\n", "\n  ").strip() + "\n");
+        ClusterSnapshot listed = awaitSnapshot("the next reload", s -> true);
+        assertThat(listed.service(API)).isNull();
+        assertThat(drain(warnings)).extracting(ManifestException::fieldPath).containsExactly("items[0].kind");
+
+        save(typo, servce.replace("Servce", "Service"));
+        awaitSnapshot("api", s -> s.service(API) != null);
+        assertThat(warnings).isEmpty();
+    }
+
+    /** Files are read in name order: a copy in a-copy.yaml is read before web.yaml, yet it is the error. */
+    @Test
+    void aDuplicateAddedInANewFileIsReportedThereNamingTheFirstDefinition() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, web(80));
+        ManifestClusterSource source = start(dir);
+        ClusterSnapshot good = published.take();
+
+        Path copy = dir.resolve("a-copy.yaml");
+        save(copy, web(81));
+        ManifestException error = awaitError();
+        assertThat(error.getMessage()).isEqualTo(copy + " document 1 (line 3): metadata.name: Service default/web is already defined in "
+                + file + " document 1");
+        assertThat(error.file()).isEqualTo(copy.toString());
+        assertThat(source.current()).isSameAs(good);
+    }
+
+    /**
+     * The same for a cluster IP written twice: the service that does not hold it yet is the error,
+     * whether it came with a new file or an existing service was edited to write it.
+     */
+    @Test
+    void aClusterIpTakenByAnotherServiceIsReportedOnTheServiceAskingForIt() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, service("default", "web", "{clusterIP: 10.96.0.50, ports: [{port: 80}]}"));
+        ManifestClusterSource source = start(dir);
+        ClusterSnapshot good = published.take();
+        String taken = " document 1 (line 4): spec.clusterIP: 10.96.0.50 is already allocated to default/web (" + file + " document 1)";
+
+        Path api = dir.resolve("0-api.yaml");
+        save(api, service("default", "api", "{clusterIP: 10.96.0.50, ports: [{port: 443}]}"));
+        assertThat(awaitError().getMessage()).isEqualTo(api + taken);
+        assertThat(source.current()).isSameAs(good);
+
+        save(api, service("default", "api", "{ports: [{port: 443}]}"));
+        awaitSnapshot("api with an allocated IP", s -> s.service(API) != null);
+        save(api, service("default", "api", "{clusterIP: 10.96.0.50, ports: [{port: 443}]}"));
+        assertThat(awaitError().getMessage()).isEqualTo(api + taken);
+    }
+
+    private static List<ManifestException> drain(BlockingQueue<ManifestException> queue) {
+        List<ManifestException> out = new ArrayList<>();
+        queue.drainTo(out);
+        return out;
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ManifestLoaderTest {
@@ -94,6 +95,91 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aKindOfACustomGroupIsAnotherKindEvenWithTheSameName() {
+        ManifestObjects objects = ManifestLoader.parse("""
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: hello}
+                spec: {template: {spec: {containers: [{image: hello}]}}}
+                """, "knative.yaml");
+        assertThat(objects.services()).isEmpty();
+        assertThat(objects.warnings()).isEmpty();
+        assertThat(objects.skipped()).containsExactly("knative.yaml document 1: Service (serving.knative.dev/v1)");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "v1                  | Servce        | \"Servce\" is not a kind of the core API (v1) (did you mean Service?)",
+            "v1                  | service       | \"service\" is not a kind of the core API (v1) (did you mean Service?)",
+            "v1                  | Endpoint      | \"Endpoint\" is not a kind of the core API (v1) (did you mean Endpoints?)",
+            "v1                  | Configmap     | \"Configmap\" is not a kind of the core API (v1) (did you mean ConfigMap?)",
+            "v1                  | Frobnicator   | \"Frobnicator\" is not a kind of the core API (v1)",
+            "discovery.k8s.io/v1 | EndpointSlices | \"EndpointSlices\" is not a kind of API group discovery.k8s.io (did you mean EndpointSlice?)",
+    })
+    void aKindNoApiServerKnowsIsSkippedWithAWarning(String apiVersion, String kind, String reason) {
+        ManifestObjects objects = ManifestLoader.parse(service("web", 80) + "---\napiVersion: " + apiVersion + "\nkind: " + kind
+                + "\nmetadata: {name: web}\n", "typo.yaml");
+        assertThat(serviceNames(objects)).containsExactly("default/web");
+        assertThat(objects.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.getMessage()).isEqualTo("typo.yaml document 2 (line 10): kind: " + reason
+                    + "; an API server would refuse this document, so it is skipped");
+            assertThat(w.fieldPath()).isEqualTo("kind");
+        });
+    }
+
+    /** The issue's three objects: each is valid, so none stops the load; only the used ones become state. */
+    @Test
+    void acceptsValidSlicesNoConsumerUsesAndPublishNotReadyAddresses() {
+        ManifestObjects objects = ManifestLoader.parse("""
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: orphan, namespace: shop}
+                addressType: IPv4
+                endpoints: [{addresses: [10.244.1.7]}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: external, labels: {kubernetes.io/service-name: db}}
+                addressType: FQDN
+                endpoints: [{addresses: [db.example.com]}]
+                ports: [{name: pg, port: 5432}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db}
+                spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: db}}
+                """, "m.yaml");
+        assertThat(serviceNames(objects)).containsExactly("default/db");
+        assertThat(objects.services().get(0).info().publishNotReadyAddresses()).isTrue();
+        assertThat(objects.slices()).isEmpty();
+        assertThat(objects.skipped()).containsExactly("m.yaml document 1: EndpointSlice shop/orphan", "m.yaml document 2: EndpointSlice default/external");
+        assertThat(objects.warnings()).isEmpty();
+    }
+
+    @Test
+    void anIgnoredSliceStillTakesItsName() {
+        String slice = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s}\naddressType: FQDN\n";
+        assertThatThrownBy(() -> ManifestLoader.parse(slice + "---\n" + slice, "m.yaml"))
+                .hasMessage("m.yaml document 2 (line 8): metadata.name: EndpointSlice default/s is already defined in m.yaml document 1");
+    }
+
+    /** Files sort by name, so a definition added in a new file may be read first; the new one is still the error. */
+    @Test
+    void aDuplicateIsReportedWhereItWasAddedNamingTheDefinitionThatWasThere() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), service("web", 80));
+        ManifestObjects before = new ManifestLoader(List.of(dir)).load(true);
+        Path added = Files.writeString(dir.resolve("a-copy.yaml"), "# pasted from web.yaml\n" + service("web", 81));
+
+        assertThatThrownBy(() -> new ManifestLoader(List.of(dir)).load(false, before.files(), w -> {
+        })).hasMessage(added + " document 1 (line 5): metadata.name: Service default/web is already defined in " + dir.resolve("web.yaml")
+                + " document 1");
+        // without history (a first load), reading order decides
+        assertThatThrownBy(() -> new ManifestLoader(List.of(dir)).load(true))
+                .hasMessage(dir.resolve("web.yaml") + " document 1 (line 4): metadata.name: Service default/web is already defined in " + added
+                        + " document 1");
+    }
+
+    @Test
     void readsListItems() {
         ManifestObjects objects = ManifestLoader.parse("""
                 apiVersion: v1
@@ -127,6 +213,10 @@ class ManifestLoaderTest {
                   spec: {ports: [{port: 443}]}
                 """, "dump.yaml");
         assertThat(serviceNames(objects)).containsExactly("default/web", "default/api");
+        // an empty typed list is an empty list, not a misspelt kind
+        ManifestObjects empty = ManifestLoader.parse("apiVersion: v1\nkind: ServiceList\nmetadata: {}\n", "dump.yaml");
+        assertThat(empty.services()).isEmpty();
+        assertThat(empty.warnings()).isEmpty();
     }
 
     @Test
@@ -176,6 +266,10 @@ class ManifestLoaderTest {
                         "m.yaml document 1 (line 1): apiVersion: required"),
                 Arguments.of("apiVersion: apps/v1\nkind: Service\nmetadata: {name: web}\n",
                         "m.yaml document 1 (line 1): apiVersion: kind Service is served as v1, got \"apps/v1\""),
+                Arguments.of("apiVersion: v1\nkind: EndpointSlice\nmetadata: {name: s}\n",
+                        "m.yaml document 1 (line 1): apiVersion: kind EndpointSlice is served as discovery.k8s.io/v1, got \"v1\""),
+                Arguments.of("apiVersion: discovery.k8s.io/v1\nkind: Endpoints\nmetadata: {name: s}\n",
+                        "m.yaml document 1 (line 1): apiVersion: kind Endpoints is served as v1, got \"discovery.k8s.io/v1\""),
                 Arguments.of("- just\n- a list\n",
                         "m.yaml document 1 (line 1): not a Kubernetes object (expected a mapping with apiVersion and kind)"),
                 Arguments.of(svc + "spec: {ports: [{port: 80}]}\n---\n" + svc + "spec: {ports: [{port: 81}]}\n",

@@ -4,6 +4,7 @@ import static io.clusterdns.k8s.manifest.Yaml.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
 import java.util.LinkedHashMap;
@@ -85,5 +86,15 @@ class NodePortAllocatorTest {
                 .hasMessage("t.yaml document 2 (line 9): spec.ports[0].nodePort: 30080 is already allocated to default/web (t.yaml document 1)");
         assertThatThrownBy(() -> allocate(service("default", "web", "{type: NodePort, ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}")))
                 .hasMessage("t.yaml document 1 (line 4): spec.ports[1].nodePort: duplicate node port 30080/TCP (also spec.ports[0])");
+    }
+
+    @Test
+    void aServiceHoldingItsWrittenPortKeepsItAndTheNewcomerIsTheError() {
+        String web = service("default", "web", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}");
+        ClusterSnapshot serving = ManifestSnapshots.parse(web);
+        List<ManifestService> services = ManifestLoader.parse(service("default", "new", "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}")
+                + web, "t.yaml").services();
+        assertThatThrownBy(() -> new NodePortAllocator().allocate(services, NodePortAllocator.holding(serving)))
+                .hasMessage("t.yaml document 1 (line 4): spec.ports[0].nodePort: 30080 is already allocated to default/web (t.yaml document 2)");
     }
 }
