@@ -91,6 +91,7 @@ final class TestCluster {
             kind: Service
             metadata: {name: ledger, namespace: payments}
             spec:
+              clusterIP: fd00:10:96::120
               clusterIPs: [fd00:10:96::120, 10.96.1.20]
               ipFamilyPolicy: RequireDualStack
               selector: {app: ledger}

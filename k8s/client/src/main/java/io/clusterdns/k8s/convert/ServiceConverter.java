@@ -104,7 +104,12 @@ public final class ServiceConverter {
         if (multi.isEmpty()) {
             return Fields.isBlank(single) ? List.of() : List.of(single);
         }
-        if (!Fields.isBlank(single) && !single.equals(multi.get(0))) {
+        if (Fields.isBlank(single)) {
+            // the API server fills clusterIPs from clusterIP for old clients, never the other way round
+            throw new ConversionException("spec.clusterIP", "must be set when spec.clusterIPs is (to its first entry, \""
+                    + multi.get(0) + "\")");
+        }
+        if (!single.equals(multi.get(0))) {
             throw new ConversionException("spec.clusterIPs[0]", "must match spec.clusterIP (\"" + single + "\"), got \"" + multi.get(0) + "\"");
         }
         if (multi.size() > 2) {

@@ -101,7 +101,7 @@ class ClusterIpAllocatorTest {
     @Test
     void duplicateWrittenAddressFailsOnTheSecondServiceNamingTheFirst() {
         String yaml = service("default", "web", "{clusterIP: 10.96.45.100, ports: [{port: 80}]}")
-                + service("shop", "web2", "{clusterIPs: [10.96.45.100], ports: [{port: 80}]}");
+                + service("shop", "web2", "{clusterIP: 10.96.45.100, clusterIPs: [10.96.45.100], ports: [{port: 80}]}");
         assertThatThrownBy(() -> allocate(yaml))
                 .isInstanceOf(ManifestException.class)
                 .hasMessage("t.yaml document 2 (line 9): spec.clusterIPs[0]: 10.96.45.100 is already allocated to default/web (t.yaml document 1)");
@@ -135,7 +135,7 @@ class ClusterIpAllocatorTest {
 
     @Test
     void keepsAWrittenDualStackPair() {
-        Map<String, List<String>> ips = ips(service("default", "echo", "{clusterIPs: [10.96.60.60, 'fd00:10:96::3c3c'], ports: [{port: 80}]}"));
+        Map<String, List<String>> ips = ips(service("default", "echo", "{clusterIP: 10.96.60.60, clusterIPs: [10.96.60.60, 'fd00:10:96::3c3c'], ports: [{port: 80}]}"));
         assertThat(ips.get("echo")).containsExactly("10.96.60.60", "fd00:10:96::3c3c");
     }
 
