@@ -1,13 +1,17 @@
 package io.clusterdns.agent;
 
+import io.clusterdns.agent.sync.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so that "one second later" needs no sleeping. */
-public final class MutableClock extends Clock {
+/**
+ * A clock the test moves by hand, so that "one second later" needs no sleeping. It is also the
+ * sync loop's {@link Ticker}: one fake time for the syncer and the loop.
+ */
+public final class MutableClock extends Clock implements Ticker {
     private volatile Instant now;
 
     public MutableClock(Instant start) {
@@ -31,5 +35,11 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
+    }
+
+    @Override
+    public long nanos() {
+        Instant t = now;
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 }

@@ -3,6 +3,8 @@ package io.clusterdns.server;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.Privileged;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * parsed (status, flags, sections).
  *
  * <p>Conventions: cluster {@link TestCluster} (default/web = 10.96.45.100, default/big = 100 ready
- * endpoints); server on 127.0.0.1 and a free port; dig with {@code +time=5 +tries=1}.
+ * endpoints); server on 127.0.0.1 and a free port; dig waiting 30 s for an answer ({@code +time=30 +tries=1}).
  */
 class DigInteropTest {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Await.DEADLINE;
     static DnsServer server;
 
     @BeforeAll
@@ -62,8 +64,8 @@ class DigInteropTest {
     }
 
     static DigOutput dig(String... args) {
-        List<String> command = new ArrayList<>(List.of(ExternalTools.require("dig"), "@127.0.0.1", "-p",
-                String.valueOf(server.port()), "+time=5", "+tries=1"));
+        List<String> command = new ArrayList<>(List.of(Privileged.requireTool("dig", "bind9-dnsutils"), "@127.0.0.1", "-p",
+                String.valueOf(server.port()), "+time=" + DEADLINE.toSeconds(), "+tries=1"));
         command.addAll(List.of(args));
         ExternalTools.Result r = ExternalTools.run(DEADLINE, command.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -126,8 +128,8 @@ class DigInteropTest {
 
     @Test
     void kdigOneQuery() {
-        ExternalTools.Result r = ExternalTools.run(DEADLINE, ExternalTools.require("kdig"), "@127.0.0.1", "-p",
-                String.valueOf(server.port()), "+time=5", "+retry=0", "web.default.svc.cluster.local", "A");
+        ExternalTools.Result r = ExternalTools.run(DEADLINE, Privileged.requireTool("kdig", "knot-dnsutils"), "@127.0.0.1", "-p",
+                String.valueOf(server.port()), "+time=" + DEADLINE.toSeconds(), "+retry=0", "web.default.svc.cluster.local", "A");
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("status: NOERROR");

@@ -3,12 +3,15 @@ package io.clusterdns.server;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.resolver.Resolver;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,9 +24,11 @@ import org.xbill.DNS.Type;
  * Random packets and mutated valid queries against the running server. Seeded: a failure names
  * its seed and packet index, and {@code -Dfuzz.seed=N} replays it.
  *
- * <p>Every packet's fate is first computed in-process by a {@link QueryHandler} over the same
- * cluster: packets it drops must stay unanswered, the others must come back over the wire
- * byte-identical, parseable, with the packet's ID and an rcode from {@link #ALLOWED}.
+ * <p>Every packet's fate is worked out twice: by {@link WireRules} from the bytes and the
+ * resolver alone (dropped, or which rcode, with the question echoed or a bare header), and
+ * in-process by a {@link QueryHandler} over the same cluster. The handler must agree with the
+ * rules; over the wire, packets it drops must stay unanswered and the others must come back
+ * byte-identical to its answer, with an rcode from {@link #ALLOWED}.
  *
  * <p>Conventions: cluster {@link TestCluster}; IDs are rewritten to the packet's index so stray
  * answers are detected; 3000 UDP packets, 300 TCP frames in pipelined batches of 20, and 20000
@@ -39,11 +44,13 @@ class DnsServerFuzzTest {
 
     static DnsServer server;
     static QueryHandler oracle;
+    static Resolver rules;
 
     @BeforeAll
     static void start() {
         server = DnsServer.start(TestCluster.config(), new SnapshotSource(TestCluster.snapshot()));
         oracle = new QueryHandler(TestCluster.resolver());
+        rules = TestCluster.resolver();
     }
 
     @AfterAll
@@ -57,7 +64,7 @@ class DnsServerFuzzTest {
         try (UdpClient client = new UdpClient(server.port())) {
             for (int i = 0; i < UDP_PACKETS; i++) {
                 byte[] packet = withId(nextPacket(rnd), i);
-                QueryOutcome expected = oracle.handle(packet.clone(), Transport.UDP);
+                QueryOutcome expected = handle(packet, Transport.UDP, i);
                 client.send(packet);
                 if (expected instanceof QueryOutcome.Response r) {
                     checkResponse(client.receive(), r.wire(), i, packet);
@@ -70,12 +77,15 @@ class DnsServerFuzzTest {
     @Test
     void neverFailsInProcessOnManyMorePackets() {
         Random rnd = new Random(SEED + 2);
+        Map<String, Integer> fates = new TreeMap<>();
         for (int i = 0; i < 20_000; i++) {
             byte[] packet = withId(nextPacket(rnd), i);
-            if (oracle.handle(packet.clone(), Transport.UDP) instanceof QueryOutcome.Response r) {
-                checkResponse(r.wire(), r.wire(), i, packet);
-            }
+            WireRules.Expected e = WireRules.expect(packet, rules);
+            fates.merge(e.dropped() ? "dropped" : Rcode.string(e.rcode()), 1, Integer::sum);
+            handle(packet, Transport.UDP, i);
         }
+        assertThat(fates).as("the packets reach every rule").containsKeys("dropped", "NOTIMP", "FORMERR", "BADVERS", "REFUSED",
+                "NOERROR", "NXDOMAIN");
     }
 
     @Test
@@ -92,7 +102,7 @@ class DnsServerFuzzTest {
                         frame = Arrays.copyOf(frame, WireHeader.LENGTH); // shorter frames close the connection, tested apart
                     }
                     batch.add(frame);
-                    if (oracle.handle(frame.clone(), Transport.TCP) instanceof QueryOutcome.Response r) {
+                    if (handle(frame, Transport.TCP, sent) instanceof QueryOutcome.Response r) {
                         expected.add(r.wire());
                     }
                 }
@@ -110,11 +120,33 @@ class DnsServerFuzzTest {
         stillAnswersCorrectly();
     }
 
+    /**
+     * The in-process handler's outcome for {@code packet}, after checking it against the wire
+     * rules: a drop where they drop, else a response with the rcode and question they say.
+     */
+    private static QueryOutcome handle(byte[] packet, Transport transport, int index) {
+        String where = "seed " + SEED + " packet " + index + " " + hex(packet);
+        WireRules.Expected expected = WireRules.expect(packet, rules);
+        QueryOutcome outcome = oracle.handle(packet.clone(), transport);
+        if (outcome instanceof QueryOutcome.Response r) {
+            WireRules.check(packet, r.wire(), expected, where);
+            checkRcode(Wire.parse(r.wire()), where);
+        } else {
+            assertThat(expected).as(where + ": dropped by the handler").isEqualTo(WireRules.Expected.DROPPED);
+        }
+        return outcome;
+    }
+
+    /** A response from the server: the handler's bytes exactly, a known rcode, never the catch-all's SERVFAIL. */
     private static void checkResponse(byte[] got, byte[] expected, int index, byte[] packet) {
         String where = "seed " + SEED + " packet " + index + (packet == null ? "" : " " + hex(packet));
         assertThat(got).as(where).isEqualTo(expected);
         Message m = Wire.parse(got);
         assertThat(m.getHeader().getID()).as(where).isEqualTo(index & 0xFFFF);
+        checkRcode(m, where);
+    }
+
+    private static void checkRcode(Message m, String where) {
         assertThat(ALLOWED).as(where).contains(Wire.rcode(m));
         // The cluster is synced, so a SERVFAIL can only come from the catch-all: an exception.
         assertThat(Wire.rcode(m)).as(where + ": an exception reached the catch-all").isNotEqualTo(Rcode.SERVFAIL);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ import org.xbill.DNS.Type;
  * lameduck     1 minute when the test ends it with close(), 100 ms when it ends by itself
  * </pre>
  *
- * Waits repeat a request until its answer changes, with a 20 s deadline; nothing sleeps.
+ * Waits repeat a request until its answer changes ({@link Await}, 30 s); nothing sleeps.
  */
 class DnsServerHttpTest {
     static final String FORBIDDEN = "services: forbidden: User \"system:serviceaccount:kube-system:coredns\" cannot list";
@@ -141,18 +142,18 @@ class DnsServerHttpTest {
         ServerConfig config = config().withStartupTimeout(Duration.ofMinutes(1));
         CompletableFuture<DnsServer> starting = CompletableFuture.supplyAsync(() -> DnsServer.start(config, source));
         try {
-            assertThat(source.awaitStarted(20)).isTrue();
+            assertThat(source.awaitStarted(Await.DEADLINE.toSeconds())).isTrue();
             assertThat(starting).as("still waiting for the API").isNotDone();
 
             source.publish(TestCluster.snapshot());
 
-            DnsServer server = starting.get(20, TimeUnit.SECONDS);
+            DnsServer server = starting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
             try (UdpClient client = new UdpClient(server.port())) {
                 assertThat(rcode(client, 4)).as("the very first query has the answer").isEqualTo(Rcode.NOERROR);
                 assertThat(Http.get(ready(server), "/ready").status()).isEqualTo(200);
             }
         } finally {
-            starting.thenAccept(DnsServer::close).get(20, TimeUnit.SECONDS);
+            starting.thenAccept(DnsServer::close).get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
@@ -173,7 +174,7 @@ class DnsServerHttpTest {
             assertThat(source.closed()).isFalse();
 
             server.close(); // ends the lameduck early, as a second signal would
-            sigterm.get(20, TimeUnit.SECONDS);
+            sigterm.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
         assertThat(source.closed()).isTrue();
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(ConnectException.class);
@@ -186,7 +187,7 @@ class DnsServerHttpTest {
         SnapshotSource source = new SnapshotSource(TestCluster.snapshot());
         DnsServer server = DnsServer.start(config, source);
 
-        CompletableFuture.runAsync(server::shutdown).get(20, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(server::shutdown).get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(source.closed()).isTrue();
         assertThatThrownBy(() -> Http.get(health(server), "/health")).hasCauseInstanceOf(ConnectException.class);

@@ -1,12 +1,11 @@
 package io.clusterdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.InformerClusterSource;
-import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.MockApiServerProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -17,15 +16,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,17 +44,15 @@ import org.xbill.DNS.Type;
  * outage/web      ClusterIP 10.96.2.20; outage/late 10.96.2.40 created after the API server came back
  * </pre>
  *
- * Waits are on the source's published snapshots (or on its watch state), 30 s at most; nothing
- * sleeps and no duration is asserted.
+ * Waits ask DNS again (or read the watch state) until the answer is right, {@link Await}'s 30 s at
+ * most; nothing sleeps and no duration is asserted.
  */
 class DnsServerKubernetesIT {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
     static MockApiServerProcess api;
     static KubernetesClient kube;
 
     DnsServer server;
     UdpClient dns;
-    final BlockingQueue<ClusterSnapshot> published = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void launchApiServer() {
@@ -94,14 +85,13 @@ class DnsServerKubernetesIT {
         }
     }
 
-    /** Starts the DNS server through main's wiring and subscribes to its source (after the server, so its resolver is ahead). */
+    /** Starts the DNS server through main's wiring, with a UDP client for it. */
     void startDnsServer(String startupTimeout) {
         ServerConfig config = DnsServerMainTest.config("--master", api.url(), "--listen", "127.0.0.1:0", "--udp-sockets", "1",
                 "--zone", "cluster.local", "--startup-timeout", startupTimeout,
                 "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off");
         server = DnsServerMain.start(config);
         dns = new UdpClient(server.port());
-        server.source().subscribe(published::add);
     }
 
     InformerClusterSource source() {
@@ -161,7 +151,7 @@ class DnsServerKubernetesIT {
         awaitWatching();
 
         api.stop();
-        await("the services watch noticed as broken", () -> !source().stats().watching(WatchedKind.SERVICES));
+        Await.until("the services watch noticed as broken", () -> !source().stats().watching(WatchedKind.SERVICES));
         assertThat(answers("web.outage", Type.A)).containsExactly("web.outage.svc.cluster.local. 5 A 10.96.2.20");
         assertThat(Http.get(server.readyAddress().orElseThrow(), "/ready").status()).isEqualTo(200);
 
@@ -187,28 +177,14 @@ class DnsServerKubernetesIT {
     }
 
     void awaitAnswers(String name, int type, String... expected) {
-        List<String> want = List.of(expected);
-        awaitDns(name + " " + Type.string(type) + " = " + want,
-                () -> answers(name, type).stream().sorted().toList().equals(want.stream().sorted().toList()));
+        List<String> want = Arrays.stream(expected).sorted().toList();
+        Await.until("DNS to answer " + name + " " + Type.string(type) + " = " + want,
+                () -> answers(name, type).stream().sorted().toList(), want::equals);
     }
 
     void awaitRcode(String name, int type, int rcode) {
-        awaitDns(name + " " + Rcode.string(rcode), () -> rcode(name, type) == rcode);
-    }
-
-    /** Asks again after every published snapshot until the answer is right; fails after the deadline. */
-    void awaitDns(String what, BooleanSupplier answered) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!answered.getAsBoolean()) {
-            try {
-                if (published.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
-                    fail("DNS does not answer " + what + " within " + DEADLINE.toSeconds() + " s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until("DNS to answer " + name + " " + Rcode.string(rcode), () -> Rcode.string(rcode(name, type)),
+                Rcode.string(rcode)::equals);
     }
 
     /**
@@ -217,19 +193,8 @@ class DnsServerKubernetesIT {
      * fall back to HTTP streaming, which the mock does not serve.
      */
     void awaitWatching() {
-        await("every informer watching", () -> !source().stats().watching().isEmpty()
+        Await.until("every informer watching", () -> !source().stats().watching().isEmpty()
                 && source().stats().watching().values().stream().allMatch(w -> w));
-    }
-
-    /** Checks a condition every millisecond; fails after the deadline. */
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + DEADLINE.toSeconds() + " s waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 
     // --- objects, as the API server stores them ---

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.k8s.manifest.ManifestClusterSource;
 import io.clusterdns.k8s.manifest.ManifestException;
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
@@ -24,11 +24,10 @@ import org.xbill.DNS.Type;
  * a temporary folder, edited while the server runs.
  *
  * <p>Conventions: one Service default/web on 10.96.0.50, edited to 10.96.0.51, then broken
- * (port 70000). Waits are on the source's own notifications with a 20 s deadline, never on time.
+ * (port 70000). Waits are on the source's own notifications ({@link Await}), never on time.
  */
 class DnsServerLiveReloadTest {
     static final String WEB = "web.default.svc.cluster.local.";
-    static final long DEADLINE_SECONDS = 20;
 
     @TempDir
     Path manifests;
@@ -63,19 +62,17 @@ class DnsServerLiveReloadTest {
             BlockingQueue<ManifestException> errors = new LinkedBlockingQueue<>();
             source.subscribe(published::add); // called at once with the current snapshot
             source.onError(errors::add);
-            long first = published.take().version();
+            long first = Await.next("the current snapshot", published).version();
             assertThat(answer(client, 1)).containsExactly(WEB + " 5 A 10.96.0.50");
 
             write(service("10.96.0.51", 80));
             // The server subscribed before this test, so its resolver has the snapshot by the time we see it.
-            ClusterSnapshot next = published.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-            assertThat(next).as("reload within %d s", DEADLINE_SECONDS).isNotNull();
+            ClusterSnapshot next = Await.next("the reload of the edit", published);
             assertThat(next.version()).isGreaterThan(first);
             assertThat(answer(client, 2)).containsExactly(WEB + " 5 A 10.96.0.51");
 
             write(service("10.96.0.52", 70000));
-            ManifestException error = errors.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-            assertThat(error).as("broken edit reported within %d s", DEADLINE_SECONDS).isNotNull();
+            ManifestException error = Await.next("the broken edit reported", errors);
             assertThat(error.getMessage()).contains("web.yaml", "70000");
             assertThat(answer(client, 3)).as("previous answer stays").containsExactly(WEB + " 5 A 10.96.0.51");
             assertThat(source.lastError()).isPresent();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.Privileged;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
@@ -13,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -70,7 +71,7 @@ class DnsServerTest {
 
     @Test
     void listensOnIpv6Loopback() throws Exception {
-        Assumptions.assumeTrue(ipv6LoopbackUsable(), "::1 is not configured on this machine");
+        Privileged.require(ipv6LoopbackUsable(), "::1 is not configured on this machine");
         ServerConfig config = TestCluster.config().withListen(ListenAddress.of("[::1]:0"));
         try (DnsServer server = DnsServer.start(config, new SnapshotSource(TestCluster.snapshot()))) {
             assertThat(server.address().toString()).startsWith("[::1]:");
@@ -78,7 +79,7 @@ class DnsServerTest {
                 SimpleResolver r = new SimpleResolver(InetAddress.getByName("::1"));
                 r.setPort(server.port());
                 r.setTCP(tcp);
-                r.setTimeout(Duration.ofSeconds(5));
+                r.setTimeout(Await.DEADLINE);
                 Message m = r.send(Wire.query(5, WEB, Type.A));
                 assertThat(Wire.texts(m, Section.ANSWER)).as(tcp ? "tcp" : "udp").containsExactly(WEB + " 5 A 10.96.45.100");
             }

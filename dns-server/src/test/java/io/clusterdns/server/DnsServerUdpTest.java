@@ -3,6 +3,7 @@ package io.clusterdns.server;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.testing.Await;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class DnsServerUdpTest {
     static SimpleResolver client() throws Exception {
         SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
         r.setPort(server.port());
-        r.setTimeout(Duration.ofSeconds(5));
+        r.setTimeout(Await.DEADLINE);
         r.setEDNS(-1, 0, 0, List.of());
         return r;
     }

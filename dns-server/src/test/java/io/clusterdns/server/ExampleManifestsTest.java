@@ -3,6 +3,7 @@ package io.clusterdns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.testing.Await;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class ExampleManifestsTest {
         SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
         r.setPort(server.port());
         r.setTCP(tcp);
-        r.setTimeout(Duration.ofSeconds(5));
+        r.setTimeout(Await.DEADLINE);
         Message m = r.send(Wire.query(7, name, type));
         assertThat(m.getRcode()).as(name).isEqualTo(Rcode.NOERROR);
         return Wire.texts(m, Section.ANSWER);

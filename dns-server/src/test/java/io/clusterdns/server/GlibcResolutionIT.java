@@ -2,13 +2,12 @@ package io.clusterdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.Privileged;
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GlibcResolutionIT {
     static final Path JAR = Path.of("target/clusterdns-dns-server.jar").toAbsolutePath();
     static final Path EXAMPLES = Path.of("../k8s/examples").toAbsolutePath().normalize();
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Await.DEADLINE;
     static final Path NETNS_DIR = Path.of("/etc/netns");
 
     @TempDir
@@ -61,7 +60,7 @@ class GlibcResolutionIT {
                 search default.svc.cluster.local svc.cluster.local cluster.local
                 options ndots:5
                 """);
-        server = new ProcessBuilder(ExternalTools.require("ip"), "netns", "exec", namespace,
+        server = new ProcessBuilder(Privileged.requireTool("ip", "iproute2"), "netns", "exec", namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
                 "--manifests", EXAMPLES.toString(), "--listen", "127.0.0.1:53", "--zone", "cluster.local",
                 "--zone", "in-addr.arpa", "--udp-sockets", "2")
@@ -123,19 +122,12 @@ class GlibcResolutionIT {
     }
 
     private static void requirePrivileges() {
-        ExternalTools.require("ip");
-        ExternalTools.require("getent");
-        if (!Files.isRegularFile(JAR)) {
-            ExternalTools.skipOrFail(JAR + " is missing: run through mvn verify, which packages it before this test");
-        }
-        ExternalTools.Result uid = ExternalTools.run(DEADLINE, "id", "-u");
-        if (!uid.output().trim().equals("0")) {
-            ExternalTools.skipOrFail("network namespaces need root (uid is " + uid.output().trim() + ")");
-        }
+        Privileged.requireTool("ip", "iproute2");
+        Privileged.requireTool("getent", "libc-bin");
+        Privileged.require(Files.isRegularFile(JAR), JAR + " is missing: run through mvn verify, which packages it before this test");
+        Privileged.requireRoot("network namespaces");
         ExternalTools.Result netns = ExternalTools.run(DEADLINE, "ip", "netns", "list");
-        if (netns.exitCode() != 0) {
-            ExternalTools.skipOrFail("ip netns is unavailable: " + netns.output().trim());
-        }
+        Privileged.require(netns.exitCode() == 0, "ip netns is unavailable: " + netns.output().trim());
     }
 
     private static void ip(String... args) {
@@ -145,30 +137,20 @@ class GlibcResolutionIT {
         assertThat(r.exitCode()).as(String.join(" ", all) + ": " + r.output()).isZero();
     }
 
-    /**
-     * Waits until the server's log contains {@code text}, woken by file events (inotify) rather than
-     * by sleeping; gives up at the deadline or when the server exits, showing the log.
-     */
-    private void awaitServerLog(String text) throws IOException, InterruptedException {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            logDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            while (true) {
-                String log = Files.exists(serverLog) ? Files.readString(serverLog) : "";
-                if (log.contains(text)) {
-                    return;
-                }
-                long left = end - System.nanoTime();
-                if (left <= 0 || !server.isAlive()) {
-                    throw new AssertionError("server did not log \"" + text + "\" (alive: " + server.isAlive() + "):\n" + log);
-                }
-                // Wake on the next write, or after a second at most to notice an exit that writes nothing.
-                WatchKey key = watch.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
+    /** Waits until the server's log contains {@code text}; gives up at the deadline or when the server exits, showing the log. */
+    private void awaitServerLog(String text) {
+        String log = Await.until("the server to log \"" + text + "\" (or exit)", this::serverLog,
+                l -> l.contains(text) || !server.isAlive());
+        if (!log.contains(text)) {
+            throw new AssertionError("server exited before logging \"" + text + "\":\n" + serverLog());
+        }
+    }
+
+    private String serverLog() {
+        try {
+            return Files.exists(serverLog) ? Files.readString(serverLog) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,22 +1,21 @@
 package io.clusterdns.server;
 
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
  * A real HTTP client (the JDK's) for the server's endpoints. Every request has a deadline; waits
- * repeat requests until a condition holds or {@link #DEADLINE} has passed, never sleep.
+ * repeat requests until a condition holds or {@link Await#DEADLINE} has passed, never sleep.
  */
 final class Http {
-    static final Duration DEADLINE = Duration.ofSeconds(20);
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Await.DEADLINE).build();
 
     /** One answer: status, body and content type. */
     record Reply(int status, String body, String contentType) {
@@ -30,7 +29,7 @@ final class Http {
     }
 
     static Reply get(ListenAddress address, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Await.DEADLINE).build();
         try {
             HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
@@ -42,16 +41,8 @@ final class Http {
         }
     }
 
-    /** Repeats the request until {@code until} accepts the reply; fails after {@link #DEADLINE} with the last one. */
+    /** Repeats the request until {@code until} accepts the reply; fails after {@link Await#DEADLINE} with the last one. */
     static Reply await(ListenAddress address, String path, Predicate<Reply> until) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        Reply last;
-        do {
-            last = get(address, path);
-            if (until.test(last)) {
-                return last;
-            }
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("GET " + path + " still answers \"" + last + "\" after " + DEADLINE.toSeconds() + " s");
+        return Await.until("GET " + path + " to answer as expected", () -> get(address, path), until);
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.testing.Await;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.xbill.DNS.Message;
  * {@link #DEADLINE_MS}.
  */
 final class TcpClient implements AutoCloseable {
-    static final int DEADLINE_MS = 5000;
+    static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
 
     private final Socket socket;
     private final DataInputStream in;

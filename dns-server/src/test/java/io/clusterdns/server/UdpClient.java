@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -15,7 +16,7 @@ import org.xbill.DNS.Message;
  * {@link #DEADLINE_MS}; a missing answer fails the test rather than hanging it.
  */
 final class UdpClient implements AutoCloseable {
-    static final int DEADLINE_MS = 5000;
+    static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
 
     private final DatagramSocket socket;
 

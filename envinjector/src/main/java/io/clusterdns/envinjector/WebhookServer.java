@@ -2,8 +2,10 @@ package io.clusterdns.envinjector;
 
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -11,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,10 @@ final class WebhookServer {
      * server has just closed is not retried by Go's HTTP client and would count as a webhook failure.
      */
     static final int IDLE_TIMEOUT_SECONDS = 120;
+    /** How long a rejected request's body is read and dropped before its connection is closed anyway. */
+    static final Duration LINGER = Duration.ofSeconds(30);
 
+    private final Vertx vertx;
     private final Injector injector;
     private final InjectorMetrics metrics;
     private final Supplier<String> notReadyReason;
@@ -39,6 +45,7 @@ final class WebhookServer {
 
     private WebhookServer(Vertx vertx, InjectorConfig config, ServingCertificate certificate, Injector injector,
                           InjectorMetrics metrics, Supplier<String> notReadyReason) {
+        this.vertx = vertx;
         this.injector = injector;
         this.metrics = metrics;
         this.notReadyReason = notReadyReason;
@@ -89,7 +96,7 @@ final class WebhookServer {
     }
 
     /** Stops accepting connections and lets requests in flight finish (up to {@code grace}). */
-    Future<Void> close(java.time.Duration grace) {
+    Future<Void> close(Duration grace) {
         return server.shutdown(grace);
     }
 
@@ -128,46 +135,73 @@ final class WebhookServer {
         text(req, 405, req.method() + " not allowed on " + req.path() + ", use " + allowed + "\n");
     }
 
-    /** Collects the body up to the limit; a larger one is answered 413 and the connection closed. */
+    /**
+     * Collects the body up to the limit. A larger one is answered 413 (at once when its
+     * Content-Length says so); the rest of it is then read and dropped, and the connection closed
+     * once the client has sent it all (see {@link #closeAfter}).
+     */
     private void readBody(HttpServerRequest req) {
-        String length = req.getHeader("Content-Length");
-        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
-                && Long.parseLong(length) > maxRequestBytes) {
-            tooLarge(req);
-            return;
-        }
         Buffer body = Buffer.buffer();
-        boolean[] overflow = {false};
+        Promise<Void> bodyRead = Promise.promise();
+        boolean[] rejected = {declaresTooLarge(req)};
+        if (rejected[0]) {
+            tooLarge(req, bodyRead.future());
+        }
         req.handler(chunk -> {
-            if (overflow[0]) {
+            if (rejected[0]) {
                 return;
             }
             if (body.length() + chunk.length() > maxRequestBytes) {
-                overflow[0] = true;
-                tooLarge(req);
+                rejected[0] = true;
+                tooLarge(req, bodyRead.future());
             } else {
                 body.appendBuffer(chunk);
             }
         });
-        req.exceptionHandler(e -> LOG.debug("Request body from {} failed: {}", req.remoteAddress(), e.toString()));
+        req.exceptionHandler(e -> {
+            LOG.debug("Request body from {} failed: {}", req.remoteAddress(), e.toString());
+            bodyRead.tryComplete();
+        });
         req.endHandler(v -> {
-            if (!overflow[0]) {
+            bodyRead.tryComplete();
+            if (!rejected[0]) {
                 answer(req, injector.admit(body.getBytes()));
             }
         });
     }
 
-    private void tooLarge(HttpServerRequest req) {
+    private boolean declaresTooLarge(HttpServerRequest req) {
+        String length = req.getHeader("Content-Length");
+        return length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
+                && Long.parseLong(length) > maxRequestBytes;
+    }
+
+    private void tooLarge(HttpServerRequest req, Future<Void> bodyRead) {
         String reason = "request body larger than " + maxRequestBytes + " bytes (--max-request-bytes)";
         LOG.warn("Rejected admission request from {}: {}", req.remoteAddress(), reason);
         metrics.tooLarge();
         AdmissionReviews.Rendered rendered = AdmissionReviews.render(new Admission.Rejected(413, reason));
-        // the rest of the body is never read: the connection cannot be reused, and the client must know
-        req.response().setStatusCode(rendered.status())
+        Future<Void> written = req.response().setStatusCode(rendered.status())
                 .putHeader("Content-Type", JSON)
                 .putHeader("Connection", "close")
-                .end(Buffer.buffer(rendered.body()))
-                .onComplete(done -> req.connection().close());
+                .end(Buffer.buffer(rendered.body()));
+        closeAfter(req, written, bodyRead);
+    }
+
+    /**
+     * Closes the connection of a rejected request once the response is written and the client has
+     * sent the rest of its body (which is read and dropped), or after {@link #LINGER} at the
+     * latest. Closing with the client's bytes still unread would make the kernel answer them with
+     * a TCP reset, and a reset can wipe the 413 from the client's receive buffer before it reads
+     * it (RFC 9112 section 9.6): the API server would see a broken connection instead of the reason.
+     */
+    private void closeAfter(HttpServerRequest req, Future<Void> written, Future<Void> bodyRead) {
+        HttpConnection connection = req.connection();
+        long timer = vertx.setTimer(LINGER.toMillis(), id -> connection.close());
+        Future.join(written, bodyRead).onComplete(done -> {
+            vertx.cancelTimer(timer);
+            connection.close();
+        });
     }
 
     private void answer(HttpServerRequest req, Admission admission) {

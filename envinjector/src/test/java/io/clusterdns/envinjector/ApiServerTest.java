@@ -8,6 +8,7 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.source.ClusterSources;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.MockApiServerProcess;
 import java.io.IOException;
 import java.net.URI;

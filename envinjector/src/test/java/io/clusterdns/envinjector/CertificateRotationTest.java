@@ -7,6 +7,7 @@ import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.io.IOException;
 import java.net.http.HttpClient;

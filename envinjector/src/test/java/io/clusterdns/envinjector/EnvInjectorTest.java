@@ -8,6 +8,7 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.manifest.ManifestException;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.testing.ApiValidManifests;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

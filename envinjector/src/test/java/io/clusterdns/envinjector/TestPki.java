@@ -3,6 +3,7 @@ package io.clusterdns.envinjector;
 import io.clusterdns.envinjector.tls.CertificateAuthority;
 import io.clusterdns.envinjector.tls.KeyType;
 import io.clusterdns.envinjector.tls.ServingCertificate;
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,7 +51,7 @@ final class TestPki {
     /** An HTTP/1.1 client trusting this CA only. */
     HttpClient client() {
         return HttpClient.newBuilder().sslContext(sslContext()).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(Await.DEADLINE).build();
     }
 
     SSLContext sslContext() {
@@ -75,7 +76,7 @@ final class TestPki {
      */
     static int freshGet(SSLContext ssl, int port, String path) {
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout((int) Await.DEADLINE.toMillis());
             SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(params);
@@ -136,13 +137,13 @@ final class TestPki {
     /** GET https://127.0.0.1:port/path with {@code client}. */
     static HttpResponse<String> get(HttpClient client, int port, String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Await.DEADLINE).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** POST body as JSON to https://127.0.0.1:port/path. */
     static HttpResponse<byte[]> post(HttpClient client, int port, String path, byte[] body) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .timeout(Await.DEADLINE).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -8,6 +8,7 @@ import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -21,10 +22,14 @@ import org.slf4j.LoggerFactory;
  * least once per {@code syncPeriod}, and sooner after a failure (doubling from the minimum up to
  * the sync period). Nothing is written before the source has a complete view of Services and
  * EndpointSlices: until then no snapshot is published and the loop only waits.
+ *
+ * <p>Time comes from a {@link Ticker}; what is due at a given time is decided under one lock by
+ * {@link #runDue()}, which the loop's thread calls whenever it wakes and which tests call on their
+ * own thread after moving a fake ticker.
  */
 public final class SyncLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final ClusterSource source;
     private final RuleSyncer syncer;
@@ -32,6 +37,7 @@ public final class SyncLoop implements AutoCloseable {
     private final long syncPeriodNanos;
     private final ProxierHealth health;
     private final AgentMetrics metrics;
+    private final Ticker ticker;
     private final List<Consumer<SyncOutcome>> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private final Thread thread;
@@ -49,26 +55,43 @@ public final class SyncLoop implements AutoCloseable {
 
     public SyncLoop(ClusterSource source, RuleSyncer syncer, Duration minSyncPeriod, Duration syncPeriod,
                     ProxierHealth health, AgentMetrics metrics) {
+        this(source, syncer, minSyncPeriod, syncPeriod, health, metrics, Ticker.SYSTEM);
+    }
+
+    public SyncLoop(ClusterSource source, RuleSyncer syncer, Duration minSyncPeriod, Duration syncPeriod,
+                    ProxierHealth health, AgentMetrics metrics, Ticker ticker) {
         this.source = source;
         this.syncer = syncer;
         this.minSyncNanos = minSyncPeriod.toNanos();
         this.syncPeriodNanos = syncPeriod.toNanos();
         this.health = health;
         this.metrics = metrics;
+        this.ticker = ticker;
         this.thread = new Thread(this::run, "clusterdns-agent-sync");
         this.thread.setDaemon(true);
     }
 
     /** Subscribes to the source and starts the loop thread. */
     public void start() {
-        long now = System.nanoTime();
-        lastSyncNanos = now - minSyncNanos;
-        nextPeriodicNanos = now + syncPeriodNanos;
+        attach();
         thread.start();
+    }
+
+    /**
+     * Subscribes to the source without starting the thread: the caller then runs the syncs with
+     * {@link #runDue()} (tests, with a fake ticker). A change may be synced at once; the first
+     * periodic sync is one sync period away.
+     */
+    void attach() {
+        synchronized (lock) {
+            long now = ticker.nanos();
+            lastSyncNanos = now - minSyncNanos;
+            nextPeriodicNanos = now + syncPeriodNanos;
+        }
         source.subscribe(this::record);
     }
 
-    /** Called for every sync, from the loop thread. */
+    /** Called for every sync, on the thread that ran it. */
     public void onSync(Consumer<SyncOutcome> listener) {
         listeners.add(listener);
     }
@@ -98,58 +121,89 @@ public final class SyncLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the sync that is due at the ticker's time, on the caller's thread, and returns its
+     * outcome; empty when none is due (or the source has not synced yet). A change is due once the
+     * minimum period has passed since the last sync, a periodic sync once the sync period has
+     * (sooner after a failure).
+     */
+    Optional<SyncOutcome> runDue() {
+        Due due;
+        synchronized (lock) {
+            due = takeDue();
+        }
+        return due == null ? Optional.empty() : Optional.of(sync(due));
+    }
+
+    /** What one sync works on, taken from the recorded changes. */
+    private record Due(ClusterSnapshot snapshot, Set<ServiceKey> keys, boolean periodic) {
+    }
+
     private void run() {
         while (true) {
-            ClusterSnapshot snapshot;
-            Set<ServiceKey> keys;
-            boolean periodic;
+            Due due = null;
             synchronized (lock) {
-                periodic = awaitDue();
+                while (!closed && (due = takeDue()) == null) {
+                    waitNanos(nanosUntilDue());
+                }
                 if (closed) {
                     return;
                 }
-                snapshot = latest;
-                keys = all ? null : Set.copyOf(changed);
-                changed.clear();
-                all = false;
-                requested = false;
-                lastSyncNanos = System.nanoTime();
-                nextPeriodicNanos = lastSyncNanos + syncPeriodNanos;
             }
-            if (snapshot == null || !source.hasSynced()) {
-                LOG.debug("Not syncing nftables rules until Services and EndpointSlices have been received");
-                continue;
-            }
-            syncOnce(snapshot, keys, periodic);
+            sync(due);
         }
     }
 
-    /** Waits until a change is due (min period passed) or the periodic sync is; returns true for a periodic one. */
-    private boolean awaitDue() {
-        while (!closed) {
-            long now = System.nanoTime();
-            long changeDue = lastSyncNanos + minSyncNanos;
-            if (requested && now - changeDue >= 0) {
-                return false;
-            }
-            if (now - nextPeriodicNanos >= 0) {
-                return true;
-            }
-            long until = requested ? Math.min(changeDue - now, nextPeriodicNanos - now) : nextPeriodicNanos - now;
-            try {
-                lock.wait(Math.max(1, until / 1_000_000), 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closed = true;
-            }
+    /** Under the lock: takes the recorded changes if a sync is due now, else null. */
+    private Due takeDue() {
+        if (closed) {
+            return null;
         }
-        return false;
+        long now = ticker.nanos();
+        boolean changeDue = requested && now - (lastSyncNanos + minSyncNanos) >= 0;
+        boolean periodicDue = now - nextPeriodicNanos >= 0;
+        if (!changeDue && !periodicDue) {
+            return null;
+        }
+        if (latest == null || !source.hasSynced()) {
+            LOG.debug("Not syncing nftables rules until Services and EndpointSlices have been received");
+            requested = false;
+            nextPeriodicNanos = now + syncPeriodNanos;
+            return null;
+        }
+        Due due = new Due(latest, all ? null : Set.copyOf(changed), !changeDue);
+        changed.clear();
+        all = false;
+        requested = false;
+        lastSyncNanos = now;
+        nextPeriodicNanos = now + syncPeriodNanos;
+        return due;
     }
 
-    private void syncOnce(ClusterSnapshot snapshot, Set<ServiceKey> keys, boolean periodic) {
+    /** Under the lock: how long until the next sync is due. */
+    private long nanosUntilDue() {
+        long now = ticker.nanos();
+        long until = nextPeriodicNanos - now;
+        if (requested) {
+            until = Math.min(until, lastSyncNanos + minSyncNanos - now);
+        }
+        return until;
+    }
+
+    /** Under the lock: waits up to {@code nanos} (at least a millisecond) or until woken. */
+    private void waitNanos(long nanos) {
+        try {
+            lock.wait(Math.max(1, (nanos + 999_999) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    private SyncOutcome sync(Due due) {
         SyncOutcome outcome;
         try {
-            outcome = syncer.sync(snapshot, keys, periodic);
+            outcome = syncer.sync(due.snapshot(), due.keys(), due.periodic());
         } catch (RuntimeException e) {
             LOG.error("Sync failed unexpectedly; the next sync rewrites the tables", e);
             syncer.forceFullSync();
@@ -172,6 +226,7 @@ public final class SyncLoop implements AutoCloseable {
                 LOG.warn("Sync listener failed", e);
             }
         }
+        return outcome;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.status.ServiceHealth;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.testing.Await;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,7 +27,7 @@ class AgentHttpServersTest {
     final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
     final ProxierHealth health = new ProxierHealth(clock, Duration.ofSeconds(60));
     final AgentMetrics metrics = new AgentMetrics();
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Await.DEADLINE).build();
 
     @AfterEach
     void close() throws Exception {
@@ -34,7 +35,7 @@ class AgentHttpServersTest {
     }
 
     HttpResponse<String> get(int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Await.DEADLINE).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -85,17 +86,14 @@ class AgentHttpServersTest {
         servers.close();
     }
 
-    private HttpResponse<String> awaitAnswer(int port) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
+    /** The health check server listens a moment after update(): ask until it answers. */
+    private HttpResponse<String> awaitAnswer(int port) {
+        return Await.until("the health check server on " + port + " to answer", () -> {
             try {
                 return get(port, "/");
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > end) {
-                    throw e;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        }
+        }, r -> true);
     }
 }

@@ -2,22 +2,19 @@ package io.clusterdns.agent.netns;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.clusterdns.k8s.testing.Privileged;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real tools (ip, nft, conntrack, java) for the network namespace tests, and decides
- * whether those tests can run: they need root and {@code ip netns}; without them they skip with
- * the reason, unless {@code CLUSTERDNS_REQUIRE_PRIVILEGED=1} (CI), where they fail instead.
+ * whether those tests can run: they need root and the tools; without them they skip with the
+ * reason, unless {@code CLUSTERDNS_REQUIRE_PRIVILEGED=1} (CI), where they fail instead
+ * ({@link Privileged}).
  */
 public final class Cmd {
-    static final boolean REQUIRED = "1".equals(System.getenv("CLUSTERDNS_REQUIRE_PRIVILEGED"));
     static final Duration DEFAULT = Duration.ofSeconds(30);
 
     private Cmd() {
@@ -32,32 +29,10 @@ public final class Cmd {
 
     /** Skips (or fails under CI) unless root with ip, nft and conntrack installed. */
     public static void requirePrivileges() {
-        for (String tool : List.of("ip", "nft", "conntrack")) {
-            if (which(tool) == null) {
-                skipOrFail(tool + " is not installed (Debian: apt-get install iproute2 nftables conntrack)");
-            }
-        }
-        Result id = run(DEFAULT, "id", "-u");
-        if (!id.output().trim().equals("0")) {
-            skipOrFail("network namespace tests need root (uid " + id.output().trim() + ")");
-        }
-    }
-
-    public static String which(String tool) {
-        for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin")) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
-    }
-
-    public static void skipOrFail(String reason) {
-        if (REQUIRED) {
-            fail(reason + " (CLUSTERDNS_REQUIRE_PRIVILEGED=1 turns this skip into a failure)");
-        }
-        Assumptions.abort(reason);
+        Privileged.requireTool("ip", "iproute2");
+        Privileged.requireTool("nft", "nftables");
+        Privileged.requireTool("conntrack", "conntrack");
+        Privileged.requireRoot("network namespace tests");
     }
 
     public static Result run(Duration deadline, String... command) {

@@ -6,6 +6,7 @@ import io.clusterdns.agent.model.ServicePortName;
 import io.clusterdns.agent.nft.ChainNames;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneIT {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Await.DEADLINE;
     static final int OK_TIMEOUT_MS = 3000;
     /** How long a connection may stay unanswered before it counts as dropped (an outcome, not a timing assertion). */
     static final int DROP_TIMEOUT_MS = 1500;
@@ -301,17 +302,12 @@ class DataPlaneIT {
         return out;
     }
 
-    /** Polls {@code probe} until {@code done} or the deadline; returns the last answer. */
+    /** Polls {@code probe} until {@code done} ({@link Await}); returns the answer, or fails with the agent's log. */
     String await(String what, java.util.function.Supplier<String> probe, Predicate<String> done) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        String last = null;
-        while (System.nanoTime() < end) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        try {
+            return Await.until(what, DEADLINE, probe, done);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nagent log:\n" + (agent == null ? "" : agent.log()), e);
         }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last + "\nagent log:\n" + (agent == null ? "" : agent.log()));
     }
 }

@@ -110,7 +110,8 @@ public final class FakeNft implements Nft {
         String joined = String.join(" ", args);
         StringBuilder sb = new StringBuilder();
         boolean sets = joined.contains("list sets");
-        String family = args[args.length - 1];
+        // "list chain FAMILY TABLE CHAIN"; "list chains FAMILY" and "-t list sets FAMILY"
+        String family = joined.startsWith("list chain ") ? args[2] : args[args.length - 1];
         Table t = tables.get(family);
         if (t != null) {
             sb.append("table ").append(family).append(' ').append(Names.TABLE).append(" {\n");

@@ -1,6 +1,7 @@
 package io.clusterdns.k8s.informer;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,7 +87,7 @@ final class LiveCluster implements AutoCloseable {
      * the real API server serves and the mock does not.
      */
     void awaitWatching() {
-        Snapshots.await("every informer watching", () -> source.stats().watching().values().stream().allMatch(w -> w)
+        Await.until("every informer watching", () -> source.stats().watching().values().stream().allMatch(w -> w)
                 && !source.stats().watching().isEmpty());
     }
 

@@ -1,27 +1,21 @@
 package io.clusterdns.k8s.informer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
-import java.time.Duration;
+import io.clusterdns.k8s.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Collects published snapshots for a test to wait on, with a deadline and never a fixed sleep.
+ * Collects published snapshots for a test to wait on ({@link Await}: a deadline, never a fixed sleep).
  * Also checks on every snapshot that versions come in order without gaps.
  */
 final class Snapshots implements Consumer<ClusterSnapshot> {
-    static final Duration DEADLINE = Duration.ofSeconds(15);
-
     private final BlockingQueue<ClusterSnapshot> queue = new LinkedBlockingQueue<>();
     private final List<String> orderErrors = new ArrayList<>();
     private long lastVersion;
@@ -35,41 +29,18 @@ final class Snapshots implements Consumer<ClusterSnapshot> {
         queue.add(snapshot);
     }
 
-    /** The next published snapshot; fails after the deadline. */
+    /** The next published snapshot; fails after {@link Await#DEADLINE}. */
     ClusterSnapshot next() {
-        try {
-            ClusterSnapshot s = queue.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            if (s == null) {
-                fail("no snapshot published within " + DEADLINE);
-            }
-            checkOrder();
-            return s;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        ClusterSnapshot s = Await.next("a published snapshot", queue);
+        checkOrder();
+        return s;
     }
 
-    /** Skips snapshots until one matches; fails after the deadline. */
+    /** Skips snapshots until one matches; fails after {@link Await#DEADLINE}. */
     ClusterSnapshot until(String what, Predicate<ClusterSnapshot> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            ClusterSnapshot s;
-            try {
-                s = queue.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            if (s == null) {
-                fail("no snapshot with " + what + " within " + DEADLINE);
-            }
-            checkOrder();
-            if (condition.test(s)) {
-                return s;
-            }
-        }
+        ClusterSnapshot s = Await.nextMatching("a snapshot with " + what, queue, condition);
+        checkOrder();
+        return s;
     }
 
     /** Nothing published since the last one taken. */
@@ -79,16 +50,5 @@ final class Snapshots implements Consumer<ClusterSnapshot> {
 
     private synchronized void checkOrder() {
         assertThat(orderErrors).as("snapshot versions in order without gaps").isEmpty();
-    }
-
-    /** Polls a condition every millisecond until it holds; fails after the deadline. */
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + DEADLINE + " waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 }

@@ -3,11 +3,11 @@ package io.clusterdns.k8s.manifest;
 import static io.clusterdns.k8s.manifest.Yaml.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live reload against real files. No sleeps: every wait is a poll on the queue of published
- * snapshots (or of reload errors) with a deadline.
+ * Live reload against real files. No sleeps: every wait is on the queue of published snapshots
+ * (or of reload errors), with {@link Await}'s deadline.
  */
 class ManifestClusterSourceTest {
     // Conventions: one service "web" in default, whose port number the tests edit; debounce shortened to 50 ms.
     private static final Duration DEBOUNCE = Duration.ofMillis(50);
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ServiceKey WEB = ServiceKey.of("default", "web");
     private static final ServiceKey API = ServiceKey.of("default", "api");
 
@@ -68,22 +66,16 @@ class ManifestClusterSourceTest {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private ClusterSnapshot awaitSnapshot(String what, Predicate<ClusterSnapshot> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            ClusterSnapshot s = published.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (s == null) {
-                return fail("no snapshot with " + what + " within " + WAIT);
-            }
-            if (condition.test(s)) {
-                return s;
-            }
-        }
+    private ClusterSnapshot awaitSnapshot(String what, Predicate<ClusterSnapshot> condition) {
+        return Await.nextMatching("a snapshot with " + what, published, condition);
     }
 
-    private ManifestException awaitError() throws InterruptedException {
-        ManifestException e = errors.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        return e != null ? e : fail("no reload error within " + WAIT);
+    private ClusterSnapshot first() {
+        return Await.next("the first snapshot", published);
+    }
+
+    private ManifestException awaitError() {
+        return Await.next("a reload error", errors);
     }
 
     private static int webPort(ClusterSnapshot s) {
@@ -113,7 +105,7 @@ class ManifestClusterSourceTest {
         Path file = dir.resolve("web.yaml");
         Files.writeString(file, web(80));
         start(dir);
-        ClusterSnapshot first = published.take();
+        ClusterSnapshot first = first();
         save(file, web(8080));
         ClusterSnapshot edited = awaitSnapshot("port 8080", s -> webPort(s) == 8080);
         assertThat(edited.version()).isGreaterThan(first.version());
@@ -128,7 +120,7 @@ class ManifestClusterSourceTest {
         Path file = dir.resolve("web.yaml");
         Files.writeString(file, web(80));
         ManifestClusterSource source = start(dir);
-        ClusterSnapshot good = published.take();
+        ClusterSnapshot good = first();
 
         save(file, web(70000));
         ManifestException error = awaitError();
@@ -228,7 +220,7 @@ class ManifestClusterSourceTest {
     void newFilesAndFoldersAreReadAndDeletedFilesForgotten() throws Exception {
         Files.writeString(dir.resolve("web.yaml"), web(80));
         start(dir);
-        published.take();
+        first();
 
         Path api = dir.resolve("api.yaml");
         save(api, service("default", "api", "{ports: [{port: 443}]}"));
@@ -250,7 +242,7 @@ class ManifestClusterSourceTest {
         Files.writeString(file, web(80));
         Files.writeString(dir.resolve("other.yaml"), service("default", "api", "{ports: [{port: 443}]}"));
         start(file);
-        assertThat(published.take().service(API)).as("a sibling file is not part of a single-file source").isNull();
+        assertThat(first().service(API)).as("a sibling file is not part of a single-file source").isNull();
         save(file, web(8080));
         assertThat(awaitSnapshot("port 8080", s -> webPort(s) == 8080).service(API)).isNull();
     }
@@ -263,7 +255,7 @@ class ManifestClusterSourceTest {
         Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
         Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
         start(dir);
-        assertThat(webPort(published.take())).isEqualTo(80);
+        assertThat(webPort(first())).isEqualTo(80);
 
         Path v2 = Files.createDirectories(dir.resolve("..2025_01_15_10_05_00.2"));
         Files.writeString(v2.resolve("web.yaml"), web(8080));

@@ -13,7 +13,10 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,11 +86,31 @@ public final class MockApiServer implements AutoCloseable {
         return this;
     }
 
-    /** Stops listening (open watches break); the objects are kept for the next {@link #start()}. */
+    /**
+     * Stops listening (open watches break); the objects are kept for the next {@link #start()}.
+     * Returns once the port is really closed: connections to it are refused and it can be bound again.
+     */
     public synchronized void stop() {
         if (server != null) {
             server.shutdown();
             server = null;
+            // fabric8's shutdown() returns when the server channel's close future completes, and its
+            // second Vertx.close() returns at once (Vert.x 4 answers a close of a closing instance with
+            // a completed future). But the JDK closes a ServerSocketChannel that is registered with a
+            // selector only when the event loop next deregisters it, so the kernel may go on accepting
+            // connections for a moment, longer on a busy machine.
+            Await.until("port " + port + " closed after the mock API server stopped", () -> canBind(port));
+        }
+    }
+
+    /** True when nothing listens on 127.0.0.1:{@code port} any more (binding it is how start() will reuse it). */
+    private static boolean canBind(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

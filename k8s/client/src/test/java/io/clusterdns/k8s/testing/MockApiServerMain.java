@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * once listening. Then it reads commands from stdin and answers each with one line:
  *
  * <ul>
- *   <li>{@code stop}: stops listening, keeping every object; answers {@code STOPPED};</li>
+ *   <li>{@code stop}: stops listening, keeping every object; answers {@code STOPPED} once the
+ *       port refuses connections;</li>
  *   <li>{@code start}: listens again on the same port with the same objects; answers
  *       {@code STARTED http://127.0.0.1:PORT};</li>
  *   <li>{@code quit} (or end of stdin, e.g. the parent died): answers {@code BYE} and exits 0.</li>

@@ -2,7 +2,6 @@ package io.clusterdns.k8s.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.clusterdns.k8s.informer.ClientFactory;
 import io.clusterdns.k8s.informer.ClusterConnection;
@@ -22,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 class MockApiServerMainTest {
     /** Written by maven-dependency-plugin (build-classpath) before the test phase. */
     private static final Path CLASSPATH_FILE = Path.of("target", "mock-apiserver.classpath");
-    private static final long DEADLINE_SECONDS = 60;
+    /** A child JVM starting on a busy machine. */
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private Process child;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -62,7 +63,7 @@ class MockApiServerMainTest {
 
             send(commands, "stop");
             assertThat(line()).isEqualTo("STOPPED");
-            assertThatThrownBy(() -> connect(port)).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> connect(port)).as("STOPPED comes once the port is closed").isInstanceOf(ConnectException.class);
 
             send(commands, "start");
             assertThat(line()).isEqualTo("STARTED " + url);
@@ -75,7 +76,7 @@ class MockApiServerMainTest {
         }
         send(commands, "quit");
         assertThat(line()).isEqualTo("BYE");
-        assertThat(child.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).isZero();
     }
 
@@ -102,12 +103,8 @@ class MockApiServerMainTest {
         return new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    private String line() throws InterruptedException {
-        String l = lines.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        if (l == null) {
-            fail("no line from MockApiServerMain within " + DEADLINE_SECONDS + " s; see target/mock-apiserver-main-test.log");
-        }
-        return l;
+    private String line() {
+        return Await.next("a line from MockApiServerMain (see target/mock-apiserver-main-test.log)", DEADLINE, lines);
     }
 
     private static void send(Writer commands, String command) throws IOException {

@@ -132,17 +132,7 @@ public final class MockApiServerProcess implements AutoCloseable {
     }
 
     private String line() {
-        try {
-            String l = lines.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            if (l == null) {
-                throw new AssertionError("no answer from the mock API server within " + DEADLINE.toSeconds()
-                        + " s (see target/mock-apiserver.log)");
-            }
-            return l;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Await.next("an answer from the mock API server (see target/mock-apiserver.log)", DEADLINE, lines);
     }
 
     private void readLines() {
