@@ -247,7 +247,9 @@ class DataPlaneIT {
         String command = "udp 10.96.1.11 53 - " + port + " " + OK_TIMEOUT_MS;
         assertThat(await("the same 5-tuple reaches pod-a2", () -> ask("pod-c1", command), a -> a.startsWith("OK pod-a2 ")))
                 .isEqualTo("OK pod-a2 10.244.1.13 5353");
-        assertThat(agent.log()).contains("stale conntrack entries: conntrack -D -f ipv4 -p udp --orig-dst 10.96.1.11 --orig-port-dst 53 --dst-nat 10.244.1.11");
+        // the agent logs the cleanup after the delete, so the new reply may come first: wait for the line
+        String expected = "stale conntrack entries: conntrack -D -f ipv4 -p udp --orig-dst 10.96.1.11 --orig-port-dst 53 --dst-nat 10.244.1.11";
+        await("the conntrack cleanup in the agent's log", agent::log, l -> l.contains(expected));
     }
 
     @Test
