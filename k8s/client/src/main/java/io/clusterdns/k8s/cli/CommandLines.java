@@ -52,8 +52,10 @@ public final class CommandLines {
                 continue;
             }
             String names = names(o);
-            String description = String.join(" ", o.description());
-            List<String> lines = wrap(description, HELP_WIDTH - DESCRIPTION_COLUMN);
+            // "Default: VALUE" stays on one line: a no-break space until the lines are cut
+            String description = String.join(" ", o.description()).replace("Default: ", "Default:\u00A0");
+            List<String> lines = wrap(description, HELP_WIDTH - DESCRIPTION_COLUMN).stream()
+                    .map(l -> l.replace('\u00A0', ' ')).toList();
             if (names.length() + 2 > DESCRIPTION_COLUMN) {
                 out.append(names).append(System.lineSeparator());
                 names = "";
