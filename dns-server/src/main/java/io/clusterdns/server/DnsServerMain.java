@@ -9,6 +9,9 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
 import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
+import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -152,15 +155,15 @@ public final class DnsServerMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The wiring main uses: the configured source feeding a server. Tests start servers the same way. */
+    /** The wiring main uses: the flags' plan, its sources made from their configs. Tests start servers the same way. */
     public static DnsServer start(ServerConfig config) {
-        return DnsServer.start(config, source(config));
+        return DnsServer.start(config.plan(), DnsServerMain::source);
     }
 
-    /** The cluster source {@code config} asks for; not started. */
-    static ClusterSource source(ServerConfig config) {
-        SourceConfig source = config.source();
-        return ClusterSources.create(source.spec(), true, informers -> source.informers(informers, config.resolver().podMode()));
+    /** The cluster source a kubernetes plugin asks for; not started. */
+    static ClusterSource source(KubernetesConfig k) {
+        SourceConfig source = k.source();
+        return ClusterSources.create(source.spec(), true, informers -> source.informers(informers, k.resolver().podMode()));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */

@@ -5,6 +5,19 @@ import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
+import io.clusterdns.server.chain.Fallthrough;
+import io.clusterdns.server.chain.PluginConfig;
+import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.plan.BlockPlan;
+import io.clusterdns.server.plan.PluginOrder;
+import io.clusterdns.server.plan.ServerPlan;
+import io.clusterdns.server.plan.ZoneKey;
+import io.clusterdns.server.plugin.errors.ErrorsConfig;
+import io.clusterdns.server.plugin.health.HealthConfig;
+import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
+import io.clusterdns.server.plugin.kubernetes.SourceConfig;
+import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
+import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.resolver.ResolverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +125,25 @@ public record ServerConfig(
 
     public ServerConfig withSource(SourceConfig value) {
         return new ServerConfig(value, listen, resolver, tcpIdleTimeout, udpSockets, startupTimeout, http);
+    }
+
+    /**
+     * The server these flags describe, as a Corefile would: one block on the listen address serving
+     * the zones with {@code kubernetes}, plus {@code errors}, and {@code health}, {@code ready} and
+     * {@code prometheus} where their endpoints are on (the counters always count). One code path
+     * for both ways of configuring the server.
+     */
+    public ServerPlan plan() {
+        List<PluginConfig> plugins = new ArrayList<>();
+        http.health().ifPresent(a -> plugins.add(new HealthConfig(a, http.lameduck())));
+        http.ready().ifPresent(a -> plugins.add(new ReadyConfig(a)));
+        plugins.add(new PrometheusConfig(http.metrics().orElse(null)));
+        plugins.add(new ErrorsConfig(List.of()));
+        plugins.add(new KubernetesConfig(resolver, source, Fallthrough.NONE, startupTimeout));
+        plugins.sort(java.util.Comparator.comparingInt(c -> PluginOrder.position(c.name())));
+        List<ZoneKey> keys = resolver.zones().stream().map(z -> new ZoneKey(z, listen.port())).toList();
+        BlockPlan block = new BlockPlan(keys, List.of(listen.address()), plugins, "command line");
+        return new ServerPlan(List.of(block), tcpIdleTimeout, udpSockets, null, "");
     }
 
     /** The zones answered, as the resolver has them. */

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.server.http.HttpConfig;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
 package io.clusterdns.server;
 
+import io.clusterdns.server.plugin.kubernetes.SourceConfig;
+import io.clusterdns.server.http.HttpConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

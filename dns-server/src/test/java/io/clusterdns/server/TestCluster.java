@@ -1,5 +1,7 @@
 package io.clusterdns.server;
 
+import io.clusterdns.server.plugin.kubernetes.SourceConfig;
+import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;

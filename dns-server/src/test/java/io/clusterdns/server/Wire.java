@@ -18,7 +18,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** Builds queries and reads responses in tests, with dnsjava as the independent encoder/decoder. */
-final class Wire {
+public final class Wire {
     private Wire() {
     }
 
@@ -49,7 +49,7 @@ final class Wire {
     }
 
     /** The bytes of a TCP stream carrying {@code messages}, each with its 2-byte length prefix. */
-    static byte[] framed(byte[]... messages) {
+    public static byte[] framed(byte[]... messages) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] m : messages) {
             out.write(m.length >>> 8);

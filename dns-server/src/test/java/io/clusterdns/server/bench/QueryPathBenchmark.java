@@ -1,13 +1,9 @@
 package io.clusterdns.server.bench;
 
-import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.server.wire.Transport;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
-import io.clusterdns.server.QueryHandler;
-import io.clusterdns.server.QueryOutcome;
-import io.clusterdns.server.Transport;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.clusterdns.server.QueryPath;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,9 +44,9 @@ public class QueryPathBenchmark {
     @Param("10000")
     int services;
 
-    QueryHandler handler;
-    /** The same handler recording the CoreDNS metrics, as the server runs it. */
-    QueryHandler instrumented;
+    QueryPath handler;
+    /** The same path recording the CoreDNS metrics, as the server runs it. */
+    QueryPath instrumented;
     byte[][] aQueries;
     byte[][] aQueriesEdns;
     byte[][] srvQueries;
@@ -62,9 +58,8 @@ public class QueryPathBenchmark {
     public void setUp() {
         Resolver resolver = new Resolver(ResolverConfig.defaults());
         resolver.update(BenchCluster.snapshot(services));
-        handler = new QueryHandler(resolver);
-        instrumented = QueryHandler.instrumented(resolver, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                ListenAddress.of("127.0.0.1:1053"));
+        handler = QueryPath.of(resolver);
+        instrumented = QueryPath.instrumented(resolver);
         aQueries = new byte[NAMES][];
         aQueriesEdns = new byte[NAMES][];
         srvQueries = new byte[NAMES][];
@@ -96,32 +91,32 @@ public class QueryPathBenchmark {
     }
 
     @Benchmark
-    public QueryOutcome clusterIpA() {
+    public byte[] clusterIpA() {
         return handler.handle(aQueries[index()], Transport.UDP);
     }
 
     @Benchmark
-    public QueryOutcome clusterIpAWithMetrics() {
+    public byte[] clusterIpAWithMetrics() {
         return instrumented.handle(aQueries[index()], Transport.UDP);
     }
 
     @Benchmark
-    public QueryOutcome clusterIpAWithEdns() {
+    public byte[] clusterIpAWithEdns() {
         return handler.handle(aQueriesEdns[index()], Transport.UDP);
     }
 
     @Benchmark
-    public QueryOutcome srvWithAdditional() {
+    public byte[] srvWithAdditional() {
         return handler.handle(srvQueries[index()], Transport.UDP);
     }
 
     @Benchmark
-    public QueryOutcome nxdomain() {
+    public byte[] nxdomain() {
         return handler.handle(nxQueries[index()], Transport.UDP);
     }
 
     @Benchmark
-    public QueryOutcome formerrFromHeader() {
+    public byte[] formerrFromHeader() {
         return handler.handle(malformed, Transport.UDP);
     }
 

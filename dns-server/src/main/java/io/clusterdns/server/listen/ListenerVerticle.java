@@ -1,0 +1,110 @@
+package io.clusterdns.server.listen;
+
+import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.server.wire.Transport;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listeners of one event loop: a UDP socket (when {@code udp}) and an instance of the shared
+ * TCP server. The server deploys one per event loop; with native epoll every instance opens its
+ * own UDP socket with SO_REUSEPORT so the kernel spreads datagrams across cores, while Vert.x
+ * spreads the TCP connections of the shared server over the same loops.
+ */
+public final class ListenerVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(ListenerVerticle.class);
+
+    private final QueryReceiver receiver;
+    private final ListenAddress address;
+    private final boolean udp;
+    private final boolean reusePort;
+    private final Duration tcpIdleTimeout;
+    private DatagramSocket socket;
+    private NetServer tcp;
+    private volatile int boundPort = -1;
+
+    /**
+     * @param address   where to bind; port 0 picks a free UDP port that TCP then also binds
+     * @param udp       open a UDP socket on this event loop
+     * @param reusePort set SO_REUSEPORT on it (several sockets share the port)
+     */
+    private volatile Listener listener;
+
+    ListenerVerticle(QueryReceiver receiver, ListenAddress address, boolean udp, boolean reusePort, Duration tcpIdleTimeout) {
+        this.receiver = receiver;
+        this.address = address;
+        this.udp = udp;
+        this.reusePort = reusePort;
+        this.tcpIdleTimeout = tcpIdleTimeout;
+    }
+
+    /** Completes with the bound port once both listeners are up. */
+    @Override
+    public Future<Integer> start() {
+        Future<Integer> udpPort = udp ? listenUdp() : Future.succeededFuture(address.port());
+        // A half-started instance (UDP bound, TCP refused) must not keep its socket.
+        return udpPort.compose(this::listenTcp)
+                .onSuccess(port -> {
+                    listener = Listener.of(address.withPort(port));
+                    boundPort = port;
+                })
+                .onFailure(e -> stop());
+    }
+
+    /** The port both listeners are bound to; -1 until started. */
+    int boundPort() {
+        return boundPort;
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.join(
+                socket == null ? Future.succeededFuture() : socket.close(),
+                tcp == null ? Future.succeededFuture() : tcp.close());
+    }
+
+    private Future<Integer> listenUdp() {
+        DatagramSocketOptions options = new DatagramSocketOptions().setReusePort(reusePort).setIpV6(address.isIPv6());
+        socket = vertx.createDatagramSocket(options);
+        socket.handler(this::onPacket);
+        socket.exceptionHandler(e -> log.debug("udp socket error: {}", e.toString()));
+        return socket.listen(address.port(), address.host()).map(s -> s.localAddress().port());
+    }
+
+    private Future<Integer> listenTcp(int port) {
+        NetServerOptions options = new NetServerOptions()
+                .setIdleTimeout((int) tcpIdleTimeout.toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setTcpNoDelay(true);
+        tcp = vertx.createNetServer(options);
+        tcp.connectHandler(s -> new TcpConnection(s, receiver, listener, client(s.remoteAddress())).start());
+        return tcp.listen(port, address.host()).map(NetServer::actualPort);
+    }
+
+    private void onPacket(DatagramPacket packet) {
+        SocketAddress sender = packet.sender();
+        receiver.receive(packet.data().getBytes(), Transport.UDP, client(sender), listener, response ->
+                socket.send(Buffer.buffer(response), sender.port(), sender.host())
+                        .onFailure(e -> log.debug("udp send to {} failed: {}", sender, e.toString())));
+    }
+
+    /** The sender as an address (an IP literal: no name lookup); IPv4-mapped IPv6 becomes IPv4, as CoreDNS counts it. */
+    public static InetSocketAddress client(SocketAddress sender) {
+        InetAddress ip = IpAddresses.tryParse(sender.host());
+        return new InetSocketAddress(ip == null ? InetAddress.getLoopbackAddress() : ip, sender.port());
+    }
+}

@@ -1,0 +1,42 @@
+package io.clusterdns.server.plugin.kubernetes;
+
+import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.server.chain.Fallthrough;
+import io.clusterdns.server.chain.PluginConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@code kubernetes} plugin of one server block: what the zone logic answers
+ * ({@link ResolverConfig}: zones, TTL, pods, namespaces, ...), where the cluster state comes from
+ * ({@link SourceConfig}), which missing names go on to the next plugin, and how long start-up
+ * waits for the first complete view.
+ */
+public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout)
+        implements PluginConfig {
+    public static final String NAME = "kubernetes";
+    /** CoreDNS's {@code startup_timeout} default. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofMinutes(10);
+
+    public KubernetesConfig {
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(source, "source");
+        fallthrough = fallthrough == null ? Fallthrough.NONE : fallthrough;
+        startupTimeout = startupTimeout == null ? DEFAULT_STARTUP_TIMEOUT : startupTimeout;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The part that decides the running cluster source and zone index: equal ones share them across reloads. */
+    public Backend backend() {
+        return new Backend(resolver, source);
+    }
+
+    /** What a {@link KubernetesBackend} is built from. */
+    public record Backend(ResolverConfig resolver, SourceConfig source) {
+    }
+}

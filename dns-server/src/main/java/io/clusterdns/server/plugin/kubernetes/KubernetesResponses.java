@@ -1,0 +1,38 @@
+package io.clusterdns.server.plugin.kubernetes;
+
+import io.clusterdns.resolver.Answer;
+import io.clusterdns.server.wire.Responses;
+import java.util.List;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections. */
+final class KubernetesResponses {
+    private KubernetesResponses() {
+    }
+
+    static Message of(Message query, Answer answer) {
+        Message response = Responses.start(query, answer.rcode());
+        if (answer instanceof Answer.Records records) {
+            response.getHeader().setFlag(Flags.AA);
+            addAll(response, records.answers(), Section.ANSWER);
+            addAll(response, records.additional(), Section.ADDITIONAL);
+        } else if (answer instanceof Answer.NoData noData) {
+            response.getHeader().setFlag(Flags.AA);
+            response.addRecord(noData.soa(), Section.AUTHORITY);
+        } else if (answer instanceof Answer.NxDomain nxDomain) {
+            response.getHeader().setFlag(Flags.AA);
+            response.addRecord(nxDomain.soa(), Section.AUTHORITY);
+        }
+        // NotSynced (SERVFAIL) carries no records and is not authoritative: we do not know the answer
+        return response;
+    }
+
+    private static void addAll(Message response, List<Record> records, int section) {
+        for (Record r : records) {
+            response.addRecord(r, section);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.clusterdns.server.plugin.kubernetes;
+
+import io.clusterdns.server.metrics.DnsMetrics;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.resolver.Resolver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's subscription to its cluster source: applies each snapshot to the resolver (on the
+ * source's publisher thread, off every event loop), then updates the snapshot metrics and the
+ * programming latency, and opens the startup gate with the first one.
+ *
+ * <pre>
+ * clusterdns_snapshot_publish_total                       snapshots applied to the resolver
+ * clusterdns_snapshot_version                             version answered from
+ * clusterdns_cluster_objects{kind}                        services, endpointslices, pods, namespaces in it
+ * clusterdns_index_update_seconds                         time to apply one snapshot to the resolver
+ * coredns_kubernetes_dns_programming_duration_seconds     see {@link ProgrammingLatency}
+ * </pre>
+ */
+final class SnapshotApplier implements Consumer<ClusterSnapshot> {
+    private static final Logger log = LoggerFactory.getLogger("plugin/kubernetes");
+    private static final Duration[] INDEX_BUCKETS = DnsMetrics.exponential(Duration.ofNanos(100_000), 18);
+
+    private final Resolver resolver;
+    private final ProgrammingLatency latency;
+    private final CountDownLatch firstApplied = new CountDownLatch(1);
+    private final Counter publishes;
+    private final Timer indexUpdate;
+    /** The snapshot answered from; the object gauges count it when scraped, off the publisher thread. */
+    private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
+    private volatile boolean announced;
+
+    SnapshotApplier(Resolver resolver, MeterRegistry registry) {
+        this.resolver = resolver;
+        this.latency = new ProgrammingLatency(registry);
+        this.publishes = Counter.builder("clusterdns.snapshot.publish")
+                .description("Cluster snapshots applied to the DNS zone index.").register(registry);
+        this.indexUpdate = Timer.builder("clusterdns.index.update")
+                .description("Time to apply one cluster snapshot to the DNS zone index.")
+                .serviceLevelObjectives(INDEX_BUCKETS).register(registry);
+        Gauge.builder("clusterdns.snapshot.version", resolver, r -> Math.max(0, r.version()))
+                .description("Version of the cluster snapshot DNS answers come from (0 before the first).").register(registry);
+        objectGauge(registry, "services", s -> s.services().size());
+        objectGauge(registry, "endpointslices", ClusterSnapshot::sliceCount);
+        objectGauge(registry, "pods", s -> s.pods().size());
+        objectGauge(registry, "namespaces", s -> s.namespaces().size());
+    }
+
+    private void objectGauge(MeterRegistry registry, String kind, java.util.function.ToIntFunction<ClusterSnapshot> count) {
+        Gauge.builder("clusterdns.cluster.objects", this, a -> count.applyAsInt(a.current))
+                .description("Objects in the cluster snapshot DNS answers come from.")
+                .tag("kind", kind).register(registry);
+    }
+
+    @Override
+    public void accept(ClusterSnapshot snapshot) {
+        long start = System.nanoTime();
+        try {
+            resolver.update(snapshot);
+        } catch (RuntimeException e) {
+            // Keep answering from the previous index rather than from nothing.
+            log.error("could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
+            return;
+        }
+        indexUpdate.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        publishes.increment();
+        latency.applied(snapshot, Instant.now());
+        current = snapshot;
+        firstApplied.countDown();
+        if (announced) {
+            // Full snapshots (manifest reloads) are rare; incremental ones can come many times a second.
+            if (snapshot.changes().full()) {
+                log.info("serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
+            } else {
+                log.debug("serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
+            }
+        }
+    }
+
+    /** From now on every applied snapshot is logged (the start line sums up those applied before). */
+    void announce() {
+        announced = true;
+    }
+
+    /** Waits up to {@code timeout} for the first snapshot to be answered from; true when it is. */
+    boolean awaitFirst(long timeout, TimeUnit unit) throws InterruptedException {
+        return firstApplied.await(timeout, unit);
+    }
+
+    ProgrammingLatency programmingLatency() {
+        return latency;
+    }
+
+    static String summary(ClusterSnapshot s) {
+        return s.services().size() + " services, " + s.sliceCount() + " endpoint slices, " + s.pods().size() + " pods, "
+                + s.namespaces().size() + " namespaces";
+    }
+}

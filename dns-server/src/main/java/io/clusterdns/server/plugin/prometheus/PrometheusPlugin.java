@@ -1,0 +1,77 @@
+package io.clusterdns.server.plugin.prometheus;
+
+import io.clusterdns.server.chain.Chain;
+import io.clusterdns.server.chain.Plugin;
+import io.clusterdns.server.chain.Request;
+import io.clusterdns.server.chain.ResponseWriter;
+import io.clusterdns.server.chain.WrappingWriter;
+import io.clusterdns.server.metrics.DnsMetrics;
+import io.clusterdns.server.metrics.ZoneMeters;
+import io.clusterdns.server.wire.Transport;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.Message;
+
+/**
+ * The {@code prometheus} plugin's chain link: counts every query of its block and its response in
+ * CoreDNS's {@code coredns_dns_*} series ({@link DnsMetrics}). The {@code plugin} label is what
+ * CoreDNS 1.14 puts there: the plugin after this one in the chain for responses the chain wrote
+ * ({@code errors} in kubeadm's Corefile), empty for rcodes the server wrote.
+ */
+public final class PrometheusPlugin implements Plugin {
+    private final DnsMetrics metrics;
+    private final String writerLabel;
+    private final ConcurrentHashMap<ZoneKey, ZoneMeters> zones = new ConcurrentHashMap<>();
+
+    private record ZoneKey(String server, org.xbill.DNS.Name zone) {
+    }
+
+    /** @param nextPlugin the name of the plugin after this one in its block's chain, empty when none */
+    public PrometheusPlugin(DnsMetrics metrics, String nextPlugin) {
+        this.metrics = metrics;
+        this.writerLabel = nextPlugin;
+    }
+
+    @Override
+    public String name() {
+        return PrometheusConfig.NAME;
+    }
+
+    @Override
+    public void serve(Request request, ResponseWriter writer, Chain next) {
+        next.serve(request, new Counting(writer, request));
+    }
+
+    private ZoneMeters meters(Request request) {
+        return zones.computeIfAbsent(new ZoneKey(request.listener().label(), request.zone()),
+                k -> metrics.zone(k.server(), k.zone().toString()));
+    }
+
+    private final class Counting extends WrappingWriter {
+        private final Request request;
+
+        Counting(ResponseWriter next, Request request) {
+            super(next);
+            this.request = request;
+        }
+
+        @Override
+        public int write(Message response) {
+            int rcode = response.getRcode();
+            int bytes = next.write(response);
+            record(rcode, writerLabel, bytes);
+            return bytes;
+        }
+
+        @Override
+        public int fail(int rcode, String error) {
+            int bytes = next.fail(rcode, error);
+            record(rcode, "", bytes);
+            return bytes;
+        }
+
+        private void record(int rcode, String plugin, int bytes) {
+            meters(request).record(request.transport() == Transport.TCP, request.ipv6Client(), request.qtype(), request.dnssecOk(),
+                    request.size(), rcode, plugin, bytes, System.nanoTime() - request.received());
+        }
+    }
+}

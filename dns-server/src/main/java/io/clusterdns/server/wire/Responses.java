@@ -1,0 +1,82 @@
+package io.clusterdns.server.wire;
+
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
+
+/**
+ * Response messages: the skeleton every plugin starts from, and the one encoder every response
+ * passes on its way to the client, which makes it this client's answer whatever plugin produced
+ * it (the query's ID, its question exactly as typed, EDNS only to EDNS clients, truncated with TC
+ * to the client's size).
+ */
+public final class Responses {
+    /**
+     * The UDP payload size we advertise: the DNS Flag Day 2020 value, small enough to avoid IP
+     * fragmentation on any path with an MTU of 1280 or more.
+     */
+    public static final int ADVERTISED_UDP_PAYLOAD = 1232;
+
+    private Responses() {
+    }
+
+    /**
+     * A response to {@code query} without records: its ID, opcode and question, QR, RD and CD
+     * echoed (RD so stub resolvers accept it; CD per RFC 6840 section 5.9), and {@code rcode}.
+     */
+    public static Message start(Message query, int rcode) {
+        Header q = query.getHeader();
+        Message response = new Message(q.getID());
+        Header h = response.getHeader();
+        h.setFlag(Flags.QR);
+        h.setOpcode(q.getOpcode());
+        if (q.getFlag(Flags.RD)) {
+            h.setFlag(Flags.RD);
+        }
+        if (q.getFlag(Flags.CD)) {
+            h.setFlag(Flags.CD);
+        }
+        h.setRcode(rcode & 0xF);
+        response.addRecord(query.getQuestion(), Section.QUESTION);
+        return response;
+    }
+
+    /**
+     * An error response that echoes the question; {@code rcode} may be an extended rcode such as
+     * BADVERS (16), whose upper bits travel in the OPT record {@link #encode} adds.
+     */
+    public static Message error(Message query, ClientEdns edns, int rcode) {
+        Message response = start(query, rcode);
+        if (rcode > 0xF) {
+            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+        }
+        return response;
+    }
+
+    /**
+     * The bytes sent to the client for {@code response} (which this call takes over and changes):
+     * the query's ID and question, an OPT record (version 0, our payload size, DO echoed, the
+     * response's extended rcode) exactly when the query had one (RFC 6891), at most
+     * {@code limit} bytes with TC set when records had to go.
+     */
+    public static byte[] encode(Message response, Message query, ClientEdns edns, int limit) {
+        int rcode = response.getRcode();
+        Header h = response.getHeader();
+        h.setID(query.getHeader().getID());
+        h.setRcode(rcode & 0xF);
+        response.removeAllRecords(Section.QUESTION);
+        response.addRecord(query.getQuestion(), Section.QUESTION);
+        OPTRecord opt = response.getOPT();
+        if (opt != null) {
+            response.removeRecord(opt, Section.ADDITIONAL);
+        }
+        if (edns instanceof ClientEdns.Present p) {
+            int flags = p.dnssecOk() ? ExtendedFlags.DO : 0;
+            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
+        }
+        return response.toWire(limit);
+    }
+}
