@@ -3,16 +3,19 @@ package io.clusterdns.server;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.QueryDispatcher;
 import io.clusterdns.server.chain.Router;
+import io.clusterdns.server.http.HealthSelfCheck;
 import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.server.http.HttpEndpoints;
 import io.clusterdns.server.http.Probes;
 import io.clusterdns.server.listen.DnsListeners;
 import io.clusterdns.server.listen.Futures;
+import io.clusterdns.server.listen.Listener;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.metrics.ServerMetrics;
 import io.clusterdns.server.plan.BlockPlan;
@@ -21,8 +24,10 @@ import io.clusterdns.server.plan.ZoneKey;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
+import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
+import io.clusterdns.server.plugin.reload.ReloadConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
@@ -63,15 +68,23 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private final ServerMetrics metrics;
+    private final DnsMetrics dnsMetrics;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
-    private final Map<KubernetesConfig.Backend, KubernetesBackend> backends;
-    private final Map<ListenAddress, Served> listeners;
-    private final HttpEndpoints http;
+    private final SourceFactory sources;
+    private final Runnable onLoop;
     private final Probes probes;
-    private final Duration lameduck;
+    private final Object applying = new Object();
+    private final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
+    private final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
     private volatile ServerPlan plan;
-    private volatile List<BlockChain> chains;
+    private volatile List<BlockChain> chains = List.of();
+    private HttpEndpoints http;
+    private HttpConfig httpConfig;
+    private HealthSelfCheck healthCheck;
+    private Reloader reloader;
+    /** What the last failed reload failed on (its message, or the digest it could not apply). */
+    private volatile String lastReloadFailure;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -80,17 +93,20 @@ public final class DnsServer implements AutoCloseable {
     private record Served(DnsListeners sockets, AtomicReference<Router> router) {
     }
 
-    private DnsServer(Builder b) {
-        this.metrics = b.metrics;
-        this.vertx = b.vertx;
-        this.timer = b.timer;
-        this.backends = b.backends;
-        this.listeners = b.listeners;
-        this.http = b.http;
-        this.probes = b.probes;
-        this.lameduck = b.plan.plugin(HealthConfig.class).map(HealthConfig::lameduck).orElse(Duration.ZERO);
-        this.plan = b.plan;
-        this.chains = b.chains;
+    private DnsServer(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
+        this.sources = sources;
+        this.onLoop = onLoop;
+        this.metrics = new ServerMetrics();
+        this.dnsMetrics = new DnsMetrics(metrics.registry());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clusterdns-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(plan.effectiveUdpSockets()))
+                .build();
+        this.probes = new Probes(this::unhealthy, this::notReady);
     }
 
     /**
@@ -106,142 +122,230 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /** {@link #start(ServerPlan, SourceFactory, Runnable)} exiting the process (status 1) on a detected loop, as CoreDNS. */
+    public static DnsServer start(ServerPlan plan, SourceFactory sources) {
+        return start(plan, sources, DnsServer::exitOnLoop);
+    }
+
     /**
      * Starts {@code plan}: the cluster sources {@code sources} makes now belong to the server and
      * are closed with it. Throws with the one-line reason when it cannot start (a bad manifest or
      * kubeconfig, an address in use); nothing is left running then. Blocks for at most the
      * longest startup timeout while the sources sync.
+     *
+     * @param onLoop what the loop plugin does once it has logged a loop
      */
-    public static DnsServer start(ServerPlan plan, SourceFactory sources) {
-        Builder b = new Builder(plan);
+    public static DnsServer start(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
+        DnsServer server = new DnsServer(plan, sources, onLoop);
         try {
-            return b.start(sources);
+            server.apply(plan, true);
         } catch (RuntimeException e) {
-            b.abort();
+            server.stopEverything();
             throw e;
         }
-    }
-
-    /** The parts being started, released again if the start fails half-way. */
-    private static final class Builder {
-        final ServerPlan plan;
-        final ServerMetrics metrics = new ServerMetrics();
-        final DnsMetrics dnsMetrics = new DnsMetrics(metrics.registry());
-        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clusterdns-timer");
-            t.setDaemon(true);
-            return t;
+        log.info(server.describe());
+        server.backends.values().forEach(KubernetesBackend::announce);
+        server.plan.plugin(ReloadConfig.class).ifPresent(r -> {
+            if (plan.corefile() != null) {
+                server.reloader = Reloader.start(server, r, () -> plan.corefile().read());
+            }
         });
-        final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
-        final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
-        Vertx vertx;
-        HttpEndpoints http;
-        Probes probes;
-        List<BlockChain> chains;
+        return server;
+    }
 
-        Builder(ServerPlan plan) {
-            this.plan = plan;
-        }
-
-        DnsServer start(SourceFactory sources) {
-            vertx = Vertx.builder()
-                    .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(plan.effectiveUdpSockets()))
-                    .build();
-            probes = new Probes(() -> unhealthy(backends.values()), () -> notReady(backends.values()));
-            http = HttpEndpoints.start(vertx, httpConfig(plan), probes, metrics.registry());
-            for (KubernetesConfig k : plan.plugins(KubernetesConfig.class)) {
-                if (!backends.containsKey(k.backend())) {
-                    KubernetesBackend backend = new KubernetesBackend(k.backend(), sources.create(k), metrics.registry());
-                    backends.put(k.backend(), backend);
-                    backend.start();
+    /**
+     * Applies {@code next}, on start and on every reload, keeping what did not change (the
+     * kubernetes backends and their caches of the cluster, the listeners of addresses still
+     * served) and swapping the routers at once. On a reload that fails half-way (an address in
+     * use, a kubeconfig that cannot be read) nothing changes: what was opened is closed again
+     * and the running configuration keeps serving; the error is thrown.
+     */
+    void apply(ServerPlan next, boolean first) {
+        synchronized (applying) {
+            List<KubernetesBackend> created = new ArrayList<>();
+            List<ListenAddress> deployed = new ArrayList<>();
+            HttpEndpoints oldHttp = http;
+            HttpConfig wantHttp = httpConfig(next);
+            boolean restartHttp = !wantHttp.equals(httpConfig);
+            try {
+                if (restartHttp) {
+                    if (oldHttp != null) {
+                        oldHttp.close(vertx);
+                        http = null;
+                    }
+                    http = HttpEndpoints.start(vertx, wantHttp, probes, metrics.registry());
                 }
-            }
-            awaitBackends();
-            PluginFactory factory = new PluginFactory(dnsMetrics, timer, k -> backends.get(k.backend()));
-            Map<ListenAddress, Router> routers = routers(plan, factory);
-            chains = new ArrayList<>();
-            routers.values().forEach(r -> r.blocks().forEach(c -> {
-                if (!chains.contains(c)) {
-                    chains.add(c);
+                Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
+                for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
+                    KubernetesBackend b = backends.get(k.backend());
+                    if (b == null && !wanted.containsKey(k.backend())) {
+                        b = new KubernetesBackend(k.backend(), sources.create(k), metrics.registry());
+                        created.add(b);
+                        // visible at once: /ready says what it waits for
+                        backends.put(k.backend(), b);
+                        b.start();
+                    }
+                    wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
-            }));
-            for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
-                AtomicReference<Router> router = new AtomicReference<>(e.getValue());
-                QueryDispatcher dispatcher = new QueryDispatcher(router::get, dnsMetrics, metrics.panics());
-                DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, plan.effectiveUdpSockets(), plan.tcpIdleTimeout());
-                listeners.put(sockets.address(), new Served(sockets, router));
+                awaitBackends(next, created, wanted);
+                PluginFactory factory = new PluginFactory(dnsMetrics, timer, k -> wanted.get(k.backend()), onLoop);
+                Map<ListenAddress, Router> routers = routers(next, factory);
+                for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
+                    if (!served(e.getKey())) {
+                        AtomicReference<Router> router = new AtomicReference<>(e.getValue());
+                        QueryDispatcher dispatcher = new QueryDispatcher(router::get, dnsMetrics, metrics.panics());
+                        DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, next.effectiveUdpSockets(),
+                                next.tcpIdleTimeout());
+                        listeners.put(sockets.address(), new Served(sockets, router));
+                        deployed.add(sockets.address());
+                    }
+                }
+                // nothing can fail from here on: swap
+                for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
+                    served(e.getKey(), s -> s.router().set(e.getValue()));
+                }
+                for (ListenAddress gone : new ArrayList<>(listeners.keySet())) {
+                    if (routers.keySet().stream().noneMatch(a -> sameSocket(a, gone))) {
+                        listeners.remove(gone).sockets().close(vertx);
+                    }
+                }
+                for (KubernetesBackend b : new ArrayList<>(backends.values())) {
+                    if (!wanted.containsValue(b)) {
+                        backends.remove(b.config()).close();
+                    } else {
+                        b.retain(next.plugins(KubernetesConfig.class).stream().filter(k -> k.backend().equals(b.config()))
+                                .map(KubernetesConfig::resolver).collect(Collectors.toSet()));
+                    }
+                }
+                backends.putAll(wanted);
+                List<BlockChain> all = new ArrayList<>();
+                routers.values().forEach(r -> r.blocks().stream().filter(c -> !all.contains(c)).forEach(all::add));
+                chains = all;
+                plan = next;
+                httpConfig = wantHttp;
+                restartHealthCheck();
+                pluginsEnabled(next);
+                probes.listening();
+                startLoopProbes(routers);
+                if (!first) {
+                    created.forEach(KubernetesBackend::announce);
+                }
+            } catch (RuntimeException e) {
+                deployed.forEach(a -> listeners.remove(a).sockets().close(vertx));
+                created.forEach(b -> backends.remove(b.config()));
+                created.forEach(KubernetesBackend::close);
+                if (restartHttp && !first) {
+                    if (http != null) {
+                        http.close(vertx);
+                    }
+                    http = httpConfig == null ? null : HttpEndpoints.start(vertx, httpConfig, probes, metrics.registry());
+                }
+                throw e;
             }
-            probes.listening();
-            DnsServer server = new DnsServer(this);
-            log.info(server.describe());
-            backends.values().forEach(KubernetesBackend::announce);
-            return server;
         }
+    }
 
-        /** CoreDNS's rule: wait for every backend's first snapshot, each at most its startup timeout from now. */
-        private void awaitBackends() {
-            long start = System.nanoTime();
-            for (KubernetesConfig k : plan.plugins(KubernetesConfig.class)) {
+    /** Reads the Corefile again and applies it when it changed; a broken one is logged and counted, the running one stays. */
+    void reload(java.util.function.Supplier<ServerPlan> read) {
+        ServerPlan next;
+        try {
+            next = read.get();
+        } catch (RuntimeException e) {
+            // the same broken file is reported once, as CoreDNS remembers what it tried
+            if (!e.getMessage().equals(lastReloadFailure)) {
+                lastReloadFailure = e.getMessage();
+                metrics.reloadFailed().increment();
+                log.error("plugin/reload: Corefile changed but reload failed: {}; the running configuration keeps serving", e.getMessage());
+            }
+            return;
+        }
+        if (next.digest().equals(plan.digest()) || next.digest().equals(lastReloadFailure)) {
+            return;
+        }
+        lastReloadFailure = null;
+        log.info("Reloading");
+        metrics.reloadVersion(next.digest());
+        try {
+            apply(next, false);
+            log.info("Reloading complete: {}", describe());
+        } catch (RuntimeException e) {
+            lastReloadFailure = next.digest();
+            metrics.reloadFailed().increment();
+            log.error("plugin/reload: Corefile changed but reload failed: {}; the running configuration keeps serving", e.getMessage());
+        }
+    }
+
+    private boolean served(ListenAddress address) {
+        return listeners.keySet().stream().anyMatch(a -> sameSocket(address, a));
+    }
+
+    private void served(ListenAddress address, java.util.function.Consumer<Served> action) {
+        listeners.forEach((a, s) -> {
+            if (sameSocket(address, a)) {
+                action.accept(s);
+            }
+        });
+    }
+
+    /** {@code wanted} is the plan's address (port 0 for any), {@code bound} a bound one. */
+    private static boolean sameSocket(ListenAddress wanted, ListenAddress bound) {
+        return wanted.address().equals(bound.address()) && (wanted.port() == bound.port() || wanted.port() == 0);
+    }
+
+    /** CoreDNS's rule: wait for every new backend's first snapshot, each at most its startup timeout from now. */
+    private static void awaitBackends(ServerPlan plan, List<KubernetesBackend> created,
+                                      Map<KubernetesConfig.Backend, KubernetesBackend> wanted) {
+        long start = System.nanoTime();
+        for (KubernetesConfig k : plan.plugins(KubernetesConfig.class)) {
+            KubernetesBackend b = wanted.get(k.backend());
+            if (created.contains(b)) {
                 Duration left = k.startupTimeout().minusNanos(System.nanoTime() - start);
-                backends.get(k.backend()).awaitSynced(left.isNegative() ? Duration.ZERO : left);
+                b.awaitSynced(left.isNegative() ? Duration.ZERO : left);
             }
-        }
-
-        void abort() {
-            if (vertx != null) {
-                closeQuietly(vertx);
-            }
-            backends.values().forEach(KubernetesBackend::close);
-            timer.shutdownNow();
-            metrics.close();
         }
     }
 
-    /** One router per listening address, over the blocks (and of each, the zones) served there. */
-    private static Map<ListenAddress, Router> routers(ServerPlan plan, PluginFactory factory) {
-        Map<BlockPlan, List<Plugin>> links = new LinkedHashMap<>();
-        for (BlockPlan b : plan.blocks()) {
-            links.put(b, factory.chain(b));
+    private void restartHealthCheck() {
+        if (healthCheck != null) {
+            healthCheck.close();
+            healthCheck = null;
         }
-        Map<ListenAddress, Router> out = new LinkedHashMap<>();
-        for (ListenAddress address : plan.listenAddresses()) {
-            List<BlockChain> here = new ArrayList<>();
-            for (BlockPlan b : plan.blocksOn(address)) {
-                List<Name> zones = b.keys().stream().filter(k -> k.port() == address.port()).map(ZoneKey::zone).distinct().toList();
-                here.add(BlockChain.of(zones, links.get(b)));
-            }
-            out.put(address, new Router(here));
-        }
-        return out;
+        http.address(HttpEndpoints.Endpoint.HEALTH).ifPresent(a ->
+                healthCheck = HealthSelfCheck.start(vertx, a, metrics.healthDuration(), metrics.healthFailures()));
     }
 
-    /** The endpoints the health, ready and prometheus plugins ask for (the first of each). */
-    static HttpConfig httpConfig(ServerPlan plan) {
-        Optional<HealthConfig> health = plan.plugin(HealthConfig.class);
-        return new HttpConfig(health.map(HealthConfig::address),
-                plan.plugin(ReadyConfig.class).map(ReadyConfig::address),
-                plan.plugin(PrometheusConfig.class).map(PrometheusConfig::address),
-                health.map(HealthConfig::lameduck).orElse(Duration.ZERO));
-    }
-
-    private static String unhealthy(Iterable<KubernetesBackend> backends) {
-        for (KubernetesBackend b : backends) {
-            SourceHealth h = b.health();
-            if (!h.isHealthy()) {
-                return "kubernetes: " + h.reason();
+    private void pluginsEnabled(ServerPlan next) {
+        List<String[]> enabled = new ArrayList<>();
+        for (Served s : listeners.values()) {
+            String server = Listener.of(s.sockets().address()).label();
+            for (BlockChain c : s.router().get().blocks()) {
+                for (Plugin p : c.plugins()) {
+                    enabled.add(new String[] {server, c.firstZone().toString(), p.name()});
+                }
             }
         }
-        return null;
+        metrics.pluginsEnabled(enabled);
     }
 
-    private static String notReady(Iterable<KubernetesBackend> backends) {
-        for (KubernetesBackend b : backends) {
-            String reason = b.notReadyReason();
-            if (reason != null) {
-                return "kubernetes: " + reason;
+    private void startLoopProbes(Map<ListenAddress, Router> routers) {
+        for (Served s : listeners.values()) {
+            ListenAddress a = s.sockets().address();
+            for (BlockChain c : s.router().get().blocks()) {
+                Plugin p = c.plugin("loop");
+                if (p instanceof LoopPlugin loop && loop.probing() == null) {
+                    java.net.InetAddress host = a.isWildcard()
+                            ? (a.isIPv6() ? java.net.InetAddress.getLoopbackAddress() : IpAddresses.parse("127.0.0.1")) : a.address();
+                    loop.startProbing(new java.net.InetSocketAddress(host, a.port()));
+                }
             }
         }
-        return null;
+    }
+
+    /** The loop plugin's end, as CoreDNS's log.Fatal: the log line is out, the process exits with status 1 at once. */
+    private static void exitOnLoop() {
+        System.err.flush();
+        System.out.flush();
+        Runtime.getRuntime().halt(1);
     }
 
     /** The first listening address (the actual port when port 0 was asked for). */
@@ -269,7 +373,8 @@ public final class DnsServer implements AutoCloseable {
 
     /** The first kubernetes plugin's resolver. */
     public Resolver resolver() {
-        return backends.values().iterator().next().resolver();
+        KubernetesConfig k = plan.plugin(KubernetesConfig.class).orElseThrow();
+        return backends.get(k.backend()).resolver(k.resolver());
     }
 
     /** The first kubernetes plugin's cluster source. */
@@ -307,6 +412,7 @@ public final class DnsServer implements AutoCloseable {
      * the listeners go); then {@link #close}. A {@link #close} from elsewhere cuts the wait short.
      */
     public void shutdown() {
+        Duration lameduck = plan.plugin(HealthConfig.class).map(HealthConfig::lameduck).orElse(Duration.ZERO);
         if (!lameduck.isZero() && !closed.get()) {
             probes.shuttingDown();
             log.info("lameduck: /ready is 503, still serving DNS and /health for {} ms", lameduck.toMillis());
@@ -331,12 +437,89 @@ public final class DnsServer implements AutoCloseable {
             return;
         }
         probes.shuttingDown();
-        closeQuietly(vertx);
-        backends.values().forEach(KubernetesBackend::close);
-        timer.shutdownNow();
-        metrics.close();
-        log.info("dns-server on {} stopped", addresses().stream().map(ListenAddress::toString).collect(Collectors.joining(", ")));
+        String where = addresses().stream().map(ListenAddress::toString).collect(Collectors.joining(", "));
+        stopEverything();
+        log.info("dns-server on {} stopped", where);
         stopped.countDown();
+    }
+
+    /** Stops what runs, whatever got started (also after a start that failed half-way). */
+    private void stopEverything() {
+        if (reloader != null) {
+            reloader.close();
+        }
+        synchronized (applying) {
+            if (healthCheck != null) {
+                healthCheck.close();
+            }
+            closeQuietly(vertx);
+            backends.values().forEach(KubernetesBackend::close);
+            timer.shutdownNow();
+            metrics.close();
+        }
+    }
+
+    /** One router per listening address, over the blocks (and of each, the zones) served there. */
+    private static Map<ListenAddress, Router> routers(ServerPlan plan, PluginFactory factory) {
+        Map<BlockPlan, List<Plugin>> links = new LinkedHashMap<>();
+        for (BlockPlan b : plan.blocks()) {
+            links.put(b, factory.chain(b));
+        }
+        Map<ListenAddress, Router> out = new LinkedHashMap<>();
+        for (ListenAddress address : plan.listenAddresses()) {
+            List<BlockChain> here = new ArrayList<>();
+            for (BlockPlan b : plan.blocksOn(address)) {
+                List<Name> zones = b.keys().stream().filter(k -> k.port() == address.port()).map(ZoneKey::zone).distinct().toList();
+                here.add(BlockChain.of(zones, links.get(b)));
+            }
+            out.put(address, new Router(here));
+        }
+        return out;
+    }
+
+    /** The endpoints the health, ready and prometheus plugins ask for (the first of each). */
+    static HttpConfig httpConfig(ServerPlan plan) {
+        Optional<HealthConfig> health = plan.plugin(HealthConfig.class);
+        return new HttpConfig(health.map(HealthConfig::address),
+                plan.plugin(ReadyConfig.class).map(ReadyConfig::address),
+                plan.plugin(PrometheusConfig.class).map(PrometheusConfig::address),
+                health.map(HealthConfig::lameduck).orElse(Duration.ZERO));
+    }
+
+    private String unhealthy() {
+        for (KubernetesBackend b : List.copyOf(backends.values())) {
+            SourceHealth h = b.health();
+            if (!h.isHealthy()) {
+                return "kubernetes: " + h.reason();
+            }
+        }
+        return null;
+    }
+
+    private String notReady() {
+        for (BlockChain c : chains) {
+            for (Plugin p : c.plugins()) {
+                if (p.reportsReadiness() && !p.ready()) {
+                    for (KubernetesBackend b : List.copyOf(backends.values())) {
+                        String reason = b.notReadyReason();
+                        if (reason != null) {
+                            return "kubernetes: " + reason;
+                        }
+                    }
+                    return p.name();
+                }
+            }
+        }
+        if (chains.isEmpty()) {
+            // before the first chain exists: the backends being waited for
+            for (KubernetesBackend b : List.copyOf(backends.values())) {
+                String reason = b.notReadyReason();
+                if (reason != null) {
+                    return "kubernetes: " + reason;
+                }
+            }
+        }
+        return null;
     }
 
     /** Blocks the calling thread until {@link #close} has finished (main parks here until SIGTERM). */

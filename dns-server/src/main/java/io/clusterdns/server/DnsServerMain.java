@@ -9,21 +9,27 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
 import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.plan.CorefileSource;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,6 +54,15 @@ public final class DnsServerMain implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-conf", "--conf"}, paramLabel = "FILE",
+            description = "Read the configuration from this Corefile, as CoreDNS (-conf /etc/coredns/Corefile): server blocks, "
+                    + "plugins and their options. The cluster, zone and endpoint flags below then do not apply.")
+    String conf;
+
+    @Option(names = {"-dns.port", "--dns-port"}, paramLabel = "PORT", defaultValue = "53",
+            description = "With -conf: the port of server blocks that name none (CoreDNS -dns.port). Default: ${DEFAULT-VALUE}.")
+    String dnsPort;
 
     @Mixin
     ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
@@ -140,10 +155,11 @@ public final class DnsServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServerConfig config = config();
         DnsServer server;
         try {
-            server = start(config);
+            server = conf != null ? start(corefile()) : start(config());
+        } catch (ParameterException e) {
+            throw e;
         } catch (RuntimeException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println(NAME + ": " + e.getMessage());
@@ -158,6 +174,43 @@ public final class DnsServerMain implements Callable<Integer> {
     /** The wiring main uses: the flags' plan, its sources made from their configs. Tests start servers the same way. */
     public static DnsServer start(ServerConfig config) {
         return DnsServer.start(config.plan(), DnsServerMain::source);
+    }
+
+    /** Starts the server a Corefile describes; its errors (FILE:LINE: ...) and import warnings are the caller's to show. */
+    public static DnsServer start(CorefileSource source) {
+        Corefile corefile = source.parse();
+        corefile.warnings().forEach(w -> LoggerFactory.getLogger(DnsServerMain.class).warn("{}", w));
+        return DnsServer.start(source.plan(corefile), DnsServerMain::source);
+    }
+
+    /**
+     * The Corefile source of {@code -conf}; the flags that the Corefile replaces are refused with
+     * it (exit code 2), so that nobody believes they apply.
+     */
+    CorefileSource corefile() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> replaced = new ArrayList<>();
+        for (String flag : List.of("--manifests", "--kubeconfig", "--context", "--master", "--labels", "--namespace-labels", "--noendpoints",
+                "--startup-timeout", "--listen", "--zone", "--ttl", "--pods", "--namespaces", "--endpoint-pod-names",
+                "--ignore-empty-service", "--health", "--lameduck", "--ready", "--metrics")) {
+            if (parsed.hasMatchedOption(flag)) {
+                replaced.add(flag);
+            }
+        }
+        try {
+            if (!replaced.isEmpty()) {
+                throw new ConfigException("-conf", "cannot be combined with " + String.join(", ", replaced)
+                        + ": the Corefile configures them (see the kubernetes, health, ready and prometheus plugins)");
+            }
+            Path file = ClusterSourceOptions.existing("-conf", conf, "file");
+            int port = (int) ServerConfig.parseInRange("-dns.port", dnsPort, 65535, "0..65535");
+            return new CorefileSource(file, env, port,
+                    Durations.parseOrSeconds("--tcp-idle-timeout", tcpIdleTimeout, ServerConfig.MIN_TCP_IDLE_TIMEOUT,
+                            ServerConfig.MAX_TCP_IDLE_TIMEOUT),
+                    ServerConfig.parseUdpSockets(udpSockets));
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     /** The cluster source a kubernetes plugin asks for; not started. */

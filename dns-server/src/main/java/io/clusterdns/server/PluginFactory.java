@@ -10,9 +10,16 @@ import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
+import io.clusterdns.server.plugin.loadbalance.LoadbalanceConfig;
+import io.clusterdns.server.plugin.loadbalance.LoadbalancePlugin;
+import io.clusterdns.server.plugin.log.LogConfig;
+import io.clusterdns.server.plugin.log.LogPlugin;
+import io.clusterdns.server.plugin.loop.LoopConfig;
+import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
+import io.clusterdns.server.plugin.reload.ReloadConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,38 +34,51 @@ final class PluginFactory {
     private final DnsMetrics metrics;
     private final ScheduledExecutorService timer;
     private final Function<KubernetesConfig, KubernetesBackend> backends;
+    private final Runnable onLoop;
 
-    PluginFactory(DnsMetrics metrics, ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends) {
+    /** @param onLoop what the loop plugin does after reporting a loop (the server exits) */
+    PluginFactory(DnsMetrics metrics, ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends,
+                  Runnable onLoop) {
         this.metrics = metrics;
         this.timer = timer;
         this.backends = backends;
+        this.onLoop = onLoop;
     }
 
     /** The links of {@code block}, in chain order. */
     List<Plugin> chain(BlockPlan block) {
         List<PluginConfig> configs = new ArrayList<>();
         for (PluginConfig c : block.plugins()) {
-            if (!(c instanceof HealthConfig || c instanceof ReadyConfig)) {
+            if (!(c instanceof HealthConfig || c instanceof ReadyConfig || c instanceof ReloadConfig)) {
                 configs.add(c);
             }
         }
         List<Plugin> out = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             String next = i + 1 < configs.size() ? configs.get(i + 1).name() : "";
-            out.add(create(configs.get(i), next));
+            out.add(create(configs.get(i), next, block));
         }
         return out;
     }
 
-    private Plugin create(PluginConfig config, String nextPlugin) {
+    private Plugin create(PluginConfig config, String nextPlugin, BlockPlan block) {
         if (config instanceof KubernetesConfig k) {
-            return new KubernetesPlugin(backends.apply(k).resolver(), k.fallthrough());
+            return new KubernetesPlugin(backends.apply(k).resolver(k.resolver()), k.fallthrough());
         }
         if (config instanceof PrometheusConfig) {
             return new PrometheusPlugin(metrics, nextPlugin);
         }
         if (config instanceof ErrorsConfig e) {
             return new ErrorsPlugin(e, timer);
+        }
+        if (config instanceof LogConfig l) {
+            return new LogPlugin(l);
+        }
+        if (config instanceof LoadbalanceConfig) {
+            return new LoadbalancePlugin();
+        }
+        if (config instanceof LoopConfig) {
+            return new LoopPlugin(block.zones().get(0), onLoop);
         }
         throw new IllegalStateException("no chain link for plugin " + config.name());
     }

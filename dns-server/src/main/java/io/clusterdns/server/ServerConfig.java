@@ -5,6 +5,7 @@ import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
+import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.http.HttpConfig;
@@ -18,7 +19,6 @@ import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
-import io.clusterdns.resolver.ResolverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,7 +222,7 @@ public record ServerConfig(
     }
 
     /** A whole number in 0..max; a negative or too large one is told the range, anything else that it is no number. */
-    static long parseInRange(String option, String text, long max, String range) {
+    public static long parseInRange(String option, String text, long max, String range) {
         String t = text == null ? "" : text.trim();
         if (!WHOLE_NUMBER.matcher(t).matches()) {
             throw new ConfigException(option, "expected a whole number, got \"" + text + "\"");

@@ -1,7 +1,7 @@
 package io.clusterdns.server.http;
 
-import io.clusterdns.server.listen.Futures;
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.server.listen.Futures;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -38,9 +38,11 @@ public final class HttpEndpoints {
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Map<Endpoint, ListenAddress> bound;
+    private final List<HttpServer> servers;
 
-    private HttpEndpoints(Map<Endpoint, ListenAddress> bound) {
+    private HttpEndpoints(Map<Endpoint, ListenAddress> bound, List<HttpServer> servers) {
         this.bound = bound;
+        this.servers = servers;
     }
 
     /**
@@ -53,16 +55,35 @@ public final class HttpEndpoints {
         handlers.put(Endpoint.READY, req -> probe(vertx, req, probes::ready));
         handlers.put(Endpoint.METRICS, req -> scrape(vertx, registry, req));
         Map<Endpoint, ListenAddress> bound = new EnumMap<>(Endpoint.class);
-        for (Group group : groups(config)) {
-            Map<String, Consumer<HttpServerRequest>> routes = new LinkedHashMap<>();
-            group.endpoints.forEach(e -> routes.put(e.path, handlers.get(e)));
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
-                    .requestHandler(req -> route(routes, req));
-            int port = Futures.await(server.listen(group.address.port(), group.address.host()),
-                    group.describe()).actualPort();
-            group.endpoints.forEach(e -> bound.put(e, group.address.withPort(port)));
+        List<HttpServer> servers = new ArrayList<>();
+        HttpEndpoints endpoints = new HttpEndpoints(bound, servers);
+        try {
+            for (Group group : groups(config)) {
+                Map<String, Consumer<HttpServerRequest>> routes = new LinkedHashMap<>();
+                group.endpoints.forEach(e -> routes.put(e.path, handlers.get(e)));
+                HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
+                        .requestHandler(req -> route(routes, req));
+                int port = Futures.await(server.listen(group.address.port(), group.address.host()),
+                        group.describe()).actualPort();
+                servers.add(server);
+                group.endpoints.forEach(e -> bound.put(e, group.address.withPort(port)));
+            }
+        } catch (RuntimeException e) {
+            endpoints.close(vertx);
+            throw e;
         }
-        return new HttpEndpoints(bound);
+        return endpoints;
+    }
+
+    /** Stops listening; blocks the calling thread (never an event loop) until closed. */
+    public void close(Vertx vertx) {
+        for (HttpServer s : servers) {
+            try {
+                Futures.await(s.close(), "closing an HTTP endpoint");
+            } catch (RuntimeException e) {
+                // closing is best effort
+            }
+        }
     }
 
     /** Where {@code endpoint} listens (the real port when 0 was asked for); empty when off. */

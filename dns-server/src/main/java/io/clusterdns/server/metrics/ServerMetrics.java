@@ -3,6 +3,7 @@ package io.clusterdns.server.metrics;
 import io.clusterdns.k8s.BuildVersion;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,6 +13,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server's Prometheus registry with what every process exports: {@code clusterdns_build_info},
@@ -25,6 +32,11 @@ public final class ServerMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     private final Counter panics;
+    private final Counter reloadFailed;
+    private final Timer healthDuration;
+    private final Counter healthFailures;
+    private final Map<String, Gauge> pluginEnabled = new ConcurrentHashMap<>();
+    private final AtomicReference<Gauge> reloadVersion = new AtomicReference<>();
 
     public ServerMetrics() {
         Gauge.builder("clusterdns.build.info", () -> 1)
@@ -40,6 +52,17 @@ public final class ServerMetrics implements AutoCloseable {
                 .tag("goversion", "java" + Runtime.version().feature())
                 .register(registry);
         this.panics = Counter.builder("coredns.panics").description("A metrics that counts the number of panics.").register(registry);
+        this.reloadFailed = Counter.builder("coredns.reload.failed")
+                .description("Counter of the number of failed reload attempts.").register(registry);
+        this.healthDuration = Timer.builder("coredns.health.request.duration")
+                .description("Histogram of the time (in seconds) each request took.")
+                .serviceLevelObjectives(SLIM_TIME_BUCKETS).register(registry);
+        this.healthFailures = Counter.builder("coredns.health.request.failures")
+                .description("The number of times the health check failed.").register(registry);
+        // CoreDNS registers these at load, so they exist (at 0) whatever the Corefile: dashboards query them
+        Gauge.builder("coredns.hosts.reload.timestamp", () -> 0)
+                .description("The timestamp of the last reload of hosts file.").baseUnit("seconds").register(registry);
+        Counter.builder("coredns.local.localhost.requests").description("Counter of localhost.<domain> requests.").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -48,6 +71,60 @@ public final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new ProcessMetrics().bindTo(registry);
+    }
+
+    /** CoreDNS's {@code SlimTimeBuckets}: 0.25 ms × 10^0..4. */
+    static final Duration[] SLIM_TIME_BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(2_500_000), Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofMillis(2500)};
+
+    /** {@code coredns_reload_failed_total}. */
+    public Counter reloadFailed() {
+        return reloadFailed;
+    }
+
+    /** {@code coredns_health_request_duration_seconds}. */
+    public Timer healthDuration() {
+        return healthDuration;
+    }
+
+    /** {@code coredns_health_request_failures_total}. */
+    public Counter healthFailures() {
+        return healthFailures;
+    }
+
+    /**
+     * {@code coredns_plugin_enabled{server,zone,view,name}}: 1 for every chain plugin of every block,
+     * labelled with the block's first zone, as CoreDNS sets it; the previous set goes (a reload).
+     */
+    public void pluginsEnabled(List<String[]> serverZoneName) {
+        Map<String, Gauge> next = new HashMap<>();
+        for (String[] s : serverZoneName) {
+            String key = String.join("\0", s);
+            Gauge g = pluginEnabled.get(key);
+            if (g == null) {
+                g = Gauge.builder("coredns.plugin.enabled", () -> 1)
+                        .description("A metric that indicates whether a plugin is enabled on per server and zone basis.")
+                        .tags("server", s[0], "zone", s[1], "view", "", "name", s[2]).register(registry);
+            }
+            next.put(key, g);
+        }
+        pluginEnabled.forEach((k, g) -> {
+            if (!next.containsKey(k)) {
+                registry.remove(g);
+            }
+        });
+        pluginEnabled.clear();
+        pluginEnabled.putAll(next);
+    }
+
+    /** {@code coredns_reload_version_info{hash="sha512",value}}: the digest of the Corefile last tried (absent before). */
+    public void reloadVersion(String digest) {
+        Gauge old = reloadVersion.getAndSet(Gauge.builder("coredns.reload.version.info", () -> 1)
+                .description("A metric with a constant '1' value labeled by hash, and value which type of hash generated.")
+                .tags("hash", "sha512", "value", digest).register(registry));
+        if (old != null && !old.getId().getTag("value").equals(digest)) {
+            registry.remove(old);
+        }
     }
 
     /** {@code coredns_panics_total}: plugin bugs that cost a query a SERVFAIL. */

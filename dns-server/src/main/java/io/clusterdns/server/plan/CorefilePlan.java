@@ -12,11 +12,15 @@ import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
 import io.clusterdns.server.plugin.kubernetes.KubernetesSetup;
+import io.clusterdns.server.plugin.loadbalance.LoadbalanceSetup;
+import io.clusterdns.server.plugin.log.LogConfig;
+import io.clusterdns.server.plugin.log.LogSetup;
+import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
+import io.clusterdns.server.plugin.reload.ReloadSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,10 +45,10 @@ public final class CorefilePlan {
     }
 
     /**
-     * @param defaultPort the port of keys that name none (CoreDNS's {@code -dns.port})
+     * The plan of {@code corefile} (already parsed from {@code source}).
      */
-    public static ServerPlan of(Corefile corefile, int defaultPort, Duration tcpIdleTimeout, int udpSockets) {
-        return new ServerPlan(blocks(corefile, defaultPort), tcpIdleTimeout, udpSockets, corefile.file(), corefile.digest());
+    public static ServerPlan of(CorefileSource source, Corefile corefile) {
+        return source.plan(corefile);
     }
 
     /** The validated blocks of {@code corefile}. */
@@ -119,6 +123,25 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
+        return mergeLogRules(out);
+    }
+
+    /** Several {@code log} lines are one plugin with several rules (the first rule whose names match logs). */
+    private static List<PluginConfig> mergeLogRules(List<PluginConfig> plugins) {
+        List<PluginConfig> out = new ArrayList<>();
+        LogConfig merged = null;
+        for (PluginConfig c : plugins) {
+            if (c instanceof LogConfig l) {
+                if (merged == null) {
+                    merged = l;
+                    out.add(l);
+                } else {
+                    out.set(out.indexOf(merged), merged = merged.and(l));
+                }
+            } else {
+                out.add(c);
+            }
+        }
         return out;
     }
 
@@ -129,6 +152,10 @@ public final class CorefilePlan {
             case "ready" -> ReadySetup.parse(d);
             case "prometheus" -> PrometheusSetup.parse(d);
             case "errors" -> ErrorsSetup.parse(d);
+            case "log" -> LogSetup.parse(d);
+            case "loadbalance" -> LoadbalanceSetup.parse(d);
+            case "loop" -> LoopSetup.parse(d);
+            case "reload" -> ReloadSetup.parse(d);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

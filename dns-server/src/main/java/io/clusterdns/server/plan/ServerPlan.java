@@ -2,7 +2,6 @@ package io.clusterdns.server.plan;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.chain.PluginConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,10 +16,10 @@ import java.util.Set;
  * @param blocks         in the order written
  * @param tcpIdleTimeout a TCP connection without traffic for this long is closed
  * @param udpSockets     SO_REUSEPORT UDP sockets per listening address (one per event loop); 0: one per CPU
- * @param corefile       the Corefile it was read from (the reload plugin watches it), null for flags
+ * @param corefile       the Corefile it was read from (the reload plugin reads it again), null for flags
  * @param digest         the Corefile's digest (reload compares it), empty for flags
  */
-public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, int udpSockets, Path corefile, String digest) {
+public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, int udpSockets, CorefileSource corefile, String digest) {
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int MAX_UDP_SOCKETS = 64;
 
@@ -69,8 +68,4 @@ public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, int ud
         return udpSockets == 0 ? Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors()) : udpSockets;
     }
 
-    /** The same plan read again (a reload), keeping the process-wide settings. */
-    public ServerPlan withBlocks(List<BlockPlan> newBlocks, String newDigest) {
-        return new ServerPlan(newBlocks, tcpIdleTimeout, udpSockets, corefile, newDigest);
-    }
 }

@@ -3,27 +3,31 @@ package io.clusterdns.server.plugin.kubernetes;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.resolver.Resolver;
+import io.clusterdns.resolver.ResolverConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a {@code kubernetes} plugin answers from and what outlives a reload of the Corefile: the
- * cluster source (informers or manifests), the zone index built from its snapshots
- * ({@link Resolver}) and their metrics. Blocks with the same {@link KubernetesConfig.Backend}
- * share one; a reload that does not change it keeps it, so nothing is listed again.
+ * What {@code kubernetes} plugins answer from and what outlives a reload of the Corefile: the
+ * cluster source (informers or manifests) and the zone indexes built from its snapshots, one
+ * {@link Resolver} per distinct plugin configuration. Plugins following the same
+ * {@link KubernetesConfig.Backend} share one; a reload keeps it, so nothing is listed again, and
+ * a changed TTL or zone only builds a new index from the snapshot in hand.
  */
 public final class KubernetesBackend implements AutoCloseable {
     private final KubernetesConfig.Backend config;
     private final ClusterSource source;
-    private final Resolver resolver;
     private final SnapshotApplier applier;
+    private final Map<ResolverConfig, Resolver> resolvers = new ConcurrentHashMap<>();
 
     /** Not started: {@link #start} subscribes and starts the source (which this backend now owns). */
     public KubernetesBackend(KubernetesConfig.Backend config, ClusterSource source, MeterRegistry registry) {
         this.config = config;
         this.source = source;
-        this.resolver = new Resolver(config.resolver());
-        this.applier = new SnapshotApplier(resolver, registry);
+        this.applier = new SnapshotApplier(registry);
         SourceMetrics.bind(source, registry);
     }
 
@@ -51,8 +55,27 @@ public final class KubernetesBackend implements AutoCloseable {
         applier.announce();
     }
 
-    public Resolver resolver() {
-        return resolver;
+    /** The zone index of {@code config}, made (from the current snapshot, if any) on first use. */
+    public Resolver resolver(ResolverConfig config) {
+        return resolvers.computeIfAbsent(config, c -> {
+            Resolver r = new Resolver(c);
+            applier.attach(r);
+            return r;
+        });
+    }
+
+    /** Drops the indexes of configurations no longer used (after a reload). */
+    public void retain(Set<ResolverConfig> used) {
+        for (ResolverConfig c : Set.copyOf(resolvers.keySet())) {
+            if (!used.contains(c)) {
+                applier.detach(resolvers.remove(c));
+            }
+        }
+    }
+
+    /** True once a complete snapshot was applied. */
+    public boolean synced() {
+        return source.hasSynced() && applier.appliedAny();
     }
 
     public ClusterSource source() {
@@ -66,12 +89,12 @@ public final class KubernetesBackend implements AutoCloseable {
 
     /** Why it is not ready ({@code services synced, endpointslices waiting, ...}), null once it answers from a synced view. */
     public String notReadyReason() {
-        return resolver.synced() ? null : StartupGate.describe(source);
+        return synced() ? null : StartupGate.describe(source);
     }
 
     /** {@code snapshot v3: 12 services, ...} for the start-up line. */
     public String describe() {
-        return resolver.synced() ? "snapshot v" + source.current().version() + ": " + SnapshotApplier.summary(source.current())
+        return synced() ? "snapshot v" + source.current().version() + ": " + SnapshotApplier.summary(source.current())
                 : "not synced yet";
     }
 

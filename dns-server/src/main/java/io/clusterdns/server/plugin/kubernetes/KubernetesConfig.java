@@ -31,12 +31,12 @@ public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fal
         return NAME;
     }
 
-    /** The part that decides the running cluster source and zone index: equal ones share them across reloads. */
+    /** The part that decides the running cluster source: equal ones share it across blocks and reloads. */
     public Backend backend() {
-        return new Backend(resolver, source);
+        return new Backend(source, resolver.podMode() == io.clusterdns.resolver.PodMode.VERIFIED);
     }
 
-    /** What a {@link KubernetesBackend} is built from. */
-    public record Backend(ResolverConfig resolver, SourceConfig source) {
+    /** What a {@link KubernetesBackend}'s cluster source is built from: what it follows, and whether it watches Pods. */
+    public record Backend(SourceConfig source, boolean watchPods) {
     }
 }

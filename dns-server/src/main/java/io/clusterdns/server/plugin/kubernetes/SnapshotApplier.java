@@ -1,14 +1,16 @@
 package io.clusterdns.server.plugin.kubernetes;
 
-import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.resolver.Resolver;
+import io.clusterdns.server.metrics.DnsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's subscription to its cluster source: applies each snapshot to the resolver (on the
- * source's publisher thread, off every event loop), then updates the snapshot metrics and the
- * programming latency, and opens the startup gate with the first one.
+ * A backend's subscription to its cluster source: applies each snapshot to every resolver of the
+ * backend (one per distinct {@code kubernetes} configuration, e.g. before and after a TTL change;
+ * on the source's publisher thread, off every event loop), then updates the snapshot metrics and
+ * the programming latency, and opens the startup gate with the first one.
  *
  * <pre>
  * clusterdns_snapshot_publish_total                       snapshots applied to the resolver
@@ -32,7 +35,7 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     private static final Logger log = LoggerFactory.getLogger("plugin/kubernetes");
     private static final Duration[] INDEX_BUCKETS = DnsMetrics.exponential(Duration.ofNanos(100_000), 18);
 
-    private final Resolver resolver;
+    private final List<Resolver> resolvers = new CopyOnWriteArrayList<>();
     private final ProgrammingLatency latency;
     private final CountDownLatch firstApplied = new CountDownLatch(1);
     private final Counter publishes;
@@ -41,15 +44,14 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
     private volatile boolean announced;
 
-    SnapshotApplier(Resolver resolver, MeterRegistry registry) {
-        this.resolver = resolver;
+    SnapshotApplier(MeterRegistry registry) {
         this.latency = new ProgrammingLatency(registry);
         this.publishes = Counter.builder("clusterdns.snapshot.publish")
                 .description("Cluster snapshots applied to the DNS zone index.").register(registry);
         this.indexUpdate = Timer.builder("clusterdns.index.update")
                 .description("Time to apply one cluster snapshot to the DNS zone index.")
                 .serviceLevelObjectives(INDEX_BUCKETS).register(registry);
-        Gauge.builder("clusterdns.snapshot.version", resolver, r -> Math.max(0, r.version()))
+        Gauge.builder("clusterdns.snapshot.version", this, a -> Math.max(0, a.current.version()))
                 .description("Version of the cluster snapshot DNS answers come from (0 before the first).").register(registry);
         objectGauge(registry, "services", s -> s.services().size());
         objectGauge(registry, "endpointslices", ClusterSnapshot::sliceCount);
@@ -63,15 +65,33 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
                 .tag("kind", kind).register(registry);
     }
 
+    /**
+     * Adds a resolver: it is brought to the current snapshot at once (when there is one) and
+     * follows from then on. Called off the publisher thread; the lock orders it with {@link #accept}.
+     */
+    synchronized void attach(Resolver resolver) {
+        if (current.version() > 0) {
+            resolver.update(current);
+        }
+        resolvers.add(resolver);
+    }
+
+    /** Stops updating {@code resolver} (its configuration is gone after a reload). */
+    synchronized void detach(Resolver resolver) {
+        resolvers.remove(resolver);
+    }
+
     @Override
-    public void accept(ClusterSnapshot snapshot) {
+    public synchronized void accept(ClusterSnapshot snapshot) {
         long start = System.nanoTime();
-        try {
-            resolver.update(snapshot);
-        } catch (RuntimeException e) {
-            // Keep answering from the previous index rather than from nothing.
-            log.error("could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
-            return;
+        for (Resolver resolver : resolvers) {
+            try {
+                resolver.update(snapshot);
+            } catch (RuntimeException e) {
+                // Keep answering from the previous index rather than from nothing.
+                log.error("could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
+                return;
+            }
         }
         indexUpdate.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         publishes.increment();
@@ -96,6 +116,11 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     /** Waits up to {@code timeout} for the first snapshot to be answered from; true when it is. */
     boolean awaitFirst(long timeout, TimeUnit unit) throws InterruptedException {
         return firstApplied.await(timeout, unit);
+    }
+
+    /** True once a snapshot was applied. */
+    boolean appliedAny() {
+        return firstApplied.getCount() == 0;
     }
 
     ProgrammingLatency programmingLatency() {

@@ -1,0 +1,64 @@
+package io.clusterdns.server.http;
+
+import io.clusterdns.k8s.config.ListenAddress;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CoreDNS's health plugin asks its own {@code /health} once a second and records how long that
+ * took ({@code coredns_health_request_duration_seconds}) and how often it failed
+ * ({@code coredns_health_request_failures_total}): a slow answer is an early sign of an
+ * overloaded process. Non-blocking, on the Vert.x event loop.
+ */
+public final class HealthSelfCheck implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("plugin/health");
+    static final Duration PERIOD = Duration.ofSeconds(1);
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final long timerId;
+
+    private HealthSelfCheck(Vertx vertx, ListenAddress health, Timer duration, Counter failures) {
+        this.vertx = vertx;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()));
+        String host = health.isWildcard() ? (health.isIPv6() ? "::1" : "127.0.0.1") : health.host();
+        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + health.port() + "/health";
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(health.port())
+                .setURI("/health").setIdleTimeout(TIMEOUT.toMillis());
+        this.timerId = vertx.setPeriodic(PERIOD.toMillis(), id -> {
+            long start = System.nanoTime();
+            client.request(request).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
+                    .onComplete(ar -> {
+                        long took = System.nanoTime() - start;
+                        duration.record(took, TimeUnit.NANOSECONDS);
+                        if (ar.failed()) {
+                            failures.increment();
+                            LOG.warn("Local health request to \"{}\" failed: {}", url, ar.cause().toString());
+                        } else if (took > PERIOD.toNanos()) {
+                            LOG.warn("Local health request to \"{}\" took more than 1s: {} ms", url, TimeUnit.NANOSECONDS.toMillis(took));
+                        }
+                    });
+        });
+    }
+
+    /** Starts asking {@code health} (the address {@code /health} is bound to) once a second. */
+    public static HealthSelfCheck start(Vertx vertx, ListenAddress health, Timer duration, Counter failures) {
+        return new HealthSelfCheck(vertx, health, duration, failures);
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(timerId);
+        client.close();
+    }
+}
