@@ -296,4 +296,34 @@ class DnsServerMainTest {
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.http().health()).hasValue(ListenAddress.of("[::1]:8080"));
     }
+
+    @Test
+    void corefileReplacesTheClusterFlags(@TempDir Path dir) throws Exception {
+        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:53 {\n errors\n}\n");
+
+        Run r = run("-conf", corefile.toString(), "--ttl", "30", "--zone", "example.local");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("clusterdns-dns-server: -conf: cannot be combined with --zone, --ttl: the Corefile configures them"
+                + " (see the kubernetes, health, ready and prometheus plugins) (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void aMissingCorefileIsAFlagError() {
+        Run r = run("-conf", "/no/such/Corefile");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("clusterdns-dns-server: -conf: no such file: /no/such/Corefile (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void aBrokenCorefileStopsTheStartNamingFileAndLine(@TempDir Path dir) throws Exception {
+        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:0 {\n    errors\n    hosts /etc/coredns/NodeHosts\n}\n");
+
+        Run r = run("--conf", corefile.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("clusterdns-dns-server: " + corefile + ":3: plugin 'hosts' is not supported by clusterdns (yet)")
+                .hasLineCount(1);
+    }
 }

@@ -1,0 +1,102 @@
+package io.clusterdns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdns.k8s.testing.ApiValidManifests;
+import io.clusterdns.server.plan.CorefileSource;
+import io.clusterdns.server.plan.ServerPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Servers started from a Corefile, as the coredns Deployment starts them: the kubernetes block on
+ * manifests, the HTTP plugins, and reloads (applied by hand here; the reload plugin's timer only
+ * decides when).
+ */
+class CorefileServerTest {
+    @TempDir
+    Path dir;
+
+    Path corefile(String text) throws Exception {
+        return Files.writeString(dir.resolve("Corefile"), text);
+    }
+
+    static String block(Path manifests, String ttl) {
+        return """
+                .:0 {
+                    errors
+                    health 127.0.0.1:0
+                    ready 127.0.0.1:0
+                    kubernetes cluster.local in-addr.arpa ip6.arpa {
+                        manifests %s
+                        ttl %s
+                        fallthrough in-addr.arpa ip6.arpa
+                    }
+                    prometheus 127.0.0.1:0
+                    loadbalance
+                }
+                """.formatted(manifests, ttl);
+    }
+
+    static CorefileSource source(Path file) {
+        return new CorefileSource(file, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 2);
+    }
+
+    static List<String> answers(UdpClient client, int id, String name) {
+        Message m = client.exchange(Wire.query(id, name, Type.A));
+        return Wire.texts(m, Section.ANSWER);
+    }
+
+    @Test
+    void servesTheClusterZoneFromAKubeadmStyleBlock() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        try (DnsServer server = DnsServerMain.start(source(corefile(block(manifests, "30"))));
+             UdpClient client = new UdpClient(server.port())) {
+            assertThat(answers(client, 1, "web.shop.svc.cluster.local.")).containsExactly("web.shop.svc.cluster.local. 30 A "
+                    + ApiValidManifests.WEB_IP);
+            assertThat(client.exchange(Wire.query(2, "nope.shop.svc.cluster.local.", Type.A)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+            // reverse names of addresses that are not the cluster's fall through; nothing follows: SERVFAIL as CoreDNS
+            assertThat(client.exchange(Wire.query(3, "1.0.0.127.in-addr.arpa.", Type.PTR)).getRcode()).isEqualTo(Rcode.SERVFAIL);
+            assertThat(Http.get(server.readyAddress().orElseThrow(), "/ready").status()).isEqualTo(200);
+            assertThat(Http.get(server.healthAddress().orElseThrow(), "/health").body()).isEqualTo("OK");
+            Scrape s = new Scrape(Http.get(server.metricsAddress().orElseThrow(), "/metrics").body());
+            assertThat(s.value("coredns_plugin_enabled", Map.of("server", "dns://:" + server.port(), "zone", ".", "view", "",
+                    "name", "kubernetes"))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReloadAppliesAChangedCorefileAndKeepsTheRunningOneOnABrokenEdit() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        Path file = corefile(block(manifests, "30"));
+        CorefileSource source = source(file);
+        try (DnsServer server = DnsServerMain.start(source); UdpClient client = new UdpClient(server.port())) {
+            int port = server.port();
+            Files.writeString(file, block(manifests, "60"));
+            server.reload(source::read);
+            assertThat(answers(client, 1, "web.shop.svc.cluster.local.")).containsExactly("web.shop.svc.cluster.local. 60 A "
+                    + ApiValidManifests.WEB_IP);
+            assertThat(server.port()).as("the listeners were kept").isEqualTo(port);
+
+            Files.writeString(file, block(manifests, "lots"));
+            server.reload(source::read);
+            server.reload(source::read);
+            assertThat(answers(client, 2, "web.shop.svc.cluster.local.")).as("the running configuration keeps serving")
+                    .containsExactly("web.shop.svc.cluster.local. 60 A " + ApiValidManifests.WEB_IP);
+            assertThat(new Scrape(server.scrape()).value("coredns_reload_failed_total", Map.of())).as("counted once").isEqualTo(1);
+
+            Files.writeString(file, block(manifests, "5"));
+            server.reload(source::read);
+            assertThat(answers(client, 3, "web.shop.svc.cluster.local.")).containsExactly("web.shop.svc.cluster.local. 5 A "
+                    + ApiValidManifests.WEB_IP);
+        }
+    }
+}
