@@ -1,5 +1,6 @@
 package io.clusterdns.agent;
 
+import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.agent.http.AgentHttpServers;
 import io.clusterdns.agent.http.ServiceHealthServers;
 import io.clusterdns.agent.kernel.Conntrack;
@@ -57,7 +58,9 @@ public final class DiscoveryAgent implements AutoCloseable {
      * @throws Exception when a port cannot be bound or the source cannot start
      */
     public void start() throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                // no file cache folder: the DaemonSet runs with a read-only root filesystem
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         http = new AgentHttpServers(vertx, health, metrics);
         ports = http.start(config.healthzBind(), config.metricsBind());
         String hcHost = config.nodePortAddresses().primary() && config.nodeIPs().size() == 1

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.config.ListenAddress;
@@ -104,7 +105,9 @@ public final class DnsServer implements AutoCloseable {
             return t;
         });
         this.vertx = Vertx.builder()
-                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(plan.effectiveUdpSockets()))
+                .with(new VertxOptions().setPreferNativeTransport(true)
+                        // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
+                        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)).setEventLoopPoolSize(plan.effectiveUdpSockets()))
                 .build();
         this.probes = new Probes(this::unhealthy, this::notReady);
     }

@@ -1,5 +1,6 @@
 package io.clusterdns.envinjector;
 
+import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.envinjector.tls.ServingCertificate;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
@@ -48,7 +49,9 @@ public final class EnvInjector implements AutoCloseable {
         this.metrics = new InjectorMetrics(() -> catalog);
         source.subscribe(this::update);
         source.start();
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS)
+                // no file cache folder: the Deployment runs with a read-only root filesystem
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             Injector injector = new Injector(config, () -> catalog, metrics);
             this.server = WebhookServer.start(vertx, config, certificate, injector, metrics, () -> notReadyReason(source));
