@@ -1,0 +1,53 @@
+package io.clusterdns.server.plugin.cache;
+
+import org.xbill.DNS.Name;
+
+/**
+ * What a cache holds: the success and the denial entries. Apart from the {@link CachePlugin}
+ * link that uses it so that a reload can hand the entries to the new link when the block's
+ * {@code cache} line did not change, rather than starting every client over from cold.
+ */
+public final class CacheStore {
+    private final ShardedCache success;
+    private final ShardedCache denial;
+
+    /** An empty store sized for {@code config}. */
+    public CacheStore(CacheConfig config) {
+        this.success = new ShardedCache(config.success().capacity());
+        this.denial = new ShardedCache(config.denial().capacity());
+    }
+
+    ShardedCache success() {
+        return success;
+    }
+
+    ShardedCache denial() {
+        return denial;
+    }
+
+    ShardedCache of(Kind kind) {
+        return kind == Kind.SUCCESS ? success : denial;
+    }
+
+    /** Entries held of {@code kind} (the {@code coredns_cache_entries} gauge). */
+    public int size(Kind kind) {
+        return of(kind).size();
+    }
+
+    /** The entry of that key in the denial cache, else in the success cache; null when neither has one. */
+    Entry any(int hash, Name name, int qtype, int qclass, int flags) {
+        Entry e = denial.get(hash, name, qtype, qclass, flags);
+        return e != null ? e : success.get(hash, name, qtype, qclass, flags);
+    }
+
+    /** The two caches, named as the {@code type} label of the metrics. */
+    public enum Kind {
+        SUCCESS("success"), DENIAL("denial");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+}
