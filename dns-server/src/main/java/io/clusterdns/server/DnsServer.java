@@ -157,7 +157,7 @@ public final class DnsServer implements AutoCloseable {
                 }
             }
             awaitBackends();
-            PluginFactory factory = new PluginFactory(dnsMetrics, timer, k -> backends.get(k.backend()));
+            PluginFactory factory = new PluginFactory(dnsMetrics, metrics.registry(), timer, k -> backends.get(k.backend()));
             Map<ListenAddress, Router> routers = routers(plan, factory);
             chains = new ArrayList<>();
             routers.values().forEach(r -> r.blocks().forEach(c -> {

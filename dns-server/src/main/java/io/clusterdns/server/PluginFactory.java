@@ -4,6 +4,9 @@ import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
+import io.clusterdns.server.plugin.cache.CacheConfig;
+import io.clusterdns.server.plugin.cache.CachePlugin;
+import io.clusterdns.server.plugin.cache.CacheStore;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
@@ -13,6 +16,7 @@ import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,11 +29,15 @@ import java.util.function.Function;
  */
 final class PluginFactory {
     private final DnsMetrics metrics;
+    private final MeterRegistry registry;
     private final ScheduledExecutorService timer;
     private final Function<KubernetesConfig, KubernetesBackend> backends;
 
-    PluginFactory(DnsMetrics metrics, ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends) {
+    /** @param registry where plugins register their own series ({@code coredns_cache_*}) */
+    PluginFactory(DnsMetrics metrics, MeterRegistry registry, ScheduledExecutorService timer,
+                  Function<KubernetesConfig, KubernetesBackend> backends) {
         this.metrics = metrics;
+        this.registry = registry;
         this.timer = timer;
         this.backends = backends;
     }
@@ -59,6 +67,10 @@ final class PluginFactory {
         }
         if (config instanceof ErrorsConfig e) {
             return new ErrorsPlugin(e, timer);
+        }
+        if (config instanceof CacheConfig c) {
+            // a new, empty store: a reload that keeps the cache hands the old link's store() to a new CachePlugin instead
+            return new CachePlugin(c, new CacheStore(c), registry, System::nanoTime);
         }
         throw new IllegalStateException("no chain link for plugin " + config.name());
     }

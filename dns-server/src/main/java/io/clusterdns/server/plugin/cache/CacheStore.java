@@ -1,7 +1,5 @@
 package io.clusterdns.server.plugin.cache;
 
-import org.xbill.DNS.Name;
-
 /**
  * What a cache holds: the success and the denial entries. Apart from the {@link CachePlugin}
  * link that uses it so that a reload can hand the entries to the new link when the block's
@@ -32,12 +30,6 @@ public final class CacheStore {
     /** Entries held of {@code kind} (the {@code coredns_cache_entries} gauge). */
     public int size(Kind kind) {
         return of(kind).size();
-    }
-
-    /** The entry of that key in the denial cache, else in the success cache; null when neither has one. */
-    Entry any(int hash, Name name, int qtype, int qclass, int flags) {
-        Entry e = denial.get(hash, name, qtype, qclass, flags);
-        return e != null ? e : success.get(hash, name, qtype, qclass, flags);
     }
 
     /** The two caches, named as the {@code type} label of the metrics. */
