@@ -209,8 +209,17 @@ public final class CachePlugin implements Plugin {
      * TTL goes out as 5, a day as an hour), AD is cleared for clients that did not ask for it,
      * and the response is stored when it may be. {@code previous} is the entry a refresh
      * replaces, null otherwise. Responses that do not match the question are counted as drops.
+     * A failure here (a bug) is logged and costs the entry, never the client its answer.
      */
     void cacheResponse(Request request, Message response, CacheMetrics.Server meters, Entry previous) {
+        try {
+            rewriteAndStore(request, response, meters, previous);
+        } catch (RuntimeException e) {
+            LOG.error("caching the response to {} {} failed: {}", request.qname(), Type.string(request.qtype()), e.toString(), e);
+        }
+    }
+
+    private void rewriteAndStore(Request request, Message response, CacheMetrics.Server meters, Entry previous) {
         ResponseType type = ResponseType.of(response, request.dnssecOk(), Instant.now());
         long ttl;
         boolean keep;
