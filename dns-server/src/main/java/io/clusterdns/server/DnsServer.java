@@ -76,6 +76,7 @@ public final class DnsServer implements AutoCloseable {
     private final Runnable onLoop;
     private final Probes probes;
     private final Object applying = new Object();
+    private final PluginStates states = new PluginStates();
     private final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
     private final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
     private volatile ServerPlan plan;
@@ -170,6 +171,7 @@ public final class DnsServer implements AutoCloseable {
             HttpEndpoints oldHttp = http;
             HttpConfig wantHttp = httpConfig(next);
             boolean restartHttp = !wantHttp.equals(httpConfig);
+            states.begin();
             try {
                 if (restartHttp) {
                     if (oldHttp != null) {
@@ -191,7 +193,7 @@ public final class DnsServer implements AutoCloseable {
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, timer, k -> wanted.get(k.backend()), onLoop);
+                PluginFactory factory = new PluginFactory(dnsMetrics, metrics.registry(), timer, k -> wanted.get(k.backend()), onLoop, states);
                 Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     if (!served(e.getKey())) {
@@ -224,6 +226,7 @@ public final class DnsServer implements AutoCloseable {
                 List<BlockChain> all = new ArrayList<>();
                 routers.values().forEach(r -> r.blocks().stream().filter(c -> !all.contains(c)).forEach(all::add));
                 chains = all;
+                states.commit();
                 plan = next;
                 httpConfig = wantHttp;
                 restartHealthCheck();
@@ -234,6 +237,7 @@ public final class DnsServer implements AutoCloseable {
                     created.forEach(KubernetesBackend::announce);
                 }
             } catch (RuntimeException e) {
+                states.abort();
                 deployed.forEach(a -> listeners.remove(a).sockets().close(vertx));
                 created.forEach(b -> backends.remove(b.config()));
                 created.forEach(KubernetesBackend::close);
@@ -456,6 +460,7 @@ public final class DnsServer implements AutoCloseable {
                 healthCheck.close();
             }
             closeQuietly(vertx);
+            states.close();
             backends.values().forEach(KubernetesBackend::close);
             timer.shutdownNow();
             metrics.close();

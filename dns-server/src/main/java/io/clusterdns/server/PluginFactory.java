@@ -4,6 +4,9 @@ import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
+import io.clusterdns.server.plugin.cache.CacheConfig;
+import io.clusterdns.server.plugin.cache.CachePlugin;
+import io.clusterdns.server.plugin.cache.CacheStore;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
@@ -20,6 +23,7 @@ import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.server.plugin.reload.ReloadConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,17 +36,25 @@ import java.util.function.Function;
  */
 final class PluginFactory {
     private final DnsMetrics metrics;
+    private final MeterRegistry registry;
     private final ScheduledExecutorService timer;
     private final Function<KubernetesConfig, KubernetesBackend> backends;
     private final Runnable onLoop;
+    private final PluginStates states;
 
-    /** @param onLoop what the loop plugin does after reporting a loop (the server exits) */
-    PluginFactory(DnsMetrics metrics, ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends,
-                  Runnable onLoop) {
+    /**
+     * @param registry where plugins register their own series ({@code coredns_cache_*})
+     * @param onLoop   what the loop plugin does after reporting a loop (the server exits)
+     * @param states   state kept across reloads for plugins whose setup did not change
+     */
+    PluginFactory(DnsMetrics metrics, MeterRegistry registry, ScheduledExecutorService timer,
+                  Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop, PluginStates states) {
         this.metrics = metrics;
+        this.registry = registry;
         this.timer = timer;
         this.backends = backends;
         this.onLoop = onLoop;
+        this.states = states;
     }
 
     /** The links of {@code block}, in chain order. */
@@ -79,6 +91,11 @@ final class PluginFactory {
         }
         if (config instanceof LoopConfig) {
             return new LoopPlugin(block.zones().get(0), onLoop);
+        }
+        if (config instanceof CacheConfig c) {
+            // the same cache line in a block with the same keys keeps its entries across a reload
+            CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c), CacheStore.class, () -> new CacheStore(c));
+            return new CachePlugin(c, store, registry, System::nanoTime);
         }
         throw new IllegalStateException("no chain link for plugin " + config.name());
     }

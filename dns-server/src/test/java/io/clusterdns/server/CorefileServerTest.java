@@ -99,4 +99,41 @@ class CorefileServerTest {
                     + ApiValidManifests.WEB_IP);
         }
     }
+
+    static String cached(Path manifests, String extra, String cacheLine) {
+        return """
+                .:0 {
+                    %s
+                    kubernetes cluster.local {
+                        manifests %s
+                    }
+                    %s
+                }
+                """.formatted(extra, manifests, cacheLine);
+    }
+
+    @Test
+    void theCacheKeepsItsEntriesAcrossAReloadThatLeavesItsLineAlone() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        Path file = corefile(cached(manifests, "", "cache 30"));
+        CorefileSource source = source(file);
+        try (DnsServer server = DnsServerMain.start(source); UdpClient client = new UdpClient(server.port())) {
+            Map<String, String> labels = DnsServerMetricsTest.labels("server", "dns://:" + server.port(), "view", "", "zones", ".");
+            answers(client, 1, "web.shop.svc.cluster.local.");
+
+            Files.writeString(file, cached(manifests, "errors", "cache 30"));
+            server.reload(source::read);
+            answers(client, 2, "web.shop.svc.cluster.local.");
+            Scrape s = new Scrape(server.scrape());
+            assertThat(s.value("coredns_cache_misses_total", labels)).as("only the first query missed").isEqualTo(1);
+            assertThat(s.value("coredns_plugin_enabled", Map.of("server", "dns://:" + server.port(), "zone", ".", "view", "",
+                    "name", "errors"))).as("the reload was applied").isEqualTo(1);
+
+            Files.writeString(file, cached(manifests, "errors", "cache 60"));
+            server.reload(source::read);
+            answers(client, 3, "web.shop.svc.cluster.local.");
+            assertThat(new Scrape(server.scrape()).value("coredns_cache_misses_total", labels))
+                    .as("a changed cache line starts empty").isEqualTo(2);
+        }
+    }
 }

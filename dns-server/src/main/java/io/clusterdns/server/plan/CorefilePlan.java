@@ -9,6 +9,7 @@ import io.clusterdns.server.corefile.Directive;
 import io.clusterdns.server.corefile.ServerBlock;
 import io.clusterdns.server.corefile.Setup;
 import io.clusterdns.server.corefile.Token;
+import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
 import io.clusterdns.server.plugin.kubernetes.KubernetesSetup;
@@ -156,6 +157,7 @@ public final class CorefilePlan {
             case "loadbalance" -> LoadbalanceSetup.parse(d);
             case "loop" -> LoopSetup.parse(d);
             case "reload" -> ReloadSetup.parse(d);
+            case "cache" -> CacheSetup.parse(d, zones);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }
