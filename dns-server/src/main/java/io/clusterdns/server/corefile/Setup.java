@@ -4,6 +4,7 @@ import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.server.listen.Wildcard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,9 @@ public final class Setup {
         if (text.regionMatches(true, 0, "localhost:", 0, 10)) {
             text = "127.0.0.1" + text.substring(9);
         }
-        return ListenAddress.parse(where(t, option), text, port);
+        ListenAddress parsed = ListenAddress.parse(where(t, option), text, port);
+        // ":8080" is every address of both families in CoreDNS (Go), not only IPv4's
+        return text.trim().startsWith(":") ? Wildcard.on(parsed.port()) : parsed;
     }
 
     /** A zone ({@code cluster.local}, {@code 10.in-addr.arpa.}, {@code .}): absolute and lower-case. */

@@ -1,7 +1,6 @@
 package io.clusterdns.server.plan;
 
 import io.clusterdns.k8s.config.ConfigException;
-import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.corefile.CorefileErrors;
@@ -9,6 +8,7 @@ import io.clusterdns.server.corefile.Directive;
 import io.clusterdns.server.corefile.ServerBlock;
 import io.clusterdns.server.corefile.Setup;
 import io.clusterdns.server.corefile.Token;
+import io.clusterdns.server.listen.Wildcard;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
@@ -40,7 +40,7 @@ public final class CorefilePlan {
     /** CoreDNS's default port ({@code -dns.port}). */
     public static final int DEFAULT_PORT = 53;
     /** Without {@code bind}: every interface, IPv4 and IPv6 (CoreDNS listens on {@code :53}). */
-    public static final InetAddress WILDCARD = IpAddresses.parse("::");
+    public static final InetAddress WILDCARD = Wildcard.ADDRESS;
 
     private CorefilePlan() {
     }

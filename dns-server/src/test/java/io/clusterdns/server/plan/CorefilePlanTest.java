@@ -1,5 +1,6 @@
 package io.clusterdns.server.plan;
 
+import io.clusterdns.server.listen.Wildcard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,8 +75,9 @@ class CorefilePlanTest {
         assertThat(k.source().spec()).isEqualTo(new ClusterSourceSpec.Manifests(List.of(dir.resolve("m"))));
         assertThat(k.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(b.plugin(HealthConfig.class).orElseThrow().lameduck()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(b.plugin(HealthConfig.class).orElseThrow().address()).hasToString("0.0.0.0:8080");
-        assertThat(b.plugin(PrometheusConfig.class).orElseThrow().address()).hasToString("0.0.0.0:9153");
+        assertThat(b.plugin(HealthConfig.class).orElseThrow().address()).as("every address of both families, as Go's :8080")
+                .isEqualTo(Wildcard.on(8080));
+        assertThat(b.plugin(PrometheusConfig.class).orElseThrow().address()).isEqualTo(Wildcard.on(9153));
         assertThat(b.plugin(ReloadConfig.class).orElseThrow()).isEqualTo(new ReloadConfig(Duration.ofSeconds(30), Duration.ofSeconds(15)));
     }
 

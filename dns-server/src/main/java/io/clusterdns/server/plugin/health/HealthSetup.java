@@ -3,6 +3,7 @@ package io.clusterdns.server.plugin.health;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.corefile.Directive;
 import io.clusterdns.server.corefile.Setup;
+import io.clusterdns.server.listen.Wildcard;
 import java.time.Duration;
 
 /** Reads {@code health [ADDRESS] { lameduck DURATION }}. */
@@ -13,7 +14,7 @@ public final class HealthSetup {
     public static HealthConfig parse(Directive d) {
         Setup s = new Setup(HealthConfig.NAME);
         s.args(d, 0, 1);
-        ListenAddress address = d.args().isEmpty() ? ListenAddress.anyIPv4(HealthConfig.DEFAULT_PORT)
+        ListenAddress address = d.args().isEmpty() ? Wildcard.on(HealthConfig.DEFAULT_PORT)
                 : s.address(d.args().get(0), null, HealthConfig.DEFAULT_PORT);
         Duration lameduck = Duration.ZERO;
         for (Directive o : d.children()) {

@@ -1,8 +1,8 @@
 package io.clusterdns.server.plugin.ready;
 
-import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.corefile.Directive;
 import io.clusterdns.server.corefile.Setup;
+import io.clusterdns.server.listen.Wildcard;
 
 /** Reads {@code ready [ADDRESS]}. */
 public final class ReadySetup {
@@ -13,7 +13,7 @@ public final class ReadySetup {
         Setup s = new Setup(ReadyConfig.NAME);
         s.args(d, 0, 1);
         s.noBlock(d);
-        return new ReadyConfig(d.args().isEmpty() ? ListenAddress.anyIPv4(ReadyConfig.DEFAULT_PORT)
+        return new ReadyConfig(d.args().isEmpty() ? Wildcard.on(ReadyConfig.DEFAULT_PORT)
                 : s.address(d.args().get(0), null, ReadyConfig.DEFAULT_PORT));
     }
 }
