@@ -18,6 +18,7 @@ import io.clusterdns.server.metrics.ServerMetrics;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plan.ZoneKey;
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
@@ -65,6 +66,7 @@ public final class DnsServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
+    private final PluginFactory plugins;
     private final Map<KubernetesConfig.Backend, KubernetesBackend> backends;
     private final Map<ListenAddress, Served> listeners;
     private final HttpEndpoints http;
@@ -84,6 +86,7 @@ public final class DnsServer implements AutoCloseable {
         this.metrics = b.metrics;
         this.vertx = b.vertx;
         this.timer = b.timer;
+        this.plugins = b.plugins;
         this.backends = b.backends;
         this.listeners = b.listeners;
         this.http = b.http;
@@ -127,6 +130,7 @@ public final class DnsServer implements AutoCloseable {
         final ServerPlan plan;
         final ServerMetrics metrics = new ServerMetrics();
         final DnsMetrics dnsMetrics = new DnsMetrics(metrics.registry());
+        final ForwardMetrics forwardMetrics = new ForwardMetrics(metrics.registry());
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clusterdns-timer");
             t.setDaemon(true);
@@ -135,6 +139,7 @@ public final class DnsServer implements AutoCloseable {
         final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
         final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
         Vertx vertx;
+        PluginFactory plugins;
         HttpEndpoints http;
         Probes probes;
         List<BlockChain> chains;
@@ -157,8 +162,8 @@ public final class DnsServer implements AutoCloseable {
                 }
             }
             awaitBackends();
-            PluginFactory factory = new PluginFactory(dnsMetrics, timer, k -> backends.get(k.backend()));
-            Map<ListenAddress, Router> routers = routers(plan, factory);
+            plugins = new PluginFactory(dnsMetrics, forwardMetrics, vertx, timer, k -> backends.get(k.backend()));
+            Map<ListenAddress, Router> routers = routers(plan, plugins);
             chains = new ArrayList<>();
             routers.values().forEach(r -> r.blocks().forEach(c -> {
                 if (!chains.contains(c)) {
@@ -188,6 +193,9 @@ public final class DnsServer implements AutoCloseable {
         }
 
         void abort() {
+            if (plugins != null) {
+                plugins.close();
+            }
             if (vertx != null) {
                 closeQuietly(vertx);
             }
@@ -331,6 +339,7 @@ public final class DnsServer implements AutoCloseable {
             return;
         }
         probes.shuttingDown();
+        plugins.close();
         closeQuietly(vertx);
         backends.values().forEach(KubernetesBackend::close);
         timer.shutdownNow();

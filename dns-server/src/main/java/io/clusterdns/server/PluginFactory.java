@@ -6,6 +6,9 @@ import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
+import io.clusterdns.server.plugin.forward.ForwardConfig;
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
+import io.clusterdns.server.plugin.forward.ForwardPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
@@ -13,23 +16,35 @@ import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the chain links of a server block from its plugins' configs, with the long-lived parts
- * they use (the kubernetes backends, the metrics, a timer). Configuration-only plugins (health,
- * ready) make no link: their endpoints are the server's.
+ * they use (the kubernetes backends, the metrics, a timer, the event loops). Configuration-only
+ * plugins (health, ready) make no link: their endpoints are the server's. Links that hold
+ * resources (forward's sockets and health checks) are closed by {@link #close}.
  */
-final class PluginFactory {
+final class PluginFactory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PluginFactory.class);
+
     private final DnsMetrics metrics;
+    private final ForwardMetrics forwardMetrics;
+    private final Vertx vertx;
     private final ScheduledExecutorService timer;
     private final Function<KubernetesConfig, KubernetesBackend> backends;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    PluginFactory(DnsMetrics metrics, ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends) {
+    PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, Vertx vertx, ScheduledExecutorService timer,
+                  Function<KubernetesConfig, KubernetesBackend> backends) {
         this.metrics = metrics;
+        this.forwardMetrics = forwardMetrics;
+        this.vertx = vertx;
         this.timer = timer;
         this.backends = backends;
     }
@@ -60,6 +75,24 @@ final class PluginFactory {
         if (config instanceof ErrorsConfig e) {
             return new ErrorsPlugin(e, timer);
         }
+        if (config instanceof ForwardConfig f) {
+            ForwardPlugin forward = new ForwardPlugin(f, vertx, forwardMetrics, ForwardConfig.NAME.equals(nextPlugin));
+            closeables.add(forward);
+            return forward;
+        }
         throw new IllegalStateException("no chain link for plugin " + config.name());
+    }
+
+    /** Closes the links made so far that hold resources. */
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing a plugin: {}", e.toString());
+            }
+        }
+        closeables.clear();
     }
 }

@@ -10,6 +10,7 @@ import io.clusterdns.server.corefile.ServerBlock;
 import io.clusterdns.server.corefile.Setup;
 import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
+import io.clusterdns.server.plugin.forward.ForwardSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
 import io.clusterdns.server.plugin.kubernetes.KubernetesSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
@@ -129,6 +130,7 @@ public final class CorefilePlan {
             case "ready" -> ReadySetup.parse(d);
             case "prometheus" -> PrometheusSetup.parse(d);
             case "errors" -> ErrorsSetup.parse(d);
+            case "forward" -> ForwardSetup.parse(d, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }
