@@ -28,6 +28,8 @@ public final class ForwardPlugin implements Plugin, AutoCloseable {
     final Vertx vertx;
     final ForwardMetrics metrics;
     final Upstream[] upstreams;
+    /** Failed attempts per query before SERVFAIL: every upstream twice, and 3 for one (its 2 s timeouts fit 5 s that often). */
+    final int maxAttempts;
     private final Name from;
     private final Name[] except;
     private final int[] nextRcodes;
@@ -64,6 +66,7 @@ public final class ForwardPlugin implements Plugin, AutoCloseable {
         this.home = vertx.getOrCreateContext();
         int n = config.to().size();
         this.upstreams = new Upstream[n];
+        this.maxAttempts = Math.max(3, 2 * n);
         this.rotations = new int[n][n];
         for (int i = 0; i < n; i++) {
             upstreams[i] = new Upstream(i, config.to().get(i), metrics);

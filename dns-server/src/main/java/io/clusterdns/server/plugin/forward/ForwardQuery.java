@@ -37,6 +37,7 @@ final class ForwardQuery implements Exchange, Handler<Long> {
     private final long deadline;
     private int position;
     private int downSkips;
+    private int failures;
     private String lastError;
     private boolean done;
 
@@ -130,7 +131,7 @@ final class ForwardQuery implements Exchange, Handler<Long> {
             }
             if (ar.failed()) {
                 endAttempt();
-                failed("dial " + (overTcp ? "tcp " : "udp ") + u.label + ": " + ar.cause().getMessage());
+                failed(Replies.dialError(overTcp, u, ar.cause()));
                 return;
             }
             use(ar.result());
@@ -199,13 +200,17 @@ final class ForwardQuery implements Exchange, Handler<Long> {
         }
     }
 
-    /** An attempt failed: suspect the upstream, then the next one (CoreDNS keeps going until the deadline). */
+    /**
+     * An attempt failed: suspect the upstream, then the next one until the deadline, at most
+     * {@link ForwardPlugin#maxAttempts} times (CoreDNS 1.12 has no cap and spins on upstreams that
+     * refuse at once until they are marked down).
+     */
     private void failed(String error) {
         lastError = error;
         if (plugin.config.maxFails() != 0) {
             upstream.suspect();
         }
-        if (downSkips < plugin.upstreams.length) {
+        if (++failures < plugin.maxAttempts && downSkips < plugin.upstreams.length) {
             tryNext();
         } else {
             fail();

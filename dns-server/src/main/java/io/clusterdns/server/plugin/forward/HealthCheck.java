@@ -104,7 +104,7 @@ final class HealthCheck implements Exchange {
             }
             if (ar.failed()) {
                 end();
-                unhealthy("dial " + upstream.label + ": " + ar.cause().getMessage());
+                unhealthy(Replies.dialError(tcp, upstream, ar.cause()));
                 return;
             }
             connection = ar.result();

@@ -1,6 +1,8 @@
 package io.clusterdns.server.plugin.forward;
 
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
+import java.net.ConnectException;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
@@ -38,6 +40,19 @@ final class Replies {
     /** A response (QR set) with {@code id}: all a health check asks for (any rcode means the upstream is up). */
     static boolean isReply(byte[] wire, int id) {
         return wire.length >= HEADER && u16(wire, 0) == id && (wire[2] & 0x80) != 0;
+    }
+
+    /** Go's words for a failed connect: {@code dial tcp 10.0.0.10:53: connect: connection refused}. */
+    static String dialError(boolean tcp, Upstream upstream, Throwable cause) {
+        String why;
+        if (cause instanceof ConnectTimeoutException) {
+            why = "i/o timeout";
+        } else if (cause instanceof ConnectException) {
+            why = "connect: connection refused";
+        } else {
+            why = String.valueOf(cause.getMessage());
+        }
+        return "dial " + (tcp ? "tcp " : "udp ") + upstream.label + ": " + why;
     }
 
     /** Writes {@code id} into the first two bytes of {@code wire}. */

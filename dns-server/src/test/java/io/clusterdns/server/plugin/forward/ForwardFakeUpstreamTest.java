@@ -161,6 +161,18 @@ class ForwardFakeUpstreamTest {
     }
 
     @Test
+    void anUpstreamThatRefusesConnectionsGetsServfailAfterThreeAttemptsNotASpin() {
+        String to = "127.0.0.6:" + Dnsmasq.freePort(Dnsmasq.loopback("127.0.0.6"));
+        try (DnsServer server = ForwardServers.start(dir, ". {\n forward . " + to + " {\n  force_tcp\n }\n}\n");
+             UdpClient client = new UdpClient(server.port())) {
+            assertThat(client.exchange(Wire.query(1, NAME, Type.A)).getRcode()).isEqualTo(Rcode.SERVFAIL);
+
+            assertThat(new Scrape(server.scrape()).value("coredns_proxy_conn_cache_misses_total",
+                    Map.of("proxy_name", "forward", "to", to, "proto", "tcp"))).isEqualTo(3.0);
+        }
+    }
+
+    @Test
     void failfastAnswersServfailAtOnceWhenEveryUpstreamIsDown() {
         try (FakeUpstream upstream = new FakeUpstream("127.0.0.5");
              DnsServer server = ForwardServers.start(dir, ". {\n forward . " + upstream.target()
