@@ -146,10 +146,10 @@ final class ForwardQuery implements Exchange, Handler<Long> {
     /** The attempt's timer: no answer in time. */
     @Override
     public void handle(Long timerId) {
-        timer = -1;
-        if (done) {
+        if (done || timerId != timer) {
             return;
         }
+        timer = -1;
         UpstreamConnection c = connection;
         String error = c != null ? "read " + c.describe() + ": i/o timeout"
                 : "dial " + (tcp ? "tcp " : "udp ") + upstream.label + ": i/o timeout";
@@ -224,11 +224,18 @@ final class ForwardQuery implements Exchange, Handler<Long> {
             return;
         }
         finish();
-        if (plugin.passesOn(answer.getRcode())) {
-            next.serve(request, writer);
-            return;
+        try {
+            if (plugin.passesOn(answer.getRcode())) {
+                next.serve(request, writer);
+            } else {
+                writer.write(answer);
+            }
+        } catch (RuntimeException e) {
+            // a bug further on must cost this answer only; this runs from a socket or timer callback,
+            // where nothing else would answer the client
+            LOG.error("answering {} {} failed: {}", request.qname(), request.qtype(), e.toString(), e);
+            writer.fail(Rcode.SERVFAIL, null);
         }
-        writer.write(answer);
     }
 
     /** SERVFAIL with the last upstream error, or {@value #NO_HEALTHY} when there was none. */
