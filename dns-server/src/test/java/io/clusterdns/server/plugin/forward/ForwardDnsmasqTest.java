@@ -155,7 +155,7 @@ class ForwardDnsmasqTest {
                 Message failed = client.exchange(Wire.query(1, "web.test.", Type.A));
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(failed.getRcode()).isEqualTo(Rcode.SERVFAIL);
-                assertThat(millis).as("within the 5 s deadline").isLessThan(7_000L);
+                assertThat(millis).as("by the 5 s deadline (the rest is room for a busy machine)").isLessThan(10_000L);
 
                 // max_fails 2: down after 3 failed checks; then a query counts the broken health checks
                 Await.until("3 failed health checks", () -> ForwardFakeUpstreamTest.healthcheckFailures(server, to) >= 3);

@@ -148,7 +148,8 @@ class ForwardFakeUpstreamTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
-            assertThat(millis).as("SERVFAIL after the 5 s deadline, not later").isBetween(4_500L, 7_000L);
+            // timers never fire early; the upper bound only leaves room for a busy machine
+            assertThat(millis).as("SERVFAIL at the 5 s deadline").isBetween(4_900L, 10_000L);
             // 2 s per attempt: the query was sent again after each timeout, and the first failure started health checks
             List<FakeUpstream.Query> seen = upstream.drain();
             assertThat(seen.stream().filter(q -> q.message().getQuestion().getType() == Type.A).count()).isGreaterThanOrEqualTo(2);
@@ -181,13 +182,23 @@ class ForwardFakeUpstreamTest {
             assertThat(client.exchange(Wire.query(1, NAME, Type.A)).getRcode()).isEqualTo(Rcode.SERVFAIL);
             Await.until("the upstream is down (2 failed health checks)", () -> healthcheckFailures(server, upstream.target()) >= 2);
 
-            long start = System.nanoTime();
+            double connections = connections(server, upstream.target());
             Message response = client.exchange(Wire.query(2, NAME, Type.A));
-            long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
-            assertThat(millis).as("no attempt was made").isLessThan(1_500L);
+            // an attempt takes a connection (counted) before anything is sent: none was taken
+            assertThat(connections(server, upstream.target())).isEqualTo(connections);
             assertThat(new Scrape(server.scrape()).value("coredns_forward_healthcheck_broken_total", Map.of())).isGreaterThanOrEqualTo(1.0);
         }
+    }
+
+    /** Connections taken for attempts to {@code to}: reused plus opened, both protocols. */
+    static double connections(DnsServer server, String to) {
+        Scrape s = new Scrape(server.scrape());
+        double sum = 0;
+        for (String name : new String[] {"coredns_proxy_conn_cache_hits_total", "coredns_proxy_conn_cache_misses_total"}) {
+            sum += s.samples(name).stream().filter(x -> to.equals(x.labels().get("to"))).mapToDouble(Scrape.Sample::value).sum();
+        }
+        return sum;
     }
 
     static double rejects(DnsServer server) {
