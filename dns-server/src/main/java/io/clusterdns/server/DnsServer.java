@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
@@ -70,6 +71,7 @@ public final class DnsServer implements AutoCloseable {
 
     private final ServerMetrics metrics;
     private final DnsMetrics dnsMetrics;
+    private final ForwardMetrics forwardMetrics;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
     private final SourceFactory sources;
@@ -100,6 +102,8 @@ public final class DnsServer implements AutoCloseable {
         this.onLoop = onLoop;
         this.metrics = new ServerMetrics();
         this.dnsMetrics = new DnsMetrics(metrics.registry());
+        // CoreDNS exports the forward plugin's two counters from the start, forward or not
+        this.forwardMetrics = new ForwardMetrics(metrics.registry());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clusterdns-timer");
             t.setDaemon(true);
@@ -193,7 +197,8 @@ public final class DnsServer implements AutoCloseable {
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, metrics.registry(), timer, k -> wanted.get(k.backend()), onLoop, states);
+                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, metrics.registry(), vertx, timer, k -> wanted.get(k.backend()), onLoop,
+                        states);
                 Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     if (!served(e.getKey())) {
@@ -459,8 +464,9 @@ public final class DnsServer implements AutoCloseable {
             if (healthCheck != null) {
                 healthCheck.close();
             }
-            closeQuietly(vertx);
+            // forward's links close their sockets and health checks on their event loops
             states.close();
+            closeQuietly(vertx);
             backends.values().forEach(KubernetesBackend::close);
             timer.shutdownNow();
             metrics.close();

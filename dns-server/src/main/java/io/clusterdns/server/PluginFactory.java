@@ -1,5 +1,9 @@
 package io.clusterdns.server;
 
+import io.vertx.core.Vertx;
+import io.clusterdns.server.plugin.forward.ForwardPlugin;
+import io.clusterdns.server.plugin.forward.ForwardConfig;
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
@@ -36,7 +40,9 @@ import java.util.function.Function;
  */
 final class PluginFactory {
     private final DnsMetrics metrics;
+    private final ForwardMetrics forwardMetrics;
     private final MeterRegistry registry;
+    private final Vertx vertx;
     private final ScheduledExecutorService timer;
     private final Function<KubernetesConfig, KubernetesBackend> backends;
     private final Runnable onLoop;
@@ -47,10 +53,13 @@ final class PluginFactory {
      * @param onLoop   what the loop plugin does after reporting a loop (the server exits)
      * @param states   state kept across reloads for plugins whose setup did not change
      */
-    PluginFactory(DnsMetrics metrics, MeterRegistry registry, ScheduledExecutorService timer,
-                  Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop, PluginStates states) {
+    PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, MeterRegistry registry, Vertx vertx,
+                  ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop,
+                  PluginStates states) {
         this.metrics = metrics;
+        this.forwardMetrics = forwardMetrics;
         this.registry = registry;
+        this.vertx = vertx;
         this.timer = timer;
         this.backends = backends;
         this.onLoop = onLoop;
@@ -68,12 +77,13 @@ final class PluginFactory {
         List<Plugin> out = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             String next = i + 1 < configs.size() ? configs.get(i + 1).name() : "";
-            out.add(create(configs.get(i), next, block));
+            out.add(create(configs.get(i), next, block, i));
         }
         return out;
     }
 
-    private Plugin create(PluginConfig config, String nextPlugin, BlockPlan block) {
+    /** @param position where the link is in the block's chain (tells two identical lines apart) */
+    private Plugin create(PluginConfig config, String nextPlugin, BlockPlan block, int position) {
         if (config instanceof KubernetesConfig k) {
             return new KubernetesPlugin(backends.apply(k).resolver(k.resolver()), k.fallthrough());
         }
@@ -96,6 +106,13 @@ final class PluginFactory {
             // the same cache line in a block with the same keys keeps its entries across a reload
             CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c), CacheStore.class, () -> new CacheStore(c));
             return new CachePlugin(c, store, registry, System::nanoTime);
+        }
+        if (config instanceof ForwardConfig f) {
+            // the link is the state: its connections, health checks and upstreams' up/down kept across a
+            // reload that leaves the line (and what follows it) alone
+            boolean nextIsForward = ForwardConfig.NAME.equals(nextPlugin);
+            return states.get(List.of(ForwardConfig.NAME, block.keys(), f, nextIsForward, position), ForwardPlugin.class,
+                    () -> new ForwardPlugin(f, vertx, forwardMetrics, nextIsForward));
         }
         throw new IllegalStateException("no chain link for plugin " + config.name());
     }

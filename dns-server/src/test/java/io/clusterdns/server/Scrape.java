@@ -8,15 +8,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** A parsed Prometheus text exposition: samples by name and labels, as a dashboard query sees them. */
-final class Scrape {
+public final class Scrape {
     /** One sample line: {@code name{labels} value}. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, String> types = new TreeMap<>();
 
-    Scrape(String text) {
+    public Scrape(String text) {
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] parts = line.substring(7).split(" ");
@@ -52,30 +52,30 @@ final class Scrape {
     }
 
     /** The TYPE line of every metric family. */
-    Map<String, String> types() {
+    public Map<String, String> types() {
         return types;
     }
 
     /** Every sample name (histograms show as their _bucket, _count and _sum). */
-    Set<String> names() {
+    public Set<String> names() {
         Set<String> out = new TreeSet<>();
         samples.forEach(s -> out.add(s.name()));
         return out;
     }
 
-    List<Sample> samples(String name) {
+    public List<Sample> samples(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
     /** The value of the one sample with exactly these labels; fails when there is none. */
-    double value(String name, Map<String, String> labels) {
+    public double value(String name, Map<String, String> labels) {
         return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels)).findFirst()
                 .orElseThrow(() -> new AssertionError("no sample " + name + labels + "; have " + samples(name)))
                 .value();
     }
 
     /** The {@code le} bounds of a histogram's series with {@code labels} (le excluded), in order. */
-    List<String> buckets(String name, Map<String, String> labels) {
+    public List<String> buckets(String name, Map<String, String> labels) {
         return samples(name + "_bucket").stream()
                 .filter(s -> {
                     Map<String, String> rest = new TreeMap<>(s.labels());

@@ -16,18 +16,18 @@ import org.xbill.DNS.Message;
  * frames are split or coalesced) and reads length-prefixed responses. Reads wait at most
  * {@link #DEADLINE_MS}.
  */
-final class TcpClient implements AutoCloseable {
-    static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
+public final class TcpClient implements AutoCloseable {
+    public static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    TcpClient(int port) {
+    public TcpClient(int port) {
         this(port, DEADLINE_MS);
     }
 
-    TcpClient(int port, int readDeadlineMs) {
+    public TcpClient(int port, int readDeadlineMs) {
         try {
             socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(readDeadlineMs);
@@ -40,7 +40,7 @@ final class TcpClient implements AutoCloseable {
     }
 
     /** Writes raw bytes, flushed at once (one write, normally one TCP segment on loopback). */
-    void write(byte[] raw) {
+    public void write(byte[] raw) {
         try {
             out.write(raw);
             out.flush();
@@ -50,7 +50,7 @@ final class TcpClient implements AutoCloseable {
     }
 
     /** Reads one response frame (without its prefix). */
-    byte[] readFrame() {
+    public byte[] readFrame() {
         try {
             int length = in.readUnsignedShort();
             byte[] body = new byte[length];
@@ -63,13 +63,13 @@ final class TcpClient implements AutoCloseable {
         }
     }
 
-    Message exchange(Message query) {
+    public Message exchange(Message query) {
         write(Wire.framed(Wire.bytes(query)));
         return Wire.parse(readFrame());
     }
 
     /** True when the server closes the connection before the read deadline (EOF or reset). */
-    boolean closedByServer() {
+    public boolean closedByServer() {
         try {
             return in.read() < 0;
         } catch (SocketTimeoutException e) {

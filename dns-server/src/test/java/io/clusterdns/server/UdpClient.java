@@ -15,12 +15,12 @@ import org.xbill.DNS.Message;
  * A raw UDP client on 127.0.0.1: sends exactly the bytes given. Receives wait at most
  * {@link #DEADLINE_MS}; a missing answer fails the test rather than hanging it.
  */
-final class UdpClient implements AutoCloseable {
-    static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
+public final class UdpClient implements AutoCloseable {
+    public static final int DEADLINE_MS = (int) Await.DEADLINE.toMillis();
 
     private final DatagramSocket socket;
 
-    UdpClient(int port) {
+    public UdpClient(int port) {
         try {
             socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -30,7 +30,7 @@ final class UdpClient implements AutoCloseable {
         }
     }
 
-    void send(byte[] packet) {
+    public void send(byte[] packet) {
         try {
             socket.send(new DatagramPacket(packet, packet.length));
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class UdpClient implements AutoCloseable {
         }
     }
 
-    byte[] receive() {
+    public byte[] receive() {
         byte[] buf = new byte[65535];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
@@ -51,12 +51,12 @@ final class UdpClient implements AutoCloseable {
         return Arrays.copyOf(buf, p.getLength());
     }
 
-    byte[] exchange(byte[] query) {
+    public byte[] exchange(byte[] query) {
         send(query);
         return receive();
     }
 
-    Message exchange(Message query) {
+    public Message exchange(Message query) {
         return Wire.parse(exchange(Wire.bytes(query)));
     }
 

@@ -23,7 +23,7 @@ public final class Wire {
     }
 
     /** A standard query with RD set, as stub resolvers send it. */
-    static Message query(int id, String name, int type) {
+    public static Message query(int id, String name, int type) {
         Message m = new Message(id);
         m.getHeader().setFlag(Flags.RD);
         m.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
@@ -31,16 +31,16 @@ public final class Wire {
     }
 
     /** Adds an OPT record: {@code payload} bytes, EDNS {@code version}, DO bit. */
-    static Message withEdns(Message m, int payload, int version, boolean dnssecOk) {
+    public static Message withEdns(Message m, int payload, int version, boolean dnssecOk) {
         m.addRecord(new OPTRecord(payload, 0, version, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         return m;
     }
 
-    static byte[] bytes(Message m) {
+    public static byte[] bytes(Message m) {
         return m.toWire();
     }
 
-    static Message parse(byte[] wire) {
+    public static Message parse(byte[] wire) {
         try {
             return new Message(wire);
         } catch (IOException e) {
@@ -60,18 +60,18 @@ public final class Wire {
     }
 
     /** One record as "owner ttl TYPE rdata" with IPv6 compressed, the form expectations use. */
-    static String text(Record r) {
+    public static String text(Record r) {
         String rdata = r instanceof AAAARecord a ? IpAddresses.format(a.getAddress()) : r.rdataToString();
         return r.getName() + " " + r.getTTL() + " " + Type.string(r.getType()) + " " + rdata;
     }
 
     /** The records of a section as text; the OPT pseudo-record is left out of the additional section. */
-    static List<String> texts(Message m, int section) {
+    public static List<String> texts(Message m, int section) {
         return m.getSection(section).stream().filter(r -> r.getType() != Type.OPT).map(Wire::text).collect(Collectors.toList());
     }
 
     /** The extended rcode: header rcode plus the OPT record's upper bits. */
-    static int rcode(Message m) {
+    public static int rcode(Message m) {
         return m.getRcode();
     }
 }

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  * the stream is then broken for good and the connection should be closed, since whatever
  * follows is unlikely to be framed correctly.
  */
-final class TcpFrameDecoder {
+public final class TcpFrameDecoder {
     /** Result of feeding bytes: keep reading, or close the connection. */
-    enum Status { OK, BROKEN }
+    public enum Status { OK, BROKEN }
 
     private final byte[] prefix = new byte[2];
     private int prefixHave;
@@ -27,7 +27,7 @@ final class TcpFrameDecoder {
     private boolean broken;
 
     /** Appends {@code chunk} to the stream and passes every complete frame to {@code onFrame}, in order. */
-    Status feed(byte[] chunk, Consumer<byte[]> onFrame) {
+    public Status feed(byte[] chunk, Consumer<byte[]> onFrame) {
         int pos = 0;
         while (!broken && pos < chunk.length) {
             if (frame == null) {

@@ -11,6 +11,7 @@ import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.listen.Wildcard;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
+import io.clusterdns.server.plugin.forward.ForwardSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
 import io.clusterdns.server.plugin.kubernetes.KubernetesSetup;
 import io.clusterdns.server.plugin.loadbalance.LoadbalanceSetup;
@@ -158,6 +159,7 @@ public final class CorefilePlan {
             case "loop" -> LoopSetup.parse(d);
             case "reload" -> ReloadSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
+            case "forward" -> ForwardSetup.parse(d, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }
