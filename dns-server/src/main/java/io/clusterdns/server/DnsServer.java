@@ -182,7 +182,7 @@ public final class DnsServer implements AutoCloseable {
                         oldHttp.close(vertx);
                         http = null;
                     }
-                    http = HttpEndpoints.start(vertx, wantHttp, probes, metrics.registry());
+                    http = HttpEndpoints.start(vertx, wantHttp, probes, metrics::scrape);
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
                 for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
@@ -250,7 +250,7 @@ public final class DnsServer implements AutoCloseable {
                     if (http != null) {
                         http.close(vertx);
                     }
-                    http = httpConfig == null ? null : HttpEndpoints.start(vertx, httpConfig, probes, metrics.registry());
+                    http = httpConfig == null ? null : HttpEndpoints.start(vertx, httpConfig, probes, metrics::scrape);
                 }
                 throw e;
             }
@@ -415,7 +415,7 @@ public final class DnsServer implements AutoCloseable {
 
     /** The Prometheus text of {@code /metrics}, also when it is not served (tools, tests). */
     public String scrape() {
-        return metrics.registry().scrape();
+        return metrics.scrape();
     }
 
     /**

@@ -2,7 +2,6 @@ package io.clusterdns.server.http;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.listen.Futures;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -34,7 +33,7 @@ public final class HttpEndpoints {
         }
     }
 
-    /** The Prometheus text exposition format that {@link PrometheusMeterRegistry#scrape()} writes. */
+    /** The Prometheus text exposition format that a scrape is written in. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Map<Endpoint, ListenAddress> bound;
@@ -49,11 +48,11 @@ public final class HttpEndpoints {
      * Starts a server per distinct address of {@code config}. Blocks the calling thread (never an
      * event loop) until all listen; throws with the bind error otherwise.
      */
-    public static HttpEndpoints start(Vertx vertx, HttpConfig config, Probes probes, PrometheusMeterRegistry registry) {
+    public static HttpEndpoints start(Vertx vertx, HttpConfig config, Probes probes, Supplier<String> scrape) {
         Map<Endpoint, Consumer<HttpServerRequest>> handlers = new EnumMap<>(Endpoint.class);
         handlers.put(Endpoint.HEALTH, req -> probe(vertx, req, probes::health));
         handlers.put(Endpoint.READY, req -> probe(vertx, req, probes::ready));
-        handlers.put(Endpoint.METRICS, req -> scrape(vertx, registry, req));
+        handlers.put(Endpoint.METRICS, req -> scrape(vertx, scrape, req));
         Map<Endpoint, ListenAddress> bound = new EnumMap<>(Endpoint.class);
         List<HttpServer> servers = new ArrayList<>();
         HttpEndpoints endpoints = new HttpEndpoints(bound, servers);
@@ -141,8 +140,8 @@ public final class HttpEndpoints {
         });
     }
 
-    private static void scrape(Vertx vertx, PrometheusMeterRegistry registry, HttpServerRequest req) {
-        vertx.executeBlocking(registry::scrape, false).onComplete(result -> {
+    private static void scrape(Vertx vertx, Supplier<String> scrape, HttpServerRequest req) {
+        vertx.executeBlocking(scrape::get, false).onComplete(result -> {
             if (result.succeeded()) {
                 req.response().putHeader("content-type", METRICS_CONTENT_TYPE).end(result.result());
             } else {

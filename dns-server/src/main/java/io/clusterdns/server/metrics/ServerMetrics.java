@@ -132,6 +132,11 @@ public final class ServerMetrics implements AutoCloseable {
         return panics;
     }
 
+    /** The text exposition of every series, with bucket bounds written as CoreDNS's ({@link PrometheusText}). */
+    public String scrape() {
+        return PrometheusText.goBounds(registry.scrape());
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

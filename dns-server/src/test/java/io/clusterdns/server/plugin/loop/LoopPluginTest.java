@@ -1,5 +1,13 @@
 package io.clusterdns.server.plugin.loop;
 
+import io.clusterdns.k8s.testing.Await;
+import org.xbill.DNS.Message;
+import java.util.Arrays;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.server.chain.Chain;
@@ -46,5 +54,29 @@ class LoopPluginTest {
         }
         assertThat(loops).hasValue(0);
         assertThat(loop.probe().toString()).endsWith(".cluster.local.");
+    }
+
+    /**
+     * The forwarder's upstream is dead: each question goes on to it and never gets a reply. Many
+     * such questions are not a loop, since each unanswered exchange starts the count again (as
+     * CoreDNS). A socket of the test plays the server: it passes every question through the
+     * plugin and answers none.
+     */
+    @Test
+    void questionsThatGetNoReplyAreNotALoop() throws Exception {
+        AtomicInteger loops = new AtomicInteger();
+        LoopPlugin loop = new LoopPlugin(Name.root, loops::incrementAndGet, Duration.ofMillis(50), Duration.ofMillis(10));
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            server.setSoTimeout((int) Await.DEADLINE.toMillis());
+            loop.startProbing((InetSocketAddress) server.getLocalSocketAddress());
+            for (int i = 0; i < 6; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[512], 512);
+                server.receive(p);
+                Message q = new Message(Arrays.copyOf(p.getData(), p.getLength()));
+                assertThat(q.getQuestion().getName()).isEqualTo(loop.probe());
+                loop.serve(Requests.of(q.getQuestion().getName().toString(), Type.HINFO), new Requests.Capture(), (r, w) -> { });
+            }
+        }
+        assertThat(loops).hasValue(0);
     }
 }
