@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.testing.Commands;
 import static io.clusterdns.server.TestCluster.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +68,7 @@ class DigInteropTest {
         List<String> command = new ArrayList<>(List.of(Privileged.requireTool("dig", "bind9-dnsutils"), "@127.0.0.1", "-p",
                 String.valueOf(server.port()), "+time=" + DEADLINE.toSeconds(), "+tries=1"));
         command.addAll(List.of(args));
-        ExternalTools.Result r = ExternalTools.run(DEADLINE, command.toArray(String[]::new));
+        Commands.Result r = Commands.run(DEADLINE, command.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.output()).isZero();
         return DigOutput.parse(r.output());
     }
@@ -128,7 +129,7 @@ class DigInteropTest {
 
     @Test
     void kdigOneQuery() {
-        ExternalTools.Result r = ExternalTools.run(DEADLINE, Privileged.requireTool("kdig", "knot-dnsutils"), "@127.0.0.1", "-p",
+        Commands.Result r = Commands.run(DEADLINE, Privileged.requireTool("kdig", "knot-dnsutils"), "@127.0.0.1", "-p",
                 String.valueOf(server.port()), "+time=" + DEADLINE.toSeconds(), "+retry=0", "web.default.svc.cluster.local", "A");
 
         assertThat(r.exitCode()).as(r.output()).isZero();

@@ -7,6 +7,9 @@ import io.clusterdns.agent.nft.ChainNames;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.Commands;
+import io.clusterdns.k8s.testing.NetNamespaces;
+import io.clusterdns.k8s.testing.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +49,9 @@ class DataPlaneIT {
 
     @BeforeAll
     void startLabAndAgent() throws Exception {
-        Cmd.requirePrivileges();
+        NetNamespaces.requirePrivileges("network namespace tests");
+        Privileged.requireTool("nft", "nftables");
+        Privileged.requireTool("conntrack", "conntrack");
         manifests = Files.createDirectories(dir.resolve("manifests"));
         for (String f : List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml")) {
             Files.writeString(manifests.resolve(f), io.clusterdns.agent.Conventions.resource("dataplane/" + f));
@@ -74,16 +79,16 @@ class DataPlaneIT {
                 // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran
                 assertThat(agent.stop(DEADLINE)).as("agent exit code after SIGTERM; log:\n%s", agent.log()).isIn(0, 143);
                 assertThat(agent.log()).contains("discovery-agent stopped");
-                assertThat(Netns.exec(lab.ns("node"), "nft", "list", "tables").output())
+                assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output())
                         .as("rules stay in place when the agent stops").contains("table ip clusterdns", "table ip6 clusterdns");
-                Cmd.Result cleanup = Netns.exec(lab.ns("node"), NetHelper.javaBin(), "-jar", AgentProcess.JAR.toString(), "--cleanup");
+                Commands.Result cleanup = NetNamespaces.exec(lab.ns("node"), NetHelper.javaBin(), "-jar", AgentProcess.JAR.toString(), "--cleanup");
                 assertThat(cleanup.ok()).as(cleanup.output()).isTrue();
-                assertThat(Netns.exec(lab.ns("node"), "nft", "list", "tables").output()).doesNotContain("clusterdns");
+                assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output()).doesNotContain("clusterdns");
             }
         } finally {
             List<String> created = lab.netns().created();
             lab.close();
-            String remaining = Cmd.check("ip", "netns", "list");
+            String remaining = Commands.check("ip", "netns", "list");
             for (String ns : created) {
                 assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
             }
@@ -120,7 +125,7 @@ class DataPlaneIT {
             seen.addAll(replies("pod-c1", "tcpn 10.96.1.17 80 20 " + OK_TIMEOUT_MS));
         }
         assertThat(seen).containsExactlyInAnyOrder("pod-a1 10.244.1.13 9000", "pod-a2 10.244.1.13 9000", "pod-c1 10.244.1.1 9000");
-        assertThat(Netns.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns",
+        assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns",
                 ChainNames.service(new ServicePortName(ServiceKey.of("default", "three"), "http", Protocol.TCP))).output())
                 .contains("numgen random mod 3 vmap");
     }
@@ -242,7 +247,7 @@ class DataPlaneIT {
         Files.writeString(dns, Files.readString(dns).replace(
                 "- {addresses: [10.244.1.11], nodeName: node-1, conditions: {ready: true}}\n", ""));
         String chain = ChainNames.service(new ServicePortName(ServiceKey.of("default", "dns"), "dns", Protocol.UDP));
-        await("pod-a1 gone from the dns service", () -> Netns.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns", chain).output(),
+        await("pod-a1 gone from the dns service", () -> NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns", chain).output(),
                 out -> out.contains("dnat to 10.244.1.12") && !out.contains("10.244.1.11"));
         String command = "udp 10.96.1.11 53 - " + port + " " + OK_TIMEOUT_MS;
         assertThat(await("the same 5-tuple reaches pod-a2", () -> ask("pod-c1", command), a -> a.startsWith("OK pod-a2 ")))

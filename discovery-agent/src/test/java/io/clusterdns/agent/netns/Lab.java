@@ -1,5 +1,6 @@
 package io.clusterdns.agent.netns;
 
+import io.clusterdns.k8s.testing.NetNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,19 +43,19 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private final Netns netns;
+    private final NetNamespaces netns;
     private final Path logs;
     private final Map<String, String> namespaces = new LinkedHashMap<>();
     private final Map<String, NetHelper> helpers = new LinkedHashMap<>();
 
-    private Lab(Netns netns, Path logs) {
+    private Lab(NetNamespaces netns, Path logs) {
         this.netns = netns;
         this.logs = logs;
     }
 
     /** Builds the topology and starts the helpers; pods echo on {@code listeners}. */
     public static Lab create(String tag, List<Pod> pods, List<String> listeners, Path logs) throws Exception {
-        Netns n = new Netns(tag);
+        NetNamespaces n = new NetNamespaces(tag);
         n.deleteLeftovers();
         Lab lab = new Lab(n, logs);
         try {
@@ -71,24 +72,24 @@ public final class Lab implements AutoCloseable {
         String client = netns.create("client");
         namespaces.put("node", node);
         namespaces.put("client", client);
-        Netns.sysctl(node, "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+        NetNamespaces.sysctl(node, "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
                 "net.ipv6.conf.all.forwarding=1");
-        Netns.ip(node, "link", "add", "ext0", "type", "veth", "peer", "name", "eth0", "netns", client);
+        NetNamespaces.ip(node, "link", "add", "ext0", "type", "veth", "peer", "name", "eth0", "netns", client);
         for (String a : List.of(NODE_IP + "/24", "198.51.100.1/24")) {
-            Netns.ip(node, "addr", "add", a, "dev", "ext0");
+            NetNamespaces.ip(node, "addr", "add", a, "dev", "ext0");
         }
-        Netns.ip(node, "-6", "addr", "add", NODE_IP6 + "/64", "dev", "ext0", "nodad");
-        Netns.ip(node, "link", "set", "ext0", "up");
+        NetNamespaces.ip(node, "-6", "addr", "add", NODE_IP6 + "/64", "dev", "ext0", "nodad");
+        NetNamespaces.ip(node, "link", "set", "ext0", "up");
         for (String a : List.of(CLIENT_IP + "/24", CLIENT_IP2 + "/24")) {
-            Netns.ip(client, "addr", "add", a, "dev", "eth0");
+            NetNamespaces.ip(client, "addr", "add", a, "dev", "eth0");
         }
-        Netns.ip(client, "-6", "addr", "add", CLIENT_IP6 + "/64", "dev", "eth0", "nodad");
-        Netns.ip(client, "link", "set", "eth0", "up");
-        Netns.sysctl(client, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
-        Netns.ip(client, "route", "add", "default", "via", NODE_IP);
-        Netns.ip(client, "-6", "route", "add", "default", "via", NODE_IP6);
-        Netns.ip(node, "route", "add", "default", "via", CLIENT_IP);
-        Netns.ip(node, "-6", "route", "add", "default", "via", CLIENT_IP6);
+        NetNamespaces.ip(client, "-6", "addr", "add", CLIENT_IP6 + "/64", "dev", "eth0", "nodad");
+        NetNamespaces.ip(client, "link", "set", "eth0", "up");
+        NetNamespaces.sysctl(client, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+        NetNamespaces.ip(client, "route", "add", "default", "via", NODE_IP);
+        NetNamespaces.ip(client, "-6", "route", "add", "default", "via", NODE_IP6);
+        NetNamespaces.ip(node, "route", "add", "default", "via", CLIENT_IP);
+        NetNamespaces.ip(node, "-6", "route", "add", "default", "via", CLIENT_IP6);
         int i = 0;
         for (Pod p : pods) {
             addPod(node, p, "p" + i++);
@@ -107,20 +108,20 @@ public final class Lab implements AutoCloseable {
     private void addPod(String node, Pod p, String link) {
         String ns = netns.create(p.name());
         namespaces.put(p.name(), ns);
-        Netns.sysctl(ns, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
-        Netns.ip(node, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        Netns.ip(node, "addr", "add", p.gateway() + "/32", "dev", link);
-        Netns.ip(node, "-6", "addr", "add", p.gateway6() + "/128", "dev", link, "nodad");
-        Netns.ip(node, "link", "set", link, "up");
-        Netns.ip(node, "route", "add", p.ip() + "/32", "dev", link);
-        Netns.ip(node, "-6", "route", "add", p.ip6() + "/128", "dev", link);
-        Netns.ip(ns, "addr", "add", p.ip() + "/32", "dev", "eth0");
-        Netns.ip(ns, "-6", "addr", "add", p.ip6() + "/128", "dev", "eth0", "nodad");
-        Netns.ip(ns, "link", "set", "eth0", "up");
-        Netns.ip(ns, "route", "add", p.gateway(), "dev", "eth0", "scope", "link");
-        Netns.ip(ns, "route", "add", "default", "via", p.gateway(), "dev", "eth0");
-        Netns.ip(ns, "-6", "route", "add", p.gateway6(), "dev", "eth0");
-        Netns.ip(ns, "-6", "route", "add", "default", "via", p.gateway6(), "dev", "eth0");
+        NetNamespaces.sysctl(ns, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+        NetNamespaces.ip(node, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        NetNamespaces.ip(node, "addr", "add", p.gateway() + "/32", "dev", link);
+        NetNamespaces.ip(node, "-6", "addr", "add", p.gateway6() + "/128", "dev", link, "nodad");
+        NetNamespaces.ip(node, "link", "set", link, "up");
+        NetNamespaces.ip(node, "route", "add", p.ip() + "/32", "dev", link);
+        NetNamespaces.ip(node, "-6", "route", "add", p.ip6() + "/128", "dev", link);
+        NetNamespaces.ip(ns, "addr", "add", p.ip() + "/32", "dev", "eth0");
+        NetNamespaces.ip(ns, "-6", "addr", "add", p.ip6() + "/128", "dev", "eth0", "nodad");
+        NetNamespaces.ip(ns, "link", "set", "eth0", "up");
+        NetNamespaces.ip(ns, "route", "add", p.gateway(), "dev", "eth0", "scope", "link");
+        NetNamespaces.ip(ns, "route", "add", "default", "via", p.gateway(), "dev", "eth0");
+        NetNamespaces.ip(ns, "-6", "route", "add", p.gateway6(), "dev", "eth0");
+        NetNamespaces.ip(ns, "-6", "route", "add", "default", "via", p.gateway6(), "dev", "eth0");
     }
 
     private NetHelper startHelper(String name, List<String> listeners) throws IOException {
@@ -139,7 +140,7 @@ public final class Lab implements AutoCloseable {
         return helpers.get(name);
     }
 
-    public Netns netns() {
+    public NetNamespaces netns() {
         return netns;
     }
 

@@ -23,6 +23,9 @@ import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.Protocol;
+import io.clusterdns.k8s.testing.Commands;
+import io.clusterdns.k8s.testing.NetNamespaces;
+import io.clusterdns.k8s.testing.Privileged;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,13 +44,15 @@ class NftKernelTest {
     static final String CLUSTER = Conventions.resource("conventions-cluster.yaml");
     static final String CHANGED = io.clusterdns.agent.nft.NftScriptsTestAccess.changedCluster();
 
-    Netns netns;
+    NetNamespaces netns;
     String ns;
 
     @BeforeEach
     void createNamespace() {
-        Cmd.requirePrivileges();
-        netns = new Netns("nk");
+        NetNamespaces.requirePrivileges("network namespace tests");
+        Privileged.requireTool("nft", "nftables");
+        Privileged.requireTool("conntrack", "conntrack");
+        netns = new NetNamespaces("nk");
         netns.deleteLeftovers();
         ns = netns.create("a");
     }
@@ -64,18 +69,18 @@ class NftKernelTest {
     }
 
     String listing(String namespace, Family f) {
-        return Listings.normalize(Netns.exec(namespace, "nft", "list", "table", f.nft(), "clusterdns").output());
+        return Listings.normalize(NetNamespaces.exec(namespace, "nft", "list", "table", f.nft(), "clusterdns").output());
     }
 
     @Test
     void theKernelAcceptsTheRenderedRulesetsOfBothFamiliesAndLayouts() {
         for (int threshold : new int[] {0, io.clusterdns.agent.model.NodeContext.DEFAULT_ENDPOINT_CHAIN_THRESHOLD}) {
-            Netns.exec(ns, "nft", "flush", "ruleset");
+            NetNamespaces.exec(ns, "nft", "flush", "ruleset");
             for (IpFamily f : IpFamily.values()) {
                 String text = RulesetText.render(Conventions.render(CLUSTER, Conventions.context(f).withEndpointChainThreshold(threshold)));
                 assertThat(nftIn(ns).apply(text)).as("%s, threshold %d", f, threshold).isInstanceOf(NftResult.Ok.class);
             }
-            assertThat(Netns.exec(ns, "nft", "list", "tables").output()).contains("table ip clusterdns", "table ip6 clusterdns");
+            assertThat(NetNamespaces.exec(ns, "nft", "list", "tables").output()).contains("table ip clusterdns", "table ip6 clusterdns");
         }
     }
 
@@ -144,7 +149,7 @@ class NftKernelTest {
         ClusterSnapshot a = Conventions.snapshot(CLUSTER);
         syncer.sync(a, null, false);
         String before = listing(ns, Family.IP);
-        Netns.exec(ns, "nft", "flush", "ruleset");
+        NetNamespaces.exec(ns, "nft", "flush", "ruleset");
         SyncOutcome periodic = syncer.sync(a, List.of(), true);
         assertThat(periodic.full()).isTrue();
         assertThat(listing(ns, Family.IP)).isEqualTo(before);
@@ -159,10 +164,10 @@ class NftKernelTest {
         }
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (int i = 0; i < 2; i++) { // the second run finds nothing to remove, and succeeds
-            Cmd.Result r = Netns.exec(ns, NetHelper.javaBin(), "-cp", cp, "io.clusterdns.agent.DiscoveryAgentMain", "--cleanup");
+            Commands.Result r = NetNamespaces.exec(ns, NetHelper.javaBin(), "-cp", cp, "io.clusterdns.agent.DiscoveryAgentMain", "--cleanup");
             assertThat(r.ok()).as(r.output()).isTrue();
         }
-        assertThat(Netns.exec(ns, "nft", "list", "tables").output()).isEqualTo("table ip other\n");
+        assertThat(NetNamespaces.exec(ns, "nft", "list", "tables").output()).isEqualTo("table ip other\n");
     }
 
     @Test

@@ -1,23 +1,26 @@
-package io.clusterdns.agent.netns;
+package io.clusterdns.k8s.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.clusterdns.k8s.testing.Privileged;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real tools (ip, nft, conntrack, java) for the network namespace tests, and decides
- * whether those tests can run: they need root and the tools; without them they skip with the
- * reason, unless {@code CLUSTERDNS_REQUIRE_PRIVILEGED=1} (CI), where they fail instead
- * ({@link Privileged}).
+ * Runs the real tools tests use (ip, nft, conntrack, dig, getent, dnsmasq, java): output read
+ * while the command runs (a chatty one never blocks on a full pipe), killed past its deadline.
+ * Whether a tool is there, and whether a test may run at all, is {@link Privileged}'s call.
  */
-public final class Cmd {
-    static final Duration DEFAULT = Duration.ofSeconds(30);
+public final class Commands {
+    /** Long enough for any one command on a busy CI machine. */
+    public static final Duration DEFAULT = Await.DEADLINE;
 
-    private Cmd() {
+    private Commands() {
     }
 
     /** The output (stdout and stderr merged) and exit code of a finished command. */
@@ -25,14 +28,6 @@ public final class Cmd {
         public boolean ok() {
             return exitCode == 0;
         }
-    }
-
-    /** Skips (or fails under CI) unless root with ip, nft and conntrack installed. */
-    public static void requirePrivileges() {
-        Privileged.requireTool("ip", "iproute2");
-        Privileged.requireTool("nft", "nftables");
-        Privileged.requireTool("conntrack", "conntrack");
-        Privileged.requireRoot("network namespace tests");
     }
 
     public static Result run(Duration deadline, String... command) {
@@ -48,25 +43,44 @@ public final class Cmd {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            var out = io.clusterdns.agent.kernel.ProcessPipes.drain(p.getInputStream());
+            CompletableFuture<byte[]> out = drain(p.getInputStream());
             if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 fail(String.join(" ", command) + " did not finish within " + deadline);
             }
-            return new Result(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), new String(out.get(DEFAULT.toSeconds(), TimeUnit.SECONDS), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(String.join(" ", command) + ": interrupted", e);
         } catch (Exception e) {
             throw new IllegalStateException(String.join(" ", command) + ": " + e, e);
         }
     }
 
-    /** Runs and fails the test when the command fails. */
+    /** Runs and fails the test when the command fails; its output otherwise. */
     public static String check(String... command) {
         Result r = run(DEFAULT, command);
         if (!r.ok()) {
             fail(String.join(" ", command) + " failed (exit " + r.exitCode() + "): " + r.output());
         }
         return r.output();
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream s) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (s) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                s.transferTo(b);
+                result.complete(b.toByteArray());
+            } catch (IOException e) {
+                result.completeExceptionally(new UncheckedIOException(e));
+            }
+        }, "test-command-output");
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 }
