@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.testing.ApiValidManifests;
@@ -134,6 +135,25 @@ class CorefileServerTest {
             answers(client, 3, "web.shop.svc.cluster.local.");
             assertThat(new Scrape(server.scrape()).value("coredns_cache_misses_total", labels))
                     .as("a changed cache line starts empty").isEqualTo(2);
+        }
+    }
+
+    /** kubeadm's {@code health} binds every address ({@code ::}); its once-a-second self-check must reach it. */
+    @Test
+    void theHealthSelfCheckReachesAWildcardListener() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        Path file = corefile("""
+                .:0 {
+                    health :0
+                    kubernetes cluster.local {
+                        manifests %s
+                    }
+                }
+                """.formatted(manifests));
+        try (DnsServer server = DnsServerMain.start(source(file))) {
+            Await.until("two health self-checks", () -> new Scrape(server.scrape()),
+                    s -> s.value("coredns_health_request_duration_seconds_count", Map.of()) >= 2);
+            assertThat(new Scrape(server.scrape()).value("coredns_health_request_failures_total", Map.of())).isZero();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,9 +32,13 @@ public final class HealthSelfCheck implements AutoCloseable {
     private HealthSelfCheck(Vertx vertx, ListenAddress health, Timer duration, Counter failures) {
         this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()));
-        String host = health.isWildcard() ? (health.isIPv6() ? "::1" : "127.0.0.1") : health.host();
-        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + health.port() + "/health";
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(health.port())
+        // a wildcard socket, "::" included (dual-stack), takes IPv4 loopback connections
+        String host = health.isWildcard() ? "127.0.0.1" : health.host();
+        String authority = host.contains(":") ? "[" + host + "]" : host;
+        String url = "http://" + authority + ":" + health.port() + "/health";
+        // the address to connect to apart from the Host header: Vert.x reads a bare IPv6 host as a name
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
+                .setServer(SocketAddress.inetSocketAddress(health.port(), host)).setHost(authority).setPort(health.port())
                 .setURI("/health").setIdleTimeout(TIMEOUT.toMillis());
         this.timerId = vertx.setPeriodic(PERIOD.toMillis(), id -> {
             long start = System.nanoTime();
