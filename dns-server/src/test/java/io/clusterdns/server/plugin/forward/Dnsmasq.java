@@ -27,7 +27,7 @@ import org.xbill.DNS.Type;
  * free port, answering only from a hosts file (and the extra options given), no upstream of its
  * own. Started and stopped by its PID; {@link #close} stops only the process this started.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
     private final String binary;
     private final InetAddress address;
     private final int port;
@@ -44,7 +44,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** The path of dnsmasq; skips the test (or fails it under CLUSTERDNS_REQUIRE_PRIVILEGED=1) without it. */
-    static String require() {
+    public static String require() {
         return Privileged.requireTool("dnsmasq", "dnsmasq-base");
     }
 
@@ -52,7 +52,7 @@ final class Dnsmasq implements AutoCloseable {
      * Starts dnsmasq on {@code ip} (127.0.0.0/8) and a free port, serving {@code hosts} (hosts-file
      * lines) and {@code options} (e.g. {@code --local=/nx.test/} for NXDOMAIN); returns once it answers.
      */
-    static Dnsmasq start(Path dir, String ip, String hosts, String... options) {
+    public static Dnsmasq start(Path dir, String ip, String hosts, String... options) {
         String binary = require();
         InetAddress address = loopback(ip);
         try {
@@ -91,7 +91,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** {@code IP:PORT}, as a forward line names it. */
-    String target() {
+    public String target() {
         return address.getHostAddress() + ":" + port;
     }
 
