@@ -12,7 +12,7 @@ import java.util.Set;
 public final class PluginOrder {
     /** Chain order of the plugins clusterdns has. */
     public static final List<String> ORDER = List.of(
-            "reload", "bind", "ready", "health", "prometheus", "errors", "log", "loadbalance", "cache", "kubernetes", "loop",
+            "reload", "ready", "health", "prometheus", "errors", "log", "loadbalance", "cache", "kubernetes", "loop",
             "forward");
 
     /** CoreDNS's other plugins: known names, not built into clusterdns (yet). */
@@ -21,7 +21,7 @@ public final class PluginOrder {
             "dnstap", "local", "dns64", "acl", "any", "chaos", "tsig", "rewrite", "header", "dnssec", "autopath", "minimal", "template",
             "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external", "file", "auto", "secondary", "etcd", "grpc",
             "erratic", "whoami", "on", "sign", "view", "proxyproto", "quic", "grpc_server", "https", "https3", "shed", "nomad",
-            "multicluster", "import");
+            "multicluster", "bind");
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
     static final Set<String> REPEATABLE = Set.of("forward", "log");
