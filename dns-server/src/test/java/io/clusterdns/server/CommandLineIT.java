@@ -1,5 +1,9 @@
 package io.clusterdns.server;
 
+import org.junit.jupiter.api.io.TempDir;
+import java.net.InetAddress;
+import java.net.DatagramSocket;
+import java.nio.file.Files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.BuildVersion;
@@ -53,5 +57,41 @@ class CommandLineIT {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out().strip()).isEqualTo("clusterdns-dns-server " + BuildVersion.get());
+    }
+
+    /** A Corefile whose line is wrong: the file, the line, the plugin and option, exit 1 as CoreDNS; nothing listens. */
+    @Test
+    void aBrokenCorefileNamesFileAndLine(@TempDir Path dir) throws Exception {
+        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:0 {\n    errors\n    cache 30 {\n        servfail 10m\n    }\n}\n");
+        JarRun r = JarRun.run(JAR, DEADLINE, "-conf", corefile.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("clusterdns-dns-server: " + corefile
+                + ":4: cache/servfail: caching SERVFAIL responses over 5 minutes is not permitted");
+    }
+
+    /**
+     * The loop plugin over a real forward to itself: the server asks itself its probe question,
+     * forward sends it back to the server, and the third sighting is a loop: one line with
+     * CoreDNS's explanation, exit 1 (CoreDNS's log.Fatalf), so the pod's restarts show it.
+     */
+    @Test
+    void aServerForwardingToItselfExitsWithTheLoopExplanation(@TempDir Path dir) throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path corefile = Files.writeString(dir.resolve("Corefile"), """
+                .:%d {
+                    forward . 127.0.0.1:%d
+                    loop
+                }
+                """.formatted(port, port));
+        JarRun r = JarRun.run(JAR, DEADLINE, "-conf", corefile.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("plugin/loop - Loop (127.0.0.1:", ":" + port + ") detected for zone \".\"",
+                "see https://coredns.io/plugins/loop#troubleshooting", "Exiting.");
+        assertThat(r.hasStackTrace()).isFalse();
     }
 }
