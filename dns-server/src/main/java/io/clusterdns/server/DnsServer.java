@@ -2,6 +2,7 @@ package io.clusterdns.server;
 
 import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.vertx.core.file.FileSystemOptions;
+import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.config.ListenAddress;
@@ -26,6 +27,7 @@ import io.clusterdns.server.plan.ZoneKey;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
+import io.clusterdns.server.plugin.kubernetes.RestClientMetrics;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
@@ -63,15 +65,19 @@ import org.xbill.DNS.Name;
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
-    /** Makes the cluster source of a kubernetes plugin (main: from its config; tests: their own). */
+    /**
+     * Makes the cluster source of a kubernetes plugin (main: from its config; tests: their own); a
+     * source that talks to an API server tells {@code requests} of its requests (the REST client metrics).
+     */
     @FunctionalInterface
     public interface SourceFactory {
-        ClusterSource create(KubernetesConfig config);
+        ClusterSource create(KubernetesConfig config, ApiRequestObserver requests);
     }
 
     private final ServerMetrics metrics;
     private final DnsMetrics dnsMetrics;
     private final ForwardMetrics forwardMetrics;
+    private final RestClientMetrics restClientMetrics;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
     private final SourceFactory sources;
@@ -104,6 +110,7 @@ public final class DnsServer implements AutoCloseable {
         this.dnsMetrics = new DnsMetrics(metrics.registry());
         // CoreDNS exports the forward plugin's two counters from the start, forward or not
         this.forwardMetrics = new ForwardMetrics(metrics.registry());
+        this.restClientMetrics = new RestClientMetrics(metrics.registry());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clusterdns-timer");
             t.setDaemon(true);
@@ -123,7 +130,7 @@ public final class DnsServer implements AutoCloseable {
      */
     public static DnsServer start(ServerConfig config, ClusterSource source) {
         try {
-            return start(config.plan(), k -> source);
+            return start(config.plan(), (k, requests) -> source);
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -188,7 +195,7 @@ public final class DnsServer implements AutoCloseable {
                 for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
                     KubernetesBackend b = backends.get(k.backend());
                     if (b == null && !wanted.containsKey(k.backend())) {
-                        b = new KubernetesBackend(k.backend(), sources.create(k), metrics.registry());
+                        b = new KubernetesBackend(k.backend(), sources.create(k, restClientMetrics), metrics.registry());
                         created.add(b);
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.cli.CommandLines;
@@ -213,10 +214,11 @@ public final class DnsServerMain implements Callable<Integer> {
         }
     }
 
-    /** The cluster source a kubernetes plugin asks for; not started. */
-    static ClusterSource source(KubernetesConfig k) {
+    /** The cluster source a kubernetes plugin asks for, its client's requests told to {@code requests}; not started. */
+    static ClusterSource source(KubernetesConfig k, ApiRequestObserver requests) {
         SourceConfig source = k.source();
-        return ClusterSources.create(source.spec(), true, informers -> source.informers(informers, k.resolver().podMode()));
+        return ClusterSources.create(source.spec(), true,
+                informers -> source.informers(informers, k.resolver().podMode()).withRequests(requests));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */

@@ -39,7 +39,7 @@ class DnsServerCacheTest {
 
     @Test
     void servesRepeatedQueriesFromTheCacheConfiguredInTheCorefile() {
-        try (DnsServer server = DnsServer.start(plan(), k -> new SnapshotSource(TestCluster.snapshot()));
+        try (DnsServer server = DnsServer.start(plan(), (k, requests) -> new SnapshotSource(TestCluster.snapshot()));
              UdpClient udp = new UdpClient(server.port()); TcpClient tcp = new TcpClient(server.port())) {
             Message first = udp.exchange(Wire.query(1, WEB, Type.A));
             Message second = udp.exchange(Wire.query(2, "Web.Default.svc.cluster.local.", Type.A));

@@ -25,7 +25,7 @@ final class ForwardServers {
             throw new UncheckedIOException(e);
         }
         ServerPlan plan = new CorefileSource(file, Map.of(), 0, Duration.ofSeconds(10), 2).read();
-        return DnsServer.start(plan, k -> {
+        return DnsServer.start(plan, (k, requests) -> {
             throw new AssertionError("these Corefiles have no kubernetes block");
         });
     }

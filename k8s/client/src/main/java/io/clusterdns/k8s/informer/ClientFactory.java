@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.informer;
 
+import io.clusterdns.k8s.ApiRequestObserver;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,11 +54,21 @@ public final class ClientFactory {
      *                                  configuration is asked for outside a cluster
      */
     public static KubernetesClient create(ClusterConnection connection) {
-        return create(config(connection));
+        return create(config(connection), ApiRequestObserver.NONE);
+    }
+
+    /** {@link #create(ClusterConnection)} telling {@code requests} of every request it sends (see {@link ApiRequestInterceptor}). */
+    public static KubernetesClient create(ClusterConnection connection, ApiRequestObserver requests) {
+        return create(config(connection), requests);
     }
 
     /** A client for a ready {@link Config} (tests tune {@link #config} before calling this). */
     public static KubernetesClient create(Config config) {
+        return create(config, ApiRequestObserver.NONE);
+    }
+
+    /** {@link #create(Config)} telling {@code requests} of every request it sends. */
+    public static KubernetesClient create(Config config, ApiRequestObserver requests) {
         // h2c (HTTP/2 over plain HTTP) is only ever a test server or kubectl proxy; the JDK client's
         // upgrade probing does not mix well with streamed watches, so stay on HTTP/1.1 there.
         boolean plainHttp = config.getMasterUrl() != null
@@ -69,6 +80,8 @@ public final class ClientFactory {
                     if (plainHttp) {
                         b.preferHttp11();
                     }
+                    // added after fabric8's own interceptors (auth, impersonation): it sees requests as sent
+                    b.addOrReplaceInterceptor(ApiRequestInterceptor.NAME, new ApiRequestInterceptor(requests));
                 })
                 .build();
     }

@@ -64,12 +64,15 @@ public final class InformerClusterSource implements ClusterSource {
     private volatile KubernetesClient client;
     private volatile String crash;
 
-    /** A source that creates (at {@link #start()}) and closes its own client from {@code config.connection()}. */
+    /**
+     * A source that creates (at {@link #start()}) and closes its own client from
+     * {@code config.connection()}, telling {@code config.requests()} of its requests.
+     */
     public InformerClusterSource(InformerConfig config) {
         this(config, null);
     }
 
-    /** A source on a client the caller owns and closes; {@code config.connection()} is then unused. */
+    /** A source on a client the caller owns and closes; {@code config.connection()} and {@code requests()} are then unused. */
     InformerClusterSource(InformerConfig config, KubernetesClient client) {
         this.config = config;
         this.client = client;
@@ -98,7 +101,7 @@ public final class InformerClusterSource implements ClusterSource {
             throw new IllegalStateException("already started");
         }
         if (client == null) {
-            client = ClientFactory.create(config.connection());
+            client = ClientFactory.create(config.connection(), config.requests());
         }
         informers = List.copyOf(createInformers(client));
         publisher.start();

@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.informer;
 
+import io.clusterdns.k8s.ApiRequestObserver;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param coalesce        the least time between two published snapshots: a change arriving after a
  *                        quiet period is published at once, and changes arriving within this time of
  *                        the last publish are coalesced into the next one
+ * @param requests        hears of every request the source's client sends to the API server (the
+ *                        servers' REST client metrics); {@link ApiRequestObserver#NONE} for none
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -28,7 +31,8 @@ public record InformerConfig(
         String namespaceLabels,
         boolean noEndpoints,
         boolean watchPods,
-        Duration coalesce) {
+        Duration coalesce,
+        ApiRequestObserver requests) {
 
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
@@ -40,6 +44,7 @@ public record InformerConfig(
         labels = LabelSelectors.check("labels", labels);
         namespaceLabels = LabelSelectors.check("namespace_labels", namespaceLabels);
         coalesce = coalesce == null ? DEFAULT_COALESCE : coalesce;
+        requests = requests == null ? ApiRequestObserver.NONE : requests;
         if (coalesce.isNegative() || coalesce.compareTo(MAX_COALESCE) > 0) {
             throw new IllegalArgumentException("coalesce must be 0.." + MAX_COALESCE.toMillis() + " ms, got " + coalesce.toMillis() + " ms");
         }
@@ -47,27 +52,31 @@ public record InformerConfig(
 
     /** Everything watched with the defaults, through {@code connection}. */
     public static InformerConfig of(ClusterConnection connection) {
-        return new InformerConfig(connection, null, null, DEFAULT_NO_ENDPOINTS, DEFAULT_WATCH_PODS, DEFAULT_COALESCE);
+        return new InformerConfig(connection, null, null, DEFAULT_NO_ENDPOINTS, DEFAULT_WATCH_PODS, DEFAULT_COALESCE, ApiRequestObserver.NONE);
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests);
+    }
+
+    public InformerConfig withRequests(ApiRequestObserver value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value);
     }
 
     /**

@@ -15,7 +15,8 @@ public final class ClusterSources {
     /**
      * @param watch     for manifests: reload when the files change (false: read once, for
      *                  {@code --dry-run} style commands)
-     * @param informers what to watch beyond the defaults (labels, no endpoints, pods, ...), applied
+     * @param informers what to watch beyond the defaults (labels, no endpoints, pods, ...) and who
+     *                  hears of the client's requests ({@link InformerConfig#withRequests}), applied
      *                  to {@link InformerConfig#of} of the connection
      */
     public static ClusterSource create(ClusterSourceSpec spec, boolean watch, UnaryOperator<InformerConfig> informers) {
