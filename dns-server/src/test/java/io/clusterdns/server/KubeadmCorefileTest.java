@@ -116,9 +116,14 @@ class KubeadmCorefileTest {
             assertThat(nopeCluster.getRcode()).isEqualTo(Rcode.NXDOMAIN);
 
             String srv = "dns://:" + server.port();
-            // the health plugin's self-check runs once a second: wait for one, as a scrape a second after start sees
-            Scrape s = Await.until("a health self-check", () -> new Scrape(server.scrape()),
-                    sc -> sc.value("coredns_health_request_duration_seconds_count", Map.of()) >= 1);
+            String apiHost = api.url().substring("http://".length());
+            Map<String, String> apiGets = Map.of("code", "200", "host", apiHost, "method", "GET");
+            // the health plugin's self-check runs once a second, the informers open their watches after
+            // their lists: wait for both, as a scrape a few seconds after start sees them
+            Scrape s = Await.until("a health self-check and the informers' lists and watches", () -> new Scrape(server.scrape()),
+                    sc -> sc.value("coredns_health_request_duration_seconds_count", Map.of()) >= 1
+                            && sc.names().contains("coredns_kubernetes_rest_client_requests_total")
+                            && sc.value("coredns_kubernetes_rest_client_requests_total", apiGets) >= 6);
             assertThat(labelNames(s)).containsAllEntriesOf(KUBEADM_SERIES);
 
             Map<String, String> block = Map.of("server", srv, "zone", ".", "view", "");
@@ -179,6 +184,13 @@ class KubeadmCorefileTest {
             "coredns_health_request_duration_seconds_sum", "",
             "coredns_health_request_failures_total", "",
             "coredns_hosts_reload_timestamp_seconds", "",
+            "coredns_kubernetes_rest_client_rate_limiter_duration_seconds_bucket", "host,le,verb",
+            "coredns_kubernetes_rest_client_rate_limiter_duration_seconds_count", "host,verb",
+            "coredns_kubernetes_rest_client_rate_limiter_duration_seconds_sum", "host,verb",
+            "coredns_kubernetes_rest_client_request_duration_seconds_bucket", "host,le,verb",
+            "coredns_kubernetes_rest_client_request_duration_seconds_count", "host,verb",
+            "coredns_kubernetes_rest_client_request_duration_seconds_sum", "host,verb",
+            "coredns_kubernetes_rest_client_requests_total", "code,host,method",
             "coredns_local_localhost_requests_total", "",
             "coredns_panics_total", "",
             "coredns_plugin_enabled", "name,server,view,zone",
