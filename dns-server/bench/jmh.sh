@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the query path (never run by the tests):
 #   ResolverBenchmark   Resolver.resolve() on a 10,000-service cluster (A, headless A, SRV, NXDOMAIN)
-#   QueryPathBenchmark  query bytes -> QueryHandler -> response bytes, plus dnsjava's parse alone
+#   QueryPathBenchmark  query bytes -> wire stage -> plugin chain -> response bytes, plus dnsjava's parse alone
 #   CacheBenchmark      a cache hit through the whole path and in the cache link alone, vs no cache
 #
 # Usage (from anywhere):

@@ -17,7 +17,7 @@ import org.xbill.DNS.Type;
 
 /**
  * What the wire rules say must become of one received packet, worked out from its bytes (dnsjava
- * only parses them) and from the resolver's answer, without {@link QueryHandler}: the fuzz
+ * only parses them) and from the resolver's answer, without the server's wire stage and chain: the fuzz
  * tests' independent expectation.
  *
  * <ul>

@@ -28,7 +28,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The whole per-query work without sockets: query bytes → {@link QueryHandler#handle} → response
+ * The whole per-query work without sockets: query bytes → wire stage → plugin chain → response
  * bytes (header check, parse, resolve, encode), on the {@link BenchCluster} of {@code services}
  * services, plus the dnsjava parse alone as a baseline. How to run: dns-server/bench/jmh.sh.
  */
