@@ -165,7 +165,7 @@ class DnsServerMainTest {
                   - port: 70000
                 """);
 
-        Run r = run("--manifests", dir.toString(), "--listen", "127.0.0.1:0");
+        Run r = run("--manifests", dir.toString(), "--listen", "127.0.0.1:0", "--health", "off", "--ready", "off", "--metrics", "off");
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("clusterdns-dns-server: " + dir.resolve("bad.yaml")
