@@ -1,10 +1,12 @@
 package io.clusterdns.server.plugin.errors;
 
+import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
 import io.clusterdns.server.chain.WrappingWriter;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,15 +19,34 @@ import org.xbill.DNS.Type;
 /**
  * The {@code errors} plugin: logs what later plugins report as errors (a dead upstream, too many
  * concurrent queries), one line each as CoreDNS: {@code plugin/errors: 2 example.com. A: read
- * udp ...: i/o timeout}, or one summary per period for errors matching a consolidation pattern.
+ * udp ...: i/o timeout}. An error whose text matches a {@code consolidate} pattern is only counted,
+ * and one line per period says how many there were, as CoreDNS's
+ * {@code 3 errors like '^read udp .* i/o timeout$' occurred in last 5m0s}.
  */
 public final class ErrorsPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger("plugin/errors");
 
+    /** Where the lines go: the {@code plugin/errors} log at a level ({@code error}, {@code warning}, {@code info}, {@code debug}). */
+    interface Sink {
+        void log(String level, String line);
+    }
+
+    /** Runs a consolidation's summary once its period is over. */
+    interface Scheduler {
+        void schedule(Runnable summary, Duration after);
+    }
+
     private final Consolidator[] consolidators;
+    private final Sink sink;
 
     public ErrorsPlugin(ErrorsConfig config, ScheduledExecutorService timer) {
-        this.consolidators = config.consolidations().stream().map(c -> new Consolidator(c, timer)).toArray(Consolidator[]::new);
+        this(config, (summary, after) -> timer.schedule(summary, after.toNanos(), TimeUnit.NANOSECONDS), ErrorsPlugin::toLog);
+    }
+
+    ErrorsPlugin(ErrorsConfig config, Scheduler scheduler, Sink sink) {
+        this.sink = sink;
+        this.consolidators = config.consolidations().stream().map(c -> new Consolidator(c, scheduler, sink))
+                .toArray(Consolidator[]::new);
     }
 
     @Override
@@ -47,46 +68,59 @@ public final class ErrorsPlugin implements Plugin {
     }
 
     private void report(int rcode, Request request, String error) {
-        String line = rcode + " " + request.qname().toString().toLowerCase(Locale.ROOT) + " " + Type.string(request.qtype()) + ": " + error;
+        // CoreDNS matches the patterns against the error's own text, not the logged line
         for (Consolidator c : consolidators) {
-            if (c.config.pattern().matcher(line).find()) {
+            if (c.config.pattern().matcher(error).find()) {
                 c.count();
                 return;
             }
         }
-        LOG.error("{}", line);
+        sink.log("error", rcode + " " + request.qname().toString().toLowerCase(Locale.ROOT) + " " + Type.string(request.qtype())
+                + ": " + error);
+    }
+
+    private static void toLog(String level, String line) {
+        switch (level) {
+            case "warning" -> LOG.warn("{}", line);
+            case "info" -> LOG.info("{}", line);
+            case "debug" -> LOG.debug("{}", line);
+            default -> LOG.error("{}", line);
+        }
+    }
+
+    /** Go's {@code time.Duration.String()}, as CoreDNS prints the period: {@code 30s}, {@code 5m0s}, {@code 1h0m0s}. */
+    static String goDuration(Duration d) {
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            return Durations.format(d);
+        }
+        long h = d.toHours();
+        long m = d.toMinutesPart();
+        String s = BigDecimal.valueOf(d.toSecondsPart() * 1_000_000_000L + d.toNanosPart(), 9).stripTrailingZeros().toPlainString();
+        return (h > 0 ? h + "h" : "") + m + "m" + s + "s";
     }
 
     /** Counts the errors of one pattern; the first of a period schedules the summary line. */
     private static final class Consolidator {
         final ErrorsConfig.Consolidation config;
-        final ScheduledExecutorService timer;
+        final Scheduler scheduler;
+        final Sink sink;
         final AtomicLong count = new AtomicLong();
 
-        Consolidator(ErrorsConfig.Consolidation config, ScheduledExecutorService timer) {
+        Consolidator(ErrorsConfig.Consolidation config, Scheduler scheduler, Sink sink) {
             this.config = config;
-            this.timer = timer;
+            this.scheduler = scheduler;
+            this.sink = sink;
         }
 
         void count() {
             if (count.getAndIncrement() == 0) {
-                timer.schedule(this::summarize, config.period().toNanos(), TimeUnit.NANOSECONDS);
+                scheduler.schedule(this::summarize, config.period());
             }
         }
 
         void summarize() {
             long n = count.getAndSet(0);
-            String line = n + " errors like '" + config.pattern().pattern() + "' occurred in last " + goDuration(config.period());
-            switch (config.level()) {
-                case "warning" -> LOG.warn("{}", line);
-                case "info" -> LOG.info("{}", line);
-                case "debug" -> LOG.debug("{}", line);
-                default -> LOG.error("{}", line);
-            }
-        }
-
-        private static String goDuration(Duration d) {
-            return io.clusterdns.k8s.config.Durations.format(d);
+            sink.log(config.level(), n + " errors like '" + config.pattern().pattern() + "' occurred in last " + goDuration(config.period()));
         }
     }
 }
