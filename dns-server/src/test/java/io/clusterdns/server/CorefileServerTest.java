@@ -156,4 +156,25 @@ class CorefileServerTest {
             assertThat(new Scrape(server.scrape()).value("coredns_health_request_failures_total", Map.of())).isZero();
         }
     }
+
+    /** The reload plugin's own timer: an edit is picked up by itself, and the running Corefile's hash is exported. */
+    @Test
+    void theReloadPluginPicksUpAnEditByItself() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        Path file = corefile(block(manifests, "30").replace("    loadbalance\n", "    loadbalance\n    reload 2s 0\n"));
+        try (DnsServer server = DnsServerMain.start(source(file)); UdpClient client = new UdpClient(server.port())) {
+            assertThat(answers(client, 1, "web.shop.svc.cluster.local.")).containsExactly("web.shop.svc.cluster.local. 30 A "
+                    + ApiValidManifests.WEB_IP);
+            String before = server.plan().digest();
+
+            Files.writeString(file, block(manifests, "60").replace("    loadbalance\n", "    loadbalance\n    reload 2s 0\n"));
+
+            // the new routers answer a moment before the reload's bookkeeping is done: wait for both
+            Await.until("the edit applied by the reload plugin", () -> server.plan().digest(), d -> !d.equals(before));
+            assertThat(answers(client, 2, "web.shop.svc.cluster.local.")).containsExactly("web.shop.svc.cluster.local. 60 A "
+                    + ApiValidManifests.WEB_IP);
+            assertThat(new Scrape(server.scrape()).value("coredns_reload_version_info",
+                    Map.of("hash", "sha512", "value", server.plan().digest()))).isEqualTo(1);
+        }
+    }
 }
