@@ -1,5 +1,10 @@
 package io.clusterdns.server;
 
+import org.junit.jupiter.api.Assumptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import io.clusterdns.k8s.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,6 +180,33 @@ class CorefileServerTest {
                     + ApiValidManifests.WEB_IP);
             assertThat(new Scrape(server.scrape()).value("coredns_reload_version_info",
                     Map.of("hash", "sha512", "value", server.plan().digest()))).isEqualTo(1);
+        }
+    }
+
+    /** An IPv6 client over UDP is logged and counted as itself ({@code [::1]}, family 2), not as 127.0.0.1. */
+    @Test
+    void anIpv6UdpClientIsLoggedAndCountedAsIpv6() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        Assumptions.assumeTrue(hasIpv6Loopback(v6), "this machine has no ::1");
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        try (DnsServer server = DnsServerMain.start(source(corefile(block(manifests, "30"))));
+             UdpClient client = new UdpClient(v6, server.port())) {
+            assertThat(client.exchange(Wire.query(1, "web.shop.svc.cluster.local.", Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+            // counted once the response is written, a moment after the client may have read it
+            Scrape s = Await.until("the query counted", () -> new Scrape(server.scrape()),
+                    sc -> !sc.samples("coredns_dns_requests_total").isEmpty());
+            assertThat(s.samples("coredns_dns_requests_total")).singleElement().satisfies(sample -> {
+                assertThat(sample.labels()).containsEntry("family", "2").containsEntry("proto", "udp");
+                assertThat(sample.value()).isEqualTo(1);
+            });
+        }
+    }
+
+    private static boolean hasIpv6Loopback(InetAddress v6) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -21,9 +21,14 @@ public final class UdpClient implements AutoCloseable {
     private final DatagramSocket socket;
 
     public UdpClient(int port) {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A client on {@code loopback} (127.0.0.1 or ::1) asking {@code port} of the same address. */
+    public UdpClient(InetAddress loopback, int port) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            socket.connect(new InetSocketAddress(loopback, port));
             socket.setSoTimeout(DEADLINE_MS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

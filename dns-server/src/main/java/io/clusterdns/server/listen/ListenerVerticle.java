@@ -102,9 +102,15 @@ public final class ListenerVerticle extends VerticleBase {
                         .onFailure(e -> log.debug("udp send to {} failed: {}", sender, e.toString())));
     }
 
-    /** The sender as an address (an IP literal: no name lookup); IPv4-mapped IPv6 becomes IPv4, as CoreDNS counts it. */
+    /**
+     * The sender as an address (an IP literal: no name lookup); IPv4-mapped IPv6 becomes IPv4, as
+     * CoreDNS counts it. The epoll transport writes an IPv6 sender with its scope
+     * ({@code 0:0:0:0:0:0:0:1%0}): the scope is dropped, the address kept.
+     */
     public static InetSocketAddress client(SocketAddress sender) {
-        InetAddress ip = IpAddresses.tryParse(sender.host());
+        String host = sender.host();
+        int scope = host == null ? -1 : host.indexOf('%');
+        InetAddress ip = IpAddresses.tryParse(scope < 0 ? host : host.substring(0, scope));
         return new InetSocketAddress(ip == null ? InetAddress.getLoopbackAddress() : ip, sender.port());
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.log;
 
+import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
@@ -133,8 +134,9 @@ public final class LogPlugin implements Plugin {
         };
     }
 
+    /** {@code 10.0.0.1}, {@code [::1]}: as Go prints a remote address (the short IPv6 form). */
     private static String host(java.net.InetAddress a) {
-        String h = a.getHostAddress();
+        String h = IpAddresses.format(a);
         return a instanceof Inet6Address ? "[" + h + "]" : h;
     }
 
