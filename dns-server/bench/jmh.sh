@@ -19,4 +19,5 @@ cd "$root"
 $MVN $MVN_ARGS test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test
 cp="dns-server/target/test-classes:dns-server/target/classes:$(cat dns-server/target/jmh-classpath.txt)"
-exec java -cp "$cp" org.openjdk.jmh.Main "$@"
+# -foe: a benchmark that throws fails the script instead of leaving an empty row
+exec java -cp "$cp" org.openjdk.jmh.Main -foe true "$@"

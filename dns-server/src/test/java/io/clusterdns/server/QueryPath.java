@@ -34,20 +34,27 @@ public final class QueryPath {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private QueryPath(List<Name> zones, List<Plugin> plugins) {
+        this(zones, plugins, null);
+    }
+
+    /** With the per-query series of {@code metrics} (registered wherever the caller chose), or fresh ones on this path's registry when null. */
+    private QueryPath(List<Name> zones, List<Plugin> plugins, DnsMetrics metrics) {
         BlockChain block = BlockChain.of(zones, plugins);
         Router router = new Router(List.of(block));
-        this.dispatcher = new QueryDispatcher(() -> router, new DnsMetrics(registry), Counter.builder("panics").register(registry));
+        this.dispatcher = new QueryDispatcher(() -> router, metrics == null ? new DnsMetrics(registry) : metrics,
+                Counter.builder("panics").register(registry));
     }
 
     public static QueryPath of(Resolver resolver) {
         return new QueryPath(resolver.config().zones(), List.of(new KubernetesPlugin(resolver, Fallthrough.NONE)));
     }
 
-    /** The kubernetes plugin behind the prometheus one, as the server runs them. */
+    /** The kubernetes plugin behind the prometheus one, as the server runs them (one registry, one set of series). */
     public static QueryPath instrumented(Resolver resolver) {
-        QueryPath path = new QueryPath(resolver.config().zones(), List.of());
-        return new QueryPath(resolver.config().zones(), List.of(new PrometheusPlugin(new DnsMetrics(path.registry), "kubernetes"),
-                new KubernetesPlugin(resolver, Fallthrough.NONE)));
+        PrometheusMeterRegistry shared = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DnsMetrics metrics = new DnsMetrics(shared);
+        return new QueryPath(resolver.config().zones(), List.of(new PrometheusPlugin(metrics, "kubernetes"),
+                new KubernetesPlugin(resolver, Fallthrough.NONE)), metrics);
     }
 
     /** A block of {@code zones} whose only plugin is {@code plugin}. */
