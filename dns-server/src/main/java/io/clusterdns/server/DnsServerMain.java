@@ -167,6 +167,8 @@ public final class DnsServerMain implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        // SIGTERM/SIGINT shut down and return here (exit 0, as CoreDNS); the hook covers other exits
+        Signals.install(server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "dns-server-shutdown"));
         server.awaitClose();
         return 0;

@@ -1,5 +1,15 @@
 package io.clusterdns.server;
 
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.List;
+import io.clusterdns.k8s.testing.ApiValidManifests;
+import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.Commands;
+import io.clusterdns.k8s.testing.ChildProcess;
 import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.net.DatagramSocket;
@@ -93,5 +103,41 @@ class CommandLineIT {
         assertThat(r.err()).contains("plugin/loop - Loop (127.0.0.1:", ":" + port + ") detected for zone \".\"",
                 "see https://coredns.io/plugins/loop#troubleshooting", "Exiting.");
         assertThat(r.hasStackTrace()).isFalse();
+    }
+
+    /**
+     * The signals CoreDNS answers: SIGUSR1 reads the Corefile again at once (no reload plugin
+     * here), SIGHUP is ignored, SIGTERM shuts down cleanly and the exit code is 0.
+     */
+    @Test
+    void signalsReloadIgnoreAndStopAsCoreDns(@TempDir Path dir) throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        String corefile = """
+                .:0 {
+                    kubernetes cluster.local {
+                        manifests %s
+                        ttl %s
+                    }
+                }
+                """;
+        Path file = Files.writeString(dir.resolve("Corefile"), corefile.formatted(manifests, "30"));
+        try (ChildProcess server = ChildProcess.start("dns-server", dir.resolve("server.log"), List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "-conf", file.toString()))) {
+            Matcher listening = Pattern.compile("listening on udp \\[::\\]:(\\d+)").matcher(server.awaitLog("dns-server listening on"));
+            assertThat(listening.find()).isTrue();
+            int port = Integer.parseInt(listening.group(1));
+            try (UdpClient client = new UdpClient(port)) {
+                Files.writeString(file, corefile.formatted(manifests, "60"));
+                Commands.check("kill", "-USR1", Long.toString(server.pid()));
+                Await.until("the Corefile read again on SIGUSR1", () -> Wire.texts(client.exchange(Wire.query(1, "web.shop.svc.cluster.local.",
+                        Type.A)), Section.ANSWER), a -> a.equals(List.of("web.shop.svc.cluster.local. 60 A " + ApiValidManifests.WEB_IP)));
+
+                Commands.check("kill", "-HUP", Long.toString(server.pid()));
+                server.awaitLog("SIGHUP: ignored");
+                assertThat(client.exchange(Wire.query(2, "web.shop.svc.cluster.local.", Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+            }
+            assertThat(server.terminate()).as(server.log()).isZero();
+            assertThat(server.log()).contains("SIGTERM: Shutting down servers then terminating", "stopped");
+        }
     }
 }

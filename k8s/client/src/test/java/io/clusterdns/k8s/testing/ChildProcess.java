@@ -57,6 +57,16 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM and waits for the exit; its code (the process is killed past the deadline, and the test fails). */
+    public int terminate() {
+        process.destroy();
+        return awaitExit();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
