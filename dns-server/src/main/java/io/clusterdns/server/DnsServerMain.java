@@ -47,6 +47,16 @@ import picocli.CommandLine.Spec;
         versionProvider = DnsServerMain.Version.class,
         description = "Serves the Kubernetes cluster DNS zone (Kubernetes DNS spec, CoreDNS-compatible) over UDP and TCP.")
 public final class DnsServerMain implements Callable<Integer> {
+    static {
+        // CoreDNS's log lines, which operators' log alerts match: "[INFO] plugin/reload: ...",
+        // "[WARNING] plugin/kubernetes: ...", "[ERROR] plugin/errors: 2 example.com. A: ...". Set
+        // before the first logger exists; -D options and ORG_SLF4J_SIMPLELOGGER_* still win.
+        logDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        logDefault("org.slf4j.simpleLogger.showLogName", "false");
+        logDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+        logDefault("org.slf4j.simpleLogger.warnLevelString", "WARNING");
+    }
+
     static final String NAME = "clusterdns-dns-server";
     /** Set by the kubelet in every pod: with no other source given, use the pod's service account. */
     static final String IN_CLUSTER_ENV = ClusterSourceOptions.IN_CLUSTER_ENV;
@@ -138,6 +148,13 @@ public final class DnsServerMain implements Callable<Integer> {
 
     DnsServerMain(Map<String, String> env) {
         this.env = Map.copyOf(env);
+    }
+
+    private static void logDefault(String property, String value) {
+        String env = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        if (System.getProperty(property) == null && System.getenv(env) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     public static void main(String[] args) {

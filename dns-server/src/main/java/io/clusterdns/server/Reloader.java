@@ -38,7 +38,7 @@ final class Reloader implements AutoCloseable {
     static Reloader start(DnsServer server, ReloadConfig config, Supplier<ServerPlan> read) {
         Duration period = config.period(ThreadLocalRandom.current().nextDouble());
         Reloader r = new Reloader(server, period, read);
-        LOG.info("Running configuration SHA512 = {}; checking the Corefile every {} ms", server.plan().digest(), period.toMillis());
+        LOG.info("plugin/reload: Running configuration SHA512 = {}; checking the Corefile every {} ms", server.plan().digest(), period.toMillis());
         r.thread.start();
         return r;
     }

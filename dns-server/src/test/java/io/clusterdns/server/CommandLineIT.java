@@ -100,7 +100,7 @@ class CommandLineIT {
         JarRun r = JarRun.run(JAR, DEADLINE, "-conf", corefile.toString());
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).contains("plugin/loop - Loop (127.0.0.1:", ":" + port + ") detected for zone \".\"",
+        assertThat(r.err()).contains("[ERROR] plugin/loop: Loop (127.0.0.1:", ":" + port + ") detected for zone \".\"",
                 "see https://coredns.io/plugins/loop#troubleshooting", "Exiting.");
         assertThat(r.hasStackTrace()).isFalse();
     }

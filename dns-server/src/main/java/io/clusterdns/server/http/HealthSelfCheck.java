@@ -48,9 +48,9 @@ public final class HealthSelfCheck implements AutoCloseable {
                         duration.record(took, TimeUnit.NANOSECONDS);
                         if (ar.failed()) {
                             failures.increment();
-                            LOG.warn("Local health request to \"{}\" failed: {}", url, ar.cause().toString());
+                            LOG.warn("plugin/health: Local health request to \"{}\" failed: {}", url, ar.cause().toString());
                         } else if (took > PERIOD.toNanos()) {
-                            LOG.warn("Local health request to \"{}\" took more than 1s: {} ms", url, TimeUnit.NANOSECONDS.toMillis(took));
+                            LOG.warn("plugin/health: Local health request to \"{}\" took more than 1s: {} ms", url, TimeUnit.NANOSECONDS.toMillis(took));
                         }
                     });
         });

@@ -199,7 +199,7 @@ public final class CachePlugin implements Plugin {
             next.serve(background, new RefreshWriter(this, background, meters, e, stale));
         } catch (RuntimeException ex) {
             e.endRefresh();
-            LOG.error("refreshing {} {} failed: {}", request.qname(), Type.string(request.qtype()), ex.toString(), ex);
+            LOG.error("plugin/cache: refreshing {} {} failed: {}", request.qname(), Type.string(request.qtype()), ex.toString(), ex);
         }
     }
 
@@ -215,7 +215,7 @@ public final class CachePlugin implements Plugin {
         try {
             rewriteAndStore(request, response, meters, previous);
         } catch (RuntimeException e) {
-            LOG.error("caching the response to {} {} failed: {}", request.qname(), Type.string(request.qtype()), e.toString(), e);
+            LOG.error("plugin/cache: caching the response to {} {} failed: {}", request.qname(), Type.string(request.qtype()), e.toString(), e);
         }
     }
 

@@ -81,10 +81,10 @@ public final class ErrorsPlugin implements Plugin {
 
     private static void toLog(String level, String line) {
         switch (level) {
-            case "warning" -> LOG.warn("{}", line);
-            case "info" -> LOG.info("{}", line);
-            case "debug" -> LOG.debug("{}", line);
-            default -> LOG.error("{}", line);
+            case "warning" -> LOG.warn("plugin/errors: {}", line);
+            case "info" -> LOG.info("plugin/errors: {}", line);
+            case "debug" -> LOG.debug("plugin/errors: {}", line);
+            default -> LOG.error("plugin/errors: {}", line);
         }
     }
 

@@ -167,7 +167,7 @@ final class ForwardQuery implements Exchange, Handler<Long> {
         }
         Message answer = Replies.match(message, id, request.question());
         if (answer == null) {
-            LOG.debug("ignored a message from {} that does not answer {} {} (id {})", upstream, request.qname(), request.qtype(), id);
+            LOG.debug("plugin/forward: ignored a message from {} that does not answer {} {} (id {})", upstream, request.qname(), request.qtype(), id);
             return;
         }
         long took = System.nanoTime() - started;
@@ -233,7 +233,7 @@ final class ForwardQuery implements Exchange, Handler<Long> {
         } catch (RuntimeException e) {
             // a bug further on must cost this answer only; this runs from a socket or timer callback,
             // where nothing else would answer the client
-            LOG.error("answering {} {} failed: {}", request.qname(), request.qtype(), e.toString(), e);
+            LOG.error("plugin/forward: answering {} {} failed: {}", request.qname(), request.qtype(), e.toString(), e);
             writer.fail(Rcode.SERVFAIL, null);
         }
     }

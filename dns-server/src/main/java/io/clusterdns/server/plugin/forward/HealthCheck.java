@@ -119,7 +119,7 @@ final class HealthCheck implements Exchange {
         }
         end();
         if (plugin.down(upstream)) {
-            LOG.info("upstream {} is healthy again", upstream);
+            LOG.info("plugin/forward: upstream {} is healthy again", upstream);
         }
         upstream.checkSucceeded();
         running.set(false);
@@ -149,9 +149,9 @@ final class HealthCheck implements Exchange {
     private void unhealthy(String error) {
         boolean wasDown = plugin.down(upstream);
         upstream.checkFailed();
-        LOG.debug("health check of {} failed ({} in a row): {}", upstream, upstream.fails(), error);
+        LOG.debug("plugin/forward: health check of {} failed ({} in a row): {}", upstream, upstream.fails(), error);
         if (!wasDown && plugin.down(upstream)) {
-            LOG.warn("upstream {} is down after {} failed health checks in a row: {}", upstream, upstream.fails(), error);
+            LOG.warn("plugin/forward: upstream {} is down after {} failed health checks in a row: {}", upstream, upstream.fails(), error);
         }
         if (plugin.closed()) {
             running.set(false);

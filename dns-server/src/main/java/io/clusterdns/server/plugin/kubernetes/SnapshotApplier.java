@@ -89,7 +89,7 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
                 resolver.update(snapshot);
             } catch (RuntimeException e) {
                 // Keep answering from the previous index rather than from nothing.
-                log.error("could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
+                log.error("plugin/kubernetes: could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
                 return;
             }
         }
@@ -101,9 +101,9 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
         if (announced) {
             // Full snapshots (manifest reloads) are rare; incremental ones can come many times a second.
             if (snapshot.changes().full()) {
-                log.info("serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
+                log.info("plugin/kubernetes: serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
             } else {
-                log.debug("serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
+                log.debug("plugin/kubernetes: serving snapshot v{}: {}", snapshot.version(), summary(snapshot));
             }
         }
     }

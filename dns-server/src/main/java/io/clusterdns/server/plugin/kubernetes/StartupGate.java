@@ -32,12 +32,12 @@ final class StartupGate {
                 if (deadline - System.nanoTime() <= 0) {
                     break;
                 }
-                log.info("waiting for Kubernetes API before starting server: {}", describe(status));
+                log.info("plugin/kubernetes: waiting for Kubernetes API before starting server: {}", describe(status));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.warn("starting server with unsynced Kubernetes API: {}; names in the cluster zones get SERVFAIL until it syncs",
+        log.warn("plugin/kubernetes: starting server with unsynced Kubernetes API: {}; names in the cluster zones get SERVFAIL until it syncs",
                 describe(status));
         return false;
     }

@@ -90,7 +90,7 @@ public final class LoopPlugin implements Plugin {
     public void serve(Request request, ResponseWriter writer, Chain next) {
         if (enabled.get() && request.qtype() == Type.HINFO && request.qname().equals(probe) && seen.incrementAndGet() > THRESHOLD) {
             enabled.set(false);
-            LOG.error("Loop ({} -> {}) detected for zone \"{}\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO {}\". "
+            LOG.error("plugin/loop: Loop ({} -> {}) detected for zone \"{}\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO {}\". "
                     + "This server's own question came back to it: it forwards to itself. The usual cause is the node's "
                     + "/etc/resolv.conf naming a local stub resolver (systemd-resolved's 127.0.0.53) that the pod inherits "
                     + "(dnsPolicy: Default) and `forward . /etc/resolv.conf` then points at; give the kubelet the real "
@@ -127,7 +127,7 @@ public final class LoopPlugin implements Plugin {
                 Thread.sleep(retryAfter.toMillis());
             }
         } catch (IOException e) {
-            LOG.debug("loop probe stopped: {}", e.toString());
+            LOG.debug("plugin/loop: loop probe stopped: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
