@@ -85,7 +85,7 @@ class DnsServerUdpTest {
             assertThat(m.getHeader().getFlag(Flags.TC)).isTrue();
             assertThat(m.getHeader().getID()).isEqualTo(3);
             assertThat(m.getQuestion().getName()).hasToString("big.default.svc.cluster.local.");
-            assertThat(m.getSection(Section.ANSWER)).isEmpty();
+            Wire.assertTruncatedKeepingWhatFits(wire, 512, TestCluster.BIG_ENDPOINTS);
         }
     }
 

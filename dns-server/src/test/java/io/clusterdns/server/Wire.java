@@ -74,4 +74,17 @@ public final class Wire {
     public static int rcode(Message m) {
         return m.getRcode();
     }
+
+    /**
+     * A UDP answer of {@code total} A records cut to {@code limit} bytes as CoreDNS cuts it: TC set,
+     * within the limit, and as many of the records as fit (one more, 16 bytes with a compressed
+     * name, would not), so that a stub resolver that never retries over TCP still gets addresses.
+     */
+    public static void assertTruncatedKeepingWhatFits(byte[] wire, int limit, int total) {
+        org.assertj.core.api.Assertions.assertThat(wire.length).isLessThanOrEqualTo(limit).isGreaterThan(limit - 16);
+        Message m = parse(wire);
+        org.assertj.core.api.Assertions.assertThat(m.getHeader().getFlag(Flags.TC)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(m.getSection(Section.ANSWER)).isNotEmpty().hasSizeLessThan(total)
+                .allMatch(r -> r.getType() == Type.A);
+    }
 }

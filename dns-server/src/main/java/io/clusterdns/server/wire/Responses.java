@@ -1,10 +1,13 @@
 package io.clusterdns.server.wire;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
@@ -77,6 +80,69 @@ public final class Responses {
             int flags = p.dnssecOk() ? ExtendedFlags.DO : 0;
             response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
         }
-        return response.toWire(limit);
+        byte[] whole = response.toWire();
+        return whole.length <= limit ? whole : truncate(response, limit);
+    }
+
+    /**
+     * {@code response} cut to {@code limit} bytes as CoreDNS cuts it (miekg/dns {@code Truncate}):
+     * the records of the answer, then authority, then additional section are kept in order while
+     * they fit, one by one (so a large RRset keeps the addresses that fit: stub resolvers that do
+     * not retry over TCP, such as musl's before 1.2.4, still get some); the first section that
+     * does not fit whole ends it; TC is set when any record had to go; the question and the OPT
+     * record always stay.
+     */
+    static byte[] truncate(Message response, int limit) {
+        OPTRecord opt = response.getOPT();
+        List<List<Record>> all = new ArrayList<>();
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+            List<Record> records = new ArrayList<>(response.getSection(section));
+            records.remove(opt);
+            all.add(records);
+        }
+        List<List<Record>> kept = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+        boolean cut = false;
+        for (int s = 0; s < all.size() && !cut; s++) {
+            List<Record> records = all.get(s);
+            // the longest prefix that fits: the size only grows with each record kept
+            int fits = 0;
+            int tooMany = records.size() + 1;
+            while (tooMany - fits > 1) {
+                int mid = (fits + tooMany) >>> 1;
+                kept.set(s, records.subList(0, mid));
+                if (build(response, kept, opt, false).toWire().length <= limit) {
+                    fits = mid;
+                } else {
+                    tooMany = mid;
+                }
+            }
+            kept.set(s, records.subList(0, fits));
+            cut = fits < records.size();
+        }
+        return build(response, kept, opt, cut).toWire();
+    }
+
+    private static Message build(Message response, List<List<Record>> kept, OPTRecord opt, boolean truncated) {
+        Header from = response.getHeader();
+        Message out = new Message(from.getID());
+        Header h = out.getHeader();
+        h.setOpcode(from.getOpcode());
+        h.setRcode(from.getRcode());
+        for (int flag : new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD}) {
+            if (from.getFlag(flag)) {
+                h.setFlag(flag);
+            }
+        }
+        if (truncated) {
+            h.setFlag(Flags.TC);
+        }
+        response.getSection(Section.QUESTION).forEach(q -> out.addRecord(q, Section.QUESTION));
+        kept.get(0).forEach(r -> out.addRecord(r, Section.ANSWER));
+        kept.get(1).forEach(r -> out.addRecord(r, Section.AUTHORITY));
+        kept.get(2).forEach(r -> out.addRecord(r, Section.ADDITIONAL));
+        if (opt != null) {
+            out.addRecord(opt, Section.ADDITIONAL);
+        }
+        return out;
     }
 }

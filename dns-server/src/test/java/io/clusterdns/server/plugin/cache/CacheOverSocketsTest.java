@@ -151,7 +151,7 @@ class CacheOverSocketsTest {
         assertThat(tcpHit.getHeader().getFlag(Flags.TC)).isFalse();
         assertThat(tcpHit.getSection(Section.ANSWER)).hasSize(100);
         assertThat(udpHit.getHeader().getFlag(Flags.TC)).isTrue();
-        assertThat(udpHit.getSection(Section.ANSWER)).isEmpty();
+        assertThat(udpHit.getSection(Section.ANSWER)).as("the records that fit in 512 bytes, as CoreDNS").isNotEmpty().hasSizeLessThan(100);
         assertThat(registry.scrape()).contains("coredns_cache_hits_total{server=\"dns://127.0.0.1:" + listeners.address().port()
                 + "\",type=\"success\",view=\"\",zones=\".\"}");
     }
