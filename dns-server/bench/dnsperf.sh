@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of the packaged server with dnsperf (never run by the tests). Serves k8s/examples on
 # 127.0.0.1 (a free port), warms the JVM up, then runs dnsperf for DURATION seconds over a mix of
-# A, AAAA, SRV, PTR and NXDOMAIN questions about the example cluster, prints QPS and latency, and
-# stops the server it started (by its PID).
+# A, AAAA, SRV, PTR and NXDOMAIN questions about the example cluster (cluster-queries.txt, one
+# dnsperf query a line), prints QPS, latency and the load average at the end, and stops the server
+# it started (by its PID). forward.sh measures the same mix through a kubeadm-like Corefile.
 #
 # Usage: dns-server/bench/dnsperf.sh
 # Environment (defaults suit a 2-core machine, where dnsperf and the server share the CPUs):
@@ -34,27 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The question mix: names of k8s/examples; every line is one dnsperf query.
-cat > "$work/queries.txt" <<'QUERIES'
-web.default.svc.cluster.local A
-web.default.svc.cluster.local A
-kube-dns.kube-system.svc.cluster.local A
-backend.default.svc.cluster.local A
-mongo-headless.default.svc.cluster.local A
-mongo-0.mongo-headless.default.svc.cluster.local A
-echo.default.svc.cluster.local AAAA
-echo.default.svc.cluster.local A
-web.default.svc.cluster.local AAAA
-_http._tcp.web.default.svc.cluster.local SRV
-_mongo._tcp.mongo-headless.default.svc.cluster.local SRV
-my-database.default.svc.cluster.local A
-100.45.96.10.in-addr.arpa PTR
-10.0.96.10.in-addr.arpa PTR
-nope.default.svc.cluster.local A
-web.nope.svc.cluster.local A
-web.default.svc.cluster.local.default.svc.cluster.local A
-QUERIES
-
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$jar" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
   --zone cluster.local --zone in-addr.arpa --zone ip6.arpa >"$work/server.log" 2>&1 &
@@ -69,8 +49,9 @@ done
 [ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
 grep 'listening on' "$work/server.log" | sed 's/^.* - //'
 
-common=(-s 127.0.0.1 -p "$port" -d "$work/queries.txt" -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS")
+common=(-s 127.0.0.1 -p "$port" -d "$root/dns-server/bench/cluster-queries.txt" -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS")
 [ -n "$QPS" ] && common+=(-Q "$QPS")
 dnsperf "${common[@]}" -l "$WARMUP" >/dev/null
 echo "dnsperf ${common[*]} -l $DURATION   ($(nproc) CPUs, $(java -version 2>&1 | head -1))"
 dnsperf "${common[@]}" -l "$DURATION" | grep -E 'Queries (sent|completed|lost)|Response codes|Queries per second|Average Latency|Latency StdDev'
+echo "load average at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
