@@ -8,9 +8,10 @@
 #   "manifests k8s/examples" added to the kubernetes block (this tree's example cluster)
 # errors, loop, reload, loadbalance, cache 30 { disable ... cluster.local } stay as in kubeadm.
 # Then for each scenario: WARMUP seconds of load, DURATION measured seconds (UDP: dnsmasq serves
-# one TCP connection at a time), and QPS, latency, the load average at the end and, through the
-# server, what its cache and forward counters did during the measured run. Stops what it started,
-# by PID; prints the server's WARN/ERROR lines, if any.
+# one TCP connection at a time), and QPS, latency, the CPU time the server and dnsmasq used per
+# query (the figure to compare on a shared machine, where the QPS moves with whatever else runs),
+# the load average at the end and what the server's cache and forward counters did during the
+# measured run. Stops what it started, by PID; prints the server's WARN/ERROR lines, if any.
 #
 # Scenarios (SCENARIOS, run in the order given, against one server and one dnsmasq):
 #   dnsmasq  NAMES distinct names nNNNNNN.ext.test (A) asked of dnsmasq directly: the baseline of miss
@@ -128,6 +129,10 @@ echo "dnsperf -m udp -c $CLIENTS -q $OUTSTANDING -T $THREADS${QPS:+ -Q $QPS}, $W
 
 # The sum of a counter's series in a /metrics text.
 counter() { awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d", s }' "$2"; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # CPU time (user + system) of a PID, clock ticks
+# "NAME: S s (P% of one CPU), U us per completed query" for a tick count
+cpu() { awk -v name="$1" -v t="$2" -v hz="$(getconf CLK_TCK)" -v n="$3" -v d="$DURATION" \
+  'BEGIN { printf "%s %.2f s (%.0f%% of one CPU), %.1f us per completed query", name, t / hz, 100 * t / hz / d, 1e6 * t / hz / n }'; }
 
 for s in $SCENARIOS; do
   case "$s" in
@@ -141,9 +146,14 @@ for s in $SCENARIOS; do
   echo "== $s: dnsperf ${common[*]} -d $(basename "$data") -l $DURATION"
   dnsperf "${common[@]}" -d "$warm" -l "$WARMUP" >/dev/null
   curl -fsS "http://$metrics/metrics" >"$work/before.prom"
-  dnsperf "${common[@]}" -d "$data" -l "$DURATION" | grep -E 'Queries (sent|completed|lost)|Response codes|Queries per second|Average Latency|Latency StdDev'
-  echo "  load average at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  s0="$(ticks "$server_pid")" m0="$(ticks "$dnsmasq_pid")"
+  result="$(dnsperf "${common[@]}" -d "$data" -l "$DURATION")"
+  s1="$(ticks "$server_pid")" m1="$(ticks "$dnsmasq_pid")"
   curl -fsS "http://$metrics/metrics" >"$work/after.prom"
+  printf '%s\n' "$result" | grep -E 'Queries (sent|completed|lost)|Response codes|Queries per second|Average Latency|Latency StdDev'
+  completed="$(printf '%s\n' "$result" | sed -n 's/^ *Queries completed: *\([0-9]*\).*/\1/p')"
+  echo "  $(cpu 'CPU: server' $((s1 - s0)) "$completed"); $(cpu 'dnsmasq' $((m1 - m0)) "$completed")"
+  echo "  load average at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "$s" != dnsmasq ]; then
     d() { echo $(($(counter "$1" "$work/after.prom") - $(counter "$1" "$work/before.prom"))); }
     echo "  server during the run: cache hits $(d coredns_cache_hits_total), misses $(d coredns_cache_misses_total);" \
