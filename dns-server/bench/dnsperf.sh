@@ -49,7 +49,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
-grep 'listening on' "$work/server.log" | sed 's/^.* - //'
+grep 'listening on' "$work/server.log" | sed 's/^.*\(dns-server listening\)/\1/'
 
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; } # utime + stime, clock ticks
 common=(-s 127.0.0.1 -p "$port" -d "$root/dns-server/bench/cluster-queries.txt" -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS")

@@ -11,7 +11,7 @@
 # one TCP connection at a time), and QPS, latency, the CPU time the server and dnsmasq used per
 # query (the figure to compare on a shared machine, where the QPS moves with whatever else runs),
 # the load average at the end and what the server's cache and forward counters did during the
-# measured run. Stops what it started, by PID; prints the server's WARN/ERROR lines, if any.
+# measured run. Stops what it started, by PID; prints the server's [WARNING] and [ERROR] lines, if any.
 #
 # Scenarios (SCENARIOS, run in the order given, against one server and one dnsmasq):
 #   dnsmasq  NAMES distinct names nNNNNNN.ext.test (A) asked of dnsmasq directly: the baseline of miss
@@ -124,7 +124,7 @@ for _ in $(seq 1 300); do
 done
 [ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
 metrics="$(sed -n 's|.*/metrics \(127\.0\.0\.1:[0-9]*\).*|\1|p' "$work/server.log")"
-grep 'listening on' "$work/server.log" | sed 's/^.* - //'
+grep 'listening on' "$work/server.log" | sed 's/^.*\(dns-server listening\)/\1/'
 echo "dnsperf -m udp -c $CLIENTS -q $OUTSTANDING -T $THREADS${QPS:+ -Q $QPS}, $WARMUP s warm-up, $DURATION s measured   ($(nproc) CPUs shared by dnsperf, the server and dnsmasq; $(java -version 2>&1 | head -1))"
 
 # The sum of a counter's series in a /metrics text.
@@ -162,8 +162,8 @@ for s in $SCENARIOS; do
   fi
 done
 
-problems="$(grep -E ' (WARN|ERROR) ' "$work/server.log" || true)"
+problems="$(grep -E '^\[(WARNING|ERROR)\]' "$work/server.log" || true)"
 if [ -n "$problems" ]; then
-  echo "server log: $(printf '%s\n' "$problems" | wc -l) WARN/ERROR lines, the first 10:"
+  echo "server log: $(printf '%s\n' "$problems" | wc -l) [WARNING]/[ERROR] lines, the first 10:"
   printf '%s\n' "$problems" | head -10 | cut -c1-300
 fi
