@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$jar" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
-  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa >"$work/server.log" 2>&1 &
+  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off >"$work/server.log" 2>&1 &
 server_pid=$!
 port=""
 for _ in $(seq 1 300); do
