@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.k8s.ApiRequestObserver;
@@ -169,6 +170,24 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * Starts {@code backend}; a source that cannot start (no service account outside a pod, an
+     * unreadable kubeconfig) is blamed on the Corefile block that asked for it.
+     */
+    private static void start(ServerPlan plan, BlockPlan block, KubernetesBackend backend) {
+        try {
+            backend.start();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            if (plan.corefile() == null) {
+                throw e;
+            }
+            throw new ConfigException(block.where() + ": " + KubernetesConfig.NAME, e.getMessage()
+                    + " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)", e);
+        }
+    }
+
+    /**
      * Applies {@code next}, on start and on every reload, keeping what did not change (the
      * kubernetes backends and their caches of the cluster, the listeners of addresses still
      * served) and swapping the routers at once. On a reload that fails half-way (an address in
@@ -192,14 +211,18 @@ public final class DnsServer implements AutoCloseable {
                     http = HttpEndpoints.start(vertx, wantHttp, probes, metrics::scrape);
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
-                for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
+                for (BlockPlan block : next.blocks()) {
+                    KubernetesConfig k = block.plugin(KubernetesConfig.class).orElse(null);
+                    if (k == null) {
+                        continue;
+                    }
                     KubernetesBackend b = backends.get(k.backend());
                     if (b == null && !wanted.containsKey(k.backend())) {
                         b = new KubernetesBackend(k.backend(), sources.create(k, restClientMetrics), metrics.registry());
                         created.add(b);
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);
-                        b.start();
+                        start(next, block, b);
                     }
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }

@@ -81,6 +81,22 @@ class CommandLineIT {
     }
 
     /**
+     * A kubernetes block that names no source outside a pod: CoreDNS would use the pod's service
+     * account; here there is none, and the error says which block and what to write instead.
+     */
+    @Test
+    void aKubernetesBlockWithoutASourceOutsideAPodNamesTheBlock(@TempDir Path dir) throws Exception {
+        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:0 {\n    kubernetes cluster.local\n}\n");
+        JarRun r = JarRun.run(JAR, DEADLINE, List.of("KUBERNETES_SERVICE_HOST"), "-conf", corefile.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("clusterdns-dns-server: " + corefile + ":1: kubernetes: not running in a"
+                + " Kubernetes pod (no KUBERNETES_SERVICE_HOST or no service account token at"
+                + " /var/run/secrets/kubernetes.io/serviceaccount/token): give a kubeconfig file or the API server URL"
+                + " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)");
+    }
+
+    /**
      * The loop plugin over a real forward to itself: the server asks itself its probe question,
      * forward sends it back to the server, and the third sighting is a loop: one line with
      * CoreDNS's explanation, exit 1 (CoreDNS's log.Fatalf), so the pod's restarts show it.

@@ -25,6 +25,14 @@ public record JarRun(int exitCode, String out, String err) {
 
     /** Runs {@code java -jar JAR ARGS...} with stdin closed and waits at most {@code deadline}. */
     public static JarRun run(Path jar, Duration deadline, String... args) {
+        return run(jar, deadline, List.of(), args);
+    }
+
+    /**
+     * As {@link #run(Path, Duration, String...)}, without the environment variables {@code unset}
+     * (such as {@code KUBERNETES_SERVICE_HOST}, when the tests themselves run in a pod).
+     */
+    public static JarRun run(Path jar, Duration deadline, List<String> unset, String... args) {
         assertThat(jar).as("the shaded jar (built by 'package'; *IT tests run after it)").isRegularFile();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
@@ -33,7 +41,9 @@ public record JarRun(int exitCode, String out, String err) {
             Path out = Files.createTempFile("jar-run", ".out");
             Path err = Files.createTempFile("jar-run", ".err");
             try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+                unset.forEach(builder.environment()::remove);
+                Process p = builder.start();
                 p.getOutputStream().close();
                 if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
