@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  * value gets the same one-line form: {@code --ttl: must be 0..3600, got 9000}. The environment is
  * read here and nowhere deeper: {@code KUBERNETES_SERVICE_HOST} means "in a pod".
  */
-@Command(name = DnsServerMain.NAME, mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = DnsServerMain.NAME, sortOptions = false,
         versionProvider = DnsServerMain.Version.class,
         description = "Serves the Kubernetes cluster DNS zone (Kubernetes DNS spec, CoreDNS-compatible) over UDP and TCP.")
 public final class DnsServerMain implements Callable<Integer> {
@@ -74,6 +74,13 @@ public final class DnsServerMain implements Callable<Integer> {
     @Option(names = {"-dns.port", "--dns-port"}, paramLabel = "PORT", defaultValue = "53",
             description = "With -conf: the port of server blocks that name none (CoreDNS -dns.port). Default: ${DEFAULT-VALUE}.")
     String dnsPort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version", "-version"}, versionHelp = true,
+            description = "Print version information and exit (-version: CoreDNS's spelling).")
+    boolean version;
 
     @Mixin
     ClusterSourceOptions sourceOptions = new ClusterSourceOptions();

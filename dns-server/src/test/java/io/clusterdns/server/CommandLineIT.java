@@ -21,6 +21,8 @@ import io.clusterdns.k8s.testing.JarRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad values a newcomer typed, through the real jar: one line each, exit code 2, in time. */
 class CommandLineIT {
@@ -61,9 +63,10 @@ class CommandLineIT {
         assertThat(r.out()).contains("Default: 127.0.0.1:1053.").doesNotContain("127.0.0.1:\n");
     }
 
-    @Test
-    void versionIsTheBuildsVersion() {
-        JarRun r = JarRun.run(JAR, DEADLINE, "--version");
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-version"})
+    void versionIsTheBuildsVersion(String flag) {
+        JarRun r = JarRun.run(JAR, DEADLINE, flag);
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out().strip()).isEqualTo("clusterdns-dns-server " + BuildVersion.get());

@@ -100,6 +100,9 @@ public final class ServerMetrics implements AutoCloseable {
         Map<String, Gauge> next = new HashMap<>();
         for (String[] s : serverZoneName) {
             String key = String.join("\0", s);
+            if (next.containsKey(key)) {
+                continue; // the same plugin twice in a block (two forward lines): one series
+            }
             Gauge g = pluginEnabled.get(key);
             if (g == null) {
                 g = Gauge.builder("coredns.plugin.enabled", () -> 1)
