@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.log;
 
+import io.clusterdns.server.wire.Responses;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
@@ -11,6 +12,7 @@ import io.clusterdns.server.wire.Transport;
 import java.math.BigDecimal;
 import java.net.Inet6Address;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -28,9 +30,16 @@ public final class LogPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger("plugin/log");
 
     private final LogConfig config;
+    /** Where the lines go: the log at INFO, or a test's list. */
+    private final Consumer<String> sink;
 
     public LogPlugin(LogConfig config) {
+        this(config, line -> LOG.info("{}", line));
+    }
+
+    LogPlugin(LogConfig config, Consumer<String> sink) {
         this.config = config;
+        this.sink = sink;
     }
 
     @Override
@@ -59,7 +68,8 @@ public final class LogPlugin implements Plugin {
             @Override
             public int fail(int rcode, String error) {
                 int bytes = super.fail(rcode, error);
-                log(rule, request, LogConfig.ResponseClass.ERROR, Rcode.string(rcode), "qr", bytes);
+                // the flags of the error response the client gets (QR, RD and CD echoed), as CoreDNS logs it
+                log(rule, request, LogConfig.ResponseClass.ERROR, Rcode.string(rcode), flags(Responses.start(request.message(), rcode)), bytes);
                 return bytes;
             }
         });
@@ -84,11 +94,11 @@ public final class LogPlugin implements Plugin {
         return rcode == Rcode.NXDOMAIN ? LogConfig.ResponseClass.DENIAL : LogConfig.ResponseClass.ERROR;
     }
 
-    private static void log(LogConfig.Rule rule, Request request, LogConfig.ResponseClass c, String rcode, String flags, int rsize) {
+    private void log(LogConfig.Rule rule, Request request, LogConfig.ResponseClass c, String rcode, String flags, int rsize) {
         if (!rule.classes().contains(c) || !LOG.isInfoEnabled()) {
             return;
         }
-        LOG.info("{}", format(rule.format(), request, rcode, flags, rsize, System.nanoTime() - request.received()));
+        sink.accept(format(rule.format(), request, rcode, flags, rsize, System.nanoTime() - request.received()));
     }
 
     /** Replaces CoreDNS's placeholders; unknown ones stay as written. */

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.Requests;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /** The query log line: CoreDNS's common format and its placeholders. */
@@ -26,5 +31,20 @@ class LogPluginTest {
 
         assertThat(LogPlugin.format("{type} {nonsense} {rcode}", r, "SERVFAIL", "qr", 0, 1)).isEqualTo("AAAA {nonsense} SERVFAIL");
         assertThat(LogPlugin.format(LogConfig.COMBINED, r, "NOERROR", "qr", 10, 1_000_000_000L)).endsWith(" 10 1s \"0\"");
+    }
+
+    /**
+     * A query the chain fails (SERVFAIL written by the server, not a plugin) is logged with the
+     * flags the client gets: QR and the query's RD echoed, as CoreDNS's log writes that response.
+     */
+    @Test
+    void aFailedQueryIsLoggedWithTheFlagsOfItsErrorResponse() {
+        List<String> lines = new ArrayList<>();
+        LogPlugin p = new LogPlugin(new LogConfig(List.of(new LogConfig.Rule(List.of(Name.root), "{rcode} {>rflags}",
+                EnumSet.allOf(LogConfig.ResponseClass.class)))), lines::add);
+
+        p.serve(Requests.of("example.com.", Type.A), new Requests.Capture(), (request, writer) -> writer.fail(Rcode.SERVFAIL, "boom"));
+
+        assertThat(lines).containsExactly("SERVFAIL qr,rd");
     }
 }
