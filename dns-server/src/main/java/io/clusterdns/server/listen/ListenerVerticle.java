@@ -33,6 +33,8 @@ public final class ListenerVerticle extends VerticleBase {
     private final boolean udp;
     private final boolean reusePort;
     private final Duration tcpIdleTimeout;
+    /** Used on this verticle's event loop only. */
+    private final SenderAddresses senders = new SenderAddresses();
     private DatagramSocket socket;
     private NetServer tcp;
     private volatile int boundPort = -1;
@@ -97,7 +99,7 @@ public final class ListenerVerticle extends VerticleBase {
 
     private void onPacket(DatagramPacket packet) {
         SocketAddress sender = packet.sender();
-        receiver.receive(packet.data().getBytes(), Transport.UDP, client(sender), listener, response ->
+        receiver.receive(packet.data().getBytes(), Transport.UDP, senders.of(sender), listener, response ->
                 socket.send(Buffer.buffer(response), sender.port(), sender.host())
                         .onFailure(e -> log.debug("udp send to {} failed: {}", sender, e.toString())));
     }
