@@ -1,5 +1,7 @@
 package io.clusterdns.server;
 
+import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.vertx.core.file.FileSystemOptions;
@@ -171,19 +173,20 @@ public final class DnsServer implements AutoCloseable {
 
     /**
      * Starts {@code backend}; a source that cannot start (no service account outside a pod, an
-     * unreadable kubeconfig) is blamed on the Corefile block that asked for it.
+     * unreadable kubeconfig) is blamed on the Corefile line that asked for it.
      */
-    private static void start(ServerPlan plan, BlockPlan block, KubernetesBackend backend) {
+    private static void start(KubernetesConfig k, KubernetesBackend backend) {
         try {
             backend.start();
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            if (plan.corefile() == null) {
+            if (k.where() == null) {
                 throw e;
             }
-            throw new ConfigException(block.where() + ": " + KubernetesConfig.NAME, e.getMessage()
-                    + " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)", e);
+            boolean inCluster = k.source().spec() instanceof ClusterSourceSpec.Api api && api.connection().equals(ClusterConnection.inCluster());
+            throw new ConfigException(k.where() + ": " + KubernetesConfig.NAME, e.getMessage()
+                    + (inCluster ? " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)" : ""), e);
         }
     }
 
@@ -211,18 +214,14 @@ public final class DnsServer implements AutoCloseable {
                     http = HttpEndpoints.start(vertx, wantHttp, probes, metrics::scrape);
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
-                for (BlockPlan block : next.blocks()) {
-                    KubernetesConfig k = block.plugin(KubernetesConfig.class).orElse(null);
-                    if (k == null) {
-                        continue;
-                    }
+                for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
                     KubernetesBackend b = backends.get(k.backend());
                     if (b == null && !wanted.containsKey(k.backend())) {
                         b = new KubernetesBackend(k.backend(), sources.create(k, restClientMetrics), metrics.registry());
                         created.add(b);
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);
-                        start(next, block, b);
+                        start(k, b);
                     }
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }

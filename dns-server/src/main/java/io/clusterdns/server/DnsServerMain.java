@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import java.util.concurrent.atomic.AtomicReference;
 import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
@@ -180,9 +181,12 @@ public final class DnsServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicReference<DnsServer> running = new AtomicReference<>();
+        Signals.install(running::get);
         DnsServer server;
         try {
             server = conf != null ? start(corefile()) : start(config());
+            running.set(server);
         } catch (ParameterException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -192,7 +196,6 @@ public final class DnsServerMain implements Callable<Integer> {
             return 1;
         }
         // SIGTERM/SIGINT shut down and return here (exit 0, as CoreDNS); the hook covers other exits
-        Signals.install(server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "dns-server-shutdown"));
         server.awaitClose();
         return 0;

@@ -1,5 +1,6 @@
 package io.clusterdns.server;
 
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -16,25 +17,41 @@ final class Signals {
     private Signals() {
     }
 
-    /** Installs the handlers for {@code server}; each runs on a thread of its own (a lameduck takes seconds). */
-    static void install(DnsServer server) {
+    /**
+     * Installs the handlers for the server {@code running} returns, null while it starts: they
+     * must be in place before the first "listening" line, since whoever reads it may signal at
+     * once, and SIGUSR1's default action kills the JVM. Each runs on a thread of its own (a
+     * lameduck takes seconds).
+     */
+    static void install(Supplier<DnsServer> running) {
         handle("TERM", () -> {
             log.info("SIGTERM: Shutting down servers then terminating");
-            server.shutdown();
+            stop(running.get());
         });
         handle("INT", () -> {
             log.info("SIGINT: Shutting down");
-            server.shutdown();
+            stop(running.get());
         });
         handle("USR1", () -> {
-            if (server.plan().corefile() == null) {
+            DnsServer server = running.get();
+            if (server == null) {
+                log.info("SIGUSR1: still starting, nothing to reload yet");
+            } else if (server.plan().corefile() == null) {
                 log.info("SIGUSR1: nothing to reload: the configuration comes from the command line");
-                return;
+            } else {
+                log.info("SIGUSR1: Reloading");
+                server.reload(() -> server.plan().corefile().read());
             }
-            log.info("SIGUSR1: Reloading");
-            server.reload(() -> server.plan().corefile().read());
         });
         handle("HUP", () -> log.info("SIGHUP: ignored"));
+    }
+
+    /** Shuts {@code server} down; while starting there is nothing to drain yet: exit 0 at once, as a stop would. */
+    private static void stop(DnsServer server) {
+        if (server == null) {
+            System.exit(0);
+        }
+        server.shutdown();
     }
 
     private static void handle(String name, Runnable action) {

@@ -12,12 +12,17 @@ import java.util.Objects;
  * ({@link SourceConfig}), which missing names go on to the next plugin, and how long start-up
  * waits for the first complete view.
  */
-public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout)
-        implements PluginConfig {
+public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout,
+        String where) implements PluginConfig {
     public static final String NAME = "kubernetes";
     /** CoreDNS's {@code startup_timeout} default. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofMinutes(10);
+
+    /** Built from the command line's flags: no Corefile line. */
+    public KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout) {
+        this(resolver, source, fallthrough, startupTimeout, null);
+    }
 
     public KubernetesConfig {
         Objects.requireNonNull(resolver, "resolver");

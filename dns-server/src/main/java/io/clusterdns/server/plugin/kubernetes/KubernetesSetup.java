@@ -171,7 +171,7 @@ public final class KubernetesSetup {
             throw s.error(d.name(), e.option().replace("--", "").replace('-', '_'), e.problem());
         }
         ResolverConfig resolver = new ResolverConfig(dedupe(zones), ttl, pods, namespaces, endpointPodNames, ignoreEmpty);
-        return new KubernetesConfig(resolver, source, fallthrough, startupTimeout);
+        return new KubernetesConfig(resolver, source, fallthrough, startupTimeout, d.name().where());
     }
 
     private static List<Name> dedupe(List<Name> zones) {

@@ -96,8 +96,17 @@ final class InformerFailures implements ExceptionHandler {
                 && c.getCause() != null) {
             c = c.getCause();
         }
-        String message = c.getMessage();
         String name = c.getClass().getSimpleName();
-        return message == null || message.isBlank() ? name : name + ": " + message;
+        for (Throwable d = c; d != null; d = d.getCause() == d ? null : d.getCause()) {
+            String message = d.getMessage();
+            if (message != null && !message.isBlank()) {
+                return name + ": " + message;
+            }
+        }
+        if (c instanceof java.net.ConnectException) {
+            // the JDK HTTP client's, with nothing but a ClosedChannelException behind it
+            return name + ": cannot connect to the API server (connection refused, unreachable or timed out)";
+        }
+        return name;
     }
 }
