@@ -36,20 +36,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
 
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$jar" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
-  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  port="$(sed -n 's/.*listening on udp 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/server.log")"
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
-grep 'listening on' "$work/server.log" | sed 's/^.*\(dns-server listening\)/\1/'
+start_server "$work/server.log" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
+  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off
 
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; } # utime + stime, clock ticks
 common=(-s 127.0.0.1 -p "$port" -d "$root/dns-server/bench/cluster-queries.txt" -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS")

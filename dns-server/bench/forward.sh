@@ -66,6 +66,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
 
 # The queries: distinct names for dnsmasq/miss, others for their warm-up, a few for hit.
 seq -f 'n%06g.ext.test A' 0 $((NAMES - 1)) >"$work/miss.txt"
@@ -112,19 +114,8 @@ done
 echo "Corefile: $kubeadm with these changes:"
 diff "$kubeadm" "$work/Corefile" | grep '^[<>]' | sed 's/^/  /' || true
 
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$jar" -conf "$work/Corefile" --udp-sockets "$UDP_SOCKETS" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  port="$(sed -n 's/.*listening on udp \[::\]:\([0-9]*\) .*/\1/p' "$work/server.log")"
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start within 30 s" >&2; cat "$work/server.log" >&2; exit 1; }
+start_server "$work/server.log" -conf "$work/Corefile" --udp-sockets "$UDP_SOCKETS"
 metrics="$(sed -n 's|.*/metrics \(127\.0\.0\.1:[0-9]*\).*|\1|p' "$work/server.log")"
-grep 'listening on' "$work/server.log" | sed 's/^.*\(dns-server listening\)/\1/'
 echo "dnsperf -m udp -c $CLIENTS -q $OUTSTANDING -T $THREADS${QPS:+ -Q $QPS}, $WARMUP s warm-up, $DURATION s measured   ($(nproc) CPUs shared by dnsperf, the server and dnsmasq; $(java -version 2>&1 | head -1))"
 
 # The sum of a counter's series in a /metrics text.
