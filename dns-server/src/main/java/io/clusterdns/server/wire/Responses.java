@@ -123,25 +123,20 @@ public final class Responses {
     }
 
     private static Message build(Message response, List<List<Record>> kept, OPTRecord opt, boolean truncated) {
-        Header from = response.getHeader();
-        Message out = new Message(from.getID());
-        Header h = out.getHeader();
-        h.setOpcode(from.getOpcode());
-        h.setRcode(from.getRcode());
-        for (int flag : new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD}) {
-            if (from.getFlag(flag)) {
-                h.setFlag(flag);
+        // a copy keeps the header (ID, opcode, flags, rcode) and the question; the sections are refilled
+        Message out = response.clone();
+        int[] sections = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
+        for (int i = 0; i < sections.length; i++) {
+            out.removeAllRecords(sections[i]);
+            for (Record r : kept.get(i)) {
+                out.addRecord(r, sections[i]);
             }
         }
-        if (truncated) {
-            h.setFlag(Flags.TC);
-        }
-        response.getSection(Section.QUESTION).forEach(q -> out.addRecord(q, Section.QUESTION));
-        kept.get(0).forEach(r -> out.addRecord(r, Section.ANSWER));
-        kept.get(1).forEach(r -> out.addRecord(r, Section.AUTHORITY));
-        kept.get(2).forEach(r -> out.addRecord(r, Section.ADDITIONAL));
         if (opt != null) {
             out.addRecord(opt, Section.ADDITIONAL);
+        }
+        if (truncated) {
+            out.getHeader().setFlag(Flags.TC);
         }
         return out;
     }
