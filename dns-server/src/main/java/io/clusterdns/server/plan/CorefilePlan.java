@@ -110,7 +110,7 @@ public final class CorefilePlan {
         for (Directive d : block.directives()) {
             String name = d.name().text();
             if (PluginOrder.position(name) < 0) {
-                if (PluginOrder.COREDNS_ONLY.contains(name)) {
+                if (PluginOrder.corednsOnly(name)) {
                     throw CorefileErrors.at(d.name(), "plugin '" + name + "' is not supported by clusterdns (yet); supported: "
                             + String.join(", ", PluginOrder.ORDER));
                 }

@@ -5,23 +5,37 @@ import java.util.Set;
 
 /**
  * The fixed order of a server block's chain, whatever the order in the Corefile: CoreDNS's
- * {@code plugin.cfg} (1.12, the version kubeadm ships) restricted to what clusterdns has. A
- * Corefile naming a CoreDNS plugin clusterdns does not have fails to load, naming it: a drop-in
- * that silently ignored {@code hosts} would answer differently.
+ * {@code plugin.cfg} (1.12, the version kubeadm ships, with the external {@code multicluster}
+ * plugin after {@code kubernetes}, where its build instructions put it). A Corefile naming a
+ * CoreDNS plugin clusterdns does not have fails to load, naming it: a drop-in that silently
+ * ignored {@code hosts} would answer differently.
  */
 public final class PluginOrder {
-    /** Chain order of the plugins clusterdns has. */
-    public static final List<String> ORDER = List.of(
-            "reload", "ready", "health", "prometheus", "errors", "log", "loadbalance", "cache", "kubernetes", "loop",
+    /** Every CoreDNS plugin name, in chain order. */
+    private static final List<String> COREDNS = List.of(
+            "root", "metadata", "geoip", "cancel", "tls", "timeouts", "multisocket", "reload", "nsid", "bufsize", "bind",
+            "debug", "trace", "ready", "health", "pprof", "prometheus", "errors", "log", "dnstap", "local", "dns64", "acl",
+            "any", "chaos", "loadbalance", "tsig", "cache", "rewrite", "header", "dnssec", "autopath", "minimal", "template",
+            "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external", "kubernetes", "multicluster", "file", "auto",
+            "secondary", "etcd", "loop", "forward", "grpc", "erratic", "whoami", "on", "sign", "view", "proxyproto", "quic",
+            "grpc_server", "https", "https3", "shed", "nomad");
+
+    /** The plugins clusterdns has (one per line, in chain order). */
+    private static final Set<String> BUILT = Set.of(
+            "reload",
+            "ready",
+            "health",
+            "prometheus",
+            "errors",
+            "log",
+            "loadbalance",
+            "cache",
+            "kubernetes",
+            "loop",
             "forward");
 
-    /** CoreDNS's other plugins: known names, not built into clusterdns (yet). */
-    static final Set<String> COREDNS_ONLY = Set.of(
-            "root", "metadata", "geoip", "cancel", "tls", "timeouts", "multisocket", "nsid", "bufsize", "debug", "trace", "pprof",
-            "dnstap", "local", "dns64", "acl", "any", "chaos", "tsig", "rewrite", "header", "dnssec", "autopath", "minimal", "template",
-            "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external", "file", "auto", "secondary", "etcd", "grpc",
-            "erratic", "whoami", "on", "sign", "view", "proxyproto", "quic", "grpc_server", "https", "https3", "shed", "nomad",
-            "multicluster", "bind");
+    /** Chain order of the plugins clusterdns has. */
+    public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
     static final Set<String> REPEATABLE = Set.of("forward", "log");
@@ -32,5 +46,10 @@ public final class PluginOrder {
     /** The position of {@code name} in the chain; -1 when clusterdns does not have it. */
     public static int position(String name) {
         return ORDER.indexOf(name);
+    }
+
+    /** True for a CoreDNS plugin clusterdns does not have (yet). */
+    static boolean corednsOnly(String name) {
+        return COREDNS.contains(name) && !BUILT.contains(name);
     }
 }
