@@ -8,6 +8,7 @@ import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
+import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
@@ -36,7 +37,7 @@ import java.util.function.Function;
 /**
  * Makes the chain links of a server block from its plugins' configs, with the long-lived parts
  * they use (the kubernetes backends, the metrics, a timer). Configuration-only plugins (health,
- * ready) make no link: their endpoints are the server's.
+ * ready, reload, bind) make no link: their endpoints and sockets are the server's.
  */
 final class PluginFactory {
     private final DnsMetrics metrics;
@@ -70,7 +71,7 @@ final class PluginFactory {
     List<Plugin> chain(BlockPlan block) {
         List<PluginConfig> configs = new ArrayList<>();
         for (PluginConfig c : block.plugins()) {
-            if (!(c instanceof HealthConfig || c instanceof ReadyConfig || c instanceof ReloadConfig)) {
+            if (!(c instanceof HealthConfig || c instanceof ReadyConfig || c instanceof ReloadConfig || c instanceof BindConfig)) {
                 configs.add(c);
             }
         }

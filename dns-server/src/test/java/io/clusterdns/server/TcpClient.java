@@ -12,7 +12,7 @@ import java.net.SocketTimeoutException;
 import org.xbill.DNS.Message;
 
 /**
- * A raw DNS-over-TCP client on 127.0.0.1: writes exactly the bytes given (so tests control how
+ * A raw DNS-over-TCP client on 127.0.0.1 (or another loopback address): writes exactly the bytes given (so tests control how
  * frames are split or coalesced) and reads length-prefixed responses. Reads wait at most
  * {@link #DEADLINE_MS}.
  */
@@ -28,8 +28,17 @@ public final class TcpClient implements AutoCloseable {
     }
 
     public TcpClient(int port, int readDeadlineMs) {
+        this(InetAddress.getLoopbackAddress(), port, readDeadlineMs);
+    }
+
+    /** A client of {@code port} on another loopback address (127.0.0.2, ::1). */
+    public TcpClient(InetAddress address, int port) {
+        this(address, port, DEADLINE_MS);
+    }
+
+    private TcpClient(InetAddress address, int port, int readDeadlineMs) {
         try {
-            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket = new Socket(address, port);
             socket.setSoTimeout(readDeadlineMs);
             socket.setTcpNoDelay(true);
             in = new DataInputStream(socket.getInputStream());

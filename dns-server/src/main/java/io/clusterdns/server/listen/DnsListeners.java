@@ -25,20 +25,27 @@ public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops
     /**
      * Listens on {@code listen} with {@code sockets} UDP sockets; blocks the calling thread (never
      * an event loop) until listening, and throws with the bind error.
+     *
+     * @param sharedPort the server also listens on this port on other addresses ({@code bind}: one
+     *                   block on 127.0.0.1:53, another on every address): every socket of the port
+     *                   then needs SO_REUSEPORT, UDP and TCP, or the second bind fails (CoreDNS sets
+     *                   it on all its sockets for the same reason)
      */
-    public static DnsListeners deploy(Vertx vertx, ListenAddress listen, QueryReceiver handler, int sockets, Duration idle) {
+    public static DnsListeners deploy(Vertx vertx, ListenAddress listen, QueryReceiver handler, int sockets, Duration idle,
+                                      boolean sharedPort) {
         // SO_REUSEPORT needs the native transport; on NIO a second socket on the port would fail.
-        boolean reusePort = vertx.isNativeTransportEnabled() && sockets > 1;
+        boolean reusePort = vertx.isNativeTransportEnabled() && (sockets > 1 || sharedPort);
+        boolean tcpReusePort = vertx.isNativeTransportEnabled() && sharedPort;
         List<String> deployments = new ArrayList<>();
-        int port = deployFirst(vertx, handler, listen, reusePort, idle, deployments);
+        int port = deployFirst(vertx, handler, listen, reusePort, tcpReusePort, idle, deployments);
         ListenAddress bound = listen.withPort(port);
         int udpCount = 1;
         for (int i = 1; i < sockets; i++) {
-            if (reusePort && tryDeploy(vertx, new ListenerVerticle(handler, bound, true, true, idle), deployments)) {
+            if (reusePort && tryDeploy(vertx, new ListenerVerticle(handler, bound, true, true, tcpReusePort, idle), deployments)) {
                 udpCount++;
             } else {
                 // No more UDP sockets: the event loop still takes its share of TCP connections.
-                deployments.add(Futures.await(vertx.deployVerticle(new ListenerVerticle(handler, bound, false, false, idle)),
+                deployments.add(Futures.await(vertx.deployVerticle(new ListenerVerticle(handler, bound, false, false, tcpReusePort, idle)),
                         "tcp on " + bound));
             }
         }
@@ -56,12 +63,12 @@ public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops
         }
     }
 
-    private static int deployFirst(Vertx vertx, QueryReceiver handler, ListenAddress listen, boolean reusePort, Duration idle,
-                                   List<String> deployments) {
+    private static int deployFirst(Vertx vertx, QueryReceiver handler, ListenAddress listen, boolean reusePort, boolean tcpReusePort,
+                                   Duration idle, List<String> deployments) {
         int attempts = listen.port() == 0 ? EPHEMERAL_PORT_ATTEMPTS : 1;
         RuntimeException last = null;
         for (int i = 0; i < attempts; i++) {
-            ListenerVerticle first = new ListenerVerticle(handler, listen, true, reusePort, idle);
+            ListenerVerticle first = new ListenerVerticle(handler, listen, true, reusePort, tcpReusePort, idle);
             try {
                 deployments.add(Futures.await(vertx.deployVerticle(first), "listeners on " + listen));
                 return first.boundPort();

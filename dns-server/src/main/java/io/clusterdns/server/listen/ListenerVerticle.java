@@ -32,6 +32,7 @@ public final class ListenerVerticle extends VerticleBase {
     private final ListenAddress address;
     private final boolean udp;
     private final boolean reusePort;
+    private final boolean tcpReusePort;
     private final Duration tcpIdleTimeout;
     /** Used on this verticle's event loop only. */
     private final SenderAddresses senders = new SenderAddresses();
@@ -43,14 +44,17 @@ public final class ListenerVerticle extends VerticleBase {
      * @param address   where to bind; port 0 picks a free UDP port that TCP then also binds
      * @param udp       open a UDP socket on this event loop
      * @param reusePort set SO_REUSEPORT on it (several sockets share the port)
+     * @param tcpReusePort set SO_REUSEPORT on the TCP listener (the port is also bound on other addresses)
      */
     private volatile Listener listener;
 
-    ListenerVerticle(QueryReceiver receiver, ListenAddress address, boolean udp, boolean reusePort, Duration tcpIdleTimeout) {
+    ListenerVerticle(QueryReceiver receiver, ListenAddress address, boolean udp, boolean reusePort, boolean tcpReusePort,
+                     Duration tcpIdleTimeout) {
         this.receiver = receiver;
         this.address = address;
         this.udp = udp;
         this.reusePort = reusePort;
+        this.tcpReusePort = tcpReusePort;
         this.tcpIdleTimeout = tcpIdleTimeout;
     }
 
@@ -91,7 +95,8 @@ public final class ListenerVerticle extends VerticleBase {
         NetServerOptions options = new NetServerOptions()
                 .setIdleTimeout((int) tcpIdleTimeout.toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setTcpNoDelay(true);
+                .setTcpNoDelay(true)
+                .setReusePort(tcpReusePort);
         tcp = vertx.createNetServer(options);
         tcp.connectHandler(s -> new TcpConnection(s, receiver, listener, client(s.remoteAddress())).start());
         return tcp.listen(port, address.host()).map(NetServer::actualPort);

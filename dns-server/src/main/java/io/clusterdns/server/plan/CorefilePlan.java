@@ -9,6 +9,8 @@ import io.clusterdns.server.corefile.ServerBlock;
 import io.clusterdns.server.corefile.Setup;
 import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.listen.Wildcard;
+import io.clusterdns.server.plugin.bind.BindConfig;
+import io.clusterdns.server.plugin.bind.BindSetup;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.forward.ForwardSetup;
@@ -60,19 +62,29 @@ public final class CorefilePlan {
         }
         Path base = corefile.file().toAbsolutePath().getParent();
         List<BlockPlan> out = new ArrayList<>();
-        Map<ZoneKey, String> served = new HashMap<>();
+        // a zone and port may be served twice on different addresses (bind), never twice on one
+        Map<List<Object>, String> served = new HashMap<>();
         for (ServerBlock block : corefile.blocks()) {
             List<ZoneKey> keys = new ArrayList<>();
             for (Token t : block.keys()) {
-                ZoneKey k = key(t, defaultPort);
-                String earlier = served.putIfAbsent(k, t.where());
-                if (earlier != null) {
-                    throw CorefileErrors.at(t, "cannot serve dns://" + k + " - it is already defined (at " + earlier + ")");
-                }
-                keys.add(k);
+                keys.add(key(t, defaultPort));
             }
             List<Name> zones = keys.stream().map(ZoneKey::zone).distinct().toList();
-            out.add(new BlockPlan(keys, List.of(WILDCARD), plugins(block, zones, base), block.where()));
+            List<PluginConfig> plugins = plugins(block, zones, base);
+            List<InetAddress> bind = plugins.stream().filter(BindConfig.class::isInstance).map(BindConfig.class::cast)
+                    .findFirst().map(BindConfig::addresses).orElse(List.of(WILDCARD));
+            for (int i = 0; i < keys.size(); i++) {
+                Token t = block.keys().get(i);
+                for (InetAddress a : bind) {
+                    String earlier = served.putIfAbsent(List.of(keys.get(i), a), t.where());
+                    if (earlier != null) {
+                        String on = a.equals(WILDCARD) ? "" : " on " + a.getHostAddress();
+                        throw CorefileErrors.at(t, "cannot serve dns://" + keys.get(i) + on + " - it is already defined (at "
+                                + earlier + ")");
+                    }
+                }
+            }
+            out.add(new BlockPlan(keys, bind, plugins, block.where()));
         }
         return out;
     }
@@ -125,26 +137,35 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeLogRules(out);
+        return mergeRepeated(out);
     }
 
-    /** Several {@code log} lines are one plugin with several rules (the first rule whose names match logs). */
-    private static List<PluginConfig> mergeLogRules(List<PluginConfig> plugins) {
+    /**
+     * Several {@code log} lines are one plugin with several rules (the first rule whose names
+     * match logs); several {@code bind} lines one set of addresses.
+     */
+    private static List<PluginConfig> mergeRepeated(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
-        LogConfig merged = null;
         for (PluginConfig c : plugins) {
-            if (c instanceof LogConfig l) {
-                if (merged == null) {
-                    merged = l;
-                    out.add(l);
-                } else {
-                    out.set(out.indexOf(merged), merged = merged.and(l));
-                }
+            int earlier = indexOf(out, c.getClass());
+            if (earlier >= 0 && c instanceof LogConfig l) {
+                out.set(earlier, ((LogConfig) out.get(earlier)).and(l));
+            } else if (earlier >= 0 && c instanceof BindConfig b) {
+                out.set(earlier, ((BindConfig) out.get(earlier)).and(b));
             } else {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    private static int indexOf(List<PluginConfig> plugins, Class<?> type) {
+        for (int i = 0; i < plugins.size(); i++) {
+            if (plugins.get(i).getClass() == type) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static PluginConfig setup(Directive d, List<Name> zones, Path base) {
@@ -158,6 +179,7 @@ public final class CorefilePlan {
             case "loadbalance" -> LoadbalanceSetup.parse(d);
             case "loop" -> LoopSetup.parse(d);
             case "reload" -> ReloadSetup.parse(d);
+            case "bind" -> BindSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");

@@ -23,6 +23,7 @@ public final class PluginOrder {
     /** The plugins clusterdns has (one per line, in chain order). */
     private static final Set<String> BUILT = Set.of(
             "reload",
+            "bind",
             "ready",
             "health",
             "prometheus",
@@ -38,7 +39,7 @@ public final class PluginOrder {
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log");
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind");
 
     private PluginOrder() {
     }

@@ -42,6 +42,12 @@ public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, int ud
         return new ArrayList<>(out);
     }
 
+    /** True when {@code address}'s port is also listened on at another address ({@code bind}); never for port 0. */
+    public boolean sharedPort(ListenAddress address) {
+        return address.port() != 0 && listenAddresses().stream()
+                .anyMatch(a -> a.port() == address.port() && !a.address().equals(address.address()));
+    }
+
     /** The blocks served on {@code address} (its port on one of their bind addresses). */
     public List<BlockPlan> blocksOn(ListenAddress address) {
         List<BlockPlan> out = new ArrayList<>();
