@@ -21,6 +21,8 @@ import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
+import io.clusterdns.server.plugin.rewrite.RewriteConfig;
+import io.clusterdns.server.plugin.rewrite.RewriteSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,21 +127,22 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeLogRules(out);
+        return mergeRules(out);
     }
 
-    /** Several {@code log} lines are one plugin with several rules (the first rule whose names match logs). */
-    private static List<PluginConfig> mergeLogRules(List<PluginConfig> plugins) {
+    /**
+     * Several {@code log} lines are one plugin with several rules (the first rule whose names match
+     * logs), and so are several {@code rewrite} lines (tried in written order); sorted, a plugin's
+     * lines are next to each other.
+     */
+    private static List<PluginConfig> mergeRules(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
-        LogConfig merged = null;
         for (PluginConfig c : plugins) {
-            if (c instanceof LogConfig l) {
-                if (merged == null) {
-                    merged = l;
-                    out.add(l);
-                } else {
-                    out.set(out.indexOf(merged), merged = merged.and(l));
-                }
+            PluginConfig last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last instanceof LogConfig l && c instanceof LogConfig more) {
+                out.set(out.size() - 1, l.and(more));
+            } else if (last instanceof RewriteConfig r && c instanceof RewriteConfig more) {
+                out.set(out.size() - 1, r.and(more));
             } else {
                 out.add(c);
             }
@@ -160,6 +163,7 @@ public final class CorefilePlan {
             case "reload" -> ReloadSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
+            case "rewrite" -> RewriteSetup.parse(d);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }
