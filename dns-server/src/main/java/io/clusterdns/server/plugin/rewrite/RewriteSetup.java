@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 import java.util.regex.PatternSyntaxException;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Rcode;
@@ -178,42 +179,34 @@ public final class RewriteSetup {
     }
 
     private static Rule type(Field f, boolean stop, List<Token> args) {
-        if (args.size() != 2) {
-            throw f.error(args.size() > 2 ? args.get(2) : f.at(), "needs exactly two arguments: type FROM TO (DNS types such as ANY HINFO)");
-        }
-        return new Rule.TypeRule(stop, dnsType(f, args.get(0)), dnsType(f, args.get(1)));
-    }
-
-    private static int dnsType(Field f, Token t) {
-        int type = Type.value(t.text().toUpperCase(Locale.ROOT));
-        if (type < 0) {
-            throw f.error(t, "invalid type \"" + t.text() + "\"");
-        }
-        return type;
+        int[] v = fromTo(f, args, "type FROM TO (DNS types such as ANY HINFO)", Type::value);
+        return new Rule.TypeRule(stop, v[0], v[1]);
     }
 
     private static Rule dclass(Field f, boolean stop, List<Token> args) {
-        if (args.size() != 2) {
-            throw f.error(args.size() > 2 ? args.get(2) : f.at(), "needs exactly two arguments: class FROM TO (IN, CH or HS)");
-        }
-        return new Rule.ClassRule(stop, dnsClass(f, args.get(0)), dnsClass(f, args.get(1)));
+        int[] v = fromTo(f, args, "class FROM TO (IN, CH or HS)", DClass::value);
+        return new Rule.ClassRule(stop, v[0], v[1]);
     }
 
-    private static int dnsClass(Field f, Token t) {
-        int dclass = DClass.value(t.text().toUpperCase(Locale.ROOT));
-        if (dclass < 0) {
-            throw f.error(t, "invalid class \"" + t.text() + "\"");
+    /** The two values of a type or class rule, each read by {@code value} from upper case (-1: not one). */
+    private static int[] fromTo(Field f, List<Token> args, String usage, ToIntFunction<String> value) {
+        if (args.size() != 2) {
+            throw f.error(args.size() > 2 ? args.get(2) : f.at(), "needs exactly two arguments: " + usage);
         }
-        return dclass;
+        int[] out = new int[2];
+        for (int i = 0; i < 2; i++) {
+            Token t = args.get(i);
+            out[i] = value.applyAsInt(t.text().toUpperCase(Locale.ROOT));
+            if (out[i] < 0) {
+                throw f.error(t, "invalid " + f.name() + " \"" + t.text() + "\"");
+            }
+        }
+        return out;
     }
 
     private static Rule ttl(Field f, boolean stop, List<Token> args) {
-        if (args.size() < 2 || args.size() > 3) {
-            throw f.error(args.size() > 3 ? args.get(3) : f.at(),
-                    "needs [exact|prefix|suffix|substring|regex] NAME SECONDS|MIN-MAX, got " + args.size() + " arguments");
-        }
-        NameMatch match = args.size() == 2 ? match(f, Kind.EXACT, args.get(0)) : match(f, kind(f, args.get(0)), args.get(1));
-        return new Rule.TtlRule(stop, match, ttlRange(f, args.get(args.size() - 1)));
+        NameMatch match = leadingMatch(f, args, 1, "[exact|prefix|suffix|substring|regex] NAME SECONDS|MIN-MAX");
+        return new Rule.ResponseChange(stop, match, ttlRange(f, args.get(args.size() - 1)));
     }
 
     /** {@code 30}, {@code 30-300}, {@code 30-} (at most 2^31-1), {@code -30} (from 0), as CoreDNS reads them. */
@@ -245,13 +238,18 @@ public final class RewriteSetup {
     }
 
     private static Rule rcode(Field f, boolean stop, List<Token> args) {
-        if (args.size() < 3 || args.size() > 4) {
-            throw f.error(args.size() > 4 ? args.get(4) : f.at(),
-                    "needs [exact|prefix|suffix|substring|regex] NAME FROM TO, got " + args.size() + " arguments");
-        }
+        NameMatch match = leadingMatch(f, args, 2, "[exact|prefix|suffix|substring|regex] NAME FROM TO");
         int n = args.size();
-        NameMatch match = n == 3 ? match(f, Kind.EXACT, args.get(0)) : match(f, kind(f, args.get(0)), args.get(1));
-        return new Rule.RcodeRule(stop, match, new ResponseRule.Rcode(rcodeValue(f, args.get(n - 2)), rcodeValue(f, args.get(n - 1))));
+        return new Rule.ResponseChange(stop, match, new ResponseRule.Rcode(rcodeValue(f, args.get(n - 2)), rcodeValue(f, args.get(n - 1))));
+    }
+
+    /** The {@code [MATCH] NAME} before the {@code values} last words of a ttl or rcode rule (exact without MATCH). */
+    private static NameMatch leadingMatch(Field f, List<Token> args, int values, String usage) {
+        int n = args.size();
+        if (n < values + 1 || n > values + 2) {
+            throw f.error(n > values + 2 ? args.get(values + 2) : f.at(), "needs " + usage + ", got " + n + " arguments");
+        }
+        return n == values + 1 ? match(f, Kind.EXACT, args.get(0)) : match(f, kind(f, args.get(0)), args.get(1));
     }
 
     /** 0..23 or a name ({@code SERVFAIL}), as CoreDNS. */

@@ -8,7 +8,7 @@ import java.util.Locale;
  * query (and adds what it does to the response); then, with {@code stop} (the default), the
  * remaining rules are skipped, with {@code continue} they are tried on the rewritten query.
  */
-sealed interface Rule permits Rule.NameRule, Rule.TypeRule, Rule.ClassRule, Rule.TtlRule, Rule.RcodeRule, Edns0Rule {
+sealed interface Rule permits Rule.NameRule, Rule.TypeRule, Rule.ClassRule, Rule.ResponseChange, Edns0Rule {
 
     /** True for {@code stop}: no rule after this one when it matches. */
     boolean stop();
@@ -70,26 +70,17 @@ sealed interface Rule permits Rule.NameRule, Rule.TypeRule, Rule.ClassRule, Rule
         }
     }
 
-    /** {@code ttl [MATCH] NAME SECONDS|MIN-MAX}: the response's TTLs for matching names are clamped. */
-    record TtlRule(boolean stop, NameMatch match, ResponseRule.Ttl ttl) implements Rule {
+    /**
+     * {@code ttl [MATCH] NAME SECONDS|MIN-MAX} and {@code rcode [MATCH] NAME FROM TO}: the response
+     * to a query whose name matches gets {@code change} (TTLs clamped, the rcode replaced).
+     */
+    record ResponseChange(boolean stop, NameMatch match, ResponseRule change) implements Rule {
         @Override
         public boolean apply(Rewriting r) {
             if (!match.matches(r.lowerName())) {
                 return false;
             }
-            r.respond(List.of(ttl));
-            return true;
-        }
-    }
-
-    /** {@code rcode [MATCH] NAME FROM TO}: the response's rcode for matching names is replaced. */
-    record RcodeRule(boolean stop, NameMatch match, ResponseRule.Rcode rcode) implements Rule {
-        @Override
-        public boolean apply(Rewriting r) {
-            if (!match.matches(r.lowerName())) {
-                return false;
-            }
-            r.respond(List.of(rcode));
+            r.respond(List.of(change));
             return true;
         }
     }

@@ -95,16 +95,16 @@ class RewriteSetupTest {
                 Arguments.of("rewrite type ANY HINFO", new Rule.TypeRule(true, Type.ANY, Type.HINFO)),
                 Arguments.of("rewrite continue type aaaa a", new Rule.TypeRule(false, Type.AAAA, Type.A)),
                 Arguments.of("rewrite class CH IN", new Rule.ClassRule(true, DClass.CH, DClass.IN)),
-                Arguments.of("rewrite ttl example.com. 30-300", new Rule.TtlRule(true, match(Kind.EXACT, "example.com."), new ResponseRule.Ttl(30, 300))),
+                Arguments.of("rewrite ttl example.com. 30-300", new Rule.ResponseChange(true, match(Kind.EXACT, "example.com."), new ResponseRule.Ttl(30, 300))),
                 Arguments.of("rewrite continue {\n ttl regex (.*)\\.coredns\\.rocks 15\n}",
-                        new Rule.TtlRule(false, match(Kind.REGEX, "(.*)\\.coredns\\.rocks"), new ResponseRule.Ttl(15, 15))),
+                        new Rule.ResponseChange(false, match(Kind.REGEX, "(.*)\\.coredns\\.rocks"), new ResponseRule.Ttl(15, 15))),
                 Arguments.of("rewrite ttl suffix .svc.cluster.local -30",
-                        new Rule.TtlRule(true, match(Kind.SUFFIX, ".svc.cluster.local."), new ResponseRule.Ttl(0, 30))),
-                Arguments.of("rewrite ttl Example.com 30-", new Rule.TtlRule(true, match(Kind.EXACT, "example.com."),
+                        new Rule.ResponseChange(true, match(Kind.SUFFIX, ".svc.cluster.local."), new ResponseRule.Ttl(0, 30))),
+                Arguments.of("rewrite ttl Example.com 30-", new Rule.ResponseChange(true, match(Kind.EXACT, "example.com."),
                         new ResponseRule.Ttl(30, Integer.MAX_VALUE))),
                 Arguments.of("rewrite rcode regex (.*)\\.coredns\\.rocks SERVFAIL NOERROR",
-                        new Rule.RcodeRule(true, match(Kind.REGEX, "(.*)\\.coredns\\.rocks"), new ResponseRule.Rcode(2, 0))),
-                Arguments.of("rewrite rcode a.example. 3 refused", new Rule.RcodeRule(true, match(Kind.EXACT, "a.example."), new ResponseRule.Rcode(3, 5))),
+                        new Rule.ResponseChange(true, match(Kind.REGEX, "(.*)\\.coredns\\.rocks"), new ResponseRule.Rcode(2, 0))),
+                Arguments.of("rewrite rcode a.example. 3 refused", new Rule.ResponseChange(true, match(Kind.EXACT, "a.example."), new ResponseRule.Rcode(3, 5))),
                 // hex and text data are the same bytes
                 Arguments.of("rewrite edns0 local set 0xffee 0x61626364", new Edns0Rule.Local(true, Action.SET, 0xffee, abcd, false)),
                 Arguments.of("rewrite edns0 local set 0xffee abcd", new Edns0Rule.Local(true, Action.SET, 0xffee, abcd, false)),
@@ -211,6 +211,6 @@ class RewriteSetupTest {
         assertThat(b.plugins().stream().map(PluginConfig::name)).containsExactly("errors", "cache", "rewrite", "forward");
         assertThat(b.plugin(RewriteConfig.class).orElseThrow().rules()).containsExactly(
                 name(false, Kind.EXACT, "a.example.", "b.example.", true), new Rule.TypeRule(true, Type.MX, Type.A),
-                new Rule.TtlRule(true, match(Kind.EXACT, "b.example."), new ResponseRule.Ttl(5, 5)));
+                new Rule.ResponseChange(true, match(Kind.EXACT, "b.example."), new ResponseRule.Ttl(5, 5)));
     }
 }
