@@ -28,6 +28,8 @@ import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.server.plugin.reload.ReloadConfig;
+import io.clusterdns.server.plugin.rewrite.RewriteConfig;
+import io.clusterdns.server.plugin.rewrite.RewritePlugin;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +101,9 @@ final class PluginFactory {
         }
         if (config instanceof LoadbalanceConfig) {
             return new LoadbalancePlugin();
+        }
+        if (config instanceof RewriteConfig r) {
+            return new RewritePlugin(r);
         }
         if (config instanceof LoopConfig) {
             return new LoopPlugin(block.zones().get(0), onLoop);

@@ -23,6 +23,8 @@ import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
+import io.clusterdns.server.plugin.rewrite.RewriteConfig;
+import io.clusterdns.server.plugin.rewrite.RewriteSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,35 +139,29 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeRepeated(out);
+        return mergeRules(out);
     }
 
     /**
-     * Several {@code log} lines are one plugin with several rules (the first rule whose names
-     * match logs); several {@code bind} lines one set of addresses.
+     * Several {@code log} lines are one plugin with several rules (the first rule whose names match
+     * logs), and so are several {@code rewrite} lines (tried in written order); several {@code bind}
+     * lines are one list of addresses. Sorted, a plugin's lines are next to each other.
      */
-    private static List<PluginConfig> mergeRepeated(List<PluginConfig> plugins) {
+    private static List<PluginConfig> mergeRules(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
         for (PluginConfig c : plugins) {
-            int earlier = indexOf(out, c.getClass());
-            if (earlier >= 0 && c instanceof LogConfig l) {
-                out.set(earlier, ((LogConfig) out.get(earlier)).and(l));
-            } else if (earlier >= 0 && c instanceof BindConfig b) {
-                out.set(earlier, ((BindConfig) out.get(earlier)).and(b));
+            PluginConfig last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last instanceof LogConfig l && c instanceof LogConfig more) {
+                out.set(out.size() - 1, l.and(more));
+            } else if (last instanceof RewriteConfig r && c instanceof RewriteConfig more) {
+                out.set(out.size() - 1, r.and(more));
+            } else if (last instanceof BindConfig b && c instanceof BindConfig more) {
+                out.set(out.size() - 1, b.and(more));
             } else {
                 out.add(c);
             }
         }
         return out;
-    }
-
-    private static int indexOf(List<PluginConfig> plugins, Class<?> type) {
-        for (int i = 0; i < plugins.size(); i++) {
-            if (plugins.get(i).getClass() == type) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static PluginConfig setup(Directive d, List<Name> zones, Path base) {
@@ -182,6 +178,7 @@ public final class CorefilePlan {
             case "bind" -> BindSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
+            case "rewrite" -> RewriteSetup.parse(d);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

@@ -31,6 +31,7 @@ public final class PluginOrder {
             "log",
             "loadbalance",
             "cache",
+            "rewrite",
             "kubernetes",
             "loop",
             "forward");
@@ -39,7 +40,7 @@ public final class PluginOrder {
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind");
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind", "rewrite");
 
     private PluginOrder() {
     }

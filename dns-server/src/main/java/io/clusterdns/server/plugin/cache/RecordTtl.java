@@ -10,13 +10,14 @@ import org.xbill.DNS.Section;
 
 /**
  * Copies of dnsjava records with another TTL (and owner name), which every cache hit needs for
- * every record. dnsjava has no public way to do it: its records are immutable outside its
+ * every record (and a {@code rewrite ttl} rule for the records it clamps). dnsjava has no public
+ * way to do it: its records are immutable outside its
  * package, and re-creating one from rdata parses that rdata again. So the copy is the public
  * {@link Record#withName} clone, and the TTL is set on that fresh copy through dnsjava's own
  * package-private {@code setTTL}, found once. Should a dnsjava release drop that method, records
  * are rebuilt from their wire form instead: slower, still right.
  */
-final class RecordTtl {
+public final class RecordTtl {
     private static final MethodHandle SET_TTL = setTtl();
 
     private RecordTtl() {
@@ -37,7 +38,7 @@ final class RecordTtl {
     }
 
     /** {@code r} with {@code ttl}. */
-    static Record copy(Record r, long ttl) {
+    public static Record copy(Record r, long ttl) {
         return copy(r, r.getName(), ttl);
     }
 

@@ -19,10 +19,10 @@ import org.xbill.DNS.Message;
  * answers only what the test sends, when it sends it (nothing, a spoofed message, the real
  * answer). Its reader thread ends when it is closed.
  */
-final class FakeUpstream implements AutoCloseable {
+public final class FakeUpstream implements AutoCloseable {
     /** One received query and where it came from (the forwarder's socket). */
-    record Query(Message message, SocketAddress from) {
-        int id() {
+    public record Query(Message message, SocketAddress from) {
+        public int id() {
             return message.getHeader().getID();
         }
     }
@@ -31,7 +31,7 @@ final class FakeUpstream implements AutoCloseable {
     private final BlockingQueue<Query> received = new LinkedBlockingQueue<>();
     private final Thread reader;
 
-    FakeUpstream(String ip) {
+    public FakeUpstream(String ip) {
         try {
             socket = new DatagramSocket(new InetSocketAddress(Dnsmasq.loopback(ip), 0));
         } catch (IOException e) {
@@ -43,24 +43,24 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     /** {@code IP:PORT}, as a forward line names it. */
-    String target() {
+    public String target() {
         return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
     /** The next query received (health checks included), waiting up to the test deadline. */
-    Query next() {
+    public Query next() {
         return Await.next("a query at the fake upstream " + target(), received);
     }
 
     /** The queries received and not taken yet, at once. */
-    List<Query> drain() {
+    public List<Query> drain() {
         List<Query> out = new ArrayList<>();
         received.drainTo(out);
         return out;
     }
 
     /** Sends {@code message} from this socket to {@code to}. */
-    void send(SocketAddress to, Message message) {
+    public void send(SocketAddress to, Message message) {
         send(socket, to, message);
     }
 
