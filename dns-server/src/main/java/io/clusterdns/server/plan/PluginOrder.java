@@ -28,8 +28,10 @@ public final class PluginOrder {
             "prometheus",
             "errors",
             "log",
+            "acl",
             "loadbalance",
             "cache",
+            "k8s_external",
             "kubernetes",
             "loop",
             "forward");
@@ -38,7 +40,7 @@ public final class PluginOrder {
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log");
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "acl");
 
     private PluginOrder() {
     }

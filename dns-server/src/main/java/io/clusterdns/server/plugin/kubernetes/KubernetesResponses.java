@@ -8,12 +8,12 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
-/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections. */
-final class KubernetesResponses {
+/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections (the cluster zone's and k8s_external's). */
+public final class KubernetesResponses {
     private KubernetesResponses() {
     }
 
-    static Message of(Message query, Answer answer) {
+    public static Message of(Message query, Answer answer) {
         Message response = Responses.start(query, answer.rcode());
         if (answer instanceof Answer.Records records) {
             response.getHeader().setFlag(Flags.AA);
