@@ -27,21 +27,11 @@ public record ExternalConfig(List<Name> zones, String apex, long ttl, boolean he
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?");
 
     public ExternalConfig {
-        if (zones == null || zones.isEmpty()) {
-            throw new IllegalArgumentException("at least one zone is required");
-        }
-        zones = List.copyOf(zones);
-        for (Name z : zones) {
-            if (!z.isAbsolute()) {
-                throw new IllegalArgumentException("zone " + z + " must be absolute");
-            }
-        }
+        zones = ResolverConfig.absoluteZones(zones);
         if (!isLabel(apex)) {
             throw new IllegalArgumentException("apex must be one DNS label, got \"" + apex + "\"");
         }
-        if (ttl < 0 || ttl > ResolverConfig.MAX_TTL) {
-            throw new IllegalArgumentException("ttl must be 0.." + ResolverConfig.MAX_TTL + " seconds, got " + ttl);
-        }
+        ResolverConfig.checkTtl(ttl);
         serverAddresses = serverAddresses == null ? List.of() : List.copyOf(serverAddresses);
     }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -49,23 +48,12 @@ public final class K8sExternalPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        int type = request.qtype();
-        Answer answer = resolver.resolve(request.qname(), type);
-        if (answer instanceof Answer.NotAuthoritative) {
-            next.serve(request, writer);
+        Answer answer = resolver.resolve(request.qname(), request.qtype());
+        Message response = KubernetesResponses.respond(answer, request, writer, next, fallthrough);
+        if (response == null) {
             return;
         }
-        if (type == Type.AXFR || type == Type.IXFR) {
-            // generated from live cluster state, as the cluster zone: not offered for transfer
-            writer.fail(Rcode.REFUSED, null);
-            return;
-        }
-        if (answer instanceof Answer.NxDomain && fallthrough.through(request.qname())) {
-            next.serve(request, writer);
-            return;
-        }
-        Message response = KubernetesResponses.of(request.message(), answer);
-        Name hostname = hostnameToFollow(answer, type);
+        Name hostname = hostnameToFollow(answer, request.qtype());
         if (hostname == null) {
             writer.write(response);
         } else {
