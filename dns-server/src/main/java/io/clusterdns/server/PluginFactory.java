@@ -9,12 +9,16 @@ import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plugin.bind.BindConfig;
+import io.clusterdns.server.plugin.acl.AclConfig;
+import io.clusterdns.server.plugin.acl.AclPlugin;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
+import io.clusterdns.server.plugin.k8sexternal.K8sExternalConfig;
+import io.clusterdns.server.plugin.k8sexternal.K8sExternalPlugin;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
@@ -90,6 +94,11 @@ final class PluginFactory {
         if (config instanceof KubernetesConfig k) {
             return new KubernetesPlugin(backends.apply(k).resolver(k.resolver()), k.fallthrough());
         }
+        if (config instanceof K8sExternalConfig e) {
+            // the plan made sure the block has a kubernetes plugin: its index is the one answered from
+            KubernetesConfig k = block.plugin(KubernetesConfig.class).orElseThrow();
+            return K8sExternalPlugin.of(e, backends.apply(k).resolver(k.resolver()), block.bind());
+        }
         if (config instanceof PrometheusConfig) {
             return new PrometheusPlugin(metrics, nextPlugin);
         }
@@ -98,6 +107,9 @@ final class PluginFactory {
         }
         if (config instanceof LogConfig l) {
             return new LogPlugin(l);
+        }
+        if (config instanceof AclConfig a) {
+            return new AclPlugin(a, registry);
         }
         if (config instanceof LoadbalanceConfig) {
             return new LoadbalancePlugin();

@@ -26,9 +26,19 @@ public final class UdpClient implements AutoCloseable {
 
     /** A client on {@code loopback} (127.0.0.1 or ::1) asking {@code port} of the same address. */
     public UdpClient(InetAddress loopback, int port) {
+        this(loopback, loopback, port);
+    }
+
+    /**
+     * A client sending from {@code source} (any address of 127.0.0.0/8, to be told apart from
+     * 127.0.0.1) to {@code server}'s {@code port}. A wildcard listener answers from the address
+     * asked, when that is the one the kernel picks for the way back (127.0.0.1 for all of 127/8),
+     * so ask 127.0.0.1 from 127.0.0.2 rather than 127.0.0.2 itself.
+     */
+    public UdpClient(InetAddress source, InetAddress server, int port) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
-            socket.connect(new InetSocketAddress(loopback, port));
+            socket = new DatagramSocket(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress(server, port));
             socket.setSoTimeout(DEADLINE_MS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

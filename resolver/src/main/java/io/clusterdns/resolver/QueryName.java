@@ -147,7 +147,7 @@ public record QueryName(
     }
 
     /** The k-th label left of the zone, lower-cased; {@code rel} is the number of labels left of the zone. */
-    private static String label(Name qname, int rel, int k) {
+    static String label(Name qname, int rel, int k) {
         return qname.getLabelString(rel - 1 - k).toLowerCase(Locale.ROOT);
     }
 }

@@ -36,6 +36,11 @@ public final class Resolver {
         return i == null ? -1 : i.version();
     }
 
+    /** The index answered from, null before the first snapshot (the external zone reads it too). */
+    ZoneIndex index() {
+        return index;
+    }
+
     /**
      * Resolves one question of class IN. {@code type} is a dnsjava {@link org.xbill.DNS.Type}
      * constant. Owner names in the answer echo {@code qname}'s case.

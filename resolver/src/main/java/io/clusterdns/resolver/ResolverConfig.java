@@ -26,23 +26,33 @@ public record ResolverConfig(
     public static final Name IP6_ARPA = Name.fromConstantString("ip6.arpa.");
 
     public ResolverConfig {
+        zones = absoluteZones(zones);
+        if (zones.stream().allMatch(ResolverConfig::isReverse)) {
+            throw new IllegalArgumentException("at least one forward (cluster domain) zone is required besides reverse zones");
+        }
+        checkTtl(ttl);
+        podMode = podMode == null ? PodMode.DISABLED : podMode;
+        namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
+    }
+
+    /** An unmodifiable copy of {@code zones}, refused when empty or when one is not absolute. */
+    static List<Name> absoluteZones(List<Name> zones) {
         if (zones == null || zones.isEmpty()) {
             throw new IllegalArgumentException("at least one zone is required");
         }
-        zones = List.copyOf(zones);
         for (Name z : zones) {
             if (!z.isAbsolute()) {
                 throw new IllegalArgumentException("zone " + z + " must be absolute");
             }
         }
-        if (zones.stream().allMatch(ResolverConfig::isReverse)) {
-            throw new IllegalArgumentException("at least one forward (cluster domain) zone is required besides reverse zones");
-        }
+        return List.copyOf(zones);
+    }
+
+    /** Refuses a TTL outside 0..{@link #MAX_TTL}. */
+    static void checkTtl(long ttl) {
         if (ttl < 0 || ttl > MAX_TTL) {
             throw new IllegalArgumentException("ttl must be 0.." + MAX_TTL + " seconds, got " + ttl);
         }
-        podMode = podMode == null ? PodMode.DISABLED : podMode;
-        namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     }
 
     /** cluster.local, TTL 5, pods disabled, all namespaces: what kubeadm's Corefile configures minus the reverse zones. */

@@ -4,6 +4,7 @@ import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.model.LoadBalancerIngress;
 import io.clusterdns.k8s.model.ServiceInfo;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -184,6 +185,41 @@ final class ServiceEntry {
             }
         }
         return List.of();
+    }
+
+    /**
+     * The addresses the service is reached at from outside the cluster, as CoreDNS's
+     * {@code k8s_external} takes them: {@code spec.externalIPs}, then the load balancer's ingress
+     * IPs, each once.
+     */
+    List<InetAddress> externalIps() {
+        List<InetAddress> spec = service.externalIPs();
+        List<LoadBalancerIngress> ingress = service.loadBalancerIngress();
+        if (ingress.isEmpty() && spec.size() < 2) {
+            return spec;
+        }
+        LinkedHashSet<InetAddress> all = new LinkedHashSet<>(spec);
+        for (LoadBalancerIngress in : ingress) {
+            if (in.ip() != null) {
+                all.add(in.ip());
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The load balancer's ingress hostnames (a cloud load balancer known by name, such as AWS's), absolute. */
+    List<Name> externalHostnames() {
+        List<Name> out = new ArrayList<>(0);
+        for (LoadBalancerIngress in : service.loadBalancerIngress()) {
+            if (in.ip() == null && in.hostname() != null) {
+                try {
+                    out.add(Name.fromString(in.hostname(), Name.root));
+                } catch (TextParseException e) {
+                    // the API server validates the hostname as a DNS name: nothing to answer otherwise
+                }
+            }
+        }
+        return out;
     }
 
     /** True when the service has a named port of this protocol (the {@code _proto} node exists). */

@@ -38,6 +38,9 @@ final class ZoneIndex {
     private final Set<String> namespaces;
     private final ShardedMap<InetAddress, List<ServiceEntry>> clusterIpPtr;
     private final ShardedMap<InetAddress, List<PtrTarget>> endpointPtr;
+    /** Services by their external addresses (spec.externalIPs, load balancer ingress IPs): k8s_external's PTR records. */
+    private final ShardedMap<InetAddress, List<ServiceEntry>> externalPtr;
+    private final long serial;
     private final List<ZoneAuthority> authorities;
     private final List<InetAddress> nsAddresses;
 
@@ -48,11 +51,12 @@ final class ZoneIndex {
         this.services = maps.services.build();
         this.clusterIpPtr = maps.clusterIpPtr.build();
         this.endpointPtr = maps.endpointPtr.build();
+        this.externalPtr = maps.externalPtr.build();
         ServiceEntry dns = services.get(DNS_SERVICE);
         boolean hasDns = dns != null && dns.service().hasClusterIP();
         this.nsAddresses = hasDns ? dns.service().clusterIPs() : List.of(FALLBACK_NS_ADDRESS);
         Name cluster = config.clusterDomain();
-        long serial = Math.max(0, Math.min(0xffffffffL, snapshot.createdAt().getEpochSecond()));
+        this.serial = Math.max(0, Math.min(0xffffffffL, snapshot.createdAt().getEpochSecond()));
         List<ZoneAuthority> auth = new ArrayList<>();
         for (Name zone : config.zones()) {
             // CoreDNS points NS at its own service's name when it finds it, else at ns.dns.<zone>
@@ -108,16 +112,18 @@ final class ZoneIndex {
         return snapshot.slices(svc.key()).equals(slices) ? old : null;
     }
 
-    /** The three maps being edited together: entries and the PTR contributions each entry makes. */
+    /** The maps being edited together: entries and the PTR contributions each entry makes. */
     private static final class Maps {
         final ShardedMap.Editor<ServiceKey, ServiceEntry> services;
         final ShardedMap.Editor<InetAddress, List<ServiceEntry>> clusterIpPtr;
         final ShardedMap.Editor<InetAddress, List<PtrTarget>> endpointPtr;
+        final ShardedMap.Editor<InetAddress, List<ServiceEntry>> externalPtr;
 
         Maps(ZoneIndex base) {
             services = base == null ? ShardedMap.<ServiceKey, ServiceEntry>empty().edit() : base.services.edit();
             clusterIpPtr = base == null ? ShardedMap.<InetAddress, List<ServiceEntry>>empty().edit() : base.clusterIpPtr.edit();
             endpointPtr = base == null ? ShardedMap.<InetAddress, List<PtrTarget>>empty().edit() : base.endpointPtr.edit();
+            externalPtr = base == null ? ShardedMap.<InetAddress, List<ServiceEntry>>empty().edit() : base.externalPtr.edit();
         }
 
         void add(ServiceEntry e) {
@@ -127,6 +133,9 @@ final class ZoneIndex {
             }
             for (ReadyEndpoint ep : e.endpoints()) {
                 insert(endpointPtr, ep.address(), new PtrTarget(e, ep), Comparator.comparing(t -> t.entry().service().key()));
+            }
+            for (InetAddress ip : e.externalIps()) {
+                insert(externalPtr, ip, e, BY_KEY);
             }
         }
 
@@ -141,6 +150,9 @@ final class ZoneIndex {
             }
             for (ReadyEndpoint ep : e.endpoints()) {
                 delete(endpointPtr, ep.address(), t -> t.entry().service().key().equals(key));
+            }
+            for (InetAddress ip : e.externalIps()) {
+                delete(externalPtr, ip, x -> x.service().key().equals(key));
             }
         }
 
@@ -198,6 +210,21 @@ final class ZoneIndex {
             return List.of(new PtrTarget(owners.get(0), null));
         }
         return endpointPtr.getOrDefault(ip, List.of());
+    }
+
+    /** The services having {@code ip} as a ready endpoint, each with that endpoint (CoreDNS's {@code EpIndexReverse}). */
+    List<PtrTarget> endpointsAt(InetAddress ip) {
+        return endpointPtr.getOrDefault(ip, List.of());
+    }
+
+    /** The services having {@code ip} as an external IP or load balancer ingress IP. */
+    List<ServiceEntry> externalOwners(InetAddress ip) {
+        return externalPtr.getOrDefault(ip, List.of());
+    }
+
+    /** The SOA serial of every zone: the time of the snapshot (the last cluster change), in Unix seconds. */
+    long serial() {
+        return serial;
     }
 
     /** Pods in {@code namespace} having {@code ip} (verified pod mode). */

@@ -1,7 +1,6 @@
 package io.clusterdns.resolver;
 
 import io.clusterdns.k8s.model.EndpointPort;
-import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.ServicePort;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -180,31 +178,19 @@ final class ZoneLookup {
         return (q.port() == null || q.port().equals(name)) && (q.protocol() == null || q.protocol().equals(protocol));
     }
 
-    /**
-     * SRV as CoreDNS builds it: priority 0, weight floor(100/N) (at least 1) where N counts every
-     * (address, port) selected, one record per distinct target+port, the targets' addresses in the
-     * additional section.
-     */
+    /** SRV records of the hits ({@link RecordSets#srv}): a cluster IP's target is the service, an endpoint's its own name. */
     private Answer srv(ServiceEntry e, List<Hit> hits) {
-        int weight = Math.max(1, (int) Math.floor(100.0 / hits.size()));
         Name zone = q.zone();
-        List<Record> answers = new ArrayList<>();
-        List<Record> extra = new ArrayList<>();
-        Set<String> seenSrv = new HashSet<>();
-        Set<String> seenAddr = new HashSet<>();
         Name serviceName = e.name(zone);
+        List<RecordSets.SrvTarget> targets = new ArrayList<>(hits.size());
         for (Hit h : hits) {
-            if (h.port() == Hit.NO_PORT) {
-                continue;
-            }
-            Name target = h.label() == null ? serviceName : e.endpointName(h.label(), zone);
-            if (seenSrv.add(target + " " + h.port())) {
-                answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, weight, h.port(), target));
-            }
-            if (seenAddr.add(target + " " + IpAddresses.format(h.address()))) {
-                extra.add(ZoneAuthority.address(target, ttl, h.address()));
-            }
+            // a hit without a port makes no record: its target is not worth building
+            boolean named = h.label() != null && h.port() != Hit.NO_PORT;
+            Name target = named ? e.endpointName(h.label(), zone) : serviceName;
+            targets.add(new RecordSets.SrvTarget(target, h.port(), h.address()));
         }
+        List<Record> extra = new ArrayList<>();
+        List<Record> answers = RecordSets.srv(qname, ttl, targets, extra);
         return answers.isEmpty() ? noData() : records(answers, extra);
     }
 
@@ -248,17 +234,7 @@ final class ZoneLookup {
 
     /** A or AAAA records (by the question type) for the distinct addresses of the asked family; NODATA otherwise. */
     private Answer addresses(List<InetAddress> ips) {
-        if (type != Type.A && type != Type.AAAA) {
-            return noData();
-        }
-        boolean v6 = type == Type.AAAA;
-        List<Record> out = new ArrayList<>(ips.size());
-        Set<InetAddress> seen = new HashSet<>();
-        for (InetAddress ip : ips) {
-            if (IpAddresses.isV6(ip) == v6 && seen.add(ip)) {
-                out.add(ZoneAuthority.address(qname, ttl, ip));
-            }
-        }
+        List<Record> out = RecordSets.addresses(qname, ttl, type, ips);
         return out.isEmpty() ? noData() : records(out, List.of());
     }
 

@@ -9,8 +9,8 @@ import org.xbill.DNS.Message;
 
 /**
  * The innermost writer of every request: makes the response this client's (its ID and question,
- * EDNS only for EDNS, TC at its size; {@link Responses#encode}) and sends it. The first outcome
- * wins; a second one (a plugin bug) is dropped and logged.
+ * EDNS only for EDNS, TC at its size; {@link Responses#encode}) and sends it, or sends nothing
+ * for a drop. The first outcome wins; a second one (a plugin bug) is dropped and logged.
  */
 final class ClientWriter implements ResponseWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientWriter.class);
@@ -38,5 +38,14 @@ final class ClientWriter implements ResponseWriter {
     @Override
     public int fail(int rcode, String error) {
         return write(Responses.error(request.message(), request.edns(), rcode));
+    }
+
+    @Override
+    public int drop() {
+        // an outcome all the same: a later write (a plugin bug) must not answer a dropped query
+        if (!done.compareAndSet(false, true)) {
+            LOG.debug("drop of {} {} after its response ignored", request.qname(), request.id());
+        }
+        return 0;
     }
 }

@@ -19,4 +19,9 @@ public abstract class WrappingWriter implements ResponseWriter {
     public int fail(int rcode, String error) {
         return next.fail(rcode, error);
     }
+
+    @Override
+    public int drop() {
+        return next.drop();
+    }
 }

@@ -1,6 +1,7 @@
 package io.clusterdns.server.plan;
 
 import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.server.chain.MergedLines;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.corefile.CorefileErrors;
@@ -11,19 +12,19 @@ import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.listen.Wildcard;
 import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.bind.BindSetup;
+import io.clusterdns.server.plugin.acl.AclSetup;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.forward.ForwardSetup;
 import io.clusterdns.server.plugin.health.HealthSetup;
+import io.clusterdns.server.plugin.k8sexternal.K8sExternalSetup;
 import io.clusterdns.server.plugin.kubernetes.KubernetesSetup;
 import io.clusterdns.server.plugin.loadbalance.LoadbalanceSetup;
-import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogSetup;
 import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
-import io.clusterdns.server.plugin.rewrite.RewriteConfig;
 import io.clusterdns.server.plugin.rewrite.RewriteSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -137,31 +138,40 @@ public final class CorefilePlan {
             }
             out.add(setup(d, zones, base));
         }
+        requires(seen, "k8s_external", "kubernetes");
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeRules(out);
+        return mergeLines(out);
     }
 
-    /**
-     * Several {@code log} lines are one plugin with several rules (the first rule whose names match
-     * logs), and so are several {@code rewrite} lines (tried in written order); several {@code bind}
-     * lines are one list of addresses. Sorted, a plugin's lines are next to each other.
-     */
-    private static List<PluginConfig> mergeRules(List<PluginConfig> plugins) {
+    /** A plugin that answers from another one of its block fails to load without it, naming it, as CoreDNS at start-up. */
+    private static void requires(Map<String, Token> seen, String plugin, String needed) {
+        Token at = seen.get(plugin);
+        if (at != null && !seen.containsKey(needed)) {
+            throw CorefileErrors.plugin(at, plugin, needed + " plugin not loaded (" + plugin + " answers from the " + needed
+                    + " plugin of its server block)");
+        }
+    }
+
+    /** Several lines of a {@link MergedLines} plugin ({@code log}, {@code acl}, {@code rewrite}, {@code bind}) are one link with their rules in written order. */
+    private static List<PluginConfig> mergeLines(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
+        Map<String, Integer> first = new HashMap<>();
         for (PluginConfig c : plugins) {
-            PluginConfig last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last instanceof LogConfig l && c instanceof LogConfig more) {
-                out.set(out.size() - 1, l.and(more));
-            } else if (last instanceof RewriteConfig r && c instanceof RewriteConfig more) {
-                out.set(out.size() - 1, r.and(more));
-            } else if (last instanceof BindConfig b && c instanceof BindConfig more) {
-                out.set(out.size() - 1, b.and(more));
-            } else {
+            Integer at = c instanceof MergedLines<?> ? first.putIfAbsent(c.name(), out.size()) : null;
+            if (at == null) {
                 out.add(c);
+            } else {
+                out.set(at, merge((MergedLines<?>) out.get(at), c));
             }
         }
         return out;
+    }
+
+    /** {@code earlier.and(later)}: both lines are of one plugin, so of one config type. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static PluginConfig merge(MergedLines earlier, PluginConfig later) {
+        return (PluginConfig) earlier.and((MergedLines) later);
     }
 
     private static PluginConfig setup(Directive d, List<Name> zones, Path base) {
@@ -179,6 +189,8 @@ public final class CorefilePlan {
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
             case "rewrite" -> RewriteSetup.parse(d);
+            case "k8s_external" -> K8sExternalSetup.parse(d, zones);
+            case "acl" -> AclSetup.parse(d, zones);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

@@ -29,9 +29,11 @@ public final class PluginOrder {
             "prometheus",
             "errors",
             "log",
+            "acl",
             "loadbalance",
             "cache",
             "rewrite",
+            "k8s_external",
             "kubernetes",
             "loop",
             "forward");
@@ -40,7 +42,7 @@ public final class PluginOrder {
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind", "rewrite");
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind", "rewrite", "acl");
 
     private PluginOrder() {
     }

@@ -2,6 +2,7 @@ package io.clusterdns.server.wire;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -62,7 +63,8 @@ public final class Responses {
     /**
      * The bytes sent to the client for {@code response} (which this call takes over and changes):
      * the query's ID and question, an OPT record (version 0, our payload size, DO echoed, the
-     * response's extended rcode) exactly when the query had one (RFC 6891), at most
+     * response's extended rcode, the response's extended DNS errors (RFC 8914), such as acl's
+     * Blocked) exactly when the query had one (RFC 6891), at most
      * {@code limit} bytes with TC set when records had to go.
      */
     public static byte[] encode(Message response, Message query, ClientEdns edns, int limit) {
@@ -73,12 +75,14 @@ public final class Responses {
         response.removeAllRecords(Section.QUESTION);
         response.addRecord(query.getQuestion(), Section.QUESTION);
         OPTRecord opt = response.getOPT();
+        List<EDNSOption> errors = List.of();
         if (opt != null) {
+            errors = opt.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR);
             response.removeRecord(opt, Section.ADDITIONAL);
         }
         if (edns instanceof ClientEdns.Present p) {
             int flags = p.dnssecOk() ? ExtendedFlags.DO : 0;
-            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags, errors), Section.ADDITIONAL);
         }
         byte[] whole = response.toWire();
         return whole.length <= limit ? whole : truncate(response, limit);

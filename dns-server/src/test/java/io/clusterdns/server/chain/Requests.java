@@ -38,6 +38,7 @@ public final class Requests {
         public final List<Message> written = new ArrayList<>();
         public final List<Integer> failed = new ArrayList<>();
         public final List<String> errors = new ArrayList<>();
+        public int dropped;
 
         @Override
         public synchronized int write(Message response) {
@@ -50,6 +51,12 @@ public final class Requests {
             failed.add(rcode);
             errors.add(error);
             return 12;
+        }
+
+        @Override
+        public synchronized int drop() {
+            dropped++;
+            return 0;
         }
     }
 }

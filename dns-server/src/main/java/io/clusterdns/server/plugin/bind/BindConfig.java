@@ -1,6 +1,6 @@
 package io.clusterdns.server.plugin.bind;
 
-import io.clusterdns.server.chain.PluginConfig;
+import io.clusterdns.server.chain.MergedLines;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param addresses in the order written, each once; never empty
  */
-public record BindConfig(List<InetAddress> addresses) implements PluginConfig {
+public record BindConfig(List<InetAddress> addresses) implements MergedLines<BindConfig> {
     public static final String NAME = "bind";
 
     public BindConfig {
@@ -30,6 +30,7 @@ public record BindConfig(List<InetAddress> addresses) implements PluginConfig {
     }
 
     /** This config with another {@code bind} line's addresses after its own. */
+    @Override
     public BindConfig and(BindConfig more) {
         List<InetAddress> all = new ArrayList<>(addresses);
         all.addAll(more.addresses);

@@ -1,19 +1,47 @@
 package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.resolver.Answer;
+import io.clusterdns.server.chain.Chain;
+import io.clusterdns.server.chain.Fallthrough;
+import io.clusterdns.server.chain.Request;
+import io.clusterdns.server.chain.ResponseWriter;
 import io.clusterdns.server.wire.Responses;
 import java.util.List;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
-/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections. */
-final class KubernetesResponses {
+/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections (the cluster zone's and k8s_external's). */
+public final class KubernetesResponses {
     private KubernetesResponses() {
     }
 
-    static Message of(Message query, Answer answer) {
+    /**
+     * What a plugin answering from the resolver does with {@code answer}: a name outside its zones
+     * goes on to {@code next}, and so does NXDOMAIN where {@code fallthrough} says; zone transfers
+     * are REFUSED (the zone is generated from live state, not offered for transfer). Returns the
+     * response for the caller to write, or null when the request was dealt with here.
+     */
+    public static Message respond(Answer answer, Request request, ResponseWriter writer, Chain next, Fallthrough fallthrough) {
+        if (answer instanceof Answer.NotAuthoritative) {
+            next.serve(request, writer);
+            return null;
+        }
+        if (request.qtype() == Type.AXFR || request.qtype() == Type.IXFR) {
+            writer.fail(Rcode.REFUSED, null);
+            return null;
+        }
+        if (answer instanceof Answer.NxDomain && fallthrough.through(request.qname())) {
+            next.serve(request, writer);
+            return null;
+        }
+        return of(request.message(), answer);
+    }
+
+    public static Message of(Message query, Answer answer) {
         Message response = Responses.start(query, answer.rcode());
         if (answer instanceof Answer.Records records) {
             response.getHeader().setFlag(Flags.AA);

@@ -1,6 +1,6 @@
 package io.clusterdns.server.plugin.log;
 
-import io.clusterdns.server.chain.PluginConfig;
+import io.clusterdns.server.chain.MergedLines;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.Name;
@@ -9,7 +9,7 @@ import org.xbill.DNS.Name;
  * CoreDNS's {@code log [NAMES...] [FORMAT] { class success|denial|error|all }} lines of one block:
  * the first rule whose names hold the question logs it, in its format, if its class matches.
  */
-public record LogConfig(List<Rule> rules) implements PluginConfig {
+public record LogConfig(List<Rule> rules) implements MergedLines<LogConfig> {
     public static final String NAME = "log";
     /** CoreDNS's {@code {common}} format. */
     public static final String COMMON = "{remote}:{port} - {>id} \"{type} {class} {name} {proto} {size} {>do} {>bufsize}\" "
@@ -38,6 +38,7 @@ public record LogConfig(List<Rule> rules) implements PluginConfig {
     }
 
     /** This config with another block line's rules after its own (several {@code log} lines). */
+    @Override
     public LogConfig and(LogConfig more) {
         List<Rule> all = new java.util.ArrayList<>(rules);
         all.addAll(more.rules);

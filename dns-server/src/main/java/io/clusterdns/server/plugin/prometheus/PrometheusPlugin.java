@@ -10,6 +10,7 @@ import io.clusterdns.server.metrics.ZoneMeters;
 import io.clusterdns.server.wire.Transport;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 
 /**
  * The {@code prometheus} plugin's chain link: counts every query of its block and its response in
@@ -66,6 +67,14 @@ public final class PrometheusPlugin implements Plugin {
         public int fail(int rcode, String error) {
             int bytes = next.fail(rcode, error);
             record(rcode, "", bytes);
+            return bytes;
+        }
+
+        /** CoreDNS counts a query nobody answered (acl's drop) as NOERROR with a 0-byte response and no plugin. */
+        @Override
+        public int drop() {
+            int bytes = next.drop();
+            record(Rcode.NOERROR, "", bytes);
             return bytes;
         }
 
