@@ -102,7 +102,7 @@ class CorefilePlanTest {
         String f = "Corefile:2: ";
         return Stream.of(
                 Arguments.of(".:53 {\n proxy . 8.8.8.8\n}", f + "unknown directive 'proxy'"),
-                Arguments.of(".:53 {\n hosts /etc/coredns/NodeHosts\n}", f + "plugin 'hosts' is not supported by clusterdns (yet); supported: "
+                Arguments.of(".:53 {\n dnssec\n}", f + "plugin 'dnssec' is not supported by clusterdns (yet); supported: "
                         + String.join(", ", PluginOrder.ORDER)),
                 Arguments.of(".:53 {\n errors\n errors\n}", "Corefile:3: errors: this plugin can only be used once per server block (first at "),
                 Arguments.of(".:53 {\n kubernetes cluster.local {\n  ttl 9000\n }\n}", "Corefile:3: kubernetes/ttl: must be 0..3600, got \"9000\""),
