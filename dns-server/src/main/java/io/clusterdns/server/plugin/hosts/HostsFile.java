@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class HostsFile implements AutoCloseable {
 
     private final HostsConfig config;
     private final HostsMetrics metrics;
+    private final Consumer<String> warnings;
     private final HostsTable inline;
     private final ScheduledFuture<?> checks;
     private volatile HostsData data;
@@ -38,9 +40,15 @@ public final class HostsFile implements AutoCloseable {
 
     /** Reads the file now (on the caller's thread: the start or the reload applying it) and schedules the checks. */
     public HostsFile(HostsConfig config, ScheduledExecutorService timer, HostsMetrics metrics) {
+        this(config, timer, metrics, w -> LOG.warn("{}", w));
+    }
+
+    /** @param warnings where warnings go (a malformed line, a file that cannot be read): the log, or a test's list */
+    HostsFile(HostsConfig config, ScheduledExecutorService timer, HostsMetrics metrics, Consumer<String> warnings) {
         this.config = config;
         this.metrics = metrics;
-        HostsTable.Builder b = new HostsTable.Builder(config.zones(), config.reverse());
+        this.warnings = warnings;
+        HostsTable.Builder b = new HostsTable.Builder(config.zones(), config.reverse(), warnings);
         for (HostsConfig.Line line : config.inline()) {
             b.add(line.text(), line::where);
         }
@@ -48,10 +56,10 @@ public final class HostsFile implements AutoCloseable {
         this.data = new HostsData(HostsTable.EMPTY, inline);
         Path file = config.file();
         if (!Files.exists(file)) {
-            LOG.warn("plugin/hosts: File does not exist: {}", file);
+            warnings.accept("plugin/hosts: File does not exist: " + file);
             unreadable = true;
         } else if (Files.isDirectory(file)) {
-            LOG.warn("plugin/hosts: Hosts file \"{}\" is a directory", file);
+            warnings.accept("plugin/hosts: Hosts file \"" + file + "\" is a directory");
             unreadable = true;
         }
         check();
@@ -96,7 +104,7 @@ public final class HostsFile implements AutoCloseable {
             LOG.info("plugin/hosts: {} can be read again", file);
             unreadable = false;
         }
-        HostsTable.Builder b = new HostsTable.Builder(config.zones(), config.reverse());
+        HostsTable.Builder b = new HostsTable.Builder(config.zones(), config.reverse(), warnings);
         String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int number = i + 1;
@@ -114,7 +122,7 @@ public final class HostsFile implements AutoCloseable {
     private void notReadable(Path file, String why) {
         if (!unreadable) {
             unreadable = true;
-            LOG.warn("plugin/hosts: cannot read {} ({}); serving the entries read last", file, why);
+            warnings.accept("plugin/hosts: cannot read " + file + " (" + why + "); serving the entries read last");
         }
     }
 

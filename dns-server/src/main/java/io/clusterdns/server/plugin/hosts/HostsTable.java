@@ -8,9 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -35,7 +34,6 @@ record HostsTable(
         Map<Name, List<InetAddress>> wildcard4,
         Map<Name, List<InetAddress>> wildcard6,
         Map<InetAddress, List<Name>> names) {
-    private static final Logger LOG = LoggerFactory.getLogger("plugin/hosts");
     static final HostsTable EMPTY = new HostsTable(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     HostsTable {
@@ -85,6 +83,7 @@ record HostsTable(
     static final class Builder {
         private final List<Name> zones;
         private final boolean reverse;
+        private final Consumer<String> warnings;
         private final Map<Name, LinkedHashSet<InetAddress>> v4 = new HashMap<>();
         private final Map<Name, LinkedHashSet<InetAddress>> v6 = new HashMap<>();
         private final Map<Name, LinkedHashSet<InetAddress>> wildcard4 = new HashMap<>();
@@ -92,12 +91,14 @@ record HostsTable(
         private final Map<InetAddress, LinkedHashSet<Name>> names = new HashMap<>();
 
         /**
-         * @param zones   names outside these zones are left out
-         * @param reverse whether the entries make PTR records
+         * @param zones    names outside these zones are left out
+         * @param reverse  whether the entries make PTR records
+         * @param warnings where the warning about a malformed line goes (the log)
          */
-        Builder(List<Name> zones, boolean reverse) {
+        Builder(List<Name> zones, boolean reverse, Consumer<String> warnings) {
             this.zones = List.copyOf(zones);
             this.reverse = reverse;
+            this.warnings = warnings;
         }
 
         /** One line of hosts data; {@code where} ({@code FILE:LINE}) is asked for only to warn. */
@@ -108,14 +109,14 @@ record HostsTable(
                 return this; // blank, or only a comment
             }
             if (fields.length < 2) {
-                LOG.warn("plugin/hosts: {}: skipped: expected an address and at least one name, got \"{}\"", where.get(), line.trim());
+                warnings.accept("plugin/hosts: " + where.get() + ": skipped: expected an address and at least one name, got \"" + line.trim() + "\"");
                 return this;
             }
             String literal = fields[0];
             int zone = literal.indexOf('%');
             InetAddress address = IpAddresses.tryParse(zone >= 0 ? literal.substring(0, zone) : literal);
             if (address == null) {
-                LOG.warn("plugin/hosts: {}: skipped: \"{}\" is not an IP address", where.get(), literal);
+                warnings.accept("plugin/hosts: " + where.get() + ": skipped: \"" + literal + "\" is not an IP address");
                 return this;
             }
             boolean ipv4 = address instanceof Inet4Address;
@@ -124,7 +125,7 @@ record HostsTable(
                 try {
                     name = Name.fromString(fields[i].toLowerCase(Locale.ROOT), Name.root);
                 } catch (TextParseException e) {
-                    LOG.warn("plugin/hosts: {}: skipped name \"{}\": {}", where.get(), fields[i], e.getMessage());
+                    warnings.accept("plugin/hosts: " + where.get() + ": skipped name " + e.getMessage());
                     continue;
                 }
                 if (!inZones(name)) {
