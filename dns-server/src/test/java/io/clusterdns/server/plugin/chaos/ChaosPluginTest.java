@@ -5,25 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.config.ConfigException;
-import io.clusterdns.server.Wire;
+import io.clusterdns.server.chain.Outcomes;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.Requests;
-import io.clusterdns.server.corefile.CorefileParser;
-import io.clusterdns.server.corefile.Directive;
+import io.clusterdns.server.corefile.PluginLines;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
@@ -31,11 +28,10 @@ import org.xbill.DNS.Type;
 
 /** {@code chaos} lines, and the CH TXT questions it answers (everything else goes on). */
 class ChaosPluginTest {
-    static final Path FILE = Path.of("/etc/coredns/Corefile");
+    static final Path FILE = PluginLines.FILE;
 
     static ChaosConfig parse(String line) {
-        Directive d = CorefileParser.parse(".:53 {\n" + line + "\n}\n", FILE, Map.of()).blocks().get(0).directives().get(0);
-        return ChaosSetup.parse(d);
+        return ChaosSetup.parse(PluginLines.of(line));
     }
 
     static Stream<Arguments> goodLines() {
@@ -67,28 +63,16 @@ class ChaosPluginTest {
     }
 
     static String outcome(ChaosPlugin plugin, String name, int type, int dclass) {
-        Requests.Capture capture = new Requests.Capture();
-        boolean[] next = {false};
-        plugin.serve(query(name, type, dclass), capture, (request, writer) -> next[0] = true);
-        if (next[0]) {
-            return "next";
-        }
-        Message m = capture.written.get(0);
-        List<String> parts = new ArrayList<>();
-        parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
-        for (Record r : m.getSection(Section.ANSWER)) {
-            parts.add(Wire.text(r) + " " + DClass.string(r.getDClass()));
-        }
-        return String.join(" | ", parts);
+        return Outcomes.of(plugin, query(name, type, dclass));
     }
 
     static Stream<Arguments> questions() {
         return Stream.of(
-                Arguments.of("version.bind.", Type.TXT, DClass.CH, "NOERROR | version.bind. 0 TXT CoreDNS-001 CH"),
-                Arguments.of("VERSION.Server.", Type.TXT, DClass.CH, "NOERROR | VERSION.Server. 0 TXT CoreDNS-001 CH"),
-                Arguments.of("hostname.bind.", Type.TXT, DClass.CH, "NOERROR | hostname.bind. 0 TXT coredns-5d78c9869d-abcde CH"),
-                Arguments.of("id.server.", Type.TXT, DClass.CH, "NOERROR | id.server. 0 TXT coredns-5d78c9869d-abcde CH"),
-                Arguments.of("authors.bind.", Type.TXT, DClass.CH, "NOERROR | authors.bind. 0 TXT info@coredns.io CH"),
+                Arguments.of("version.bind.", Type.TXT, DClass.CH, "NOERROR | version.bind. 0 TXT CoreDNS-001"),
+                Arguments.of("VERSION.Server.", Type.TXT, DClass.CH, "NOERROR | VERSION.Server. 0 TXT CoreDNS-001"),
+                Arguments.of("hostname.bind.", Type.TXT, DClass.CH, "NOERROR | hostname.bind. 0 TXT coredns-5d78c9869d-abcde"),
+                Arguments.of("id.server.", Type.TXT, DClass.CH, "NOERROR | id.server. 0 TXT coredns-5d78c9869d-abcde"),
+                Arguments.of("authors.bind.", Type.TXT, DClass.CH, "NOERROR | authors.bind. 0 TXT info@coredns.io"),
                 Arguments.of("version.bind.", Type.TXT, DClass.IN, "next"),
                 Arguments.of("version.bind.", Type.A, DClass.CH, "next"),
                 Arguments.of("other.bind.", Type.TXT, DClass.CH, "next"));
@@ -102,9 +86,19 @@ class ChaosPluginTest {
     }
 
     @Test
+    void answersAreOfClassChaos() {
+        ChaosPlugin p = new ChaosPlugin(new ChaosConfig("v", List.of("a")), "h");
+        Requests.Capture capture = new Requests.Capture();
+        p.serve(query("version.bind.", Type.TXT, DClass.CH), capture, (request, writer) -> { });
+
+        assertThat(capture.written.get(0).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(r.getDClass()).isEqualTo(DClass.CH));
+    }
+
+    @Test
     void authorsComeInEveryOrder() {
         ChaosPlugin p = new ChaosPlugin(new ChaosConfig("v", List.of("a", "b", "c")), "h");
-        java.util.Set<String> firsts = new java.util.HashSet<>();
+        Set<String> firsts = new HashSet<>();
         for (int i = 0; i < 300 && firsts.size() < 3; i++) {
             String out = outcome(p, "authors.bind.", Type.TXT, DClass.CH);
             assertThat(out.split(" \\| ")).hasSize(4);

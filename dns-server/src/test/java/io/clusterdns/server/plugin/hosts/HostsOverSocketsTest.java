@@ -2,19 +2,16 @@ package io.clusterdns.server.plugin.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.server.CorefileServers;
 import io.clusterdns.server.DnsServer;
-import io.clusterdns.server.DnsServerMain;
 import io.clusterdns.server.Scrape;
 import io.clusterdns.server.TcpClient;
 import io.clusterdns.server.UdpClient;
 import io.clusterdns.server.Wire;
-import io.clusterdns.server.plan.CorefileSource;
-import io.clusterdns.server.plan.ServerPlan;
+import io.clusterdns.server.chain.Outcomes;
 import io.clusterdns.server.plugin.forward.Dnsmasq;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -27,10 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -60,7 +53,7 @@ class HostsOverSocketsTest {
                 192.0.2.9   *.apps.example.org
                 not-an-address oops.example.org
                 """);
-        Path corefile = Files.writeString(dir.resolve("Corefile"), """
+        server = CorefileServers.start(dir, """
                 .:0 {
                     hosts hosts example.org {
                         198.51.100.1 inline.example.org
@@ -70,7 +63,6 @@ class HostsOverSocketsTest {
                     forward . %s
                 }
                 """.formatted(upstream.target()));
-        server = DnsServerMain.start(new CorefileSource(corefile, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 1));
     }
 
     @AfterAll
@@ -81,13 +73,6 @@ class HostsOverSocketsTest {
         if (upstream != null) {
             upstream.close();
         }
-    }
-
-    static String outcome(Message m) {
-        List<String> parts = new ArrayList<>();
-        parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
-        parts.addAll(Wire.texts(m, Section.ANSWER));
-        return String.join(" | ", parts);
     }
 
     static Stream<Arguments> table() {
@@ -112,7 +97,7 @@ class HostsOverSocketsTest {
     @MethodSource("table")
     void overUdp(String name, int type, String expected) {
         try (UdpClient udp = new UdpClient(server.port())) {
-            assertThat(outcome(udp.exchange(Wire.query(7, name, type)))).isEqualTo(expected);
+            assertThat(Outcomes.of(udp.exchange(Wire.query(7, name, type)))).isEqualTo(expected);
         }
     }
 
@@ -121,7 +106,7 @@ class HostsOverSocketsTest {
     @MethodSource("table")
     void overTcp(String name, int type, String expected) {
         try (TcpClient tcp = new TcpClient(server.port())) {
-            assertThat(outcome(tcp.exchange(Wire.query(8, name, type)))).isEqualTo(expected);
+            assertThat(Outcomes.of(tcp.exchange(Wire.query(8, name, type)))).isEqualTo(expected);
         }
     }
 

@@ -2,8 +2,8 @@ package io.clusterdns.server.plugin.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.server.Wire;
 import io.clusterdns.server.chain.Fallthrough;
+import io.clusterdns.server.chain.Outcomes;
 import io.clusterdns.server.chain.Requests;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -18,11 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -68,22 +64,8 @@ class HostsPluginTest {
         return new HostsPlugin(config, new HostsFile(config, null, new HostsMetrics(new SimpleMeterRegistry()), warnings::add));
     }
 
-    /** What the plugin did: {@code next}, {@code SERVFAIL} (fail), or the response's rcode, flags and answers. */
     static String outcome(HostsPlugin plugin, String name, int type) {
-        Requests.Capture capture = new Requests.Capture();
-        boolean[] next = {false};
-        plugin.serve(Requests.of(name, type), capture, (request, writer) -> next[0] = true);
-        if (next[0]) {
-            return "next";
-        }
-        if (!capture.failed.isEmpty()) {
-            return "fail " + Rcode.string(capture.failed.get(0));
-        }
-        Message m = capture.written.get(0);
-        List<String> parts = new ArrayList<>();
-        parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
-        parts.addAll(Wire.texts(m, Section.ANSWER));
-        return String.join(" | ", parts);
+        return Outcomes.of(plugin, Requests.of(name, type));
     }
 
     static final String PTR_V6 = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.";

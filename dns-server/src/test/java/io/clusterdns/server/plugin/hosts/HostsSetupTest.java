@@ -7,6 +7,7 @@ import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.corefile.CorefileParser;
 import io.clusterdns.server.corefile.Directive;
+import io.clusterdns.server.corefile.PluginLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +27,12 @@ import org.xbill.DNS.Name;
  * block at line 2 of {@code /etc/coredns/Corefile}; relative files are under {@code /etc/coredns}.
  */
 class HostsSetupTest {
-    static final Path FILE = Path.of("/etc/coredns/Corefile");
+    static final Path FILE = PluginLines.FILE;
     static final String AT = FILE + ":";
     static final List<Name> ROOT = List.of(Name.root);
 
     static HostsConfig parse(String line) {
-        Directive d = CorefileParser.parse(".:53 {\n" + line + "\n}\n", FILE, Map.of()).blocks().get(0).directives().get(0);
-        return HostsSetup.parse(d, ROOT, FILE.getParent());
+        return HostsSetup.parse(PluginLines.of(line), ROOT, FILE.getParent());
     }
 
     static HostsConfig config(Path file, List<Name> zones, List<HostsConfig.Line> inline, long ttl, boolean reverse, Duration reload,

@@ -4,36 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ConfigException;
-import io.clusterdns.server.Wire;
+import io.clusterdns.server.chain.Outcomes;
 import io.clusterdns.server.chain.Requests;
-import io.clusterdns.server.corefile.CorefileParser;
-import io.clusterdns.server.corefile.Directive;
+import io.clusterdns.server.corefile.PluginLines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** {@code local} lines, and what each localhost-ish question gets, one request at a time. */
 class LocalPluginTest {
-    static final Path FILE = Path.of("/etc/coredns/Corefile");
+    static final Path FILE = PluginLines.FILE;
     static final String SOA = " 604800 SOA localhost. root.localhost. 1 0 0 0 604800";
     static final String V6_PTR = "1." + "0.".repeat(31) + "ip6.arpa.";
 
     static LocalConfig parse(String line) {
-        Directive d = CorefileParser.parse(".:53 {\n" + line + "\n}\n", FILE, Map.of()).blocks().get(0).directives().get(0);
-        return LocalSetup.parse(d);
+        return LocalSetup.parse(PluginLines.of(line));
     }
 
     static Stream<Arguments> goodLines() {
@@ -64,20 +55,8 @@ class LocalPluginTest {
         assertThatThrownBy(() -> parse(line)).isInstanceOf(ConfigException.class).hasMessage(message);
     }
 
-    /** What the plugin did: {@code next}, or the response's rcode, flags, answers and ({@code ns:}) authority. */
     static String outcome(LocalPlugin plugin, String name, int type) {
-        Requests.Capture capture = new Requests.Capture();
-        boolean[] next = {false};
-        plugin.serve(Requests.of(name, type), capture, (request, writer) -> next[0] = true);
-        if (next[0]) {
-            return "next";
-        }
-        Message m = capture.written.get(0);
-        List<String> parts = new ArrayList<>();
-        parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
-        parts.addAll(Wire.texts(m, Section.ANSWER));
-        Wire.texts(m, Section.AUTHORITY).forEach(r -> parts.add("ns: " + r));
-        return String.join(" | ", parts);
+        return Outcomes.of(plugin, Requests.of(name, type));
     }
 
     static Stream<Arguments> questions() {

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.server.chain.Requests;
-import io.clusterdns.server.corefile.CorefileParser;
-import io.clusterdns.server.corefile.Directive;
+import io.clusterdns.server.corefile.PluginLines;
 import io.clusterdns.server.wire.Responses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,14 +26,13 @@ import org.xbill.DNS.Type;
 
 /** {@code minimal} lines, and which responses of the next plugins leave with their answer section only. */
 class MinimalPluginTest {
-    static final Path FILE = Path.of("/etc/coredns/Corefile");
+    static final Path FILE = PluginLines.FILE;
     static final String NS = "au:example.org. 300 IN NS ns1.example.org.";
     static final String GLUE = "ad:ns1.example.org. 300 IN A 192.0.2.53";
     static final String SOA = "au:example.org. 300 IN SOA ns1.example.org. admin.example.org. 1 2 3 4 60";
 
     static MinimalConfig parse(String line) {
-        Directive d = CorefileParser.parse(".:53 {\n" + line + "\n}\n", FILE, Map.of()).blocks().get(0).directives().get(0);
-        return MinimalSetup.parse(d);
+        return MinimalSetup.parse(PluginLines.of(line));
     }
 
     static Stream<Arguments> lines() {
