@@ -82,6 +82,13 @@ class CorefilePlanTest {
     }
 
     @Test
+    void localAnyChaosMinimalAndHostsTakeTheirPlacesInTheChain() {
+        BlockPlan b = plan(".:53 {\n hosts {\n  fallthrough\n }\n minimal\n chaos\n cache\n any\n local\n errors\n}").get(0);
+
+        assertThat(names(b)).containsExactly("errors", "local", "any", "chaos", "cache", "minimal", "hosts");
+    }
+
+    @Test
     void severalLogLinesAreOnePluginWithRules() {
         BlockPlan b = plan(".:53 {\n log example.org\n log . {\n  class denial\n }\n}").get(0);
 

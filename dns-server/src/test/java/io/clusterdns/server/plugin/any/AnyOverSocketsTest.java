@@ -33,21 +33,12 @@ class AnyOverSocketsTest {
 
     @BeforeAll
     static void start() {
-        server = CorefileServers.start(dir, """
-                .:0 {
-                    any
-                    kubernetes cluster.local {
-                        manifests %s
-                    }
-                }
-                """.formatted(ApiValidManifests.write(dir.resolve("m"))));
+        server = CorefileServers.withCluster(dir, "any");
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        CorefileServers.close(server);
     }
 
     static Stream<Arguments> table() {

@@ -10,7 +10,6 @@ import io.clusterdns.server.CorefileServers;
 import io.clusterdns.server.DnsServer;
 import io.clusterdns.server.UdpClient;
 import io.clusterdns.server.chain.Outcomes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -38,28 +37,14 @@ class ChaosOverSocketsTest {
     static DnsServer plain;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path manifests = ApiValidManifests.write(dir.resolve("m"));
-        String block = """
-                .:0 {
-                    %s
-                    kubernetes cluster.local {
-                        manifests %s
-                    }
-                }
-                """;
-        chaos = CorefileServers.start(Files.createDirectories(dir.resolve("chaos")), block.formatted("chaos CoreDNS-001 info@coredns.io",
-                manifests));
-        plain = CorefileServers.start(Files.createDirectories(dir.resolve("plain")), block.formatted("", manifests));
+    static void start() {
+        chaos = CorefileServers.withCluster(dir, "chaos CoreDNS-001 info@coredns.io");
+        plain = CorefileServers.withCluster(dir, "");
     }
 
     @AfterAll
     static void stop() {
-        for (DnsServer s : new DnsServer[] {chaos, plain}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        CorefileServers.close(chaos, plain);
     }
 
     static String ask(DnsServer server, String name, int type, int dclass) {

@@ -55,21 +55,19 @@ class HostsOverSocketsTest {
                 """);
         server = CorefileServers.start(dir, """
                 .:0 {
-                    hosts hosts example.org {
+                    hosts %s example.org {
                         198.51.100.1 inline.example.org
                         ttl 300
                         fallthrough fell.example.org
                     }
                     forward . %s
                 }
-                """.formatted(upstream.target()));
+                """.formatted(hostsFile, upstream.target()));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        CorefileServers.close(server);
         if (upstream != null) {
             upstream.close();
         }

@@ -31,21 +31,12 @@ class LocalOverSocketsTest {
 
     @BeforeAll
     static void start() {
-        server = CorefileServers.start(dir, """
-                .:0 {
-                    local
-                    kubernetes cluster.local in-addr.arpa {
-                        manifests %s
-                    }
-                }
-                """.formatted(ApiValidManifests.write(dir.resolve("m"))));
+        server = CorefileServers.withCluster(dir, "local");
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        CorefileServers.close(server);
     }
 
     static Stream<Arguments> table() {

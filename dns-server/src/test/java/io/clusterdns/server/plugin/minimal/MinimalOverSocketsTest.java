@@ -2,12 +2,10 @@ package io.clusterdns.server.plugin.minimal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.k8s.testing.ApiValidManifests;
 import io.clusterdns.server.CorefileServers;
 import io.clusterdns.server.DnsServer;
 import io.clusterdns.server.UdpClient;
 import io.clusterdns.server.Wire;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,27 +30,14 @@ class MinimalOverSocketsTest {
     static DnsServer plain;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path manifests = ApiValidManifests.write(dir.resolve("m"));
-        String block = """
-                .:0 {
-                    %s
-                    kubernetes cluster.local {
-                        manifests %s
-                    }
-                }
-                """;
-        minimal = CorefileServers.start(Files.createDirectories(dir.resolve("minimal")), block.formatted("minimal", manifests));
-        plain = CorefileServers.start(Files.createDirectories(dir.resolve("plain")), block.formatted("", manifests));
+    static void start() {
+        minimal = CorefileServers.withCluster(dir, "minimal");
+        plain = CorefileServers.withCluster(dir, "");
     }
 
     @AfterAll
     static void stop() {
-        for (DnsServer s : new DnsServer[] {minimal, plain}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        CorefileServers.close(minimal, plain);
     }
 
     /** Answer/authority/additional record counts (OPT left out), and whether an OPT came back. */
