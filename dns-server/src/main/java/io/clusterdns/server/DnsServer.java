@@ -28,9 +28,11 @@ import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plan.ZoneKey;
 import io.clusterdns.server.plugin.health.HealthConfig;
+import io.clusterdns.server.plugin.hosts.HostsMetrics;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.RestClientMetrics;
+import io.clusterdns.server.plugin.local.LocalMetrics;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
@@ -80,6 +82,7 @@ public final class DnsServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final DnsMetrics dnsMetrics;
     private final ForwardMetrics forwardMetrics;
+    private final HostsMetrics hostsMetrics;
     private final RestClientMetrics restClientMetrics;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
@@ -113,6 +116,9 @@ public final class DnsServer implements AutoCloseable {
         this.dnsMetrics = new DnsMetrics(metrics.registry());
         // CoreDNS exports the forward plugin's two counters from the start, forward or not
         this.forwardMetrics = new ForwardMetrics(metrics.registry());
+        // and the hosts and local plugins' series (CoreDNS registers them at load: dashboards query them)
+        this.hostsMetrics = new HostsMetrics(metrics.registry());
+        LocalMetrics.requests(metrics.registry());
         this.restClientMetrics = new RestClientMetrics(metrics.registry());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clusterdns-timer");
@@ -226,7 +232,7 @@ public final class DnsServer implements AutoCloseable {
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, metrics.registry(), vertx, timer, k -> wanted.get(k.backend()), onLoop,
+                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx, timer, k -> wanted.get(k.backend()), onLoop,
                         states);
                 Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {

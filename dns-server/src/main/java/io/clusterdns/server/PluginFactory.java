@@ -11,23 +11,36 @@ import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.acl.AclConfig;
 import io.clusterdns.server.plugin.acl.AclPlugin;
+import io.clusterdns.server.plugin.any.AnyConfig;
+import io.clusterdns.server.plugin.any.AnyPlugin;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
+import io.clusterdns.server.plugin.chaos.ChaosConfig;
+import io.clusterdns.server.plugin.chaos.ChaosPlugin;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.k8sexternal.K8sExternalConfig;
 import io.clusterdns.server.plugin.k8sexternal.K8sExternalPlugin;
+import io.clusterdns.server.plugin.hosts.HostsConfig;
+import io.clusterdns.server.plugin.hosts.HostsFile;
+import io.clusterdns.server.plugin.hosts.HostsMetrics;
+import io.clusterdns.server.plugin.hosts.HostsPlugin;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
 import io.clusterdns.server.plugin.loadbalance.LoadbalanceConfig;
 import io.clusterdns.server.plugin.loadbalance.LoadbalancePlugin;
+import io.clusterdns.server.plugin.local.LocalConfig;
+import io.clusterdns.server.plugin.local.LocalMetrics;
+import io.clusterdns.server.plugin.local.LocalPlugin;
 import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogPlugin;
 import io.clusterdns.server.plugin.loop.LoopConfig;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
+import io.clusterdns.server.plugin.minimal.MinimalConfig;
+import io.clusterdns.server.plugin.minimal.MinimalPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
@@ -48,6 +61,7 @@ import java.util.function.Function;
 final class PluginFactory {
     private final DnsMetrics metrics;
     private final ForwardMetrics forwardMetrics;
+    private final HostsMetrics hostsMetrics;
     private final MeterRegistry registry;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
@@ -60,11 +74,12 @@ final class PluginFactory {
      * @param onLoop   what the loop plugin does after reporting a loop (the server exits)
      * @param states   state kept across reloads for plugins whose setup did not change
      */
-    PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, MeterRegistry registry, Vertx vertx,
+    PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, HostsMetrics hostsMetrics, MeterRegistry registry, Vertx vertx,
                   ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop,
                   PluginStates states) {
         this.metrics = metrics;
         this.forwardMetrics = forwardMetrics;
+        this.hostsMetrics = hostsMetrics;
         this.registry = registry;
         this.vertx = vertx;
         this.timer = timer;
@@ -131,6 +146,24 @@ final class PluginFactory {
             boolean nextIsForward = ForwardConfig.NAME.equals(nextPlugin);
             return states.get(List.of(ForwardConfig.NAME, block.keys(), f, nextIsForward, position), ForwardPlugin.class,
                     () -> new ForwardPlugin(f, vertx, forwardMetrics, nextIsForward));
+        }
+        if (config instanceof HostsConfig h) {
+            // the file as read, and its checks, kept across a reload that leaves the line alone
+            HostsFile file = states.get(List.of(HostsConfig.NAME, block.keys(), h), HostsFile.class,
+                    () -> new HostsFile(h, timer, hostsMetrics));
+            return new HostsPlugin(h, file);
+        }
+        if (config instanceof LocalConfig l) {
+            return new LocalPlugin(l, LocalMetrics.requests(registry));
+        }
+        if (config instanceof AnyConfig) {
+            return new AnyPlugin();
+        }
+        if (config instanceof MinimalConfig) {
+            return new MinimalPlugin();
+        }
+        if (config instanceof ChaosConfig c) {
+            return new ChaosPlugin(c);
         }
         throw new IllegalStateException("no chain link for plugin " + config.name());
     }

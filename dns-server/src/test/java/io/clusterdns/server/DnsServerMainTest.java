@@ -318,12 +318,12 @@ class DnsServerMainTest {
 
     @Test
     void aBrokenCorefileStopsTheStartNamingFileAndLine(@TempDir Path dir) throws Exception {
-        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:0 {\n    errors\n    hosts /etc/coredns/NodeHosts\n}\n");
+        Path corefile = Files.writeString(dir.resolve("Corefile"), ".:0 {\n    errors\n    dnssec\n}\n");
 
         Run r = run("--conf", corefile.toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).startsWith("clusterdns-dns-server: " + corefile + ":3: plugin 'hosts' is not supported by clusterdns (yet)")
+        assertThat(r.err()).startsWith("clusterdns-dns-server: " + corefile + ":3: plugin 'dnssec' is not supported by clusterdns (yet)")
                 .hasLineCount(1);
     }
 }

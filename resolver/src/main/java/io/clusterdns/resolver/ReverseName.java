@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.xbill.DNS.Name;
 
-/** Complete {@code in-addr.arpa} / full-nibble {@code ip6.arpa} names to addresses. */
-final class ReverseName {
+/** Complete {@code in-addr.arpa} / full-nibble {@code ip6.arpa} names to addresses (the kubernetes and hosts plugins' PTR). */
+public final class ReverseName {
     private ReverseName() {
     }
 
     /** The address a complete reverse name denotes, or null for partial or malformed names. */
-    static InetAddress toAddress(Name name) {
+    public static InetAddress toAddress(Name name) {
         if (name.subdomain(ResolverConfig.IN_ADDR_ARPA)) {
             return name.labels() == 7 ? v4(name) : null;
         }

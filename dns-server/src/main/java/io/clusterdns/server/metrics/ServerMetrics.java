@@ -59,10 +59,6 @@ public final class ServerMetrics implements AutoCloseable {
                 .serviceLevelObjectives(SLIM_TIME_BUCKETS).register(registry);
         this.healthFailures = Counter.builder("coredns.health.request.failures")
                 .description("The number of times the health check failed.").register(registry);
-        // CoreDNS registers these at load, so they exist (at 0) whatever the Corefile: dashboards query them
-        Gauge.builder("coredns.hosts.reload.timestamp", () -> 0)
-                .description("The timestamp of the last reload of hosts file.").baseUnit("seconds").register(registry);
-        Counter.builder("coredns.local.localhost.requests").description("Counter of localhost.<domain> requests.").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

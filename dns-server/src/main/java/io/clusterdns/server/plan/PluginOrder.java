@@ -8,7 +8,7 @@ import java.util.Set;
  * {@code plugin.cfg} (1.12, the version kubeadm ships, with the external {@code multicluster}
  * plugin after {@code kubernetes}, where its build instructions put it). A Corefile naming a
  * CoreDNS plugin clusterdns does not have fails to load, naming it: a drop-in that silently
- * ignored {@code hosts} would answer differently.
+ * ignored {@code dnssec} would answer differently.
  */
 public final class PluginOrder {
     /** Every CoreDNS plugin name, in chain order. */
@@ -34,6 +34,11 @@ public final class PluginOrder {
             "cache",
             "rewrite",
             "k8s_external",
+            "local",
+            "any",
+            "chaos",
+            "minimal",
+            "hosts",
             "kubernetes",
             "loop",
             "forward");

@@ -82,6 +82,13 @@ class CorefilePlanTest {
     }
 
     @Test
+    void localAnyChaosMinimalAndHostsTakeTheirPlacesInTheChain() {
+        BlockPlan b = plan(".:53 {\n hosts {\n  fallthrough\n }\n minimal\n chaos\n cache\n any\n local\n errors\n}").get(0);
+
+        assertThat(names(b)).containsExactly("errors", "local", "any", "chaos", "cache", "minimal", "hosts");
+    }
+
+    @Test
     void severalLogLinesAreOnePluginWithRules() {
         BlockPlan b = plan(".:53 {\n log example.org\n log . {\n  class denial\n }\n}").get(0);
 
@@ -102,7 +109,7 @@ class CorefilePlanTest {
         String f = "Corefile:2: ";
         return Stream.of(
                 Arguments.of(".:53 {\n proxy . 8.8.8.8\n}", f + "unknown directive 'proxy'"),
-                Arguments.of(".:53 {\n hosts /etc/coredns/NodeHosts\n}", f + "plugin 'hosts' is not supported by clusterdns (yet); supported: "
+                Arguments.of(".:53 {\n dnssec\n}", f + "plugin 'dnssec' is not supported by clusterdns (yet); supported: "
                         + String.join(", ", PluginOrder.ORDER)),
                 Arguments.of(".:53 {\n errors\n errors\n}", "Corefile:3: errors: this plugin can only be used once per server block (first at "),
                 Arguments.of(".:53 {\n kubernetes cluster.local {\n  ttl 9000\n }\n}", "Corefile:3: kubernetes/ttl: must be 0..3600, got \"9000\""),

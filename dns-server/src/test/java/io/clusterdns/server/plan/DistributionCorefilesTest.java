@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.plugin.forward.ForwardConfig;
+import io.clusterdns.server.plugin.hosts.HostsConfig;
+import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.log.LogConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +16,20 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
 
 /**
  * The Corefiles managed clusters ship, read as the server reads them at start-up (and on every
- * reload): AKS's with its coredns-custom imports, and the plugins of the next issue (AKS's
- * {@code template}, k3s's {@code hosts}) refused by name at their line, never skipped. The files
- * are verbatim (test resources), except that {@code /etc/resolv.conf} is this test's resolv.conf,
- * whose upstream the forward plan reads.
+ * reload): AKS's with its coredns-custom imports, k3s's with its {@code hosts} NodeHosts, and
+ * plugins clusterdns does not have yet (AKS's {@code template}) refused by name at their line,
+ * never skipped. The files are verbatim (test resources), except that {@code /etc/resolv.conf} is
+ * this test's resolv.conf, whose upstream the forward plan reads. {@code K3sCorefileTest} serves
+ * k3s's over sockets.
  */
 class DistributionCorefilesTest {
     @TempDir
@@ -87,10 +93,17 @@ class DistributionCorefilesTest {
     }
 
     @Test
-    void k3sHostsIsRefusedByNameAtItsLine() throws IOException {
-        CorefileSource source = source("k3s.Corefile");
-        assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
-                .hasMessage(dir.resolve("Corefile") + ":9: plugin 'hosts' is not supported by clusterdns (yet); "
-                        + "supported: " + String.join(", ", PluginOrder.ORDER));
+    void k3sPlansWithTheNodeHostsBeforeTheClusterZone() throws IOException {
+        // /etc/coredns/NodeHosts need not exist yet (k3s writes it once the nodes register), nor custom/
+        ServerPlan plan = source("k3s.Corefile").read();
+
+        assertThat(plan.blocks()).hasSize(1);
+        BlockPlan main = plan.blocks().get(0);
+        assertThat(names(main)).as("plugin.cfg order: hosts answers before kubernetes, and falls through to it").containsExactly(
+                "reload", "ready", "health", "prometheus", "errors", "loadbalance", "cache", "hosts", "kubernetes", "loop", "forward");
+        assertThat(main.plugin(HostsConfig.class).orElseThrow()).isEqualTo(new HostsConfig(Path.of("/etc/coredns/NodeHosts"),
+                List.of(Name.root), List.of(), 60, true, Duration.ofSeconds(15), Fallthrough.ALL, false));
+        assertThat(main.plugin(KubernetesConfig.class).orElseThrow().fallthrough().through(Name.fromConstantString("4.3.2.1.in-addr.arpa.")))
+                .isTrue();
     }
 }

@@ -17,9 +17,9 @@ import org.xbill.DNS.Type;
 
 /**
  * What kind of response a message is, as CoreDNS's {@code response.Typify} says, which decides
- * whether and where the cache keeps it and for how long.
+ * whether and where the cache keeps it and for how long (and whether {@code minimal} may trim it).
  */
-enum ResponseType {
+public enum ResponseType {
     /** NOERROR with answers, or any other NOERROR that is none of the below. */
     NO_ERROR(CacheStore.Kind.SUCCESS),
     /** NXDOMAIN with an SOA in authority. */
@@ -50,7 +50,7 @@ enum ResponseType {
      *
      * @param dnssecOk the query asked for DNSSEC: then a signature outside its validity makes it {@link #OTHER_ERROR}
      */
-    static ResponseType of(Message m, boolean dnssecOk, Instant now) {
+    public static ResponseType of(Message m, boolean dnssecOk, Instant now) {
         int opcode = m.getHeader().getOpcode();
         if (opcode == Opcode.UPDATE) {
             return UPDATE;
