@@ -21,6 +21,8 @@ import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
+import io.clusterdns.server.plugin.template.TemplateConfig;
+import io.clusterdns.server.plugin.template.TemplateSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,26 +127,39 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeLogRules(out);
+        return mergeRepeated(out);
     }
 
-    /** Several {@code log} lines are one plugin with several rules (the first rule whose names match logs). */
-    private static List<PluginConfig> mergeLogRules(List<PluginConfig> plugins) {
+    /**
+     * Several {@code log} lines are one plugin with several rules (the first rule whose names
+     * match logs); several {@code template} lines one plugin trying its templates in order. Both as
+     * in CoreDNS, whose setup reads every line of the plugin into one handler.
+     */
+    private static List<PluginConfig> mergeRepeated(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
-        LogConfig merged = null;
+        Map<String, Integer> first = new HashMap<>();
         for (PluginConfig c : plugins) {
-            if (c instanceof LogConfig l) {
-                if (merged == null) {
-                    merged = l;
-                    out.add(l);
-                } else {
-                    out.set(out.indexOf(merged), merged = merged.and(l));
-                }
+            Integer at = first.get(c.name());
+            PluginConfig merged = at == null ? null : merged(out.get(at), c);
+            if (merged != null) {
+                out.set(at, merged);
             } else {
+                first.putIfAbsent(c.name(), out.size());
                 out.add(c);
             }
         }
         return out;
+    }
+
+    /** {@code first} and {@code more} as one plugin; null for plugins whose lines stay separate links (forward). */
+    private static PluginConfig merged(PluginConfig first, PluginConfig more) {
+        if (first instanceof LogConfig a && more instanceof LogConfig b) {
+            return a.and(b);
+        }
+        if (first instanceof TemplateConfig a && more instanceof TemplateConfig b) {
+            return a.and(b);
+        }
+        return null;
     }
 
     private static PluginConfig setup(Directive d, List<Name> zones, Path base) {
@@ -160,6 +175,7 @@ public final class CorefilePlan {
             case "reload" -> ReloadSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
+            case "template" -> TemplateSetup.parse(d, zones);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

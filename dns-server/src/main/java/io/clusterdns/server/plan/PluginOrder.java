@@ -30,6 +30,7 @@ public final class PluginOrder {
             "log",
             "loadbalance",
             "cache",
+            "template",
             "kubernetes",
             "loop",
             "forward");
@@ -38,7 +39,7 @@ public final class PluginOrder {
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
     /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log");
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "template");
 
     private PluginOrder() {
     }

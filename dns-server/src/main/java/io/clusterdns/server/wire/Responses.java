@@ -2,6 +2,8 @@ package io.clusterdns.server.wire;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.EDNSOption.Code;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -62,7 +64,8 @@ public final class Responses {
     /**
      * The bytes sent to the client for {@code response} (which this call takes over and changes):
      * the query's ID and question, an OPT record (version 0, our payload size, DO echoed, the
-     * response's extended rcode) exactly when the query had one (RFC 6891), at most
+     * response's extended rcode, the Extended DNS Errors of RFC 8914 the response's own OPT carried,
+     * as template's {@code ederror}) exactly when the query had one (RFC 6891), at most
      * {@code limit} bytes with TC set when records had to go.
      */
     public static byte[] encode(Message response, Message query, ClientEdns edns, int limit) {
@@ -73,12 +76,14 @@ public final class Responses {
         response.removeAllRecords(Section.QUESTION);
         response.addRecord(query.getQuestion(), Section.QUESTION);
         OPTRecord opt = response.getOPT();
+        List<EDNSOption> errors = List.of();
         if (opt != null) {
             response.removeRecord(opt, Section.ADDITIONAL);
+            errors = opt.getOptions(Code.EDNS_EXTENDED_ERROR);
         }
         if (edns instanceof ClientEdns.Present p) {
             int flags = p.dnssecOk() ? ExtendedFlags.DO : 0;
-            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags, errors), Section.ADDITIONAL);
         }
         byte[] whole = response.toWire();
         return whole.length <= limit ? whole : truncate(response, limit);
