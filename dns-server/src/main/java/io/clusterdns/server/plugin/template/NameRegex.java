@@ -58,7 +58,8 @@ final class NameRegex {
         try {
             return new NameRegex(source, Pattern.compile(java), Collections.unmodifiableList(names));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+            // no index: it would count in the rewritten pattern
+            throw new IllegalArgumentException(e.getDescription());
         }
     }
 
