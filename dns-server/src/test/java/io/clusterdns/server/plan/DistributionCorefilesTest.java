@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ConfigException;
+import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.plugin.forward.ForwardConfig;
 import io.clusterdns.server.plugin.log.LogConfig;
+import io.clusterdns.server.plugin.template.TemplateConfig;
+import io.clusterdns.server.plugin.template.TemplateConfig.Template;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,11 +20,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /**
  * The Corefiles managed clusters ship, read as the server reads them at start-up (and on every
- * reload): AKS's with its coredns-custom imports, and the plugins of the next issue (AKS's
- * {@code template}, k3s's {@code hosts}) refused by name at their line, never skipped. The files
+ * reload): AKS's with its coredns-custom imports and its {@code template} blocks, and the plugins
+ * of the next issue (k3s's {@code hosts}) refused by name at their line, never skipped. The files
  * are verbatim (test resources), except that {@code /etc/resolv.conf} is this test's resolv.conf,
  * whose upstream the forward plan reads.
  */
@@ -79,11 +86,25 @@ class DistributionCorefilesTest {
     }
 
     @Test
-    void aksTemplatesAreRefusedByNameAtTheirLine() throws IOException {
-        CorefileSource source = source("aks.Corefile");
-        assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
-                .hasMessage(dir.resolve("Corefile") + ":19: plugin 'template' is not supported by clusterdns (yet); "
-                        + "supported: reload, ready, health, prometheus, errors, log, loadbalance, cache, kubernetes, loop, forward");
+    void aksTemplatesAreOneLinkTryingThemInWrittenOrder() throws IOException {
+        ServerPlan plan = source("aks.Corefile").read();
+
+        BlockPlan main = plan.blocks().get(0);
+        assertThat(names(main)).as("plugin.cfg order: template after cache, before kubernetes").containsExactly(
+                "reload", "ready", "health", "prometheus", "errors", "loadbalance", "cache", "template", "kubernetes", "loop", "forward");
+        List<Template> templates = main.plugin(TemplateConfig.class).orElseThrow().templates();
+        assertThat(templates).extracting(Template::where).containsExactly(dir.resolve("Corefile") + ":19", dir.resolve("Corefile") + ":24");
+        Template junk = templates.get(0);
+        assertThat(List.of(junk.qclass(), junk.qtype(), junk.rcode())).containsExactly(DClass.ANY, Type.ANY, Rcode.NXDOMAIN);
+        assertThat(junk.zones()).containsExactly(Name.fromConstantString("internal.cloudapp.net."));
+        assertThat(junk.match()).hasToString("[^(?:[^.]+\\.){4,}internal\\.cloudapp\\.net\\.$]");
+        assertThat(junk.fallthrough()).isEqualTo(Fallthrough.ALL);
+        Template reddog = templates.get(1);
+        assertThat(List.of(reddog.qclass(), reddog.qtype(), reddog.rcode())).containsExactly(DClass.ANY, Type.ANY, Rcode.NXDOMAIN);
+        assertThat(reddog.zones()).containsExactly(Name.fromConstantString("reddog.microsoft.com."));
+        assertThat(reddog.match()).as("the default regex").hasToString("[.*]");
+        assertThat(reddog.fallthrough()).isEqualTo(Fallthrough.NONE);
+        assertThat(reddog.answer()).isEmpty();
     }
 
     @Test
@@ -91,6 +112,6 @@ class DistributionCorefilesTest {
         CorefileSource source = source("k3s.Corefile");
         assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("Corefile") + ":9: plugin 'hosts' is not supported by clusterdns (yet); "
-                        + "supported: reload, ready, health, prometheus, errors, log, loadbalance, cache, kubernetes, loop, forward");
+                        + "supported: reload, ready, health, prometheus, errors, log, loadbalance, cache, template, kubernetes, loop, forward");
     }
 }
