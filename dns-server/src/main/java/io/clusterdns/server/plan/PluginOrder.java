@@ -38,7 +38,7 @@ public final class PluginOrder {
     /** Chain order of the plugins clusterdns has. */
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
-    /** Plugins that may appear more than once in a block (each instance chained in written order). */
+    /** Plugins that may appear more than once in a block: forward's lines are chained in written order, log's and template's merged. */
     static final Set<String> REPEATABLE = Set.of("forward", "log", "template");
 
     private PluginOrder() {

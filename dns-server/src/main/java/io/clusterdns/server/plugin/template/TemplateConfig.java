@@ -37,7 +37,7 @@ public record TemplateConfig(List<Template> templates) implements PluginConfig {
      * @param rcode       the response code (NOERROR unless written); SERVFAIL answers without records
      * @param ederror     an Extended DNS Error (RFC 8914) for the response's OPT record
      * @param fallthrough for which names a query that no regex matches goes to the next template
-     * @param where       FILE:LINE of the line, for logs
+     * @param where       FILE:LINE of the line, in the errors it reports
      */
     public record Template(int qclass, int qtype, List<Name> zones, List<NameRegex> match, List<RrTemplate> answer,
                            List<RrTemplate> additional, List<RrTemplate> authority, int rcode, Optional<ExtendedError> ederror,

@@ -32,7 +32,8 @@ import org.xbill.DNS.Type;
  * is appended after it; the answer goes out when every lookup is back.
  *
  * <p>A template that fails to execute or renders no valid record answers SERVFAIL, with the reason
- * for the {@code errors} plugin, and is counted: that is a configuration bug to see, not to hide.
+ * and the template's FILE:LINE for the {@code errors} plugin, and is counted: that is a
+ * configuration bug to see, not to hide.
  */
 public final class TemplatePlugin implements Plugin {
     private final TemplateConfig config;
@@ -65,7 +66,7 @@ public final class TemplatePlugin implements Plugin {
             try {
                 data = match(t, request, zone, name);
             } catch (TemplateException e) {
-                writer.fail(Rcode.SERVFAIL, "template: " + e.getMessage());
+                writer.fail(Rcode.SERVFAIL, "template " + t.where() + ": " + e.getMessage());
                 return;
             }
             if (data != null) {
@@ -114,7 +115,7 @@ public final class TemplatePlugin implements Plugin {
             additional = render(t.additional(), data, server);
             authority = render(t.authority(), data, server);
         } catch (TemplateException e) {
-            writer.fail(Rcode.SERVFAIL, "template: " + e.getMessage());
+            writer.fail(Rcode.SERVFAIL, "template " + t.where() + ": " + e.getMessage());
             return;
         }
         for (Record r : authority) {

@@ -13,8 +13,6 @@ import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plugin.forward.Dnsmasq;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -73,45 +70,21 @@ class TemplateOverSocketsTest {
                 . {
                     errors
                     import upstream
-                    template IN ANY foogle.com {
-                      match "^foogle\\.com\\.$"
-                      answer "foogle.com 60 IN CNAME google.com"
-                    }
+                %2$s
                     template IN ANY example.org {
                       match ^alias[.]
                       answer "{{ .Name }} 60 IN CNAME www.v4only.test."
                       fallthrough
                     }
-                    template ANY ANY internal.cloudapp.net {
-                      match "^(?:[^.]+\\.){4,}internal\\.cloudapp\\.net\\.$"
-                      rcode NXDOMAIN
-                      fallthrough
-                    }
-                    template ANY ANY reddog.microsoft.com {
-                      rcode NXDOMAIN
-                    }
-                    template ANY ANY invalid {
-                      rcode NXDOMAIN
-                      authority "invalid. 60 {{ .Class }} SOA ns.invalid. hostmaster.invalid. (1 60 60 60 60)"
-                      ederror 21 "Blocked according to RFC2606"
-                    }
-                    template IN A example {
-                      match (^|[.])ip-(?P<a>[0-9]*)-(?P<b>[0-9]*)-(?P<c>[0-9]*)-(?P<d>[0-9]*)[.]example[.]$
-                      answer "{{ .Name }} 60 IN A {{ .Group.a }}.{{ .Group.b }}.{{ .Group.c }}.{{ .Group.d }}"
-                      fallthrough
-                    }
-                    template IN PTR in-addr.arpa {
-                      match ^(?P<d>[0-9]*)[.](?P<c>[0-9]*)[.](?P<b>[0-9]*)[.](?P<a>[0-9]*)[.]in-addr[.]arpa[.]$
-                      answer "{{ .Name }} 60 IN PTR ip-{{ .Group.a }}-{{ .Group.b }}-{{ .Group.c }}-{{ .Group.d }}.example."
-                    }
-                }
+                %3$s%4$s%5$s}
                 v4only.test {
                     import upstream
                     template IN AAAA . {
                       rcode NOERROR
                     }
                 }
-                """.formatted(upstream.target());
+                """.formatted(upstream.target(), TemplatePluginTest.CNAME_TEMPLATE, TemplatePluginTest.AKS_TEMPLATES,
+                TemplatePluginTest.INVALID_TEMPLATE, TemplatePluginTest.A_PTR_TEMPLATES);
         Path file = Files.writeString(dir.resolve("Corefile"), corefile);
         // blocks without a port share one free port
         server = DnsServerMain.start(new CorefileSource(file, Map.of(), 0, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 2));
@@ -125,15 +98,6 @@ class TemplateOverSocketsTest {
         if (upstream != null) {
             upstream.close();
         }
-    }
-
-    /** {@code RCODE [aa] | answer | authority} of a response. */
-    static String outcome(Message m) {
-        List<String> parts = new ArrayList<>();
-        parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
-        parts.add(String.join(", ", Wire.texts(m, Section.ANSWER)));
-        parts.add(String.join(", ", Wire.texts(m, Section.AUTHORITY)));
-        return String.join(" | ", parts).replaceAll("(\\s*\\|\\s*)+$", "");
     }
 
     static Stream<Arguments> rows() {
@@ -161,8 +125,8 @@ class TemplateOverSocketsTest {
     @MethodSource("rows")
     void answersOverUdpAndTcp(String name, int type, String expected) {
         try (UdpClient udp = new UdpClient(server.port()); TcpClient tcp = new TcpClient(server.port())) {
-            assertThat(outcome(udp.exchange(Wire.query(ID.incrementAndGet(), name, type)))).as("UDP").isEqualTo(expected);
-            assertThat(outcome(tcp.exchange(Wire.query(ID.incrementAndGet(), name, type)))).as("TCP").isEqualTo(expected);
+            assertThat(TemplatePluginTest.summary(udp.exchange(Wire.query(ID.incrementAndGet(), name, type)))).as("UDP").isEqualTo(expected);
+            assertThat(TemplatePluginTest.summary(tcp.exchange(Wire.query(ID.incrementAndGet(), name, type)))).as("TCP").isEqualTo(expected);
         }
     }
 

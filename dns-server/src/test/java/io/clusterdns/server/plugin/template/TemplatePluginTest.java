@@ -96,13 +96,22 @@ class TemplatePluginTest {
             return "fail " + Rcode.string(w.failed.get(0));
         }
         assertThat(w.written).hasSize(1);
-        Message m = w.written.get(0);
+        return summary(w.written.get(0));
+    }
+
+    /** {@code RCODE [aa] | answer | authority | additional}, empty sections at the end left out. */
+    static String summary(Message m) {
         List<String> parts = new ArrayList<>();
         parts.add(Rcode.string(m.getRcode()) + (m.getHeader().getFlag(Flags.AA) ? " aa" : ""));
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
             parts.add(String.join(", ", Wire.texts(m, section)));
         }
         return String.join(" | ", parts).replaceAll("(\\s*\\|\\s*)+$", "");
+    }
+
+    /** A root block of {@code templates} before a forward (the next plugin here, a real one over sockets). */
+    static String root(String templates) {
+        return ". {\n    forward . 192.0.2.53\n" + templates + "}\n";
     }
 
     static final String NXDOMAIN_ALL = """
@@ -112,19 +121,16 @@ class TemplatePluginTest {
                 }
             }
             """;
-    static final String INVALID = """
-            . {
-                forward . 8.8.8.8
+    static final String INVALID_TEMPLATE = """
                 template ANY ANY invalid {
                   rcode NXDOMAIN
                   authority "invalid. 60 {{ .Class }} SOA ns.invalid. hostmaster.invalid. (1 60 60 60 60)"
                   ederror 21 "Blocked according to RFC2606"
                 }
-            }
             """;
-    static final String AKS = """
-            .:53 {
-                forward . 192.0.2.53
+    static final String INVALID = root(INVALID_TEMPLATE);
+    /** AKS's Corefile's. */
+    static final String AKS_TEMPLATES = """
                 template ANY ANY internal.cloudapp.net {
                   match "^(?:[^.]+\\.){4,}internal\\.cloudapp\\.net\\.$"
                   rcode NXDOMAIN
@@ -133,8 +139,8 @@ class TemplatePluginTest {
                 template ANY ANY reddog.microsoft.com {
                   rcode NXDOMAIN
                 }
-            }
             """;
+    static final String AKS = root(AKS_TEMPLATES);
     static final String SEARCH_ZONE = """
             . {
                 template IN ANY example.com.dc1.example.com {
@@ -153,8 +159,7 @@ class TemplatePluginTest {
                 }
             }
             """;
-    static final String A_PTR = """
-            . {
+    static final String A_PTR_TEMPLATES = """
                 template IN A example {
                   match (^|[.])ip-(?P<a>[0-9]*)-(?P<b>[0-9]*)-(?P<c>[0-9]*)-(?P<d>[0-9]*)[.]example[.]$
                   answer "{{ .Name }} 60 IN A {{ .Group.a }}.{{ .Group.b }}.{{ .Group.c }}.{{ .Group.d }}"
@@ -164,8 +169,8 @@ class TemplatePluginTest {
                   match ^(?P<d>[0-9]*)[.](?P<c>[0-9]*)[.](?P<b>[0-9]*)[.](?P<a>[0-9]*)[.]in-addr[.]arpa[.]$
                   answer "{{ .Name }} 60 IN PTR ip-{{ .Group.a }}-{{ .Group.b }}-{{ .Group.c }}-{{ .Group.d }}.example."
                 }
-            }
             """;
+    static final String A_PTR = root(A_PTR_TEMPLATES);
     static final String HEX = """
             . {
                 template IN A example {
@@ -223,15 +228,13 @@ class TemplatePluginTest {
                 }
             }
             """;
-    static final String CNAME = """
-            . {
-              template IN ANY foogle.com {
-                match "^foogle\\.com\\.$"
-                answer "foogle.com 60 IN CNAME google.com"
-              }
-              forward . 8.8.8.8
-            }
+    static final String CNAME_TEMPLATE = """
+                template IN ANY foogle.com {
+                  match "^foogle\\.com\\.$"
+                  answer "foogle.com 60 IN CNAME google.com"
+                }
             """;
+    static final String CNAME = root(CNAME_TEMPLATE);
     static final String STRICT = """
             . {
               template IN A example {
@@ -354,7 +357,7 @@ class TemplatePluginTest {
         block.head().serve(request(block, "x.example.", Type.A, DClass.IN), w);
 
         assertThat(w.failed).containsExactly(Rcode.SERVFAIL);
-        assertThat(w.errors.get(0)).startsWith("template: answer: bad resource record \"x.example. 60 IN A 10.0.0.1.\": ");
+        assertThat(w.errors.get(0)).startsWith("template " + FILE + ":2: answer: bad resource record \"x.example. 60 IN A 10.0.0.1.\": ");
     }
 
     @Test
