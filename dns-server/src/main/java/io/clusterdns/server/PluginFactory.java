@@ -47,6 +47,8 @@ import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.server.plugin.reload.ReloadConfig;
 import io.clusterdns.server.plugin.rewrite.RewriteConfig;
 import io.clusterdns.server.plugin.rewrite.RewritePlugin;
+import io.clusterdns.server.plugin.template.TemplateConfig;
+import io.clusterdns.server.plugin.template.TemplatePlugin;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +141,9 @@ final class PluginFactory {
             // the same cache line in a block with the same keys keeps its entries across a reload
             CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c), CacheStore.class, () -> new CacheStore(c));
             return new CachePlugin(c, store, registry, System::nanoTime);
+        }
+        if (config instanceof TemplateConfig t) {
+            return new TemplatePlugin(t, registry);
         }
         if (config instanceof ForwardConfig f) {
             // the link is the state: its connections, health checks and upstreams' up/down kept across a

@@ -60,7 +60,8 @@ public final class QueryDispatcher implements QueryReceiver {
         WireQuery.Query query = (WireQuery.Query) parsed;
         Message message = query.message();
         int qclass = message.getQuestion().getDClass();
-        Router.Route route = router.get().route(message.getQuestion().getName());
+        Router current = router.get();
+        Router.Route route = current.route(message.getQuestion().getName());
         if (route == null || !acceptsClass(route.block(), qclass)) {
             byte[] refused = Responses.encode(Responses.error(message, query.edns(), Rcode.REFUSED), message, query.edns(), query.limit());
             sink.send(refused);
@@ -69,7 +70,7 @@ public final class QueryDispatcher implements QueryReceiver {
             return;
         }
         Request request = new Request(message, query.edns(), query.limit(), transport, client, listener, route.block(), route.zone(),
-                wire.length, received);
+                wire.length, received, current.lookup());
         ClientWriter writer = new ClientWriter(request, sink);
         try {
             route.block().head().serve(request, writer);

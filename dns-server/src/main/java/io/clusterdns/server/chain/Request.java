@@ -22,6 +22,7 @@ import org.xbill.DNS.Record;
  * @param zone     the block's zone that matched the question (the longest one)
  * @param size     the query's size in bytes (metrics)
  * @param received {@link System#nanoTime()} when it was received
+ * @param lookup   how a plugin asks the server itself (CoreDNS's upstream): the listener's router
  */
 public record Request(
         Message message,
@@ -33,7 +34,14 @@ public record Request(
         BlockChain block,
         Name zone,
         int size,
-        long received) {
+        long received,
+        ServerLookup lookup) {
+
+    /** A request that came from no listener (tests, cache refreshes): lookups go through its own block. */
+    public Request(Message message, ClientEdns edns, int limit, Transport transport, InetSocketAddress client, Listener listener,
+                   BlockChain block, Name zone, int size, long received) {
+        this(message, edns, limit, transport, client, listener, block, zone, size, received, ServerLookup.within(block));
+    }
 
     /** The question record. */
     public Record question() {
@@ -70,6 +78,6 @@ public record Request(
 
     /** This request with another query message (a rewritten question). */
     public Request withMessage(Message other) {
-        return new Request(other, edns, limit, transport, client, listener, block, zone, size, received);
+        return new Request(other, edns, limit, transport, client, listener, block, zone, size, received, lookup);
     }
 }

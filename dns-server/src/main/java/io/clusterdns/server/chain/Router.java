@@ -16,6 +16,7 @@ public final class Router {
 
     private final Name[] zones;
     private final BlockChain[] blocks;
+    private final ServerLookup lookup;
 
     public Router(List<BlockChain> chains) {
         List<Name> z = new ArrayList<>();
@@ -28,6 +29,12 @@ public final class Router {
         }
         this.zones = z.toArray(Name[]::new);
         this.blocks = b.toArray(BlockChain[]::new);
+        this.lookup = new ServerLookup(this, 0);
+    }
+
+    /** Lookups through this router, for the requests it routes. */
+    public ServerLookup lookup() {
+        return lookup;
     }
 
     /** The block with the longest zone holding {@code qname}; null when none does (REFUSED). */

@@ -32,6 +32,7 @@ import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
 import io.clusterdns.server.plugin.rewrite.RewriteSetup;
+import io.clusterdns.server.plugin.template.TemplateSetup;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ public final class CorefilePlan {
         }
     }
 
-    /** Several lines of a {@link MergedLines} plugin ({@code log}, {@code acl}, {@code rewrite}, {@code bind}) are one link with their rules in written order. */
+    /** Several lines of a {@link MergedLines} plugin ({@code log}, {@code acl}, {@code rewrite}, {@code template}, {@code bind}) are one link with their rules in written order. */
     private static List<PluginConfig> mergeLines(List<PluginConfig> plugins) {
         List<PluginConfig> out = new ArrayList<>();
         Map<String, Integer> first = new HashMap<>();
@@ -202,6 +203,7 @@ public final class CorefilePlan {
             case "any" -> AnySetup.parse(d);
             case "minimal" -> MinimalSetup.parse(d);
             case "chaos" -> ChaosSetup.parse(d);
+            case "template" -> TemplateSetup.parse(d, zones);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

@@ -39,6 +39,7 @@ public final class PluginOrder {
             "chaos",
             "minimal",
             "hosts",
+            "template",
             "kubernetes",
             "loop",
             "forward");
@@ -46,8 +47,8 @@ public final class PluginOrder {
     /** Chain order of the plugins clusterdns has. */
     public static final List<String> ORDER = COREDNS.stream().filter(BUILT::contains).toList();
 
-    /** Plugins that may appear more than once in a block (each instance chained in written order). */
-    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind", "rewrite", "acl");
+    /** Plugins that may appear more than once in a block (each instance chained in written order, or merged into one link). */
+    static final Set<String> REPEATABLE = Set.of("forward", "log", "bind", "rewrite", "acl", "template");
 
     private PluginOrder() {
     }

@@ -63,8 +63,8 @@ public final class Responses {
     /**
      * The bytes sent to the client for {@code response} (which this call takes over and changes):
      * the query's ID and question, an OPT record (version 0, our payload size, DO echoed, the
-     * response's extended rcode, the response's extended DNS errors (RFC 8914), such as acl's
-     * Blocked) exactly when the query had one (RFC 6891), at most
+     * response's extended rcode, the Extended DNS Errors of RFC 8914 the response's own OPT carried,
+     * such as acl's Blocked or template's {@code ederror}) exactly when the query had one (RFC 6891), at most
      * {@code limit} bytes with TC set when records had to go.
      */
     public static byte[] encode(Message response, Message query, ClientEdns edns, int limit) {

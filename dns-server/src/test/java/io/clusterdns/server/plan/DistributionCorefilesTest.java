@@ -10,6 +10,8 @@ import io.clusterdns.server.plugin.forward.ForwardConfig;
 import io.clusterdns.server.plugin.hosts.HostsConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.log.LogConfig;
+import io.clusterdns.server.plugin.template.TemplateConfig;
+import io.clusterdns.server.plugin.template.TemplateConfig.Template;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -21,15 +23,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /**
  * The Corefiles managed clusters ship, read as the server reads them at start-up (and on every
- * reload): AKS's with its coredns-custom imports, k3s's with its {@code hosts} NodeHosts, and
- * plugins clusterdns does not have yet (AKS's {@code template}) refused by name at their line,
- * never skipped. The files are verbatim (test resources), except that {@code /etc/resolv.conf} is
- * this test's resolv.conf, whose upstream the forward plan reads. {@code K3sCorefileTest} serves
- * k3s's over sockets.
+ * reload): AKS's with its coredns-custom imports and its {@code template} blocks, k3s's with its
+ * {@code hosts} NodeHosts. The files are verbatim (test resources), except that
+ * {@code /etc/resolv.conf} is this test's resolv.conf, whose upstream the forward plan reads.
+ * {@code K3sCorefileTest} serves k3s's over sockets.
  */
 class DistributionCorefilesTest {
     @TempDir
@@ -85,11 +89,25 @@ class DistributionCorefilesTest {
     }
 
     @Test
-    void aksTemplatesAreRefusedByNameAtTheirLine() throws IOException {
-        CorefileSource source = source("aks.Corefile");
-        assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
-                .hasMessage(dir.resolve("Corefile") + ":19: plugin 'template' is not supported by clusterdns (yet); "
-                        + "supported: " + String.join(", ", PluginOrder.ORDER));
+    void aksTemplatesAreOneLinkTryingThemInWrittenOrder() throws IOException {
+        ServerPlan plan = source("aks.Corefile").read();
+
+        BlockPlan main = plan.blocks().get(0);
+        assertThat(names(main)).as("plugin.cfg order: template after cache, before kubernetes").containsExactly(
+                "reload", "ready", "health", "prometheus", "errors", "loadbalance", "cache", "template", "kubernetes", "loop", "forward");
+        List<Template> templates = main.plugin(TemplateConfig.class).orElseThrow().templates();
+        assertThat(templates).extracting(Template::where).containsExactly(dir.resolve("Corefile") + ":19", dir.resolve("Corefile") + ":24");
+        Template junk = templates.get(0);
+        assertThat(List.of(junk.qclass(), junk.qtype(), junk.rcode())).containsExactly(DClass.ANY, Type.ANY, Rcode.NXDOMAIN);
+        assertThat(junk.zones()).containsExactly(Name.fromConstantString("internal.cloudapp.net."));
+        assertThat(junk.match()).hasToString("[^(?:[^.]+\\.){4,}internal\\.cloudapp\\.net\\.$]");
+        assertThat(junk.fallthrough()).isEqualTo(Fallthrough.ALL);
+        Template reddog = templates.get(1);
+        assertThat(List.of(reddog.qclass(), reddog.qtype(), reddog.rcode())).containsExactly(DClass.ANY, Type.ANY, Rcode.NXDOMAIN);
+        assertThat(reddog.zones()).containsExactly(Name.fromConstantString("reddog.microsoft.com."));
+        assertThat(reddog.match()).as("the default regex").hasToString("[.*]");
+        assertThat(reddog.fallthrough()).isEqualTo(Fallthrough.NONE);
+        assertThat(reddog.answer()).isEmpty();
     }
 
     @Test

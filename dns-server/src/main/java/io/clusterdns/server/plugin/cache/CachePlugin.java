@@ -194,7 +194,7 @@ public final class CachePlugin implements Plugin {
         }
         meters.prefetches.increment();
         Request background = new Request(request.message(), request.edns(), Transport.TCP.defaultLimit(), Transport.TCP,
-                request.client(), request.listener(), request.block(), request.zone(), request.size(), request.received());
+                request.client(), request.listener(), request.block(), request.zone(), request.size(), request.received(), request.lookup());
         try {
             next.serve(background, new RefreshWriter(this, background, meters, e, stale));
         } catch (RuntimeException ex) {
