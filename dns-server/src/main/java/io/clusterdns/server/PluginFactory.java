@@ -8,6 +8,8 @@ import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
+import io.clusterdns.server.plugin.autopath.AutopathConfig;
+import io.clusterdns.server.plugin.autopath.AutopathPlugin;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
@@ -106,6 +108,11 @@ final class PluginFactory {
             // the same cache line in a block with the same keys keeps its entries across a reload
             CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c), CacheStore.class, () -> new CacheStore(c));
             return new CachePlugin(c, store, registry, System::nanoTime);
+        }
+        if (config instanceof AutopathConfig a) {
+            // @kubernetes reads the client's pod from the index the block's kubernetes plugin answers from
+            KubernetesConfig k = a.kubernetes() ? block.plugin(KubernetesConfig.class).orElseThrow() : null;
+            return new AutopathPlugin(a, k == null ? null : backends.apply(k).resolver(k.resolver()), registry);
         }
         if (config instanceof ForwardConfig f) {
             // the link is the state: its connections, health checks and upstreams' up/down kept across a

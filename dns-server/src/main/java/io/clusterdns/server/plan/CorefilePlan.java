@@ -9,6 +9,7 @@ import io.clusterdns.server.corefile.ServerBlock;
 import io.clusterdns.server.corefile.Setup;
 import io.clusterdns.server.corefile.Token;
 import io.clusterdns.server.listen.Wildcard;
+import io.clusterdns.server.plugin.autopath.AutopathSetup;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
 import io.clusterdns.server.plugin.forward.ForwardSetup;
@@ -125,6 +126,7 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
+        AutopathSetup.checkBlock(out);
         return mergeLogRules(out);
     }
 
@@ -160,6 +162,7 @@ public final class CorefilePlan {
             case "reload" -> ReloadSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
+            case "autopath" -> AutopathSetup.parse(d, zones, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

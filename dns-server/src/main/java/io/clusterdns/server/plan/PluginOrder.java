@@ -30,6 +30,7 @@ public final class PluginOrder {
             "log",
             "loadbalance",
             "cache",
+            "autopath",
             "kubernetes",
             "loop",
             "forward");
