@@ -151,12 +151,7 @@ class KubeadmCorefileIT {
         assertThat(server.log()).contains("dns-server on [::]:53 stopped").doesNotContain("ERROR");
     }
 
-    /** An HTTP GET inside the server's namespace (bash's /dev/tcp: no curl needed); the body of its 200 response. */
     private String inDnsNamespaceGet(int port, String path) {
-        Commands.Result r = NetNamespaces.exec(dnsNs, "bash", "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).as(path).startsWith("HTTP/1.0 200");
-        return r.output().substring(r.output().indexOf("\r\n\r\n") + 4);
+        return NetNamespaces.httpGet(dnsNs, port, path);
     }
 }
