@@ -2,11 +2,10 @@ package io.clusterdns.server.plugin.autopath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.ChildProcess;
 import io.clusterdns.k8s.testing.Commands;
 import io.clusterdns.k8s.testing.NetNamespaces;
-import io.clusterdns.k8s.testing.Privileged;
+import io.clusterdns.server.PodNetwork;
 import io.clusterdns.server.Scrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,66 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
  * started here are stopped, by their PIDs.
  */
 class AutopathGlibcIT {
-    static final Path JAR = Path.of("target/clusterdns-dns-server.jar").toAbsolutePath();
     static final String SERVER_IP = "10.54.0.1";
     static final String POD_IP = "10.54.0.2";
-    static final String MANIFESTS = """
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: default}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: client, namespace: default, creationTimestamp: "2025-01-15T10:00:00Z"}
-            spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
-            status: {phase: Running, podIP: %1$s, podIPs: [{ip: %1$s}]}
-            """.formatted(POD_IP);
+    static final String MANIFESTS = Pods.manifests(List.of("default"), "default/client=" + POD_IP);
 
     @TempDir
     Path dir;
 
-    NetNamespaces namespaces;
-    String dnsNs;
-    String podNs;
-    ChildProcess upstream;
+    PodNetwork network;
     ChildProcess server;
 
     @BeforeEach
     void startUpstreamAndServer() throws Exception {
-        NetNamespaces.requirePrivileges("network namespaces");
-        Privileged.requireTool("getent", "libc-bin");
-        String dnsmasq = Privileged.requireTool("dnsmasq", "dnsmasq-base");
-        String dig = Privileged.requireTool("dig", "bind9-dnsutils");
-        Privileged.require(Files.isRegularFile(JAR), JAR + " is missing: run through mvn verify, which packages it before this test");
-
-        namespaces = new NetNamespaces("autopath");
-        namespaces.deleteLeftovers();
-        dnsNs = namespaces.create("dns");
-        podNs = namespaces.create("pod");
-        NetNamespaces.ip(dnsNs, "link", "add", "v-dns", "type", "veth", "peer", "name", "v-pod", "netns", podNs);
-        NetNamespaces.ip(dnsNs, "addr", "add", SERVER_IP + "/24", "dev", "v-dns");
-        NetNamespaces.ip(podNs, "addr", "add", POD_IP + "/24", "dev", "v-pod");
-        NetNamespaces.ip(dnsNs, "link", "set", "v-dns", "up");
-        NetNamespaces.ip(podNs, "link", "set", "v-pod", "up");
-        // the server's own resolv.conf has no search line: the path walked is the pod's cluster part and the bare name
-        namespaces.resolvConf(dnsNs, "nameserver " + POD_IP + "\n");
         // timeout:30 (glibc's most): a slow answer on a busy machine must not be asked again and counted twice
-        namespaces.resolvConf(podNs, """
-                nameserver %s
-                search default.svc.cluster.local svc.cluster.local cluster.local
-                options ndots:5 timeout:30
-                """.formatted(SERVER_IP));
-
-        Path hosts = Files.writeString(dir.resolve("upstream-hosts"), "192.0.2.33 google-like.example\n2001:db8::33 google-like.example\n");
-        upstream = ChildProcess.start("dnsmasq", dir.resolve("dnsmasq.log"), List.of(NetNamespaces.execCommand(podNs, dnsmasq,
-                "--keep-in-foreground", "--conf-file=/dev/null", "--port=53", "--listen-address=" + POD_IP, "--bind-interfaces",
-                "--user=root", "--no-resolv", "--no-hosts", "--addn-hosts=" + hosts, "--local=/#/", "--log-facility=-", "--pid-file=")));
-        upstream.awaitLog("started, version");
-        Await.until("dnsmasq answering for google-like.example", () -> NetNamespaces.exec(podNs, dig, "+short", "+time=1", "+tries=1",
-                "@" + POD_IP, "google-like.example").output(), out -> out.contains("192.0.2.33"));
-
+        network = new PodNetwork("autopath", SERVER_IP, POD_IP, "ndots:5 timeout:30");
+        network.startUpstream(dir, "192.0.2.33 google-like.example\n2001:db8::33 google-like.example\n", "--local=/#/");
         Path manifests = Files.createDirectories(dir.resolve("manifests"));
         Files.writeString(manifests.resolve("client.yaml"), MANIFESTS);
+        // the server's own resolv.conf has no search line: the path walked is the pod's cluster part, then the bare name
         Path corefile = Files.writeString(dir.resolve("Corefile"), """
                 .:53 {
                     errors
@@ -109,33 +66,22 @@ class AutopathGlibcIT {
                     cache 30
                 }
                 """.formatted(manifests));
-        server = ChildProcess.start("dns-server", dir.resolve("server.log"), List.of(NetNamespaces.execCommand(dnsNs,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "-conf", corefile.toString())));
-        server.awaitLog("dns-server listening on");
+        server = network.startServer(dir, corefile);
     }
 
     @AfterEach
     void stopEverything() {
-        try {
-            if (server != null) {
-                server.stop();
-            }
-            if (upstream != null) {
-                upstream.stop();
-            }
-        } finally {
-            if (namespaces != null) {
-                namespaces.close();
-            }
+        if (network != null) {
+            network.close();
         }
     }
 
     @Test
     void anOutsideNameCostsOneQueryPerFamilyInsteadOfOnePerSearchElement() {
         Scrape before = scrape();
-        Commands.Result found = NetNamespaces.exec(podNs, "getent", "ahosts", "google-like.example");
+        Commands.Result found = NetNamespaces.exec(network.podNs, "getent", "ahosts", "google-like.example");
         Scrape afterFound = scrape();
-        Commands.Result missing = NetNamespaces.exec(podNs, "getent", "ahosts", "nope.example");
+        Commands.Result missing = NetNamespaces.exec(network.podNs, "getent", "ahosts", "nope.example");
         Scrape afterMissing = scrape();
 
         assertThat(found.exitCode()).as(found.output() + server.log()).isZero();
@@ -157,7 +103,7 @@ class AutopathGlibcIT {
     }
 
     private Scrape scrape() {
-        return new Scrape(NetNamespaces.httpGet(dnsNs, 9153, "/metrics"));
+        return new Scrape(network.serverGet(9153, "/metrics"));
     }
 
     /** The server's requests of {@code type}, every series (before the first such query there is none: 0). */

@@ -37,31 +37,11 @@ class AutopathOverSocketsTest {
     static final String CLIENT = "127.0.0.3";
     static final String SHOP = "127.0.0.4";
     static final String NOBODY = "127.0.0.5";
-    static final String MANIFESTS = """
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: default}
-            ---
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: shop}
-            ---
+    static final String MANIFESTS = Pods.manifests(List.of("default", "shop"), "default/client=" + CLIENT, "shop/cart=" + SHOP) + """
             apiVersion: v1
             kind: Service
             metadata: {name: web, namespace: default}
             spec: {clusterIP: 10.96.45.100, ports: [{name: http, port: 80}]}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: client, namespace: default, creationTimestamp: "2025-01-15T10:00:00Z"}
-            spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
-            status: {phase: Running, podIP: 127.0.0.3, podIPs: [{ip: 127.0.0.3}]}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: cart, namespace: shop, creationTimestamp: "2025-01-15T10:00:00Z"}
-            spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
-            status: {phase: Running, podIP: 127.0.0.4, podIPs: [{ip: 127.0.0.4}]}
             """;
 
     @TempDir

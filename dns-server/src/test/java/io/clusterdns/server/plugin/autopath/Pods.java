@@ -45,6 +45,26 @@ final class Pods {
                 false, List.of(), hostNetwork, created);
     }
 
+    /** Manifests of {@code namespaces} and, for each {@code NAMESPACE/NAME=IP} of {@code pods}, a Running pod created at 10:00. */
+    static String manifests(List<String> namespaces, String... pods) {
+        StringBuilder out = new StringBuilder();
+        for (String ns : namespaces) {
+            out.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append("}\n---\n");
+        }
+        for (String pod : pods) {
+            String[] p = pod.split("[/=]");
+            out.append("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: %2$s, namespace: %1$s, creationTimestamp: "2025-01-15T10:00:00Z"}
+                    spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
+                    status: {phase: Running, podIP: %3$s, podIPs: [{ip: %3$s}]}
+                    ---
+                    """.formatted(p[0], p[1], p[2]));
+        }
+        return out.toString();
+    }
+
     static ClusterSnapshot snapshot() {
         List<PodInfo> pods = List.of(
                 pod("default", "client", "10.244.1.5", "Running", false, TEN),

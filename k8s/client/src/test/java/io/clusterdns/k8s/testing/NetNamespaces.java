@@ -99,19 +99,6 @@ public final class NetNamespaces implements AutoCloseable {
         return cmd.toArray(String[]::new);
     }
 
-    /**
-     * An HTTP GET of {@code 127.0.0.1:PORT PATH} inside {@code ns} (bash's /dev/tcp: no curl
-     * needed); the body of its 200 response, failing the test on anything else.
-     */
-    public static String httpGet(String ns, int port, String path) {
-        Commands.Result r = exec(ns, "bash", "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
-        if (!r.ok() || !r.output().startsWith("HTTP/1.0 200")) {
-            throw new AssertionError("GET " + path + " on port " + port + " in " + ns + ": exit " + r.exitCode() + "\n" + r.output());
-        }
-        return r.output().substring(r.output().indexOf("\r\n\r\n") + 4);
-    }
-
     /** Sets sysctls inside the namespace only. */
     public static void sysctl(String ns, String... settings) {
         for (String s : settings) {
