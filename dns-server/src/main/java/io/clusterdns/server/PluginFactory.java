@@ -13,6 +13,8 @@ import io.clusterdns.server.plugin.acl.AclConfig;
 import io.clusterdns.server.plugin.acl.AclPlugin;
 import io.clusterdns.server.plugin.any.AnyConfig;
 import io.clusterdns.server.plugin.any.AnyPlugin;
+import io.clusterdns.server.plugin.autopath.AutopathConfig;
+import io.clusterdns.server.plugin.autopath.AutopathPlugin;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
@@ -144,6 +146,11 @@ final class PluginFactory {
         }
         if (config instanceof TemplateConfig t) {
             return new TemplatePlugin(t, registry);
+        }
+        if (config instanceof AutopathConfig a) {
+            // @kubernetes reads the client's pod from the index the block's kubernetes plugin answers from
+            KubernetesConfig k = a.kubernetes() ? block.plugin(KubernetesConfig.class).orElseThrow() : null;
+            return new AutopathPlugin(a, k == null ? null : backends.apply(k).resolver(k.resolver()), registry);
         }
         if (config instanceof ForwardConfig f) {
             // the link is the state: its connections, health checks and upstreams' up/down kept across a

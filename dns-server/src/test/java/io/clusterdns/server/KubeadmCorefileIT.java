@@ -1,12 +1,10 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.testing.ChildProcess;
 import io.clusterdns.k8s.testing.Commands;
 import io.clusterdns.k8s.testing.NetNamespaces;
-import io.clusterdns.k8s.testing.Privileged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * CLUSTERDNS_REQUIRE_PRIVILEGED=1. Nothing is done in the root namespace.
  */
 class KubeadmCorefileIT {
-    static final Path JAR = Path.of("target/clusterdns-dns-server.jar").toAbsolutePath();
     static final Path EXAMPLES = Path.of("../k8s/examples").toAbsolutePath().normalize();
     static final String SERVER_IP = "10.53.0.1";
     static final String UPSTREAM_IP = "10.53.0.2";
@@ -47,10 +44,7 @@ class KubeadmCorefileIT {
     @TempDir
     Path dir;
 
-    NetNamespaces namespaces;
-    String dnsNs;
-    String podNs;
-    ChildProcess upstream;
+    PodNetwork network;
     ChildProcess server;
 
     /** kubeadm's Corefile (the test resource, also checked against k8s/deploy) with {@code manifests PATH} added to its kubernetes block. */
@@ -66,65 +60,26 @@ class KubeadmCorefileIT {
 
     @BeforeEach
     void startUpstreamAndServer() throws Exception {
-        NetNamespaces.requirePrivileges("network namespaces");
-        Privileged.requireTool("getent", "libc-bin");
-        String dnsmasq = Privileged.requireTool("dnsmasq", "dnsmasq-base");
-        String dig = Privileged.requireTool("dig", "bind9-dnsutils");
-        Privileged.require(Files.isRegularFile(JAR), JAR + " is missing: run through mvn verify, which packages it before this test");
-
-        namespaces = new NetNamespaces("kubeadm");
-        namespaces.deleteLeftovers();
-        dnsNs = namespaces.create("dns");
-        podNs = namespaces.create("pod");
-        NetNamespaces.ip(dnsNs, "link", "add", "v-dns", "type", "veth", "peer", "name", "v-pod", "netns", podNs);
-        NetNamespaces.ip(dnsNs, "addr", "add", SERVER_IP + "/24", "dev", "v-dns");
-        NetNamespaces.ip(podNs, "addr", "add", UPSTREAM_IP + "/24", "dev", "v-pod");
-        NetNamespaces.ip(dnsNs, "link", "set", "v-dns", "up");
-        NetNamespaces.ip(podNs, "link", "set", "v-pod", "up");
-        namespaces.resolvConf(dnsNs, "nameserver " + UPSTREAM_IP + "\n");
-        namespaces.resolvConf(podNs, """
-                nameserver %s
-                search default.svc.cluster.local svc.cluster.local cluster.local
-                options ndots:5
-                """.formatted(SERVER_IP));
-
-        Path hosts = Files.writeString(dir.resolve("upstream-hosts"), "192.0.2.1 www.example.com\n2001:db8::1 www.example.com\n");
-        upstream = ChildProcess.start("dnsmasq", dir.resolve("dnsmasq.log"), List.of(NetNamespaces.execCommand(podNs, dnsmasq,
-                "--keep-in-foreground", "--conf-file=/dev/null", "--port=53", "--listen-address=" + UPSTREAM_IP, "--bind-interfaces",
-                "--user=root", "--no-resolv", "--no-hosts", "--addn-hosts=" + hosts, "--local=/example.com/", "--log-facility=-", "--pid-file=")));
-        upstream.awaitLog("started, version");
-        Await.until("dnsmasq answering for www.example.com", () -> NetNamespaces.exec(podNs, dig, "+short", "+time=1", "+tries=1",
-                "@" + UPSTREAM_IP, "www.example.com").output(), out -> out.contains("192.0.2.1"));
-
+        network = new PodNetwork("kubeadm", SERVER_IP, UPSTREAM_IP, "ndots:5");
+        network.startUpstream(dir, "192.0.2.1 www.example.com\n2001:db8::1 www.example.com\n", "--local=/example.com/");
         Path corefile = Files.writeString(dir.resolve("Corefile"), kubeadmCorefile(EXAMPLES));
-        server = ChildProcess.start("dns-server", dir.resolve("server.log"), List.of(NetNamespaces.execCommand(dnsNs,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "-conf", corefile.toString())));
-        server.awaitLog("dns-server listening on");
+        server = network.startServer(dir, corefile);
     }
 
     @AfterEach
     void stopEverything() {
-        try {
-            if (server != null) {
-                server.stop();
-            }
-            if (upstream != null) {
-                upstream.stop();
-            }
-        } finally {
-            if (namespaces != null) {
-                namespaces.close();
-            }
+        if (network != null) {
+            network.close();
         }
     }
 
     @Test
     void aPodResolvesClusterAndExternalNamesThroughKubeadmsCorefile() {
-        Commands.Result service = NetNamespaces.exec(podNs, "getent", "ahosts", "web");
-        Commands.Result otherNamespace = NetNamespaces.exec(podNs, "getent", "hosts", "kube-dns.kube-system");
-        Commands.Result external = NetNamespaces.exec(podNs, "getent", "ahosts", "www.example.com");
-        Commands.Result externalAgain = NetNamespaces.exec(podNs, "getent", "ahosts", "www.example.com");
-        Commands.Result missing = NetNamespaces.exec(podNs, "getent", "hosts", "nope.example.com");
+        Commands.Result service = NetNamespaces.exec(network.podNs, "getent", "ahosts", "web");
+        Commands.Result otherNamespace = NetNamespaces.exec(network.podNs, "getent", "hosts", "kube-dns.kube-system");
+        Commands.Result external = NetNamespaces.exec(network.podNs, "getent", "ahosts", "www.example.com");
+        Commands.Result externalAgain = NetNamespaces.exec(network.podNs, "getent", "ahosts", "www.example.com");
+        Commands.Result missing = NetNamespaces.exec(network.podNs, "getent", "hosts", "nope.example.com");
 
         assertThat(service.output()).as(server.log()).contains("10.96.45.100    STREAM web.default.svc.cluster.local");
         assertThat(otherNamespace.output()).startsWith("10.96.0.10");
@@ -132,7 +87,7 @@ class KubeadmCorefileIT {
         assertThat(externalAgain.output()).contains("STREAM www.example.com", "192.0.2.1 ", "2001:db8::1 ");
         assertThat(missing.exitCode()).as("NXDOMAIN from the upstream: not found").isEqualTo(2);
 
-        Scrape metrics = new Scrape(inDnsNamespaceGet(9153, "/metrics"));
+        Scrape metrics = new Scrape(network.serverGet(9153, "/metrics"));
         String upstreamTo = UPSTREAM_IP + ":53";
         assertThat(metrics.value("coredns_proxy_request_duration_seconds_count",
                 Map.of("proxy_name", "forward", "rcode", "NOERROR", "to", upstreamTo))).as("answers from the upstream").isPositive();
@@ -144,19 +99,10 @@ class KubeadmCorefileIT {
             assertThat(metrics.value("coredns_plugin_enabled", Map.of("server", "dns://:53", "zone", ".", "view", "", "name", plugin)))
                     .as("coredns_plugin_enabled %s", plugin).isEqualTo(1);
         }
-        assertThat(inDnsNamespaceGet(8080, "/health")).isEqualTo("OK");
-        assertThat(inDnsNamespaceGet(8181, "/ready")).isEqualTo("OK");
+        assertThat(network.serverGet(8080, "/health")).isEqualTo("OK");
+        assertThat(network.serverGet(8181, "/ready")).isEqualTo("OK");
 
         assertThat(server.stop()).as("stops on SIGTERM after kubeadm's 5 s lameduck").isTrue();
         assertThat(server.log()).contains("dns-server on [::]:53 stopped").doesNotContain("ERROR");
-    }
-
-    /** An HTTP GET inside the server's namespace (bash's /dev/tcp: no curl needed); the body of its 200 response. */
-    private String inDnsNamespaceGet(int port, String path) {
-        Commands.Result r = NetNamespaces.exec(dnsNs, "bash", "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).as(path).startsWith("HTTP/1.0 200");
-        return r.output().substring(r.output().indexOf("\r\n\r\n") + 4);
     }
 }

@@ -1,6 +1,9 @@
 package io.clusterdns.resolver;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.PodInfo;
+import java.net.InetAddress;
+import java.util.List;
 import org.xbill.DNS.Name;
 
 /**
@@ -39,6 +42,16 @@ public final class Resolver {
     /** The index answered from, null before the first snapshot (the external zone reads it too). */
     ZoneIndex index() {
         return index;
+    }
+
+    /**
+     * The pods having {@code ip} in the snapshot the answers come from (its per-snapshot index;
+     * empty before the first, and always without {@code pods verified}, which alone follows pods):
+     * who a client address may be.
+     */
+    public List<PodInfo> podsWithIP(InetAddress ip) {
+        ZoneIndex i = index;
+        return i == null ? List.of() : i.snapshot().podsByIP(ip);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.bind.BindSetup;
 import io.clusterdns.server.plugin.acl.AclSetup;
 import io.clusterdns.server.plugin.any.AnySetup;
+import io.clusterdns.server.plugin.autopath.AutopathSetup;
 import io.clusterdns.server.plugin.cache.CacheSetup;
 import io.clusterdns.server.plugin.chaos.ChaosSetup;
 import io.clusterdns.server.plugin.errors.ErrorsSetup;
@@ -148,6 +149,7 @@ public final class CorefilePlan {
         requires(seen, "k8s_external", "kubernetes");
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
+        AutopathSetup.checkBlock(out);
         return mergeLines(out);
     }
 
@@ -204,6 +206,7 @@ public final class CorefilePlan {
             case "minimal" -> MinimalSetup.parse(d);
             case "chaos" -> ChaosSetup.parse(d);
             case "template" -> TemplateSetup.parse(d, zones);
+            case "autopath" -> AutopathSetup.parse(d, zones, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

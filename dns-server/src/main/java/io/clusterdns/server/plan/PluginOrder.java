@@ -40,6 +40,7 @@ public final class PluginOrder {
             "minimal",
             "hosts",
             "template",
+            "autopath",
             "kubernetes",
             "loop",
             "forward");

@@ -97,6 +97,18 @@ final class Fields {
         }
     }
 
+    /** An optional RFC 3339 time ({@code metadata.creationTimestamp}), null when absent. */
+    static Instant time(String path, String text) {
+        if (isBlank(text)) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ConversionException(path, quote(text) + " is not an RFC 3339 time such as \"2025-01-15T10:00:00Z\"");
+        }
+    }
+
     /**
      * An endpoint address (Endpoints, EndpointSlices, externalIPs): an IP literal, of {@code family}
      * when not null, that is none of the addresses the API refuses there (apimachinery

@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code status.podIP}), hostname/subdomain (headless DNS), node, labels, phase, the Ready
  * condition, terminating (a deletionTimestamp exists), and the named container ports a named
  * targetPort can resolve to (regular containers and sidecars, i.e. init containers with
- * {@code restartPolicy: Always}).
+ * {@code restartPolicy: Always}), {@code spec.hostNetwork} and {@code metadata.creationTimestamp}
+ * (who a client address belongs to).
  *
  * <p>Only the fields read here are validated, as the API server validates them; the rest of the
  * pod (images, volumes, resources) is not looked at. The API server does not check
@@ -45,7 +46,8 @@ public final class PodConverter {
                 Fields.optionalLabel("spec.subdomain", spec.getSubdomain()),
                 Fields.nodeName("spec.nodeName", spec.getNodeName()),
                 ObjectMetas.labels(meta), Fields.isBlank(phase) ? null : phase, ready(status),
-                !Fields.isBlank(meta.getDeletionTimestamp()), namedPorts(spec));
+                !Fields.isBlank(meta.getDeletionTimestamp()), namedPorts(spec), Boolean.TRUE.equals(spec.getHostNetwork()),
+                Fields.time("metadata.creationTimestamp", meta.getCreationTimestamp()));
     }
 
     /**

@@ -89,7 +89,7 @@ final class EndpointsDeriver {
 
     /** {@code ShouldPodBeInEndpoints(pod, includeTerminating=true)}. */
     static boolean eligible(PodInfo pod) {
-        return !pod.ips().isEmpty() && !"Succeeded".equals(pod.phase()) && !"Failed".equals(pod.phase());
+        return !pod.ips().isEmpty() && !pod.terminal();
     }
 
     /** The service's ipFamilies; for a service without any (never from the manifest source) the controller's fallback. */

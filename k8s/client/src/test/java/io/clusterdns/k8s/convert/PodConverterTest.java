@@ -10,6 +10,7 @@ import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.Protocol;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,6 +79,21 @@ class PodConverterTest {
         assertThat(pod.phase()).isNull();
         assertThat(pod.ready()).isFalse();
         assertThat(pod.terminating()).isFalse();
+        assertThat(pod.hostNetwork()).isFalse();
+        assertThat(pod.created()).isNull();
+    }
+
+    @Test
+    void keepsHostNetworkAndCreationTimeForTellingClientsApart() {
+        PodInfo pod = convert("""
+                metadata: {name: node-exporter-x2, creationTimestamp: "2025-01-15T10:00:00Z"}
+                spec: {hostNetwork: true}
+                status: {phase: Running, podIP: 192.168.1.20}
+                """);
+        assertThat(pod.hostNetwork()).isTrue();
+        assertThat(pod.created()).isEqualTo(Instant.parse("2025-01-15T10:00:00Z"));
+        assertThat(convert("metadata: {name: p, creationTimestamp: '2025-01-15T12:00:00+02:00'}").created())
+                .isEqualTo(Instant.parse("2025-01-15T10:00:00Z"));
     }
 
     @Test
@@ -119,6 +135,8 @@ class PodConverterTest {
                     + " | spec.containers[0].ports[0].name: \"http-web-service\" must be an IANA service name (at most 15 lower-case letters, digits and '-', with at least one letter)",
             "metadata: {name: My_Pod}"
                     + " | metadata.name: \"My_Pod\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: p, creationTimestamp: yesterday}"
+                    + " | metadata.creationTimestamp: \"yesterday\" is not an RFC 3339 time such as \"2025-01-15T10:00:00Z\"",
     })
     void rejectsWithFieldPath(String yaml, String message) {
         assertThatThrownBy(() -> convert(yaml.replace("\\n", "\n"))).isInstanceOf(ConversionException.class).hasMessage(message);
