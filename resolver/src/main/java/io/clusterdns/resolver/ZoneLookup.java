@@ -1,7 +1,6 @@
 package io.clusterdns.resolver;
 
 import io.clusterdns.k8s.model.EndpointPort;
-import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.ServicePort;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -180,32 +178,12 @@ final class ZoneLookup {
         return (q.port() == null || q.port().equals(name)) && (q.protocol() == null || q.protocol().equals(protocol));
     }
 
-    /**
-     * SRV as CoreDNS builds it: priority 0, weight floor(100/N) (at least 1) where N counts every
-     * (address, port) selected, one record per distinct target+port, the targets' addresses in the
-     * additional section.
-     */
+    /** SRV records of the selected hits: to the service name (cluster IP) or to each endpoint's name. */
     private Answer srv(ServiceEntry e, List<Hit> hits) {
-        int weight = Math.max(1, (int) Math.floor(100.0 / hits.size()));
         Name zone = q.zone();
-        List<Record> answers = new ArrayList<>();
-        List<Record> extra = new ArrayList<>();
-        Set<String> seenSrv = new HashSet<>();
-        Set<String> seenAddr = new HashSet<>();
         Name serviceName = e.name(zone);
-        for (Hit h : hits) {
-            if (h.port() == Hit.NO_PORT) {
-                continue;
-            }
-            Name target = h.label() == null ? serviceName : e.endpointName(h.label(), zone);
-            if (seenSrv.add(target + " " + h.port())) {
-                answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, weight, h.port(), target));
-            }
-            if (seenAddr.add(target + " " + IpAddresses.format(h.address()))) {
-                extra.add(ZoneAuthority.address(target, ttl, h.address()));
-            }
-        }
-        return answers.isEmpty() ? noData() : records(answers, extra);
+        RecordSets.Srv srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
+        return srv.answers().isEmpty() ? noData() : records(srv.answers(), srv.additional());
     }
 
     /** CNAME to the external name; for A/AAAA the chain is followed when the target is in one of our zones. */
@@ -248,17 +226,7 @@ final class ZoneLookup {
 
     /** A or AAAA records (by the question type) for the distinct addresses of the asked family; NODATA otherwise. */
     private Answer addresses(List<InetAddress> ips) {
-        if (type != Type.A && type != Type.AAAA) {
-            return noData();
-        }
-        boolean v6 = type == Type.AAAA;
-        List<Record> out = new ArrayList<>(ips.size());
-        Set<InetAddress> seen = new HashSet<>();
-        for (InetAddress ip : ips) {
-            if (IpAddresses.isV6(ip) == v6 && seen.add(ip)) {
-                out.add(ZoneAuthority.address(qname, ttl, ip));
-            }
-        }
+        List<Record> out = RecordSets.addresses(qname, type, ttl, ips);
         return out.isEmpty() ? noData() : records(out, List.of());
     }
 
