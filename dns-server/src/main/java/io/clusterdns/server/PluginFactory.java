@@ -21,6 +21,8 @@ import io.clusterdns.server.plugin.loadbalance.LoadbalanceConfig;
 import io.clusterdns.server.plugin.loadbalance.LoadbalancePlugin;
 import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogPlugin;
+import io.clusterdns.server.plugin.multicluster.MulticlusterConfig;
+import io.clusterdns.server.plugin.multicluster.MulticlusterPlugin;
 import io.clusterdns.server.plugin.loop.LoopConfig;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
@@ -44,7 +46,7 @@ final class PluginFactory {
     private final MeterRegistry registry;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
-    private final Function<KubernetesConfig, KubernetesBackend> backends;
+    private final Function<KubernetesConfig.Backend, KubernetesBackend> backends;
     private final Runnable onLoop;
     private final PluginStates states;
 
@@ -54,7 +56,7 @@ final class PluginFactory {
      * @param states   state kept across reloads for plugins whose setup did not change
      */
     PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, MeterRegistry registry, Vertx vertx,
-                  ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop,
+                  ScheduledExecutorService timer, Function<KubernetesConfig.Backend, KubernetesBackend> backends, Runnable onLoop,
                   PluginStates states) {
         this.metrics = metrics;
         this.forwardMetrics = forwardMetrics;
@@ -85,7 +87,10 @@ final class PluginFactory {
     /** @param position where the link is in the block's chain (tells two identical lines apart) */
     private Plugin create(PluginConfig config, String nextPlugin, BlockPlan block, int position) {
         if (config instanceof KubernetesConfig k) {
-            return new KubernetesPlugin(backends.apply(k).resolver(k.resolver()), k.fallthrough());
+            return new KubernetesPlugin(backends.apply(k.backend()).resolver(k.resolver()), k.fallthrough());
+        }
+        if (config instanceof MulticlusterConfig m) {
+            return new MulticlusterPlugin(backends.apply(m.backend()).clusterSet(m.clusterSet()), m.fallthrough());
         }
         if (config instanceof PrometheusConfig) {
             return new PrometheusPlugin(metrics, nextPlugin);

@@ -18,6 +18,7 @@ import io.clusterdns.server.plugin.loadbalance.LoadbalanceSetup;
 import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogSetup;
 import io.clusterdns.server.plugin.loop.LoopSetup;
+import io.clusterdns.server.plugin.multicluster.MulticlusterSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
@@ -125,7 +126,7 @@ public final class CorefilePlan {
         }
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
-        return mergeLogRules(out);
+        return MulticlusterSetup.link(mergeLogRules(out));
     }
 
     /** Several {@code log} lines are one plugin with several rules (the first rule whose names match logs). */
@@ -160,6 +161,7 @@ public final class CorefilePlan {
             case "reload" -> ReloadSetup.parse(d);
             case "cache" -> CacheSetup.parse(d, zones);
             case "forward" -> ForwardSetup.parse(d, base);
+            case "multicluster" -> MulticlusterSetup.parse(d, zones, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

@@ -31,6 +31,7 @@ public final class PluginOrder {
             "loadbalance",
             "cache",
             "kubernetes",
+            "multicluster",
             "loop",
             "forward");
 

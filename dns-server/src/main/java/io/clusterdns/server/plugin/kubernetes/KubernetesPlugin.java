@@ -1,14 +1,11 @@
 package io.clusterdns.server.plugin.kubernetes;
 
-import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
 
 /**
  * The {@code kubernetes} plugin: answers the cluster zones from the {@link Resolver}, synchronously
@@ -34,22 +31,7 @@ public final class KubernetesPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        int type = request.qtype();
-        Answer answer = resolver.resolve(request.qname(), type);
-        if (answer instanceof Answer.NotAuthoritative) {
-            next.serve(request, writer);
-            return;
-        }
-        if (type == Type.AXFR || type == Type.IXFR) {
-            // the cluster zone is generated from live state; it is not offered for transfer
-            writer.fail(Rcode.REFUSED, null);
-            return;
-        }
-        if (answer instanceof Answer.NxDomain && fallthrough.through(request.qname())) {
-            next.serve(request, writer);
-            return;
-        }
-        writer.write(KubernetesResponses.of(request.message(), answer));
+        KubernetesResponses.serve(resolver.resolve(request.qname(), request.qtype()), fallthrough, request, writer, next);
     }
 
     @Override
