@@ -83,7 +83,7 @@ class DistributionCorefilesTest {
         CorefileSource source = source("aks.Corefile");
         assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("Corefile") + ":19: plugin 'template' is not supported by clusterdns (yet); "
-                        + "supported: reload, ready, health, prometheus, errors, log, loadbalance, cache, kubernetes, loop, forward");
+                        + "supported: " + String.join(", ", PluginOrder.ORDER));
     }
 
     @Test
@@ -91,6 +91,6 @@ class DistributionCorefilesTest {
         CorefileSource source = source("k3s.Corefile");
         assertThatThrownBy(source::read).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("Corefile") + ":9: plugin 'hosts' is not supported by clusterdns (yet); "
-                        + "supported: reload, ready, health, prometheus, errors, log, loadbalance, cache, kubernetes, loop, forward");
+                        + "supported: " + String.join(", ", PluginOrder.ORDER));
     }
 }
