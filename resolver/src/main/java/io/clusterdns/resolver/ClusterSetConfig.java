@@ -13,14 +13,8 @@ public record ClusterSetConfig(List<Name> zones, long ttl, boolean noEndpoints) 
     public static final String DEFAULT_ZONE = "clusterset.local.";
 
     public ClusterSetConfig {
-        if (zones == null || zones.isEmpty()) {
-            throw new IllegalArgumentException("at least one zone is required");
-        }
-        zones = List.copyOf(zones);
+        zones = ResolverConfig.absoluteZones(zones);
         for (Name z : zones) {
-            if (!z.isAbsolute()) {
-                throw new IllegalArgumentException("zone " + z + " must be absolute");
-            }
             if (ResolverConfig.isReverse(z)) {
                 throw new IllegalArgumentException("zone " + z + " is a reverse zone: clusterset names have no PTR records");
             }

@@ -65,18 +65,8 @@ final class ClusterSetLookup {
     }
 
     private Answer apex() {
-        ZoneAuthority auth = index.authority(q.zoneIndex());
-        if (type == Type.SOA) {
-            return records(List.of(auth.soa().withName(qname)), List.of());
-        }
-        if (type == Type.NS) {
-            List<Record> ns = new ArrayList<>();
-            for (Record r : auth.ns()) {
-                ns.add(r.withName(qname));
-            }
-            return records(ns, auth.nsAddresses());
-        }
-        return noData();
+        RecordSets.Found apex = index.authority(q.zoneIndex()).apex(qname, type);
+        return apex == null ? noData() : records(apex.answers(), apex.additional());
     }
 
     /** {@code <svc>.<ns>.svc}, {@code _<port>._<proto>.<svc>.<ns>.svc}, or {@code <clusterid>.<svc>.<ns>.svc} (QueryName's endpoint label). */
@@ -134,7 +124,7 @@ final class ClusterSetLookup {
         }
         Name zone = q.zone();
         Name serviceName = e.name(zone);
-        RecordSets.Srv srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
+        RecordSets.Found srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
         return srv.answers().isEmpty() ? noData() : records(srv.answers(), srv.additional());
     }
 

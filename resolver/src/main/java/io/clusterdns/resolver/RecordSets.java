@@ -15,8 +15,8 @@ import org.xbill.DNS.Type;
 
 /** The address and SRV record sets both Kubernetes zones build the same way (cluster zone and clusterset zone). */
 final class RecordSets {
-    /** SRV answers and the addresses of their targets (additional section). */
-    record Srv(List<Record> answers, List<Record> additional) {
+    /** Answer records and the additional records that go with them (SRV or NS targets' addresses). */
+    record Found(List<Record> answers, List<Record> additional) {
     }
 
     private RecordSets() {
@@ -43,7 +43,7 @@ final class RecordSets {
      * (address, port) selected, one record per distinct target+port, the targets' addresses in the
      * additional section. Hits without a port make no record.
      */
-    static Srv srv(Name owner, long ttl, List<Hit> hits, Function<Hit, Name> target) {
+    static Found srv(Name owner, long ttl, List<Hit> hits, Function<Hit, Name> target) {
         int weight = Math.max(1, (int) Math.floor(100.0 / hits.size()));
         List<Record> answers = new ArrayList<>();
         List<Record> extra = new ArrayList<>();
@@ -61,6 +61,6 @@ final class RecordSets {
                 extra.add(ZoneAuthority.address(t, ttl, h.address()));
             }
         }
-        return new Srv(answers, extra);
+        return new Found(answers, extra);
     }
 }

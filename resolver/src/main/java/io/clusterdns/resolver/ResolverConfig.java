@@ -26,15 +26,7 @@ public record ResolverConfig(
     public static final Name IP6_ARPA = Name.fromConstantString("ip6.arpa.");
 
     public ResolverConfig {
-        if (zones == null || zones.isEmpty()) {
-            throw new IllegalArgumentException("at least one zone is required");
-        }
-        zones = List.copyOf(zones);
-        for (Name z : zones) {
-            if (!z.isAbsolute()) {
-                throw new IllegalArgumentException("zone " + z + " must be absolute");
-            }
-        }
+        zones = absoluteZones(zones);
         if (zones.stream().allMatch(ResolverConfig::isReverse)) {
             throw new IllegalArgumentException("at least one forward (cluster domain) zone is required besides reverse zones");
         }
@@ -43,6 +35,19 @@ public record ResolverConfig(
         }
         podMode = podMode == null ? PodMode.DISABLED : podMode;
         namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
+    }
+
+    /** A copy of {@code zones}, checked: at least one, each absolute (the clusterset zone's too). */
+    static List<Name> absoluteZones(List<Name> zones) {
+        if (zones == null || zones.isEmpty()) {
+            throw new IllegalArgumentException("at least one zone is required");
+        }
+        for (Name z : zones) {
+            if (!z.isAbsolute()) {
+                throw new IllegalArgumentException("zone " + z + " must be absolute");
+            }
+        }
+        return List.copyOf(zones);
     }
 
     /** cluster.local, TTL 5, pods disabled, all namespaces: what kubeadm's Corefile configures minus the reverse zones. */

@@ -69,18 +69,8 @@ final class ZoneLookup {
     }
 
     private Answer apex() {
-        ZoneAuthority auth = index.authority(q.zoneIndex());
-        if (type == Type.SOA) {
-            return records(List.of(auth.soa().withName(qname)), List.of());
-        }
-        if (type == Type.NS) {
-            List<Record> ns = new ArrayList<>();
-            for (Record r : auth.ns()) {
-                ns.add(r.withName(qname));
-            }
-            return records(ns, auth.nsAddresses());
-        }
-        return noData();
+        RecordSets.Found apex = index.authority(q.zoneIndex()).apex(qname, type);
+        return apex == null ? noData() : records(apex.answers(), apex.additional());
     }
 
     private Answer pod() {
@@ -182,7 +172,7 @@ final class ZoneLookup {
     private Answer srv(ServiceEntry e, List<Hit> hits) {
         Name zone = q.zone();
         Name serviceName = e.name(zone);
-        RecordSets.Srv srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
+        RecordSets.Found srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
         return srv.answers().isEmpty() ? noData() : records(srv.answers(), srv.additional());
     }
 

@@ -150,16 +150,16 @@ public final class ClusterSnapshot {
     }
 
     public int importedSliceCount() {
-        int n = 0;
-        for (List<ImportedSliceInfo> l : importedSlices.values()) {
-            n += l.size();
-        }
-        return n;
+        return total(importedSlices);
     }
 
     public int sliceCount() {
+        return total(slicesByService);
+    }
+
+    private static int total(Map<ServiceKey, ? extends List<?>> lists) {
         int n = 0;
-        for (List<EndpointSliceInfo> l : slicesByService.values()) {
+        for (List<?> l : lists.values()) {
             n += l.size();
         }
         return n;
