@@ -228,6 +228,10 @@ class MulticlusterServerTest {
         Scrape s = new Scrape(server.scrape());
         // followsManifestEdits may have added one
         assertThat(s.value("clusterdns_cluster_objects", Map.of("kind", "serviceimports"))).isBetween(2.0, 3.0);
+        // the source's own count of imported slices, apart from the cluster's slices
+        assertThat(s.value("clusterdns_source_objects", Map.of("kind", "imported-endpointslices"))).isBetween(3.0, 4.0);
+        assertThat(s.value("clusterdns_source_objects", Map.of("kind", "endpointslices")))
+                .isEqualTo(server.source().current().sliceCount());
         assertThat(s.value("coredns_plugin_enabled", Map.of("server", "dns://:" + server.port(), "zone", ".", "view", "",
                 "name", "multicluster"))).isEqualTo(1);
     }
