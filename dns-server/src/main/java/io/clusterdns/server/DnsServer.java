@@ -188,8 +188,9 @@ public final class DnsServer implements AutoCloseable {
             }
             boolean inCluster = k.backend().source().spec() instanceof ClusterSourceSpec.Api api
                     && api.connection().equals(ClusterConnection.inCluster());
-            throw new ConfigException(k.where() + ": " + k.name(), e.getMessage()
-                    + (inCluster ? " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)" : ""), e);
+            String give = KubernetesConfig.NAME.equals(k.name()) ? "kubeconfig FILE, endpoint URL or manifests PATH"
+                    : "kubeconfig FILE, or a kubernetes plugin in the same block";
+            throw new ConfigException(k.where() + ": " + k.name(), e.getMessage() + (inCluster ? " (in the Corefile: " + give + ")" : ""), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clusterdns.server.plugin.multicluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.testing.ApiValidManifests;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,6 +236,16 @@ class MulticlusterServerTest {
                 .isEqualTo(server.source().current().sliceCount());
         assertThat(s.value("coredns_plugin_enabled", Map.of("server", "dns://:" + server.port(), "zone", ".", "view", "",
                 "name", "multicluster"))).isEqualTo(1);
+    }
+
+    /** Alone in its block without a kubeconfig it follows the pod's service account, as CoreDNS; outside a pod it says what to write. */
+    @Test
+    void aloneOutsideAPodItNamesItsLineAndWhatToWrite() throws Exception {
+        Assumptions.assumeTrue(System.getenv("KUBERNETES_SERVICE_HOST") == null, "this test runs outside a pod");
+        Path corefile = Files.writeString(dir.resolve("Alone"), "clusterset.local:0 {\n    multicluster\n}\n");
+        assertThatThrownBy(() -> DnsServerMain.start(new CorefileSource(corefile, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 1)))
+                .hasMessageStartingWith(corefile + ":2: multicluster: not running in a Kubernetes pod")
+                .hasMessageEndingWith("(in the Corefile: kubeconfig FILE, or a kubernetes plugin in the same block)");
     }
 
     /** Manifest edits reach the clusterset zone as they reach the cluster zone: an import added with its slice answers. */
