@@ -29,6 +29,7 @@ import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plan.ZoneKey;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.hosts.HostsMetrics;
+import io.clusterdns.server.plugin.kubernetes.FollowsCluster;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.RestClientMetrics;
@@ -71,12 +72,13 @@ public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
     /**
-     * Makes the cluster source of a kubernetes plugin (main: from its config; tests: their own); a
-     * source that talks to an API server tells {@code requests} of its requests (the REST client metrics).
+     * Makes the cluster source of a backend that kubernetes (or multicluster) plugins follow (main:
+     * from its config; tests: their own); a source that talks to an API server tells
+     * {@code requests} of its requests (the REST client metrics).
      */
     @FunctionalInterface
     public interface SourceFactory {
-        ClusterSource create(KubernetesConfig config, ApiRequestObserver requests);
+        ClusterSource create(KubernetesConfig.Backend backend, ApiRequestObserver requests);
     }
 
     private final ServerMetrics metrics;
@@ -181,7 +183,7 @@ public final class DnsServer implements AutoCloseable {
      * Starts {@code backend}; a source that cannot start (no service account outside a pod, an
      * unreadable kubeconfig) is blamed on the Corefile line that asked for it.
      */
-    private static void start(KubernetesConfig k, KubernetesBackend backend) {
+    private static void start(FollowsCluster k, KubernetesBackend backend) {
         try {
             backend.start();
         } catch (ConfigException e) {
@@ -190,9 +192,11 @@ public final class DnsServer implements AutoCloseable {
             if (k.where() == null) {
                 throw e;
             }
-            boolean inCluster = k.source().spec() instanceof ClusterSourceSpec.Api api && api.connection().equals(ClusterConnection.inCluster());
-            throw new ConfigException(k.where() + ": " + KubernetesConfig.NAME, e.getMessage()
-                    + (inCluster ? " (in the Corefile: kubeconfig FILE, endpoint URL or manifests PATH)" : ""), e);
+            boolean inCluster = k.backend().source().spec() instanceof ClusterSourceSpec.Api api
+                    && api.connection().equals(ClusterConnection.inCluster());
+            String give = KubernetesConfig.NAME.equals(k.name()) ? "kubeconfig FILE, endpoint URL or manifests PATH"
+                    : "kubeconfig FILE, or a kubernetes plugin in the same block";
+            throw new ConfigException(k.where() + ": " + k.name(), e.getMessage() + (inCluster ? " (in the Corefile: " + give + ")" : ""), e);
         }
     }
 
@@ -220,10 +224,10 @@ public final class DnsServer implements AutoCloseable {
                     http = HttpEndpoints.start(vertx, wantHttp, probes, metrics::scrape);
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
-                for (KubernetesConfig k : next.plugins(KubernetesConfig.class)) {
+                for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
                     KubernetesBackend b = backends.get(k.backend());
                     if (b == null && !wanted.containsKey(k.backend())) {
-                        b = new KubernetesBackend(k.backend(), sources.create(k, restClientMetrics), metrics.registry());
+                        b = new KubernetesBackend(k.backend(), sources.create(k.backend(), restClientMetrics), metrics.registry());
                         created.add(b);
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);
@@ -232,7 +236,7 @@ public final class DnsServer implements AutoCloseable {
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx, timer, k -> wanted.get(k.backend()), onLoop,
+                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx, timer, wanted::get, onLoop,
                         states);
                 Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
@@ -258,8 +262,8 @@ public final class DnsServer implements AutoCloseable {
                     if (!wanted.containsValue(b)) {
                         backends.remove(b.config()).close();
                     } else {
-                        b.retain(next.plugins(KubernetesConfig.class).stream().filter(k -> k.backend().equals(b.config()))
-                                .map(KubernetesConfig::resolver).collect(Collectors.toSet()));
+                        b.retain(next.plugins(FollowsCluster.class).stream().filter(k -> k.backend().equals(b.config()))
+                                .map(FollowsCluster::indexConfig).collect(Collectors.toSet()));
                     }
                 }
                 backends.putAll(wanted);
@@ -343,7 +347,7 @@ public final class DnsServer implements AutoCloseable {
     private static void awaitBackends(ServerPlan plan, List<KubernetesBackend> created,
                                       Map<KubernetesConfig.Backend, KubernetesBackend> wanted) {
         long start = System.nanoTime();
-        for (KubernetesConfig k : plan.plugins(KubernetesConfig.class)) {
+        for (FollowsCluster k : plan.plugins(FollowsCluster.class)) {
             KubernetesBackend b = wanted.get(k.backend());
             if (created.contains(b)) {
                 Duration left = k.startupTimeout().minusNanos(System.nanoTime() - start);

@@ -243,11 +243,11 @@ public final class DnsServerMain implements Callable<Integer> {
         }
     }
 
-    /** The cluster source a kubernetes plugin asks for, its client's requests told to {@code requests}; not started. */
-    static ClusterSource source(KubernetesConfig k, ApiRequestObserver requests) {
-        SourceConfig source = k.source();
+    /** The cluster source kubernetes (and multicluster) plugins ask for, its client's requests told to {@code requests}; not started. */
+    static ClusterSource source(KubernetesConfig.Backend backend, ApiRequestObserver requests) {
+        SourceConfig source = backend.source();
         return ClusterSources.create(source.spec(), true,
-                informers -> source.informers(informers, k.resolver().podMode()).withRequests(requests));
+                informers -> source.informers(informers, backend.watchPods()).withRequests(requests));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */

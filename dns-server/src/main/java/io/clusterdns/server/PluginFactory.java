@@ -39,6 +39,8 @@ import io.clusterdns.server.plugin.local.LocalMetrics;
 import io.clusterdns.server.plugin.local.LocalPlugin;
 import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogPlugin;
+import io.clusterdns.server.plugin.multicluster.MulticlusterConfig;
+import io.clusterdns.server.plugin.multicluster.MulticlusterPlugin;
 import io.clusterdns.server.plugin.loop.LoopConfig;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.minimal.MinimalConfig;
@@ -69,7 +71,7 @@ final class PluginFactory {
     private final MeterRegistry registry;
     private final Vertx vertx;
     private final ScheduledExecutorService timer;
-    private final Function<KubernetesConfig, KubernetesBackend> backends;
+    private final Function<KubernetesConfig.Backend, KubernetesBackend> backends;
     private final Runnable onLoop;
     private final PluginStates states;
 
@@ -79,7 +81,7 @@ final class PluginFactory {
      * @param states   state kept across reloads for plugins whose setup did not change
      */
     PluginFactory(DnsMetrics metrics, ForwardMetrics forwardMetrics, HostsMetrics hostsMetrics, MeterRegistry registry, Vertx vertx,
-                  ScheduledExecutorService timer, Function<KubernetesConfig, KubernetesBackend> backends, Runnable onLoop,
+                  ScheduledExecutorService timer, Function<KubernetesConfig.Backend, KubernetesBackend> backends, Runnable onLoop,
                   PluginStates states) {
         this.metrics = metrics;
         this.forwardMetrics = forwardMetrics;
@@ -111,12 +113,15 @@ final class PluginFactory {
     /** @param position where the link is in the block's chain (tells two identical lines apart) */
     private Plugin create(PluginConfig config, String nextPlugin, BlockPlan block, int position) {
         if (config instanceof KubernetesConfig k) {
-            return new KubernetesPlugin(backends.apply(k).resolver(k.resolver()), k.fallthrough());
+            return new KubernetesPlugin(backends.apply(k.backend()).resolver(k.resolver()), k.fallthrough());
+        }
+        if (config instanceof MulticlusterConfig m) {
+            return new MulticlusterPlugin(backends.apply(m.backend()).clusterSet(m.clusterSet()), m.fallthrough());
         }
         if (config instanceof K8sExternalConfig e) {
             // the plan made sure the block has a kubernetes plugin: its index is the one answered from
             KubernetesConfig k = block.plugin(KubernetesConfig.class).orElseThrow();
-            return K8sExternalPlugin.of(e, backends.apply(k).resolver(k.resolver()), block.bind());
+            return K8sExternalPlugin.of(e, backends.apply(k.backend()).resolver(k.resolver()), block.bind());
         }
         if (config instanceof PrometheusConfig) {
             return new PrometheusPlugin(metrics, nextPlugin);
@@ -150,7 +155,7 @@ final class PluginFactory {
         if (config instanceof AutopathConfig a) {
             // @kubernetes reads the client's pod from the index the block's kubernetes plugin answers from
             KubernetesConfig k = a.kubernetes() ? block.plugin(KubernetesConfig.class).orElseThrow() : null;
-            return new AutopathPlugin(a, k == null ? null : backends.apply(k).resolver(k.resolver()), registry);
+            return new AutopathPlugin(a, k == null ? null : backends.apply(k.backend()).resolver(k.resolver()), registry);
         }
         if (config instanceof ForwardConfig f) {
             // the link is the state: its connections, health checks and upstreams' up/down kept across a

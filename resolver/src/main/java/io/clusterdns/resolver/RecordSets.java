@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -13,10 +14,15 @@ import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
- * The address and SRV record sets every Kubernetes zone builds the same way, the cluster zone
- * ({@link ZoneLookup}) and the external one ({@link ExternalLookup}).
+ * The address and SRV record sets every Kubernetes zone builds the same way: the cluster zone
+ * ({@link ZoneLookup}), the clusterset zone ({@link ClusterSetLookup}) and the external one
+ * ({@link ExternalLookup}).
  */
 final class RecordSets {
+    /** Answer records and the additional records that go with them (SRV or NS targets' addresses). */
+    record Found(List<Record> answers, List<Record> additional) {
+    }
+
     /**
      * One SRV candidate: a target and port, and the address to give for the target in the
      * additional section (null for a target that is a name outside our zones, such as a load
@@ -28,7 +34,6 @@ final class RecordSets {
 
     private RecordSets() {
     }
-
     /** A or AAAA records (by {@code type}) at {@code owner} for the distinct addresses of that family; empty for other types. */
     static List<Record> addresses(Name owner, long ttl, int type, List<InetAddress> ips) {
         if (type != Type.A && type != Type.AAAA) {
@@ -67,5 +72,17 @@ final class RecordSets {
             }
         }
         return answers;
+    }
+
+    /** SRV records of resolver hits ({@link #srv(Name, long, List, List)}), each hit's target named by {@code target}. */
+    static Found srv(Name owner, long ttl, List<Hit> hits, Function<Hit, Name> target) {
+        List<SrvTarget> candidates = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            // a hit without a port makes no record: its target is not worth naming
+            candidates.add(new SrvTarget(h.port() == Hit.NO_PORT ? null : target.apply(h), h.port(), h.address()));
+        }
+        List<Record> extra = new ArrayList<>();
+        List<Record> answers = srv(owner, ttl, candidates, extra);
+        return new Found(answers, extra);
     }
 }

@@ -11,7 +11,7 @@ import org.xbill.DNS.Name;
  * {@link #update} publishes a new precomputed {@link ZoneIndex} through one volatile reference and
  * {@link #resolve} never locks.
  */
-public final class Resolver {
+public final class Resolver implements SnapshotIndex {
     private final ResolverConfig config;
     private volatile ZoneIndex index;
 
@@ -24,16 +24,19 @@ public final class Resolver {
     }
 
     /** Rebuilds the index for a new snapshot and publishes it. Call from one thread (the source's publisher). */
+    @Override
     public void update(ClusterSnapshot snapshot) {
         index = ZoneIndex.build(config, snapshot, index);
     }
 
     /** True once a snapshot has been applied; before that in-zone names get {@link Answer.NotSynced}. */
+    @Override
     public boolean synced() {
         return index != null;
     }
 
     /** Version of the snapshot the answers come from (-1 before the first). */
+    @Override
     public long version() {
         ZoneIndex i = index;
         return i == null ? -1 : i.version();

@@ -35,7 +35,7 @@ public record ResolverConfig(
         namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     }
 
-    /** An unmodifiable copy of {@code zones}, refused when empty or when one is not absolute. */
+    /** An unmodifiable copy of {@code zones}, refused when empty or when one is not absolute (every zone config: cluster, clusterset, external). */
     static List<Name> absoluteZones(List<Name> zones) {
         if (zones == null || zones.isEmpty()) {
             throw new IllegalArgumentException("at least one zone is required");

@@ -82,7 +82,7 @@ final class ServiceEntry {
      * answers. An address in several slices gets the union of their ports; otherwise it shares
      * its slice's port list.
      */
-    private static List<ReadyEndpoint> readyEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
+    static List<ReadyEndpoint> readyEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
         if (slices.isEmpty()) {
             return List.of();
         }
@@ -136,7 +136,7 @@ final class ServiceEntry {
         }
     }
 
-    private static Name relative(String text) {
+    static Name relative(String text) {
         try {
             return Name.fromString(text);
         } catch (TextParseException e) {
@@ -241,7 +241,7 @@ final class ServiceEntry {
         return concat(relative(label), name(zone));
     }
 
-    private static Name concat(Name prefix, Name suffix) {
+    static Name concat(Name prefix, Name suffix) {
         try {
             return Name.concatenate(prefix, suffix);
         } catch (org.xbill.DNS.NameTooLongException e) {

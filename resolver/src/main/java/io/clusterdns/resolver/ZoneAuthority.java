@@ -10,6 +10,7 @@ import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
 
 /**
  * The apex data of one zone: its SOA (sent in the authority section of every negative answer)
@@ -56,6 +57,24 @@ final class ZoneAuthority {
 
     List<Record> ns() {
         return ns;
+    }
+
+    /**
+     * The apex's answer to {@code type}, owned by {@code qname} (so it echoes the question's case):
+     * the SOA, or the NS set with its target's addresses; null for every other type (NODATA).
+     */
+    RecordSets.Found apex(Name qname, int type) {
+        if (type == Type.SOA) {
+            return new RecordSets.Found(List.of(soa.withName(qname)), List.of());
+        }
+        if (type == Type.NS) {
+            List<Record> named = new ArrayList<>(ns.size());
+            for (Record r : ns) {
+                named.add(r.withName(qname));
+            }
+            return new RecordSets.Found(named, nsAddresses);
+        }
+        return null;
     }
 
     /** A/AAAA records of the NS target (additional section of an NS answer). */

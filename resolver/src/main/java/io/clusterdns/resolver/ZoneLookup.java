@@ -69,18 +69,8 @@ final class ZoneLookup {
     }
 
     private Answer apex() {
-        ZoneAuthority auth = index.authority(q.zoneIndex());
-        if (type == Type.SOA) {
-            return records(List.of(auth.soa().withName(qname)), List.of());
-        }
-        if (type == Type.NS) {
-            List<Record> ns = new ArrayList<>();
-            for (Record r : auth.ns()) {
-                ns.add(r.withName(qname));
-            }
-            return records(ns, auth.nsAddresses());
-        }
-        return noData();
+        RecordSets.Found apex = index.authority(q.zoneIndex()).apex(qname, type);
+        return apex == null ? noData() : records(apex.answers(), apex.additional());
     }
 
     private Answer pod() {
@@ -178,20 +168,12 @@ final class ZoneLookup {
         return (q.port() == null || q.port().equals(name)) && (q.protocol() == null || q.protocol().equals(protocol));
     }
 
-    /** SRV records of the hits ({@link RecordSets#srv}): a cluster IP's target is the service, an endpoint's its own name. */
+    /** SRV records of the selected hits: to the service name (cluster IP) or to each endpoint's name. */
     private Answer srv(ServiceEntry e, List<Hit> hits) {
         Name zone = q.zone();
         Name serviceName = e.name(zone);
-        List<RecordSets.SrvTarget> targets = new ArrayList<>(hits.size());
-        for (Hit h : hits) {
-            // a hit without a port makes no record: its target is not worth building
-            boolean named = h.label() != null && h.port() != Hit.NO_PORT;
-            Name target = named ? e.endpointName(h.label(), zone) : serviceName;
-            targets.add(new RecordSets.SrvTarget(target, h.port(), h.address()));
-        }
-        List<Record> extra = new ArrayList<>();
-        List<Record> answers = RecordSets.srv(qname, ttl, targets, extra);
-        return answers.isEmpty() ? noData() : records(answers, extra);
+        RecordSets.Found srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
+        return srv.answers().isEmpty() ? noData() : records(srv.answers(), srv.additional());
     }
 
     /** CNAME to the external name; for A/AAAA the chain is followed when the target is in one of our zones. */

@@ -29,6 +29,7 @@ import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogSetup;
 import io.clusterdns.server.plugin.loop.LoopSetup;
 import io.clusterdns.server.plugin.minimal.MinimalSetup;
+import io.clusterdns.server.plugin.multicluster.MulticlusterSetup;
 import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
@@ -150,7 +151,7 @@ public final class CorefilePlan {
         // stable: repeated plugins (several forward lines) keep their written order
         out.sort(Comparator.comparingInt(c -> PluginOrder.position(c.name())));
         AutopathSetup.checkBlock(out);
-        return mergeLines(out);
+        return MulticlusterSetup.link(mergeLines(out));
     }
 
     /** A plugin that answers from another one of its block fails to load without it, naming it, as CoreDNS at start-up. */
@@ -207,6 +208,7 @@ public final class CorefilePlan {
             case "chaos" -> ChaosSetup.parse(d);
             case "template" -> TemplateSetup.parse(d, zones);
             case "autopath" -> AutopathSetup.parse(d, zones, base);
+            case "multicluster" -> MulticlusterSetup.parse(d, zones, base);
             default -> throw CorefileErrors.at(d.name(), "plugin '" + d.name().text() + "' is not built yet");
         };
     }

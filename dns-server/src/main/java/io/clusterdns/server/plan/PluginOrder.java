@@ -42,6 +42,7 @@ public final class PluginOrder {
             "template",
             "autopath",
             "kubernetes",
+            "multicluster",
             "loop",
             "forward");
 

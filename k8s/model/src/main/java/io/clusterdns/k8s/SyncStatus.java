@@ -49,7 +49,7 @@ public record SyncStatus(boolean synced, Map<WatchedKind, State> kinds, String l
     /** {@code "services synced, endpointslices waiting, namespaces synced"}, then {@code "; last error: ..."} when there is one. */
     public String describe() {
         StringJoiner out = new StringJoiner(", ");
-        kinds.forEach((kind, state) -> out.add(kind.resource() + " " + state));
+        kinds.forEach((kind, state) -> out.add(kind.label() + " " + state));
         return lastError == null ? out.toString() : out + "; last error: " + lastError;
     }
 

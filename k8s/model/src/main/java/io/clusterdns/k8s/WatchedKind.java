@@ -2,17 +2,23 @@ package io.clusterdns.k8s;
 
 /** The kinds an {@link ClusterSource} can watch, named as in RBAC rules and log lines. */
 public enum WatchedKind {
-    SERVICES("services", ""),
-    ENDPOINT_SLICES("endpointslices", "discovery.k8s.io"),
-    NAMESPACES("namespaces", ""),
-    PODS("pods", "");
+    SERVICES("services", "", "services"),
+    ENDPOINT_SLICES("endpointslices", "discovery.k8s.io", "endpointslices"),
+    NAMESPACES("namespaces", "", "namespaces"),
+    PODS("pods", "", "pods"),
+    /** ServiceImports ({@code multicluster.x-k8s.io/v1alpha1}, a CRD): only for the multicluster plugin. */
+    SERVICE_IMPORTS("serviceimports", "multicluster.x-k8s.io", "serviceimports"),
+    /** The EndpointSlices MCS controllers import for ServiceImports: a second watch of endpointslices, by another label. */
+    IMPORTED_ENDPOINT_SLICES("endpointslices", "discovery.k8s.io", "imported-endpointslices");
 
     private final String resource;
     private final String apiGroup;
+    private final String label;
 
-    WatchedKind(String resource, String apiGroup) {
+    WatchedKind(String resource, String apiGroup, String label) {
         this.resource = resource;
         this.apiGroup = apiGroup;
+        this.label = label;
     }
 
     /** The plural resource name: {@code services}, {@code endpointslices}, ... */
@@ -30,8 +36,21 @@ public enum WatchedKind {
         return apiGroup.isEmpty() ? resource : resource + "." + apiGroup;
     }
 
+    /**
+     * What log lines, sync status and metrics call the watch: the resource, except for a second
+     * watch of one resource ({@code imported-endpointslices}).
+     */
+    public String label() {
+        return label;
+    }
+
+    /** True for a kind served by a CRD that a cluster may not have: its absence is no failure. */
+    public boolean optional() {
+        return this == SERVICE_IMPORTS;
+    }
+
     @Override
     public String toString() {
-        return resource;
+        return label;
     }
 }

@@ -2,18 +2,23 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
+import io.clusterdns.resolver.ClusterSetConfig;
+import io.clusterdns.resolver.ClusterSetResolver;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
+import io.clusterdns.resolver.SnapshotIndex;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * What {@code kubernetes} plugins answer from and what outlives a reload of the Corefile: the
- * cluster source (informers or manifests) and the zone indexes built from its snapshots, one
- * {@link Resolver} per distinct plugin configuration. Plugins following the same
+ * What {@code kubernetes} (and {@code multicluster}) plugins answer from and what outlives a reload
+ * of the Corefile: the cluster source (informers or manifests) and the zone indexes built from its
+ * snapshots, one per distinct plugin configuration ({@link Resolver} for the cluster zone,
+ * {@link ClusterSetResolver} for the clusterset zone). Plugins following the same
  * {@link KubernetesConfig.Backend} share one; a reload keeps it, so nothing is listed again, and
  * a changed TTL or zone only builds a new index from the snapshot in hand.
  */
@@ -21,7 +26,8 @@ public final class KubernetesBackend implements AutoCloseable {
     private final KubernetesConfig.Backend config;
     private final ClusterSource source;
     private final SnapshotApplier applier;
-    private final Map<ResolverConfig, Resolver> resolvers = new ConcurrentHashMap<>();
+    /** By configuration: a ResolverConfig or a ClusterSetConfig (records of distinct types, so keys never collide). */
+    private final Map<Object, SnapshotIndex> indexes = new ConcurrentHashMap<>();
 
     /** Not started: {@link #start} subscribes and starts the source (which this backend now owns). */
     public KubernetesBackend(KubernetesConfig.Backend config, ClusterSource source, MeterRegistry registry) {
@@ -55,20 +61,29 @@ public final class KubernetesBackend implements AutoCloseable {
         applier.announce();
     }
 
-    /** The zone index of {@code config}, made (from the current snapshot, if any) on first use. */
+    /** The cluster zone's index of {@code config}, made (from the current snapshot, if any) on first use. */
     public Resolver resolver(ResolverConfig config) {
-        return resolvers.computeIfAbsent(config, c -> {
-            Resolver r = new Resolver(c);
-            applier.attach(r);
-            return r;
-        });
+        return index(config, Resolver::new, Resolver.class);
+    }
+
+    /** The clusterset zone's index of {@code config}, made (from the current snapshot, if any) on first use. */
+    public ClusterSetResolver clusterSet(ClusterSetConfig config) {
+        return index(config, ClusterSetResolver::new, ClusterSetResolver.class);
+    }
+
+    private <C, T extends SnapshotIndex> T index(C config, Function<C, T> make, Class<T> type) {
+        return type.cast(indexes.computeIfAbsent(config, c -> {
+            T index = make.apply(config);
+            applier.attach(index);
+            return index;
+        }));
     }
 
     /** Drops the indexes of configurations no longer used (after a reload). */
-    public void retain(Set<ResolverConfig> used) {
-        for (ResolverConfig c : Set.copyOf(resolvers.keySet())) {
+    public void retain(Set<?> used) {
+        for (Object c : Set.copyOf(indexes.keySet())) {
             if (!used.contains(c)) {
-                applier.detach(resolvers.remove(c));
+                applier.detach(indexes.remove(c));
             }
         }
     }

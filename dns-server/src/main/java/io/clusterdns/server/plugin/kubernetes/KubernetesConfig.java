@@ -2,7 +2,6 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.chain.Fallthrough;
-import io.clusterdns.server.chain.PluginConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,7 +12,7 @@ import java.util.Objects;
  * waits for the first complete view.
  */
 public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout,
-        String where) implements PluginConfig {
+        String where) implements FollowsCluster {
     public static final String NAME = "kubernetes";
     /** CoreDNS's {@code startup_timeout} default. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
@@ -36,7 +35,18 @@ public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fal
         return NAME;
     }
 
+    /** The same plugin following another source (the multicluster plugin of its block adds what it watches). */
+    public KubernetesConfig withSource(SourceConfig other) {
+        return new KubernetesConfig(resolver, other, fallthrough, startupTimeout, where);
+    }
+
+    @Override
+    public Object indexConfig() {
+        return resolver;
+    }
+
     /** The part that decides the running cluster source: equal ones share it across blocks and reloads. */
+    @Override
     public Backend backend() {
         return new Backend(source, resolver.podMode() == io.clusterdns.resolver.PodMode.VERIFIED);
     }

@@ -1,13 +1,11 @@
 package io.clusterdns.server.plugin.kubernetes;
 
-import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
-import org.xbill.DNS.Message;
 
 /**
  * The {@code kubernetes} plugin: answers the cluster zones from the {@link Resolver}, synchronously
@@ -33,11 +31,7 @@ public final class KubernetesPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        Answer answer = resolver.resolve(request.qname(), request.qtype());
-        Message response = KubernetesResponses.respond(answer, request, writer, next, fallthrough);
-        if (response != null) {
-            writer.write(response);
-        }
+        KubernetesResponses.serve(resolver.resolve(request.qname(), request.qtype()), fallthrough, request, writer, next);
     }
 
     @Override

@@ -14,7 +14,11 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** The one place where the resolver's {@link Answer} becomes an rcode, the AA bit and record sections (the cluster zone's and k8s_external's). */
+/**
+ * The one place where a Kubernetes zone's {@link Answer} (the cluster zone's, the clusterset
+ * zone's, k8s_external's) becomes a response: an rcode, the AA bit and record sections, or the
+ * request handed on.
+ */
 public final class KubernetesResponses {
     private KubernetesResponses() {
     }
@@ -39,6 +43,17 @@ public final class KubernetesResponses {
             return null;
         }
         return of(request.message(), answer);
+    }
+
+    /**
+     * Answers {@code request} with {@code answer} as {@link #respond} decides, synchronously on the
+     * event loop (every answer is precomputed per snapshot).
+     */
+    public static void serve(Answer answer, Fallthrough fallthrough, Request request, ResponseWriter writer, Chain next) {
+        Message response = respond(answer, request, writer, next, fallthrough);
+        if (response != null) {
+            writer.write(response);
+        }
     }
 
     public static Message of(Message query, Answer answer) {

@@ -178,7 +178,8 @@ public final class KubernetesSetup {
         return List.copyOf(new LinkedHashSet<>(zones));
     }
 
-    private static Path existing(Setup s, Token t, String option, Path base) {
+    /** A file or folder of an option ({@code kubeconfig}, {@code manifests}), relative to the Corefile's folder; it must exist. */
+    public static Path existing(Setup s, Token t, String option, Path base) {
         Path p = base == null ? Path.of(t.text()) : base.resolve(t.text());
         if (!Files.exists(p)) {
             throw s.error(t, option, "no such file or folder: " + t.text());

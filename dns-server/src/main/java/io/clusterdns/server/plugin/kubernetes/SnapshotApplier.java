@@ -1,7 +1,7 @@
 package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
-import io.clusterdns.resolver.Resolver;
+import io.clusterdns.resolver.SnapshotIndex;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,15 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A backend's subscription to its cluster source: applies each snapshot to every resolver of the
- * backend (one per distinct {@code kubernetes} configuration, e.g. before and after a TTL change;
+ * A backend's subscription to its cluster source: applies each snapshot to every zone index of the
+ * backend (one per distinct {@code kubernetes} or {@code multicluster} configuration, e.g. before
+ * and after a TTL change;
  * on the source's publisher thread, off every event loop), then updates the snapshot metrics and
  * the programming latency, and opens the startup gate with the first one.
  *
  * <pre>
  * clusterdns_snapshot_publish_total                       snapshots applied to the resolver
  * clusterdns_snapshot_version                             version answered from
- * clusterdns_cluster_objects{kind}                        services, endpointslices, pods, namespaces in it
+ * clusterdns_cluster_objects{kind}                        services, endpointslices, pods, namespaces, serviceimports,
+ *                                                         imported-endpointslices in it
  * clusterdns_index_update_seconds                         time to apply one snapshot to the resolver
  * coredns_kubernetes_dns_programming_duration_seconds     see {@link ProgrammingLatency}
  * </pre>
@@ -35,7 +37,7 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     private static final Logger log = LoggerFactory.getLogger("plugin/kubernetes");
     private static final Duration[] INDEX_BUCKETS = DnsMetrics.exponential(Duration.ofNanos(100_000), 18);
 
-    private final List<Resolver> resolvers = new CopyOnWriteArrayList<>();
+    private final List<SnapshotIndex> indexes = new CopyOnWriteArrayList<>();
     private final ProgrammingLatency latency;
     private final CountDownLatch firstApplied = new CountDownLatch(1);
     private final Counter publishes;
@@ -57,6 +59,8 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
         objectGauge(registry, "endpointslices", ClusterSnapshot::sliceCount);
         objectGauge(registry, "pods", s -> s.pods().size());
         objectGauge(registry, "namespaces", s -> s.namespaces().size());
+        objectGauge(registry, "serviceimports", s -> s.serviceImports().size());
+        objectGauge(registry, "imported-endpointslices", ClusterSnapshot::importedSliceCount);
     }
 
     private void objectGauge(MeterRegistry registry, String kind, java.util.function.ToIntFunction<ClusterSnapshot> count) {
@@ -66,30 +70,30 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     }
 
     /**
-     * Adds a resolver: it is brought to the current snapshot at once (when there is one) and
+     * Adds a zone index: it is brought to the current snapshot at once (when there is one) and
      * follows from then on. Called off the publisher thread; the lock orders it with {@link #accept}.
      */
-    synchronized void attach(Resolver resolver) {
+    synchronized void attach(SnapshotIndex index) {
         if (current.version() > 0) {
-            resolver.update(current);
+            index.update(current);
         }
-        resolvers.add(resolver);
+        indexes.add(index);
     }
 
-    /** Stops updating {@code resolver} (its configuration is gone after a reload). */
-    synchronized void detach(Resolver resolver) {
-        resolvers.remove(resolver);
+    /** Stops updating {@code index} (its configuration is gone after a reload). */
+    synchronized void detach(SnapshotIndex index) {
+        indexes.remove(index);
     }
 
     @Override
     public synchronized void accept(ClusterSnapshot snapshot) {
         long start = System.nanoTime();
-        for (Resolver resolver : resolvers) {
+        for (SnapshotIndex index : indexes) {
             try {
-                resolver.update(snapshot);
+                index.update(snapshot);
             } catch (RuntimeException e) {
                 // Keep answering from the previous index rather than from nothing.
-                log.error("plugin/kubernetes: could not index snapshot v{}; still serving v{}", snapshot.version(), resolver.version(), e);
+                log.error("plugin/kubernetes: could not index snapshot v{}; still serving v{}", snapshot.version(), index.version(), e);
                 return;
             }
         }
@@ -128,7 +132,9 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     }
 
     static String summary(ClusterSnapshot s) {
+        String clusterSet = s.serviceImports().isEmpty() ? ""
+                : ", " + s.serviceImports().size() + " service imports, " + s.importedSliceCount() + " imported slices";
         return s.services().size() + " services, " + s.sliceCount() + " endpoint slices, " + s.pods().size() + " pods, "
-                + s.namespaces().size() + " namespaces";
+                + s.namespaces().size() + " namespaces" + clusterSet;
     }
 }

@@ -18,11 +18,23 @@ import java.util.function.Supplier;
  * @param namespaceLabels {@code --namespace-labels}: only namespaces matching, null for all
  * @param noEndpoints     {@code --noendpoints}: watch no EndpointSlices (headless names and
  *                        endpoint names then do not exist)
+ * @param clusterSet      what a {@code multicluster} plugin following this source needs watched
+ *                        besides (manifests are read whole: always {@link ClusterSet#NONE} for them)
  */
-public record SourceConfig(ClusterSourceSpec spec, String labels, String namespaceLabels, boolean noEndpoints) {
+public record SourceConfig(ClusterSourceSpec spec, String labels, String namespaceLabels, boolean noEndpoints, ClusterSet clusterSet) {
+
+    /** The clusterset kinds (KEP-1645) an API server source watches: only when a multicluster plugin asks for them. */
+    public enum ClusterSet {
+        NONE,
+        /** ServiceImports only (the multicluster plugin's {@code noendpoints}). */
+        IMPORTS,
+        /** ServiceImports and the EndpointSlices imported for them. */
+        IMPORTS_AND_SLICES
+    }
 
     public SourceConfig {
         Objects.requireNonNull(spec, "spec");
+        clusterSet = clusterSet == null || spec instanceof ClusterSourceSpec.Manifests ? ClusterSet.NONE : clusterSet;
         if (spec instanceof ClusterSourceSpec.Manifests) {
             List<String> given = new ArrayList<>();
             if (labels != null) {
@@ -46,17 +58,34 @@ public record SourceConfig(ClusterSourceSpec spec, String labels, String namespa
         namespaceLabels = checkSelector("--namespace-labels", "namespace_labels ", () -> InformerConfig.checkSelector("namespace_labels", nl));
     }
 
+    /** Without the clusterset kinds. */
+    public SourceConfig(ClusterSourceSpec spec, String labels, String namespaceLabels, boolean noEndpoints) {
+        this(spec, labels, namespaceLabels, noEndpoints, ClusterSet.NONE);
+    }
+
     /** Every object of the source. */
     public static SourceConfig of(ClusterSourceSpec spec) {
         return new SourceConfig(spec, null, null, false);
     }
 
+    /** The same source, also watching what a multicluster plugin needs. */
+    public SourceConfig withClusterSet(ClusterSet value) {
+        return new SourceConfig(spec, labels, namespaceLabels, noEndpoints, value);
+    }
+
     /** What the informer source watches; {@code pods verified} needs the Pods too. */
     public InformerConfig informers(InformerConfig base, PodMode podMode) {
+        return informers(base, podMode == PodMode.VERIFIED);
+    }
+
+    /** What the informer source watches, Pods when {@code watchPods}. */
+    public InformerConfig informers(InformerConfig base, boolean watchPods) {
         return base.withLabels(labels)
                 .withNamespaceLabels(namespaceLabels)
                 .withNoEndpoints(noEndpoints)
-                .withWatchPods(podMode == PodMode.VERIFIED);
+                .withWatchPods(watchPods)
+                .withServiceImports(clusterSet != ClusterSet.NONE)
+                .withImportedSlices(clusterSet == ClusterSet.IMPORTS_AND_SLICES);
     }
 
     private static String checkSelector(String option, String prefix, Supplier<String> check) {

@@ -35,13 +35,13 @@ final class SourceMetrics {
         for (WatchedKind kind : source.syncStatus().kinds().keySet()) {
             Gauge.builder("clusterdns.source.objects", source, s -> s.stats().objects(kind))
                     .description("Objects received from the Kubernetes API, per watched kind.")
-                    .tag("kind", kind.resource()).register(registry);
+                    .tag("kind", kind.label()).register(registry);
             Gauge.builder("clusterdns.source.synced", source, s -> s.syncStatus().kinds().get(kind) == SyncStatus.State.SYNCED ? 1 : 0)
                     .description("1 once the informer of this kind has delivered its first list.")
-                    .tag("kind", kind.resource()).register(registry);
+                    .tag("kind", kind.label()).register(registry);
             Gauge.builder("clusterdns.source.watching", source, s -> s.stats().watching(kind) ? 1 : 0)
                     .description("1 while the watch of this kind is open; 0 for long means the API server is unreachable.")
-                    .tag("kind", kind.resource()).register(registry);
+                    .tag("kind", kind.label()).register(registry);
         }
         Gauge.builder("clusterdns.source.healthy", source, s -> s.health().isHealthy() ? 1 : 0)
                 .description("0 once an informer stopped for good (the last snapshot keeps serving).").register(registry);

@@ -3,6 +3,7 @@ package io.clusterdns.k8s.convert;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +27,16 @@ import java.util.Optional;
  * <p>Validation is the API server's ({@code ValidateEndpointSlice}): a slice it would store is
  * never refused here. Two kinds of valid slices are of no use to kube-proxy or cluster DNS and
  * convert to nothing: {@code addressType: FQDN} slices, and slices without the service-name
- * label (they belong to no Service). {@link #ignoredBecause} says which.
+ * label (they belong to no Service). {@link #ignoredBecause} says which. Slices an MCS controller
+ * imported for a ServiceImport are read by {@link #convertImported} for the clusterset view.
  */
 public final class EndpointSliceConverter {
     /** The label linking a slice to its Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    /** The label linking a slice an MCS controller imported to its ServiceImport (KEP-1645). */
+    public static final String MULTICLUSTER_SERVICE_NAME_LABEL = "multicluster.kubernetes.io/service-name";
+    /** The cluster an imported slice's endpoints run in: its ID, one DNS label. */
+    public static final String SOURCE_CLUSTER_LABEL = "multicluster.kubernetes.io/source-cluster";
     private static final String FQDN = "FQDN";
     /** API limits: 1000 endpoints per slice, 100 addresses per endpoint, 20000 ports per slice. */
     private static final int MAX_ENDPOINTS = 1000;
@@ -44,22 +51,30 @@ public final class EndpointSliceConverter {
      * {@link #ignoredBecause}). Throws {@link ConversionException} naming the bad field.
      */
     public static Optional<EndpointSliceInfo> convert(EndpointSlice slice) {
-        ObjectMeta meta = ObjectMetas.meta(slice.getMetadata());
-        String namespace = ObjectMetas.namespace(meta);
-        String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
-        String service = ObjectMetas.labels(meta).get(SERVICE_NAME_LABEL);
-        String addressType = slice.getAddressType();
-        if (Fields.isBlank(addressType)) {
-            throw new ConversionException("addressType", "required (IPv4, IPv6 or FQDN)");
-        }
-        IpFamily family = addressType.equals(FQDN) ? null : Fields.parse("addressType", addressType, EndpointSliceConverter::family);
-        List<EndpointInfo> endpoints = endpoints(slice.getEndpoints(), family);
-        List<EndpointPort> ports = ports(slice.getPorts());
-        if (family == null || Fields.isBlank(service)) {
+        Parsed p = parse(slice);
+        String service = p.labels().get(SERVICE_NAME_LABEL);
+        if (p.family() == null || Fields.isBlank(service)) {
             return Optional.empty();
         }
-        return Optional.of(new EndpointSliceInfo(name, ServiceKey.of(namespace, service), family, endpoints, ports,
-                Fields.triggerTime(meta.getAnnotations())));
+        return Optional.of(p.info(service));
+    }
+
+    /**
+     * The slice's place in the clusterset view (KEP-1645): the endpoints an MCS controller
+     * imported for the ServiceImport named by {@value #MULTICLUSTER_SERVICE_NAME_LABEL}, from the
+     * cluster named by {@value #SOURCE_CLUSTER_LABEL}. Validated as {@link #convert} does; empty
+     * for slices that are not imported ones, or cannot be named per cluster
+     * ({@link #importIgnoredBecause}). A slice may carry both service-name labels (an
+     * implementation that also derives a local Service): it then converts both ways.
+     */
+    public static Optional<ImportedSliceInfo> convertImported(EndpointSlice slice) {
+        Parsed p = parse(slice);
+        String serviceImport = p.labels().get(MULTICLUSTER_SERVICE_NAME_LABEL);
+        String cluster = p.labels().get(SOURCE_CLUSTER_LABEL);
+        if (p.family() == null || Fields.isBlank(serviceImport) || !isClusterId(cluster)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImportedSliceInfo(cluster, p.info(serviceImport)));
     }
 
     /**
@@ -70,10 +85,61 @@ public final class EndpointSliceConverter {
         if (FQDN.equals(slice.getAddressType())) {
             return Optional.of("addressType FQDN, which neither kube-proxy nor cluster DNS uses");
         }
-        if (slice.getMetadata() == null || Fields.isBlank(Fields.map(slice.getMetadata().getLabels()).get(SERVICE_NAME_LABEL))) {
+        if (Fields.isBlank(labelsOf(slice).get(SERVICE_NAME_LABEL))) {
             return Optional.of("no " + SERVICE_NAME_LABEL + " label, so it belongs to no Service (kube-proxy and cluster DNS skip it)");
         }
         return Optional.empty();
+    }
+
+    /** Why a slice labelled for a ServiceImport is left out of the clusterset view; empty when it is in it (or is no imported slice). */
+    public static Optional<String> importIgnoredBecause(EndpointSlice slice) {
+        Map<String, String> labels = labelsOf(slice);
+        if (Fields.isBlank(labels.get(MULTICLUSTER_SERVICE_NAME_LABEL))) {
+            return Optional.empty();
+        }
+        if (FQDN.equals(slice.getAddressType())) {
+            return Optional.of("addressType FQDN, which cluster DNS does not use");
+        }
+        String cluster = labels.get(SOURCE_CLUSTER_LABEL);
+        if (Fields.isBlank(cluster)) {
+            return Optional.of("no " + SOURCE_CLUSTER_LABEL + " label, so its endpoints have no per-cluster names (every imported slice has one)");
+        }
+        if (!isClusterId(cluster)) {
+            return Optional.of(SOURCE_CLUSTER_LABEL + " \"" + cluster + "\" has a dot; a cluster ID is one DNS label");
+        }
+        return Optional.empty();
+    }
+
+    /** A source-cluster label value that can be one label of a DNS name (label values may hold dots). */
+    private static boolean isClusterId(String cluster) {
+        return !Fields.isBlank(cluster) && cluster.indexOf('.') < 0;
+    }
+
+    private static Map<String, String> labelsOf(EndpointSlice slice) {
+        return slice.getMetadata() == null ? Map.of() : Fields.map(slice.getMetadata().getLabels());
+    }
+
+    /** A validated slice before it is given to its owner (a Service or a ServiceImport); {@code family} null for FQDN. */
+    private record Parsed(String namespace, String name, Map<String, String> labels, IpFamily family, List<EndpointInfo> endpoints,
+                          List<EndpointPort> ports, Instant triggerTime) {
+        EndpointSliceInfo info(String owner) {
+            return new EndpointSliceInfo(name, ServiceKey.of(namespace, owner), family, endpoints, ports, triggerTime);
+        }
+    }
+
+    private static Parsed parse(EndpointSlice slice) {
+        ObjectMeta meta = ObjectMetas.meta(slice.getMetadata());
+        String namespace = ObjectMetas.namespace(meta);
+        String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
+        Map<String, String> labels = ObjectMetas.labels(meta);
+        String addressType = slice.getAddressType();
+        if (Fields.isBlank(addressType)) {
+            throw new ConversionException("addressType", "required (IPv4, IPv6 or FQDN)");
+        }
+        IpFamily family = addressType.equals(FQDN) ? null : Fields.parse("addressType", addressType, EndpointSliceConverter::family);
+        List<EndpointInfo> endpoints = endpoints(slice.getEndpoints(), family);
+        List<EndpointPort> ports = ports(slice.getPorts());
+        return new Parsed(namespace, name, labels, family, endpoints, ports, Fields.triggerTime(meta.getAnnotations()));
     }
 
     private static IpFamily family(String addressType) {

@@ -3,8 +3,10 @@ package io.clusterdns.k8s.informer;
 import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.SnapshotDelta;
@@ -40,6 +42,8 @@ final class ClusterState {
     private final Table<ServiceInfo> services = new Table<>();
     private final Table<EndpointSliceInfo> slices = new Table<>();
     private final Table<PodInfo> pods = new Table<>();
+    private final Table<ServiceImportInfo> serviceImports = new Table<>();
+    private final Table<ImportedSliceInfo> importedSlices = new Table<>();
 
     /** @param filterNamespaces true when only namespaces received (those matching the namespace labels) are visible */
     ClusterState(boolean filterNamespaces) {
@@ -53,6 +57,8 @@ final class ClusterState {
         batch.services.forEach((key, next) -> service(key, next.orElse(null), delta));
         batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
         batch.pods.forEach((ref, next) -> pod(ref, next.orElse(null), delta));
+        batch.serviceImports.forEach((ref, next) -> serviceImport(ref, next.orElse(null), delta));
+        batch.importedSlices.forEach((ref, next) -> importedSlice(ref, next.orElse(null), delta));
         return delta;
     }
 
@@ -88,6 +94,20 @@ final class ClusterState {
                     delta.putPod(p);
                 } else {
                     delta.removePod(p.namespace(), p.name());
+                }
+            }
+            for (ServiceImportInfo i : serviceImports.in(name)) {
+                if (visible) {
+                    delta.putServiceImport(i);
+                } else {
+                    delta.removeServiceImport(i.key());
+                }
+            }
+            for (ImportedSliceInfo s : importedSlices.in(name)) {
+                if (visible) {
+                    delta.putImportedSlice(s);
+                } else {
+                    delta.removeImportedSlice(s.importKey(), s.name());
                 }
             }
         }
@@ -130,13 +150,40 @@ final class ClusterState {
         }
     }
 
+    private void serviceImport(ObjectRef ref, ServiceImportInfo next, SnapshotDelta delta) {
+        ServiceImportInfo old = serviceImports.set(ref.namespace(), ref.name(), next);
+        if (Objects.equals(old, next) || !visible(ref.namespace())) {
+            return;
+        }
+        if (next == null) {
+            delta.removeServiceImport(ServiceKey.of(ref.namespace(), ref.name()));
+        } else {
+            delta.putServiceImport(next);
+        }
+    }
+
+    /** Like a slice of a Service: one whose service-name label changed leaves its old import and joins the new one. */
+    private void importedSlice(ObjectRef ref, ImportedSliceInfo next, SnapshotDelta delta) {
+        ImportedSliceInfo old = importedSlices.set(ref.namespace(), ref.name(), next);
+        if (Objects.equals(old, next) || !visible(ref.namespace())) {
+            return;
+        }
+        if (old != null && (next == null || !old.importKey().equals(next.importKey()))) {
+            delta.removeImportedSlice(old.importKey(), old.name());
+        }
+        if (next != null) {
+            delta.putImportedSlice(next);
+        }
+    }
+
     private boolean visible(String namespace) {
         return !filterNamespaces || namespaces.containsKey(namespace);
     }
 
     /** A complete snapshot of the visible objects (the first publish). */
     ClusterSnapshot snapshot(long version, Instant at) {
-        return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values());
+        return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values(),
+                serviceImports.visible(this), importedSlices.visible(this));
     }
 
     /** Objects held per kind (visible or not); safe to call from any thread. */
@@ -146,6 +193,8 @@ final class ClusterState {
             case ENDPOINT_SLICES -> slices.size;
             case PODS -> pods.size;
             case NAMESPACES -> namespaceCount;
+            case SERVICE_IMPORTS -> serviceImports.size;
+            case IMPORTED_ENDPOINT_SLICES -> importedSlices.size;
         };
     }
 

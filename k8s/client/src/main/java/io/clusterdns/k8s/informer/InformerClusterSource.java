@@ -8,7 +8,9 @@ import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.convert.EndpointSliceConverter;
+import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster state from a live API server, through fabric8 shared informers on Services,
- * EndpointSlices ({@code discovery.k8s.io/v1}), Namespaces, and Pods when asked for.
+ * EndpointSlices ({@code discovery.k8s.io/v1}), Namespaces, and when asked for Pods, ServiceImports
+ * and the EndpointSlices imported for them (the clusterset view, KEP-1645).
  *
  * <pre>{@code
  * InformerConfig config = InformerConfig.of(ClusterConnection.kubeconfig(Path.of("/root/.kube/config"), null))
@@ -53,6 +57,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class InformerClusterSource implements ClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(InformerClusterSource.class);
+    private static final ResourceDefinitionContext SERVICE_IMPORT = new ResourceDefinitionContext.Builder()
+            .withGroup(ServiceImportConverter.GROUP).withVersion(ServiceImportConverter.VERSION)
+            .withKind(ServiceImportConverter.KIND).withPlural(ServiceImportConverter.PLURAL).withNamespaced(true).build();
 
     private final InformerConfig config;
     private final boolean ownsClient;
@@ -129,6 +136,19 @@ public final class InformerClusterSource implements ClusterSource {
             out.add(new KindInformer<>(WatchedKind.PODS, "Pod",
                     c.pods().inAnyNamespace(), Pod::new, Recorder.PODS, pending));
         }
+        if (config.watchServiceImports()) {
+            // a CRD: no typed model, and no discovery call (the plural is known; a cluster without it answers 404)
+            out.add(new KindInformer<>(WatchedKind.SERVICE_IMPORTS, ServiceImportConverter.KIND,
+                    c.genericKubernetesResources(SERVICE_IMPORT).inAnyNamespace(), GenericKubernetesResource::new,
+                    Recorder.SERVICE_IMPORTS, pending));
+        }
+        if (config.watchImportedSlices()) {
+            // the MCS controllers' slices, whatever the kubernetes plugin's labels select (CoreDNS's multicluster
+            // plugin watches them on its own)
+            out.add(new KindInformer<>(WatchedKind.IMPORTED_ENDPOINT_SLICES, "EndpointSlice",
+                    c.discovery().v1().endpointSlices().inAnyNamespace().withLabel(EndpointSliceConverter.MULTICLUSTER_SERVICE_NAME_LABEL),
+                    EndpointSlice::new, Recorder.IMPORTED_SLICES, pending));
+        }
         return out;
     }
 
@@ -139,7 +159,7 @@ public final class InformerClusterSource implements ClusterSource {
     private String describeWatches() {
         StringJoiner out = new StringJoiner(", ");
         for (KindInformer<?> i : informers) {
-            out.add(i.kind().resource());
+            out.add(i.kind().label());
         }
         String s = out.toString();
         if (config.labels() != null) {
@@ -206,6 +226,12 @@ public final class InformerClusterSource implements ClusterSource {
         // before start() every kind the configuration watches is waiting
         if (config.watchPods()) {
             kinds.put(WatchedKind.PODS, SyncStatus.State.WAITING);
+        }
+        if (config.watchServiceImports()) {
+            kinds.put(WatchedKind.SERVICE_IMPORTS, SyncStatus.State.WAITING);
+        }
+        if (config.watchImportedSlices()) {
+            kinds.put(WatchedKind.IMPORTED_ENDPOINT_SLICES, SyncStatus.State.WAITING);
         }
         if (!config.noEndpoints()) {
             kinds.put(WatchedKind.ENDPOINT_SLICES, SyncStatus.State.WAITING);

@@ -24,6 +24,12 @@ import java.util.Objects;
  *                        the last publish are coalesced into the next one
  * @param requests        hears of every request the source's client sends to the API server (the
  *                        servers' REST client metrics); {@link ApiRequestObserver#NONE} for none
+ * @param watchServiceImports true to watch ServiceImports ({@code multicluster.x-k8s.io/v1alpha1},
+ *                        the CoreDNS {@code multicluster} plugin); a cluster without the CRD then has
+ *                        none (one log line), it does not stop the source
+ * @param watchImportedSlices true to watch the EndpointSlices MCS controllers import for
+ *                        ServiceImports (labelled {@code multicluster.kubernetes.io/service-name});
+ *                        false with the multicluster plugin's {@code noendpoints}
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -32,7 +38,9 @@ public record InformerConfig(
         boolean noEndpoints,
         boolean watchPods,
         Duration coalesce,
-        ApiRequestObserver requests) {
+        ApiRequestObserver requests,
+        boolean watchServiceImports,
+        boolean watchImportedSlices) {
 
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
@@ -50,33 +58,49 @@ public record InformerConfig(
         }
     }
 
+    /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
+    public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
+                          Duration coalesce, ApiRequestObserver requests) {
+        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, false, false);
+    }
+
     /** Everything watched with the defaults, through {@code connection}. */
     public static InformerConfig of(ClusterConnection connection) {
         return new InformerConfig(connection, null, null, DEFAULT_NO_ENDPOINTS, DEFAULT_WATCH_PODS, DEFAULT_COALESCE, ApiRequestObserver.NONE);
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices);
+    }
+
+    /** With ServiceImports watched or not (the multicluster plugin). */
+    public InformerConfig withServiceImports(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices);
+    }
+
+    /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
+    public InformerConfig withImportedSlices(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value);
     }
 
     /**

@@ -13,13 +13,15 @@ import org.slf4j.LoggerFactory;
  * serving. What retrying cannot fix stops the informer for good, so that health turns unhealthy
  * and someone fixes it: 401 (credentials rejected), 403 (RBAC), 404 (the API is not served), and
  * objects fabric8 cannot parse. fabric8's default would instead give up on any failure before the
- * first sync, e.g. an API server that is still starting.
+ * first sync, e.g. an API server that is still starting. A 404 for an {@link WatchedKind#optional()}
+ * kind (a CRD the cluster does not have) is neither: the kind is {@link #absent()}.
  */
 final class InformerFailures implements ExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(InformerClusterSource.class);
 
     private final WatchedKind kind;
     private volatile String lastRetried;
+    private volatile boolean absent;
 
     InformerFailures(WatchedKind kind) {
         this.kind = kind;
@@ -31,16 +33,34 @@ final class InformerFailures implements ExceptionHandler {
      */
     @Override
     public boolean retryAfterException(boolean isStarted, Throwable t) {
+        if (kind.optional() && httpCode(t) == 404) {
+            // a CRD the cluster does not have: no objects, which is no failure; keep asking (with
+            // back-off) so that installing the CRD later is picked up without a restart
+            if (!absent) {
+                absent = true;
+                LOG.info("{} is not served by this API server (its CRD is not installed): none are followed,"
+                        + " until it is (checking again with back-off)", kind.qualifiedName());
+            }
+            return true;
+        }
         boolean retry = !isPermanent(t);
         if (retry) {
             int code = httpCode(t);
             String detail = code > 0 ? "HTTP " + code + ": " + detail(t) : detail(t);
             if (!detail.equals(lastRetried)) {
-                LOG.warn("{}: list/watch failed, retrying with back-off: {}", kind.resource(), detail);
+                LOG.warn("{}: list/watch failed, retrying with back-off: {}", kind.label(), detail);
             }
             lastRetried = detail;
         }
         return retry;
+    }
+
+    /**
+     * True once the API server answered that this optional kind does not exist (HTTP 404): the
+     * informer then counts as synced with no objects.
+     */
+    boolean absent() {
+        return absent;
     }
 
     /** The last failure that was retried (e.g. {@code Connection refused}), null when none; for "waiting" messages. */
@@ -73,7 +93,7 @@ final class InformerFailures implements ExceptionHandler {
     static String reason(WatchedKind kind, Throwable t) {
         int code = httpCode(t);
         String detail = detail(t);
-        String what = kind.resource() + " informer stopped: ";
+        String what = kind.label() + " informer stopped: ";
         return switch (code) {
             case 401 -> what + "HTTP 401 Unauthorized (" + detail + "): the API server rejected the credentials";
             case 403 -> what + "HTTP 403 Forbidden (" + detail + "): grant list and watch on " + kind.qualifiedName()

@@ -50,13 +50,15 @@ final class KindInformer<T extends HasMetadata> {
 
     /**
      * True once the informer's first list is stored and every object of it has been through the
-     * callbacks (hence recorded). Stays true across later relists.
+     * callbacks (hence recorded), or the API server said an optional kind does not exist (no
+     * objects to wait for). Stays true across later relists.
      */
     boolean synced() {
         if (synced) {
             return true;
         }
-        if (!informer.hasSynced() || !handler.deliveredAll(informer.getStore().listKeys())) {
+        boolean listed = informer.hasSynced() && handler.deliveredAll(informer.getStore().listKeys());
+        if (!listed && !failures.absent()) {
             return false;
         }
         synced = true;
@@ -81,9 +83,12 @@ final class KindInformer<T extends HasMetadata> {
         return failure;
     }
 
-    /** True while a watch is open; false while (re)listing or reconnecting. */
+    /**
+     * True while a watch is open; false while (re)listing or reconnecting. An optional kind the
+     * API server does not have counts as watched: there is nothing to follow, and nothing to alert on.
+     */
     boolean watching() {
-        return informer.isWatching();
+        return informer.isWatching() || failures.absent();
     }
 
     WatchedKind kind() {

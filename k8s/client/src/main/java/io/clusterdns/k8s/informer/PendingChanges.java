@@ -1,8 +1,10 @@
 package io.clusterdns.k8s.informer;
 
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.util.LinkedHashMap;
@@ -36,6 +38,15 @@ final class PendingChanges {
 
     void namespace(String name, NamespaceInfo value) {
         record(() -> batch.namespaces.put(name, Optional.ofNullable(value)));
+    }
+
+    /** A ServiceImport by its own namespace/name (null value: deleted, or without spec). */
+    void serviceImport(ObjectRef ref, ServiceImportInfo value) {
+        record(() -> batch.serviceImports.put(ref, Optional.ofNullable(value)));
+    }
+
+    void importedSlice(ObjectRef ref, ImportedSliceInfo value) {
+        record(() -> batch.importedSlices.put(ref, Optional.ofNullable(value)));
     }
 
     private void record(Runnable put) {
@@ -94,15 +105,18 @@ final class PendingChanges {
         final Map<ObjectRef, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<PodInfo>> pods = new LinkedHashMap<>();
         final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+        final Map<ObjectRef, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
+        final Map<ObjectRef, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
         /** System.nanoTime() of the first change in this batch. */
         long firstChangeNanos;
 
         boolean isEmpty() {
-            return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty();
+            return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
+                    && serviceImports.isEmpty() && importedSlices.isEmpty();
         }
 
         int size() {
-            return services.size() + slices.size() + pods.size() + namespaces.size();
+            return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size();
         }
 
         long ageNanos(long now) {

@@ -4,7 +4,9 @@ import io.clusterdns.k8s.convert.EndpointSliceConverter;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.ServiceKey;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -57,6 +59,33 @@ interface Recorder<T> {
         @Override
         public void remove(String namespace, String name, PendingChanges pending) {
             pending.namespace(name, null);
+        }
+    };
+
+    Recorder<GenericKubernetesResource> SERVICE_IMPORTS = new Recorder<>() {
+        @Override
+        public void put(GenericKubernetesResource object, PendingChanges pending) {
+            ObjectRef ref = new ObjectRef(object.getMetadata().getNamespace(), object.getMetadata().getName());
+            // an import without spec (not filled in yet) has no records: as good as absent
+            pending.serviceImport(ref, ServiceImportConverter.convert(object).orElse(null));
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.serviceImport(new ObjectRef(namespace, name), null);
+        }
+    };
+
+    Recorder<EndpointSlice> IMPORTED_SLICES = new Recorder<>() {
+        @Override
+        public void put(EndpointSlice object, PendingChanges pending) {
+            ObjectRef ref = new ObjectRef(object.getMetadata().getNamespace(), object.getMetadata().getName());
+            pending.importedSlice(ref, EndpointSliceConverter.convertImported(object).orElse(null));
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.importedSlice(new ObjectRef(namespace, name), null);
         }
     };
 

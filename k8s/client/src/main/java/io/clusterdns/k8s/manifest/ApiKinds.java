@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.manifest;
 
+import io.clusterdns.k8s.convert.ServiceImportConverter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +13,10 @@ import java.util.Set;
  *   <li>{@link Verdict#READ}: one of the kinds that describe cluster state, in its served version;</li>
  *   <li>{@link Verdict#WRONG_VERSION}: one of those kinds in a version or built-in group that does
  *       not serve it ({@code discovery.k8s.io/v1beta1}, {@code apps/v1}); an error;</li>
- *   <li>{@link Verdict#UNKNOWN_KIND}: a kind that no version of the core ({@code v1}) or
- *       {@code discovery.k8s.io} group has, almost always a typo ({@code kind: Servce}); skipped
- *       with a warning on every load, since an API server would refuse it;</li>
+ *   <li>{@link Verdict#UNKNOWN_KIND}: a kind that no version of the core ({@code v1}),
+ *       {@code discovery.k8s.io} or {@code multicluster.x-k8s.io} group has, almost always a typo
+ *       ({@code kind: Servce}); skipped with a warning on every load, since an API server would
+ *       refuse it;</li>
  *   <li>{@link Verdict#OTHER}: every other kind (ConfigMap, Deployment, custom resources, and a
  *       {@code Service} of a custom group such as Knative's {@code serving.knative.dev}):
  *       skipped quietly, as other tools' manifests hold many such kinds.</li>
@@ -32,7 +34,7 @@ final class ApiKinds {
     /** The kinds read, and the apiVersion each is served as. */
     static final Map<String, String> READ_KINDS = Map.of(
             "Namespace", CORE_V1, "Service", CORE_V1, "Pod", CORE_V1, "Endpoints", CORE_V1,
-            "EndpointSlice", DISCOVERY_V1);
+            "EndpointSlice", DISCOVERY_V1, ServiceImportConverter.KIND, ServiceImportConverter.API_VERSION);
 
     /** Every kind a client can write in the core group (kubectl api-resources --api-group=""). */
     private static final Set<String> CORE_KINDS = Set.of(
@@ -40,6 +42,8 @@ final class ApiKinds {
             "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController",
             "ResourceQuota", "Secret", "Service", "ServiceAccount");
     private static final Set<String> DISCOVERY_KINDS = Set.of("EndpointSlice");
+    /** The Multi-Cluster Services API's kinds (kubernetes-sigs/mcs-api), a CRD group read for its ServiceImports. */
+    private static final Set<String> MULTICLUSTER_KINDS = Set.of("ServiceImport", "ServiceExport");
 
     private ApiKinds() {
     }
@@ -52,8 +56,10 @@ final class ApiKinds {
                 return Verdict.READ;
             }
             // a custom group (always dotted) may have a kind of the same name; the built-in groups have not
-            boolean builtIn = group.indexOf('.') < 0 || kindsOf(group) != null;
-            return builtIn ? Verdict.WRONG_VERSION : Verdict.OTHER;
+            boolean builtIn = group.indexOf('.') < 0 || group.equals(DISCOVERY_GROUP);
+            if (builtIn || group.equals(group(served))) {
+                return Verdict.WRONG_VERSION;
+            }
         }
         Set<String> groupKinds = kindsOf(group);
         return groupKinds == null || groupKinds.contains(kind) ? Verdict.OTHER : Verdict.UNKNOWN_KIND;
@@ -90,7 +96,12 @@ final class ApiKinds {
     }
 
     private static Set<String> kindsOf(String group) {
-        return group.isEmpty() ? CORE_KINDS : group.equals(DISCOVERY_GROUP) ? DISCOVERY_KINDS : null;
+        return switch (group) {
+            case "" -> CORE_KINDS;
+            case DISCOVERY_GROUP -> DISCOVERY_KINDS;
+            case ServiceImportConverter.GROUP -> MULTICLUSTER_KINDS;
+            default -> null;
+        };
     }
 
     /** Levenshtein distance; kinds are short. */

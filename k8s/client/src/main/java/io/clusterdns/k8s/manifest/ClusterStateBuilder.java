@@ -2,7 +2,9 @@ package io.clusterdns.k8s.manifest;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Instant;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Does what the control plane would do with the manifests' objects: allocates cluster IPs and
  * node ports, picks each service's endpoints (its EndpointSlices; else its legacy Endpoints; else,
- * for a selector service, slices derived from pods), and collects namespaces into one snapshot.
+ * for a selector service, slices derived from pods), and collects namespaces into one snapshot,
+ * with the clusterset view (ServiceImports and their imported slices) as written: an MCS
+ * controller, not the control plane, makes those.
  */
 final class ClusterStateBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterStateBuilder.class);
@@ -63,13 +67,26 @@ final class ClusterStateBuilder {
                 slices.addAll(deriver.derive(s, pods));
             }
         }
+        List<ServiceImportInfo> serviceImports = objects.serviceImports().stream().map(Located::value).toList();
+        Set<ServiceKey> imported = new HashSet<>();
+        serviceImports.forEach(i -> imported.add(i.key()));
+        List<ImportedSliceInfo> importedSlices = new ArrayList<>();
+        for (Located<ImportedSliceInfo> slice : objects.importedSlices()) {
+            importedSlices.add(slice.value());
+            warnIfOrphan(imported, slice.value().importKey(), slice.origin(), "EndpointSlice (imported, "
+                    + slice.value().sourceCluster() + ")", "ServiceImport");
+        }
         return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
-                NamespaceCollector.collect(objects, services, slices));
+                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices);
     }
 
     private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {
-        if (!known.contains(service)) {
-            LOG.warn("{}: {} for service {}, which no manifest defines; nothing will use its endpoints", origin.describe(), kind, service);
+        warnIfOrphan(known, service, origin, kind, "service");
+    }
+
+    private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey owner, Origin origin, String kind, String ownerKind) {
+        if (!known.contains(owner)) {
+            LOG.warn("{}: {} for {} {}, which no manifest defines; nothing will use its endpoints", origin.describe(), kind, ownerKind, owner);
         }
     }
 }

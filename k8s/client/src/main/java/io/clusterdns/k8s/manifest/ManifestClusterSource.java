@@ -155,8 +155,10 @@ public final class ManifestClusterSource implements ClusterSource {
 
     private static String summary(ClusterSnapshot s) {
         int slices = s.slicesByService().values().stream().mapToInt(List::size).sum();
+        String clusterSet = s.serviceImports().isEmpty() ? ""
+                : ", " + s.serviceImports().size() + " service imports, " + s.importedSliceCount() + " imported slices";
         return "version " + s.version() + ", " + s.services().size() + " services, " + slices + " endpoint slices, "
-                + s.pods().size() + " pods, " + s.namespaces().size() + " namespaces";
+                + s.pods().size() + " pods, " + s.namespaces().size() + " namespaces" + clusterSet;
     }
 
     @Override
@@ -212,6 +214,8 @@ public final class ManifestClusterSource implements ClusterSource {
         objects.put(WatchedKind.ENDPOINT_SLICES, s.slicesByService().values().stream().mapToInt(List::size).sum());
         objects.put(WatchedKind.NAMESPACES, s.namespaces().size());
         objects.put(WatchedKind.PODS, s.pods().size());
+        objects.put(WatchedKind.SERVICE_IMPORTS, s.serviceImports().size());
+        objects.put(WatchedKind.IMPORTED_ENDPOINT_SLICES, s.importedSliceCount());
         Map<WatchedKind, Boolean> watching = new EnumMap<>(WatchedKind.class);
         for (WatchedKind k : WatchedKind.values()) {
             watching.put(k, watching());

@@ -1,8 +1,10 @@
 package io.clusterdns.k8s.manifest;
 
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +29,8 @@ final class ManifestObjects {
     private final List<Located<LegacyEndpoints>> endpoints = new ArrayList<>();
     private final List<Located<PodInfo>> pods = new ArrayList<>();
     private final List<Located<NamespaceInfo>> namespaces = new ArrayList<>();
+    private final List<Located<ServiceImportInfo>> serviceImports = new ArrayList<>();
+    private final List<Located<ImportedSliceInfo>> importedSlices = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<ManifestException> warnings = new ArrayList<>();
     private final Map<String, Origin> seen = new HashMap<>();
@@ -53,14 +57,29 @@ final class ManifestObjects {
         services.add(s);
     }
 
+    /** A slice's place in the cluster view; its name was claimed by {@link #claimSlice}. */
     void addSlice(EndpointSliceInfo slice, Origin origin) {
-        claimSlice(slice.service().namespace(), slice.name(), origin);
         slices.add(new Located<>(slice, origin));
     }
 
-    /** A slice that is valid but used by nobody still takes its name, as it would in a cluster. */
+    /** Every slice takes its name, as it would in a cluster, also one that is used by nobody. */
     void claimSlice(String namespace, String name, Origin origin) {
         unique("EndpointSlice", namespace + "/" + name, origin);
+    }
+
+    /** A slice's place in the clusterset view; its name was claimed by {@link #claimSlice}. */
+    void addImportedSlice(ImportedSliceInfo slice, Origin origin) {
+        importedSlices.add(new Located<>(slice, origin));
+    }
+
+    void addServiceImport(ServiceImportInfo serviceImport, Origin origin) {
+        claimServiceImport(serviceImport.namespace(), serviceImport.name(), origin);
+        serviceImports.add(new Located<>(serviceImport, origin));
+    }
+
+    /** A ServiceImport that describes nothing yet still takes its name. */
+    void claimServiceImport(String namespace, String name, Origin origin) {
+        unique("ServiceImport", namespace + "/" + name, origin);
     }
 
     /** The slices converted from one legacy Endpoints object (named after its service). */
@@ -126,6 +145,14 @@ final class ManifestObjects {
 
     List<Located<NamespaceInfo>> namespaces() {
         return Collections.unmodifiableList(namespaces);
+    }
+
+    List<Located<ServiceImportInfo>> serviceImports() {
+        return Collections.unmodifiableList(serviceImports);
+    }
+
+    List<Located<ImportedSliceInfo>> importedSlices() {
+        return Collections.unmodifiableList(importedSlices);
     }
 
     /** One description per skipped document or List item: {@code web.yaml document 1: Deployment (apps/v1)}. */

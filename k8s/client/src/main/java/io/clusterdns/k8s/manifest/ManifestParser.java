@@ -15,9 +15,13 @@ import io.clusterdns.k8s.convert.FieldPaths;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -69,7 +73,7 @@ final class ManifestParser {
         switch (ApiKinds.judge(apiVersion, kind)) {
             case OTHER -> {
                 skip(origin.describe() + ": " + kind + " (" + apiVersion + ")",
-                        "only Namespace, Service, EndpointSlice, Endpoints and Pod describe cluster state", into);
+                        "only Namespace, Service, EndpointSlice, Endpoints, Pod and ServiceImport describe cluster state", into);
                 return;
             }
             case UNKNOWN_KIND -> {
@@ -101,6 +105,7 @@ final class ManifestParser {
                         ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
             }
             case "EndpointSlice" -> slice(bind(node, EndpointSlice.class), origin, into);
+            case ServiceImportConverter.KIND -> serviceImport(bind(node, GenericKubernetesResource.class), origin, into);
             case "Endpoints" -> {
                 Endpoints endpoints = bind(node, Endpoints.class);
                 into.addEndpoints(EndpointsConverter.serviceOf(endpoints), EndpointsConverter.convert(endpoints), origin);
@@ -109,18 +114,45 @@ final class ManifestParser {
         }
     }
 
-    /** A valid slice that no consumer uses still takes its name; it is skipped like another kind. */
+    /**
+     * A slice is the endpoints of a Service, of a ServiceImport (imported by an MCS controller), or
+     * both. A valid slice that no consumer uses still takes its name; it is skipped like another kind.
+     */
     private void slice(EndpointSlice raw, Origin origin, ManifestObjects into) {
         Optional<EndpointSliceInfo> slice = EndpointSliceConverter.convert(raw);
-        if (slice.isPresent()) {
-            into.addSlice(slice.get(), origin);
+        Optional<ImportedSliceInfo> imported = EndpointSliceConverter.convertImported(raw);
+        ObjectMeta meta = raw.getMetadata();
+        String namespace = namespaceOf(meta);
+        into.claimSlice(namespace, meta.getName(), origin);
+        slice.ifPresent(s -> into.addSlice(s, origin));
+        imported.ifPresent(s -> into.addImportedSlice(s, origin));
+        String what = origin.describe() + ": EndpointSlice " + namespace + "/" + meta.getName();
+        Optional<String> notImported = EndpointSliceConverter.importIgnoredBecause(raw);
+        if (notImported.isPresent()) {
+            skip(what + " for ServiceImport " + raw.getMetadata().getLabels().get(EndpointSliceConverter.MULTICLUSTER_SERVICE_NAME_LABEL),
+                    notImported.get(), into);
+        } else if (slice.isEmpty() && imported.isEmpty()) {
+            skip(what, EndpointSliceConverter.ignoredBecause(raw).orElse("not used"), into);
+        }
+    }
+
+    /** A ServiceImport without spec is valid but describes nothing yet: it takes its name and is skipped. */
+    private void serviceImport(GenericKubernetesResource raw, Origin origin, ManifestObjects into) {
+        Optional<ServiceImportInfo> converted = ServiceImportConverter.convert(raw);
+        if (converted.isPresent()) {
+            into.addServiceImport(converted.get(), origin);
             return;
         }
         ObjectMeta meta = raw.getMetadata();
-        String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
-        into.claimSlice(namespace, meta.getName(), origin);
-        String reason = EndpointSliceConverter.ignoredBecause(raw).orElse("not used");
-        skip(origin.describe() + ": EndpointSlice " + namespace + "/" + meta.getName(), reason, into);
+        String namespace = namespaceOf(meta);
+        into.claimServiceImport(namespace, meta.getName(), origin);
+        skip(origin.describe() + ": ServiceImport " + namespace + "/" + meta.getName(),
+                ServiceImportConverter.ignoredBecause(raw).orElse("not used"), into);
+    }
+
+    /** The namespace of a valid object: {@code default} when none is written. */
+    private static String namespaceOf(ObjectMeta meta) {
+        return meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
     }
 
     /** Items of a typed list (ServiceList) may omit kind and apiVersion, as API responses do. */

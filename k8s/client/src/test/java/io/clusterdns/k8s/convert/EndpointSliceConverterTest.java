@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.Protocol;
@@ -156,5 +157,72 @@ class EndpointSliceConverterTest {
     void rejectsWithFieldPath(String yaml, String message) {
         EndpointSlice slice = Fabric8Yaml.read(yaml.replace("\\n", "\n"), EndpointSlice.class);
         assertThatThrownBy(() -> EndpointSliceConverter.convert(slice)).isInstanceOf(ConversionException.class).hasMessage(message);
+    }
+
+    /** The clusterset view: a slice an MCS controller imported, named after its ServiceImport and source cluster. */
+    @Test
+    void importedSlicesBelongToTheirServiceImportAndSourceCluster() {
+        EndpointSlice raw = Fabric8Yaml.read("""
+                metadata:
+                  name: headless-clustera
+                  namespace: test
+                  labels: {multicluster.kubernetes.io/service-name: headless, multicluster.kubernetes.io/source-cluster: clusterA}
+                addressType: IPv4
+                endpoints:
+                - {addresses: [10.3.0.101], hostname: my-pet-1}
+                - {addresses: [10.3.0.109], conditions: {ready: false}}
+                ports: [{name: https, port: 443}]
+                """, EndpointSlice.class);
+        ImportedSliceInfo imported = EndpointSliceConverter.convertImported(raw).orElseThrow();
+        assertThat(imported.sourceCluster()).isEqualTo("clusterA");
+        assertThat(imported.importKey()).isEqualTo(ServiceKey.of("test", "headless"));
+        assertThat(imported.slice().endpoints()).containsExactly(
+                new EndpointInfo(IpAddresses.parse("10.3.0.101"), "my-pet-1", null, null, true, true, false, null),
+                new EndpointInfo(IpAddresses.parse("10.3.0.109"), null, null, null, false, false, false, null));
+        assertThat(imported.slice().ports()).containsExactly(new EndpointPort("https", Protocol.TCP, 443, null));
+        // not a Service's slice: kube-proxy and the cluster zone leave it alone
+        assertThat(EndpointSliceConverter.convert(raw)).isEmpty();
+        assertThat(EndpointSliceConverter.importIgnoredBecause(raw)).isEmpty();
+    }
+
+    @Test
+    void aSliceLabelledForBothAServiceAndAServiceImportIsInBothViews() {
+        EndpointSlice raw = Fabric8Yaml.read("""
+                metadata:
+                  name: web-b
+                  namespace: test
+                  labels: {kubernetes.io/service-name: derived-web, multicluster.kubernetes.io/service-name: web,
+                           multicluster.kubernetes.io/source-cluster: clusterB}
+                addressType: IPv6
+                endpoints: [{addresses: ["2001:db8::7"]}]
+                """, EndpointSlice.class);
+        assertThat(EndpointSliceConverter.convert(raw).orElseThrow().service()).isEqualTo(ServiceKey.of("test", "derived-web"));
+        assertThat(EndpointSliceConverter.convertImported(raw).orElseThrow().importKey()).isEqualTo(ServiceKey.of("test", "web"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no source cluster | {multicluster.kubernetes.io/service-name: web} | IPv4"
+                    + " | no multicluster.kubernetes.io/source-cluster label, so its endpoints have no per-cluster names (every imported slice has one)",
+            "dotted cluster ID | {multicluster.kubernetes.io/service-name: web, multicluster.kubernetes.io/source-cluster: east.prod} | IPv4"
+                    + " | multicluster.kubernetes.io/source-cluster \"east.prod\" has a dot; a cluster ID is one DNS label",
+            "FQDN              | {multicluster.kubernetes.io/service-name: web, multicluster.kubernetes.io/source-cluster: c1} | FQDN"
+                    + " | addressType FQDN, which cluster DNS does not use",
+    })
+    void importedSlicesTheClustersetViewCannotUseAreValidButLeftOut(String what, String labels, String type, String reason) {
+        EndpointSlice raw = Fabric8Yaml.read("metadata: {name: s, labels: " + labels + "}\naddressType: " + type + "\n", EndpointSlice.class);
+        assertThat(EndpointSliceConverter.convertImported(raw)).isEmpty();
+        assertThat(EndpointSliceConverter.importIgnoredBecause(raw)).contains(reason);
+    }
+
+    @Test
+    void importedSlicesAreValidatedAsEverySlice() {
+        EndpointSlice raw = Fabric8Yaml.read("""
+                metadata: {name: s, labels: {multicluster.kubernetes.io/service-name: web, multicluster.kubernetes.io/source-cluster: c1}}
+                addressType: IPv4
+                endpoints: [{addresses: [10.3.0.1], hostname: My_Pet}]
+                """, EndpointSlice.class);
+        assertThatThrownBy(() -> EndpointSliceConverter.convertImported(raw)).isInstanceOf(ConversionException.class)
+                .hasMessage("endpoints[0].hostname: \"My_Pet\" " + DnsNames.DNS1123_LABEL_RULE);
     }
 }

@@ -18,6 +18,7 @@ final class ApiFaults implements Function<RecordedRequest, MockResponse> {
     static final String SERVICES = "/api/v1/services";
     static final String ENDPOINT_SLICES = "/apis/discovery.k8s.io/v1/endpointslices";
     static final String NAMESPACES = "/api/v1/namespaces";
+    static final String SERVICE_IMPORTS = "/apis/multicluster.x-k8s.io/v1alpha1/serviceimports";
 
     private final Map<String, Integer> failLists = new ConcurrentHashMap<>();
     private final Map<String, Integer> failWatches = new ConcurrentHashMap<>();
@@ -91,8 +92,11 @@ final class ApiFaults implements Function<RecordedRequest, MockResponse> {
         });
     }
 
-    /** A Status body as the API server writes it. */
+    /** A Status body as the API server writes it; for 404 the plain text of a group it does not serve (a CRD not installed). */
     private static MockResponse status(int code, String resource) {
+        if (code == 404) {
+            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8").setBody("404 page not found\n");
+        }
         String reason = switch (code) {
             case 403 -> "Forbidden";
             default -> "InternalError";

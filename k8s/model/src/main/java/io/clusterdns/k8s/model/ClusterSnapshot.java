@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An immutable view of the cluster at one moment, with the indexes every consumer needs (by service
@@ -18,6 +19,10 @@ import java.util.Set;
  * through one volatile reference; readers never lock. {@code version} increases with every
  * publish. {@link #apply} derives the next version from a {@link SnapshotDelta} sharing all
  * unchanged data (see {@link ShardedMap}), and {@link #changes()} tells consumers what changed.
+ *
+ * <p>The clusterset view (KEP-1645) is kept apart from the cluster's own: ServiceImports and the
+ * EndpointSlices imported for them (labelled {@code multicluster.kubernetes.io/service-name}),
+ * by import key. A slice carrying both service-name labels is in both views.
  */
 public final class ClusterSnapshot {
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, Instant.EPOCH, List.of(), List.of(), List.of(), List.of());
@@ -30,16 +35,31 @@ public final class ClusterSnapshot {
     private final Map<String, NamespaceInfo> namespaces;
     private final ShardedMap<String, PodInfo> pods;
     private final ShardedMap<InetAddress, List<PodInfo>> podsByIP;
+    private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
+    private final ShardedMap<ServiceKey, List<ImportedSliceInfo>> importedSlices;
 
-    /** Builds a snapshot from scratch; its {@link #changes()} is {@link SnapshotChanges#FULL}. */
+    /** Builds a snapshot from scratch, without ServiceImports; its {@link #changes()} is {@link SnapshotChanges#FULL}. */
     public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
                            Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
                            Collection<NamespaceInfo> namespaces) {
+        this(version, createdAt, services, slices, pods, namespaces, List.of(), List.of());
+    }
+
+    /**
+     * Builds a snapshot from scratch, with the clusterset view (ServiceImports and the slices
+     * imported for them); its {@link #changes()} is {@link SnapshotChanges#FULL}.
+     */
+    public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
+                           Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
+                           Collection<NamespaceInfo> namespaces, Collection<ServiceImportInfo> serviceImports,
+                           Collection<ImportedSliceInfo> importedSlices) {
         SnapshotDelta all = new SnapshotDelta();
         services.forEach(all::putService);
         slices.forEach(all::putSlice);
         pods.forEach(all::putPod);
         namespaces.forEach(all::putNamespace);
+        serviceImports.forEach(all::putServiceImport);
+        importedSlices.forEach(all::putImportedSlice);
         Builder b = new Builder(null, all);
         this.version = version;
         this.createdAt = createdAt;
@@ -49,17 +69,21 @@ public final class ClusterSnapshot {
         this.namespaces = Map.copyOf(b.namespaces);
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
+        this.serviceImports = b.serviceImports.build();
+        this.importedSlices = b.importedSlices.build();
     }
 
     private ClusterSnapshot(long version, Instant createdAt, Builder b) {
         this.version = version;
         this.createdAt = createdAt;
-        this.changes = new SnapshotChanges(false, b.changedServices, b.namespacesChanged, b.podsChanged);
+        this.changes = new SnapshotChanges(false, b.changedServices, b.namespacesChanged, b.podsChanged, b.changedImports);
         this.services = b.services.build();
         this.slicesByService = b.slices.build();
         this.namespaces = b.namespacesChanged ? Map.copyOf(b.namespaces) : b.base.namespaces;
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
+        this.serviceImports = b.serviceImports.build();
+        this.importedSlices = b.importedSlices.build();
     }
 
     /** The next version: this snapshot with {@code delta} applied. Cost is proportional to the delta. */
@@ -111,9 +135,31 @@ public final class ClusterSnapshot {
         return podsByIP.getOrDefault(ip, List.of());
     }
 
+    /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
+    public Map<ServiceKey, ServiceImportInfo> serviceImports() {
+        return serviceImports;
+    }
+
+    public ServiceImportInfo serviceImport(ServiceKey key) {
+        return serviceImports.get(key);
+    }
+
+    /** The slices imported for a ServiceImport, from every source cluster, in the order they were added. */
+    public List<ImportedSliceInfo> importedSlices(ServiceKey serviceImport) {
+        return importedSlices.getOrDefault(serviceImport, List.of());
+    }
+
+    public int importedSliceCount() {
+        return total(importedSlices);
+    }
+
     public int sliceCount() {
+        return total(slicesByService);
+    }
+
+    private static int total(Map<ServiceKey, ? extends List<?>> lists) {
         int n = 0;
-        for (List<EndpointSliceInfo> l : slicesByService.values()) {
+        for (List<?> l : lists.values()) {
             n += l.size();
         }
         return n;
@@ -121,8 +167,10 @@ public final class ClusterSnapshot {
 
     @Override
     public String toString() {
+        String clusterSet = serviceImports.isEmpty() && importedSlices.isEmpty() ? ""
+                : ", serviceImports=" + serviceImports.size() + ", importedSlices=" + importedSliceCount();
         return "ClusterSnapshot{version=" + version + ", services=" + services.size() + ", slices=" + sliceCount()
-                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + "}";
+                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet + "}";
     }
 
     /** Applies a delta to a base (null = empty), maintaining every index for the touched keys only. */
@@ -133,7 +181,10 @@ public final class ClusterSnapshot {
         final ShardedMap.Editor<String, PodInfo> pods;
         final ShardedMap.Editor<InetAddress, List<PodInfo>> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
+        final ShardedMap.Editor<ServiceKey, ServiceImportInfo> serviceImports;
+        final ShardedMap.Editor<ServiceKey, List<ImportedSliceInfo>> importedSlices;
         final Set<ServiceKey> changedServices = new HashSet<>();
+        final Set<ServiceKey> changedImports = new HashSet<>();
         boolean namespacesChanged;
         boolean podsChanged;
 
@@ -144,8 +195,12 @@ public final class ClusterSnapshot {
             this.pods = base == null ? ShardedMap.<String, PodInfo>empty().edit() : base.pods.edit();
             this.byPodIp = base == null ? ShardedMap.<InetAddress, List<PodInfo>>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
+            this.serviceImports = base == null ? ShardedMap.<ServiceKey, ServiceImportInfo>empty().edit() : base.serviceImports.edit();
+            this.importedSlices = base == null ? ShardedMap.<ServiceKey, List<ImportedSliceInfo>>empty().edit() : base.importedSlices.edit();
             delta.services.forEach(this::service);
-            applySlices(delta);
+            applyGrouped(delta.slices, slices, EndpointSliceInfo::name, changedServices);
+            delta.serviceImports.forEach(this::serviceImport);
+            applyGrouped(delta.importedSlices, importedSlices, ImportedSliceInfo::name, changedImports);
             delta.pods.forEach(this::pod);
             if (!delta.namespaces.isEmpty()) {
                 namespacesChanged = true;
@@ -171,17 +226,27 @@ public final class ClusterSnapshot {
             changedServices.add(key);
         }
 
-        private void applySlices(SnapshotDelta delta) {
-            Map<ServiceKey, List<Map.Entry<SnapshotDelta.SliceKey, Optional<EndpointSliceInfo>>>> byService = new HashMap<>();
-            for (var e : delta.slices.entrySet()) {
-                byService.computeIfAbsent(e.getKey().service(), k -> new ArrayList<>()).add(e);
+        private void serviceImport(ServiceKey key, Optional<ServiceImportInfo> next) {
+            if (next.isPresent()) {
+                serviceImports.put(key, next.get());
+            } else {
+                serviceImports.remove(key);
             }
-            byService.forEach((svc, changes) -> {
-                List<EndpointSliceInfo> old = slices.get(svc);
-                List<EndpointSliceInfo> next = new ArrayList<>(old == null ? List.of() : old);
+            changedImports.add(key);
+        }
+
+        /** Slices kept per owner (a Service, or a ServiceImport), replaced or removed by name. */
+        private static <T> void applyGrouped(Map<SnapshotDelta.SliceKey, Optional<T>> delta, ShardedMap.Editor<ServiceKey, List<T>> lists,
+                                             Function<T, String> nameOf, Set<ServiceKey> changed) {
+            Map<ServiceKey, List<Map.Entry<SnapshotDelta.SliceKey, Optional<T>>>> byOwner = new HashMap<>();
+            for (var e : delta.entrySet()) {
+                byOwner.computeIfAbsent(e.getKey().service(), k -> new ArrayList<>()).add(e);
+            }
+            byOwner.forEach((owner, changes) -> {
+                List<T> old = lists.get(owner);
+                List<T> next = new ArrayList<>(old == null ? List.of() : old);
                 for (var change : changes) {
-                    String name = change.getKey().name();
-                    int at = indexOf(next, name);
+                    int at = indexOf(next, change.getKey().name(), nameOf);
                     if (change.getValue().isPresent()) {
                         if (at >= 0) {
                             next.set(at, change.getValue().get());
@@ -193,17 +258,17 @@ public final class ClusterSnapshot {
                     }
                 }
                 if (next.isEmpty()) {
-                    slices.remove(svc);
+                    lists.remove(owner);
                 } else {
-                    slices.put(svc, List.copyOf(next));
+                    lists.put(owner, List.copyOf(next));
                 }
-                changedServices.add(svc);
+                changed.add(owner);
             });
         }
 
-        private static int indexOf(List<EndpointSliceInfo> list, String name) {
+        private static <T> int indexOf(List<T> list, String name, Function<T, String> nameOf) {
             for (int i = 0; i < list.size(); i++) {
-                if (list.get(i).name().equals(name)) {
+                if (nameOf.apply(list.get(i)).equals(name)) {
                     return i;
                 }
             }

@@ -19,6 +19,8 @@ public final class SnapshotDelta {
     final Map<SliceKey, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
     final Map<String, Optional<PodInfo>> pods = new LinkedHashMap<>();
     final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+    final Map<ServiceKey, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
+    final Map<SliceKey, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
 
     public SnapshotDelta putService(ServiceInfo service) {
         services.put(service.key(), Optional.of(service));
@@ -60,13 +62,35 @@ public final class SnapshotDelta {
         return this;
     }
 
+    public SnapshotDelta putServiceImport(ServiceImportInfo serviceImport) {
+        serviceImports.put(serviceImport.key(), Optional.of(serviceImport));
+        return this;
+    }
+
+    public SnapshotDelta removeServiceImport(ServiceKey key) {
+        serviceImports.put(key, Optional.empty());
+        return this;
+    }
+
+    /** An imported slice, keyed by its ServiceImport and its own name. */
+    public SnapshotDelta putImportedSlice(ImportedSliceInfo slice) {
+        importedSlices.put(new SliceKey(slice.importKey(), slice.name()), Optional.of(slice));
+        return this;
+    }
+
+    public SnapshotDelta removeImportedSlice(ServiceKey serviceImport, String sliceName) {
+        importedSlices.put(new SliceKey(serviceImport, sliceName), Optional.empty());
+        return this;
+    }
+
     public boolean isEmpty() {
-        return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty();
+        return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
+                && serviceImports.isEmpty() && importedSlices.isEmpty();
     }
 
     /** Number of recorded object changes (after coalescing). */
     public int size() {
-        return services.size() + slices.size() + pods.size() + namespaces.size();
+        return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size();
     }
 
     public Map<ServiceKey, Optional<ServiceInfo>> services() {

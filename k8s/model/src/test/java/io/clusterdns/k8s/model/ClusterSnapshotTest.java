@@ -80,6 +80,36 @@ class ClusterSnapshotTest {
         assertThat(s3.namespaces()).containsOnlyKeys("default", "prod");
     }
 
+    /** The clusterset view: ServiceImports and the slices imported for them, apart from the cluster's own. */
+    @Test
+    void serviceImportsAndImportedSlicesAreKeptApartAndReportedAsClustersetChanges() {
+        ServiceKey headless = ServiceKey.of("test", "headless");
+        ServiceKey myservice = ServiceKey.of("test", "myservice");
+        ServiceImportInfo hl = new ServiceImportInfo(headless, ServiceImportType.HEADLESS, List.of(), List.of());
+        ServiceImportInfo vip = new ServiceImportInfo(myservice, ServiceImportType.CLUSTER_SET_IP, List.of(ip("10.42.42.42")), List.of());
+        ImportedSliceInfo a = new ImportedSliceInfo("clusterA", slice(headless, "headless-a", "10.3.0.101"));
+        ImportedSliceInfo b = new ImportedSliceInfo("clusterB", slice(headless, "headless-b", "10.4.0.101"));
+        ClusterSnapshot s1 = new ClusterSnapshot(1, T0, List.of(), List.of(), List.of(), List.of(new NamespaceInfo("test", Map.of())),
+                List.of(hl), List.of(a, b));
+        assertThat(s1.importedSlices(headless)).containsExactly(a, b);
+        assertThat(s1.slices(headless)).as("not a Service's slices").isEmpty();
+        assertThat(s1.importedSliceCount()).isEqualTo(2);
+
+        ClusterSnapshot s2 = s1.apply(new SnapshotDelta().putServiceImport(vip).removeImportedSlice(headless, "headless-b"), T0.plusSeconds(1));
+        assertThat(s2.changes()).isEqualTo(new SnapshotChanges(false, Set.of(), false, false, Set.of(myservice, headless)));
+        assertThat(s2.serviceImports()).containsOnlyKeys(headless, myservice);
+        assertThat(s2.importedSlices(headless)).containsExactly(a);
+        assertThat(s1.importedSlices(headless)).as("the base is untouched").containsExactly(a, b);
+
+        ClusterSnapshot s3 = s2.apply(new SnapshotDelta().removeServiceImport(headless).removeImportedSlice(headless, "headless-a"),
+                T0.plusSeconds(2));
+        assertThat(s3.serviceImports()).containsOnlyKeys(myservice);
+        assertThat(s3.importedSliceCount()).isZero();
+        assertThat(s3.toString()).isEqualTo("ClusterSnapshot{version=3, services=0, slices=0, pods=0, namespaces=1, serviceImports=1, importedSlices=0}");
+        // a delta of the cluster view alone names no ServiceImport
+        assertThat(s3.apply(new SnapshotDelta().putService(service("test", "web", "10.96.0.5")), T0).changes().serviceImports()).isEmpty();
+    }
+
     @Test
     void randomDeltasGiveTheSameSnapshotAsBuildingFromScratch() {
         Random random = new Random(42);
