@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.cache;
 
+import io.clusterdns.server.wire.RecordTtl;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.cache;
 
+import io.clusterdns.server.wire.RecordTtl;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.wire.Responses;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;

@@ -1,6 +1,6 @@
 package io.clusterdns.server.plugin.rewrite;
 
-import io.clusterdns.server.plugin.cache.RecordTtl;
+import io.clusterdns.server.wire.RecordTtl;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 

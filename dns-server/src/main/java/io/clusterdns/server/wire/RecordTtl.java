@@ -1,4 +1,4 @@
-package io.clusterdns.server.plugin.cache;
+package io.clusterdns.server.wire;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -24,7 +24,7 @@ public final class RecordTtl {
     }
 
     /** {@code r} with {@code ttl}, owned by {@code name}; {@code r} itself is not changed. */
-    static Record copy(Record r, Name name, long ttl) {
+    public static Record copy(Record r, Name name, long ttl) {
         if (SET_TTL == null) {
             return rebuilt(r, name, ttl);
         }

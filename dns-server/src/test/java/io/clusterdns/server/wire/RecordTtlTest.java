@@ -1,4 +1,4 @@
-package io.clusterdns.server.plugin.cache;
+package io.clusterdns.server.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
