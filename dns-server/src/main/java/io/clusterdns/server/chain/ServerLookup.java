@@ -17,7 +17,8 @@ import org.xbill.DNS.Section;
  * A question a plugin asks the server itself, as CoreDNS's {@code plugin/pkg/upstream}: it goes to
  * the block of the listener's router that holds the name and through that block's whole chain
  * (cache, forward, ...), and the response comes back to the plugin instead of a client. The
- * template plugin resolves the targets of the CNAMEs it makes up this way.
+ * template plugin resolves the targets of the CNAMEs it makes up this way, k8s_external its load
+ * balancers' hostnames.
  *
  * <p>Lookups nest (a target that is itself a templated CNAME); at {@link #MAX_DEPTH} the answer is
  * SERVFAIL, where CoreDNS would recurse until its stack ran out.
@@ -71,6 +72,12 @@ public final class ServerLookup {
             @Override
             public int fail(int rcode, String error) {
                 return write(Responses.error(query, from.edns(), rcode));
+            }
+
+            @Override
+            public int drop() {
+                // an acl of the inner chain dropped it: the plugin still needs an outcome
+                return fail(Rcode.SERVFAIL, null);
             }
         };
         try {

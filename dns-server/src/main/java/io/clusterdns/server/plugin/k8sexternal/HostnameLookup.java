@@ -2,8 +2,6 @@ package io.clusterdns.server.plugin.k8sexternal;
 
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -13,39 +11,23 @@ import org.xbill.DNS.Section;
 /**
  * The addresses of a load balancer's hostname after the CNAME to it, as CoreDNS's
  * {@code k8s_external} adds them through its {@code upstream}: the hostname is asked of the
- * server block's own chain (its cache, its forward), and the answer records of a NOERROR reply
- * follow the CNAME. Without one (an error, nothing found) the CNAME goes alone: a resolver can
- * still follow it. The client's response is written once the lookup completes, on whatever
- * thread completes it.
+ * server itself ({@link io.clusterdns.server.chain.ServerLookup}: the block holding the name, its
+ * cache and forward), and the answer records of a NOERROR reply follow the CNAME. Without one (an
+ * error, nothing found) the CNAME goes alone: a resolver can still follow it. The client's
+ * response is written once the lookup completes, on whatever thread completes it.
  */
 final class HostnameLookup {
     private HostnameLookup() {
     }
 
     static void append(Request request, Message response, Name hostname, ResponseWriter writer) {
-        Message query = new Message(request.id());
-        query.getHeader().setFlag(Flags.RD);
-        query.addRecord(Record.newRecord(hostname, request.qtype(), DClass.IN), Section.QUESTION);
-        request.block().head().serve(request.withMessage(query), new ResponseWriter() {
-            @Override
-            public int write(Message reply) {
-                if (reply.getRcode() == Rcode.NOERROR) {
-                    for (Record r : reply.getSection(Section.ANSWER)) {
-                        response.addRecord(r, Section.ANSWER);
-                    }
+        request.lookup().resolve(request, hostname, request.qtype(), reply -> {
+            if (reply.getRcode() == Rcode.NOERROR) {
+                for (Record r : reply.getSection(Section.ANSWER)) {
+                    response.addRecord(r, Section.ANSWER);
                 }
-                return writer.write(response);
             }
-
-            @Override
-            public int fail(int rcode, String error) {
-                return writer.write(response);
-            }
-
-            @Override
-            public int drop() {
-                return writer.write(response);
-            }
+            writer.write(response);
         });
     }
 }
