@@ -72,6 +72,14 @@ public final class LogPlugin implements Plugin {
                 log(rule, request, LogConfig.ResponseClass.ERROR, Rcode.string(rcode), flags(Responses.start(request.message(), rcode)), bytes);
                 return bytes;
             }
+
+            @Override
+            public int drop() {
+                int bytes = super.drop();
+                // nothing was sent (acl's drop): CoreDNS logs it as an error-class NOERROR without flags, 0 bytes
+                log(rule, request, LogConfig.ResponseClass.ERROR, Rcode.string(Rcode.NOERROR), "-", 0);
+                return bytes;
+            }
         });
     }
 

@@ -47,4 +47,21 @@ class LogPluginTest {
 
         assertThat(lines).containsExactly("SERVFAIL qr,rd");
     }
+
+    /** A query nobody answers (acl's drop) is still logged, as CoreDNS does: NOERROR, no flags, 0 bytes, class error. */
+    @Test
+    void aDroppedQueryIsLoggedAsAnErrorWithoutResponse() {
+        List<String> lines = new ArrayList<>();
+        LogPlugin errors = new LogPlugin(new LogConfig(List.of(new LogConfig.Rule(List.of(Name.root), "{rcode} {>rflags} {rsize}",
+                EnumSet.of(LogConfig.ResponseClass.ERROR)))), lines::add);
+        LogPlugin success = new LogPlugin(new LogConfig(List.of(new LogConfig.Rule(List.of(Name.root), "{rcode}",
+                EnumSet.of(LogConfig.ResponseClass.SUCCESS)))), lines::add);
+        Requests.Capture capture = new Requests.Capture();
+
+        errors.serve(Requests.of("example.com.", Type.A), capture, (request, writer) -> writer.drop());
+        success.serve(Requests.of("example.com.", Type.A), capture, (request, writer) -> writer.drop());
+
+        assertThat(lines).containsExactly("NOERROR - 0");
+        assertThat(capture.written).isEmpty();
+    }
 }
