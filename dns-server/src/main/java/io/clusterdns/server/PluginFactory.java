@@ -15,6 +15,7 @@ import io.clusterdns.server.plugin.any.AnyConfig;
 import io.clusterdns.server.plugin.any.AnyPlugin;
 import io.clusterdns.server.plugin.autopath.AutopathConfig;
 import io.clusterdns.server.plugin.autopath.AutopathPlugin;
+import io.clusterdns.server.plugin.autopath.AutopathSetup;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
@@ -154,7 +155,8 @@ final class PluginFactory {
         }
         if (config instanceof AutopathConfig a) {
             // @kubernetes reads the client's pod from the index the block's kubernetes plugin answers from
-            KubernetesConfig k = a.kubernetes() ? block.plugin(KubernetesConfig.class).orElseThrow() : null;
+            KubernetesConfig k = a.kubernetes() && AutopathSetup.inactive(block.plugins()) == null
+                    ? block.plugin(KubernetesConfig.class).orElseThrow() : null;
             return new AutopathPlugin(a, k == null ? null : backends.apply(k.backend()).resolver(k.resolver()), registry);
         }
         if (config instanceof ForwardConfig f) {

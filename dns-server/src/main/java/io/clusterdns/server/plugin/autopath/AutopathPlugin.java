@@ -23,9 +23,13 @@ public final class AutopathPlugin implements Plugin {
     private final SearchPath search;
     private final AutopathMetrics metrics;
 
-    /** @param kubernetes the block's kubernetes plugin's resolver with {@code @kubernetes}, else null */
+    /**
+     * @param kubernetes the block's kubernetes plugin's resolver with {@code @kubernetes}; null when
+     *                   there is none that follows pods (setup warned): every query passes on
+     */
     public AutopathPlugin(AutopathConfig config, Resolver kubernetes, MeterRegistry registry) {
-        this(config.zones(), config.kubernetes() ? SearchPath.kubernetes(kubernetes, config.search()) : SearchPath.fixed(config.search()),
+        this(config.zones(), !config.kubernetes() ? SearchPath.fixed(config.search())
+                        : kubernetes == null ? request -> null : SearchPath.kubernetes(kubernetes, config.search()),
                 new AutopathMetrics(registry));
     }
 

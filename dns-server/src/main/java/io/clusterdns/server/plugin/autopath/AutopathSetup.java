@@ -1,6 +1,5 @@
 package io.clusterdns.server.plugin.autopath;
 
-import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.resolver.PodMode;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.corefile.Directive;
@@ -12,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 /**
@@ -21,6 +22,7 @@ import org.xbill.DNS.Name;
  * against the block's kubernetes plugin once every line is read ({@link #checkBlock}).
  */
 public final class AutopathSetup {
+    private static final Logger LOG = LoggerFactory.getLogger("plugin/autopath");
     /** Where CoreDNS's kubernetes plugin reads the search domains it appends: the server's own resolv.conf. */
     public static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     static final String KUBERNETES = "@kubernetes";
@@ -76,28 +78,36 @@ public final class AutopathSetup {
     }
 
     /**
-     * Fails at the autopath line when {@code @kubernetes} has no kubernetes plugin in its block,
+     * Warns at the autopath line when {@code @kubernetes} has no kubernetes plugin in its block,
      * or one without {@code pods verified}: only followed pods tell which namespace a client is
-     * in (CoreDNS then silently does nothing).
+     * in, so such an autopath passes every query on. CoreDNS starts with such a Corefile (and
+     * silently does nothing): refusing it would crash-loop a Deployment whose image is swapped.
      *
      * @param block one server block's plugins
      */
     public static void checkBlock(List<PluginConfig> block) {
         for (PluginConfig c : block) {
             if (c instanceof AutopathConfig a && a.kubernetes()) {
-                KubernetesConfig k = block.stream().filter(KubernetesConfig.class::isInstance).map(KubernetesConfig.class::cast)
-                        .findFirst().orElse(null);
-                if (k == null) {
-                    throw new ConfigException(a.where() + ": " + AutopathConfig.NAME,
-                            KUBERNETES + " needs a kubernetes plugin in this server block");
-                }
-                PodMode pods = k.resolver().podMode();
-                if (pods != PodMode.VERIFIED) {
-                    throw new ConfigException(a.where() + ": " + AutopathConfig.NAME, KUBERNETES + " needs 'pods verified' in the kubernetes"
-                            + " plugin" + (k.where() == null ? "" : " (" + k.where() + ")") + ", which has pods "
-                            + pods.name().toLowerCase(Locale.ROOT) + ": only followed pods tell a client's namespace");
+                String why = inactive(block);
+                if (why != null) {
+                    LOG.warn("{}: {}: {}; it passes every query on", a.where(), AutopathConfig.NAME, why);
                 }
             }
         }
+    }
+
+    /** Why {@code @kubernetes} cannot walk search paths in {@code block}; null when it can. */
+    public static String inactive(List<PluginConfig> block) {
+        KubernetesConfig k = block.stream().filter(KubernetesConfig.class::isInstance).map(KubernetesConfig.class::cast)
+                .findFirst().orElse(null);
+        if (k == null) {
+            return KUBERNETES + " needs a kubernetes plugin in this server block";
+        }
+        PodMode pods = k.resolver().podMode();
+        if (pods != PodMode.VERIFIED) {
+            return KUBERNETES + " needs 'pods verified' in the kubernetes plugin" + (k.where() == null ? "" : " (" + k.where() + ")")
+                    + ", which has pods " + pods.name().toLowerCase(Locale.ROOT) + ": only followed pods tell a client's namespace";
+        }
+        return null;
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -165,6 +166,20 @@ class AutopathPluginTest {
         }
         Counter success = registry.find("coredns.autopath.success").tag("server", Requests.LISTENER.label()).counter();
         assertThat(success == null ? 0 : success.count()).isEqualTo(successes);
+    }
+
+    /** {@code @kubernetes} without a kubernetes plugin that follows pods (setup warned): every query passes on unchanged. */
+    @Test
+    void withoutPodsToAskEveryQueryPassesOn() {
+        AutopathConfig config = new AutopathConfig(List.of(Name.root), List.of(), true, "Corefile:2");
+        Upstream upstream = new Upstream();
+        BlockChain chain = BlockChain.of(List.of(Name.root), List.of(new AutopathPlugin(config, null, new SimpleMeterRegistry()), upstream));
+        Requests.Capture out = new Requests.Capture();
+
+        chain.head().serve(from("10.244.1.5", Requests.of("google.com.default.svc.cluster.local.", Type.A)), out);
+        Await.until("an outcome", () -> out.written.size() + out.failed.size() > 0);
+
+        assertThat(upstream.asked).containsExactly("google.com.default.svc.cluster.local.");
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
