@@ -146,8 +146,11 @@ final class PluginFactory {
             return new LoopPlugin(block.zones().get(0), onLoop);
         }
         if (config instanceof CacheConfig c) {
-            // the same cache line in a block with the same keys keeps its entries across a reload
-            CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c), CacheStore.class, () -> new CacheStore(c));
+            // the same cache line in a block with the same keys keeps its entries across a reload, as long as every
+            // plugin after it (whose answers it holds) is set up as before; CoreDNS empties it on every reload
+            List<PluginConfig> plugins = block.plugins();
+            List<Object> after = plugins.subList(plugins.indexOf(c) + 1, plugins.size()).stream().map(PluginConfig::setupKey).toList();
+            CacheStore store = states.get(List.of(CacheConfig.NAME, block.keys(), c, after), CacheStore.class, () -> new CacheStore(c));
             return new CachePlugin(c, store, registry, System::nanoTime);
         }
         if (config instanceof TemplateConfig t) {

@@ -143,6 +143,26 @@ class CorefileServerTest {
         }
     }
 
+    /**
+     * A reload that changes a plugin after the cache (here an inline hosts entry) empties it: the
+     * cached answer came from the old setup. CoreDNS empties it on every reload; clusterdns only
+     * when what it holds may have changed (the test above keeps it).
+     */
+    @Test
+    void theCacheStartsEmptyWhenAPluginAfterItChanged() throws Exception {
+        Path manifests = ApiValidManifests.write(dir.resolve("m"));
+        String hosts = "hosts {\n        %s myhost.corp\n        fallthrough\n    }";
+        Path file = corefile(cached(manifests, hosts.formatted("10.5.5.5"), "cache 30"));
+        CorefileSource source = source(file);
+        try (DnsServer server = DnsServerMain.start(source); UdpClient client = new UdpClient(server.port())) {
+            assertThat(answers(client, 1, "myhost.corp.")).containsExactly("myhost.corp. 30 A 10.5.5.5");
+
+            Files.writeString(file, cached(manifests, hosts.formatted("10.6.6.6"), "cache 30"));
+            server.reload(source::read);
+            assertThat(answers(client, 2, "myhost.corp.")).containsExactly("myhost.corp. 30 A 10.6.6.6");
+        }
+    }
+
     /** kubeadm's {@code health} binds every address ({@code ::}); its once-a-second self-check must reach it. */
     @Test
     void theHealthSelfCheckReachesAWildcardListener() throws Exception {

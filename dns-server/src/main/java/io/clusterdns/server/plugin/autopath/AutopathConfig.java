@@ -21,6 +21,11 @@ import org.xbill.DNS.Name;
 public record AutopathConfig(List<Name> zones, List<Name> search, boolean kubernetes, String where) implements PluginConfig {
     public static final String NAME = "autopath";
 
+    @Override
+    public Object setupKey() {
+        return new AutopathConfig(zones, search, kubernetes, "");
+    }
+
     public AutopathConfig {
         zones = List.copyOf(zones);
         search = List.copyOf(search);

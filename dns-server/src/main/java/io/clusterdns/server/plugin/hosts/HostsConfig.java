@@ -36,6 +36,12 @@ public record HostsConfig(
     public static final long MAX_TTL = 65535;
     public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(5);
 
+    @Override
+    public Object setupKey() {
+        return new HostsConfig(file, zones, inline.stream().map(l -> new Line(l.text(), "")).toList(), ttl, reverse, reload, fallthrough,
+                fallthroughUnsupported);
+    }
+
     /**
      * One line of hosts data as written, with where it was written ({@code FILE:LINE}), for the
      * warning a malformed line gets.

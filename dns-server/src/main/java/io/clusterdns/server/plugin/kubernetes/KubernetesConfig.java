@@ -14,6 +14,11 @@ import java.util.Objects;
 public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fallthrough fallthrough, Duration startupTimeout,
         String where) implements FollowsCluster {
     public static final String NAME = "kubernetes";
+
+    @Override
+    public Object setupKey() {
+        return new KubernetesConfig(resolver, source, fallthrough, startupTimeout, null);
+    }
     /** CoreDNS's {@code startup_timeout} default. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofMinutes(10);

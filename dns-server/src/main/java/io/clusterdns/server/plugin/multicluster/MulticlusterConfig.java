@@ -24,6 +24,11 @@ import java.util.Objects;
 public record MulticlusterConfig(ClusterSetConfig clusterSet, Fallthrough fallthrough, SourceConfig source, boolean watchPods, String where)
         implements FollowsCluster {
     public static final String NAME = "multicluster";
+
+    @Override
+    public Object setupKey() {
+        return new MulticlusterConfig(clusterSet, fallthrough, source, watchPods, null);
+    }
     /** CoreDNS's multicluster plugin waits up to 5 seconds for its first sync, and has no option for it. */
     public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(5);
 
