@@ -47,6 +47,11 @@ class EveryPluginCorefileTest {
             spec: {clusterIP: 10.96.0.20, externalIPs: [192.0.2.50], ports: [{name: http, port: 80}]}
             ---
             apiVersion: v1
+            kind: Service
+            metadata: {name: db, namespace: shop}
+            spec: {type: ExternalName, externalName: google-like.example}
+            ---
+            apiVersion: v1
             kind: Pod
             metadata: {name: client, namespace: shop, creationTimestamp: "2025-01-15T10:00:00Z"}
             spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
@@ -79,6 +84,8 @@ class EveryPluginCorefileTest {
         List<Row> rows = List.of(
                 new Row("kubernetes", "web.shop.svc.cluster.local.", Type.A, Rcode.NOERROR, "web.shop.svc.cluster.local. 5 A 10.96.0.20"),
                 new Row("kubernetes", "nope.shop.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
+                new Row("kubernetes (ExternalName: the target's addresses asked of the server itself)", "db.shop.svc.cluster.local.",
+                        Type.A, Rcode.NOERROR, "db.shop.svc.cluster.local. 5 CNAME google-like.example.", "google-like.example. 5 A 192.0.2.33"),
                 new Row("forward", "google-like.example.", Type.A, Rcode.NOERROR, "google-like.example. 5 A 192.0.2.33"),
                 new Row("local", "localhost.", Type.A, Rcode.NOERROR, "localhost. 604800 A 127.0.0.1"),
                 new Row("hosts", "printer.lan.", Type.A, Rcode.NOERROR, "printer.lan. 30 A 192.0.2.7"),

@@ -22,7 +22,7 @@ import org.xbill.DNS.Type;
  * kubernetes index; synchronous on the event loop), passes every other name on, and a name that
  * does not exist too where {@code fallthrough} says so. A service known only by its load
  * balancer's hostname answers A/AAAA with the CNAME followed by the hostname's own addresses,
- * looked up through the block's chain ({@link HostnameLookup}).
+ * looked up through the block's chain ({@link KubernetesResponses#followTarget}).
  */
 public final class K8sExternalPlugin implements Plugin {
     private final ExternalResolver resolver;
@@ -57,7 +57,7 @@ public final class K8sExternalPlugin implements Plugin {
         if (hostname == null) {
             writer.write(response);
         } else {
-            HostnameLookup.append(request, response, hostname, writer);
+            KubernetesResponses.followTarget(request, response, hostname, writer);
         }
     }
 

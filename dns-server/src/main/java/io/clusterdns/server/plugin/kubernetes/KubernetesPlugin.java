@@ -6,12 +6,20 @@ import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
+import java.util.List;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * The {@code kubernetes} plugin: answers the cluster zones from the {@link Resolver}, synchronously
  * on the event loop (the answer to every name is precomputed per snapshot). Names outside its
  * zones go on; a name that does not exist goes on too where {@code fallthrough} says so
- * (kubeadm: reverse lookups of addresses that are not the cluster's).
+ * (kubeadm: reverse lookups of addresses that are not the cluster's). An ExternalName's CNAME to
+ * a name outside the cluster gets the target's addresses, asked of the server itself.
  */
 public final class KubernetesPlugin implements Plugin {
     public static final String NAME = "kubernetes";
@@ -31,7 +39,39 @@ public final class KubernetesPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        KubernetesResponses.serve(resolver.resolve(request.qname(), request.qtype()), fallthrough, request, writer, next);
+        Message response = KubernetesResponses.respond(resolver.resolve(request.qname(), request.qtype()), request, writer, next,
+                fallthrough);
+        if (response == null) {
+            return;
+        }
+        Name target = externalTarget(response, request.qtype());
+        if (target == null) {
+            writer.write(response);
+        } else {
+            KubernetesResponses.followTarget(request, response, target, writer);
+        }
+    }
+
+    /**
+     * The target of an ExternalName's CNAME that lies outside the cluster zones, for an A or AAAA
+     * question: its addresses are looked up and appended, as CoreDNS does through its upstream;
+     * null otherwise (the answer is complete, or the client asked for the CNAME itself).
+     */
+    private Name externalTarget(Message response, int qtype) {
+        if (qtype != Type.A && qtype != Type.AAAA) {
+            return null;
+        }
+        List<Record> answers = response.getSection(Section.ANSWER);
+        if (answers.isEmpty() || !(answers.get(answers.size() - 1) instanceof CNAMERecord cname)) {
+            return null;
+        }
+        Name target = cname.getTarget();
+        for (Name zone : resolver.config().zones()) {
+            if (target.subdomain(zone)) {
+                return null;
+            }
+        }
+        return target;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.clusterdns.server.wire.Responses;
 import java.util.List;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -54,6 +55,24 @@ public final class KubernetesResponses {
         if (response != null) {
             writer.write(response);
         }
+    }
+
+    /**
+     * Writes {@code response} (a CNAME to {@code target} last in its answer) once {@code target}'s
+     * records of the question's type were asked of the server itself (the block holding the name:
+     * its cache, its forward) and appended after the CNAME, as CoreDNS adds them through its
+     * upstream. When the lookup finds nothing the CNAME goes alone: a resolver can still follow it.
+     * The response is written on whatever thread completes the lookup.
+     */
+    public static void followTarget(Request request, Message response, Name target, ResponseWriter writer) {
+        request.lookup().resolve(request, target, request.qtype(), reply -> {
+            if (reply.getRcode() == Rcode.NOERROR) {
+                for (Record r : reply.getSection(Section.ANSWER)) {
+                    response.addRecord(r, Section.ANSWER);
+                }
+            }
+            writer.write(response);
+        });
     }
 
     public static Message of(Message query, Answer answer) {
