@@ -306,7 +306,15 @@ public final class CorefileParser {
                 return i;
             }
         }
-        throw CorefileErrors.at(in.get(open), "unexpected end of file: this '{' is never closed");
+        // the '}' meant for this block may have closed one opened inside it: name the last such '{' too
+        int inner = -1;
+        for (int i = open + 1; i < in.size(); i++) {
+            if (in.get(i).isOpenBrace()) {
+                inner = i;
+            }
+        }
+        throw CorefileErrors.at(in.get(open), "unexpected end of file: this '{' is never closed"
+                + (inner < 0 ? "" : " (or the last '{' inside it, at line " + in.get(inner).line() + ", is missing its '}')"));
     }
 
     private static int count(String s, char c) {

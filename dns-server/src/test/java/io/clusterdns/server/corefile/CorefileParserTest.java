@@ -123,6 +123,8 @@ class CorefileParserTest {
     static Stream<Arguments> errors() {
         return Stream.of(
                 Arguments.of(".:53 {\n log\n", "/etc/coredns/Corefile:1: unexpected end of file: this '{' is never closed"),
+                Arguments.of(".:53 {\n log\n template IN A x {\n  rcode NXDOMAIN\n}\n", "/etc/coredns/Corefile:1: unexpected end of file: "
+                        + "this '{' is never closed (or the last '{' inside it, at line 3, is missing its '}')"),
                 Arguments.of(".:53 {\n log\n}\n}", "/etc/coredns/Corefile:4: unexpected '}' because no matching opening brace"),
                 // the brace after log closes the block, as in CoreDNS: the last one is then one too many
                 Arguments.of(".:53 {\n log }\n}", "/etc/coredns/Corefile:3: unexpected '}' because no matching opening brace"),
