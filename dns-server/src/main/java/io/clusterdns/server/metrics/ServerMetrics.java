@@ -133,7 +133,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** The text exposition of every series, with bucket bounds written as CoreDNS's ({@link PrometheusText}). */
     public String scrape() {
-        return PrometheusText.goBounds(registry.scrape());
+        return PrometheusText.goNumbers(registry.scrape());
     }
 
     public PrometheusMeterRegistry registry() {

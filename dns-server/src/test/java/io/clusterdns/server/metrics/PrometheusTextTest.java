@@ -39,7 +39,7 @@ class PrometheusTextTest {
     }
 
     @Test
-    void onlyBucketBoundsAndQuantilesAreRewritten() {
+    void bucketBoundsQuantilesAndValuesAreWrittenAsGoWritesThem() {
         String scrape = """
                 # HELP coredns_dns_request_duration_seconds Histogram of the time (in seconds) each request took.
                 coredns_dns_request_duration_seconds_bucket{server="dns://:53",zone=".",le="2.5E-4"} 3.0
@@ -47,14 +47,18 @@ class PrometheusTextTest {
                 coredns_dns_request_size_bytes_bucket{proto="udp",le="100.0",server="dns://:53",zone="."} 4.0
                 go_gc_duration_seconds{quantile="0.5"} 1.0E-4
                 coredns_build_info{goversion="1.0",revision="x",version="1.12.1"} 1.0
+                coredns_hosts_reload_timestamp_seconds 1.7965764751326363E9
+                coredns_cache_entries{server="dns://:53",type="success",view="",zones="."} 1234567.0
                 """;
-        assertThat(PrometheusText.goBounds(scrape)).isEqualTo("""
+        assertThat(PrometheusText.goNumbers(scrape)).isEqualTo("""
                 # HELP coredns_dns_request_duration_seconds Histogram of the time (in seconds) each request took.
-                coredns_dns_request_duration_seconds_bucket{server="dns://:53",zone=".",le="0.00025"} 3.0
-                coredns_dns_request_duration_seconds_bucket{le="+Inf",server="dns://:53",zone="."} 4.0
-                coredns_dns_request_size_bytes_bucket{proto="udp",le="100",server="dns://:53",zone="."} 4.0
-                go_gc_duration_seconds{quantile="0.5"} 1.0E-4
-                coredns_build_info{goversion="1.0",revision="x",version="1.12.1"} 1.0
+                coredns_dns_request_duration_seconds_bucket{server="dns://:53",zone=".",le="0.00025"} 3
+                coredns_dns_request_duration_seconds_bucket{le="+Inf",server="dns://:53",zone="."} 4
+                coredns_dns_request_size_bytes_bucket{proto="udp",le="100",server="dns://:53",zone="."} 4
+                go_gc_duration_seconds{quantile="0.5"} 0.0001
+                coredns_build_info{goversion="1.0",revision="x",version="1.12.1"} 1
+                coredns_hosts_reload_timestamp_seconds 1.7965764751326363e+09
+                coredns_cache_entries{server="dns://:53",type="success",view="",zones="."} 1.234567e+06
                 """);
     }
 }

@@ -15,13 +15,13 @@ class ServerMetricsTest {
                 new String[] {"dns://:53", ".", "cache"}));
 
         assertThat(enabledLines(m)).containsExactlyInAnyOrder(
-                "coredns_plugin_enabled{name=\"cache\",server=\"dns://:53\",view=\"\",zone=\".\"} 1.0",
-                "coredns_plugin_enabled{name=\"forward\",server=\"dns://:53\",view=\"\",zone=\".\"} 1.0");
+                "coredns_plugin_enabled{name=\"cache\",server=\"dns://:53\",view=\"\",zone=\".\"} 1",
+                "coredns_plugin_enabled{name=\"forward\",server=\"dns://:53\",view=\"\",zone=\".\"} 1");
 
         m.pluginsEnabled(List.<String[]>of(new String[] {"dns://:53", ".", "forward"}));
 
         assertThat(enabledLines(m)).containsExactly(
-                "coredns_plugin_enabled{name=\"forward\",server=\"dns://:53\",view=\"\",zone=\".\"} 1.0");
+                "coredns_plugin_enabled{name=\"forward\",server=\"dns://:53\",view=\"\",zone=\".\"} 1");
     }
 
     private static List<String> enabledLines(ServerMetrics m) {
