@@ -244,7 +244,7 @@ public final class DnsServer implements AutoCloseable {
                         AtomicReference<Router> router = new AtomicReference<>(e.getValue());
                         QueryDispatcher dispatcher = new QueryDispatcher(router::get, dnsMetrics, metrics.panics());
                         DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, next.effectiveUdpSockets(),
-                                next.tcpIdleTimeout(), next.sharedPort(e.getKey()));
+                                next.tcpIdleTimeout(), next.sharedPort(e.getKey()), next.tcpLimits());
                         listeners.put(sockets.address(), new Served(sockets, router));
                         deployed.add(sockets.address());
                     }

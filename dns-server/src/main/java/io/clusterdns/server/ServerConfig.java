@@ -143,7 +143,7 @@ public record ServerConfig(
         plugins.sort(java.util.Comparator.comparingInt(c -> PluginOrder.position(c.name())));
         List<ZoneKey> keys = resolver.zones().stream().map(z -> new ZoneKey(z, listen.port())).toList();
         BlockPlan block = new BlockPlan(keys, List.of(listen.address()), plugins, "command line");
-        return new ServerPlan(List.of(block), tcpIdleTimeout, udpSockets, null, "");
+        return new ServerPlan(List.of(block), tcpIdleTimeout, null, udpSockets, null, "");
     }
 
     /** The zones answered, as the resolver has them. */

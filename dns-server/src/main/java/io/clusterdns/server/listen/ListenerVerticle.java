@@ -34,6 +34,7 @@ public final class ListenerVerticle extends VerticleBase {
     private final boolean reusePort;
     private final boolean tcpReusePort;
     private final Duration tcpIdleTimeout;
+    private final TcpAdmission admission;
     /** Used on this verticle's event loop only. */
     private final SenderAddresses senders = new SenderAddresses();
     private DatagramSocket socket;
@@ -45,17 +46,19 @@ public final class ListenerVerticle extends VerticleBase {
      * @param udp       open a UDP socket on this event loop
      * @param reusePort set SO_REUSEPORT on it (several sockets share the port)
      * @param tcpReusePort set SO_REUSEPORT on the TCP listener (the port is also bound on other addresses)
+     * @param admission the address's open TCP connections, shared by its verticles, and their limits
      */
     private volatile Listener listener;
 
     ListenerVerticle(QueryReceiver receiver, ListenAddress address, boolean udp, boolean reusePort, boolean tcpReusePort,
-                     Duration tcpIdleTimeout) {
+                     Duration tcpIdleTimeout, TcpAdmission admission) {
         this.receiver = receiver;
         this.address = address;
         this.udp = udp;
         this.reusePort = reusePort;
         this.tcpReusePort = tcpReusePort;
         this.tcpIdleTimeout = tcpIdleTimeout;
+        this.admission = admission;
     }
 
     /** Completes with the bound port once both listeners are up. */
@@ -98,7 +101,17 @@ public final class ListenerVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setReusePort(tcpReusePort);
         tcp = vertx.createNetServer(options);
-        tcp.connectHandler(s -> new TcpConnection(s, receiver, listener, client(s.remoteAddress())).start());
+        tcp.connectHandler(s -> {
+            InetSocketAddress client = client(s.remoteAddress());
+            if (!admission.admit(client.getAddress())) {
+                // over a cap: this one is closed at once, those open keep working
+                log.debug("tcp connection from {} refused: {} open, limits {}", client, admission.open(), admission.limits());
+                s.close();
+                return;
+            }
+            new TcpConnection(s, receiver, listener, client, admission.limits(), () -> admission.release(client.getAddress()))
+                    .start(vertx);
+        });
         return tcp.listen(port, address.host()).map(NetServer::actualPort);
     }
 

@@ -1,6 +1,8 @@
 package io.clusterdns.server.listen;
 
 import io.clusterdns.server.wire.Transport;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.net.InetSocketAddress;
@@ -11,7 +13,11 @@ import org.slf4j.LoggerFactory;
  * One DNS-over-TCP client connection: pipelined queries are answered as their answers are ready
  * (cluster answers at once, in order; forwarded ones when they come back, which RFC 7766 allows:
  * clients match responses by ID). A broken frame closes this connection only. Idle connections
- * are closed by the server's idle timeout.
+ * are closed by the server's idle timeout; a query whose bytes trickle in for longer than
+ * {@link TcpLimits#frameTimeout} closes it too (slowloris); with {@link TcpLimits#maxPipelined}
+ * queries being answered it is not read until answers have gone out, nor while its client does
+ * not read them. All state is used on the connection's event loop: answers completed elsewhere
+ * (forward) are handed back to it.
  */
 final class TcpConnection {
     private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
@@ -20,17 +26,37 @@ final class TcpConnection {
     private final QueryReceiver receiver;
     private final Listener listener;
     private final InetSocketAddress client;
+    private final TcpLimits limits;
+    private final Runnable onClose;
     private final TcpFrameDecoder decoder = new TcpFrameDecoder();
+    private Vertx vertx;
+    private Context context;
+    private int inFlight;
+    private long frames;
+    private boolean writesFull;
+    private boolean paused;
+    private long frameTimer = -1;
 
-    TcpConnection(NetSocket socket, QueryReceiver receiver, Listener listener, InetSocketAddress client) {
+    /** @param onClose run once when the connection closes (the admission count) */
+    TcpConnection(NetSocket socket, QueryReceiver receiver, Listener listener, InetSocketAddress client, TcpLimits limits,
+                  Runnable onClose) {
         this.socket = socket;
         this.receiver = receiver;
         this.listener = listener;
         this.client = client;
+        this.limits = limits;
+        this.onClose = onClose;
     }
 
-    void start() {
+    /** Called on the connection's event loop. */
+    void start(Vertx vertx) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         socket.handler(this::onData);
+        socket.closeHandler(v -> {
+            cancelFrameTimer();
+            onClose.run();
+        });
         socket.exceptionHandler(e -> {
             log.debug("tcp connection from {} failed: {}", socket.remoteAddress(), e.toString());
             socket.close();
@@ -38,22 +64,75 @@ final class TcpConnection {
     }
 
     private void onData(Buffer chunk) {
+        long before = frames;
         if (decoder.feed(chunk.getBytes(), this::onFrame) == TcpFrameDecoder.Status.BROKEN) {
             log.debug("tcp connection from {}: frame shorter than a DNS header, closing", socket.remoteAddress());
             socket.close();
+            return;
+        }
+        if (frames != before) {
+            // a query completed: the next one gets its own time
+            cancelFrameTimer();
+        }
+        armFrameTimer();
+    }
+
+    /** Times the query whose first bytes are here, while the connection is read (paused, its bytes cannot come). */
+    private void armFrameTimer() {
+        if (decoder.pendingBytes() == 0 || paused) {
+            cancelFrameTimer();
+        } else if (frameTimer < 0) {
+            frameTimer = vertx.setTimer(limits.frameTimeout().toMillis(), id -> {
+                frameTimer = -1;
+                log.debug("tcp connection from {}: a query took longer than {} to arrive, closing", socket.remoteAddress(),
+                        limits.frameTimeout());
+                socket.close();
+            });
         }
     }
 
     private void onFrame(byte[] frame) {
+        frames++;
+        inFlight++;
+        updatePause();
         receiver.receive(frame, Transport.TCP, client, listener, this::send);
     }
 
     private void send(byte[] wire) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> send(wire));
+            return;
+        }
+        inFlight--;
         socket.write(Buffer.buffer(2 + wire.length).appendUnsignedShort(wire.length).appendBytes(wire));
         if (socket.writeQueueFull()) {
             // A client that pipelines but does not read must not make us buffer without bound.
-            socket.pause();
-            socket.drainHandler(v -> socket.resume());
+            writesFull = true;
+            socket.drainHandler(v -> {
+                writesFull = false;
+                updatePause();
+            });
+        }
+        updatePause();
+    }
+
+    private void updatePause() {
+        boolean pause = writesFull || inFlight >= limits.maxPipelined();
+        if (pause != paused) {
+            paused = pause;
+            if (pause) {
+                socket.pause();
+            } else {
+                socket.resume();
+            }
+            armFrameTimer();
+        }
+    }
+
+    private void cancelFrameTimer() {
+        if (frameTimer >= 0) {
+            vertx.cancelTimer(frameTimer);
+            frameTimer = -1;
         }
     }
 }

@@ -28,6 +28,6 @@ public record CorefileSource(Path file, Map<String, String> env, int defaultPort
 
     /** The plan of an already parsed {@code corefile} of this source. */
     public ServerPlan plan(Corefile corefile) {
-        return new ServerPlan(CorefilePlan.blocks(corefile, defaultPort), tcpIdleTimeout, udpSockets, this, corefile.digest());
+        return new ServerPlan(CorefilePlan.blocks(corefile, defaultPort), tcpIdleTimeout, null, udpSockets, this, corefile.digest());
     }
 }

@@ -2,6 +2,7 @@ package io.clusterdns.server.plan;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.chain.PluginConfig;
+import io.clusterdns.server.listen.TcpLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,18 +16,26 @@ import java.util.Set;
  *
  * @param blocks         in the order written
  * @param tcpIdleTimeout a TCP connection without traffic for this long is closed
+ * @param tcpLimits      connection caps, the pipelining cap and the slow-query timeout of TCP listeners
  * @param udpSockets     SO_REUSEPORT UDP sockets per listening address (one per event loop); 0: one per CPU
  * @param corefile       the Corefile it was read from (the reload plugin reads it again), null for flags
  * @param digest         the Corefile's digest (reload compares it), empty for flags
  */
-public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, int udpSockets, CorefileSource corefile, String digest) {
+public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, TcpLimits tcpLimits, int udpSockets, CorefileSource corefile,
+                         String digest) {
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int MAX_UDP_SOCKETS = 64;
 
     public ServerPlan {
         blocks = List.copyOf(blocks);
         tcpIdleTimeout = tcpIdleTimeout == null ? DEFAULT_TCP_IDLE_TIMEOUT : tcpIdleTimeout;
+        tcpLimits = tcpLimits == null ? TcpLimits.DEFAULT : tcpLimits;
         digest = digest == null ? "" : digest;
+    }
+
+    /** This plan with other TCP limits (tests set small ones). */
+    public ServerPlan withTcpLimits(TcpLimits limits) {
+        return new ServerPlan(blocks, tcpIdleTimeout, limits, udpSockets, corefile, digest);
     }
 
     /** Every address to listen on (UDP and TCP), in order: each block's ports on each of its bind addresses. */

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.cache;
 
+import io.clusterdns.server.listen.TcpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.config.ListenAddress;
@@ -75,7 +76,7 @@ class CacheOverSocketsTest {
         Router router = new Router(List.of(BlockChain.of(List.of(Name.root), List.of(cache, counting))));
         QueryDispatcher dispatcher = new QueryDispatcher(() -> router, new DnsMetrics(registry), Counter.builder("panics").register(registry));
         vertx = Vertx.vertx();
-        listeners = DnsListeners.deploy(vertx, ListenAddress.of("127.0.0.1:0"), dispatcher, 1, Duration.ofSeconds(10), false);
+        listeners = DnsListeners.deploy(vertx, ListenAddress.of("127.0.0.1:0"), dispatcher, 1, Duration.ofSeconds(10), false, TcpLimits.DEFAULT);
     }
 
     @AfterAll

@@ -1,0 +1,67 @@
+package io.clusterdns.server.listen;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The open TCP connections of one listening address, counted across its event loops, and the
+ * decision to take a new one: under {@link TcpLimits#maxConnections} in all and
+ * {@link TcpLimits#maxPerClient} from its address. Memory is bounded by the connections open:
+ * an address's count goes when its last connection closes.
+ */
+public final class TcpAdmission {
+    private final TcpLimits limits;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final LongAdder refused = new LongAdder();
+
+    public TcpAdmission(TcpLimits limits) {
+        this.limits = limits;
+    }
+
+    public TcpLimits limits() {
+        return limits;
+    }
+
+    /** True when a connection from {@code client} may stay open; then {@link #release} must follow when it closes. */
+    public boolean admit(InetAddress client) {
+        if (open.incrementAndGet() > limits.maxConnections()) {
+            open.decrementAndGet();
+            refused.increment();
+            return false;
+        }
+        boolean[] admitted = {true};
+        perClient.compute(client, (c, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            if (count.get() >= limits.maxPerClient()) {
+                admitted[0] = false;
+            } else {
+                count.incrementAndGet();
+            }
+            return count.get() == 0 ? null : count;
+        });
+        if (!admitted[0]) {
+            open.decrementAndGet();
+            refused.increment();
+        }
+        return admitted[0];
+    }
+
+    /** A connection {@link #admit} took has closed. */
+    public void release(InetAddress client) {
+        perClient.computeIfPresent(client, (c, n) -> n.decrementAndGet() == 0 ? null : n);
+        open.decrementAndGet();
+    }
+
+    /** Connections open now. */
+    public int open() {
+        return open.get();
+    }
+
+    /** Connections closed at once because a cap was reached, since start. */
+    public long refused() {
+        return refused.sum();
+    }
+}
