@@ -110,6 +110,10 @@ class TcpLimitsTest {
                 try (Socket fourth = connect("127.0.0.1", server.port())) {
                     assertThat(closedByServer(fourth)).as("the fourth connection of one client").isTrue();
                 }
+                Scrape s = new Scrape(server.scrape());
+                assertThat(s.value("clusterdns_tcp_connections_closed_total", Map.of("server", "dns://:" + server.port(),
+                        "reason", "limit"))).isEqualTo(1);
+                assertThat(s.value("clusterdns_tcp_connections", Map.of("server", "dns://:" + server.port()))).isEqualTo(3);
                 try (Socket other = connect("127.0.0.2", server.port())) {
                     assertThat(ask(other, 10)).as("another client").containsExactly(answer);
                 }
@@ -173,6 +177,8 @@ class TcpLimitsTest {
                     open.removeIf(TcpLimitsTest::trickle);
                     return open.isEmpty();
                 });
+                assertThat(new Scrape(server.scrape()).value("clusterdns_tcp_connections_closed_total",
+                        Map.of("server", "dns://:" + server.port(), "reason", "slow_query"))).isEqualTo(100);
             } finally {
                 for (Socket s : slow) {
                     s.close();

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * @param udpSockets UDP sockets sharing the port (1 when SO_REUSEPORT is unavailable)
  * @param eventLoops event loops taking TCP connections
  * @param deployments the Vert.x deployments to undeploy when this address is no longer served
+ * @param tcp        its open TCP connections and what the limits turned away
  */
-public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops, List<String> deployments) {
+public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops, List<String> deployments, TcpAdmission tcp) {
     private static final Logger log = LoggerFactory.getLogger(DnsListeners.class);
     /** Binding port 0 picks a free UDP port; TCP may find it taken and then we try another. */
     private static final int EPHEMERAL_PORT_ATTEMPTS = 5;
@@ -50,7 +51,7 @@ public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops
                         "tcp on " + bound));
             }
         }
-        return new DnsListeners(bound, udpCount, sockets, List.copyOf(deployments));
+        return new DnsListeners(bound, udpCount, sockets, List.copyOf(deployments), admission);
     }
 
     /** Stops listening (in-flight TCP connections are cut); blocks the calling thread until done. */

@@ -109,8 +109,7 @@ public final class ListenerVerticle extends VerticleBase {
                 s.close();
                 return;
             }
-            new TcpConnection(s, receiver, listener, client, admission.limits(), () -> admission.release(client.getAddress()))
-                    .start(vertx);
+            new TcpConnection(s, receiver, listener, client, admission).start(vertx);
         });
         return tcp.listen(port, address.host()).map(NetServer::actualPort);
     }

@@ -16,6 +16,7 @@ public final class TcpAdmission {
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder slow = new LongAdder();
 
     public TcpAdmission(TcpLimits limits) {
         this.limits = limits;
@@ -63,5 +64,15 @@ public final class TcpAdmission {
     /** Connections closed at once because a cap was reached, since start. */
     public long refused() {
         return refused.sum();
+    }
+
+    /** A connection was closed because a query took longer than the frame timeout to arrive. */
+    void slowQuery() {
+        slow.increment();
+    }
+
+    /** Connections closed for a query that took longer than the frame timeout to arrive, since start. */
+    public long slowQueries() {
+        return slow.sum();
     }
 }

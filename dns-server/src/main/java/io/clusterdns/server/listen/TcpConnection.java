@@ -26,8 +26,8 @@ final class TcpConnection {
     private final QueryReceiver receiver;
     private final Listener listener;
     private final InetSocketAddress client;
+    private final TcpAdmission admission;
     private final TcpLimits limits;
-    private final Runnable onClose;
     private final TcpFrameDecoder decoder = new TcpFrameDecoder();
     private Vertx vertx;
     private Context context;
@@ -37,15 +37,14 @@ final class TcpConnection {
     private boolean paused;
     private long frameTimer = -1;
 
-    /** @param onClose run once when the connection closes (the admission count) */
-    TcpConnection(NetSocket socket, QueryReceiver receiver, Listener listener, InetSocketAddress client, TcpLimits limits,
-                  Runnable onClose) {
+    /** @param admission took this connection: its limits, and it is told when the connection closes */
+    TcpConnection(NetSocket socket, QueryReceiver receiver, Listener listener, InetSocketAddress client, TcpAdmission admission) {
         this.socket = socket;
         this.receiver = receiver;
         this.listener = listener;
         this.client = client;
-        this.limits = limits;
-        this.onClose = onClose;
+        this.admission = admission;
+        this.limits = admission.limits();
     }
 
     /** Called on the connection's event loop. */
@@ -55,7 +54,7 @@ final class TcpConnection {
         socket.handler(this::onData);
         socket.closeHandler(v -> {
             cancelFrameTimer();
-            onClose.run();
+            admission.release(client.getAddress());
         });
         socket.exceptionHandler(e -> {
             log.debug("tcp connection from {} failed: {}", socket.remoteAddress(), e.toString());
@@ -84,6 +83,7 @@ final class TcpConnection {
         } else if (frameTimer < 0) {
             frameTimer = vertx.setTimer(limits.frameTimeout().toMillis(), id -> {
                 frameTimer = -1;
+                admission.slowQuery();
                 log.debug("tcp connection from {}: a query took longer than {} to arrive, closing", socket.remoteAddress(),
                         limits.frameTimeout());
                 socket.close();
