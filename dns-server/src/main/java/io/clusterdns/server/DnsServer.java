@@ -22,11 +22,9 @@ import io.clusterdns.server.http.Probes;
 import io.clusterdns.server.listen.DnsListeners;
 import io.clusterdns.server.listen.Futures;
 import io.clusterdns.server.listen.Listener;
-import io.clusterdns.server.listen.TcpAdmission;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.metrics.ServerMetrics;
+import io.clusterdns.server.metrics.TcpMeters;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plan.ZoneKey;
@@ -249,7 +247,7 @@ public final class DnsServer implements AutoCloseable {
                         DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, next.effectiveUdpSockets(),
                                 next.tcpIdleTimeout(), next.sharedPort(e.getKey()), next.tcpLimits());
                         listeners.put(sockets.address(), new Served(sockets, router));
-                        tcpMeters(sockets);
+                        TcpMeters.register(metrics.registry(), Listener.of(sockets.address()).label(), sockets.tcp());
                         deployed.add(sockets.address());
                     }
                 }
@@ -369,31 +367,10 @@ public final class DnsServer implements AutoCloseable {
                 healthCheck = HealthSelfCheck.start(vertx, a, metrics.healthDuration(), metrics.healthFailures()));
     }
 
-    /**
-     * The TCP limits' series of one listening address: {@code clusterdns_tcp_connections} open now,
-     * {@code clusterdns_tcp_connections_closed_total{reason}} closed by a limit ({@code limit}: over a
-     * connection cap, closed at once; {@code slow_query}: a query took longer than the frame timeout).
-     */
-    private void tcpMeters(DnsListeners sockets) {
-        String server = Listener.of(sockets.address()).label();
-        TcpAdmission tcp = sockets.tcp();
-        Gauge.builder("clusterdns.tcp.connections", tcp, TcpAdmission::open).description("Open DNS-over-TCP connections.")
-                .tag("server", server).register(metrics.registry());
-        FunctionCounter.builder("clusterdns.tcp.connections.closed", tcp, TcpAdmission::refused)
-                .description("DNS-over-TCP connections closed by a limit.").tags("server", server, "reason", "limit")
-                .register(metrics.registry());
-        FunctionCounter.builder("clusterdns.tcp.connections.closed", tcp, TcpAdmission::slowQueries)
-                .description("DNS-over-TCP connections closed by a limit.").tags("server", server, "reason", "slow_query")
-                .register(metrics.registry());
-    }
-
     /** Stops listening on an address and drops its TCP series. */
     private void close(DnsListeners sockets) {
         sockets.close(vertx);
-        String server = Listener.of(sockets.address()).label();
-        for (String name : List.of("clusterdns.tcp.connections", "clusterdns.tcp.connections.closed")) {
-            metrics.registry().find(name).tag("server", server).meters().forEach(metrics.registry()::remove);
-        }
+        TcpMeters.remove(metrics.registry(), Listener.of(sockets.address()).label());
     }
 
     private void pluginsEnabled(ServerPlan next) {

@@ -20,11 +20,6 @@ public record Fallthrough(List<Name> zones) {
 
     /** True when a miss for {@code qname} goes to the next plugin. */
     public boolean through(Name qname) {
-        for (Name z : zones) {
-            if (qname.subdomain(z)) {
-                return true;
-            }
-        }
-        return false;
+        return Zones.holds(zones, qname);
     }
 }

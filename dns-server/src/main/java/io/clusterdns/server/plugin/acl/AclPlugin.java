@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.acl;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
@@ -31,13 +32,7 @@ public final class AclPlugin implements Plugin {
     private record Rule(Name[] zones, Policy[] policies) {
         /** The longest of the zones holding {@code qname}, null when none does. */
         Name zoneOf(Name qname) {
-            Name best = null;
-            for (Name z : zones) {
-                if ((best == null || z.labels() > best.labels()) && qname.subdomain(z)) {
-                    best = z;
-                }
-            }
-            return best;
+            return Zones.longest(zones, qname);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.autopath;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
@@ -48,7 +49,7 @@ public final class AutopathPlugin implements Plugin {
     public void serve(Request request, ResponseWriter writer, Chain next) {
         Name qname = request.qname();
         int type = request.qtype();
-        List<Name> path = type == Type.AXFR || type == Type.IXFR || !inZones(qname) ? null : search.of(request);
+        List<Name> path = type == Type.AXFR || type == Type.IXFR || !Zones.holds(zones, qname) ? null : search.of(request);
         if (path == null || path.size() < 2 || !qname.subdomain(path.get(0)) || qname.equals(path.get(0))) {
             // the first element itself is no search name (CoreDNS answers it SERVFAIL)
             next.serve(request, writer);
@@ -56,14 +57,5 @@ public final class AutopathPlugin implements Plugin {
         }
         Name base = qname.relativize(path.get(0));
         new SearchWalk(request, writer, next, base, path, () -> metrics.success(request.listener().label())).step(0);
-    }
-
-    private boolean inZones(Name qname) {
-        for (Name z : zones) {
-            if (qname.subdomain(z)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

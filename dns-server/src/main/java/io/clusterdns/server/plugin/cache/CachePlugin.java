@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.cache;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.server.wire.RecordTtl;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
@@ -83,7 +84,7 @@ public final class CachePlugin implements Plugin {
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
         Name qname = request.qname();
-        if (!within(qname, zones)) {
+        if (!Zones.holds(zones, qname)) {
             next.serve(request, writer);
             return;
         }
@@ -328,15 +329,6 @@ public final class CachePlugin implements Plugin {
 
     /** Whether a positive ({@code success}) or negative answer for {@code qname} may not be stored. */
     boolean disabled(CacheStore.Kind kind, Name qname) {
-        return within(qname, kind == CacheStore.Kind.SUCCESS ? disabledSuccess : disabledDenial);
-    }
-
-    static boolean within(Name qname, Name[] zones) {
-        for (Name z : zones) {
-            if (qname.subdomain(z)) {
-                return true;
-            }
-        }
-        return false;
+        return Zones.holds(kind == CacheStore.Kind.SUCCESS ? disabledSuccess : disabledDenial, qname);
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.hosts;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.resolver.ReverseName;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Plugin;
@@ -57,7 +58,7 @@ public final class HostsPlugin implements Plugin {
     public void serve(Request request, ResponseWriter writer, Chain next) {
         Name qname = request.qname();
         int type = request.qtype();
-        if (type != Type.PTR && !inZones(qname)) {
+        if (type != Type.PTR && !Zones.holds(config.zones(), qname)) {
             next.serve(request, writer);
             return;
         }
@@ -106,14 +107,5 @@ public final class HostsPlugin implements Plugin {
             response.addRecord(r, Section.ANSWER);
         }
         writer.write(response);
-    }
-
-    private boolean inZones(Name qname) {
-        for (Name z : config.zones()) {
-            if (qname.subdomain(z)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

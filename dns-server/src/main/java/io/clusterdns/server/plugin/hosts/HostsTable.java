@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.hosts;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.k8s.model.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -128,7 +129,7 @@ record HostsTable(
                     warnings.accept("plugin/hosts: " + where.get() + ": skipped name " + e.getMessage());
                     continue;
                 }
-                if (!inZones(name)) {
+                if (!Zones.holds(zones, name)) {
                     continue;
                 }
                 if (name.isWild()) {
@@ -141,15 +142,6 @@ record HostsTable(
                 }
             }
             return this;
-        }
-
-        private boolean inZones(Name name) {
-            for (Name z : zones) {
-                if (name.subdomain(z)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         HostsTable build() {

@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.k8sexternal;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.ExternalResolver;
 import io.clusterdns.resolver.Resolver;
@@ -75,11 +76,6 @@ public final class K8sExternalPlugin implements Plugin {
             return null;
         }
         Name target = cname.getTarget();
-        for (Name zone : resolver.config().zones()) {
-            if (target.subdomain(zone)) {
-                return null;
-            }
-        }
-        return target;
+        return Zones.holds(resolver.config().zones(), target) ? null : target;
     }
 }

@@ -1,17 +1,18 @@
 package io.clusterdns.server.plugin.kubernetes;
 
+import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
+import io.clusterdns.server.chain.Zones;
 import java.util.List;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -39,12 +40,12 @@ public final class KubernetesPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        Message response = KubernetesResponses.respond(resolver.resolve(request.qname(), request.qtype()), request, writer, next,
-                fallthrough);
+        Answer answer = resolver.resolve(request.qname(), request.qtype());
+        Message response = KubernetesResponses.respond(answer, request, writer, next, fallthrough);
         if (response == null) {
             return;
         }
-        Name target = externalTarget(response, request.qtype());
+        Name target = externalTarget(answer, request.qtype());
         if (target == null) {
             writer.write(response);
         } else {
@@ -57,21 +58,16 @@ public final class KubernetesPlugin implements Plugin {
      * question: its addresses are looked up and appended, as CoreDNS does through its upstream;
      * null otherwise (the answer is complete, or the client asked for the CNAME itself).
      */
-    private Name externalTarget(Message response, int qtype) {
-        if (qtype != Type.A && qtype != Type.AAAA) {
+    private Name externalTarget(Answer answer, int qtype) {
+        if ((qtype != Type.A && qtype != Type.AAAA) || !(answer instanceof Answer.Records records)) {
             return null;
         }
-        List<Record> answers = response.getSection(Section.ANSWER);
+        List<Record> answers = records.answers();
         if (answers.isEmpty() || !(answers.get(answers.size() - 1) instanceof CNAMERecord cname)) {
             return null;
         }
         Name target = cname.getTarget();
-        for (Name zone : resolver.config().zones()) {
-            if (target.subdomain(zone)) {
-                return null;
-            }
-        }
-        return target;
+        return Zones.holds(resolver.config().zones(), target) ? null : target;
     }
 
     @Override

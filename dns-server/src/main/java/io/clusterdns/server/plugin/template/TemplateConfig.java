@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.template;
 
+import io.clusterdns.server.chain.Zones;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.MergedLines;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public record TemplateConfig(List<Template> templates) implements MergedLines<Te
 
         /** The longest of its zones holding {@code qname}; null when none does. */
         Name zoneOf(Name qname) {
-            return longest(zones, qname);
+            return Zones.longest(zones, qname);
         }
 
         /** CoreDNS's rule: ANY on either side fits. */
@@ -85,16 +86,6 @@ public record TemplateConfig(List<Template> templates) implements MergedLines<Te
         for (Template t : templates) {
             Name z = t.zoneOf(qname);
             if (z != null && (best == null || z.labels() > best.labels())) {
-                best = z;
-            }
-        }
-        return best;
-    }
-
-    private static Name longest(List<Name> zones, Name qname) {
-        Name best = null;
-        for (Name z : zones) {
-            if (qname.subdomain(z) && (best == null || z.labels() > best.labels())) {
                 best = z;
             }
         }
