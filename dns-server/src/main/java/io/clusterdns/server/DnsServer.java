@@ -1,15 +1,13 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.informer.ClusterConnection;
-import io.clusterdns.k8s.source.ClusterSourceSpec;
-import io.clusterdns.k8s.config.ConfigException;
-import io.clusterdns.server.plugin.forward.ForwardMetrics;
-import io.vertx.core.file.FileSystemOptions;
 import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
+import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
@@ -28,6 +26,7 @@ import io.clusterdns.server.metrics.TcpMeters;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plan.ServerPlan;
 import io.clusterdns.server.plan.ZoneKey;
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.hosts.HostsMetrics;
 import io.clusterdns.server.plugin.kubernetes.FollowsCluster;
@@ -41,6 +40,7 @@ import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.server.plugin.reload.ReloadConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -245,7 +245,7 @@ public final class DnsServer implements AutoCloseable {
                         AtomicReference<Router> router = new AtomicReference<>(e.getValue());
                         QueryDispatcher dispatcher = new QueryDispatcher(router::get, dnsMetrics, metrics.panics());
                         DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, next.effectiveUdpSockets(),
-                                next.tcpIdleTimeout(), next.sharedPort(e.getKey()), next.tcpLimits());
+                                next.sharedPort(e.getKey()), next.tcpLimits(e.getKey()));
                         listeners.put(sockets.address(), new Served(sockets, router));
                         TcpMeters.register(metrics.registry(), Listener.of(sockets.address()).label(), sockets.tcp());
                         deployed.add(sockets.address());
@@ -253,7 +253,10 @@ public final class DnsServer implements AutoCloseable {
                 }
                 // nothing can fail from here on: swap
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
-                    served(e.getKey(), s -> s.router().set(e.getValue()));
+                    served(e.getKey(), s -> {
+                        s.router().set(e.getValue());
+                        s.sockets().tcp().update(next.tcpLimits(e.getKey())); // timeouts: connections from now on
+                    });
                 }
                 for (ListenAddress gone : new ArrayList<>(listeners.keySet())) {
                     if (routers.keySet().stream().noneMatch(a -> sameSocket(a, gone))) {

@@ -1,6 +1,5 @@
 package io.clusterdns.server;
 
-import java.util.concurrent.atomic.AtomicReference;
 import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.ClusterSource;
@@ -13,6 +12,7 @@ import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.plan.CorefileSource;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.SourceConfig;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -134,6 +135,18 @@ public final class DnsServerMain implements Callable<Integer> {
             description = "Close TCP connections idle this long (10s, 500ms, 2m). Default: ${DEFAULT-VALUE}.")
     String tcpIdleTimeout;
 
+    @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Open DNS-over-TCP connections per listening address; past it new ones are closed at once. Default: ${DEFAULT-VALUE}.")
+    String tcpMaxConnections;
+
+    @Option(names = "--tcp-max-connections-per-client", paramLabel = "N", defaultValue = "256",
+            description = "Open DNS-over-TCP connections from one client address. Default: ${DEFAULT-VALUE}.")
+    String tcpMaxPerClient;
+
+    @Option(names = "--tcp-max-pipelined", paramLabel = "N", defaultValue = "128",
+            description = "Queries of one TCP connection answered at once; past it the connection is not read. Default: ${DEFAULT-VALUE}.")
+    String tcpMaxPipelined;
+
     @Option(names = "--udp-sockets", paramLabel = "N", defaultValue = "0",
             description = "SO_REUSEPORT UDP sockets, one per event loop; 0 = one per CPU. Default: ${DEFAULT-VALUE}.")
     String udpSockets;
@@ -185,7 +198,7 @@ public final class DnsServerMain implements Callable<Integer> {
         Signals.install(running::get);
         DnsServer server;
         try {
-            server = conf != null ? start(corefile()) : start(config());
+            server = conf != null ? start(corefile()) : DnsServer.start(config().plan().withTcpLimits(tcpLimits()), DnsServerMain::source);
             running.set(server);
         } catch (ParameterException e) {
             throw e;
@@ -234,13 +247,27 @@ public final class DnsServerMain implements Callable<Integer> {
             }
             Path file = ClusterSourceOptions.existing("-conf", conf, "file");
             int port = (int) ServerConfig.parseInRange("-dns.port", dnsPort, 65535, "0..65535");
-            return new CorefileSource(file, env, port,
-                    Durations.parseOrSeconds("--tcp-idle-timeout", tcpIdleTimeout, ServerConfig.MIN_TCP_IDLE_TIMEOUT,
-                            ServerConfig.MAX_TCP_IDLE_TIMEOUT),
-                    ServerConfig.parseUdpSockets(udpSockets));
+            return new CorefileSource(file, env, port, tcpLimits(), ServerConfig.parseUdpSockets(udpSockets));
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The TCP listeners' caps and idle timeout the flags set (a Corefile's {@code timeouts} set the rest, per block). */
+    TcpLimits tcpLimits() {
+        try {
+            return TcpLimits.DEFAULT
+                    .withIdleTimeout(Durations.parseOrSeconds("--tcp-idle-timeout", tcpIdleTimeout, ServerConfig.MIN_TCP_IDLE_TIMEOUT,
+                            ServerConfig.MAX_TCP_IDLE_TIMEOUT))
+                    .withCaps(atLeastOne("--tcp-max-connections", tcpMaxConnections),
+                            atLeastOne("--tcp-max-connections-per-client", tcpMaxPerClient), atLeastOne("--tcp-max-pipelined", tcpMaxPipelined));
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static int atLeastOne(String flag, String text) {
+        return (int) ServerConfig.parseInRange(flag, text, 1, Integer.MAX_VALUE, "1.." + Integer.MAX_VALUE);
     }
 
     /** The cluster source kubernetes (and multicluster) plugins ask for, its client's requests told to {@code requests}; not started. */

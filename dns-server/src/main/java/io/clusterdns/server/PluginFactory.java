@@ -1,14 +1,9 @@
 package io.clusterdns.server;
 
-import io.vertx.core.Vertx;
-import io.clusterdns.server.plugin.forward.ForwardPlugin;
-import io.clusterdns.server.plugin.forward.ForwardConfig;
-import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
-import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.acl.AclConfig;
 import io.clusterdns.server.plugin.acl.AclPlugin;
 import io.clusterdns.server.plugin.any.AnyConfig;
@@ -16,6 +11,7 @@ import io.clusterdns.server.plugin.any.AnyPlugin;
 import io.clusterdns.server.plugin.autopath.AutopathConfig;
 import io.clusterdns.server.plugin.autopath.AutopathPlugin;
 import io.clusterdns.server.plugin.autopath.AutopathSetup;
+import io.clusterdns.server.plugin.bind.BindConfig;
 import io.clusterdns.server.plugin.cache.CacheConfig;
 import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.cache.CacheStore;
@@ -23,13 +19,16 @@ import io.clusterdns.server.plugin.chaos.ChaosConfig;
 import io.clusterdns.server.plugin.chaos.ChaosPlugin;
 import io.clusterdns.server.plugin.errors.ErrorsConfig;
 import io.clusterdns.server.plugin.errors.ErrorsPlugin;
+import io.clusterdns.server.plugin.forward.ForwardConfig;
+import io.clusterdns.server.plugin.forward.ForwardMetrics;
+import io.clusterdns.server.plugin.forward.ForwardPlugin;
 import io.clusterdns.server.plugin.health.HealthConfig;
-import io.clusterdns.server.plugin.k8sexternal.K8sExternalConfig;
-import io.clusterdns.server.plugin.k8sexternal.K8sExternalPlugin;
 import io.clusterdns.server.plugin.hosts.HostsConfig;
 import io.clusterdns.server.plugin.hosts.HostsFile;
 import io.clusterdns.server.plugin.hosts.HostsMetrics;
 import io.clusterdns.server.plugin.hosts.HostsPlugin;
+import io.clusterdns.server.plugin.k8sexternal.K8sExternalConfig;
+import io.clusterdns.server.plugin.k8sexternal.K8sExternalPlugin;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
@@ -40,12 +39,12 @@ import io.clusterdns.server.plugin.local.LocalMetrics;
 import io.clusterdns.server.plugin.local.LocalPlugin;
 import io.clusterdns.server.plugin.log.LogConfig;
 import io.clusterdns.server.plugin.log.LogPlugin;
-import io.clusterdns.server.plugin.multicluster.MulticlusterConfig;
-import io.clusterdns.server.plugin.multicluster.MulticlusterPlugin;
 import io.clusterdns.server.plugin.loop.LoopConfig;
 import io.clusterdns.server.plugin.loop.LoopPlugin;
 import io.clusterdns.server.plugin.minimal.MinimalConfig;
 import io.clusterdns.server.plugin.minimal.MinimalPlugin;
+import io.clusterdns.server.plugin.multicluster.MulticlusterConfig;
+import io.clusterdns.server.plugin.multicluster.MulticlusterPlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusConfig;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.plugin.ready.ReadyConfig;
@@ -54,7 +53,9 @@ import io.clusterdns.server.plugin.rewrite.RewriteConfig;
 import io.clusterdns.server.plugin.rewrite.RewritePlugin;
 import io.clusterdns.server.plugin.template.TemplateConfig;
 import io.clusterdns.server.plugin.template.TemplatePlugin;
+import io.clusterdns.server.plugin.timeouts.TimeoutsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,7 +100,8 @@ final class PluginFactory {
     List<Plugin> chain(BlockPlan block) {
         List<PluginConfig> configs = new ArrayList<>();
         for (PluginConfig c : block.plugins()) {
-            if (!(c instanceof HealthConfig || c instanceof ReadyConfig || c instanceof ReloadConfig || c instanceof BindConfig)) {
+            if (!(c instanceof HealthConfig || c instanceof ReadyConfig || c instanceof ReloadConfig || c instanceof BindConfig
+                    || c instanceof TimeoutsConfig)) {
                 configs.add(c);
             }
         }

@@ -9,6 +9,7 @@ import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plan.PluginOrder;
 import io.clusterdns.server.plan.ServerPlan;
@@ -143,7 +144,7 @@ public record ServerConfig(
         plugins.sort(java.util.Comparator.comparingInt(c -> PluginOrder.position(c.name())));
         List<ZoneKey> keys = resolver.zones().stream().map(z -> new ZoneKey(z, listen.port())).toList();
         BlockPlan block = new BlockPlan(keys, List.of(listen.address()), plugins, "command line");
-        return new ServerPlan(List.of(block), tcpIdleTimeout, null, udpSockets, null, "");
+        return new ServerPlan(List.of(block), TcpLimits.DEFAULT.withIdleTimeout(tcpIdleTimeout), udpSockets, null, "");
     }
 
     /** The zones answered, as the resolver has them. */
@@ -223,12 +224,17 @@ public record ServerConfig(
 
     /** A whole number in 0..max; a negative or too large one is told the range, anything else that it is no number. */
     public static long parseInRange(String option, String text, long max, String range) {
+        return parseInRange(option, text, 0, max, range);
+    }
+
+    /** A whole number in {@code min..max} ({@code range} says so in the error). */
+    public static long parseInRange(String option, String text, long min, long max, String range) {
         String t = text == null ? "" : text.trim();
         if (!WHOLE_NUMBER.matcher(t).matches()) {
             throw new ConfigException(option, "expected a whole number, got \"" + text + "\"");
         }
         long n = Long.parseLong(t);
-        if (n < 0 || n > max) {
+        if (n < min || n > max) {
             throw new ConfigException(option, "must be " + range + ", got \"" + text + "\"");
         }
         return n;

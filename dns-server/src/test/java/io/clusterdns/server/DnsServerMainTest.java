@@ -1,7 +1,5 @@
 package io.clusterdns.server;
 
-import io.clusterdns.server.plugin.kubernetes.SourceConfig;
-import io.clusterdns.server.http.HttpConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.config.ListenAddress;
@@ -9,6 +7,11 @@ import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.informer.InformerConfig;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
+import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.listen.TcpLimits;
+import io.clusterdns.server.listen.Wildcard;
+import io.clusterdns.server.plan.ServerPlan;
+import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -137,6 +140,10 @@ class DnsServerMainTest {
                 new Object[] {withManifests("--namespaces", "prod,Bad_NS"), "--namespaces: \"Bad_NS\" is not a valid namespace name"},
                 new Object[] {withManifests("--tcp-idle-timeout", "0s"), "--tcp-idle-timeout: must be 1ms..1h, got \"0s\""},
                 new Object[] {withManifests("--udp-sockets", "100"), "--udp-sockets: must be 0..64 (0 = one per CPU), got \"100\""},
+                new Object[] {withManifests("--tcp-max-connections", "0"), "--tcp-max-connections: must be 1..2147483647, got \"0\""},
+                new Object[] {withManifests("--tcp-max-connections-per-client", "lots"),
+                        "--tcp-max-connections-per-client: expected a whole number, got \"lots\""},
+                new Object[] {withManifests("--tcp-max-pipelined", "-5"), "--tcp-max-pipelined: must be 1..2147483647, got \"-5\""},
                 new Object[] {new String[] {"--manifests", "/no/such/manifests"}, "--manifests: no such file or folder: /no/such/manifests"},
                 new Object[] {withManifests("--bogus"), "Unknown option: '--bogus'"},
                 new Object[] {withManifests("--ttl"), "Missing required parameter for option '--ttl' (SECONDS)"});
@@ -295,6 +302,25 @@ class DnsServerMainTest {
         assertThat(c.udpSockets()).isEqualTo(3);
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.http().health()).hasValue(ListenAddress.of("[::1]:8080"));
+    }
+
+    @Test
+    void theTcpFlagsSetTheListenersLimitsWithOrWithoutACorefile() throws Exception {
+        String[] caps = {"--tcp-max-connections", "500", "--tcp-max-connections-per-client", "7", "--tcp-max-pipelined", "9",
+                "--tcp-idle-timeout", "20s"};
+        CommandLine flags = DnsServerMain.commandLine(Map.of());
+        flags.parseArgs(withManifests(caps));
+        TcpLimits want = TcpLimits.DEFAULT.withCaps(500, 7, 9).withIdleTimeout(Duration.ofSeconds(20));
+        assertThat(((DnsServerMain) flags.getCommand()).tcpLimits()).isEqualTo(want);
+
+        Path corefile = Files.writeString(Files.createTempFile("Corefile", ""), ".:0 {\n  timeouts {\n    read 4s\n  }\n}\n");
+        CommandLine conf = DnsServerMain.commandLine(Map.of());
+        List<String> args = new ArrayList<>(List.of("-conf", corefile.toString()));
+        args.addAll(List.of(caps));
+        conf.parseArgs(args.toArray(String[]::new));
+        ServerPlan plan = ((DnsServerMain) conf.getCommand()).corefile().read();
+        assertThat(plan.tcpLimits(Wildcard.on(0))).isEqualTo(want.withReadTimeout(Duration.ofSeconds(4)));
+        Files.delete(corefile);
     }
 
     @Test

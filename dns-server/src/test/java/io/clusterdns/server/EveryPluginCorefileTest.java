@@ -105,6 +105,9 @@ class EveryPluginCorefileTest {
             Path corefile = Files.writeString(dir.resolve("Corefile"), """
                     .:0 {
                         bind 127.0.0.1
+                        timeouts {
+                            idle 30s
+                        }
                         errors
                         log
                         health 127.0.0.1:0
@@ -147,7 +150,7 @@ class EveryPluginCorefileTest {
             try (DnsServer server = DnsServerMain.start(new CorefileSource(corefile, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 1))) {
                 Scrape s = new Scrape(server.scrape());
                 for (String plugin : PluginOrder.ORDER) {
-                    if (Set.of("reload", "bind", "ready", "health").contains(plugin)) {
+                    if (Set.of("reload", "bind", "timeouts", "ready", "health").contains(plugin)) {
                         continue; // they configure the server, not its chain: CoreDNS does not list them either
                     }
                     assertThat(s.value("coredns_plugin_enabled", Map.of("server", "dns://127.0.0.1:" + server.port(), "zone", ".",

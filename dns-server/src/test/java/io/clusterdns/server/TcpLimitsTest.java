@@ -6,7 +6,6 @@ import io.clusterdns.k8s.testing.ApiValidManifests;
 import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.plan.CorefileSource;
-import io.clusterdns.server.plan.ServerPlan;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +29,10 @@ import org.xbill.DNS.Type;
 /**
  * TCP listeners under clients that hold connections: caps per client and in all (a connection
  * over a cap is closed at once, those open keep working), queries that trickle in (slowloris:
- * closed after the frame timeout, while UDP and well-behaved TCP clients are answered), and the
- * pipelining cap (reading pauses, every query is still answered). Waits on conditions only.
+ * closed after the read timeout, while UDP and well-behaved TCP clients are answered), clients
+ * that never read their answers (closed after the write timeout), the pipelining cap (reading
+ * pauses, every query is still answered) and {@code timeouts}' {@code maxtcpqueries}. Waits on
+ * conditions only.
  */
 class TcpLimitsTest {
     static final String WEB = "web.shop.svc.cluster.local.";
@@ -40,16 +41,26 @@ class TcpLimitsTest {
     Path dir;
 
     DnsServer start(TcpLimits limits) throws IOException {
+        return start(limits, "");
+    }
+
+    /** A server for the test cluster with {@code limits}, its block holding {@code lines} too. */
+    DnsServer start(TcpLimits limits, String lines) throws IOException {
         Path manifests = ApiValidManifests.write(dir.resolve("m"));
         Path corefile = Files.writeString(dir.resolve("Corefile"), """
                 .:0 {
+                    %s
                     kubernetes cluster.local {
                         manifests %s
                     }
                 }
-                """.formatted(manifests));
-        ServerPlan plan = new CorefileSource(corefile, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 1).read();
-        return DnsServer.start(plan.withTcpLimits(limits), DnsServerMain::source);
+                """.formatted(lines, manifests));
+        return DnsServerMain.start(new CorefileSource(corefile, Map.of(), 53, limits, 1));
+    }
+
+    long closed(DnsServer server, String reason) {
+        return (long) new Scrape(server.scrape()).value("clusterdns_tcp_connections_closed_total",
+                Map.of("server", "dns://:" + server.port(), "reason", reason));
     }
 
     /** A raw TCP connection to the server on 127.0.0.1 from {@code local} (any 127/8 address). */
@@ -99,7 +110,7 @@ class TcpLimitsTest {
 
     @Test
     void aClientOverItsCapIsClosedAtOnceAndItsOpenConnectionsAndOtherClientsKeepWorking() throws Exception {
-        try (DnsServer server = start(new TcpLimits(100, 3, 128, Duration.ofSeconds(30)))) {
+        try (DnsServer server = start(TcpLimits.DEFAULT.withCaps(100, 3, 128).withReadTimeout(Duration.ofSeconds(30)))) {
             String answer = WEB + " 5 A " + ApiValidManifests.WEB_IP;
             List<Socket> open = new ArrayList<>();
             try {
@@ -139,7 +150,7 @@ class TcpLimitsTest {
 
     @Test
     void overTheCapInAllEveryNewConnectionIsClosed() throws Exception {
-        try (DnsServer server = start(new TcpLimits(2, 10, 128, Duration.ofSeconds(30)));
+        try (DnsServer server = start(TcpLimits.DEFAULT.withCaps(2, 10, 128).withReadTimeout(Duration.ofSeconds(30)));
              Socket a = connect("127.0.0.1", server.port());
              Socket b = connect("127.0.0.2", server.port())) {
             assertThat(ask(a, 1)).isNotEmpty();
@@ -158,7 +169,7 @@ class TcpLimitsTest {
      */
     @Test
     void queriesThatTrickleInAreClosedWhileOthersAreAnswered() throws Exception {
-        try (DnsServer server = start(new TcpLimits(1000, 1000, 128, Duration.ofSeconds(1)))) {
+        try (DnsServer server = start(TcpLimits.DEFAULT.withCaps(1000, 1000, 128).withReadTimeout(Duration.ofSeconds(1)))) {
             List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) {
@@ -177,8 +188,7 @@ class TcpLimitsTest {
                     open.removeIf(TcpLimitsTest::trickle);
                     return open.isEmpty();
                 });
-                assertThat(new Scrape(server.scrape()).value("clusterdns_tcp_connections_closed_total",
-                        Map.of("server", "dns://:" + server.port(), "reason", "slow_query"))).isEqualTo(100);
+                assertThat(closed(server, "slow_query")).isEqualTo(100);
             } finally {
                 for (Socket s : slow) {
                     s.close();
@@ -204,7 +214,7 @@ class TcpLimitsTest {
     /** With at most 2 queries answered at once per connection, 300 pipelined in one write are all answered, in order. */
     @Test
     void pipelinedQueriesPastTheCapAreAllAnswered() throws Exception {
-        try (DnsServer server = start(new TcpLimits(100, 10, 2, Duration.ofSeconds(30)));
+        try (DnsServer server = start(TcpLimits.DEFAULT.withCaps(100, 10, 2).withReadTimeout(Duration.ofSeconds(30)));
              Socket s = connect("127.0.0.1", server.port())) {
             java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             for (int i = 0; i < 300; i++) {
@@ -217,6 +227,80 @@ class TcpLimitsTest {
                 assertThat(m.getHeader().getID()).isEqualTo(i);
                 assertThat(Wire.texts(m, Section.ANSWER)).isNotEmpty();
             }
+        }
+    }
+
+    /**
+     * A client that pipelines queries and never reads the answers: once they fill the socket
+     * buffers the server stops reading it, and closes it after the write timeout; others are
+     * answered meanwhile.
+     */
+    @Test
+    void aClientThatNeverReadsIsClosedAfterTheWriteTimeout() throws Exception {
+        TcpLimits limits = TcpLimits.DEFAULT.withWriteTimeout(Duration.ofSeconds(1)).withIdleTimeout(Duration.ofHours(1));
+        try (DnsServer server = start(limits); Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            byte[] batch = batch(1000);
+            Thread writer = new Thread(() -> {
+                try {
+                    while (true) {
+                        s.getOutputStream().write(batch); // blocks once the server no longer reads
+                    }
+                } catch (IOException e) {
+                    // closed by the server (or by the test's end)
+                }
+            }, "never-reading-client");
+            writer.setDaemon(true);
+            writer.start();
+            Await.until("the connection closed for not reading", () -> closed(server, "slow_reader") == 1);
+            Await.until("its connection no longer counted", () -> new Scrape(server.scrape()).value("clusterdns_tcp_connections",
+                    Map.of("server", "dns://:" + server.port())) == 0);
+            try (UdpClient udp = new UdpClient(server.port()); Socket good = connect("127.0.0.1", server.port())) {
+                assertThat(Wire.texts(udp.exchange(Wire.query(1, WEB, Type.A)), Section.ANSWER)).isNotEmpty();
+                assertThat(ask(good, 2)).isNotEmpty();
+            }
+            writer.join(Await.DEADLINE.toMillis());
+            assertThat(writer.isAlive()).as("the writer saw the close").isFalse();
+        }
+    }
+
+    static byte[] batch(int queries) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < queries; i++) {
+            all.write(frame(Wire.query(i, WEB, Type.A)));
+        }
+        return all.toByteArray();
+    }
+
+    /** {@code maxtcpqueries 3}: five queries pipelined on one connection get three answers, in order, then the close. */
+    @Test
+    void maxTcpQueriesAnswersThatManyThenCloses() throws Exception {
+        try (DnsServer server = start(TcpLimits.DEFAULT, "timeouts {\n maxtcpqueries 3\n }");
+             Socket s = connect("127.0.0.1", server.port())) {
+            s.getOutputStream().write(batch(5));
+            s.getOutputStream().flush();
+            for (int i = 0; i < 3; i++) {
+                Message m = read(s);
+                assertThat(m.getHeader().getID()).isEqualTo(i);
+                assertThat(Wire.texts(m, Section.ANSWER)).isNotEmpty();
+            }
+            assertThat(closedByServer(s)).isTrue();
+            try (Socket again = connect("127.0.0.1", server.port())) {
+                assertThat(ask(again, 9)).as("a new connection asks again").isNotEmpty();
+            }
+        }
+    }
+
+    /** {@code timeouts { read 1s }} in the Corefile: a query trickling in is closed as with the flag-set read timeout. */
+    @Test
+    void theCorefilesReadTimeoutClosesATricklingQuery() throws Exception {
+        try (DnsServer server = start(TcpLimits.DEFAULT.withReadTimeout(Duration.ofHours(1)), "timeouts {\n read 1s\n }");
+             Socket s = connect("127.0.0.1", server.port())) {
+            s.getOutputStream().write(new byte[] {(byte) 0xEA, 0x60, 0}); // a 60,000-byte query is coming
+            s.getOutputStream().flush();
+            Await.until("the trickling connection closed", () -> trickle(s));
+            assertThat(closed(server, "slow_query")).isEqualTo(1);
         }
     }
 }

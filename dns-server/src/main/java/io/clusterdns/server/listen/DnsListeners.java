@@ -2,7 +2,6 @@ package io.clusterdns.server.listen;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,22 +31,22 @@ public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops
      *                   then needs SO_REUSEPORT, UDP and TCP, or the second bind fails (CoreDNS sets
      *                   it on all its sockets for the same reason)
      */
-    public static DnsListeners deploy(Vertx vertx, ListenAddress listen, QueryReceiver handler, int sockets, Duration idle,
+    public static DnsListeners deploy(Vertx vertx, ListenAddress listen, QueryReceiver handler, int sockets,
                                       boolean sharedPort, TcpLimits limits) {
         TcpAdmission admission = new TcpAdmission(limits);
         // SO_REUSEPORT needs the native transport; on NIO a second socket on the port would fail.
         boolean reusePort = vertx.isNativeTransportEnabled() && (sockets > 1 || sharedPort);
         boolean tcpReusePort = vertx.isNativeTransportEnabled() && sharedPort;
         List<String> deployments = new ArrayList<>();
-        int port = deployFirst(vertx, handler, listen, reusePort, tcpReusePort, idle, admission, deployments);
+        int port = deployFirst(vertx, handler, listen, reusePort, tcpReusePort, admission, deployments);
         ListenAddress bound = listen.withPort(port);
         int udpCount = 1;
         for (int i = 1; i < sockets; i++) {
-            if (reusePort && tryDeploy(vertx, new ListenerVerticle(handler, bound, true, true, tcpReusePort, idle, admission), deployments)) {
+            if (reusePort && tryDeploy(vertx, new ListenerVerticle(handler, bound, true, true, tcpReusePort, admission), deployments)) {
                 udpCount++;
             } else {
                 // No more UDP sockets: the event loop still takes its share of TCP connections.
-                deployments.add(Futures.await(vertx.deployVerticle(new ListenerVerticle(handler, bound, false, false, tcpReusePort, idle, admission)),
+                deployments.add(Futures.await(vertx.deployVerticle(new ListenerVerticle(handler, bound, false, false, tcpReusePort, admission)),
                         "tcp on " + bound));
             }
         }
@@ -66,11 +65,11 @@ public record DnsListeners(ListenAddress address, int udpSockets, int eventLoops
     }
 
     private static int deployFirst(Vertx vertx, QueryReceiver handler, ListenAddress listen, boolean reusePort, boolean tcpReusePort,
-                                   Duration idle, TcpAdmission admission, List<String> deployments) {
+                                   TcpAdmission admission, List<String> deployments) {
         int attempts = listen.port() == 0 ? EPHEMERAL_PORT_ATTEMPTS : 1;
         RuntimeException last = null;
         for (int i = 0; i < attempts; i++) {
-            ListenerVerticle first = new ListenerVerticle(handler, listen, true, reusePort, tcpReusePort, idle, admission);
+            ListenerVerticle first = new ListenerVerticle(handler, listen, true, reusePort, tcpReusePort, admission);
             try {
                 deployments.add(Futures.await(vertx.deployVerticle(first), "listeners on " + listen));
                 return first.boundPort();

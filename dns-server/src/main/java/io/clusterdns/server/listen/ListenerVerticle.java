@@ -14,8 +14,6 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,6 @@ public final class ListenerVerticle extends VerticleBase {
     private final boolean udp;
     private final boolean reusePort;
     private final boolean tcpReusePort;
-    private final Duration tcpIdleTimeout;
     private final TcpAdmission admission;
     /** Used on this verticle's event loop only. */
     private final SenderAddresses senders = new SenderAddresses();
@@ -51,13 +48,12 @@ public final class ListenerVerticle extends VerticleBase {
     private volatile Listener listener;
 
     ListenerVerticle(QueryReceiver receiver, ListenAddress address, boolean udp, boolean reusePort, boolean tcpReusePort,
-                     Duration tcpIdleTimeout, TcpAdmission admission) {
+                     TcpAdmission admission) {
         this.receiver = receiver;
         this.address = address;
         this.udp = udp;
         this.reusePort = reusePort;
         this.tcpReusePort = tcpReusePort;
-        this.tcpIdleTimeout = tcpIdleTimeout;
         this.admission = admission;
     }
 
@@ -96,8 +92,7 @@ public final class ListenerVerticle extends VerticleBase {
 
     private Future<Integer> listenTcp(int port) {
         NetServerOptions options = new NetServerOptions()
-                .setIdleTimeout((int) tcpIdleTimeout.toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // idle, read and write timeouts are the connection's own (TcpConnection): a reload may change them
                 .setTcpNoDelay(true)
                 .setReusePort(tcpReusePort);
         tcp = vertx.createNetServer(options);

@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
  * The open TCP connections of one listening address, counted across its event loops, and the
  * decision to take a new one: under {@link TcpLimits#maxConnections} in all and
  * {@link TcpLimits#maxPerClient} from its address. Memory is bounded by the connections open:
- * an address's count goes when its last connection closes.
+ * an address's count goes when its last connection closes. A reload may change the limits: new
+ * connections get the new ones, open ones keep theirs.
  */
 public final class TcpAdmission {
-    private final TcpLimits limits;
+    private volatile TcpLimits limits;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final LongAdder slow = new LongAdder();
+    private final LongAdder slowReaders = new LongAdder();
 
     public TcpAdmission(TcpLimits limits) {
         this.limits = limits;
@@ -26,8 +28,14 @@ public final class TcpAdmission {
         return limits;
     }
 
+    /** Limits for connections taken from now on (a reload); the caps apply to those already open too. */
+    public void update(TcpLimits next) {
+        limits = next;
+    }
+
     /** True when a connection from {@code client} may stay open; then {@link #release} must follow when it closes. */
     public boolean admit(InetAddress client) {
+        TcpLimits limits = this.limits;
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
             refused.increment();
@@ -66,13 +74,23 @@ public final class TcpAdmission {
         return refused.sum();
     }
 
-    /** A connection was closed because a query took longer than the frame timeout to arrive. */
+    /** A connection was closed because a query took longer than the read timeout to arrive. */
     void slowQuery() {
         slow.increment();
     }
 
-    /** Connections closed for a query that took longer than the frame timeout to arrive, since start. */
+    /** Connections closed for a query that took longer than the read timeout to arrive, since start. */
     public long slowQueries() {
         return slow.sum();
+    }
+
+    /** A connection was closed because its client did not read its answers within the write timeout. */
+    void slowReader() {
+        slowReaders.increment();
+    }
+
+    /** Connections closed because their client did not read answers within the write timeout, since start. */
+    public long slowReaders() {
+        return slowReaders.sum();
     }
 }

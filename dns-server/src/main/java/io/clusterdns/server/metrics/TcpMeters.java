@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The TCP limits' series of one listening address: {@code clusterdns_tcp_connections} open now,
  * {@code clusterdns_tcp_connections_closed_total{reason}} closed by a limit ({@code limit}: over a
- * connection cap, closed at once; {@code slow_query}: a query took longer than the frame timeout).
+ * connection cap, closed at once; {@code slow_query}: a query took longer than the read timeout to
+ * arrive; {@code slow_reader}: the client did not read its answers within the write timeout).
  * They come and go with the address's listeners.
  */
 public final class TcpMeters {
@@ -28,6 +29,8 @@ public final class TcpMeters {
                 .register(registry);
         FunctionCounter.builder(CLOSED, tcp, TcpAdmission::slowQueries).description(CLOSED_HELP)
                 .tags("server", server, "reason", "slow_query").register(registry);
+        FunctionCounter.builder(CLOSED, tcp, TcpAdmission::slowReaders).description(CLOSED_HELP)
+                .tags("server", server, "reason", "slow_reader").register(registry);
     }
 
     /** Drops the series of the listener labelled {@code server} (it no longer listens). */

@@ -22,6 +22,7 @@ public final class PluginOrder {
 
     /** The plugins clusterdns has (one per line, in chain order). */
     private static final Set<String> BUILT = Set.of(
+            "timeouts",
             "reload",
             "bind",
             "ready",

@@ -3,6 +3,7 @@ package io.clusterdns.server.plan;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.server.chain.PluginConfig;
 import io.clusterdns.server.listen.TcpLimits;
+import io.clusterdns.server.plugin.timeouts.TimeoutsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,27 +16,41 @@ import java.util.Set;
  * command-line flags make: one code path) and the few settings that are not per block.
  *
  * @param blocks         in the order written
- * @param tcpIdleTimeout a TCP connection without traffic for this long is closed
- * @param tcpLimits      connection caps, the pipelining cap and the slow-query timeout of TCP listeners
+ * @param tcpLimits      the TCP listeners' caps and timeouts, before what the blocks' {@code timeouts} set
  * @param udpSockets     SO_REUSEPORT UDP sockets per listening address (one per event loop); 0: one per CPU
  * @param corefile       the Corefile it was read from (the reload plugin reads it again), null for flags
  * @param digest         the Corefile's digest (reload compares it), empty for flags
  */
-public record ServerPlan(List<BlockPlan> blocks, Duration tcpIdleTimeout, TcpLimits tcpLimits, int udpSockets, CorefileSource corefile,
+public record ServerPlan(List<BlockPlan> blocks, TcpLimits tcpLimits, int udpSockets, CorefileSource corefile,
                          String digest) {
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int MAX_UDP_SOCKETS = 64;
 
     public ServerPlan {
         blocks = List.copyOf(blocks);
-        tcpIdleTimeout = tcpIdleTimeout == null ? DEFAULT_TCP_IDLE_TIMEOUT : tcpIdleTimeout;
         tcpLimits = tcpLimits == null ? TcpLimits.DEFAULT : tcpLimits;
         digest = digest == null ? "" : digest;
     }
 
     /** This plan with other TCP limits (tests set small ones). */
     public ServerPlan withTcpLimits(TcpLimits limits) {
-        return new ServerPlan(blocks, tcpIdleTimeout, limits, udpSockets, corefile, digest);
+        return new ServerPlan(blocks, limits, udpSockets, corefile, digest);
+    }
+
+    /**
+     * The TCP limits of the listener on {@code address}: the plan's, with what the {@code timeouts}
+     * of the blocks served there set (blocks sharing a listener share its settings; a later block
+     * wins, as CoreDNS).
+     */
+    public TcpLimits tcpLimits(ListenAddress address) {
+        TcpLimits out = tcpLimits;
+        for (BlockPlan b : blocksOn(address)) {
+            Optional<TimeoutsConfig> timeouts = b.plugin(TimeoutsConfig.class);
+            if (timeouts.isPresent()) {
+                out = timeouts.get().applyTo(out);
+            }
+        }
+        return out;
     }
 
     /** Every address to listen on (UDP and TCP), in order: each block's ports on each of its bind addresses. */

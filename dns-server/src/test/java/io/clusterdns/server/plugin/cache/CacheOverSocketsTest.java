@@ -1,6 +1,5 @@
 package io.clusterdns.server.plugin.cache;
 
-import io.clusterdns.server.listen.TcpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.config.ListenAddress;
@@ -14,6 +13,7 @@ import io.clusterdns.server.chain.ResponseWriter;
 import io.clusterdns.server.chain.Router;
 import io.clusterdns.server.listen.DnsListeners;
 import io.clusterdns.server.listen.Futures;
+import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,7 +28,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +75,7 @@ class CacheOverSocketsTest {
         Router router = new Router(List.of(BlockChain.of(List.of(Name.root), List.of(cache, counting))));
         QueryDispatcher dispatcher = new QueryDispatcher(() -> router, new DnsMetrics(registry), Counter.builder("panics").register(registry));
         vertx = Vertx.vertx();
-        listeners = DnsListeners.deploy(vertx, ListenAddress.of("127.0.0.1:0"), dispatcher, 1, Duration.ofSeconds(10), false, TcpLimits.DEFAULT);
+        listeners = DnsListeners.deploy(vertx, ListenAddress.of("127.0.0.1:0"), dispatcher, 1, false, TcpLimits.DEFAULT);
     }
 
     @AfterAll
