@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Typed reads of one configuration file's tree, as Go's JSON decoding reads a struct: a missing
@@ -73,61 +75,38 @@ final class ConfigTree {
     }
 
     String string(String path) {
-        JsonNode n = node(path);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw error(path, "expected a string, got " + shown(n));
-        }
-        return n.asText();
+        return scalar(path, JsonNode::isTextual, "a string", JsonNode::asText);
     }
 
     Boolean bool(String path) {
-        JsonNode n = node(path);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isBoolean()) {
-            throw error(path, "expected true or false, got " + shown(n));
-        }
-        return n.asBoolean();
+        return scalar(path, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
     }
 
     /** A Go int32. */
     Integer int32(String path) {
-        JsonNode n = node(path);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw error(path, "expected a whole number, got " + shown(n));
-        }
-        return n.asInt();
+        return scalar(path, n -> n.isIntegralNumber() && n.canConvertToInt(), "a whole number", JsonNode::asInt);
     }
 
     /** A Go float32 (whole numbers are fine). */
     Double number(String path) {
-        JsonNode n = node(path);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isNumber()) {
-            throw error(path, "expected a number, got " + shown(n));
-        }
-        return n.asDouble();
+        return scalar(path, JsonNode::isNumber, "a number", JsonNode::asDouble);
     }
 
     /** A {@code metav1.Duration}: a Go duration string such as {@code 30s} or {@code 1h0m0s}. */
     Duration duration(String path) {
+        return scalar(path, JsonNode::isTextual, "a duration like 30s or 1m0s", n -> Durations.parse(where(path), n.asText()));
+    }
+
+    /** The value at {@code path} when it is of the expected type; null when missing or null. */
+    private <T> T scalar(String path, Predicate<JsonNode> isType, String expected, Function<JsonNode, T> value) {
         JsonNode n = node(path);
         if (n == null) {
             return null;
         }
-        if (!n.isTextual()) {
-            throw error(path, "expected a duration like 30s or 1m0s, got " + shown(n));
+        if (!isType.test(n)) {
+            throw error(path, "expected " + expected + ", got " + shown(n));
         }
-        return Durations.parse(where(path), n.asText());
+        return value.apply(n);
     }
 
     /** A list of strings; null for a missing field, {@code null} or {@code []}. */
