@@ -56,7 +56,12 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     @Mixin
     ClusterSourceOptions sourceOptions = new ClusterSourceOptions();
 
-    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "kube-proxy's configuration file (KubeProxyConfiguration, kubeproxy.config.k8s.io/v1alpha1, YAML or JSON);"
+                    + " flags given on the command line win over it.")
+    String configFile;
+
+    @Option(names = {"--node-name", "--hostname-override"}, paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
             description = "This node's name (endpoints with this nodeName are local). Default: $NODE_NAME, else the host name.")
     String nodeName;
 
@@ -163,6 +168,9 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     AgentConfig config() {
         if (dryRun && cleanup) {
             throw new ConfigException("--dry-run", "cannot be combined with --cleanup");
+        }
+        if (configFile != null) {
+            ConfigFileDefaults.apply(this, spec.commandLine().getParseResult());
         }
         String name = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.trim();
         List<InetAddress> ips = flag("--node-ip", () -> nodeIPs.stream().map(String::trim).map(IpAddresses::parse).toList());

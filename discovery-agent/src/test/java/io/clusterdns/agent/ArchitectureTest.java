@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  *   .nft                pure rule model and rendering → model
  *   .model              what the rules are made from  (leaf)
  *   .kernel             the nft and conntrack ports and the processes behind them (leaf)
+ *   .kubeproxy          kube-proxy's configuration file → model
  * </pre>
  */
 class ArchitectureTest {
@@ -69,12 +70,14 @@ class ArchitectureTest {
             .layer("Rendering").definedBy(AGENT + ".nft..")
             .layer("Model").definedBy(AGENT + ".model..")
             .layer("Kernel").definedBy(AGENT + ".kernel..")
+            .layer("KubeProxyConfig").definedBy(AGENT + ".kubeproxy..")
             .whereLayer("Http").mayOnlyAccessLayers("Status")
             .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel")
             .whereLayer("Rendering").mayOnlyAccessLayers("Model")
             .whereLayer("Status").mayNotAccessAnyLayer()
             .whereLayer("Model").mayNotAccessAnyLayer()
             .whereLayer("Kernel").mayNotAccessAnyLayer()
+            .whereLayer("KubeProxyConfig").mayOnlyAccessLayers("Model")
             .ensureAllClassesAreContainedInArchitecture()
             .because("a new package gets its place in this table (and in the README's code map)");
 

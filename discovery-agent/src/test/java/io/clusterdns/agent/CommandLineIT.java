@@ -72,4 +72,28 @@ class CommandLineIT {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out().strip()).isEqualTo("discovery-agent " + BuildVersion.get());
     }
+
+    /** kubeadm's kube-proxy config.conf, unchanged, with kubeadm's --hostname-override (and manifests for a cluster). */
+    @Test
+    void kubeadmsKubeProxyConfigFileStartsTheAgent(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("config.conf");
+        java.nio.file.Files.writeString(conf, Conventions.resource("kubeproxy/kubeadm-config.conf"));
+        JarRun r = JarRun.run(JAR, DEADLINE, "--config=" + conf, "--hostname-override=node-1", "--manifests", "../k8s/examples",
+                "--dry-run");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("table ip clusterdns {").contains("ip saddr != 10.244.0.0/16 jump mark-for-masquerade");
+    }
+
+    @Test
+    void anUnsupportedKubeProxySettingIsOneLineNamingTheField(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("config.conf");
+        java.nio.file.Files.writeString(conf, Conventions.resource("kubeproxy/kubeadm-config.conf").replace("mode: \"\"", "mode: ipvs"));
+        JarRun r = JarRun.run(JAR, DEADLINE, "--config=" + conf, "--hostname-override=node-1", "--manifests", "../k8s/examples",
+                "--dry-run");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).containsExactly("discovery-agent: " + conf
+                + ":52: mode: \"ipvs\" is not supported by discovery-agent (nftables only) (see --help)");
+    }
 }

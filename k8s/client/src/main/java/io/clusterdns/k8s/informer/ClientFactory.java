@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,44 @@ public final class ClientFactory {
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new IllegalArgumentException("kubeconfig " + file + ": the context names no cluster server");
         }
+        Path tokenFile = tokenFile(file, config);
+        if (tokenFile != null) {
+            if (!Files.isReadable(tokenFile)) {
+                throw new IllegalArgumentException("kubeconfig " + file + ": tokenFile " + tokenFile + " is not readable");
+            }
+            config.setOauthTokenProvider(() -> readToken(tokenFile));
+        }
         return config;
+    }
+
+    /**
+     * The user's {@code tokenFile} (kubeadm's kube-proxy kubeconfig points it at the pod's service
+     * account token), resolved against the kubeconfig's folder as kubectl does; null when the user
+     * has a token of its own or no token file. fabric8 does not read this field itself.
+     */
+    private static Path tokenFile(Path kubeconfig, Config config) {
+        if (config.getOauthToken() != null || config.getCurrentContext() == null || config.getCurrentContext().getContext() == null) {
+            return null;
+        }
+        String user = config.getCurrentContext().getContext().getUser();
+        io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfig(kubeconfig.toFile());
+        if (user == null || parsed.getUsers() == null) {
+            return null;
+        }
+        return parsed.getUsers().stream()
+                .filter(u -> user.equals(u.getName()) && u.getUser() != null && u.getUser().getTokenFile() != null
+                        && !u.getUser().getTokenFile().isBlank())
+                .map(u -> kubeconfig.toAbsolutePath().getParent().resolve(u.getUser().getTokenFile()))
+                .findFirst().orElse(null);
+    }
+
+    /** Read at every request: the kubelet rotates projected service account tokens in place. */
+    private static String readToken(Path tokenFile) {
+        try {
+            return Files.readString(tokenFile).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read tokenFile " + tokenFile, e);
+        }
     }
 
     /**

@@ -57,6 +57,23 @@ public final class ClusterSourceOptions {
         return o;
     }
 
+    /**
+     * These options with {@code file} as the kubeconfig when {@code --kubeconfig} and
+     * {@code --manifests} were not given (a configuration file's kubeconfig: the flags win over it);
+     * {@code --context} and {@code --master} still apply to it.
+     */
+    public ClusterSourceOptions withDefaultKubeconfig(String file) {
+        if (file == null || kubeconfig != null || !manifests.isEmpty()) {
+            return this;
+        }
+        return of(manifests, file, context, master);
+    }
+
+    /** True when {@code --kubeconfig} was given. */
+    public boolean kubeconfigGiven() {
+        return kubeconfig != null;
+    }
+
     /** True when a cluster flag ({@code --kubeconfig}, {@code --context}, {@code --master}) was given. */
     public boolean clusterFlagsGiven() {
         return kubeconfig != null || context != null || master != null;

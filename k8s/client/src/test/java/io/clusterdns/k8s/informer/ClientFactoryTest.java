@@ -101,4 +101,57 @@ class ClientFactoryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST");
     }
+
+    /**
+     * kubeadm's kube-proxy kubeconfig names the service account token with {@code tokenFile}
+     * (relative paths are from the kubeconfig's folder); the token is read at every request, so a
+     * rotated token is sent from the next request on.
+     */
+    @Test
+    void tokenFileIsSentAndReReadWhenItRotates() throws IOException {
+        java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MockApiServer api = new MockApiServer(r -> {
+            authorizations.add(String.valueOf(r.getHeader("Authorization")));
+            return null;
+        }).start()) {
+            Files.writeString(dir.resolve("token"), "token-1\n");
+            Path file = dir.resolve("kubeconfig.conf");
+            Files.writeString(file, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: default
+                      cluster: {server: "%s"}
+                    contexts:
+                    - name: default
+                      context: {cluster: default, namespace: default, user: default}
+                    current-context: default
+                    users:
+                    - name: default
+                      user: {tokenFile: token}
+                    """.formatted(api.url()));
+            try (KubernetesClient client = ClientFactory.create(ClusterConnection.kubeconfig(file, null))) {
+                client.namespaces().list();
+                assertThat(authorizations).last().isEqualTo("Bearer token-1");
+                Files.writeString(dir.resolve("token"), "token-2");
+                client.namespaces().list();
+                assertThat(authorizations).last().isEqualTo("Bearer token-2");
+            }
+        }
+    }
+
+    @Test
+    void anUnreadableTokenFileIsNamed() throws IOException {
+        Path file = dir.resolve("kubeconfig.conf");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://192.0.2.1:6443"}}]
+                contexts: [{name: c, context: {cluster: c, user: u}}]
+                current-context: c
+                users: [{name: u, user: {tokenFile: /nonexistent/token}}]
+                """);
+        assertThatThrownBy(() -> ClientFactory.config(ClusterConnection.kubeconfig(file, null)))
+                .hasMessage("kubeconfig " + file + ": tokenFile /nonexistent/token is not readable");
+    }
 }
