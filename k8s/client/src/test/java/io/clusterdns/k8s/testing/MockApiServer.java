@@ -36,6 +36,9 @@ import java.util.logging.Logger;
  * every {@link #start()}. Watches do not survive a stop; clients re-watch and the CRUD dispatcher
  * answers a new watch with ADDED events for every current object.
  *
+ * <p>Lists are served in pages when the request has a {@code limit} ({@link ListPages}), as the
+ * API server serves them; fabric8's CRUD mock alone would ignore it.
+ *
  * <p>An optional interceptor sees each request first and may answer it instead (return null to
  * let the CRUD dispatcher answer): errors, delays of one kind, 410 Gone for a watch.
  */
@@ -60,9 +63,18 @@ public final class MockApiServer implements AutoCloseable {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 MockResponse answer = interceptor.apply(request);
-                return answer != null ? answer : crud.dispatch(request);
+                return answer != null ? answer : paged(request, crud.dispatch(request));
             }
         };
+    }
+
+    /** A successful list answer cut to the page the request asks for ({@link ListPages}); any other answer as it is. */
+    private static MockResponse paged(RecordedRequest request, MockResponse answer) {
+        if (!"GET".equals(request.getMethod()) || answer.code() != 200 || !ListPages.paged(request.getPath())
+                || answer.getBody() == null) {
+            return answer;
+        }
+        return answer.setBody(ListPages.page(request.getPath(), answer.getBody().readUtf8()));
     }
 
     private static Logger quiet(String name, Level level) {
