@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * page and queues its events before it asks for the next page. Unpaged, a relist of a large
  * cluster holds every object of the kind as a fabric8 object (and the list response) at once, on
  * top of the records the last snapshot holds; paged, one page, while the callbacks convert what
- * changed and drop the rest (an unchanged resourceVersion is not even converted).
+ * changed and drop the rest (an unchanged resourceVersion is not even converted). fabric8 does
+ * not wait for the callbacks before the next page, so the store also holds the list back while a
+ * page's worth of objects waits for them ({@link CallbackBacklog}).
  */
 final class KindInformer<T extends HasMetadata> {
     private final WatchedKind kind;
@@ -31,12 +33,14 @@ final class KindInformer<T extends HasMetadata> {
                  Recorder<T> recorder, PendingChanges pending, int pageSize) {
         this.kind = kind;
         this.failures = new InformerFailures(kind);
-        this.handler = new ObjectEventHandler<>(kindName, recorder, pending);
+        // at most a page of objects queued for the callbacks (see CallbackBacklog)
+        CallbackBacklog backlog = new CallbackBacklog(pageSize);
+        this.handler = new ObjectEventHandler<>(kindName, recorder, pending, backlog);
         // resync period 0: periodic resyncs would only re-announce unchanged objects
         Informable<T> paged = pageSize > 0 ? source.withLimit((long) pageSize) : source;
         this.informer = paged.runnableInformer(0);
         informer.removeNamespaceIndex();
-        informer.itemStore(new ResourceVersionStore<>(emptyObject));
+        informer.itemStore(new ResourceVersionStore<>(emptyObject, backlog));
         informer.exceptionHandler(failures);
         informer.addEventHandler(handler);
     }
