@@ -4,9 +4,6 @@ import io.clusterdns.k8s.testing.ListPages;
 import io.clusterdns.k8s.testing.MockApiServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -104,7 +101,7 @@ public final class BenchApiServerMain {
         }
         if (query >= 0 && path.substring(query).contains("watch=true")) {
             // once per outage: the watch's resourceVersion has left the history, the client must relist
-            return expire.remove(resource) != null ? expired() : null;
+            return expire.remove(resource) != null ? MockApiServer.expiredWatch() : null;
         }
         lists.computeIfAbsent(resource, k -> new AtomicInteger()).incrementAndGet();
         String rv = Long.toString(resourceVersion.get());
@@ -112,17 +109,6 @@ public final class BenchApiServerMain {
                 ? ListPages.render("ServiceList", "v1", rv, services, path)
                 : ListPages.render("EndpointSliceList", "discovery.k8s.io/v1", rv, slices, path);
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
-    }
-
-    private static MockResponse expired() {
-        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-                + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}}";
-        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-            @Override
-            public void onOpen(WebSocket webSocket, Response response) {
-                webSocket.send(event);
-            }
-        });
     }
 
     /** What changed while the API server was away. */

@@ -13,6 +13,9 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -66,6 +69,22 @@ public final class MockApiServer implements AutoCloseable {
                 return answer != null ? answer : paged(request, crud.dispatch(request));
             }
         };
+    }
+
+    /**
+     * A watch accepted and at once ended by the ERROR event with a 410 Status that the API server
+     * sends when the watch's resourceVersion has left its history: clients must relist. (A watch
+     * request refused with an HTTP error is only retried.) For interceptors.
+     */
+    public static MockResponse expiredWatch() {
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}}";
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket webSocket, Response response) {
+                webSocket.send(event);
+            }
+        });
     }
 
     /** A successful list answer cut to the page the request asks for ({@link ListPages}); any other answer as it is. */
