@@ -182,13 +182,10 @@ public final class RelistHeapBenchmark {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
                 long used = 0;
-                for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-                    used += u.getUsed();
-                }
-                // the non-heap pools (metaspace, code cache) are in the map too: count the heap only
+                // the map holds the non-heap pools (metaspace, code cache) too: count the heap only
                 for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (!isHeapPool(e.getKey())) {
-                        used -= e.getValue().getUsed();
+                    if (isHeapPool(e.getKey())) {
+                        used += e.getValue().getUsed();
                     }
                 }
                 synchronized (this) {
