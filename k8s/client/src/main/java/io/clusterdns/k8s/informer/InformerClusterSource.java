@@ -122,32 +122,32 @@ public final class InformerClusterSource implements ClusterSource {
     private List<KindInformer<?>> createInformers(KubernetesClient c) {
         List<KindInformer<?>> out = new ArrayList<>();
         out.add(new KindInformer<>(WatchedKind.SERVICES, "Service",
-                select(c.services().inAnyNamespace(), config.labels()), Service::new, Recorder.SERVICES, pending));
+                select(c.services().inAnyNamespace(), config.labels()), Service::new, Recorder.SERVICES, pending, config.listPageSize()));
         if (!config.noEndpoints()) {
             // slices without the service-name label belong to no Service: let the API server leave them out
             String selector = LabelSelectors.and(config.labels(), EndpointSliceConverter.SERVICE_NAME_LABEL);
             out.add(new KindInformer<>(WatchedKind.ENDPOINT_SLICES, "EndpointSlice",
                     select(c.discovery().v1().endpointSlices().inAnyNamespace(), selector), EndpointSlice::new,
-                    Recorder.ENDPOINT_SLICES, pending));
+                    Recorder.ENDPOINT_SLICES, pending, config.listPageSize()));
         }
         out.add(new KindInformer<>(WatchedKind.NAMESPACES, "Namespace",
-                select(c.namespaces(), config.namespaceLabels()), Namespace::new, Recorder.NAMESPACES, pending));
+                select(c.namespaces(), config.namespaceLabels()), Namespace::new, Recorder.NAMESPACES, pending, config.listPageSize()));
         if (config.watchPods()) {
             out.add(new KindInformer<>(WatchedKind.PODS, "Pod",
-                    c.pods().inAnyNamespace(), Pod::new, Recorder.PODS, pending));
+                    c.pods().inAnyNamespace(), Pod::new, Recorder.PODS, pending, config.listPageSize()));
         }
         if (config.watchServiceImports()) {
             // a CRD: no typed model, and no discovery call (the plural is known; a cluster without it answers 404)
             out.add(new KindInformer<>(WatchedKind.SERVICE_IMPORTS, ServiceImportConverter.KIND,
                     c.genericKubernetesResources(SERVICE_IMPORT).inAnyNamespace(), GenericKubernetesResource::new,
-                    Recorder.SERVICE_IMPORTS, pending));
+                    Recorder.SERVICE_IMPORTS, pending, config.listPageSize()));
         }
         if (config.watchImportedSlices()) {
             // the MCS controllers' slices, whatever the kubernetes plugin's labels select (CoreDNS's multicluster
             // plugin watches them on its own)
             out.add(new KindInformer<>(WatchedKind.IMPORTED_ENDPOINT_SLICES, "EndpointSlice",
                     c.discovery().v1().endpointSlices().inAnyNamespace().withLabel(EndpointSliceConverter.MULTICLUSTER_SERVICE_NAME_LABEL),
-                    EndpointSlice::new, Recorder.IMPORTED_SLICES, pending));
+                    EndpointSlice::new, Recorder.IMPORTED_SLICES, pending, config.listPageSize()));
         }
         return out;
     }

@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param watchImportedSlices true to watch the EndpointSlices MCS controllers import for
  *                        ServiceImports (labelled {@code multicluster.kubernetes.io/service-name});
  *                        false with the multicluster plugin's {@code noendpoints}
+ * @param listPageSize    objects per list request ({@code limit}, then {@code continue} for the
+ *                        next page), so that a list or a relist (after an outage, or a watch that
+ *                        expired with 410 Gone) holds one page of fabric8 objects at a time rather
+ *                        than the whole cluster; 0 lists everything in one response
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -40,8 +44,11 @@ public record InformerConfig(
         Duration coalesce,
         ApiRequestObserver requests,
         boolean watchServiceImports,
-        boolean watchImportedSlices) {
+        boolean watchImportedSlices,
+        int listPageSize) {
 
+    /** client-go's page size (its reflector's default). */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 500;
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
     public static final boolean DEFAULT_NO_ENDPOINTS = false;
@@ -56,6 +63,16 @@ public record InformerConfig(
         if (coalesce.isNegative() || coalesce.compareTo(MAX_COALESCE) > 0) {
             throw new IllegalArgumentException("coalesce must be 0.." + MAX_COALESCE.toMillis() + " ms, got " + coalesce.toMillis() + " ms");
         }
+        if (listPageSize < 0) {
+            throw new IllegalArgumentException("list page size must be 0 (no pages) or more, got " + listPageSize);
+        }
+    }
+
+    /** With the default list page size. */
+    public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
+                          Duration coalesce, ApiRequestObserver requests, boolean watchServiceImports, boolean watchImportedSlices) {
+        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices,
+                DEFAULT_LIST_PAGE_SIZE);
     }
 
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
@@ -70,37 +87,43 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize);
+    }
+
+    /** With {@code value} objects per list request; 0 for one unpaged list. */
+    public InformerConfig withListPageSize(int value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, value);
     }
 
     /**

@@ -9,9 +9,17 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One fabric8 shared informer (list + watch of one kind) with the clusterdns settings: a
- * resourceVersion-only item store, no namespace index, retries decided by
+ * One fabric8 shared informer (list + watch of one kind) with the clusterdns settings: lists in
+ * pages, a resourceVersion-only item store, no namespace index, retries decided by
  * {@link InformerFailures}, and callbacks that only record converted objects.
+ *
+ * <p>Memory through a (re)list: fabric8 deserializes one list response at a time, stores each
+ * page and queues its events before it asks for the next page. Unpaged, a relist of a large
+ * cluster holds every object of the kind as a fabric8 object (and the list response) at once, on
+ * top of the records the last snapshot holds; paged, one page, while the callbacks convert what
+ * changed and drop the rest (an unchanged resourceVersion is not even converted). fabric8 does
+ * not wait for the callbacks before the next page, so the store also holds the list back while a
+ * page's worth of objects waits for them ({@link CallbackBacklog}).
  */
 final class KindInformer<T extends HasMetadata> {
     private final WatchedKind kind;
@@ -22,14 +30,17 @@ final class KindInformer<T extends HasMetadata> {
     private volatile String failure;
 
     KindInformer(WatchedKind kind, String kindName, Informable<T> source, Supplier<T> emptyObject,
-                 Recorder<T> recorder, PendingChanges pending) {
+                 Recorder<T> recorder, PendingChanges pending, int pageSize) {
         this.kind = kind;
         this.failures = new InformerFailures(kind);
-        this.handler = new ObjectEventHandler<>(kindName, recorder, pending);
+        // at most a page of objects queued for the callbacks (see CallbackBacklog)
+        CallbackBacklog backlog = new CallbackBacklog(pageSize);
+        this.handler = new ObjectEventHandler<>(kindName, recorder, pending, backlog);
         // resync period 0: periodic resyncs would only re-announce unchanged objects
-        this.informer = source.runnableInformer(0);
+        Informable<T> paged = pageSize > 0 ? source.withLimit((long) pageSize) : source;
+        this.informer = paged.runnableInformer(0);
         informer.removeNamespaceIndex();
-        informer.itemStore(new ResourceVersionStore<>(emptyObject));
+        informer.itemStore(new ResourceVersionStore<>(emptyObject, backlog));
         informer.exceptionHandler(failures);
         informer.addEventHandler(handler);
     }

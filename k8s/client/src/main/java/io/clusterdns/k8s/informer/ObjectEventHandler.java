@@ -25,31 +25,45 @@ final class ObjectEventHandler<T extends HasMetadata> implements ResourceEventHa
     private final String kindName;
     private final Recorder<T> recorder;
     private final PendingChanges pending;
+    private final CallbackBacklog backlog;
     private final AtomicLong conversionErrors = new AtomicLong();
     private volatile Set<String> delivered = ConcurrentHashMap.newKeySet();
 
-    /** @param kindName the object kind as users write it ({@code Service}), for log lines */
-    ObjectEventHandler(String kindName, Recorder<T> recorder, PendingChanges pending) {
+    /**
+     * @param kindName the object kind as users write it ({@code Service}), for log lines
+     * @param backlog  told when an added or updated object has been dealt with
+     */
+    ObjectEventHandler(String kindName, Recorder<T> recorder, PendingChanges pending, CallbackBacklog backlog) {
         this.kindName = kindName;
         this.recorder = recorder;
         this.pending = pending;
+        this.backlog = backlog;
     }
 
     @Override
     public void onAdd(T object) {
-        record(object);
-        track(object, true);
+        try {
+            record(object);
+            track(object, true);
+        } finally {
+            backlog.converted();
+        }
     }
 
     @Override
     public void onUpdate(T old, T object) {
-        // the informer's store keeps only resourceVersions; an equal one is a relist of an unchanged object
-        if (old != null && old.getMetadata() != null
-                && Objects.equals(old.getMetadata().getResourceVersion(), object.getMetadata().getResourceVersion())) {
-            return;
+        try {
+            // the informer's store keeps only resourceVersions; an equal one is a relist of an unchanged object
+            // (fabric8 sends no event for those; this keeps it so if it did)
+            if (old != null && old.getMetadata() != null
+                    && Objects.equals(old.getMetadata().getResourceVersion(), object.getMetadata().getResourceVersion())) {
+                return;
+            }
+            record(object);
+            track(object, true);
+        } finally {
+            backlog.converted();
         }
-        record(object);
-        track(object, true);
     }
 
     @Override

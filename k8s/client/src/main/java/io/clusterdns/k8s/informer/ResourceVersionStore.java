@@ -18,10 +18,16 @@ import java.util.stream.Stream;
 final class ResourceVersionStore<T extends HasMetadata> implements ItemStore<T> {
     private final ConcurrentHashMap<String, String> versions = new ConcurrentHashMap<>();
     private final Supplier<T> emptyObject;
+    private final CallbackBacklog backlog;
 
-    /** @param emptyObject makes an empty object of the kind, e.g. {@code Service::new} */
-    ResourceVersionStore(Supplier<T> emptyObject) {
+    /**
+     * @param emptyObject makes an empty object of the kind, e.g. {@code Service::new}
+     * @param backlog     told of every object fabric8 will queue for the callbacks (new, or with
+     *                    another resourceVersion); it makes the list/watch thread wait while too many are queued
+     */
+    ResourceVersionStore(Supplier<T> emptyObject, CallbackBacklog backlog) {
         this.emptyObject = emptyObject;
+        this.backlog = backlog;
     }
 
     @Override
@@ -32,7 +38,13 @@ final class ResourceVersionStore<T extends HasMetadata> implements ItemStore<T> 
     @Override
     public T put(String key, T object) {
         String version = object.getMetadata().getResourceVersion();
-        return restore(key, versions.put(key, version == null ? "" : version));
+        String stored = version == null ? "" : version;
+        String old = versions.put(key, stored);
+        if (!stored.equals(old)) {
+            // fabric8 queues an add or update event for this one (an equal resourceVersion is a relist: no event)
+            backlog.stored();
+        }
+        return restore(key, old);
     }
 
     @Override

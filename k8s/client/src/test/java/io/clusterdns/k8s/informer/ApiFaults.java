@@ -1,10 +1,8 @@
 package io.clusterdns.k8s.informer;
 
+import io.clusterdns.k8s.testing.MockApiServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,14 +80,7 @@ final class ApiFaults implements Function<RecordedRequest, MockResponse> {
     }
 
     private static MockResponse expired() {
-        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-                + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}}";
-        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-            @Override
-            public void onOpen(WebSocket webSocket, Response response) {
-                webSocket.send(event);
-            }
-        });
+        return MockApiServer.expiredWatch();
     }
 
     /** A Status body as the API server writes it; for 404 the plain text of a group it does not serve (a CRD not installed). */

@@ -25,6 +25,7 @@ class InformerConfigTest {
         assertThat(c.noEndpoints()).isEqualTo(InformerConfig.DEFAULT_NO_ENDPOINTS).isFalse();
         assertThat(c.watchPods()).isEqualTo(InformerConfig.DEFAULT_WATCH_PODS).isFalse();
         assertThat(c.coalesce()).isEqualTo(InformerConfig.DEFAULT_COALESCE).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.listPageSize()).isEqualTo(InformerConfig.DEFAULT_LIST_PAGE_SIZE).isEqualTo(500);
     }
 
     @ParameterizedTest(name = "labels \"{0}\" is accepted")
@@ -81,6 +82,14 @@ class InformerConfigTest {
         assertThatThrownBy(() -> InformerConfig.of(LOCAL).withCoalesce(Duration.ofSeconds(6)))
                 .hasMessage("coalesce must be 0..5000 ms, got 6000 ms");
         assertThatThrownBy(() -> InformerConfig.of(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void listPageSizes() {
+        assertThat(InformerConfig.of(LOCAL).withListPageSize(0).listPageSize()).as("one unpaged list").isZero();
+        assertThat(InformerConfig.of(LOCAL).withListPageSize(2).withLabels("app=web").listPageSize()).as("kept by the other withers").isEqualTo(2);
+        assertThatThrownBy(() -> InformerConfig.of(LOCAL).withListPageSize(-1))
+                .hasMessage("list page size must be 0 (no pages) or more, got -1");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.testing.Await;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -132,6 +133,51 @@ class InformerResilienceTest {
         faults.heal(ApiFaults.SERVICES);
         cluster.create(service("default", "db", "10.96.0.22", 80));
         assertThat(cluster.snapshots.until("db back", s -> s.services().containsKey(DB)).changes().services()).containsExactly(DB);
+    }
+
+    @Test
+    void aRelistInPagesEndsWithTheClusterAsItIsNow() {
+        // seven services and their slices, listed two per page: every list takes four requests
+        for (int i = 0; i < 7; i++) {
+            cluster.create(service("default", "s" + i, "10.96.1." + i, 80),
+                    slice("default", "s" + i + "-a1b2c", "s" + i, endpoint("10.244.1." + (10 + i), true)));
+        }
+        ClusterSnapshot first = cluster.startSynced(c -> c.withListPageSize(2));
+        assertThat(first.services()).hasSize(7);
+        assertThat(faults.lists(ApiFaults.SERVICES)).as("pages of the first list").isEqualTo(4);
+        assertThat(faults.lists(ApiFaults.ENDPOINT_SLICES)).as("pages of the first list").isEqualTo(4);
+        int listsBefore = faults.lists(ApiFaults.SERVICES);
+
+        // the watches expire (410 Gone) and keep expiring: each relist, page by page, is the only way to follow
+        faults.expireWatches(ApiFaults.SERVICES).expireWatches(ApiFaults.ENDPOINT_SLICES);
+        cluster.restartServer();
+        Await.until("a services relist", () -> faults.lists(ApiFaults.SERVICES) >= listsBefore + 4);
+        cluster.snapshots.assertNoneQueued();
+        assertThat(cluster.source.current()).isSameAs(first);
+
+        // meanwhile: s0 and s5 deleted with their slices, s3 moved to another endpoint, s7 and s8 created
+        cluster.delete(service("default", "s0", "10.96.1.0", 80), slice("default", "s0-a1b2c", "s0"),
+                service("default", "s5", "10.96.1.5", 80), slice("default", "s5-a1b2c", "s5"));
+        cluster.update(slice("default", "s3-a1b2c", "s3", endpoint("10.244.2.3", true)));
+        cluster.create(service("default", "s7", "10.96.1.7", 80), slice("default", "s7-a1b2c", "s7", endpoint("10.244.1.17", true)),
+                service("default", "s8", "10.96.1.8", 80), slice("default", "s8-a1b2c", "s8", endpoint("10.244.1.18", true)));
+        ServiceKey s3 = ServiceKey.of("default", "s3");
+        ServiceKey s8 = ServiceKey.of("default", "s8");
+        ClusterSnapshot caughtUp = cluster.snapshots.until("the changes relisted", s -> s.services().size() == 7
+                && !s.services().containsKey(ServiceKey.of("default", "s0")) && addresses(s, s8).equals(List.of("10.244.1.18"))
+                && addresses(s, s3).equals(List.of("10.244.2.3")));
+
+        assertThat(caughtUp.services().keySet()).extracting(ServiceKey::name).containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s6", "s7", "s8");
+        for (String unchanged : List.of("s1", "s2", "s4", "s6")) {
+            ServiceKey key = ServiceKey.of("default", unchanged);
+            assertThat(caughtUp.service(key)).as(unchanged).isSameAs(first.service(key));
+            assertThat(caughtUp.slices(key)).as(unchanged).hasSize(1);
+            assertThat(caughtUp.slices(key).get(0)).as(unchanged).isSameAs(first.slices(key).get(0));
+        }
+        assertThat(addresses(caughtUp, ServiceKey.of("default", "s7"))).containsExactly("10.244.1.17");
+        assertThat(caughtUp.slices(ServiceKey.of("default", "s5"))).isEmpty();
+        assertThat(cluster.source.stats().objects()).containsEntry(WatchedKind.SERVICES, 7).containsEntry(WatchedKind.ENDPOINT_SLICES, 7);
+        assertThat(cluster.source.health().isHealthy()).isTrue();
     }
 
     @Test

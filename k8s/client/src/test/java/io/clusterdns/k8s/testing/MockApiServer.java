@@ -13,6 +13,9 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,6 +38,9 @@ import java.util.logging.Logger;
  * resourceVersion counter). This class keeps one dispatcher and wraps a new server around it on
  * every {@link #start()}. Watches do not survive a stop; clients re-watch and the CRUD dispatcher
  * answers a new watch with ADDED events for every current object.
+ *
+ * <p>Lists are served in pages when the request has a {@code limit} ({@link ListPages}), as the
+ * API server serves them; fabric8's CRUD mock alone would ignore it.
  *
  * <p>An optional interceptor sees each request first and may answer it instead (return null to
  * let the CRUD dispatcher answer): errors, delays of one kind, 410 Gone for a watch.
@@ -60,9 +66,34 @@ public final class MockApiServer implements AutoCloseable {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 MockResponse answer = interceptor.apply(request);
-                return answer != null ? answer : crud.dispatch(request);
+                return answer != null ? answer : paged(request, crud.dispatch(request));
             }
         };
+    }
+
+    /**
+     * A watch accepted and at once ended by the ERROR event with a 410 Status that the API server
+     * sends when the watch's resourceVersion has left its history: clients must relist. (A watch
+     * request refused with an HTTP error is only retried.) For interceptors.
+     */
+    public static MockResponse expiredWatch() {
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}}";
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket webSocket, Response response) {
+                webSocket.send(event);
+            }
+        });
+    }
+
+    /** A successful list answer cut to the page the request asks for ({@link ListPages}); any other answer as it is. */
+    private static MockResponse paged(RecordedRequest request, MockResponse answer) {
+        if (!"GET".equals(request.getMethod()) || answer.code() != 200 || !ListPages.paged(request.getPath())
+                || answer.getBody() == null) {
+            return answer;
+        }
+        return answer.setBody(ListPages.page(request.getPath(), answer.getBody().readUtf8()));
     }
 
     private static Logger quiet(String name, Level level) {
