@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param watchImportedSlices true to watch the EndpointSlices MCS controllers import for
  *                        ServiceImports (labelled {@code multicluster.kubernetes.io/service-name});
  *                        false with the multicluster plugin's {@code noendpoints}
+ * @param nodeName        the one Node to watch (by field selector {@code metadata.name}), null for
+ *                        none: the discovery agent reads its own node's zone label, as kube-proxy does
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -40,7 +42,8 @@ public record InformerConfig(
         Duration coalesce,
         ApiRequestObserver requests,
         boolean watchServiceImports,
-        boolean watchImportedSlices) {
+        boolean watchImportedSlices,
+        String nodeName) {
 
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
@@ -61,7 +64,7 @@ public record InformerConfig(
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests) {
-        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, false, false);
+        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, false, false, null);
     }
 
     /** Everything watched with the defaults, through {@code connection}. */
@@ -70,37 +73,43 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, nodeName);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, nodeName);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, nodeName);
+    }
+
+    /** With this one Node watched (its name), or none (null). */
+    public InformerConfig withNode(String name) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, name);
     }
 
     /**

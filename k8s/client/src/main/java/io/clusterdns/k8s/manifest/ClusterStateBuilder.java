@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * node ports, picks each service's endpoints (its EndpointSlices; else its legacy Endpoints; else,
  * for a selector service, slices derived from pods), and collects namespaces into one snapshot,
  * with the clusterset view (ServiceImports and their imported slices) as written: an MCS
- * controller, not the control plane, makes those.
+ * controller, not the control plane, makes those. Nodes are passed through as written (the data
+ * plane reads its own node's zone from them).
  */
 final class ClusterStateBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterStateBuilder.class);
@@ -77,7 +78,8 @@ final class ClusterStateBuilder {
                     + slice.value().sourceCluster() + ")", "ServiceImport");
         }
         return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
-                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices);
+                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices,
+                objects.nodes().stream().map(Located::value).toList());
     }
 
     private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {
