@@ -106,8 +106,16 @@ public final class Lab implements AutoCloseable {
     }
 
     private void addPod(String node, Pod p, String link) {
+        namespaces.put(p.name(), attachPod(netns, node, p, link));
+    }
+
+    /**
+     * Creates {@code p}'s namespace and routes it from {@code node} over a veth named {@code link}
+     * (node side {@code p.gateway()}/32, pod side {@code p.ip()}/32, both families); returns the
+     * pod's namespace.
+     */
+    static String attachPod(NetNamespaces netns, String node, Pod p, String link) {
         String ns = netns.create(p.name());
-        namespaces.put(p.name(), ns);
         NetNamespaces.sysctl(ns, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
         NetNamespaces.ip(node, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns);
         NetNamespaces.ip(node, "addr", "add", p.gateway() + "/32", "dev", link);
@@ -122,6 +130,7 @@ public final class Lab implements AutoCloseable {
         NetNamespaces.ip(ns, "route", "add", "default", "via", p.gateway(), "dev", "eth0");
         NetNamespaces.ip(ns, "-6", "route", "add", p.gateway6(), "dev", "eth0");
         NetNamespaces.ip(ns, "-6", "route", "add", "default", "via", p.gateway6(), "dev", "eth0");
+        return ns;
     }
 
     private NetHelper startHelper(String name, List<String> listeners) throws IOException {
