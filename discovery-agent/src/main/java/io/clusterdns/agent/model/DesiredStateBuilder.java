@@ -1,10 +1,12 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.LoadBalancerIngress;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
@@ -47,6 +49,15 @@ public final class DesiredStateBuilder {
 
     public DesiredStateBuilder(String nodeName) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+    }
+
+    /**
+     * This node's zone: the {@code topology.kubernetes.io/zone} label of its Node in the snapshot,
+     * null when the Node is not there or has no such label.
+     */
+    public String zone(ClusterSnapshot snapshot) {
+        NodeInfo node = snapshot.node(nodeName);
+        return node == null ? null : node.zone();
     }
 
     /** {@link #build(ServiceInfo, List, IpFamily, String)} for a node without a known zone. */

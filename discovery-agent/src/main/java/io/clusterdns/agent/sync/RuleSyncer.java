@@ -57,6 +57,7 @@ public final class RuleSyncer {
     private final ProxierHealth health;
     private final Clock clock;
     private final String nodeName;
+    private final DesiredStateBuilder builder;
     private String lastZone = "";
     private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
     private final Map<Family, NftModel> applied = new EnumMap<>(Family.class);
@@ -77,7 +78,7 @@ public final class RuleSyncer {
         this.health = health;
         this.clock = clock;
         this.nodeName = nodeName;
-        DesiredStateBuilder builder = new DesiredStateBuilder(nodeName);
+        this.builder = new DesiredStateBuilder(nodeName);
         for (Family f : this.families) {
             renderers.put(f, new FamilyRenderer(f, builder));
             applied.put(f, NftModel.empty(f));
@@ -150,8 +151,7 @@ public final class RuleSyncer {
 
     private Map<Family, NftModel> render(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
         Map<Family, NftModel> models = new EnumMap<>(Family.class);
-        NodeInfo node = snapshot.node(nodeName);
-        String zone = node == null ? null : node.zone();
+        String zone = builder.zone(snapshot);
         if (!java.util.Objects.equals(zone, lastZone)) {
             LOG.info("This node ({}) is in zone {}: services with topology hints prefer endpoints hinted for it", nodeName,
                     zone == null ? "(none: no " + NodeInfo.ZONE_LABEL + " label, or the Node is not known), zone hints are ignored" : zone);

@@ -15,89 +15,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Topology-aware routing traced through the rendered rules: this node ({@value Conventions#NODE})
  * in zone-a of a cluster with zone-a (node-1, node-2) and zone-b (node-3). The snapshot comes
- * from manifests like an operator would write them (Nodes, Services, EndpointSlices carrying the
- * hints the EndpointSlice controller writes).
+ * from manifests like an operator would write them ({@code src/test/resources/topology-cluster.yaml}:
+ * Nodes, Services, EndpointSlices carrying the hints the EndpointSlice controller writes).
  */
 class TopologyRulesTest {
     static final String POD = "10.244.1.5";
-    static final String MANIFESTS = """
-            apiVersion: v1
-            kind: Node
-            metadata: {name: node-1, labels: {topology.kubernetes.io/zone: zone-a}}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: zonal, namespace: ns}
-            spec: {clusterIP: 10.96.0.51, trafficDistribution: PreferSameZone, ports: [{port: 80}]}
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: zonal-1, namespace: ns, labels: {kubernetes.io/service-name: zonal}}
-            addressType: IPv4
-            ports: [{port: 8080}]
-            endpoints:
-            - {addresses: [10.244.1.11], nodeName: node-1, zone: zone-a, hints: {forZones: [{name: zone-a}]}}
-            - {addresses: [10.244.2.12], nodeName: node-2, zone: zone-a, hints: {forZones: [{name: zone-a}]}}
-            - {addresses: [10.244.3.13], nodeName: node-3, zone: zone-b, hints: {forZones: [{name: zone-b}]}}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: incomplete, namespace: ns}
-            spec: {clusterIP: 10.96.0.52, trafficDistribution: PreferClose, ports: [{port: 80}]}
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: incomplete-1, namespace: ns, labels: {kubernetes.io/service-name: incomplete}}
-            addressType: IPv4
-            ports: [{port: 8080}]
-            endpoints:
-            - {addresses: [10.244.1.21], nodeName: node-1, zone: zone-a, hints: {forZones: [{name: zone-a}]}}
-            - {addresses: [10.244.3.23], nodeName: node-3, zone: zone-b}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: elsewhere, namespace: ns}
-            spec: {clusterIP: 10.96.0.53, trafficDistribution: PreferClose, ports: [{port: 80}]}
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: elsewhere-1, namespace: ns, labels: {kubernetes.io/service-name: elsewhere}}
-            addressType: IPv4
-            ports: [{port: 8080}]
-            endpoints:
-            - {addresses: [10.244.3.31], nodeName: node-3, zone: zone-b, hints: {forZones: [{name: zone-b}]}}
-            - {addresses: [10.244.3.32], nodeName: node-3, zone: zone-b, hints: {forZones: [{name: zone-b}]}}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: samenode, namespace: ns}
-            spec: {clusterIP: 10.96.0.54, trafficDistribution: PreferSameNode, ports: [{port: 80}]}
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: samenode-1, namespace: ns, labels: {kubernetes.io/service-name: samenode}}
-            addressType: IPv4
-            ports: [{port: 8080}]
-            endpoints:
-            - {addresses: [10.244.1.41], nodeName: node-1, zone: zone-a, hints: {forZones: [{name: zone-a}], forNodes: [{name: node-1}]}}
-            - {addresses: [10.244.2.42], nodeName: node-2, zone: zone-a, hints: {forZones: [{name: zone-a}], forNodes: [{name: node-2}]}}
-            - {addresses: [10.244.3.43], nodeName: node-3, zone: zone-b, hints: {forZones: [{name: zone-b}], forNodes: [{name: node-3}]}}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: local, namespace: ns}
-            spec: {clusterIP: 10.96.0.55, type: NodePort, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30055}]}
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: local-1, namespace: ns, labels: {kubernetes.io/service-name: local}}
-            addressType: IPv4
-            ports: [{port: 8080}]
-            endpoints:
-            - {addresses: [10.244.1.51], nodeName: node-1, zone: zone-a, hints: {forZones: [{name: zone-b}]}}
-            - {addresses: [10.244.3.53], nodeName: node-3, zone: zone-b, hints: {forZones: [{name: zone-b}]}}
-            - {addresses: [10.244.2.52], nodeName: node-2, zone: zone-a, hints: {forZones: [{name: zone-a}]}}
-            """;
+    static final String MANIFESTS = Conventions.resource("topology-cluster.yaml");
     static final ClusterSnapshot SNAPSHOT = Conventions.snapshot(MANIFESTS);
 
     static PacketTracer tracer(String zone, int endpointChainThreshold) {
