@@ -1,11 +1,9 @@
 package io.clusterdns.agent.netns;
 
+import static io.clusterdns.agent.netns.Probes.pods;
+import static io.clusterdns.agent.netns.Probes.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.k8s.testing.Await;
-import io.clusterdns.k8s.testing.Commands;
-import io.clusterdns.k8s.testing.NetNamespaces;
-import io.clusterdns.k8s.testing.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,13 +47,8 @@ class ClusterTopologyIT {
 
     @BeforeAll
     void startLabAndAgents() throws Exception {
-        NetNamespaces.requirePrivileges("network namespace tests");
-        Privileged.requireTool("nft", "nftables");
-        Privileged.requireTool("conntrack", "conntrack");
-        manifests = Files.createDirectories(dir.resolve("manifests"));
-        for (String f : List.of("cluster-nodes.yaml", "services.yaml")) {
-            Files.writeString(manifests.resolve(f), io.clusterdns.agent.Conventions.resource("dataplane-topology/" + f));
-        }
+        Probes.requireAgentPrivileges();
+        manifests = Probes.manifests(dir, "dataplane-topology", List.of("cluster-nodes.yaml", "services.yaml"));
         lab = ClusterLab.create("ztopo", NODES, List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-c1", "10.244.1.20", "fd00:10:244:1::20", "node-1"),
@@ -83,19 +76,10 @@ class ClusterTopologyIT {
         }
         try {
             for (int i = 0; i < agents.size(); i++) {
-                AgentProcess agent = agents.get(i);
-                assertThat(agent.stop(Await.DEADLINE)).as("agent exit code after SIGTERM; log:\n%s", agent.log()).isIn(0, 143);
-                Commands.Result cleanup = NetNamespaces.exec(lab.ns("node-" + (i + 1)), NetHelper.javaBin(), "-jar",
-                        AgentProcess.JAR.toString(), "--cleanup");
-                assertThat(cleanup.ok()).as(cleanup.output()).isTrue();
+                agents.get(i).stopAndCleanup(lab.ns("node-" + (i + 1)));
             }
         } finally {
-            List<String> created = lab.netns().created();
-            lab.close();
-            String remaining = Commands.check("ip", "netns", "list");
-            for (String ns : created) {
-                assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
-            }
+            Probes.closeAndCheckDeleted(lab.netns(), lab);
         }
     }
 
@@ -156,30 +140,14 @@ class ClusterTopologyIT {
     }
 
     List<String> replies(String who, String command) {
-        String a = ask(who, command);
-        assertThat(a).as(command).startsWith("OK ");
-        List<String> out = split(a);
-        assertThat(out).as("every connection of %s", command).allMatch(r -> r.startsWith("OK "));
-        return out;
-    }
-
-    static List<String> split(String answer) {
-        return TopologyDataPlaneIT.split(answer);
-    }
-
-    static Set<String> pods(List<String> replies) {
-        return TopologyDataPlaneIT.pods(replies);
+        return Probes.replies(lab.helper(who), command);
     }
 
     String await(String what, java.util.function.Supplier<String> probe, java.util.function.Predicate<String> done) {
-        try {
-            return Await.until(what, Await.DEADLINE, probe, done);
-        } catch (AssertionError e) {
+        return Probes.await(what, probe, done, () -> {
             StringBuilder logs = new StringBuilder();
-            for (AgentProcess a : agents) {
-                logs.append("\n--- agent log:\n").append(a.log());
-            }
-            throw new AssertionError(e.getMessage() + logs, e);
-        }
+            agents.forEach(a -> logs.append("\n--- ").append(a.log()));
+            return logs.toString();
+        });
     }
 }

@@ -1,14 +1,11 @@
 package io.clusterdns.agent.netns;
 
+import static io.clusterdns.agent.netns.Probes.pods;
+import static io.clusterdns.agent.netns.Probes.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.k8s.testing.Await;
-import io.clusterdns.k8s.testing.Commands;
-import io.clusterdns.k8s.testing.NetNamespaces;
-import io.clusterdns.k8s.testing.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,13 +47,8 @@ class TopologyDataPlaneIT {
 
     @BeforeAll
     void startLabAndAgent() throws Exception {
-        NetNamespaces.requirePrivileges("network namespace tests");
-        Privileged.requireTool("nft", "nftables");
-        Privileged.requireTool("conntrack", "conntrack");
-        manifests = Files.createDirectories(dir.resolve("manifests"));
-        for (String f : List.of("node.yaml", "services.yaml")) {
-            Files.writeString(manifests.resolve(f), io.clusterdns.agent.Conventions.resource("dataplane-topology/" + f));
-        }
+        Probes.requireAgentPrivileges();
+        manifests = Probes.manifests(dir, "dataplane-topology", List.of("node.yaml", "services.yaml"));
         lab = Lab.create("topo", List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-a2", "10.244.2.12", "fd00:10:244:2::12", "node-2"),
@@ -78,17 +70,10 @@ class TopologyDataPlaneIT {
         }
         try {
             if (agent != null) {
-                assertThat(agent.stop(Await.DEADLINE)).as("agent exit code after SIGTERM; log:\n%s", agent.log()).isIn(0, 143);
-                Commands.Result cleanup = NetNamespaces.exec(lab.ns("node"), NetHelper.javaBin(), "-jar", AgentProcess.JAR.toString(), "--cleanup");
-                assertThat(cleanup.ok()).as(cleanup.output()).isTrue();
+                agent.stopAndCleanup(lab.ns("node"));
             }
         } finally {
-            List<String> created = lab.netns().created();
-            lab.close();
-            String remaining = Commands.check("ip", "netns", "list");
-            for (String ns : created) {
-                assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
-            }
+            Probes.closeAndCheckDeleted(lab.netns(), lab);
         }
     }
 
@@ -158,34 +143,11 @@ class TopologyDataPlaneIT {
         return lab.helper(who).ask(command);
     }
 
-    /** The replies of a tcpn probe (fails on any non-OK connection). */
     List<String> replies(String who, String command) {
-        String a = ask(who, command);
-        assertThat(a).as(command).startsWith("OK ");
-        List<String> out = split(a);
-        assertThat(out).as("every connection of %s", command).allMatch(r -> r.startsWith("OK "));
-        return out;
-    }
-
-    static List<String> split(String answer) {
-        return answer.startsWith("OK ") ? List.of(answer.substring(3).split("\\|")) : List.of();
-    }
-
-    /** The pod names of tcpn replies ({@code OK pod-a1 10.244.1.20 8080}). */
-    static Set<String> pods(List<String> replies) {
-        Set<String> out = new TreeSet<>();
-        for (String r : replies) {
-            String[] f = r.split(" ");
-            out.add(f[0].equals("OK") ? f[1] : f[0]);
-        }
-        return out;
+        return Probes.replies(lab.helper(who), command);
     }
 
     String await(String what, java.util.function.Supplier<String> probe, java.util.function.Predicate<String> done) {
-        try {
-            return Await.until(what, Await.DEADLINE, probe, done);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nagent log:\n" + (agent == null ? "" : agent.log()), e);
-        }
+        return Probes.await(what, probe, done, () -> agent == null ? "" : agent.log());
     }
 }
