@@ -192,7 +192,10 @@ public final class EndpointSliceConverter {
         return out;
     }
 
-    /** {@code hints.forZones}: at most {@value #MAX_HINTS} distinct zone names, each a label value. */
+    /**
+     * {@code hints.forZones}: at most {@value #MAX_HINTS} distinct zone names, each a label value
+     * (so possibly empty: such a hint never names this node's zone, which is null when empty).
+     */
     private static List<String> zoneHints(String path, EndpointHints hints) {
         List<ForZone> zones = hints == null ? List.of() : Fields.list(hints.getForZones());
         return hintNames(path, zones.stream().map(ForZone::getName).toList(), DnsNames::isLabelValue, DnsNames.LABEL_VALUE_RULE);
@@ -216,8 +219,8 @@ public final class EndpointSliceConverter {
         for (int i = 0; i < names.size(); i++) {
             String itemPath = FieldPaths.index(path, i) + ".name";
             String name = names.get(i) == null ? "" : names.get(i);
-            // an empty name fails both rules' API checks (a label value may be empty, a hint's may not)
-            if (name.isEmpty() || !valid.test(name)) {
+            // the API server accepts an empty zone name (a label value may be empty), never an empty node name
+            if (!valid.test(name)) {
                 throw new ConversionException(itemPath, Fields.quote(name) + " " + rule);
             }
             Integer twin = seen.putIfAbsent(name, i);

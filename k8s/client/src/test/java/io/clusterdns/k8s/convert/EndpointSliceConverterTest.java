@@ -157,8 +157,8 @@ class EndpointSliceConverterTest {
                     + " | endpoints[0].hints.forZones[0].name: \"zone a\" " + DnsNames.LABEL_VALUE_RULE,
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forZones: [{name: a}, {name: a}]}}]"
                     + " | endpoints[0].hints.forZones[1].name: duplicate value \"a\" (also item 0)",
-            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forZones: [{name: ''}]}}]"
-                    + " | endpoints[0].hints.forZones[0].name: \"\" " + DnsNames.LABEL_VALUE_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: ''}]}}]"
+                    + " | endpoints[0].hints.forNodes[0].name: \"\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: Node_1}]}}]"
                     + " | endpoints[0].hints.forNodes[0].name: \"Node_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, {name: g}, {name: h}, {name: i}]}}]"
@@ -179,8 +179,11 @@ class EndpointSliceConverterTest {
                   zone: zone-a
                   hints: {forZones: [{name: zone-b}, {name: zone-a}], forNodes: [{name: node-1}]}
                 - addresses: [10.244.2.5]
+                - addresses: [10.244.2.6]
+                  hints: {forZones: [{name: ''}]}
                 """);
         assertThat(slice.endpoints().get(0).zoneHints()).containsExactly("zone-a", "zone-b");
+        assertThat(slice.endpoints().get(2).zoneHints()).as("the API server accepts an empty zone name").containsExactly("");
         assertThat(slice.endpoints().get(0).nodeHints()).containsExactly("node-1");
         assertThat(slice.endpoints().get(1).hasHints()).isFalse();
     }
