@@ -92,7 +92,7 @@ public record EndpointCategories(List<Endpoint> cluster, List<Endpoint> local, L
      * hints when every one has some and one names this node's zone; else none. One ready endpoint
      * without hints of a kind turns that kind off for the whole service port.
      */
-    static Topology topology(List<Endpoint> endpoints) {
+    public static Topology topology(List<Endpoint> endpoints) {
         boolean anyReady = false;
         boolean allNodeHints = true;
         boolean forThisNode = false;

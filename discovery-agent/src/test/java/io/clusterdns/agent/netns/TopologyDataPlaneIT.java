@@ -94,6 +94,16 @@ class TopologyDataPlaneIT {
 
     @Test
     @Order(3)
+    void metricsCountTheServicePortsTopologyNarrows() {
+        // zonal and local: same zone; samenode: same node; partial: hinted, but one endpoint lacks hints
+        assertThat(ask("node", "http 127.0.0.1 10249 /metrics " + OK_TIMEOUT_MS)).startsWith("OK 200 ").contains(
+                "clusterdns_agent_topology_service_ports{topology=\"same-zone\"} 2.0",
+                "clusterdns_agent_topology_service_ports{topology=\"same-node\"} 1.0",
+                "clusterdns_agent_topology_service_ports{topology=\"fallback\"} 1.0");
+    }
+
+    @Test
+    @Order(4)
     void anEndpointWithoutHintsMeansEveryEndpoint() {
         Set<String> seen = new TreeSet<>();
         for (int round = 0; round < 5 && seen.size() < 2; round++) {
@@ -103,7 +113,7 @@ class TopologyDataPlaneIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void externalTrafficPolicyLocalWinsForExternalTrafficOnly() {
         assertThat(pods(replies("client", "tcpn " + Lab.NODE_IP + " 30580 10 " + OK_TIMEOUT_MS)))
                 .as("NodePort from outside: the local endpoint, though hinted for zone-b").containsExactly("pod-a1");
@@ -113,7 +123,7 @@ class TopologyDataPlaneIT {
 
     /** The Node's zone label is followed live: moved to zone-b, then without a zone (fallback to every endpoint). */
     @Test
-    @Order(5)
+    @Order(6)
     void theNodesZoneIsFollowedLive() throws Exception {
         Path node = manifests.resolve("node.yaml");
         String zoneA = Files.readString(node);
