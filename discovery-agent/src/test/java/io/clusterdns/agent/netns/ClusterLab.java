@@ -4,9 +4,7 @@ import io.clusterdns.k8s.testing.NetNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A several-node "cluster" of network namespaces, all created and deleted by the test: one
@@ -24,16 +22,13 @@ import java.util.Map;
  * its own agent, so a connection is load-balanced by the rules of the node it starts on and then
  * routed to a pod anywhere, like on a routed CNI. Pods run a {@link NetHelper}.
  */
-final class ClusterLab implements AutoCloseable {
+final class ClusterLab extends NamespaceLab {
     static final String NODE_NET = "172.31.0.";
 
-    private final NetNamespaces netns;
     private final Path logs;
-    private final Map<String, String> namespaces = new LinkedHashMap<>();
-    private final Map<String, NetHelper> helpers = new LinkedHashMap<>();
 
     private ClusterLab(NetNamespaces netns, Path logs) {
-        this.netns = netns;
+        super(netns);
         this.logs = logs;
     }
 
@@ -95,27 +90,5 @@ final class ClusterLab implements AutoCloseable {
 
     static String nodeIp(int node) {
         return NODE_NET + node;
-    }
-
-    /** The full namespace name of "node-N" or a pod. */
-    String ns(String name) {
-        return namespaces.get(name);
-    }
-
-    NetHelper helper(String pod) {
-        return helpers.get(pod);
-    }
-
-    NetNamespaces netns() {
-        return netns;
-    }
-
-    @Override
-    public void close() {
-        for (NetHelper h : helpers.values()) {
-            h.close();
-        }
-        helpers.clear();
-        netns.close();
     }
 }

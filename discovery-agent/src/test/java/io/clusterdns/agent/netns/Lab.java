@@ -4,9 +4,7 @@ import io.clusterdns.k8s.testing.NetNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A one-node "cluster" built from network namespaces, all created and deleted by the test:
@@ -25,7 +23,7 @@ import java.util.Map;
  * every pod-to-pod packet crosses the node's netfilter hooks, as on a routed CNI. Every namespace
  * runs a {@link NetHelper}: echo servers in pods, probes everywhere.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab extends NamespaceLab {
     public static final String NODE_IP = "192.0.2.1";
     public static final String NODE_IP6 = "2001:db8:1::1";
     public static final String CLIENT_IP = "192.0.2.10";
@@ -43,13 +41,10 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private final NetNamespaces netns;
     private final Path logs;
-    private final Map<String, String> namespaces = new LinkedHashMap<>();
-    private final Map<String, NetHelper> helpers = new LinkedHashMap<>();
 
     private Lab(NetNamespaces netns, Path logs) {
-        this.netns = netns;
+        super(netns);
         this.logs = logs;
     }
 
@@ -137,28 +132,5 @@ public final class Lab implements AutoCloseable {
         NetHelper h = NetHelper.start(namespaces.get(name), name, listeners, logs.resolve("helper-" + name + ".log"));
         helpers.put(name, h);
         return h;
-    }
-
-    /** The full namespace name of "node", "client" or a pod. */
-    public String ns(String name) {
-        return namespaces.get(name);
-    }
-
-    /** The helper running in "node", "client" or a pod. */
-    public NetHelper helper(String name) {
-        return helpers.get(name);
-    }
-
-    public NetNamespaces netns() {
-        return netns;
-    }
-
-    @Override
-    public void close() {
-        for (NetHelper h : helpers.values()) {
-            h.close();
-        }
-        helpers.clear();
-        netns.close();
     }
 }
