@@ -47,9 +47,12 @@ public final class DiscoveryAgent implements AutoCloseable {
         this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
     }
 
-    /** The cluster source the configuration asks for: manifests, or the API server. */
+    /**
+     * The cluster source the configuration asks for: manifests, or the API server, where this
+     * node's own Node is watched too (its zone label, for topology-aware routing).
+     */
     public static ClusterSource createSource(AgentConfig config, boolean watch) {
-        return ClusterSources.create(config.source(), watch);
+        return ClusterSources.create(config.source(), watch, informers -> informers.withNode(config.nodeName()));
     }
 
     /**

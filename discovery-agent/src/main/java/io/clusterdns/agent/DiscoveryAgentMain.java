@@ -234,7 +234,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             NodeContexts contexts = NodeContexts.of(config.nodeNetwork());
             DesiredStateBuilder builder = new DesiredStateBuilder(config.nodeName());
             for (IpFamily f : config.families()) {
-                out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f))));
+                out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f).withZone(builder.zone(snapshot)))));
             }
             out.flush();
             return 0;

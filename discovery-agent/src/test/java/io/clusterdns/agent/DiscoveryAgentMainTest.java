@@ -35,6 +35,16 @@ class DiscoveryAgentMainTest {
         assertThat(nft.scripts()).isEmpty();
     }
 
+    /** The dry run shows this node's dispatch: its Node's zone (from the manifests) narrows zone-hinted services. */
+    @Test
+    void dryRunHonoursTheNodesZone(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cluster.yaml"), Conventions.resource("topology-cluster.yaml"));
+        int code = run("--manifests", dir.toString(), "--node-name", "node-1", "--cluster-cidr", "10.244.0.0/16", "--dry-run");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("10.244.1.11:8080", "10.244.2.12:8080").doesNotContain("10.244.3.13");
+    }
+
     /** Objects every API server accepts (see ApiValidManifests): the agent starts, and the ignored slices make no rules. */
     @Test
     void dryRunAcceptsSlicesNoServiceOwnsAndFqdnSlices(@TempDir Path dir) {

@@ -1,10 +1,12 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.LoadBalancerIngress;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Endpoints come from slices of this address type whose port has the service port's name
  *       and protocol; the slice port number is the resolved targetPort for the endpoints of that
  *       slice, which is how a named targetPort resolves per pod.</li>
+ *   <li>Each endpoint's topology hints are resolved against this node (its name, and the zone
+ *       given to {@link #build}); {@link EndpointCategories} decides what they narrow.</li>
  * </ul>
  */
 public final class DesiredStateBuilder {
@@ -47,7 +51,22 @@ public final class DesiredStateBuilder {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
     }
 
+    /**
+     * This node's zone: the {@code topology.kubernetes.io/zone} label of its Node in the snapshot,
+     * null when the Node is not there or has no such label.
+     */
+    public String zone(ClusterSnapshot snapshot) {
+        NodeInfo node = snapshot.node(nodeName);
+        return node == null ? null : node.zone();
+    }
+
+    /** {@link #build(ServiceInfo, List, IpFamily, String)} for a node without a known zone. */
     public List<ServicePortState> build(ServiceInfo svc, List<EndpointSliceInfo> slices, IpFamily family) {
+        return build(svc, slices, family, null);
+    }
+
+    /** @param zone this node's {@code topology.kubernetes.io/zone}, null when it has none */
+    public List<ServicePortState> build(ServiceInfo svc, List<EndpointSliceInfo> slices, IpFamily family, String zone) {
         if (svc == null || svc.isExternalName() || svc.headless() || svc.labels().containsKey(SERVICE_PROXY_NAME_LABEL)) {
             return List.of();
         }
@@ -66,12 +85,12 @@ public final class DesiredStateBuilder {
             out.add(new ServicePortState(name, family, clusterIP, p.port(), p.nodePort(), externalIPs, lbIPs, ranges,
                     !svc.loadBalancerSourceRanges().isEmpty(), svc.sessionAffinity(),
                     svc.internalTrafficPolicy() == TrafficPolicy.LOCAL, externalLocal,
-                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family)));
+                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone)));
         }
         return out;
     }
 
-    private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family) {
+    private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family, String zone) {
         List<Endpoint> out = new ArrayList<>();
         for (EndpointSliceInfo slice : slices) {
             if (slice.addressType() != family) {
@@ -83,7 +102,7 @@ public final class DesiredStateBuilder {
             }
             for (EndpointInfo e : slice.endpoints()) {
                 out.add(new Endpoint(e.address(), port.port(), e.ready(), e.serving(), e.terminating(),
-                        nodeName.equals(e.nodeName())));
+                        nodeName.equals(e.nodeName()), Endpoint.Hint.of(e.zoneHints(), zone), Endpoint.Hint.of(e.nodeHints(), nodeName)));
             }
         }
         // the same address in two slices (a slice being replaced): keep one, the most usable

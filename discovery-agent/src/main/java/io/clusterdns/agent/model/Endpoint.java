@@ -8,17 +8,44 @@ import java.util.Objects;
 
 /**
  * One backend of one service port as the data plane sees it: the address, the port the named or
- * numbered targetPort resolved to for this endpoint, the EndpointSlice conditions, and whether it
- * runs on this node.
+ * numbered targetPort resolved to for this endpoint, the EndpointSlice conditions, whether it
+ * runs on this node, and what its topology hints say about this node ({@code hints.forZones}
+ * against this node's zone, {@code hints.forNodes} against its name).
  */
-public record Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local)
+public record Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local,
+                       Hint zoneHint, Hint nodeHint)
         implements Comparable<Endpoint> {
+
+    /** One kind of topology hint of an endpoint, seen from this node. */
+    public enum Hint {
+        /** The endpoint has no hint of this kind. */
+        NONE,
+        /** One of its hints names this node's zone (or this node). */
+        THIS,
+        /** It has hints of this kind, none for this node's zone (or this node). */
+        OTHER;
+
+        /** {@code hints} against this node's {@code own} zone or name (null: unknown, so never named). */
+        public static Hint of(java.util.Collection<String> hints, String own) {
+            if (hints.isEmpty()) {
+                return NONE;
+            }
+            return own != null && hints.contains(own) ? THIS : OTHER;
+        }
+    }
 
     public Endpoint {
         Objects.requireNonNull(ip, "ip");
+        zoneHint = zoneHint == null ? Hint.NONE : zoneHint;
+        nodeHint = nodeHint == null ? Hint.NONE : nodeHint;
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
         }
+    }
+
+    /** An endpoint without topology hints. */
+    public Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local) {
+        this(ip, port, ready, serving, terminating, local, Hint.NONE, Hint.NONE);
     }
 
     /** Usable as a fallback only: still serving while shutting down (KEP-1669). */

@@ -23,6 +23,9 @@ import java.util.Objects;
  *                      layout); with at most this many it picks inline with one rule per endpoint,
  *                      which keeps the chain count (and so the cost of every nft run) low. 0 =
  *                      always per-endpoint chains
+ * @param zone          this node's {@code topology.kubernetes.io/zone} label, or null when its Node
+ *                      has none (or is not known yet): zone hints then never match, so services
+ *                      use all their endpoints, as kube-proxy does
  */
 public record NodeContext(
         IpFamily family,
@@ -32,12 +35,20 @@ public record NodeContext(
         List<Cidr> serviceCidrs,
         boolean masqueradeAll,
         int masqueradeMark,
-        int endpointChainThreshold) {
+        int endpointChainThreshold,
+        String zone) {
 
     /** See {@link #endpointChainThreshold}: the default keeps typical services inline. */
     public static final int DEFAULT_ENDPOINT_CHAIN_THRESHOLD = 16;
 
+    /** A context without a known zone. */
+    public NodeContext(IpFamily family, InetAddress nodeIP, List<Cidr> clusterCidrs, List<InetAddress> nodePortIPs,
+                       List<Cidr> serviceCidrs, boolean masqueradeAll, int masqueradeMark, int endpointChainThreshold) {
+        this(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, null);
+    }
+
     public NodeContext {
+        zone = zone == null || zone.isEmpty() ? null : zone;
         Objects.requireNonNull(family, "family");
         clusterCidrs = List.copyOf(clusterCidrs);
         nodePortIPs = nodePortIPs == null ? null : List.copyOf(nodePortIPs);
@@ -60,10 +71,15 @@ public record NodeContext(
     }
 
     public NodeContext withNodePortIPs(List<InetAddress> ips) {
-        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold);
+        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone);
     }
 
     public NodeContext withEndpointChainThreshold(int threshold) {
-        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold);
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold, zone);
+    }
+
+    /** This context for a node in {@code zone} (null: none). */
+    public NodeContext withZone(String zone) {
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone);
     }
 }

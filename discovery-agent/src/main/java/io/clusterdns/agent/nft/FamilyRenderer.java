@@ -65,7 +65,7 @@ public final class FamilyRenderer {
         Map<String, ServicePortState> changedStates = new LinkedHashMap<>();
         for (ServiceKey key : keys) {
             ServiceInfo svc = snapshot.service(key);
-            List<ServicePortState> next = svc == null ? List.of() : builder.build(svc, snapshot.slices(key), family.ipFamily());
+            List<ServicePortState> next = svc == null ? List.of() : builder.build(svc, snapshot.slices(key), family.ipFamily(), ctx.zone());
             List<ServicePortState> prev = statesByService.getOrDefault(key, List.of());
             if (!contextChanged && next.equals(prev)) {
                 continue;

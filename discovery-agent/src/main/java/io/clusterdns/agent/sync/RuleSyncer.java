@@ -18,6 +18,7 @@ import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.status.ServiceHealth;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,9 @@ public final class RuleSyncer {
     private final AgentMetrics metrics;
     private final ProxierHealth health;
     private final Clock clock;
+    private final String nodeName;
+    private final DesiredStateBuilder builder;
+    private String lastZone = "";
     private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
     private final Map<Family, NftModel> applied = new EnumMap<>(Family.class);
     private final Map<Family, Map<String, ServicePortState>> appliedStates = new EnumMap<>(Family.class);
@@ -73,7 +77,8 @@ public final class RuleSyncer {
         this.metrics = metrics;
         this.health = health;
         this.clock = clock;
-        DesiredStateBuilder builder = new DesiredStateBuilder(nodeName);
+        this.nodeName = nodeName;
+        this.builder = new DesiredStateBuilder(nodeName);
         for (Family f : this.families) {
             renderers.put(f, new FamilyRenderer(f, builder));
             applied.put(f, NftModel.empty(f));
@@ -146,8 +151,14 @@ public final class RuleSyncer {
 
     private Map<Family, NftModel> render(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
         Map<Family, NftModel> models = new EnumMap<>(Family.class);
+        String zone = builder.zone(snapshot);
+        if (!java.util.Objects.equals(zone, lastZone)) {
+            LOG.info("This node ({}) is in zone {}: services with topology hints prefer endpoints hinted for it", nodeName,
+                    zone == null ? "(none: no " + NodeInfo.ZONE_LABEL + " label, or the Node is not known), zone hints are ignored" : zone);
+            lastZone = zone;
+        }
         for (Family f : families) {
-            NodeContext ctx = contexts.context(f.ipFamily());
+            NodeContext ctx = contexts.context(f.ipFamily()).withZone(zone);
             FamilyRenderer.Result r = renderers.get(f).render(snapshot, changed, ctx);
             models.put(f, r.model());
             pendingStates.get(f).putAll(r.changedStates());

@@ -11,7 +11,7 @@ import io.clusterdns.k8s.model.ServiceType;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Sets the size gauges after a successful sync: table sizes, services per type, traffic policy gaps. */
+/** Sets the size gauges after a successful sync: table sizes, services per type, traffic policy gaps, topology in effect. */
 final class SyncGauges {
     private SyncGauges() {
     }
@@ -33,9 +33,19 @@ final class SyncGauges {
         byType.forEach((t, n) -> metrics.gauge("clusterdns.agent.services", "type", t.apiName(), n));
         long internal = 0;
         long external = 0;
+        long sameZone = 0;
+        long sameNode = 0;
+        long fallback = 0;
         for (Map.Entry<Family, Map<String, ServicePortState>> e : states.entrySet()) {
             metrics.gauge("clusterdns.agent.service.ports", "family", e.getKey().nft(), e.getValue().size());
             for (ServicePortState s : e.getValue().values()) {
+                if (s.usesClusterEndpoints() && hinted(s)) {
+                    switch (EndpointCategories.topology(s.endpoints())) {
+                        case SAME_ZONE -> sameZone++;
+                        case SAME_NODE -> sameNode++;
+                        case NONE -> fallback++;
+                    }
+                }
                 if (!s.internalPolicyLocal() && !s.externalPolicyLocal()) {
                     continue;
                 }
@@ -49,5 +59,20 @@ final class SyncGauges {
         // kube-proxy's kubeproxy_sync_proxy_rules_no_local_endpoints_total, without the _total a gauge may not carry
         metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "internal", internal);
         metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "external", external);
+        // service ports with hinted endpoints: narrowed to this zone or node, or using every endpoint (incomplete hints, none for here)
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-zone", sameZone);
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-node", sameNode);
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "fallback", fallback);
+    }
+
+    /** A ready endpoint carries a hint: the EndpointSlice controller was asked for topology (a scan, no allocation). */
+    private static boolean hinted(ServicePortState s) {
+        for (var ep : s.endpoints()) {
+            if (ep.ready() && (ep.zoneHint() != io.clusterdns.agent.model.Endpoint.Hint.NONE
+                    || ep.nodeHint() != io.clusterdns.agent.model.Endpoint.Hint.NONE)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -55,6 +55,18 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * SIGTERM, expecting a clean exit (143 = 128 + SIGTERM: the JVM's status after its shutdown
+     * hooks ran), then {@code --cleanup} in the node namespace {@code ns}.
+     */
+    void stopAndCleanup(String ns) throws InterruptedException {
+        org.assertj.core.api.Assertions.assertThat(stop(io.clusterdns.k8s.testing.Await.DEADLINE))
+                .as("agent exit code after SIGTERM; log:\n%s", log()).isIn(0, 143);
+        io.clusterdns.k8s.testing.Commands.Result cleanup = io.clusterdns.k8s.testing.NetNamespaces.exec(ns, NetHelper.javaBin(),
+                "-jar", JAR.toString(), "--cleanup");
+        org.assertj.core.api.Assertions.assertThat(cleanup.ok()).as(cleanup.output()).isTrue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

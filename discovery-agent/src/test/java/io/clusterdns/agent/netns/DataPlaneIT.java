@@ -9,11 +9,9 @@ import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.Commands;
 import io.clusterdns.k8s.testing.NetNamespaces;
-import io.clusterdns.k8s.testing.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,13 +47,8 @@ class DataPlaneIT {
 
     @BeforeAll
     void startLabAndAgent() throws Exception {
-        NetNamespaces.requirePrivileges("network namespace tests");
-        Privileged.requireTool("nft", "nftables");
-        Privileged.requireTool("conntrack", "conntrack");
-        manifests = Files.createDirectories(dir.resolve("manifests"));
-        for (String f : List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml")) {
-            Files.writeString(manifests.resolve(f), io.clusterdns.agent.Conventions.resource("dataplane/" + f));
-        }
+        Probes.requireAgentPrivileges();
+        manifests = Probes.manifests(dir, "dataplane", List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml"));
         lab = Lab.create("dp", List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-a2", "10.244.1.12", "fd00:10:244:1::12", "node-1"),
@@ -86,12 +79,7 @@ class DataPlaneIT {
                 assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output()).doesNotContain("clusterdns");
             }
         } finally {
-            List<String> created = lab.netns().created();
-            lab.close();
-            String remaining = Commands.check("ip", "netns", "list");
-            for (String ns : created) {
-                assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
-            }
+            Probes.closeAndCheckDeleted(lab.netns(), lab);
         }
     }
 
@@ -299,22 +287,11 @@ class DataPlaneIT {
 
     /** The replies of a tcpn probe (fails on any non-OK connection). */
     List<String> replies(String who, String command) {
-        String a = ask(who, command);
-        assertThat(a).startsWith("OK ");
-        List<String> out = new ArrayList<>();
-        for (String r : a.substring(3).split("\\|")) {
-            assertThat(r).as("every connection of %s", command).startsWith("OK ");
-            out.add(r.substring(3));
-        }
-        return out;
+        return Probes.replies(lab.helper(who), command);
     }
 
     /** Polls {@code probe} until {@code done} ({@link Await}); returns the answer, or fails with the agent's log. */
     String await(String what, java.util.function.Supplier<String> probe, Predicate<String> done) {
-        try {
-            return Await.until(what, DEADLINE, probe, done);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nagent log:\n" + (agent == null ? "" : agent.log()), e);
-        }
+        return Probes.await(what, probe, done, () -> agent == null ? "" : agent.log());
     }
 }

@@ -4,9 +4,7 @@ import io.clusterdns.k8s.testing.NetNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A one-node "cluster" built from network namespaces, all created and deleted by the test:
@@ -25,7 +23,7 @@ import java.util.Map;
  * every pod-to-pod packet crosses the node's netfilter hooks, as on a routed CNI. Every namespace
  * runs a {@link NetHelper}: echo servers in pods, probes everywhere.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab extends NamespaceLab {
     public static final String NODE_IP = "192.0.2.1";
     public static final String NODE_IP6 = "2001:db8:1::1";
     public static final String CLIENT_IP = "192.0.2.10";
@@ -43,13 +41,10 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private final NetNamespaces netns;
     private final Path logs;
-    private final Map<String, String> namespaces = new LinkedHashMap<>();
-    private final Map<String, NetHelper> helpers = new LinkedHashMap<>();
 
     private Lab(NetNamespaces netns, Path logs) {
-        this.netns = netns;
+        super(netns);
         this.logs = logs;
     }
 
@@ -106,8 +101,16 @@ public final class Lab implements AutoCloseable {
     }
 
     private void addPod(String node, Pod p, String link) {
+        namespaces.put(p.name(), attachPod(netns, node, p, link));
+    }
+
+    /**
+     * Creates {@code p}'s namespace and routes it from {@code node} over a veth named {@code link}
+     * (node side {@code p.gateway()}/32, pod side {@code p.ip()}/32, both families); returns the
+     * pod's namespace.
+     */
+    static String attachPod(NetNamespaces netns, String node, Pod p, String link) {
         String ns = netns.create(p.name());
-        namespaces.put(p.name(), ns);
         NetNamespaces.sysctl(ns, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
         NetNamespaces.ip(node, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns);
         NetNamespaces.ip(node, "addr", "add", p.gateway() + "/32", "dev", link);
@@ -122,34 +125,12 @@ public final class Lab implements AutoCloseable {
         NetNamespaces.ip(ns, "route", "add", "default", "via", p.gateway(), "dev", "eth0");
         NetNamespaces.ip(ns, "-6", "route", "add", p.gateway6(), "dev", "eth0");
         NetNamespaces.ip(ns, "-6", "route", "add", "default", "via", p.gateway6(), "dev", "eth0");
+        return ns;
     }
 
     private NetHelper startHelper(String name, List<String> listeners) throws IOException {
         NetHelper h = NetHelper.start(namespaces.get(name), name, listeners, logs.resolve("helper-" + name + ".log"));
         helpers.put(name, h);
         return h;
-    }
-
-    /** The full namespace name of "node", "client" or a pod. */
-    public String ns(String name) {
-        return namespaces.get(name);
-    }
-
-    /** The helper running in "node", "client" or a pod. */
-    public NetHelper helper(String name) {
-        return helpers.get(name);
-    }
-
-    public NetNamespaces netns() {
-        return netns;
-    }
-
-    @Override
-    public void close() {
-        for (NetHelper h : helpers.values()) {
-            h.close();
-        }
-        helpers.clear();
-        netns.close();
     }
 }

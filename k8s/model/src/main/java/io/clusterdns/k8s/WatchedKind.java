@@ -9,7 +9,9 @@ public enum WatchedKind {
     /** ServiceImports ({@code multicluster.x-k8s.io/v1alpha1}, a CRD): only for the multicluster plugin. */
     SERVICE_IMPORTS("serviceimports", "multicluster.x-k8s.io", "serviceimports"),
     /** The EndpointSlices MCS controllers import for ServiceImports: a second watch of endpointslices, by another label. */
-    IMPORTED_ENDPOINT_SLICES("endpointslices", "discovery.k8s.io", "imported-endpointslices");
+    IMPORTED_ENDPOINT_SLICES("endpointslices", "discovery.k8s.io", "imported-endpointslices"),
+    /** The data plane's own Node (its zone label, for topology-aware routing): one object, by field selector. */
+    NODES("nodes", "", "nodes");
 
     private final String resource;
     private final String apiGroup;

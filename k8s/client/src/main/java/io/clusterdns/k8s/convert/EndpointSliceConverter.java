@@ -10,6 +10,9 @@ import io.clusterdns.k8s.model.ServiceKey;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHints;
+import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
+import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -42,6 +45,8 @@ public final class EndpointSliceConverter {
     private static final int MAX_ENDPOINTS = 1000;
     private static final int MAX_ADDRESSES = 100;
     private static final int MAX_PORTS = 20000;
+    /** API limit on {@code hints.forZones} and {@code hints.forNodes} of one endpoint. */
+    private static final int MAX_HINTS = 8;
 
     private EndpointSliceConverter() {
     }
@@ -171,6 +176,8 @@ public final class EndpointSliceConverter {
             String hostname = Fields.optionalLabel(path + ".hostname", ep.getHostname());
             String nodeName = Fields.nodeName(path + ".nodeName", ep.getNodeName());
             String pod = ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind()) ? ep.getTargetRef().getName() : null;
+            List<String> zoneHints = zoneHints(path + ".hints.forZones", ep.getHints());
+            List<String> nodeHints = nodeHints(path + ".hints.forNodes", ep.getHints());
             for (int a = 0; a < addresses.size(); a++) {
                 String addressPath = FieldPaths.index(path + ".addresses", a);
                 if (family == null) {
@@ -179,8 +186,48 @@ public final class EndpointSliceConverter {
                 }
                 InetAddress ip = Fields.endpointIp(addressPath, addresses.get(a), family);
                 out.add(new EndpointInfo(ip, hostname, shared(nodeName), shared(ep.getZone()),
-                        ready, serving, terminating, blankToNull(pod)));
+                        ready, serving, terminating, blankToNull(pod), zoneHints, nodeHints));
             }
+        }
+        return out;
+    }
+
+    /**
+     * {@code hints.forZones}: at most {@value #MAX_HINTS} distinct zone names, each a label value
+     * (so possibly empty: such a hint never names this node's zone, which is null when empty).
+     */
+    private static List<String> zoneHints(String path, EndpointHints hints) {
+        List<ForZone> zones = hints == null ? List.of() : Fields.list(hints.getForZones());
+        return hintNames(path, zones.stream().map(ForZone::getName).toList(), DnsNames::isLabelValue, DnsNames.LABEL_VALUE_RULE);
+    }
+
+    /** {@code hints.forNodes} (PreferSameNode, Kubernetes 1.33+): at most {@value #MAX_HINTS} distinct node names. */
+    private static List<String> nodeHints(String path, EndpointHints hints) {
+        List<ForNode> nodes = hints == null ? List.of() : Fields.list(hints.getForNodes());
+        return hintNames(path, nodes.stream().map(ForNode::getName).toList(), DnsNames::isDns1123Subdomain, DnsNames.DNS1123_SUBDOMAIN_RULE);
+    }
+
+    private static List<String> hintNames(String path, List<String> names, java.util.function.Predicate<String> valid, String rule) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        if (names.size() > MAX_HINTS) {
+            throw new ConversionException(path, "must have at most " + MAX_HINTS + " items, got " + names.size());
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String itemPath = FieldPaths.index(path, i) + ".name";
+            String name = names.get(i) == null ? "" : names.get(i);
+            // the API server accepts an empty zone name (a label value may be empty), never an empty node name
+            if (!valid.test(name)) {
+                throw new ConversionException(itemPath, Fields.quote(name) + " " + rule);
+            }
+            Integer twin = seen.putIfAbsent(name, i);
+            if (twin != null) {
+                throw new ConversionException(itemPath, "duplicate value " + Fields.quote(name) + " (also item " + twin + ")");
+            }
+            out.add(name.intern());
         }
         return out;
     }

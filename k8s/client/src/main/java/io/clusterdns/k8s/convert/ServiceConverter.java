@@ -59,7 +59,22 @@ public final class ServiceConverter {
                 externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus()),
                 LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
                 LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
-                selector, labels);
+                selector, labels, trafficDistribution(spec));
+    }
+
+    /** The values the API server accepts for {@code spec.trafficDistribution} (Kubernetes 1.35). */
+    public static final List<String> TRAFFIC_DISTRIBUTIONS = List.of("PreferClose", "PreferSameZone", "PreferSameNode");
+
+    private static String trafficDistribution(ServiceSpec spec) {
+        String value = spec.getTrafficDistribution();
+        if (value == null) {
+            return null;
+        }
+        if (!TRAFFIC_DISTRIBUTIONS.contains(value)) {
+            throw new ConversionException("spec.trafficDistribution", "Unsupported value: " + Fields.quote(value) + ": supported values: "
+                    + String.join(", ", TRAFFIC_DISTRIBUTIONS.stream().map(Fields::quote).toList()));
+        }
+        return value;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -39,6 +40,9 @@ final class ClusterState {
     private final Map<String, NamespaceInfo> namespaces = new HashMap<>();
     /** Read by stats() on other threads; the maps are not. */
     private volatile int namespaceCount;
+    /** Cluster-scoped and never filtered by namespace labels. */
+    private final Map<String, NodeInfo> nodes = new HashMap<>();
+    private volatile int nodeCount;
     private final Table<ServiceInfo> services = new Table<>();
     private final Table<EndpointSliceInfo> slices = new Table<>();
     private final Table<PodInfo> pods = new Table<>();
@@ -54,6 +58,7 @@ final class ClusterState {
     SnapshotDelta apply(PendingChanges.Batch batch) {
         SnapshotDelta delta = new SnapshotDelta();
         batch.namespaces.forEach((name, next) -> namespace(name, next.orElse(null), delta));
+        batch.nodes.forEach((name, next) -> node(name, next.orElse(null), delta));
         batch.services.forEach((key, next) -> service(key, next.orElse(null), delta));
         batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
         batch.pods.forEach((ref, next) -> pod(ref, next.orElse(null), delta));
@@ -110,6 +115,19 @@ final class ClusterState {
                     delta.removeImportedSlice(s.importKey(), s.name());
                 }
             }
+        }
+    }
+
+    private void node(String name, NodeInfo next, SnapshotDelta delta) {
+        NodeInfo old = next == null ? nodes.remove(name) : nodes.put(name, next);
+        nodeCount = nodes.size();
+        if (Objects.equals(old, next)) {
+            return;
+        }
+        if (next == null) {
+            delta.removeNode(name);
+        } else {
+            delta.putNode(next);
         }
     }
 
@@ -183,7 +201,7 @@ final class ClusterState {
     /** A complete snapshot of the visible objects (the first publish). */
     ClusterSnapshot snapshot(long version, Instant at) {
         return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values(),
-                serviceImports.visible(this), importedSlices.visible(this));
+                serviceImports.visible(this), importedSlices.visible(this), nodes.values());
     }
 
     /** Objects held per kind (visible or not); safe to call from any thread. */
@@ -195,6 +213,7 @@ final class ClusterState {
             case NAMESPACES -> namespaceCount;
             case SERVICE_IMPORTS -> serviceImports.size;
             case IMPORTED_ENDPOINT_SLICES -> importedSlices.size;
+            case NODES -> nodeCount;
         };
     }
 

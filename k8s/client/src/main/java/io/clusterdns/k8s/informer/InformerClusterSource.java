@@ -13,6 +13,7 @@ import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -136,6 +137,11 @@ public final class InformerClusterSource implements ClusterSource {
             out.add(new KindInformer<>(WatchedKind.PODS, "Pod",
                     c.pods().inAnyNamespace(), Pod::new, Recorder.PODS, pending, config.listPageSize()));
         }
+        if (config.nodeName() != null) {
+            // kube-proxy watches only its own node too: one object, whatever the cluster's size
+            out.add(new KindInformer<>(WatchedKind.NODES, "Node",
+                    c.nodes().withField("metadata.name", config.nodeName()), Node::new, Recorder.NODES, pending, config.listPageSize()));
+        }
         if (config.watchServiceImports()) {
             // a CRD: no typed model, and no discovery call (the plural is known; a cluster without it answers 404)
             out.add(new KindInformer<>(WatchedKind.SERVICE_IMPORTS, ServiceImportConverter.KIND,
@@ -232,6 +238,9 @@ public final class InformerClusterSource implements ClusterSource {
         }
         if (config.watchImportedSlices()) {
             kinds.put(WatchedKind.IMPORTED_ENDPOINT_SLICES, SyncStatus.State.WAITING);
+        }
+        if (config.nodeName() != null) {
+            kinds.put(WatchedKind.NODES, SyncStatus.State.WAITING);
         }
         if (!config.noEndpoints()) {
             kinds.put(WatchedKind.ENDPOINT_SLICES, SyncStatus.State.WAITING);

@@ -34,6 +34,8 @@ import java.util.Objects;
  *                        next page), so that a list or a relist (after an outage, or a watch that
  *                        expired with 410 Gone) holds one page of fabric8 objects at a time rather
  *                        than the whole cluster; 0 lists everything in one response
+ * @param nodeName        the one Node to watch (by field selector {@code metadata.name}), null for
+ *                        none: the discovery agent reads its own node's zone label, as kube-proxy does
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -45,7 +47,8 @@ public record InformerConfig(
         ApiRequestObserver requests,
         boolean watchServiceImports,
         boolean watchImportedSlices,
-        int listPageSize) {
+        int listPageSize,
+        String nodeName) {
 
     /** client-go's page size (its reflector's default). */
     public static final int DEFAULT_LIST_PAGE_SIZE = 500;
@@ -72,7 +75,7 @@ public record InformerConfig(
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests, boolean watchServiceImports, boolean watchImportedSlices) {
         this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices,
-                DEFAULT_LIST_PAGE_SIZE);
+                DEFAULT_LIST_PAGE_SIZE, null);
     }
 
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
@@ -87,43 +90,49 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName);
     }
 
     /** With {@code value} objects per list request; 0 for one unpaged list. */
     public InformerConfig withListPageSize(int value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, value);
+                watchImportedSlices, value, nodeName);
+    }
+
+    /** With this one Node watched (its name), or none (null). */
+    public InformerConfig withNode(String name) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, listPageSize, name);
     }
 
     /**

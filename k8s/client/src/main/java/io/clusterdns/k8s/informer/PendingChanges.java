@@ -3,6 +3,7 @@ package io.clusterdns.k8s.informer;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -38,6 +39,10 @@ final class PendingChanges {
 
     void namespace(String name, NamespaceInfo value) {
         record(() -> batch.namespaces.put(name, Optional.ofNullable(value)));
+    }
+
+    void node(String name, NodeInfo value) {
+        record(() -> batch.nodes.put(name, Optional.ofNullable(value)));
     }
 
     /** A ServiceImport by its own namespace/name (null value: deleted, or without spec). */
@@ -105,6 +110,7 @@ final class PendingChanges {
         final Map<ObjectRef, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<PodInfo>> pods = new LinkedHashMap<>();
         final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+        final Map<String, Optional<NodeInfo>> nodes = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
         /** System.nanoTime() of the first change in this batch. */
@@ -112,11 +118,11 @@ final class PendingChanges {
 
         boolean isEmpty() {
             return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
-                    && serviceImports.isEmpty() && importedSlices.isEmpty();
+                    && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty();
         }
 
         int size() {
-            return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size();
+            return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size();
         }
 
         long ageNanos(long now) {

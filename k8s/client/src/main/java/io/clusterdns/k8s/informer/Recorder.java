@@ -2,12 +2,14 @@ package io.clusterdns.k8s.informer;
 
 import io.clusterdns.k8s.convert.EndpointSliceConverter;
 import io.clusterdns.k8s.convert.NamespaceConverter;
+import io.clusterdns.k8s.convert.NodeConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -86,6 +88,19 @@ interface Recorder<T> {
         @Override
         public void remove(String namespace, String name, PendingChanges pending) {
             pending.importedSlice(new ObjectRef(namespace, name), null);
+        }
+    };
+
+    Recorder<Node> NODES = new Recorder<>() {
+        @Override
+        public void put(Node object, PendingChanges pending) {
+            var info = NodeConverter.convert(object);
+            pending.node(info.name(), info);
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.node(name, null);
         }
     };
 

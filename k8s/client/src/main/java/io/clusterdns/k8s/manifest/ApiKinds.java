@@ -33,7 +33,7 @@ final class ApiKinds {
 
     /** The kinds read, and the apiVersion each is served as. */
     static final Map<String, String> READ_KINDS = Map.of(
-            "Namespace", CORE_V1, "Service", CORE_V1, "Pod", CORE_V1, "Endpoints", CORE_V1,
+            "Namespace", CORE_V1, "Node", CORE_V1, "Service", CORE_V1, "Pod", CORE_V1, "Endpoints", CORE_V1,
             "EndpointSlice", DISCOVERY_V1, ServiceImportConverter.KIND, ServiceImportConverter.API_VERSION);
 
     /** Every kind a client can write in the core group (kubectl api-resources --api-group=""). */

@@ -3,14 +3,17 @@ package io.clusterdns.k8s.manifest;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * node ports, picks each service's endpoints (its EndpointSlices; else its legacy Endpoints; else,
  * for a selector service, slices derived from pods), and collects namespaces into one snapshot,
  * with the clusterset view (ServiceImports and their imported slices) as written: an MCS
- * controller, not the control plane, makes those.
+ * controller, not the control plane, makes those. Nodes are passed through as written (the data
+ * plane reads its own node's zone from them) and give derived endpoints their zones.
  */
 final class ClusterStateBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterStateBuilder.class);
@@ -62,9 +66,12 @@ final class ClusterStateBuilder {
             warnIfOrphan(known, key, legacy.origin(), "Endpoints");
         }
         List<PodInfo> pods = objects.pods().stream().map(Located::value).toList();
+        List<NodeInfo> nodes = objects.nodes().stream().map(Located::value).toList();
+        Map<String, NodeInfo> nodesByName = new HashMap<>();
+        nodes.forEach(n -> nodesByName.put(n.name(), n));
         for (ServiceInfo s : services) {
             if (!explicit.contains(s.key())) {
-                slices.addAll(deriver.derive(s, pods));
+                slices.addAll(deriver.derive(s, pods, nodesByName));
             }
         }
         List<ServiceImportInfo> serviceImports = objects.serviceImports().stream().map(Located::value).toList();
@@ -77,7 +84,7 @@ final class ClusterStateBuilder {
                     + slice.value().sourceCluster() + ")", "ServiceImport");
         }
         return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
-                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices);
+                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices, nodes);
     }
 
     private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {

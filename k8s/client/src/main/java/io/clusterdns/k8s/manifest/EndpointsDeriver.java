@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServicePort;
@@ -34,6 +35,14 @@ import java.util.Set;
  *   <li>one group of slices per address type in the service's ipFamilies, at most
  *       {@value #MAX_ENDPOINTS_PER_SLICE} endpoints per slice.</li>
  *   <li>hostname only when the pod's subdomain is the service's name and the pod sets a hostname.</li>
+ *   <li>zone: the {@code topology.kubernetes.io/zone} label of the pod's Node, when the manifests
+ *       hold that Node.</li>
+ *   <li>hints ({@code trafficDistribution}, the controller's {@code trafficdist} package): for
+ *       {@code PreferClose}, {@code PreferSameZone} and {@code PreferSameNode}, every ready
+ *       endpoint is hinted for its own zone (when it has one), and for {@code PreferSameNode} also
+ *       for its own node; not-ready endpoints get none. The {@code topology-mode: Auto}
+ *       annotation's proportional heuristic (node CPU per zone) is not derived: write its hints
+ *       in an EndpointSlice of the manifests.</li>
  * </ul>
  *
  * Slice names are {@code <service>-<5 chars>} with the suffix hashed from the group, so they are
@@ -43,6 +52,11 @@ final class EndpointsDeriver {
     static final int MAX_ENDPOINTS_PER_SLICE = 100;
 
     List<EndpointSliceInfo> derive(ServiceInfo service, List<PodInfo> pods) {
+        return derive(service, pods, Map.of());
+    }
+
+    /** @param nodes the manifests' Nodes by name (the endpoints' zones) */
+    List<EndpointSliceInfo> derive(ServiceInfo service, List<PodInfo> pods, Map<String, NodeInfo> nodes) {
         if (service.selector() == null || service.isExternalName()) {
             return List.of();
         }
@@ -57,7 +71,7 @@ final class EndpointsDeriver {
             for (PodInfo pod : members) {
                 InetAddress ip = addressOf(pod, family);
                 if (ip != null) {
-                    groups.computeIfAbsent(endpointPorts(service, pod), k -> new ArrayList<>()).add(endpoint(service, pod, ip));
+                    groups.computeIfAbsent(endpointPorts(service, pod), k -> new ArrayList<>()).add(endpoint(service, pod, ip, nodes));
                 }
             }
             groups.forEach((ports, endpoints) -> slice(service, family, ports, endpoints, names, out));
@@ -112,12 +126,21 @@ final class EndpointsDeriver {
         return null;
     }
 
-    private static EndpointInfo endpoint(ServiceInfo service, PodInfo pod, InetAddress ip) {
+    private static EndpointInfo endpoint(ServiceInfo service, PodInfo pod, InetAddress ip, Map<String, NodeInfo> nodes) {
         boolean serving = pod.ready();
         boolean terminating = pod.terminating();
         boolean ready = service.publishNotReadyAddresses() || (serving && !terminating);
         String hostname = pod.hostname() != null && service.name().equals(pod.subdomain()) ? pod.hostname() : null;
-        return new EndpointInfo(ip, hostname, pod.nodeName(), null, ready, serving, terminating, pod.name());
+        NodeInfo node = pod.nodeName() == null ? null : nodes.get(pod.nodeName());
+        String zone = node == null ? null : node.zone();
+        List<String> zoneHints = List.of();
+        List<String> nodeHints = List.of();
+        if (service.trafficDistribution() != null && ready) {
+            zoneHints = zone == null ? List.of() : List.of(zone);
+            boolean sameNode = "PreferSameNode".equals(service.trafficDistribution());
+            nodeHints = sameNode && pod.nodeName() != null ? List.of(pod.nodeName()) : List.of();
+        }
+        return new EndpointInfo(ip, hostname, pod.nodeName(), zone, ready, serving, terminating, pod.name(), zoneHints, nodeHints);
     }
 
     /** {@code getEndpointPorts}: service ports in order, each resolved against this pod (FindPort). */

@@ -216,6 +216,7 @@ public final class ManifestClusterSource implements ClusterSource {
         objects.put(WatchedKind.PODS, s.pods().size());
         objects.put(WatchedKind.SERVICE_IMPORTS, s.serviceImports().size());
         objects.put(WatchedKind.IMPORTED_ENDPOINT_SLICES, s.importedSliceCount());
+        objects.put(WatchedKind.NODES, s.nodes().size());
         Map<WatchedKind, Boolean> watching = new EnumMap<>(WatchedKind.class);
         for (WatchedKind k : WatchedKind.values()) {
             watching.put(k, watching());

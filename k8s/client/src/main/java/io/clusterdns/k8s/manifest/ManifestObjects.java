@@ -3,6 +3,7 @@ package io.clusterdns.k8s.manifest;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -29,6 +30,7 @@ final class ManifestObjects {
     private final List<Located<LegacyEndpoints>> endpoints = new ArrayList<>();
     private final List<Located<PodInfo>> pods = new ArrayList<>();
     private final List<Located<NamespaceInfo>> namespaces = new ArrayList<>();
+    private final List<Located<NodeInfo>> nodes = new ArrayList<>();
     private final List<Located<ServiceImportInfo>> serviceImports = new ArrayList<>();
     private final List<Located<ImportedSliceInfo>> importedSlices = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
@@ -98,6 +100,11 @@ final class ManifestObjects {
         namespaces.add(new Located<>(ns, origin));
     }
 
+    void addNode(NodeInfo node, Origin origin) {
+        unique("Node", node.name(), origin);
+        nodes.add(new Located<>(node, origin));
+    }
+
     void addSkipped(String description) {
         skipped.add(description);
     }
@@ -145,6 +152,10 @@ final class ManifestObjects {
 
     List<Located<NamespaceInfo>> namespaces() {
         return Collections.unmodifiableList(namespaces);
+    }
+
+    List<Located<NodeInfo>> nodes() {
+        return Collections.unmodifiableList(nodes);
     }
 
     List<Located<ServiceImportInfo>> serviceImports() {

@@ -13,6 +13,7 @@ import io.clusterdns.k8s.convert.EndpointSliceConverter;
 import io.clusterdns.k8s.convert.EndpointsConverter;
 import io.clusterdns.k8s.convert.FieldPaths;
 import io.clusterdns.k8s.convert.NamespaceConverter;
+import io.clusterdns.k8s.convert.NodeConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -73,7 +75,7 @@ final class ManifestParser {
         switch (ApiKinds.judge(apiVersion, kind)) {
             case OTHER -> {
                 skip(origin.describe() + ": " + kind + " (" + apiVersion + ")",
-                        "only Namespace, Service, EndpointSlice, Endpoints, Pod and ServiceImport describe cluster state", into);
+                        "only Namespace, Node, Service, EndpointSlice, Endpoints, Pod and ServiceImport describe cluster state", into);
                 return;
             }
             case UNKNOWN_KIND -> {
@@ -96,6 +98,7 @@ final class ManifestParser {
     private void convert(String kind, JsonNode node, Origin origin, ManifestObjects into) {
         switch (kind) {
             case "Namespace" -> into.addNamespace(NamespaceConverter.convert(bind(node, Namespace.class)), origin);
+            case "Node" -> into.addNode(NodeConverter.convert(bind(node, Node.class)), origin);
             case "Pod" -> into.addPod(PodConverter.convert(bind(node, Pod.class)), origin);
             case "Service" -> {
                 Service service = bind(node, Service.class);

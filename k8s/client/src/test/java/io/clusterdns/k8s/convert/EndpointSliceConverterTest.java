@@ -153,10 +153,39 @@ class EndpointSliceConverterTest {
                     + " | ports[0].protocol: unsupported protocol \"HTTP\" (expected TCP, UDP or SCTP)",
             "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nports: [{port: 80, appProtocol: 'h2 c'}]"
                     + " | ports[0].appProtocol: \"h2 c\" " + DnsNames.QUALIFIED_NAME_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forZones: [{name: 'zone a'}]}}]"
+                    + " | endpoints[0].hints.forZones[0].name: \"zone a\" " + DnsNames.LABEL_VALUE_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forZones: [{name: a}, {name: a}]}}]"
+                    + " | endpoints[0].hints.forZones[1].name: duplicate value \"a\" (also item 0)",
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: ''}]}}]"
+                    + " | endpoints[0].hints.forNodes[0].name: \"\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: Node_1}]}}]"
+                    + " | endpoints[0].hints.forNodes[0].name: \"Node_1\" " + DnsNames.DNS1123_SUBDOMAIN_RULE,
+            "metadata: {name: s, labels: {kubernetes.io/service-name: web}}\\naddressType: IPv4\\nendpoints: [{addresses: [10.244.1.5], hints: {forNodes: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, {name: g}, {name: h}, {name: i}]}}]"
+                    + " | endpoints[0].hints.forNodes: must have at most 8 items, got 9",
     })
     void rejectsWithFieldPath(String yaml, String message) {
         EndpointSlice slice = Fabric8Yaml.read(yaml.replace("\\n", "\n"), EndpointSlice.class);
         assertThatThrownBy(() -> EndpointSliceConverter.convert(slice)).isInstanceOf(ConversionException.class).hasMessage(message);
+    }
+
+    @Test
+    void readsZoneAndNodeHints() {
+        EndpointSliceInfo slice = convert("""
+                metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                endpoints:
+                - addresses: [10.244.1.5]
+                  zone: zone-a
+                  hints: {forZones: [{name: zone-b}, {name: zone-a}], forNodes: [{name: node-1}]}
+                - addresses: [10.244.2.5]
+                - addresses: [10.244.2.6]
+                  hints: {forZones: [{name: ''}]}
+                """);
+        assertThat(slice.endpoints().get(0).zoneHints()).containsExactly("zone-a", "zone-b");
+        assertThat(slice.endpoints().get(2).zoneHints()).as("the API server accepts an empty zone name").containsExactly("");
+        assertThat(slice.endpoints().get(0).nodeHints()).containsExactly("node-1");
+        assertThat(slice.endpoints().get(1).hasHints()).isFalse();
     }
 
     /** The clusterset view: a slice an MCS controller imported, named after its ServiceImport and source cluster. */

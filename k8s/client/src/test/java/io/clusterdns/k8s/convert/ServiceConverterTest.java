@@ -33,6 +33,15 @@ class ServiceConverterTest {
     }
 
     @Test
+    void keepsTrafficDistribution() {
+        for (String value : ServiceConverter.TRAFFIC_DISTRIBUTIONS) {
+            assertThat(convert("metadata: {name: web}\nspec: {trafficDistribution: " + value + ", ports: [{port: 80}]}")
+                    .trafficDistribution()).isEqualTo(value);
+        }
+        assertThat(convert("metadata: {name: web}\nspec: {ports: [{port: 80}]}").trafficDistribution()).isNull();
+    }
+
+    @Test
     void appliesApiServerDefaults() {
         ServiceInfo s = convert("""
                 metadata: {name: web}
@@ -278,7 +287,9 @@ class ServiceConverterTest {
                 Arguments.of("metadata: {name: web}\nspec: {type: NodePort, healthCheckNodePort: 31000, ports: [{port: 80}]}",
                         "spec.healthCheckNodePort: may only be set when type is LoadBalancer and externalTrafficPolicy is Local"),
                 Arguments.of("metadata: {name: web}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 203.0.113.999}]}}",
-                        "status.loadBalancer.ingress[0].ip: \"203.0.113.999\" is not an IP address"));
+                        "status.loadBalancer.ingress[0].ip: \"203.0.113.999\" is not an IP address"),
+                Arguments.of("metadata: {name: web}\nspec: {trafficDistribution: preferClose, ports: [{port: 80}]}",
+                        "spec.trafficDistribution: Unsupported value: \"preferClose\": supported values: \"PreferClose\", \"PreferSameZone\", \"PreferSameNode\""));
     }
 
     /** As the manifest source creates a service: converted, then the rules of creation. */

@@ -255,6 +255,35 @@ class InformerClusterSourceTest {
     }
 
     @Test
+    void nodesAreNotWatchedUnlessAsked() {
+        cluster.create(node("node-1", "zone-a"));
+
+        assertThat(cluster.startSynced().nodes()).isEmpty();
+        assertThat(cluster.source.syncStatus().kinds()).doesNotContainKey(WatchedKind.NODES);
+    }
+
+    /** The discovery agent's own Node (by field selector): its zone label, and label changes, are published. */
+    @Test
+    void oneNodeIsWatchedByNameWhenAsked() {
+        cluster.create(node("node-1", "zone-a"), node("node-2", "zone-b"));
+
+        ClusterSnapshot first = cluster.startSynced(c -> c.withNode("node-1"));
+        assertThat(first.nodes().keySet()).containsExactly("node-1");
+        assertThat(first.node("node-1").zone()).isEqualTo("zone-a");
+        assertThat(cluster.source.syncStatus().kinds()).containsEntry(WatchedKind.NODES, io.clusterdns.k8s.SyncStatus.State.SYNCED);
+
+        cluster.update(node("node-1", "zone-c"));
+        assertThat(cluster.snapshots.next().node("node-1").zone()).isEqualTo("zone-c");
+        cluster.delete(node("node-1", "zone-c"));
+        assertThat(cluster.snapshots.next().nodes()).isEmpty();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Node node(String name, String zone) {
+        return new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels(io.clusterdns.k8s.model.NodeInfo.ZONE_LABEL, zone).endMetadata().build();
+    }
+
+    @Test
     void anObjectThatCannotBeConvertedIsSkippedAndItsPreviousVersionKept() {
         cluster.create(service("default", "web", "10.96.0.20", 80));
         cluster.startSynced();

@@ -61,6 +61,27 @@ class ClusterStateBuilderTest {
         assertThat(addresses(ManifestSnapshots.parse(DB_SERVICE + DB_POD), DB)).containsExactly("10.244.1.9");
     }
 
+    /** As the EndpointSlice controller: zones from the pods' Nodes, hints for trafficDistribution on ready endpoints only. */
+    @Test
+    void derivedEndpointsGetZonesAndTrafficDistributionHints() {
+        String node = "apiVersion: v1\nkind: Node\nmetadata: {name: node-1, labels: {topology.kubernetes.io/zone: zone-a}}\n---\n";
+        String pods = DB_POD + pod("db-1", "db", "10.244.1.10", false);
+        String sameNode = service("default", "db", "{selector: {app: db}, trafficDistribution: PreferSameNode, ports: [{name: pg, port: 5432}]}");
+        assertThat(endpoints(ManifestSnapshots.parse(node + sameNode + pods), DB))
+                .containsExactly("10.244.1.9 zone-a [zone-a] [node-1]", "10.244.1.10 zone-a [] []");
+        String close = service("default", "db", "{selector: {app: db}, trafficDistribution: PreferClose, ports: [{name: pg, port: 5432}]}");
+        assertThat(endpoints(ManifestSnapshots.parse(node + close + pods), DB)).containsExactly("10.244.1.9 zone-a [zone-a] []", "10.244.1.10 zone-a [] []");
+        assertThat(endpoints(ManifestSnapshots.parse(close + pods), DB)).as("no Node: no zone, so no zone hint")
+                .containsExactly("10.244.1.9 null [] []", "10.244.1.10 null [] []");
+        assertThat(endpoints(ManifestSnapshots.parse(node + DB_SERVICE + pods), DB)).as("no trafficDistribution: no hints")
+                .containsExactly("10.244.1.9 zone-a [] []", "10.244.1.10 zone-a [] []");
+    }
+
+    private static List<String> endpoints(ClusterSnapshot s, ServiceKey key) {
+        return s.slices(key).stream().flatMap(sl -> sl.endpoints().stream())
+                .map(e -> IpAddresses.format(e.address()) + " " + e.zone() + " " + e.zoneHints() + " " + e.nodeHints()).toList();
+    }
+
     @Test
     void writtenSliceReplacesDerivation() {
         ClusterSnapshot s = ManifestSnapshots.parse(DB_SERVICE + DB_POD + DB_SLICE);

@@ -129,6 +129,21 @@ class ManifestLoaderTest {
 
     /** The issue's three objects: each is valid, so none stops the load; only the used ones become state. */
     @Test
+    void readsNodesOncePerName() {
+        ManifestObjects objects = ManifestLoader.parse("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: node-1, labels: {topology.kubernetes.io/zone: zone-a}}
+                """, "m.yaml");
+        assertThat(objects.nodes()).extracting(n -> n.value().zone()).containsExactly("zone-a");
+        String node = "apiVersion: v1\nkind: Node\nmetadata: {name: node-1}\n";
+        assertThatThrownBy(() -> ManifestLoader.parse(node + "---\n" + node, "m.yaml"))
+                .hasMessageContaining("Node node-1 is already defined in m.yaml");
+        assertThatThrownBy(() -> ManifestLoader.parse("apiVersion: v1\nkind: Node\nmetadata: {name: Node_1}\n", "m.yaml"))
+                .hasMessageContaining("metadata.name: \"Node_1\"");
+    }
+
+    @Test
     void acceptsValidSlicesNoConsumerUsesAndPublishNotReadyAddresses() {
         ManifestObjects objects = ManifestLoader.parse("""
                 apiVersion: discovery.k8s.io/v1

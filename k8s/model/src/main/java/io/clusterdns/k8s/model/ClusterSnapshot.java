@@ -33,6 +33,7 @@ public final class ClusterSnapshot {
     private final ShardedMap<ServiceKey, ServiceInfo> services;
     private final ShardedMap<ServiceKey, List<EndpointSliceInfo>> slicesByService;
     private final Map<String, NamespaceInfo> namespaces;
+    private final Map<String, NodeInfo> nodes;
     private final ShardedMap<String, PodInfo> pods;
     private final ShardedMap<InetAddress, List<PodInfo>> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
@@ -53,6 +54,17 @@ public final class ClusterSnapshot {
                            Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
                            Collection<NamespaceInfo> namespaces, Collection<ServiceImportInfo> serviceImports,
                            Collection<ImportedSliceInfo> importedSlices) {
+        this(version, createdAt, services, slices, pods, namespaces, serviceImports, importedSlices, List.of());
+    }
+
+    /**
+     * Builds a snapshot from scratch with every kind, Nodes included (only the data plane's sources
+     * read Nodes: its own); its {@link #changes()} is {@link SnapshotChanges#FULL}.
+     */
+    public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
+                           Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
+                           Collection<NamespaceInfo> namespaces, Collection<ServiceImportInfo> serviceImports,
+                           Collection<ImportedSliceInfo> importedSlices, Collection<NodeInfo> nodes) {
         SnapshotDelta all = new SnapshotDelta();
         services.forEach(all::putService);
         slices.forEach(all::putSlice);
@@ -60,6 +72,7 @@ public final class ClusterSnapshot {
         namespaces.forEach(all::putNamespace);
         serviceImports.forEach(all::putServiceImport);
         importedSlices.forEach(all::putImportedSlice);
+        nodes.forEach(all::putNode);
         Builder b = new Builder(null, all);
         this.version = version;
         this.createdAt = createdAt;
@@ -67,6 +80,7 @@ public final class ClusterSnapshot {
         this.services = b.services.build();
         this.slicesByService = b.slices.build();
         this.namespaces = Map.copyOf(b.namespaces);
+        this.nodes = Map.copyOf(b.nodes);
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
@@ -80,6 +94,7 @@ public final class ClusterSnapshot {
         this.services = b.services.build();
         this.slicesByService = b.slices.build();
         this.namespaces = b.namespacesChanged ? Map.copyOf(b.namespaces) : b.base.namespaces;
+        this.nodes = b.nodesChanged ? Map.copyOf(b.nodes) : b.base.nodes;
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
@@ -126,6 +141,15 @@ public final class ClusterSnapshot {
         return namespaces;
     }
 
+    /** Nodes by name: empty unless the source was asked for them (the data plane's own node). */
+    public Map<String, NodeInfo> nodes() {
+        return nodes;
+    }
+
+    public NodeInfo node(String name) {
+        return nodes.get(name);
+    }
+
     public Collection<PodInfo> pods() {
         return pods.values();
     }
@@ -170,7 +194,8 @@ public final class ClusterSnapshot {
         String clusterSet = serviceImports.isEmpty() && importedSlices.isEmpty() ? ""
                 : ", serviceImports=" + serviceImports.size() + ", importedSlices=" + importedSliceCount();
         return "ClusterSnapshot{version=" + version + ", services=" + services.size() + ", slices=" + sliceCount()
-                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet + "}";
+                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet
+                + (nodes.isEmpty() ? "" : ", nodes=" + nodes.size()) + "}";
     }
 
     /** Applies a delta to a base (null = empty), maintaining every index for the touched keys only. */
@@ -181,12 +206,14 @@ public final class ClusterSnapshot {
         final ShardedMap.Editor<String, PodInfo> pods;
         final ShardedMap.Editor<InetAddress, List<PodInfo>> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
+        final Map<String, NodeInfo> nodes;
         final ShardedMap.Editor<ServiceKey, ServiceImportInfo> serviceImports;
         final ShardedMap.Editor<ServiceKey, List<ImportedSliceInfo>> importedSlices;
         final Set<ServiceKey> changedServices = new HashSet<>();
         final Set<ServiceKey> changedImports = new HashSet<>();
         boolean namespacesChanged;
         boolean podsChanged;
+        boolean nodesChanged;
 
         Builder(ClusterSnapshot base, SnapshotDelta delta) {
             this.base = base;
@@ -195,6 +222,7 @@ public final class ClusterSnapshot {
             this.pods = base == null ? ShardedMap.<String, PodInfo>empty().edit() : base.pods.edit();
             this.byPodIp = base == null ? ShardedMap.<InetAddress, List<PodInfo>>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
+            this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceImports = base == null ? ShardedMap.<ServiceKey, ServiceImportInfo>empty().edit() : base.serviceImports.edit();
             this.importedSlices = base == null ? ShardedMap.<ServiceKey, List<ImportedSliceInfo>>empty().edit() : base.importedSlices.edit();
             delta.services.forEach(this::service);
@@ -202,6 +230,19 @@ public final class ClusterSnapshot {
             delta.serviceImports.forEach(this::serviceImport);
             applyGrouped(delta.importedSlices, importedSlices, ImportedSliceInfo::name, changedImports);
             delta.pods.forEach(this::pod);
+            if (!delta.nodes.isEmpty()) {
+                nodesChanged = true;
+                if (base != null) {
+                    nodes.putAll(base.nodes);
+                }
+                delta.nodes.forEach((name, node) -> {
+                    if (node.isPresent()) {
+                        nodes.put(name, node.get());
+                    } else {
+                        nodes.remove(name);
+                    }
+                });
+            }
             if (!delta.namespaces.isEmpty()) {
                 namespacesChanged = true;
                 if (base != null) {

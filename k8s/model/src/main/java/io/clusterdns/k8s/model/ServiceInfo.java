@@ -12,6 +12,11 @@ import java.util.Objects;
  * ExternalName services; {@code headless} distinguishes the former. {@code selector} is null for a
  * service without selector (endpoints managed by hand), and an empty map never occurs: the API
  * treats an empty selector as none.
+ *
+ * <p>{@code trafficDistribution} is {@code spec.trafficDistribution} ({@code PreferClose},
+ * {@code PreferSameZone}, {@code PreferSameNode}) or null. Proxies do not read it (they follow the
+ * hints the EndpointSlice controller writes for it, see {@link EndpointInfo#zoneHints()}); it is
+ * kept for whoever stands in for that controller (the manifest source) and for status pages.
  */
 public record ServiceInfo(
         ServiceKey key,
@@ -30,7 +35,20 @@ public record ServiceInfo(
         int healthCheckNodePort,
         boolean publishNotReadyAddresses,
         Map<String, String> selector,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        String trafficDistribution) {
+
+    /** A service without {@code spec.trafficDistribution}. */
+    public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless, List<IpFamily> ipFamilies,
+                       List<ServicePort> ports, String externalName, List<InetAddress> externalIPs,
+                       List<LoadBalancerIngress> loadBalancerIngress, List<String> loadBalancerSourceRanges,
+                       SessionAffinity sessionAffinity, TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy,
+                       int healthCheckNodePort, boolean publishNotReadyAddresses, Map<String, String> selector,
+                       Map<String, String> labels) {
+        this(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs, loadBalancerIngress,
+                loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
+                publishNotReadyAddresses, selector, labels, null);
+    }
 
     public ServiceInfo {
         Objects.requireNonNull(key, "key");
@@ -72,20 +90,20 @@ public record ServiceInfo(
     public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
         return new ServiceInfo(key, type, ips, headless, families, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution);
     }
 
     /** A copy with other ports (allocation of node ports the manifest left empty). */
     public ServiceInfo withPorts(List<ServicePort> newPorts) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, newPorts, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution);
     }
 
     /** A copy with another health-check node port (allocated for LoadBalancer + externalTrafficPolicy Local). */
     public ServiceInfo withHealthCheckNodePort(int port) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels, trafficDistribution);
     }
 }

@@ -19,6 +19,7 @@ public final class SnapshotDelta {
     final Map<SliceKey, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
     final Map<String, Optional<PodInfo>> pods = new LinkedHashMap<>();
     final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
+    final Map<String, Optional<NodeInfo>> nodes = new LinkedHashMap<>();
     final Map<ServiceKey, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
     final Map<SliceKey, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
 
@@ -62,6 +63,16 @@ public final class SnapshotDelta {
         return this;
     }
 
+    public SnapshotDelta putNode(NodeInfo node) {
+        nodes.put(node.name(), Optional.of(node));
+        return this;
+    }
+
+    public SnapshotDelta removeNode(String name) {
+        nodes.put(name, Optional.empty());
+        return this;
+    }
+
     public SnapshotDelta putServiceImport(ServiceImportInfo serviceImport) {
         serviceImports.put(serviceImport.key(), Optional.of(serviceImport));
         return this;
@@ -85,12 +96,12 @@ public final class SnapshotDelta {
 
     public boolean isEmpty() {
         return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
-                && serviceImports.isEmpty() && importedSlices.isEmpty();
+                && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty();
     }
 
     /** Number of recorded object changes (after coalescing). */
     public int size() {
-        return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size();
+        return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size();
     }
 
     public Map<ServiceKey, Optional<ServiceInfo>> services() {

@@ -111,6 +111,21 @@ class ClusterSnapshotTest {
     }
 
     @Test
+    void nodesAreKeptByNameAndSharedWhenUntouched() {
+        NodeInfo a = new NodeInfo("node-1", Map.of(NodeInfo.ZONE_LABEL, "zone-a"));
+        ClusterSnapshot first = ClusterSnapshot.EMPTY.apply(new SnapshotDelta().putNode(a), Instant.EPOCH);
+        assertThat(first.node("node-1").zone()).isEqualTo("zone-a");
+        assertThat(first.changes().services()).isEmpty();
+        ClusterSnapshot second = first.apply(new SnapshotDelta().putNamespace(new NamespaceInfo("ns", Map.of())), Instant.EPOCH);
+        assertThat(second.nodes()).isSameAs(first.nodes());
+        ClusterSnapshot relabelled = second.apply(new SnapshotDelta().putNode(new NodeInfo("node-1", Map.of())), Instant.EPOCH);
+        assertThat(relabelled.node("node-1").zone()).as("no zone label").isNull();
+        assertThat(relabelled.apply(new SnapshotDelta().removeNode("node-1"), Instant.EPOCH).nodes()).isEmpty();
+        assertThat(new ClusterSnapshot(1, Instant.EPOCH, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(a))
+                .nodes()).containsOnlyKeys("node-1");
+    }
+
+    @Test
     void randomDeltasGiveTheSameSnapshotAsBuildingFromScratch() {
         Random random = new Random(42);
         Map<ServiceKey, ServiceInfo> services = new LinkedHashMap<>();
