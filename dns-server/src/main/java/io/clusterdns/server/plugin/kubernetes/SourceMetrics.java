@@ -2,16 +2,17 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.persist.PersistedClusterSource;
-import io.clusterdns.k8s.persist.SnapshotWriter;
-import io.clusterdns.k8s.persist.WriteFailure;
+import io.clusterdns.k8s.persist.SnapshotMeters;
 import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.WatchedKind;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -27,12 +28,7 @@ import java.time.Instant;
  * clusterdns_source_conversion_errors_total            objects skipped because they could not be converted
  * clusterdns_source_last_publish_timestamp_seconds     when the current snapshot was published
  * clusterdns_source_publish_delay_seconds              from the oldest change in a snapshot to its publication
- * clusterdns_cluster_snapshot_stale                    1 while answering from the snapshot persisted by an earlier run
- * clusterdns_cluster_snapshot_stale_age_seconds        how old that snapshot is (since it was written), 0 when live
- * clusterdns_snapshot_file_writes_total                snapshot files written (with --snapshot-file, on by default)
- * clusterdns_snapshot_file_write_failures_total{reason} writes that failed: disk_full, not_writable, io_error
- * clusterdns_snapshot_file_last_write_timestamp_seconds when the file was last written, 0 before
- * clusterdns_snapshot_file_bytes                       its size then
+ * clusterdns_cluster_snapshot_stale..., clusterdns_snapshot_file_...   the persisted snapshot's, see {@link SnapshotMeters}
  * </pre>
  */
 final class SourceMetrics {
@@ -72,32 +68,17 @@ final class SourceMetrics {
         });
     }
 
+    /** The persisted snapshot's meters ({@link SnapshotMeters}). */
     private static void bindPersistence(ClusterSource source, MeterRegistry registry) {
-        Gauge.builder("clusterdns.cluster.snapshot.stale", source, s -> s.stale().isPresent() ? 1 : 0)
-                .description("1 while DNS answers from the cluster snapshot persisted by an earlier run, until the Kubernetes API syncs.")
-                .register(registry);
-        Gauge.builder("clusterdns.cluster.snapshot.stale.age", source,
-                        s -> s.stale().map(st -> st.age(Instant.now()).toMillis() / 1000.0).orElse(0.0))
-                .description("Age of the persisted snapshot answered from (since it was written), 0 when answering from live data.")
-                .baseUnit("seconds").register(registry);
-        if (!(source instanceof PersistedClusterSource persisted)) {
-            return;
+        for (SnapshotMeters.Meter m : SnapshotMeters.of(source, Clock.systemUTC())) {
+            if (m.counter()) {
+                FunctionCounter.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description())
+                        .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
+            } else {
+                Gauge.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description()).baseUnit(m.baseUnit())
+                        .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
+            }
         }
-        SnapshotWriter writer = persisted.writer();
-        FunctionCounter.builder("clusterdns.snapshot.file.writes", writer, w -> w.stats().writes())
-                .description("Cluster snapshot files written.").register(registry);
-        for (WriteFailure kind : WriteFailure.values()) {
-            FunctionCounter.builder("clusterdns.snapshot.file.write.failures", writer, w -> w.stats().failures(kind))
-                    .description("Cluster snapshot file writes that failed (the file keeps its last version; retried with the next change).")
-                    .tag("reason", kind.label()).register(registry);
-        }
-        Gauge.builder("clusterdns.snapshot.file.last.write.timestamp", writer, w -> {
-                    Instant at = w.stats().lastWritten();
-                    return at == null ? 0 : at.toEpochMilli() / 1000.0;
-                })
-                .description("Unix time the cluster snapshot file was last written, 0 before.").baseUnit("seconds").register(registry);
-        Gauge.builder("clusterdns.snapshot.file", writer, w -> w.stats().lastBytes())
-                .description("Size of the cluster snapshot file last written.").baseUnit("bytes").register(registry);
     }
 
     private static double lastPublished(ClusterSource source) {
