@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +46,7 @@ public final class AgentMetrics {
     private final AtomicLong lastSyncMillis = new AtomicLong();
     private final AtomicLong lastQueuedMillis = new AtomicLong();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final List<SnapshotMeters.Meter> bound = new CopyOnWriteArrayList<>();
 
     public AgentMetrics() {
         syncDuration = timer("kubeproxy.sync.proxy.rules.duration", "SyncProxyRules latency");
@@ -69,6 +71,8 @@ public final class AgentMetrics {
      * {@code clusterdns_cluster_snapshot_stale} and {@code clusterdns_snapshot_file_*}).
      */
     public void bind(List<SnapshotMeters.Meter> meters) {
+        // Micrometer's function meters hold their object weakly: keep the descriptions alive here
+        bound.addAll(meters);
         for (SnapshotMeters.Meter m : meters) {
             Tags tags = Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList());
             if (m.counter()) {

@@ -68,14 +68,18 @@ final class SourceMetrics {
         });
     }
 
-    /** The persisted snapshot's meters ({@link SnapshotMeters}). */
+    /**
+     * The persisted snapshot's meters ({@link SnapshotMeters}), weakly tied to the source (which the
+     * backend holds) as Micrometer's function meters are: tied to the short-lived description they
+     * would read NaN after a garbage collection.
+     */
     private static void bindPersistence(ClusterSource source, MeterRegistry registry) {
         for (SnapshotMeters.Meter m : SnapshotMeters.of(source, Clock.systemUTC())) {
             if (m.counter()) {
-                FunctionCounter.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description())
+                FunctionCounter.builder(m.name(), source, s -> m.value().getAsDouble()).description(m.description())
                         .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
             } else {
-                Gauge.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description()).baseUnit(m.baseUnit())
+                Gauge.builder(m.name(), source, s -> m.value().getAsDouble()).description(m.description()).baseUnit(m.baseUnit())
                         .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
             }
         }
