@@ -2,7 +2,6 @@ package io.clusterdns.k8s.persist;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.InformerConfig;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -89,17 +88,15 @@ public sealed interface SnapshotLocation {
                 + "|importedSlices=" + c.watchImportedSlices();
     }
 
-    /** {@code preferred} when it exists or can be made and is writable, else {@code java.io.tmpdir/clusterdns}. */
+    /**
+     * {@code preferred} when it is a writable folder, or does not exist yet in a writable one (the
+     * first write makes it), else {@code java.io.tmpdir/clusterdns}. Nothing is created here.
+     */
     static Path defaultDir(Path preferred) {
-        try {
-            Files.createDirectories(preferred);
-            if (Files.isWritable(preferred)) {
-                return preferred;
-            }
-        } catch (IOException | SecurityException e) {
-            // not ours to write (not root, read-only root file system): the temporary folder
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "clusterdns");
+        Path parent = preferred.toAbsolutePath().getParent();
+        boolean usable = Files.isDirectory(preferred) ? Files.isWritable(preferred)
+                : !Files.exists(preferred) && parent != null && Files.isDirectory(parent) && Files.isWritable(parent);
+        return usable ? preferred : Path.of(System.getProperty("java.io.tmpdir"), "clusterdns");
     }
 
     static String hash(String identity) {

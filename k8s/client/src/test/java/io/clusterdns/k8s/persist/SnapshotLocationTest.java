@@ -76,10 +76,12 @@ class SnapshotLocationTest {
     }
 
     @Test
-    void theDefaultFolderFallsBackToTheTemporaryFolderWhenItCannotBeMade() throws Exception {
+    void theDefaultFolderIsUsedWhenWritableOrMakeableElseTheTemporaryFolder() throws Exception {
         Path blocked = Files.writeString(dir.resolve("file"), "x").resolve("sub");
         assertThat(SnapshotLocation.defaultDir(blocked)).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "clusterdns"));
         assertThat(SnapshotLocation.defaultDir(dir)).isEqualTo(dir);
+        assertThat(SnapshotLocation.defaultDir(dir.resolve("not-yet"))).as("made by the first write").isEqualTo(dir.resolve("not-yet"));
+        assertThat(dir.resolve("not-yet")).doesNotExist();
         assertThat(List.of(SnapshotLocation.hash("a"), SnapshotLocation.hash("b"))).doesNotHaveDuplicates();
     }
 }
