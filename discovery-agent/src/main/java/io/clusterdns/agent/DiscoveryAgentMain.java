@@ -173,12 +173,12 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         // --cleanup reads no cluster: it needs no source
         ClusterSourceSpec source = mode == AgentConfig.Mode.CLEANUP && !sourceOptions.manifestsGiven() && !sourceOptions.clusterFlagsGiven()
                 ? null : sourceOptions.spec(env);
+        if (mode != AgentConfig.Mode.RUN && sourceOptions.snapshotLocation() instanceof SnapshotLocation.At) {
+            throw new ConfigException("--snapshot-file", "cannot be combined with " + (dryRun ? "--dry-run" : "--cleanup")
+                    + ": only a running agent keeps a snapshot");
+        }
         if (mode != AgentConfig.Mode.RUN && source instanceof ClusterSourceSpec.Api api) {
             // a dry run prints what the live cluster asks for, never an earlier run's snapshot
-            if (sourceOptions.snapshotLocation() instanceof SnapshotLocation.At) {
-                throw new ConfigException("--snapshot-file", "cannot be combined with " + (dryRun ? "--dry-run" : "--cleanup")
-                        + ": only a running agent keeps a snapshot");
-            }
             source = api.withSnapshotFile(SnapshotLocation.OFF);
         }
         return new AgentConfig(source, name, ips, cluster,
