@@ -11,6 +11,7 @@ import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncLoop;
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.persist.SnapshotMeters;
 import io.clusterdns.k8s.source.ClusterSources;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -45,11 +46,15 @@ public final class DiscoveryAgent implements AutoCloseable {
         this.health = new ProxierHealth(clock, config.syncPeriod().multipliedBy(2));
         this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config.nodeNetwork()), metrics, health, clock);
         this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
+        metrics.bind(SnapshotMeters.of(source, clock));
     }
 
     /**
      * The cluster source the configuration asks for: manifests, or the API server, where this
-     * node's own Node is watched too (its zone label, for topology-aware routing).
+     * node's own Node is watched too (its zone label, for topology-aware routing), by default with
+     * its last-known-good snapshot persisted: a restart while the API server is unreachable then
+     * programs the rules of that snapshot, the ones already in place, instead of waiting with
+     * whatever the node has; without one, nothing is written before the first complete view.
      */
     public static ClusterSource createSource(AgentConfig config, boolean watch) {
         return ClusterSources.create(config.source(), watch, informers -> informers.withNode(config.nodeName()));
@@ -83,6 +88,10 @@ public final class DiscoveryAgent implements AutoCloseable {
 
     public int metricsPort() {
         return ports[1];
+    }
+
+    public ClusterSource source() {
+        return source;
     }
 
     public SyncLoop loop() {

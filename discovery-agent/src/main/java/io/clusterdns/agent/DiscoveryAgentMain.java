@@ -21,6 +21,7 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.persist.SnapshotLocation;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.io.PrintStream;
@@ -180,6 +181,14 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         // --cleanup reads no cluster: it needs no source
         ClusterSourceSpec source = mode == AgentConfig.Mode.CLEANUP && !sourceOptions.manifestsGiven() && !sourceOptions.clusterFlagsGiven()
                 ? null : sourceOptions.spec(env);
+        if (mode != AgentConfig.Mode.RUN && sourceOptions.snapshotLocation() instanceof SnapshotLocation.At) {
+            throw new ConfigException("--snapshot-file", "cannot be combined with " + (dryRun ? "--dry-run" : "--cleanup")
+                    + ": only a running agent keeps a snapshot");
+        }
+        if (mode != AgentConfig.Mode.RUN && source instanceof ClusterSourceSpec.Api api) {
+            // a dry run prints what the live cluster asks for, never an earlier run's snapshot
+            source = api.withSnapshotFile(SnapshotLocation.OFF);
+        }
         return new AgentConfig(source, name, ips, cluster,
                 flag("--nodeport-addresses", () -> NodePortAddresses.parse(nodePortAddresses)), services, masqueradeAll,
                 masqueradeBit, endpointChainThreshold, Durations.parse("--sync-period", syncPeriod),

@@ -107,6 +107,12 @@ class AgentConfigTest {
                 Arguments.of(List.of("--kubeconfig", "/nonexistent"), "--kubeconfig: no such file: /nonexistent"),
                 Arguments.of(List.of("--context", "c"), "--context: needs --kubeconfig (a context is an entry of a kubeconfig file)"),
                 Arguments.of(List.of("--master", "10.0.0.1:6443"), "--master: \"10.0.0.1:6443\" must be an http:// or https:// URL"),
+                Arguments.of(List.of("--master", "https://10.0.0.1:6443", "--dry-run", "--snapshot-file", "/tmp/a.snapshot"),
+                        "--snapshot-file: cannot be combined with --dry-run: only a running agent keeps a snapshot"),
+                Arguments.of(List.of("--cleanup", "--snapshot-file", "/tmp/a.snapshot"),
+                        "--snapshot-file: cannot be combined with --cleanup: only a running agent keeps a snapshot"),
+                Arguments.of(List.of("--manifests", "../k8s/examples", "--snapshot-file", "/tmp/a.snapshot"),
+                        "--snapshot-file: only for a live cluster: with --manifests the files are the truth"),
                 Arguments.of(List.of("--dry-run"), "--manifests or --kubeconfig: required: give --manifests PATH to read Kubernetes objects"
                         + " from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only"
                         + " used in a pod (KUBERNETES_SERVICE_HOST is not set)"));

@@ -133,7 +133,7 @@ public final class DnsServer implements AutoCloseable {
                         // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
                         .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)).setEventLoopPoolSize(plan.effectiveUdpSockets()))
                 .build();
-        this.probes = new Probes(this::unhealthy, this::notReady);
+        this.probes = new Probes(this::unhealthy, this::notReady, this::stale);
     }
 
     /**
@@ -555,6 +555,17 @@ public final class DnsServer implements AutoCloseable {
             SourceHealth h = b.health();
             if (!h.isHealthy()) {
                 return "kubernetes: " + h.reason();
+            }
+        }
+        return null;
+    }
+
+    /** Ready, but answering from a persisted snapshot until the API server syncs. */
+    private String stale() {
+        for (KubernetesBackend b : List.copyOf(backends.values())) {
+            String reason = b.staleReason();
+            if (reason != null) {
+                return "kubernetes: " + reason;
             }
         }
         return null;

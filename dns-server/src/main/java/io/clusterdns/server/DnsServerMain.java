@@ -7,7 +7,9 @@ import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.persist.SnapshotLocation;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.corefile.Corefile;
@@ -198,7 +200,8 @@ public final class DnsServerMain implements Callable<Integer> {
         Signals.install(running::get);
         DnsServer server;
         try {
-            server = conf != null ? start(corefile()) : DnsServer.start(config().plan().withTcpLimits(tcpLimits()), DnsServerMain::source);
+            server = conf != null ? start(corefile(), snapshotLocation())
+                    : DnsServer.start(config().plan().withTcpLimits(tcpLimits()), DnsServerMain::source);
             running.set(server);
         } catch (ParameterException e) {
             throw e;
@@ -221,9 +224,26 @@ public final class DnsServerMain implements Callable<Integer> {
 
     /** Starts the server a Corefile describes; its errors (FILE:LINE: ...) and import warnings are the caller's to show. */
     public static DnsServer start(CorefileSource source) {
+        return start(source, SnapshotLocation.OFF);
+    }
+
+    /**
+     * {@link #start(CorefileSource)}, the snapshots of its API server sources kept where
+     * {@code --snapshot-file} says (by default: on, in the default location; a Corefile names no file).
+     */
+    public static DnsServer start(CorefileSource source, SnapshotLocation snapshots) {
         Corefile corefile = source.parse();
         corefile.warnings().forEach(w -> LoggerFactory.getLogger(DnsServerMain.class).warn("{}", w));
-        return DnsServer.start(source.plan(corefile), DnsServerMain::source);
+        return DnsServer.start(source.plan(corefile), (backend, requests) -> source(backend, requests, snapshots));
+    }
+
+    /** {@code --snapshot-file} for the Corefile's sources, a bad value a picocli error. */
+    SnapshotLocation snapshotLocation() {
+        try {
+            return sourceOptions.snapshotLocation();
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     /**
@@ -272,9 +292,15 @@ public final class DnsServerMain implements Callable<Integer> {
 
     /** The cluster source kubernetes (and multicluster) plugins ask for, its client's requests told to {@code requests}; not started. */
     static ClusterSource source(KubernetesConfig.Backend backend, ApiRequestObserver requests) {
+        return source(backend, requests, null);
+    }
+
+    /** {@link #source(KubernetesConfig.Backend, ApiRequestObserver)} with an API server's snapshot kept at {@code snapshots} (null: as the spec says). */
+    static ClusterSource source(KubernetesConfig.Backend backend, ApiRequestObserver requests, SnapshotLocation snapshots) {
         SourceConfig source = backend.source();
-        return ClusterSources.create(source.spec(), true,
-                informers -> source.informers(informers, backend.watchPods()).withRequests(requests));
+        ClusterSourceSpec spec = snapshots != null && source.spec() instanceof ClusterSourceSpec.Api api
+                ? api.withSnapshotFile(snapshots) : source.spec();
+        return ClusterSources.create(spec, true, informers -> source.informers(informers, backend.watchPods()).withRequests(requests));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */

@@ -87,7 +87,8 @@ class DnsServerKubernetesIT {
 
     /** Starts the DNS server through main's wiring, with a UDP client for it. */
     void startDnsServer(String startupTimeout) {
-        ServerConfig config = DnsServerMainTest.config("--master", api.url(), "--listen", "127.0.0.1:0", "--udp-sockets", "1",
+        // no persisted snapshot: these tests start cold on purpose (DnsServerPersistedSnapshotIT starts warm)
+        ServerConfig config = DnsServerMainTest.config("--master", api.url(), "--snapshot-file", "off", "--listen", "127.0.0.1:0", "--udp-sockets", "1",
                 "--zone", "cluster.local", "--startup-timeout", startupTimeout,
                 "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off");
         server = DnsServerMain.start(config);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.informer.InformerConfig;
+import io.clusterdns.k8s.persist.SnapshotLocation;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
 import io.clusterdns.server.http.HttpConfig;
@@ -243,7 +244,8 @@ class DnsServerMainTest {
     void masterAloneFollowsThatApiServer() {
         ServerConfig c = config("--master", "http://127.0.0.1:8001", "--startup-timeout", "0s");
 
-        assertThat(c.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Api(ClusterConnection.master("http://127.0.0.1:8001"))));
+        assertThat(c.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Api(ClusterConnection.master("http://127.0.0.1:8001"),
+                new SnapshotLocation.Default(DnsServerMain.NAME))));
         assertThat(c.startupTimeout()).isZero();
     }
 
@@ -279,7 +281,8 @@ class DnsServerMainTest {
         ServerConfig inCluster = config(pod, "--labels", "app=web");
         ServerConfig manifestsStillWin = config(pod, withManifests());
 
-        assertThat(inCluster.source()).isEqualTo(new SourceConfig(new ClusterSourceSpec.Api(ClusterConnection.inCluster()), "app=web", null, false));
+        assertThat(inCluster.source()).isEqualTo(new SourceConfig(new ClusterSourceSpec.Api(ClusterConnection.inCluster(),
+                new SnapshotLocation.Default(DnsServerMain.NAME)), "app=web", null, false));
         assertThat(manifestsStillWin.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(manifests))));
     }
 

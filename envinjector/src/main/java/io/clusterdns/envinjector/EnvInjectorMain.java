@@ -5,7 +5,9 @@ import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.Durations;
 import io.clusterdns.k8s.config.ListenAddress;
+import io.clusterdns.k8s.persist.SnapshotLocation;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
+import io.clusterdns.k8s.source.ClusterSourceSpec;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -107,7 +109,7 @@ public final class EnvInjectorMain implements Callable<Integer> {
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */
     InjectorConfig config() {
         try {
-            return new InjectorConfig(sourceOptions.spec(env), ListenAddress.parse("--listen", listen, 8443), zone, optionalPath("--tls-cert", tlsCert),
+            return new InjectorConfig(withoutDefaultSnapshot(sourceOptions.spec(env)), ListenAddress.parse("--listen", listen, 8443), zone, optionalPath("--tls-cert", tlsCert),
                     optionalPath("--tls-key", tlsKey), Durations.parseOrSeconds("--tls-reload-interval", tlsReloadInterval,
                             InjectorConfig.MIN_TLS_RELOAD_INTERVAL, InjectorConfig.MAX_TLS_RELOAD_INTERVAL),
                     integer("--max-variables", maxVariables), integer("--max-request-bytes", maxRequestBytes));
@@ -142,5 +144,14 @@ public final class EnvInjectorMain implements Callable<Integer> {
         public String[] getVersion() {
             return new String[] {NAME + " " + BuildVersion.get()};
         }
+    }
+
+    /**
+     * The webhook is called by the API server, so it is never needed while the API server is
+     * unreachable: no snapshot file unless {@code --snapshot-file} names one.
+     */
+    static ClusterSourceSpec withoutDefaultSnapshot(ClusterSourceSpec spec) {
+        return spec instanceof ClusterSourceSpec.Api api && api.snapshotFile() instanceof SnapshotLocation.Default
+                ? api.withSnapshotFile(SnapshotLocation.OFF) : spec;
     }
 }

@@ -1,14 +1,19 @@
 package io.clusterdns.agent.status;
 
+import io.clusterdns.k8s.persist.SnapshotMeters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +46,7 @@ public final class AgentMetrics {
     private final AtomicLong lastSyncMillis = new AtomicLong();
     private final AtomicLong lastQueuedMillis = new AtomicLong();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final List<SnapshotMeters.Meter> bound = new CopyOnWriteArrayList<>();
 
     public AgentMetrics() {
         syncDuration = timer("kubeproxy.sync.proxy.rules.duration", "SyncProxyRules latency");
@@ -58,6 +64,24 @@ public final class AgentMetrics {
                 .baseUnit("seconds").description("The last time rules were successfully synced").register(registry);
         Gauge.builder("kubeproxy.sync.proxy.rules.last.queued.timestamp", lastQueuedMillis, v -> v.get() / 1000.0)
                 .baseUnit("seconds").description("The last time a sync was queued by a change").register(registry);
+    }
+
+    /**
+     * Registers meters described outside this module (the persisted snapshot's,
+     * {@code clusterdns_cluster_snapshot_stale} and {@code clusterdns_snapshot_file_*}).
+     */
+    public void bind(List<SnapshotMeters.Meter> meters) {
+        // Micrometer's function meters hold their object weakly: keep the descriptions alive here
+        bound.addAll(meters);
+        for (SnapshotMeters.Meter m : meters) {
+            Tags tags = Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList());
+            if (m.counter()) {
+                FunctionCounter.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description()).tags(tags).register(registry);
+            } else {
+                Gauge.builder(m.name(), m, x -> x.value().getAsDouble()).description(m.description()).baseUnit(m.baseUnit())
+                        .tags(tags).register(registry);
+            }
+        }
     }
 
     private Timer timer(String name, String description) {

@@ -12,7 +12,11 @@ import java.util.function.Supplier;
  *   <li>ready: 200 {@code OK} once every plugin that reports readiness is ready (kubernetes: it
  *       answers from a complete cluster view) AND the DNS listeners are up; 503 with the reason
  *       before, and again from the start of lameduck so that the Service stops sending new
- *       clients while the old ones are still served.</li>
+ *       clients while the old ones are still served;</li>
+ *   <li>ready while answering from a persisted snapshot because the API server has not synced
+ *       (see the kubernetes plugin's persisted snapshot): 200 with {@code OK; } and the reason. A
+ *       pod that can answer every name it knew stays in the kube-dns Service: with the API server
+ *       down, every replica is in the same state, and 503 would take all of them out at once.</li>
  * </ul>
  */
 public final class Probes {
@@ -31,6 +35,7 @@ public final class Probes {
 
     private final Supplier<String> unhealthy;
     private final Supplier<String> notReady;
+    private final Supplier<String> degraded;
     private volatile boolean listening;
     private volatile boolean shuttingDown;
 
@@ -39,8 +44,14 @@ public final class Probes {
      * @param notReady  which plugin is not ready and why ({@code kubernetes: services waiting, ...}), null when all are
      */
     public Probes(Supplier<String> unhealthy, Supplier<String> notReady) {
+        this(unhealthy, notReady, () -> null);
+    }
+
+    /** @param degraded why the answers are ready but not current ({@code kubernetes: stale: ...}), null when they are */
+    public Probes(Supplier<String> unhealthy, Supplier<String> notReady, Supplier<String> degraded) {
         this.unhealthy = unhealthy;
         this.notReady = notReady;
+        this.degraded = degraded;
     }
 
     public Probe health() {
@@ -59,7 +70,8 @@ public final class Probes {
         if (!listening) {
             return Probe.failing("listeners not up");
         }
-        return Probe.OK;
+        String note = degraded.get();
+        return note == null ? Probe.OK : new Probe(true, "OK; " + note);
     }
 
     public void listening() {

@@ -2,6 +2,7 @@ package io.clusterdns.k8s;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +56,15 @@ public interface ClusterSource extends AutoCloseable {
      * it healthy.
      */
     SourceHealth health();
+
+    /**
+     * While the source answers from a snapshot an earlier run persisted, because the API server
+     * has not synced yet: which one. Empty once live data replaced it, and for sources that
+     * persist nothing.
+     */
+    default Optional<StaleSnapshot> stale() {
+        return Optional.empty();
+    }
 
     /** Counters for metrics. */
     SourceStats stats();

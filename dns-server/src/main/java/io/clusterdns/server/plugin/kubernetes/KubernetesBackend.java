@@ -9,6 +9,7 @@ import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.resolver.SnapshotIndex;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,10 +108,21 @@ public final class KubernetesBackend implements AutoCloseable {
         return synced() ? null : StartupGate.describe(source);
     }
 
+    /**
+     * While answering from the snapshot persisted by an earlier run (the API server has not synced
+     * yet): {@code stale: serving the snapshot persisted in FILE at T (age 42s) until ...}; null otherwise.
+     */
+    public String staleReason() {
+        return source.stale().map(s -> s.describe(Instant.now(), source.syncStatus())).orElse(null);
+    }
+
     /** {@code snapshot v3: 12 services, ...} for the start-up line. */
     public String describe() {
-        return synced() ? "snapshot v" + source.current().version() + ": " + SnapshotApplier.summary(source.current())
-                : "not synced yet";
+        if (!synced()) {
+            return "not synced yet";
+        }
+        String summary = "snapshot v" + source.current().version() + ": " + SnapshotApplier.summary(source.current());
+        return source.stale().isPresent() ? summary + " (" + staleReason() + ")" : summary;
     }
 
     @Override

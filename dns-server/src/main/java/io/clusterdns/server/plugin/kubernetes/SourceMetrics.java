@@ -2,13 +2,17 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.persist.SnapshotMeters;
 import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.WatchedKind;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -24,6 +28,7 @@ import java.time.Instant;
  * clusterdns_source_conversion_errors_total            objects skipped because they could not be converted
  * clusterdns_source_last_publish_timestamp_seconds     when the current snapshot was published
  * clusterdns_source_publish_delay_seconds              from the oldest change in a snapshot to its publication
+ * clusterdns_cluster_snapshot_stale..., clusterdns_snapshot_file_...   the persisted snapshot's, see {@link SnapshotMeters}
  * </pre>
  */
 final class SourceMetrics {
@@ -52,6 +57,7 @@ final class SourceMetrics {
         Gauge.builder("clusterdns.source.last.publish.timestamp", source, SourceMetrics::lastPublished)
                 .description("Unix time the current cluster snapshot was published, 0 before the first.")
                 .baseUnit("seconds").register(registry);
+        bindPersistence(source, registry);
         Timer delay = Timer.builder("clusterdns.source.publish.delay")
                 .description("From the oldest Kubernetes change in a snapshot to its publication (coalescing plus applying).")
                 .serviceLevelObjectives(DnsMetrics.exponential(Duration.ofMillis(1), 14)).register(registry);
@@ -60,6 +66,23 @@ final class SourceMetrics {
                 delay.record(report.queued());
             }
         });
+    }
+
+    /**
+     * The persisted snapshot's meters ({@link SnapshotMeters}), weakly tied to the source (which the
+     * backend holds) as Micrometer's function meters are: tied to the short-lived description they
+     * would read NaN after a garbage collection.
+     */
+    private static void bindPersistence(ClusterSource source, MeterRegistry registry) {
+        for (SnapshotMeters.Meter m : SnapshotMeters.of(source, Clock.systemUTC())) {
+            if (m.counter()) {
+                FunctionCounter.builder(m.name(), source, s -> m.value().getAsDouble()).description(m.description())
+                        .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
+            } else {
+                Gauge.builder(m.name(), source, s -> m.value().getAsDouble()).description(m.description()).baseUnit(m.baseUnit())
+                        .tags(Tags.of(m.tags().entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList())).register(registry);
+            }
+        }
     }
 
     private static double lastPublished(ClusterSource source) {

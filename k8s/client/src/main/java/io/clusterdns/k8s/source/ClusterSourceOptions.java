@@ -9,7 +9,10 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.clusterdns.k8s.persist.SnapshotLocation;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The flags that say where the cluster state comes from, shared by the three servers as a picocli
@@ -44,6 +47,17 @@ public final class ClusterSourceOptions {
             description = "API server URL; with --kubeconfig it replaces the context's server, alone it connects without credentials (kubectl proxy).")
     String master;
 
+    @Option(names = "--snapshot-file", paramLabel = "PATH|off",
+            description = "Where the last-known-good cluster snapshot is kept (a live cluster only): read at start so that a restart while"
+                    + " the API server is unreachable answers from it, rewritten at most every 10s after changes; off disables it."
+                    + " Default: /var/lib/clusterdns/PROGRAM-HASH.snapshot (java.io.tmpdir/clusterdns when that is not writable),"
+                    + " HASH of the API server connection and filters.")
+    String snapshotFile;
+
+    /** The command this mixin is part of: its name names the default snapshot file. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     public ClusterSourceOptions() {
     }
 
@@ -66,12 +80,23 @@ public final class ClusterSourceOptions {
         if (file == null || kubeconfig != null || !manifests.isEmpty()) {
             return this;
         }
-        return of(manifests, file, context, master);
+        ClusterSourceOptions o = of(manifests, file, context, master);
+        o.snapshotFile = snapshotFile;
+        o.mixee = mixee;
+        return o;
     }
 
     /** True when {@code --kubeconfig} was given. */
     public boolean kubeconfigGiven() {
         return kubeconfig != null;
+    }
+
+    /**
+     * {@code --snapshot-file}: off, the file given, or the default file of this command (for
+     * sources the command builds itself, e.g. from a Corefile).
+     */
+    public SnapshotLocation snapshotLocation() {
+        return SnapshotLocation.parse("--snapshot-file", snapshotFile, mixee == null ? "clusterdns" : mixee.name());
     }
 
     /** True when a cluster flag ({@code --kubeconfig}, {@code --context}, {@code --master}) was given. */
@@ -93,6 +118,9 @@ public final class ClusterSourceOptions {
      */
     public ClusterSourceSpec spec(Map<String, String> env) {
         if (!manifests.isEmpty()) {
+            if (snapshotFile != null && !snapshotFile.equals(SnapshotLocation.OFF_TEXT)) {
+                throw new ConfigException("--snapshot-file", "only for a live cluster: with --manifests the files are the truth");
+            }
             if (clusterFlagsGiven()) {
                 throw new ConfigException("--manifests", "cannot be combined with " + String.join(", ", clusterFlags())
                         + ": serve either manifests or a live cluster");
@@ -107,11 +135,11 @@ public final class ClusterSourceOptions {
             throw new ConfigException("--context", "needs --kubeconfig (a context is an entry of a kubeconfig file)");
         }
         if (kubeconfig != null || master != null) {
-            return new ClusterSourceSpec.Api(connection(kubeconfig, context, master));
+            return new ClusterSourceSpec.Api(connection(kubeconfig, context, master), snapshotLocation());
         }
         String inCluster = env.get(IN_CLUSTER_ENV);
         if (inCluster != null && !inCluster.isBlank()) {
-            return new ClusterSourceSpec.Api(ClusterConnection.inCluster());
+            return new ClusterSourceSpec.Api(ClusterConnection.inCluster(), snapshotLocation());
         }
         throw new ConfigException("--manifests or --kubeconfig", "required: give --manifests PATH to read Kubernetes objects"
                 + " from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only"

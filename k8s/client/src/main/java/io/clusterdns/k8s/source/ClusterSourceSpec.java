@@ -2,6 +2,7 @@ package io.clusterdns.k8s.source;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.persist.SnapshotLocation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -28,10 +29,24 @@ public sealed interface ClusterSourceSpec {
         }
     }
 
-    /** {@code --kubeconfig}/{@code --context}/{@code --master}, or the pod's service account. */
-    record Api(ClusterConnection connection) implements ClusterSourceSpec {
+    /**
+     * {@code --kubeconfig}/{@code --context}/{@code --master}, or the pod's service account; and
+     * where the last-known-good snapshot is kept ({@code --snapshot-file}).
+     */
+    record Api(ClusterConnection connection, SnapshotLocation snapshotFile) implements ClusterSourceSpec {
         public Api {
             Objects.requireNonNull(connection, "connection");
+            snapshotFile = snapshotFile == null ? SnapshotLocation.OFF : snapshotFile;
+        }
+
+        /** Without a persisted snapshot. */
+        public Api(ClusterConnection connection) {
+            this(connection, SnapshotLocation.OFF);
+        }
+
+        /** The same connection, its snapshot kept at {@code location}. */
+        public Api withSnapshotFile(SnapshotLocation location) {
+            return new Api(connection, location);
         }
 
         @Override

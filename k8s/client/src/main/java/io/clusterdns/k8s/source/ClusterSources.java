@@ -5,9 +5,18 @@ import io.clusterdns.k8s.informer.InformerClusterSource;
 import io.clusterdns.k8s.informer.InformerConfig;
 import io.clusterdns.k8s.manifest.ManifestClusterSource;
 import io.clusterdns.k8s.manifest.ManifestConfig;
+import io.clusterdns.k8s.persist.PersistedClusterSource;
+import io.clusterdns.k8s.persist.SnapshotStore;
+import io.clusterdns.k8s.persist.SnapshotWriter;
+import java.time.Clock;
 import java.util.function.UnaryOperator;
 
-/** Builds the (not yet started) cluster source a {@link ClusterSourceSpec} asks for: the one place the servers wire sources. */
+/**
+ * Builds the (not yet started) cluster source a {@link ClusterSourceSpec} asks for: the one place the
+ * servers wire sources. An API server source whose spec names a snapshot file is wrapped in a
+ * {@link PersistedClusterSource}: it starts from the file while the API server is unreachable and
+ * keeps the file current.
+ */
 public final class ClusterSources {
     private ClusterSources() {
     }
@@ -24,7 +33,12 @@ public final class ClusterSources {
             return new ManifestClusterSource(new ManifestConfig(m.paths(), ManifestConfig.DEFAULT_DEBOUNCE, watch));
         }
         ClusterSourceSpec.Api api = (ClusterSourceSpec.Api) spec;
-        return new InformerClusterSource(informers.apply(InformerConfig.of(api.connection())));
+        InformerConfig config = informers.apply(InformerConfig.of(api.connection()));
+        InformerClusterSource live = new InformerClusterSource(config);
+        return api.snapshotFile().resolve(config)
+                .<ClusterSource>map(file -> new PersistedClusterSource(live, new SnapshotWriter(new SnapshotStore(file),
+                        SnapshotWriter.DEFAULT_INTERVAL, Clock.systemUTC(), SnapshotWriter.Scheduler.thread("clusterdns-snapshot-writer"))))
+                .orElse(live);
     }
 
     /** {@link #create} with the default informers (Services, EndpointSlices, Namespaces). */

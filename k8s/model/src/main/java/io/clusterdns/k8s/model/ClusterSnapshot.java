@@ -173,6 +173,11 @@ public final class ClusterSnapshot {
         return importedSlices.getOrDefault(serviceImport, List.of());
     }
 
+    /** Every imported slice by the key of its ServiceImport, including slices whose import is not (yet) there. */
+    public Map<ServiceKey, List<ImportedSliceInfo>> importedSlicesByImport() {
+        return importedSlices;
+    }
+
     public int importedSliceCount() {
         return total(importedSlices);
     }

@@ -1,0 +1,149 @@
+package io.clusterdns.k8s.persist;
+
+import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.PublishReport;
+import io.clusterdns.k8s.SnapshotBroadcaster;
+import io.clusterdns.k8s.SourceHealth;
+import io.clusterdns.k8s.SourceStats;
+import io.clusterdns.k8s.StaleSnapshot;
+import io.clusterdns.k8s.SyncStatus;
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live source with a last-known-good copy on disk. On {@link #start()} it reads the file and,
+ * when there is a usable one, publishes it at once, marked {@link #stale()}, so that a restart
+ * while the API server is unreachable answers every name it knew instead of SERVFAIL; then it
+ * starts the live source, and its first snapshot replaces the stale one (and ends the staleness).
+ * Every live snapshot is handed to the {@link SnapshotWriter}.
+ *
+ * <p>A file that is not usable (other format version, cut short, checksum mismatch, unreadable)
+ * costs one log line and nothing else: the source starts as if there were none.
+ *
+ * <p>Subscribers see the stale snapshot (built from scratch: its changes are FULL) and then the
+ * live ones, in order; the publish reports are the live source's own.
+ */
+public final class PersistedClusterSource implements ClusterSource {
+    private static final Logger LOG = LoggerFactory.getLogger(PersistedClusterSource.class);
+
+    private final ClusterSource live;
+    private final SnapshotWriter writer;
+    private final SnapshotBroadcaster broadcaster = new SnapshotBroadcaster((what, e) -> LOG.warn("{}", what, e));
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile StaleSnapshot stale;
+
+    /** {@code live} not started; this source owns it and the writer from now on. */
+    public PersistedClusterSource(ClusterSource live, SnapshotWriter writer) {
+        this.live = live;
+        this.writer = writer;
+    }
+
+    public ClusterSource live() {
+        return live;
+    }
+
+    public SnapshotWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        SnapshotStore store = writer.store();
+        try {
+            Optional<PersistedSnapshot> persisted = store.read();
+            if (persisted.isPresent()) {
+                PersistedSnapshot p = persisted.get();
+                stale = new StaleSnapshot(store.file().toString(), p.writtenAt());
+                LOG.info("Serving the cluster snapshot persisted in {} at {} until the Kubernetes API syncs: {}", store.file(),
+                        p.writtenAt(), p.snapshot());
+                broadcaster.publish(p.snapshot(), () -> null);
+            }
+        } catch (SnapshotFormatException e) {
+            LOG.warn("Ignoring snapshot file {}: {}; starting without it (it is rewritten once the Kubernetes API syncs)",
+                    store.file(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ignoring snapshot file {}: cannot read it: {}; starting without it", store.file(), e.toString());
+        }
+        live.subscribe(this::fromLive);
+        live.start();
+    }
+
+    /** On the live source's publisher thread: the live view replaces the stale one, and is persisted. */
+    private void fromLive(ClusterSnapshot snapshot) {
+        if (stale != null) {
+            LOG.info("Kubernetes API synced: live data replaces the snapshot persisted at {}", stale.writtenAt());
+            stale = null;
+        }
+        // no report listeners here (onPublish goes to the live source), so the supplier is never asked
+        broadcaster.publish(snapshot, () -> null);
+        writer.changed(snapshot);
+    }
+
+    @Override
+    public Optional<StaleSnapshot> stale() {
+        return Optional.ofNullable(stale);
+    }
+
+    @Override
+    public ClusterSnapshot current() {
+        return broadcaster.current();
+    }
+
+    /** True once the persisted snapshot or a live one was published. */
+    @Override
+    public boolean hasSynced() {
+        return broadcaster.synced();
+    }
+
+    @Override
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        return broadcaster.awaitFirst(timeout);
+    }
+
+    @Override
+    public void subscribe(Consumer<ClusterSnapshot> listener) {
+        broadcaster.subscribe(listener);
+    }
+
+    @Override
+    public void onPublish(Consumer<PublishReport> listener) {
+        live.onPublish(listener);
+    }
+
+    /** The live source's: while stale, its kinds say what is still awaited. */
+    @Override
+    public SyncStatus syncStatus() {
+        return live.syncStatus();
+    }
+
+    @Override
+    public SourceHealth health() {
+        return live.health();
+    }
+
+    @Override
+    public SourceStats stats() {
+        return live.stats();
+    }
+
+    @Override
+    public String describe() {
+        return live.describe() + ", persisted in " + writer.store().file();
+    }
+
+    /** Stops the live source, then the writer (a write in progress finishes). */
+    @Override
+    public void close() {
+        live.close();
+        writer.close();
+    }
+}

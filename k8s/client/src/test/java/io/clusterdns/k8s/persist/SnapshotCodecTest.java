@@ -1,0 +1,185 @@
+package io.clusterdns.k8s.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointSliceInfo;
+import io.clusterdns.k8s.model.ImportedSliceInfo;
+import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceImportInfo;
+import io.clusterdns.k8s.model.ServiceInfo;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class SnapshotCodecTest {
+    static final Instant WRITTEN = Instant.parse("2026-12-06T18:00:00.123456789Z");
+
+    /** The records a snapshot holds, as its widest constructor takes them. */
+    static final List<Class<? extends Record>> ROOTS = List.of(ServiceInfo.class, EndpointSliceInfo.class, PodInfo.class,
+            NamespaceInfo.class, ServiceImportInfo.class, ImportedSliceInfo.class, NodeInfo.class);
+
+    @Test
+    void everyComponentOfEveryRecordInASnapshotIsOneTheCodecWrites() {
+        Set<Class<?>> seen = new LinkedHashSet<>();
+        Deque<Class<?>> todo = new ArrayDeque<>(ROOTS);
+        List<String> problems = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            Class<?> c = todo.pop();
+            if (!seen.add(c)) {
+                continue;
+            }
+            List<String> actual = Arrays.stream(c.getRecordComponents()).map(RecordComponent::getName).toList();
+            List<String> known = SnapshotCodec.COMPONENTS.get(c);
+            if (known == null) {
+                problems.add("record " + c.getSimpleName() + " " + actual + " is part of a snapshot, but SnapshotCodec does not write it");
+            } else if (!known.equals(actual)) {
+                List<String> added = new ArrayList<>(actual);
+                added.removeAll(known);
+                List<String> removed = new ArrayList<>(known);
+                removed.removeAll(actual);
+                problems.add(c.getSimpleName() + ": components " + actual + ", SnapshotCodec writes " + known
+                        + (added.isEmpty() ? "" : "; not written: " + added) + (removed.isEmpty() ? "" : "; gone: " + removed)
+                        + (added.isEmpty() && removed.isEmpty() ? "; order changed" : ""));
+            }
+            for (RecordComponent rc : c.getRecordComponents()) {
+                modelRecords(rc.getGenericType(), todo);
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail("The snapshot file format does not match the model records. Teach SnapshotCodec the change (encode, decode and"
+                    + " COMPONENTS) and bump SnapshotCodec.FORMAT_VERSION:\n  " + String.join("\n  ", problems));
+        }
+        assertThat(new HashSet<Class<?>>(SnapshotCodec.COMPONENTS.keySet())).as("records the codec knows that no snapshot holds any more")
+                .containsExactlyInAnyOrderElementsOf(seen);
+    }
+
+    @Test
+    void theSnapshotHoldsNoKindOfObjectTheCodecDoesNotWrite() {
+        Constructor<?> widest = Arrays.stream(ClusterSnapshot.class.getConstructors())
+                .max((a, b) -> Integer.compare(a.getParameterCount(), b.getParameterCount())).orElseThrow();
+        List<String> kinds = new ArrayList<>();
+        for (Type t : widest.getGenericParameterTypes()) {
+            kinds.add(t instanceof ParameterizedType p ? ((Class<?>) p.getActualTypeArguments()[0]).getSimpleName()
+                    : ((Class<?>) t).getSimpleName());
+        }
+        assertThat(kinds).as("ClusterSnapshot's widest constructor: a new kind needs SnapshotCodec to write it (and a new FORMAT_VERSION)")
+                .containsExactly("long", "Instant", "ServiceInfo", "EndpointSliceInfo", "PodInfo", "NamespaceInfo", "ServiceImportInfo",
+                        "ImportedSliceInfo", "NodeInfo");
+    }
+
+    @Test
+    void aSnapshotWithEveryComponentSetComesBackEqual() throws Exception {
+        for (long seed = 1; seed <= 20; seed++) {
+            ClusterSnapshot original = new GeneratedSnapshots(seed).snapshot(25);
+            PersistedSnapshot back = SnapshotCodec.decode(SnapshotCodec.encode(original, WRITTEN));
+            assertThat(back.writtenAt()).isEqualTo(WRITTEN);
+            assertThat(back.writtenVersion()).isEqualTo(original.version());
+            assertSameContent(back.snapshot(), original);
+            assertThat(back.snapshot().version()).as("a decoded snapshot is version 1 of the reading process").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEmptySnapshotComesBackEmpty() throws Exception {
+        PersistedSnapshot back = SnapshotCodec.decode(SnapshotCodec.encode(ClusterSnapshot.EMPTY, WRITTEN));
+        assertSameContent(back.snapshot(), ClusterSnapshot.EMPTY);
+    }
+
+    static void assertSameContent(ClusterSnapshot actual, ClusterSnapshot expected) {
+        assertThat(actual.createdAt()).isEqualTo(expected.createdAt());
+        assertThat(new HashMap<>(actual.services())).isEqualTo(new HashMap<>(expected.services()));
+        assertThat(new HashMap<>(actual.slicesByService())).as("slices per service, in order").isEqualTo(new HashMap<>(expected.slicesByService()));
+        assertThat(new HashSet<>(actual.pods())).isEqualTo(new HashSet<>(expected.pods()));
+        assertThat(new HashMap<>(actual.namespaces())).isEqualTo(new HashMap<>(expected.namespaces()));
+        assertThat(new HashMap<>(actual.serviceImports())).isEqualTo(new HashMap<>(expected.serviceImports()));
+        assertThat(new HashMap<>(actual.importedSlicesByImport())).isEqualTo(new HashMap<>(expected.importedSlicesByImport()));
+        assertThat(new HashMap<>(actual.nodes())).isEqualTo(new HashMap<>(expected.nodes()));
+    }
+
+    @Test
+    void aFileOfAnotherFormatVersionIsRefusedByName() {
+        byte[] file = SnapshotCodec.encode(new GeneratedSnapshots(3).snapshot(2), WRITTEN);
+        ByteBuffer.wrap(file).putShort(SnapshotCodec.MAGIC.length, (short) (SnapshotCodec.FORMAT_VERSION + 1));
+        assertThatThrownBy(() -> SnapshotCodec.decode(file)).isInstanceOf(SnapshotFormatException.class)
+                .hasMessage("format version " + (SnapshotCodec.FORMAT_VERSION + 1) + ", this build reads version " + SnapshotCodec.FORMAT_VERSION);
+    }
+
+    @Test
+    void corruptTruncatedOrForeignFilesAreRefusedWithOneLine() {
+        byte[] file = SnapshotCodec.encode(new GeneratedSnapshots(4).snapshot(5), WRITTEN);
+        byte[] flipped = file.clone();
+        flipped[file.length / 2] ^= 0x10;
+        assertThatThrownBy(() -> SnapshotCodec.decode(flipped)).hasMessage("checksum mismatch (CRC32C of the body)");
+        assertThatThrownBy(() -> SnapshotCodec.decode(Arrays.copyOf(file, file.length - 7)))
+                .hasMessageStartingWith("truncated: body of " + (file.length - 7 - SnapshotCodec.HEADER_LENGTH));
+        assertThatThrownBy(() -> SnapshotCodec.decode(Arrays.copyOf(file, 10))).hasMessageStartingWith("truncated: 10 bytes");
+        assertThatThrownBy(() -> SnapshotCodec.decode("apiVersion: v1\nkind: Service\n".getBytes()))
+                .hasMessage("not a clusterdns snapshot file (no CDNSSNAP header)");
+        assertThatThrownBy(() -> SnapshotCodec.decode(new byte[0])).isInstanceOf(SnapshotFormatException.class);
+    }
+
+    @Test
+    void aBodyThatPassesTheChecksumButLiesAboutItsCountsIsRefusedWithoutAllocatingIt() {
+        // a string table claiming 2^31-1 strings
+        byte[] body = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 0, 0};
+        assertThatThrownBy(() -> SnapshotCodec.decode(withHeader(body))).isInstanceOf(SnapshotFormatException.class)
+                .hasMessageStartingWith("undecodable body: ").hasMessageContaining("beyond the");
+    }
+
+    @Test
+    void randomMutationsNeverEscapeAsAnythingButAFormatError() {
+        byte[] file = SnapshotCodec.encode(new GeneratedSnapshots(5).snapshot(5), WRITTEN);
+        Random random = new Random(42);
+        for (int i = 0; i < 2000; i++) {
+            byte[] mutated = file.clone();
+            for (int n = 1 + random.nextInt(4); n > 0; n--) {
+                mutated[SnapshotCodec.HEADER_LENGTH + random.nextInt(mutated.length - SnapshotCodec.HEADER_LENGTH)] = (byte) random.nextInt();
+            }
+            // re-checksummed, so that the decoder itself meets the garbage
+            byte[] body = Arrays.copyOfRange(mutated, SnapshotCodec.HEADER_LENGTH, mutated.length);
+            try {
+                SnapshotCodec.decode(withHeader(body));
+            } catch (SnapshotFormatException expected) {
+                assertThat(expected.getMessage()).doesNotContain("\n");
+            }
+        }
+    }
+
+    static byte[] withHeader(byte[] body) {
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        return ByteBuffer.allocate(SnapshotCodec.HEADER_LENGTH + body.length).put(SnapshotCodec.MAGIC)
+                .putShort((short) SnapshotCodec.FORMAT_VERSION).putShort((short) 0).putInt(body.length).putInt((int) crc.getValue())
+                .put(body).array();
+    }
+
+    private static void modelRecords(Type type, Deque<Class<?>> into) {
+        if (type instanceof ParameterizedType p) {
+            for (Type arg : p.getActualTypeArguments()) {
+                modelRecords(arg, into);
+            }
+        } else if (type instanceof Class<?> c && c.isRecord() && c.getPackageName().startsWith("io.clusterdns.k8s.model")) {
+            into.add(c);
+        }
+    }
+}
