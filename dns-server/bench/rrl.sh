@@ -26,24 +26,9 @@ DURATION="${DURATION:-20}" LIMIT="${LIMIT:-300}" FLOOD_FACTOR="${FLOOD_FACTOR:-1
 NX_LIMIT="${NX_LIMIT:-100}" STORM_QPS="${STORM_QPS:-900}" JAVA_OPTS="${JAVA_OPTS:-}"
 what="${1:-both}"
 
-command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
-if [ ! -f "$jar" ]; then
-  echo "building $jar" >&2
-  (cd "$root" && ${MVN:-mvn -B -q} -DskipTests package)
-fi
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+dnsperf_bench
 
 cat >"$work/Corefile" <<COREFILE
 .:0 {
