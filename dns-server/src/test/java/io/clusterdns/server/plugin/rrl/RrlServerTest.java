@@ -40,9 +40,9 @@ import org.xbill.DNS.Type;
  * answer per 100 s) that every query after the first is over them however slow the machine;
  * a dropped query is shown by a later one, outside rrl's zone, being the next answer read.
  */
-class RrlServerTest {
-    static final String WEB = "web.shop.svc.cluster.local.";
-    static final InetAddress FLOODER = address("127.0.0.2");
+public class RrlServerTest {
+    public static final String WEB = "web.shop.svc.cluster.local.";
+    public static final InetAddress FLOODER = address("127.0.0.2");
     static final InetAddress NORMAL = address("127.0.0.3");
 
     @TempDir
@@ -53,8 +53,13 @@ class RrlServerTest {
     }
 
     DnsServer start(String rrl, String more) throws IOException {
+        return DnsServerMain.start(new CorefileSource(write(dir, rrl, more), Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 2));
+    }
+
+    /** The test's Corefile: {@code rrl} lines, then the kubernetes plugin, then {@code more} lines. */
+    public static Path write(Path dir, String rrl, String more) throws IOException {
         Path manifests = ApiValidManifests.write(dir.resolve("m"));
-        Path corefile = Files.writeString(dir.resolve("Corefile"), """
+        return Files.writeString(dir.resolve("Corefile"), """
                 .:0 {
                     %s
                     kubernetes cluster.local {
@@ -64,7 +69,6 @@ class RrlServerTest {
                     prometheus 127.0.0.1:0
                 }
                 """.formatted(rrl, manifests, more));
-        return DnsServerMain.start(new CorefileSource(corefile, Map.of(), 53, ServerPlan.DEFAULT_TCP_IDLE_TIMEOUT, 2));
     }
 
     /** Every answer a client reads, on a thread of its own, so that none is lost in a full socket buffer. */
