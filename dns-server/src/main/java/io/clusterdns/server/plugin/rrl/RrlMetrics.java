@@ -65,6 +65,9 @@ public final class RrlMetrics implements AutoCloseable {
                 .description("Counter of responses exceeding QPS limit.").register(registry));
         for (Kind k : Kind.values()) {
             for (Action a : Action.values()) {
+                if (k == Kind.REQUEST && a == Action.SLIPPED) {
+                    continue; // a dropped request has no response to slip
+                }
                 limited[k.ordinal()][a.ordinal()] = add(Counter.builder("clusterdns.rrl.limited")
                         .description("Queries over an rrl limit, by what was counted and what was done.")
                         .tags("kind", k.label, "action", a.label).register(registry));

@@ -22,7 +22,8 @@ import org.xbill.DNS.Section;
  * limiting) are dropped on their way out, every {@code slip-ratio}th of them sent instead as an
  * empty truncated answer (TC=1), so that a real client retries over TCP and gets its answer while
  * a spoofed flood gets nothing worth reflecting. TCP queries are never limited: their source
- * cannot be spoofed, and they are where slipped clients go. Names outside the line's zones pass.
+ * cannot be spoofed, and they are where slipped clients go. Names outside the line's zones pass,
+ * and so do the lookups plugins make of the server itself for a client's answer.
  *
  * <p>Tokens, as BIND's: positive answers by name and type, NODATA by name, NXDOMAIN and referrals
  * by the zone in the authority section (so an NXDOMAIN storm of search-path names, each one
@@ -60,7 +61,8 @@ public final class RrlPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        if (request.transport() == Transport.TCP || !Zones.holds(zones, request.qname())) {
+        // a lookup a plugin makes for its answer (a CNAME's target) is part of the client's one answer, counted once
+        if (request.transport() == Transport.TCP || request.lookup().nested() || !Zones.holds(zones, request.qname())) {
             next.serve(request, writer);
             return;
         }

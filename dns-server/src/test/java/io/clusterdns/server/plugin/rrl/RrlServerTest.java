@@ -201,6 +201,24 @@ public class RrlServerTest {
         }
     }
 
+    /** The lookup a plugin makes of the server for a client's answer (a template CNAME's target) is not counted again. */
+    @Test
+    void aPluginsLookupForTheAnswerIsNotCountedAgainstTheClient() throws Exception {
+        String template = """
+                template IN A alias.example {
+                    answer "{{ .Name }} 60 IN CNAME web.shop.svc.cluster.local."
+                }
+                """;
+        try (DnsServer server = start("rrl {\n responses-per-second 0.01\n slip-ratio 1\n}", template);
+             UdpClient client = new UdpClient(FLOODER, InetAddress.getLoopbackAddress(), server.port())) {
+            Message alias = client.exchange(Wire.query(1, "www.alias.example.", Type.A));
+            assertThat(Wire.texts(alias, Section.ANSWER)).hasSize(2).last().asString().endsWith("A " + ApiValidManifests.WEB_IP);
+            // the target's own account is untouched: the client's first question of it is answered in full
+            assertThat(client.exchange(Wire.query(2, WEB, Type.A)).getHeader().getFlag(Flags.TC)).isFalse();
+            assertThat(client.exchange(Wire.query(3, WEB, Type.A)).getHeader().getFlag(Flags.TC)).isTrue();
+        }
+    }
+
     /**
      * Load shedding: with forward's {@code max_concurrent} reached (an upstream that never
      * answers), more forwarded queries are REFUSED at once, while cluster names keep being answered.
