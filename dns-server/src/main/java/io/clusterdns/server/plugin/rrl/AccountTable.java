@@ -149,11 +149,6 @@ public final class AccountTable implements AutoCloseable {
         return n;
     }
 
-    /** The most accounts this table holds. */
-    int capacity() {
-        return shards.length * shards[0].capacity;
-    }
-
     @Override
     public void close() {
         onClose.run();
