@@ -20,24 +20,9 @@ jar="$root/dns-server/target/clusterdns-dns-server.jar"
 DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}" CLIENTS="${CLIENTS:-4}" OUTSTANDING="${OUTSTANDING:-200}"
 THREADS="${THREADS:-1}" QPS="${QPS:-}" UDP_SOCKETS="${UDP_SOCKETS:-0}" JAVA_OPTS="${JAVA_OPTS:-}"
 
-command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
-if [ ! -f "$jar" ]; then
-  echo "building $jar" >&2
-  (cd "$root" && ${MVN:-mvn -B -q} -DskipTests package)
-fi
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+dnsperf_bench
 
 start_server "$work/server.log" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \
   --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off

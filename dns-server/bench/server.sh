@@ -1,5 +1,31 @@
 # Sourced by the bench scripts (not run on its own). Needs $jar, $JAVA_OPTS and an EXIT trap that
-# stops $server_pid.
+# stops $server_pid (stop_pid "$server_pid").
+#
+# require_jar: builds $jar with Maven ($MVN, default "mvn -B -q", from $root) when it is missing.
+require_jar() {
+  if [ ! -f "$jar" ]; then
+    echo "building $jar" >&2
+    (cd "$root" && ${MVN:-mvn -B -q} -DskipTests package)
+  fi
+}
+
+# dnsperf_bench: what a dnsperf bench needs first: dnsperf, the jar (require_jar), a folder $work
+# and an EXIT trap that stops $server_pid and removes $work.
+dnsperf_bench() {
+  command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
+  require_jar
+  work="$(mktemp -d)"
+  server_pid=""
+  trap 'stop_pid "$server_pid"; rm -rf "$work"' EXIT
+}
+
+# stop_pid PID: TERM to a process this script started, then wait for it (nothing when it is gone).
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill "$1"
+    wait "$1" 2>/dev/null || true
+  fi
+}
 #
 # start_server LOG ARGS...: starts `java -jar $jar ARGS...` in the background, logging to LOG;
 # sets server_pid, waits (at most 30 s) for its "listening on udp ADDR:PORT" line, sets port to

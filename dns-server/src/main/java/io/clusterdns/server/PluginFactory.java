@@ -51,6 +51,10 @@ import io.clusterdns.server.plugin.ready.ReadyConfig;
 import io.clusterdns.server.plugin.reload.ReloadConfig;
 import io.clusterdns.server.plugin.rewrite.RewriteConfig;
 import io.clusterdns.server.plugin.rewrite.RewritePlugin;
+import io.clusterdns.server.plugin.rrl.AccountTable;
+import io.clusterdns.server.plugin.rrl.RrlConfig;
+import io.clusterdns.server.plugin.rrl.RrlMetrics;
+import io.clusterdns.server.plugin.rrl.RrlPlugin;
 import io.clusterdns.server.plugin.template.TemplateConfig;
 import io.clusterdns.server.plugin.template.TemplatePlugin;
 import io.clusterdns.server.plugin.timeouts.TimeoutsConfig;
@@ -137,6 +141,12 @@ final class PluginFactory {
         }
         if (config instanceof AclConfig a) {
             return new AclPlugin(a, registry);
+        }
+        if (config instanceof RrlConfig r) {
+            // one set of series for the server; the accounts kept across a reload that leaves the line alone
+            RrlMetrics m = states.get(List.of(RrlConfig.NAME), RrlMetrics.class, () -> new RrlMetrics(registry, timer));
+            AccountTable table = states.get(List.of(RrlConfig.NAME, block.keys(), r), AccountTable.class, () -> m.table(r));
+            return new RrlPlugin(r, table, m, System::nanoTime);
         }
         if (config instanceof LoadbalanceConfig) {
             return new LoadbalancePlugin();

@@ -26,12 +26,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * k8s/deploy/dns-server/coredns.yaml keeps the shape of kubeadm's CoreDNS objects, so that the
- * operator's one-line switch (replace the image) and this file agree: the Corefile is kubeadm's,
- * unchanged, and what it configures is what the Deployment's probes, ports and mounts expect.
+ * operator's one-line switch (replace the image) and this file agree: the Corefile is kubeadm's
+ * with one addition, the rrl plugin's line (per-pod rate limits, generous; deleting the line turns
+ * them off), and what it configures is what the Deployment's probes, ports and mounts expect.
  */
 class CorednsDeploymentTest {
     static final Path MANIFEST = Path.of("..", "k8s", "deploy", "dns-server", "coredns.yaml");
     static List<JsonNode> docs;
+    /** What the ConfigMap's Corefile adds to kubeadm's, after {@code errors}. */
+    static final String RRL = """
+                rrl . {
+                   ipv4-prefix-length 32
+                   ipv6-prefix-length 128
+                   requests-per-second 2000
+                   responses-per-second 1000
+                   slip-ratio 2
+                   window 5
+                }
+            """;
 
     @BeforeAll
     static void read() throws IOException {
@@ -68,9 +80,16 @@ class CorednsDeploymentTest {
                 .orElseThrow(() -> new AssertionError("no container port named " + nameOrNumber));
     }
 
+    static String configMapCorefile() {
+        return object("ConfigMap", "coredns").path("data").path("Corefile").asText();
+    }
+
     @Test
-    void theConfigMapHoldsKubeadmsCorefileUnchanged() throws IOException {
-        assertThat(object("ConfigMap", "coredns").path("data").path("Corefile").asText()).isEqualTo(kubeadmCorefile());
+    void theConfigMapHoldsKubeadmsCorefileWithTheRrlLine() throws IOException {
+        String kubeadm = kubeadmCorefile();
+        String errors = "    errors\n";
+        assertThat(kubeadm).contains(errors);
+        assertThat(configMapCorefile()).isEqualTo(kubeadm.replace(errors, errors + RRL));
     }
 
     @Test
@@ -90,7 +109,7 @@ class CorednsDeploymentTest {
     @Test
     void probesAndPortsMeetWhatTheCorefileConfigures() throws IOException {
         List<BlockPlan> blocks = CorefilePlan.blocks(
-                CorefileParser.parse(kubeadmCorefile(), Path.of("/etc/coredns/Corefile"), Map.of()), 53);
+                CorefileParser.parse(configMapCorefile(), Path.of("/etc/coredns/Corefile"), Map.of()), 53);
         assertThat(blocks).hasSize(1);
         BlockPlan block = blocks.get(0);
         JsonNode c = container();

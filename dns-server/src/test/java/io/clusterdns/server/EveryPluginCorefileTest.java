@@ -89,6 +89,8 @@ class EveryPluginCorefileTest {
                 new Row("forward", "google-like.example.", Type.A, Rcode.NOERROR, "google-like.example. 5 A 192.0.2.33"),
                 new Row("local", "localhost.", Type.A, Rcode.NOERROR, "localhost. 604800 A 127.0.0.1"),
                 new Row("hosts", "printer.lan.", Type.A, Rcode.NOERROR, "printer.lan. 30 A 192.0.2.7"),
+                // over rrl's rate for printer.lan: slipped (TC=1), which the resolver retries over TCP, never limited
+                new Row("rrl", "printer.lan.", Type.A, Rcode.NOERROR, "printer.lan. 30 A 192.0.2.7"),
                 new Row("rewrite", "db.legacy.example.", Type.A, Rcode.NOERROR, "db.legacy.example. 5 A 10.96.0.20"),
                 new Row("template", "ip-10-7.junk.example.", Type.A, Rcode.NOERROR, "ip-10-7.junk.example. 30 A 10.0.10.7"),
                 new Row("k8s_external", "web.shop.example.com.", Type.A, Rcode.NOERROR, "web.shop.example.com. 5 A 192.0.2.50"),
@@ -114,6 +116,10 @@ class EveryPluginCorefileTest {
                         ready 127.0.0.1:0
                         prometheus 127.0.0.1:0
                         local
+                        rrl printer.lan {
+                            responses-per-second 0.01
+                            slip-ratio 1
+                        }
                         acl {
                             block net %3$s
                         }
@@ -174,6 +180,7 @@ class EveryPluginCorefileTest {
                         .isEqualTo(1);
                 assertThat(after.value("coredns_acl_blocked_requests_total", Map.of("server", "dns://127.0.0.1:" + server.port(),
                         "zone", ".", "view", ""))).isEqualTo(1);
+                assertThat(after.value("clusterdns_rrl_limited_total", Map.of("kind", "response", "action", "slipped"))).isEqualTo(1);
             }
         }
     }

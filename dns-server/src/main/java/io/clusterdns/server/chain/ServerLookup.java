@@ -36,6 +36,15 @@ public final class ServerLookup {
         this.depth = depth;
     }
 
+    /**
+     * True for the lookups of a plugin (a request made by {@link #resolve}), false for a client's
+     * request: what counts per client (rrl) counts the client's question once, not the lookups its
+     * answer needed.
+     */
+    public boolean nested() {
+        return depth > 0;
+    }
+
     /** Lookups of a request that came from no listener (tests, cache refreshes): through its own block. */
     static ServerLookup within(BlockChain block) {
         return new ServerLookup(new Router(block == null ? List.of() : List.of(block)), 0);

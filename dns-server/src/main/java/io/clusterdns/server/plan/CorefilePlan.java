@@ -33,6 +33,7 @@ import io.clusterdns.server.plugin.prometheus.PrometheusSetup;
 import io.clusterdns.server.plugin.ready.ReadySetup;
 import io.clusterdns.server.plugin.reload.ReloadSetup;
 import io.clusterdns.server.plugin.rewrite.RewriteSetup;
+import io.clusterdns.server.plugin.rrl.RrlSetup;
 import io.clusterdns.server.plugin.template.TemplateSetup;
 import io.clusterdns.server.plugin.timeouts.TimeoutsSetup;
 import java.net.InetAddress;
@@ -202,6 +203,7 @@ public final class CorefilePlan {
             case "rewrite" -> RewriteSetup.parse(d);
             case "k8s_external" -> K8sExternalSetup.parse(d, zones);
             case "acl" -> AclSetup.parse(d, zones);
+            case "rrl" -> RrlSetup.parse(d, zones);
             case "hosts" -> HostsSetup.parse(d, zones, base);
             case "local" -> LocalSetup.parse(d);
             case "any" -> AnySetup.parse(d);

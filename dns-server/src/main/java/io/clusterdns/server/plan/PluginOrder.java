@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The fixed order of a server block's chain, whatever the order in the Corefile: CoreDNS's
  * {@code plugin.cfg} (1.12, the version kubeadm ships, with the external {@code multicluster}
- * plugin after {@code kubernetes}, where its build instructions put it). A Corefile naming a
+ * plugin after {@code kubernetes} and the external {@code rrl} plugin before {@code acl}, where
+ * their build instructions put them: rrl early, so that limited traffic costs nothing). A Corefile naming a
  * CoreDNS plugin clusterdns does not have fails to load, naming it: a drop-in that silently
  * ignored {@code dnssec} would answer differently.
  */
@@ -14,7 +15,7 @@ public final class PluginOrder {
     /** Every CoreDNS plugin name, in chain order. */
     private static final List<String> COREDNS = List.of(
             "root", "metadata", "geoip", "cancel", "tls", "timeouts", "multisocket", "reload", "nsid", "bufsize", "bind",
-            "debug", "trace", "ready", "health", "pprof", "prometheus", "errors", "log", "dnstap", "local", "dns64", "acl",
+            "debug", "trace", "ready", "health", "pprof", "prometheus", "errors", "log", "dnstap", "local", "dns64", "rrl", "acl",
             "any", "chaos", "loadbalance", "tsig", "cache", "rewrite", "header", "dnssec", "autopath", "minimal", "template",
             "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external", "kubernetes", "multicluster", "file", "auto",
             "secondary", "etcd", "loop", "forward", "grpc", "erratic", "whoami", "on", "sign", "view", "proxyproto", "quic",
@@ -30,6 +31,7 @@ public final class PluginOrder {
             "prometheus",
             "errors",
             "log",
+            "rrl",
             "acl",
             "loadbalance",
             "cache",
