@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.xbill.DNS.Message;
 
 /**
  * Sends the fuzz at a running server: {@code udpPackets} UDP packets from {@link FuzzPackets}
@@ -55,7 +56,8 @@ final class DnsFuzz {
 
     /** The figures of a run and its problems (at most {@link #PROBLEMS_KEPT} described). */
     record Report(Settings settings, long udpAnswered, long udpUnanswered, long tcpSessions, long tcpFrames, long tcpAnswers,
-                  long slowestSessionMillis, Prober.Counts probes, long problemCount, List<String> problems, long millis) {
+                  long slowestSessionMillis, Prober.Counts probes, long problemCount, List<String> problems, long millis,
+                  Map<String, Long> outcomes) {
         String summary() {
             return "seed " + settings.seed() + ": " + settings.udpPackets() + " UDP packets (" + udpAnswered + " answered, "
                     + udpUnanswered + " unanswered), " + tcpSessions + " TCP sessions (" + tcpFrames + " frames sent, "
@@ -75,6 +77,8 @@ final class DnsFuzz {
     private final AtomicLong tcpFrames = new AtomicLong();
     private final AtomicLong tcpAnswers = new AtomicLong();
     private final AtomicLong slowestSession = new AtomicLong();
+    /** UDP responses by the fuzz packet's kind and the response's rcode ("opt-version BADVERS"): where the fuzz went. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
     DnsFuzz(InetSocketAddress server, Settings settings, List<Prober.Probe> probes) {
         this.server = server;
@@ -119,7 +123,9 @@ final class DnsFuzz {
             pool.awaitTermination(30, TimeUnit.SECONDS);
         }
         return new Report(settings, udpAnswered.get(), udpUnanswered.get(), tcpSessions.get(), tcpFrames.get(), tcpAnswers.get(),
-                slowestSession.get(), prober.counts(), problemCount.get(), List.copyOf(problems), (System.nanoTime() - start) / 1_000_000L);
+                slowestSession.get(), prober.counts(), problemCount.get(), List.copyOf(problems), (System.nanoTime() - start) / 1_000_000L,
+                new java.util.TreeMap<>(outcomes.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getValue().get()))));
     }
 
     /** Worker {@code w} sends packets w, w + T, w + 2T, ... (T threads), a new socket every {@link #PACKETS_PER_SOCKET}. */
@@ -207,6 +213,7 @@ final class DnsFuzz {
                 FuzzPacket p = sent.get(slot);
                 if (p != null && p.wantsAnswer() && answered.get(slot) == null) {
                     udpUnanswered.incrementAndGet();
+                    outcomes.computeIfAbsent(p.kind() + " (no answer)", k -> new AtomicLong()).incrementAndGet();
                 }
             }
         }
@@ -243,8 +250,14 @@ final class DnsFuzz {
                     continue;
                 }
                 udpAnswered.incrementAndGet();
-                ResponseCheck.problem(p.bytes(), response, true)
-                        .ifPresent(what -> problem(what + "; response " + HexFormat.of().formatHex(response), p));
+                Message parsed = ResponseCheck.parse(response);
+                outcomes.computeIfAbsent(p.kind() + " " + (parsed == null ? "unparsable" : org.xbill.DNS.Rcode.string(parsed.getRcode())),
+                        k -> new AtomicLong()).incrementAndGet();
+                Optional<String> what = ResponseCheck.problem(p.bytes(), response, true);
+                if (what.isEmpty() && parsed != null && parsed.getRcode() == org.xbill.DNS.Rcode.SERVFAIL && isClusterQuestion(p.bytes())) {
+                    what = Optional.of("SERVFAIL to a well-formed question in the cluster zone");
+                }
+                what.ifPresent(w -> problem(w + "; response " + HexFormat.of().formatHex(response), p));
             }
         }
 
@@ -420,6 +433,18 @@ final class DnsFuzz {
                         + HexFormat.of().formatHex(frame) + " to " + HexFormat.of().formatHex(out.toByteArray()), null);
             }
         }
+    }
+
+    /**
+     * A query the kubernetes plugin answers itself, whatever else is odd about it: it parses, one
+     * question of class IN in cluster.local. Its answer never depends on the upstream, so a
+     * SERVFAIL would be the server's own failure.
+     */
+    static boolean isClusterQuestion(byte[] query) {
+        Message q = ResponseCheck.parse(query);
+        return q != null && q.getHeader().getOpcode() == 0 && q.getSection(org.xbill.DNS.Section.QUESTION).size() == 1
+                && q.getQuestion().getDClass() == org.xbill.DNS.DClass.IN
+                && q.getQuestion().getName().subdomain(org.xbill.DNS.Name.fromConstantString("cluster.local."));
     }
 
     /** One length-prefixed frame; null at the end of the stream (or a reset). */

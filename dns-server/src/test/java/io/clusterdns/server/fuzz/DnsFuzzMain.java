@@ -30,6 +30,8 @@ public final class DnsFuzzMain {
             System.out.println("dns fuzz: " + report.summary());
             System.out.println("dns fuzz: server log: " + target.logFindings() + " ERROR lines or exceptions; coredns_panics_total "
                     + (long) panics);
+            System.out.println("dns fuzz: UDP responses by packet kind and rcode:");
+            report.outcomes().forEach((k, v) -> System.out.println("  " + k + ": " + v));
             report.problems().forEach(p -> System.out.println("  problem: " + p));
             target.logLines().forEach(l -> System.out.println("  log: " + l));
             boolean clean = report.problemCount() == 0 && report.probes().unanswered() == 0 && report.probes().wrong() == 0
