@@ -165,6 +165,12 @@ final class WebhookFuzz {
         if (!response.path("allowed").asBoolean(false)) {
             return Optional.of("not allowed: " + text(body));
         }
+        JsonNode kind = sent.path("request").path("kind");
+        boolean podCreate = kind.path("group").asText("").isEmpty() && "v1".equals(kind.path("version").asText())
+                && "Pod".equals(kind.path("kind").asText()) && "CREATE".equals(sent.path("request").path("operation").asText());
+        if (response.has("patch") && !podCreate) {
+            return Optional.of("a patch for something other than a v1 Pod CREATE: " + kind + " " + sent.path("request").path("operation"));
+        }
         if (response.has("patch")) {
             if (!"JSONPatch".equals(response.path("patchType").asText())) {
                 return Optional.of("a patch without patchType JSONPatch");

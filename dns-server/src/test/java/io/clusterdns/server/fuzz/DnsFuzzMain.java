@@ -23,26 +23,33 @@ public final class DnsFuzzMain {
         DnsFuzz.Settings settings = new DnsFuzz.Settings(seed, udp, tcp, Math.max(2, cpus), Math.max(8, 4 * cpus));
         System.out.println("dns fuzz: seed " + seed + ", " + udp + " UDP packets, " + tcp + " TCP sessions");
         Path dir = Files.createTempDirectory("dns-fuzz");
-        int exit;
-        try (FuzzTarget target = FuzzTarget.start(dir)) {
-            DnsFuzz.Report report = new DnsFuzz(target.address(), settings, FuzzTarget.PROBES).run();
-            double panics = target.panics();
-            System.out.println("dns fuzz: " + report.summary());
-            System.out.println("dns fuzz: server log: " + target.logFindings() + " ERROR lines or exceptions; coredns_panics_total "
-                    + (long) panics);
-            System.out.println("dns fuzz: UDP responses by packet kind and rcode:");
-            report.outcomes().forEach((k, v) -> System.out.println("  " + k + ": " + v));
-            report.problems().forEach(p -> System.out.println("  problem: " + p));
-            target.logLines().forEach(l -> System.out.println("  log: " + l));
-            boolean clean = report.problemCount() == 0 && report.probes().unanswered() == 0 && report.probes().wrong() == 0
-                    && target.logFindings() == 0 && panics == 0;
-            System.out.println(clean ? "dns fuzz: PASS" : "dns fuzz: FAIL");
-            exit = clean ? 0 : 1;
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        FuzzTarget target = FuzzTarget.start(dir);
+        // also on Ctrl-C or kill: dnsmasq is a child process, and would outlive this JVM
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            target.close();
+            delete(dir);
+        }));
+        DnsFuzz.Report report = new DnsFuzz(target.address(), settings, FuzzTarget.PROBES).run();
+        double panics = target.panics();
+        System.out.println("dns fuzz: " + report.summary());
+        System.out.println("dns fuzz: server log: " + target.logFindings() + " ERROR lines or exceptions; coredns_panics_total "
+                + (long) panics);
+        System.out.println("dns fuzz: UDP responses by packet kind and rcode:");
+        report.outcomes().forEach((k, v) -> System.out.println("  " + k + ": " + v));
+        report.problems().forEach(p -> System.out.println("  problem: " + p));
+        target.logLines().forEach(l -> System.out.println("  log: " + l));
+        boolean clean = report.problemCount() == 0 && report.probes().unanswered() == 0 && report.probes().wrong() == 0
+                && target.logFindings() == 0 && panics == 0;
+        System.out.println(clean ? "dns fuzz: PASS" : "dns fuzz: FAIL");
+        int exit = clean ? 0 : 1;
         System.exit(exit);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary folder: nothing else to do
+        }
     }
 }

@@ -17,7 +17,7 @@ import org.xbill.DNS.Type;
  * Is this response a well-formed answer to that (possibly broken) query? dnsjava is the
  * independent decoder: what it cannot parse, a client cannot either. The rules:
  * <ul>
- * <li>the response parses, has QR set, the query's ID and opcode;</li>
+ * <li>the response parses, has QR set, the query's ID, opcode and RD;</li>
  * <li>over UDP it fits the client's size: 512 bytes, or the single OPT record's payload size when
  * larger (RFC 6891); TC or not, nothing bigger;</li>
  * <li>a question in the response is the query's question;</li>
@@ -58,6 +58,10 @@ final class ResponseCheck {
         int opcode = (query[2] >>> 3) & 0xF;
         if (r.getHeader().getOpcode() != opcode) {
             return Optional.of("opcode " + r.getHeader().getOpcode() + " answers opcode " + opcode);
+        }
+        boolean rd = (query[2] & 0x01) != 0;
+        if (r.getHeader().getFlag(Flags.RD) != rd) {
+            return Optional.of("RD=" + !rd + " answers RD=" + rd);
         }
         Message q = parse(query);
         Edns edns = Edns.of(q);

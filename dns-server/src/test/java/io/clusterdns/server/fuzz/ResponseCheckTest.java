@@ -19,6 +19,7 @@ class ResponseCheckTest {
     static Message answer(byte[] query, int rcode) {
         Message r = new Message(7);
         r.getHeader().setFlag(Flags.QR);
+        r.getHeader().setFlag(Flags.RD);
         r.getHeader().setRcode(rcode);
         r.addRecord(Wire.parse(query).getQuestion(), org.xbill.DNS.Section.QUESTION);
         return r;
@@ -47,6 +48,9 @@ class ResponseCheckTest {
         byte[] response = q.clone();
         response[2] |= (byte) 0x80;
         assertThat(ResponseCheck.problem(response, answer(q, Rcode.FORMERR).toWire(), true)).hasValue("a response (QR=1) was answered");
+        Message noRd = answer(q, Rcode.NOERROR);
+        noRd.getHeader().unsetFlag(Flags.RD);
+        assertThat(ResponseCheck.problem(q, noRd.toWire(), true)).hasValue("RD=false answers RD=true");
         assertThat(ResponseCheck.problem(q, new byte[] {0, 7, (byte) 0x80}, true)).hasValueSatisfying(p -> assertThat(p).contains("parse"));
     }
 
