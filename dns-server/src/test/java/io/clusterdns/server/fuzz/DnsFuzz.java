@@ -1,5 +1,6 @@
 package io.clusterdns.server.fuzz;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,7 +31,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 
 /**
  * Sends the fuzz at a running server: {@code udpPackets} UDP packets from {@link FuzzPackets}
@@ -78,7 +88,7 @@ final class DnsFuzz {
     private final AtomicLong tcpAnswers = new AtomicLong();
     private final AtomicLong slowestSession = new AtomicLong();
     /** UDP responses by the fuzz packet's kind and the response's rcode ("opt-version BADVERS"): where the fuzz went. */
-    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
 
     DnsFuzz(InetSocketAddress server, Settings settings, List<Prober.Probe> probes) {
         this.server = server;
@@ -124,7 +134,7 @@ final class DnsFuzz {
         }
         return new Report(settings, udpAnswered.get(), udpUnanswered.get(), tcpSessions.get(), tcpFrames.get(), tcpAnswers.get(),
                 slowestSession.get(), prober.counts(), problemCount.get(), List.copyOf(problems), (System.nanoTime() - start) / 1_000_000L,
-                new java.util.TreeMap<>(outcomes.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                new TreeMap<>(outcomes.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                         e -> e.getValue().get()))));
     }
 
@@ -196,7 +206,7 @@ final class DnsFuzz {
                 } else if (System.nanoTime() - head[1] > WINDOW_EXPIRY_NANOS) {
                     window.poll();
                 } else {
-                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    LockSupport.parkNanos(100_000);
                 }
             }
         }
@@ -251,10 +261,10 @@ final class DnsFuzz {
                 }
                 udpAnswered.incrementAndGet();
                 Message parsed = ResponseCheck.parse(response);
-                outcomes.computeIfAbsent(p.kind() + " " + (parsed == null ? "unparsable" : org.xbill.DNS.Rcode.string(parsed.getRcode())),
+                outcomes.computeIfAbsent(p.kind() + " " + (parsed == null ? "unparsable" : Rcode.string(parsed.getRcode())),
                         k -> new AtomicLong()).incrementAndGet();
                 Optional<String> what = ResponseCheck.problem(p.bytes(), response, true);
-                if (what.isEmpty() && parsed != null && parsed.getRcode() == org.xbill.DNS.Rcode.SERVFAIL && isClusterQuestion(p.bytes())) {
+                if (what.isEmpty() && parsed != null && parsed.getRcode() == Rcode.SERVFAIL && isClusterQuestion(p.bytes())) {
                     what = Optional.of("SERVFAIL to a well-formed question in the cluster zone");
                 }
                 what.ifPresent(w -> problem(w + "; response " + HexFormat.of().formatHex(response), p));
@@ -300,7 +310,7 @@ final class DnsFuzz {
     private void pipeline(Socket socket, SplittableRandom r, long session, int n) throws IOException {
         Map<Integer, FuzzPacket> byId = new HashMap<>();
         int mustAnswer = 0;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
             FuzzPacket p;
             if (r.nextBoolean()) {
@@ -366,7 +376,7 @@ final class DnsFuzz {
      */
     private void lyingFrames(Socket socket, SplittableRandom r, long session, int kind) throws IOException {
         byte[] q = FuzzPackets.validQuery(r);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         switch (kind) {
             case 4 -> { // shorter than the message: the rest is read as the next frame
                 int lie = Math.max(0, q.length - 1 - r.nextInt(q.length));
@@ -442,9 +452,9 @@ final class DnsFuzz {
      */
     static boolean isClusterQuestion(byte[] query) {
         Message q = ResponseCheck.parse(query);
-        return q != null && q.getHeader().getOpcode() == 0 && q.getSection(org.xbill.DNS.Section.QUESTION).size() == 1
-                && q.getQuestion().getDClass() == org.xbill.DNS.DClass.IN
-                && q.getQuestion().getName().subdomain(org.xbill.DNS.Name.fromConstantString("cluster.local."));
+        return q != null && q.getHeader().getOpcode() == 0 && q.getSection(Section.QUESTION).size() == 1
+                && q.getQuestion().getDClass() == DClass.IN
+                && q.getQuestion().getName().subdomain(Name.fromConstantString("cluster.local."));
     }
 
     /** One length-prefixed frame; null at the end of the stream (or a reset). */
@@ -479,7 +489,7 @@ final class DnsFuzz {
     private static void await(Future<?> f) throws InterruptedException {
         try {
             f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("a fuzz thread failed", e.getCause());
         }
     }

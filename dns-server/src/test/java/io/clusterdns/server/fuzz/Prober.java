@@ -6,6 +6,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +19,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Valid queries with known answers, asked over UDP in a loop while the fuzzer runs: the server
@@ -103,7 +105,7 @@ final class Prober {
                 } catch (SocketTimeoutException e) {
                     break;
                 }
-                Message r = ResponseCheck.parse(java.util.Arrays.copyOf(buf, packet.getLength()));
+                Message r = ResponseCheck.parse(Arrays.copyOf(buf, packet.getLength()));
                 if (r == null || r.getHeader().getID() != id) {
                     continue; // the answer to an earlier attempt of an earlier probe
                 }
@@ -112,7 +114,7 @@ final class Prober {
             }
         }
         unanswered.incrementAndGet();
-        problems.accept("probe " + p.name() + " " + org.xbill.DNS.Type.string(p.type()) + " unanswered after " + ATTEMPTS
+        problems.accept("probe " + p.name() + " " + Type.string(p.type()) + " unanswered after " + ATTEMPTS
                 + " attempts of " + ATTEMPT_TIMEOUT_MS + " ms");
     }
 
@@ -124,7 +126,7 @@ final class Prober {
         }
         if (r.getRcode() != p.rcode() || !got.equals(new TreeSet<>(p.rdata()))) {
             wrong.incrementAndGet();
-            problems.accept("probe " + p.name() + " " + org.xbill.DNS.Type.string(p.type()) + ": " + Rcode.string(r.getRcode())
+            problems.accept("probe " + p.name() + " " + Type.string(p.type()) + ": " + Rcode.string(r.getRcode())
                     + " " + got + ", expected " + Rcode.string(p.rcode()) + " " + new TreeSet<>(p.rdata()));
         }
     }
