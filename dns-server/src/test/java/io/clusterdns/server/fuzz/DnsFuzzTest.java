@@ -27,6 +27,7 @@ class DnsFuzzTest {
             assertThat(report.probes().wrong()).isZero();
             assertThat(report.probes().answered()).isGreaterThan(FuzzTarget.PROBES.size());
             assertThat(target.panics()).as("coredns_panics_total").isZero();
+            assertThat(target.logLinesSeen()).as("the server's log was watched (its start-up lines at least)").isPositive();
             assertThat(target.logLines()).as("ERROR lines and exceptions logged").isEmpty();
         }
     }

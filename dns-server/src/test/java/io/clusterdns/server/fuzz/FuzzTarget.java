@@ -93,6 +93,10 @@ final class FuzzTarget implements AutoCloseable {
         return log.findings();
     }
 
+    long logLinesSeen() {
+        return log.linesSeen();
+    }
+
     List<String> logLines() {
         return log.lines();
     }

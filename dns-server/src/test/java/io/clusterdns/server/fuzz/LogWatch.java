@@ -18,6 +18,7 @@ final class LogWatch implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final AtomicLong findings = new AtomicLong();
+    private final AtomicLong seen = new AtomicLong();
     private final List<String> kept = new CopyOnWriteArrayList<>();
 
     LogWatch() {
@@ -26,6 +27,11 @@ final class LogWatch implements AutoCloseable {
 
     long findings() {
         return findings.get();
+    }
+
+    /** All lines written, findings or not: proof that the server's log goes through here. */
+    long linesSeen() {
+        return seen.get();
     }
 
     List<String> lines() {
@@ -50,6 +56,7 @@ final class LogWatch implements AutoCloseable {
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.UTF_8);
                 line.reset();
+                seen.incrementAndGet();
                 if (isFinding(text)) {
                     findings.incrementAndGet();
                     if (kept.size() < KEPT) {
