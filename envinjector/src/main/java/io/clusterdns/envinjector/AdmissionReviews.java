@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -47,6 +51,10 @@ public final class AdmissionReviews {
     public static ParseResult parse(byte[] body) {
         if (body.length == 0) {
             return invalid("request body is empty: expected an " + API_VERSION + " AdmissionReview");
+        }
+        String notUtf8 = utf8Problem(body);
+        if (notUtf8 != null) {
+            return invalid("request body is not valid UTF-8 (" + notUtf8 + "): JSON must be UTF-8 (RFC 8259)");
         }
         JsonNode root;
         try {
@@ -87,6 +95,20 @@ public final class AdmissionReviews {
         }
         return new ParseResult.Parsed(new AdmissionRequest(uid, gvk, operation, namespace,
                 request.path("dryRun").asBoolean(false), object instanceof ObjectNode o ? o : null));
+    }
+
+    /**
+     * Where {@code body} stops being UTF-8, or null when it all is. Jackson passes malformed
+     * sequences inside strings through (as U+FFFD or lone surrogates), so a uid or an annotation
+     * would come back changed: the API server then cannot match the response to its request, and a
+     * variable could carry bytes the kubelet never saw. One pass over bytes of at most
+     * --max-request-bytes.
+     */
+    static String utf8Problem(byte[] body) {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, CharBuffer.allocate(body.length), true);
+        return result.isError() ? "a malformed sequence at byte " + in.position() : null;
     }
 
     private static ParseResult invalid(String reason) {

@@ -63,4 +63,25 @@ class AdmissionReviewsTest {
         assertThat(r).isInstanceOf(AdmissionReviews.ParseResult.Invalid.class);
         assertThat(((AdmissionReviews.ParseResult.Invalid) r).reason()).startsWith("request body is not JSON");
     }
+
+    /**
+     * Found by the webhook fuzz: bytes that are not UTF-8 inside a string were taken (Jackson
+     * passes them through), and the uid came back changed, as a lone surrogate.
+     */
+    @Test
+    void aBodyThatIsNotUtf8IsABadRequestNamingTheByte() {
+        byte[] valid = TestPod.review("uid-1", "CREATE", TestPod.in("shop").container("app").json(), false, "shop");
+        String text = new String(valid, StandardCharsets.UTF_8);
+        int at = text.indexOf("uid-1");
+        byte[] broken = new byte[valid.length + 1];
+        System.arraycopy(valid, 0, broken, 0, at);
+        broken[at] = (byte) 0xED; // the start of an encoded surrogate, which UTF-8 forbids
+        System.arraycopy(valid, at, broken, at + 1, valid.length - at);
+
+        AdmissionReviews.ParseResult r = AdmissionReviews.parse(broken);
+
+        assertThat(r).isEqualTo(new AdmissionReviews.ParseResult.Invalid("request body is not valid UTF-8 (a malformed sequence at byte "
+                + at + "): JSON must be UTF-8 (RFC 8259)"));
+        assertThat(AdmissionReviews.parse(valid)).isInstanceOf(AdmissionReviews.ParseResult.Parsed.class);
+    }
 }

@@ -158,6 +158,19 @@ class WebhookServerTest {
         assertThat(mutate(TestPod.in("shop").container("app").review("after-" + name)).path("response").has("patch")).isTrue();
     }
 
+    /** Found by the webhook fuzz: a body in Latin-1 (not UTF-8) was admitted with its uid changed; now a 400 naming the byte. */
+    @Test
+    void aBodyThatIsNotUtf8Gets400() throws Exception {
+        String review = new String(TestPod.in("shop").annotation("team", "caf\u00e9").container("app").review("latin-1"),
+                StandardCharsets.UTF_8);
+
+        HttpResponse<byte[]> r = TestPki.post(client, port, "/mutate", review.getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestPod.parse(r.body()).path("message").asText())
+                .startsWith("request body is not valid UTF-8 (a malformed sequence at byte " + review.indexOf('\u00e9') + ")");
+    }
+
     @Test
     void anOversizedBodyGets413() throws Exception {
         byte[] big = new byte[MAX_BODY + 1];

@@ -53,13 +53,27 @@ public final class Dnsmasq implements AutoCloseable {
      * lines) and {@code options} (e.g. {@code --local=/nx.test/} for NXDOMAIN); returns once it answers.
      */
     public static Dnsmasq start(Path dir, String ip, String hosts, String... options) {
+        return start(dir, ip, "--no-daemon", hosts, options);
+    }
+
+    /**
+     * As {@link #start(Path, String, String, String...)}, but TCP connections are served by
+     * dnsmasq's forked children as in production: in {@code --no-daemon} (debug) mode dnsmasq
+     * serves a TCP connection in its only process, and UDP waits until that connection closes,
+     * which a forwarder keeping pooled TCP connections open turns into minutes of silence.
+     */
+    public static Dnsmasq startForkingTcp(Path dir, String ip, String hosts, String... options) {
+        return start(dir, ip, "--keep-in-foreground", hosts, options);
+    }
+
+    private static Dnsmasq start(Path dir, String ip, String foreground, String hosts, String... options) {
         String binary = require();
         InetAddress address = loopback(ip);
         try {
             Path hostsFile = Files.createTempFile(dir, "hosts-" + ip + "-", ".txt");
             Files.writeString(hostsFile, hosts);
             Path log = Files.createTempFile(dir, "dnsmasq-" + ip + "-", ".log");
-            List<String> args = new ArrayList<>(List.of("--no-daemon", "--conf-file=/dev/null", "--listen-address=" + ip,
+            List<String> args = new ArrayList<>(List.of(foreground, "--conf-file=/dev/null", "--listen-address=" + ip,
                     "--bind-interfaces", "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile, "--log-facility=-",
                     "--pid-file="));
             args.addAll(List.of(options));
