@@ -21,7 +21,6 @@ import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -54,18 +53,21 @@ public final class RuleSyncer {
     private final NodeContexts contexts;
     private final AgentMetrics metrics;
     private final ProxierHealth health;
+    /** Wall time: only the last-sync timestamp metric. */
     private final Clock clock;
+    /** Monotonic time: sync durations and stale-chain ages, which a wall-clock jump must not bend. */
+    private final Ticker ticker;
     private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
     private final Map<Family, NftModel> applied = new EnumMap<>(Family.class);
     private final Map<Family, Map<String, ServicePortState>> appliedStates = new EnumMap<>(Family.class);
     private final Map<Family, Map<String, ServicePortState>> pendingStates = new EnumMap<>(Family.class);
-    private final Map<Family, Map<String, Instant>> staleChains = new EnumMap<>(Family.class);
+    private final Map<Family, Map<String, Long>> staleChains = new EnumMap<>(Family.class);
     private volatile Consumer<Map<Integer, ServiceHealth>> healthCheckListener = m -> { };
     private boolean needFull = true;
     private volatile boolean wrote;
 
     public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
-                      AgentMetrics metrics, ProxierHealth health, Clock clock) {
+                      AgentMetrics metrics, ProxierHealth health, Clock clock, Ticker ticker) {
         this.families = families.stream().map(Family::of).toList();
         this.nft = nft;
         this.conntrack = conntrack;
@@ -73,6 +75,7 @@ public final class RuleSyncer {
         this.metrics = metrics;
         this.health = health;
         this.clock = clock;
+        this.ticker = ticker;
         DesiredStateBuilder builder = new DesiredStateBuilder(nodeName);
         for (Family f : this.families) {
             renderers.put(f, new FamilyRenderer(f, builder));
@@ -102,7 +105,7 @@ public final class RuleSyncer {
      * @param periodic a timer sync: also checks that the tables still exist
      */
     public synchronized SyncOutcome sync(ClusterSnapshot snapshot, Collection<ServiceKey> changed, boolean periodic) {
-        Instant start = clock.instant();
+        long start = ticker.nanos();
         Map<Family, NftModel> models = render(snapshot, changed);
         if (!needFull && periodic && tablesMissing()) {
             LOG.warn("The clusterdns nftables tables are gone or incomplete (someone flushed the ruleset?): writing them again");
@@ -155,12 +158,12 @@ public final class RuleSyncer {
         return models;
     }
 
-    private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, Instant now) {
+    private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, long now) {
         needFull = false;
         wrote = true;
         for (Family f : families) {
             applied.put(f, models.get(f));
-            Map<String, Instant> stale = staleChains.get(f);
+            Map<String, Long> stale = staleChains.get(f);
             NftScripts.Plan plan = plans.get(f);
             // a chain wanted again is live: it must never be deleted later
             if (full) {
@@ -241,13 +244,13 @@ public final class RuleSyncer {
         return null;
     }
 
-    private void deleteStaleChains(Instant now) {
+    private void deleteStaleChains(long now) {
         StringBuilder script = new StringBuilder();
         Map<Family, Set<String>> due = new EnumMap<>(Family.class);
         for (Family f : families) {
             Set<String> old = new java.util.TreeSet<>();
             staleChains.get(f).forEach((c, since) -> {
-                if (!since.plus(STALE_CHAIN_AGE).isAfter(now)) {
+                if (now - since >= STALE_CHAIN_AGE.toNanos()) {
                     old.add(c);
                 }
             });
@@ -272,10 +275,9 @@ public final class RuleSyncer {
         LOG.debug("Deleted {} stale chains", due.values().stream().mapToInt(Set::size).sum());
     }
 
-    private SyncOutcome finish(Instant start, boolean full, boolean written, int changed, String error) {
-        Instant end = clock.instant();
-        Duration took = Duration.between(start, end);
-        metrics.recordSync(took, full, error == null, end.toEpochMilli());
+    private SyncOutcome finish(long start, boolean full, boolean written, int changed, String error) {
+        Duration took = Duration.ofNanos(ticker.nanos() - start);
+        metrics.recordSync(took, full, error == null, clock.millis());
         if (error == null && (full || (written && took.compareTo(SLOW_SYNC) > 0))) {
             LOG.info("Synced nftables rules ({}, {} service ports changed) in {} ms", full ? "full" : "partial", changed, took.toMillis());
         } else if (error == null && written) {
