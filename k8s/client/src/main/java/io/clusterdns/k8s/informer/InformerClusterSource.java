@@ -113,6 +113,7 @@ public final class InformerClusterSource implements ClusterSource {
         informers = List.copyOf(createInformers(client));
         publisher.start();
         for (KindInformer<?> informer : informers) {
+            informer.recycleWatchesAfter(config.watchTimeout());
             informer.start(reason -> LOG.error("{}; the last snapshot keeps serving, but this kind no longer follows the cluster", reason));
         }
         LOG.info("Watching the Kubernetes API at {} ({}): {}", client.getMasterUrl(),

@@ -30,6 +30,11 @@ import java.util.Objects;
  * @param watchImportedSlices true to watch the EndpointSlices MCS controllers import for
  *                        ServiceImports (labelled {@code multicluster.kubernetes.io/service-name});
  *                        false with the multicluster plugin's {@code noendpoints}
+ * @param watchTimeout    the least time a watch is kept open: each is closed and opened again
+ *                        after a random time between this and twice this (as client-go's
+ *                        reflector and fabric8's do, by default 5 min), so that a watch that went
+ *                        silent (a half-open connection, a proxy that stopped forwarding) is
+ *                        replaced within a bounded time; whole seconds, at least 1 s
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -40,12 +45,14 @@ public record InformerConfig(
         Duration coalesce,
         ApiRequestObserver requests,
         boolean watchServiceImports,
-        boolean watchImportedSlices) {
+        boolean watchImportedSlices,
+        Duration watchTimeout) {
 
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
     public static final boolean DEFAULT_NO_ENDPOINTS = false;
     public static final boolean DEFAULT_WATCH_PODS = false;
+    public static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofMinutes(5);
 
     public InformerConfig {
         Objects.requireNonNull(connection, "connection");
@@ -53,6 +60,10 @@ public record InformerConfig(
         namespaceLabels = LabelSelectors.check("namespace_labels", namespaceLabels);
         coalesce = coalesce == null ? DEFAULT_COALESCE : coalesce;
         requests = requests == null ? ApiRequestObserver.NONE : requests;
+        watchTimeout = watchTimeout == null ? DEFAULT_WATCH_TIMEOUT : watchTimeout;
+        if (watchTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("watch timeout must be at least 1 s, got " + watchTimeout.toMillis() + " ms");
+        }
         if (coalesce.isNegative() || coalesce.compareTo(MAX_COALESCE) > 0) {
             throw new IllegalArgumentException("coalesce must be 0.." + MAX_COALESCE.toMillis() + " ms, got " + coalesce.toMillis() + " ms");
         }
@@ -61,7 +72,7 @@ public record InformerConfig(
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests) {
-        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, false, false);
+        this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, false, false, DEFAULT_WATCH_TIMEOUT);
     }
 
     /** Everything watched with the defaults, through {@code connection}. */
@@ -70,37 +81,43 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, watchTimeout);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, watchTimeout);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, watchTimeout);
+    }
+
+    /** With watches recycled after {@code value} to twice that (see {@link #watchTimeout}). */
+    public InformerConfig withWatchTimeout(Duration value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, value);
     }
 
     /**
