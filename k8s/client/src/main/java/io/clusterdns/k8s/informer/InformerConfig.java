@@ -31,10 +31,12 @@ import java.util.Objects;
  *                        ServiceImports (labelled {@code multicluster.kubernetes.io/service-name});
  *                        false with the multicluster plugin's {@code noendpoints}
  * @param watchTimeout    the least time a watch is kept open: each is closed and opened again
- *                        after a random time between this and twice this (as client-go's
- *                        reflector and fabric8's do, by default 5 min), so that a watch that went
- *                        silent (a half-open connection, a proxy that stopped forwarding) is
- *                        replaced within a bounded time; whole seconds, at least 1 s
+ *                        (from the last resourceVersion: no relist) after a random time between
+ *                        this and twice this, so that a watch that went silent is replaced within a
+ *                        bounded time; whole seconds, at least 1 s. client-go's reflector and fabric8
+ *                        use 5 min, but client-go also notices a dead connection within ~45 s (HTTP/2
+ *                        pings) while the JDK WebSocket under fabric8 can miss a connection cut by a
+ *                        dying API server or load balancer altogether; hence 1 min by default
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -52,7 +54,7 @@ public record InformerConfig(
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
     public static final boolean DEFAULT_NO_ENDPOINTS = false;
     public static final boolean DEFAULT_WATCH_PODS = false;
-    public static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofMinutes(1);
 
     public InformerConfig {
         Objects.requireNonNull(connection, "connection");

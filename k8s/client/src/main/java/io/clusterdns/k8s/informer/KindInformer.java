@@ -36,14 +36,12 @@ final class KindInformer<T extends HasMetadata> {
 
     /**
      * Watches are closed and opened again after a random time between {@code min} and twice that
-     * (default 5 min), so that a watch that went silent is replaced within a bounded time.
-     * fabric8's reflector has the setting but its informer keeps the reflector private, hence
-     * the reflection; should a fabric8 upgrade move it, one warning and fabric8's default remain.
+     * ({@link InformerConfig#watchTimeout}), so that a watch that went silent is replaced within a
+     * bounded time. fabric8's reflector has the setting (5 min) but its informer keeps the
+     * reflector private, hence the reflection; should a fabric8 upgrade move it, one warning and
+     * fabric8's 5 min remain.
      */
     void recycleWatchesAfter(java.time.Duration min) {
-        if (min.equals(InformerConfig.DEFAULT_WATCH_TIMEOUT)) {
-            return;
-        }
         try {
             java.lang.reflect.Field f = informer.getClass().getDeclaredField("reflector");
             f.setAccessible(true);
