@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class InformerApiFaultsTest {
     private static final ServiceKey WEB = ServiceKey.of("default", "web");
     private static final ServiceKey API = ServiceKey.of("default", "api");
+    private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration SILENT_WATCH_DEADLINE = Duration.ofMinutes(3);
 
     private final LiveCluster cluster = new LiveCluster();
     private final ApiFaultProxy proxy = new ApiFaultProxy(cluster.server.url());
@@ -50,17 +52,23 @@ class InformerApiFaultsTest {
         cluster.create(service("default", "api", "10.96.0.21", 80));
     }
 
+    /**
+     * Waits for the changes, as long as a silent watch can hide them: the 1 s watch timeout these
+     * tests set (2 s at most), and when the close of that watch gets no answer either, fabric8's
+     * own 2 min before it forces a new one anyway.
+     */
     private ClusterSnapshot awaitCaughtUp() {
-        return cluster.snapshots.until("web moved and api created", s -> s.services().containsKey(API)
+        return cluster.snapshots.until("web moved and api created", SILENT_WATCH_DEADLINE, s -> s.services().containsKey(API)
                 && s.service(WEB).clusterIPs().contains(ip("10.96.0.30")));
     }
 
     @Test
     void anUnreachableApiKeepsTheLastSnapshotAndTheChangesMadeMeanwhileArriveWhenItIsBack() {
         cluster.create(service("default", "web", "10.96.0.20", 80));
-        ClusterSnapshot first = startSynced(InformerConfig.DEFAULT_WATCH_TIMEOUT);
+        ClusterSnapshot first = startSynced(WATCH_TIMEOUT);
 
-        // every connection is cut, new ones are refused: nothing made from here on can reach the source
+        // every connection is cut, new ones are refused: nothing made from here on can reach the
+        // source (and a cut the JDK WebSocket misses leaves a silent watch, which the timeout replaces)
         proxy.mode(ApiFaultProxy.Mode.REFUSE);
         changeBehindTheFault();
         assertThat(cluster.source.current()).isSameAs(first);
@@ -90,7 +98,7 @@ class InformerApiFaultsTest {
     @Test
     void aWatchThatNeverSendsIsReplacedWithinTheWatchTimeout() {
         cluster.create(service("default", "web", "10.96.0.20", 80));
-        ClusterSnapshot first = startSynced(Duration.ofSeconds(1));
+        ClusterSnapshot first = startSynced(WATCH_TIMEOUT);
 
         // open watches are cut; their replacements are accepted and then withhold every event
         int hungBefore = proxy.hungWatches();
@@ -99,7 +107,7 @@ class InformerApiFaultsTest {
                 && cluster.source.stats().watching(WatchedKind.SERVICES));
         changeBehindTheFault();
 
-        // new connections pass again, the silent watch stays open: only its timeout (1-2 s here) replaces it
+        // new connections pass again, the silent watch stays open: only its timeout replaces it
         int watchesBefore = proxy.watches();
         proxy.mode(ApiFaultProxy.Mode.PASS);
         Await.until("a new watch (the silent one timed out)", proxy::watches, n -> n > watchesBefore);
