@@ -1,5 +1,6 @@
 package io.clusterdns.server.plugin.forward;
 
+import static io.clusterdns.server.plugin.forward.ForwardDnsmasqTest.a;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.testing.Await;
@@ -44,11 +45,6 @@ class ForwardFaultsTest {
     @BeforeEach
     void requireDnsmasq() {
         Dnsmasq.require();
-    }
-
-    /** The answer's A addresses, comma-separated (empty when none). */
-    static String a(Message m) {
-        return ForwardDnsmasqTest.a(m);
     }
 
     static void assertClusterNameAnswered(DnsServer server) {
