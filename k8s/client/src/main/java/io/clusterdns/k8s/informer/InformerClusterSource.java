@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *     source.subscribe(snapshot -> ...);      // every snapshot from the first complete one on
  *     ... wait up to the startup timeout for source.hasSynced() ...
  *     source.syncStatus();                    // "services synced, endpointslices waiting, namespaces synced"
- *     source.health();                        // unhealthy once an informer stopped for good (e.g. RBAC)
+ *     source.health();                        // unhealthy once an informer stopped for good (e.g. a 404 API)
  * }
  * }</pre>
  *
