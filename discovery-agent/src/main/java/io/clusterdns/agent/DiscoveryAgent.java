@@ -10,6 +10,7 @@ import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.sync.NodeContexts;
 import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncLoop;
+import io.clusterdns.agent.sync.Ticker;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.persist.SnapshotMeters;
 import io.clusterdns.k8s.source.ClusterSources;
@@ -43,8 +44,8 @@ public final class DiscoveryAgent implements AutoCloseable {
         this.config = config;
         this.source = source;
         Clock clock = Clock.systemUTC();
-        this.health = new ProxierHealth(clock, config.syncPeriod().multipliedBy(2));
-        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config.nodeNetwork()), metrics, health, clock);
+        this.health = new ProxierHealth(clock, System::nanoTime, config.syncPeriod().multipliedBy(2));
+        this.syncer = new RuleSyncer(config.families(), config.nodeName(), nft, conntrack, NodeContexts.of(config.nodeNetwork()), metrics, health, clock, Ticker.SYSTEM);
         this.loop = new SyncLoop(source, syncer, config.minSyncPeriod(), config.syncPeriod(), health, metrics);
         metrics.bind(SnapshotMeters.of(source, clock));
     }

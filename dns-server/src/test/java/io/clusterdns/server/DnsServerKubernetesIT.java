@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.informer.InformerClusterSource;
+import io.clusterdns.k8s.testing.ApiFaultProxy;
 import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.MockApiServerProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +46,33 @@ import org.xbill.DNS.Type;
  * outage/web      ClusterIP 10.96.2.20; outage/late 10.96.2.40 created after the API server came back
  * </pre>
  *
+ * The fault tests (issue 13, item 6) reach the API server through an {@link ApiFaultProxy} that
+ * refuses, answers 500 or forbids EndpointSlices while the API server itself stays up and is
+ * changed meanwhile:
+ *
+ * <pre>
+ * cut/web      ClusterIP 10.96.3.20 → 10.96.3.21 while unreachable; cut/late 10.96.3.40 created while unreachable
+ * flaky/web    ClusterIP 10.96.4.20, the API answering 500 when the server starts
+ * rbac/mongo   headless; slice mongo-a 10.244.5.10, EndpointSlices forbidden when the server starts
+ * </pre>
+ *
  * Waits ask DNS again (or read the watch state) until the answer is right, {@link Await}'s 30 s at
  * most; nothing sleeps and no duration is asserted.
  */
 class DnsServerKubernetesIT {
+    static final String SLICES = "/apis/discovery.k8s.io/v1/endpointslices";
+    /**
+     * A watch cut without the JDK WebSocket noticing is replaced by the watch recycle: 1-2 min by
+     * default, plus fabric8's 2 min close failsafe when the close gets no answer, plus back-off.
+     */
+    static final Duration CUT_WATCH_DEADLINE = Duration.ofMinutes(5);
+
     static MockApiServerProcess api;
     static KubernetesClient kube;
 
     DnsServer server;
     UdpClient dns;
+    ApiFaultProxy proxy;
 
     @BeforeAll
     static void launchApiServer() {
@@ -83,12 +103,20 @@ class DnsServerKubernetesIT {
         if (server != null) {
             server.close();
         }
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     /** Starts the DNS server through main's wiring, with a UDP client for it. */
     void startDnsServer(String startupTimeout) {
+        startDnsServer(api.url(), startupTimeout);
+    }
+
+    /** Starts the DNS server through main's wiring, following the API server at {@code master}. */
+    void startDnsServer(String master, String startupTimeout) {
         // no persisted snapshot: these tests start cold on purpose (DnsServerPersistedSnapshotIT starts warm)
-        ServerConfig config = DnsServerMainTest.config("--master", api.url(), "--snapshot-file", "off", "--listen", "127.0.0.1:0", "--udp-sockets", "1",
+        ServerConfig config = DnsServerMainTest.config("--master", master, "--snapshot-file", "off", "--listen", "127.0.0.1:0", "--udp-sockets", "1",
                 "--zone", "cluster.local", "--startup-timeout", startupTimeout,
                 "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off");
         server = DnsServerMain.start(config);
@@ -161,6 +189,83 @@ class DnsServerKubernetesIT {
         create(service("outage", "late", "10.96.2.40", "http", 80));
         awaitAnswers("late.outage", Type.A, "late.outage.svc.cluster.local. 5 A 10.96.2.40");
         assertThat(answers("web.outage", Type.A)).containsExactly("web.outage.svc.cluster.local. 5 A 10.96.2.20");
+    }
+
+    // --- faults, through a proxy in front of the API server ---
+
+    /** The DNS server following the API server through a new {@link ApiFaultProxy} in {@code mode}. */
+    void startThroughProxy(ApiFaultProxy.Mode mode, String startupTimeout) {
+        proxy = new ApiFaultProxy(api.url());
+        if (mode == ApiFaultProxy.Mode.FORBID) {
+            proxy.forbidden(SLICES);
+        } else {
+            proxy.mode(mode);
+        }
+        startDnsServer(proxy.url(), startupTimeout);
+    }
+
+    ListenAddress ready() {
+        return server.readyAddress().orElseThrow();
+    }
+
+    int health() {
+        return Http.get(server.healthAddress().orElseThrow(), "/health").status();
+    }
+
+    @Test
+    void anUnreachableApiServerKeepsTheLastAnswersReadyAndTheChangesMadeMeanwhileArriveWhenItIsBack() {
+        create(namespace("cut"), service("cut", "web", "10.96.3.20", "http", 80));
+        startThroughProxy(ApiFaultProxy.Mode.PASS, "30s");
+        awaitWatching();
+
+        proxy.mode(ApiFaultProxy.Mode.REFUSE);
+        update(service("cut", "web", "10.96.3.21", "http", 80));
+        create(service("cut", "late", "10.96.3.40", "http", 80));
+        assertThat(answers("web.cut", Type.A)).containsExactly("web.cut.svc.cluster.local. 5 A 10.96.3.20");
+        assertThat(Http.get(ready(), "/ready").status()).as("CoreDNS stays ready after the first sync").isEqualTo(200);
+        assertThat(health()).isEqualTo(200);
+
+        proxy.mode(ApiFaultProxy.Mode.PASS);
+        Await.until("late.cut answered", CUT_WATCH_DEADLINE, () -> answers("late.cut", Type.A),
+                List.of("late.cut.svc.cluster.local. 5 A 10.96.3.40")::equals);
+        awaitAnswers("web.cut", Type.A, "web.cut.svc.cluster.local. 5 A 10.96.3.21");
+        assertThat(Http.get(ready(), "/ready").status()).isEqualTo(200);
+    }
+
+    @Test
+    void errorsWhenStartingAreRetriedNotReadyWithTheErrorThenServes() {
+        create(namespace("flaky"), service("flaky", "web", "10.96.4.20", "http", 80));
+        startThroughProxy(ApiFaultProxy.Mode.ERROR_500, "0s");
+
+        Http.Reply notReady = Http.await(ready(), "/ready", r -> r.body().contains("HTTP 500"));
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.body()).startsWith("kubernetes: ").endsWith("last error: HTTP 500: injected failure");
+        assertThat(rcode("web.flaky", Type.A)).as("never NXDOMAIN before the first sync").isEqualTo(Rcode.SERVFAIL);
+        assertThat(health()).as("retried, not broken").isEqualTo(200);
+        int before = proxy.requests();
+        Await.until("lists retried", () -> proxy.requests() > before);
+
+        proxy.mode(ApiFaultProxy.Mode.PASS);
+        Http.await(ready(), "/ready", r -> r.status() == 200);
+        assertThat(answers("web.flaky", Type.A)).containsExactly("web.flaky.svc.cluster.local. 5 A 10.96.4.20");
+    }
+
+    @Test
+    void forbiddenEndpointSlicesAreNotReadyNamingTheGrantAndServeOnceAllowed() {
+        create(namespace("rbac"), headless("rbac", "mongo"), slice("rbac", "mongo-a", "mongo", endpoint("10.244.5.10", true)));
+        startThroughProxy(ApiFaultProxy.Mode.FORBID, "0s");
+
+        Http.Reply notReady = Http.await(ready(), "/ready", r -> r.body().contains("403"));
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.body()).contains("endpointslices waiting",
+                "HTTP 403 Forbidden (endpointslices is forbidden: User \"system:serviceaccount:kube-system:clusterdns\""
+                        + " cannot list resource \"endpointslices\" at the cluster scope)",
+                "grant list and watch on endpointslices.discovery.k8s.io to this service account (RBAC)");
+        assertThat(health()).as("retried, not broken: granting the Role is enough").isEqualTo(200);
+
+        proxy.mode(ApiFaultProxy.Mode.PASS);
+        Http.await(ready(), "/ready", r -> r.status() == 200);
+        assertThat(answers("mongo.rbac", Type.A)).containsExactly("mongo.rbac.svc.cluster.local. 5 A 10.244.5.10");
     }
 
     // --- DNS over UDP, waiting on published snapshots ---

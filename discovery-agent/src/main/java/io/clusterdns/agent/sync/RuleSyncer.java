@@ -22,7 +22,6 @@ import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -55,21 +54,24 @@ public final class RuleSyncer {
     private final NodeContexts contexts;
     private final AgentMetrics metrics;
     private final ProxierHealth health;
+    /** Wall time: only the last-sync timestamp metric. */
     private final Clock clock;
     private final String nodeName;
     private final DesiredStateBuilder builder;
     private String lastZone = "";
+    /** Monotonic time: sync durations and stale-chain ages, which a wall-clock jump must not bend. */
+    private final Ticker ticker;
     private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
     private final Map<Family, NftModel> applied = new EnumMap<>(Family.class);
     private final Map<Family, Map<String, ServicePortState>> appliedStates = new EnumMap<>(Family.class);
     private final Map<Family, Map<String, ServicePortState>> pendingStates = new EnumMap<>(Family.class);
-    private final Map<Family, Map<String, Instant>> staleChains = new EnumMap<>(Family.class);
+    private final Map<Family, Map<String, Long>> staleChains = new EnumMap<>(Family.class);
     private volatile Consumer<Map<Integer, ServiceHealth>> healthCheckListener = m -> { };
     private boolean needFull = true;
     private volatile boolean wrote;
 
     public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
-                      AgentMetrics metrics, ProxierHealth health, Clock clock) {
+                      AgentMetrics metrics, ProxierHealth health, Clock clock, Ticker ticker) {
         this.families = families.stream().map(Family::of).toList();
         this.nft = nft;
         this.conntrack = conntrack;
@@ -79,6 +81,7 @@ public final class RuleSyncer {
         this.clock = clock;
         this.nodeName = nodeName;
         this.builder = new DesiredStateBuilder(nodeName);
+        this.ticker = ticker;
         for (Family f : this.families) {
             renderers.put(f, new FamilyRenderer(f, builder));
             applied.put(f, NftModel.empty(f));
@@ -107,7 +110,7 @@ public final class RuleSyncer {
      * @param periodic a timer sync: also checks that the tables still exist
      */
     public synchronized SyncOutcome sync(ClusterSnapshot snapshot, Collection<ServiceKey> changed, boolean periodic) {
-        Instant start = clock.instant();
+        long start = ticker.nanos();
         Map<Family, NftModel> models = render(snapshot, changed);
         if (!needFull && periodic && tablesMissing()) {
             LOG.warn("The clusterdns nftables tables are gone or incomplete (someone flushed the ruleset?): writing them again");
@@ -166,12 +169,12 @@ public final class RuleSyncer {
         return models;
     }
 
-    private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, Instant now) {
+    private void committed(Map<Family, NftModel> models, Map<Family, NftScripts.Plan> plans, boolean full, long now) {
         needFull = false;
         wrote = true;
         for (Family f : families) {
             applied.put(f, models.get(f));
-            Map<String, Instant> stale = staleChains.get(f);
+            Map<String, Long> stale = staleChains.get(f);
             NftScripts.Plan plan = plans.get(f);
             // a chain wanted again is live: it must never be deleted later
             if (full) {
@@ -252,13 +255,13 @@ public final class RuleSyncer {
         return null;
     }
 
-    private void deleteStaleChains(Instant now) {
+    private void deleteStaleChains(long now) {
         StringBuilder script = new StringBuilder();
         Map<Family, Set<String>> due = new EnumMap<>(Family.class);
         for (Family f : families) {
             Set<String> old = new java.util.TreeSet<>();
             staleChains.get(f).forEach((c, since) -> {
-                if (!since.plus(STALE_CHAIN_AGE).isAfter(now)) {
+                if (now - since >= STALE_CHAIN_AGE.toNanos()) {
                     old.add(c);
                 }
             });
@@ -283,10 +286,9 @@ public final class RuleSyncer {
         LOG.debug("Deleted {} stale chains", due.values().stream().mapToInt(Set::size).sum());
     }
 
-    private SyncOutcome finish(Instant start, boolean full, boolean written, int changed, String error) {
-        Instant end = clock.instant();
-        Duration took = Duration.between(start, end);
-        metrics.recordSync(took, full, error == null, end.toEpochMilli());
+    private SyncOutcome finish(long start, boolean full, boolean written, int changed, String error) {
+        Duration took = Duration.ofNanos(ticker.nanos() - start);
+        metrics.recordSync(took, full, error == null, clock.millis());
         if (error == null && (full || (written && took.compareTo(SLOW_SYNC) > 0))) {
             LOG.info("Synced nftables rules ({}, {} service ports changed) in {} ms", full ? "full" : "partial", changed, took.toMillis());
         } else if (error == null && written) {

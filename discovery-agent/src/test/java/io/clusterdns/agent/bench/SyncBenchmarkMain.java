@@ -19,6 +19,7 @@ import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.ServiceKey;
 import java.nio.file.Path;
+import io.clusterdns.agent.sync.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public final class SyncBenchmarkMain {
     static RuleSyncer syncer(Nft nft) {
         AgentConfig c = config();
         return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c.nodeNetwork(), List::of), new AgentMetrics(),
-                new ProxierHealth(Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
+                new ProxierHealth(Clock.systemUTC(), System::nanoTime, Duration.ofMinutes(1)), Clock.systemUTC(), Ticker.SYSTEM);
     }
 
     static AgentConfig config() {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AgentHttpServersTest {
     final Vertx vertx = Vertx.vertx();
     final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
-    final ProxierHealth health = new ProxierHealth(clock, Duration.ofSeconds(60));
+    final ProxierHealth health = new ProxierHealth(clock, clock::nanos, Duration.ofSeconds(60));
     final AgentMetrics metrics = new AgentMetrics();
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Await.DEADLINE).build();
 

@@ -183,6 +183,6 @@ class NftKernelTest {
                 .withNetwork(List.of(IpAddresses.parse(Conventions.NODE_IP)), List.of(io.clusterdns.agent.model.Cidr.parse(Conventions.CLUSTER_CIDR)),
                         io.clusterdns.agent.model.NodePortAddresses.ALL);
         return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config.nodeNetwork(), List::of), metrics,
-                new ProxierHealth(clock, Duration.ofMinutes(1)), clock);
+                new ProxierHealth(clock, clock::nanos, Duration.ofMinutes(1)), clock, clock);
     }
 }

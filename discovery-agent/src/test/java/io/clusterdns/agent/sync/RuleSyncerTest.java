@@ -30,7 +30,7 @@ class RuleSyncerTest {
     final FakeNft nft = new FakeNft();
     final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     final AgentMetrics metrics = new AgentMetrics();
-    final ProxierHealth health = new ProxierHealth(clock, Duration.ofSeconds(60));
+    final ProxierHealth health = new ProxierHealth(clock, clock::nanos, Duration.ofSeconds(60));
     final List<ConntrackFilter> conntrackCalls = new ArrayList<>();
     final RuleSyncer syncer = syncer(nft);
 
@@ -42,7 +42,7 @@ class RuleSyncerTest {
         return new RuleSyncer(config.families(), Conventions.NODE, n, f -> {
             conntrackCalls.add(f);
             return 1;
-        }, new NodeContexts(config.nodeNetwork(), List::of), metrics, health, clock);
+        }, new NodeContexts(config.nodeNetwork(), List::of), metrics, health, clock, clock);
     }
 
     static ClusterSnapshot snapshot(String yaml) {
@@ -105,6 +105,22 @@ class RuleSyncerTest {
         syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
         assertThat(nft.dump("ip")).doesNotContain(stale);
         assertThat(nft.scripts().get(nft.scripts().size() - 1)).isEqualTo("delete chain ip clusterdns " + stale + "\n");
+    }
+
+    @Test
+    void staleChainAgesAndSyncDurationsIgnoreWallClockJumps() {
+        String stale = "endpoint-JK3QVX3P-ns3/svc3/tcp/p80__10.244.2.34/80";
+        syncer.sync(snapshot(CLUSTER), null, false);
+        syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), null, false);
+        clock.jump(Duration.ofHours(1));
+        SyncOutcome forwards = syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
+        assertThat(nft.dump("ip")).as("an hour of wall time is not a second of age").contains("chain " + stale);
+        assertThat(forwards.took()).isLessThan(Duration.ofSeconds(1));
+        clock.jump(Duration.ofHours(-2));
+        clock.advance(Duration.ofSeconds(2));
+        SyncOutcome backwards = syncer.sync(snapshot(CLUSTER.replace("10.244.2.34", "10.244.2.35")), List.of(), false);
+        assertThat(nft.dump("ip")).as("two seconds passed, whatever the wall clock says").doesNotContain(stale);
+        assertThat(backwards.took()).isGreaterThanOrEqualTo(Duration.ZERO);
     }
 
     @Test

@@ -49,11 +49,11 @@ class SyncLoopTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
     final PublishingClusterSource source = new PublishingClusterSource(null);
     final FakeNft nft = new FakeNft();
-    final ProxierHealth health = new ProxierHealth(clock, Duration.ofMinutes(1));
+    final ProxierHealth health = new ProxierHealth(clock, clock::nanos, Duration.ofMinutes(1));
     final AgentMetrics metrics = new AgentMetrics();
     final RuleSyncer syncer = new RuleSyncer(AgentConfig.manifests(Conventions.NODE, Path.of("unused")).families(),
             Conventions.NODE, nft, f -> 0, new NodeContexts(AgentConfig.manifests(Conventions.NODE, Path.of("unused")).nodeNetwork(), List::of),
-            metrics, health, clock);
+            metrics, health, clock, clock);
     final SyncLoop loop = new SyncLoop(source, syncer, MIN, PERIOD, health, metrics, clock);
     ClusterSnapshot cluster = Conventions.snapshot(CLUSTER);
 

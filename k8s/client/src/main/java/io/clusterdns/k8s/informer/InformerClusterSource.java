@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *     source.subscribe(snapshot -> ...);      // every snapshot from the first complete one on
  *     ... wait up to the startup timeout for source.hasSynced() ...
  *     source.syncStatus();                    // "services synced, endpointslices waiting, namespaces synced"
- *     source.health();                        // unhealthy once an informer stopped for good (e.g. RBAC)
+ *     source.health();                        // unhealthy once an informer stopped for good (e.g. a 404 API)
  * }
  * }</pre>
  *
@@ -114,6 +114,7 @@ public final class InformerClusterSource implements ClusterSource {
         informers = List.copyOf(createInformers(client));
         publisher.start();
         for (KindInformer<?> informer : informers) {
+            informer.recycleWatchesAfter(config.watchTimeout());
             informer.start(reason -> LOG.error("{}; the last snapshot keeps serving, but this kind no longer follows the cluster", reason));
         }
         LOG.info("Watching the Kubernetes API at {} ({}): {}", client.getMasterUrl(),

@@ -36,6 +36,13 @@ import java.util.Objects;
  *                        than the whole cluster; 0 lists everything in one response
  * @param nodeName        the one Node to watch (by field selector {@code metadata.name}), null for
  *                        none: the discovery agent reads its own node's zone label, as kube-proxy does
+ * @param watchTimeout    the least time a watch is kept open: each is closed and opened again
+ *                        (from the last resourceVersion: no relist) after a random time between
+ *                        this and twice this, so that a watch that went silent is replaced within a
+ *                        bounded time; whole seconds, at least 1 s. client-go's reflector and fabric8
+ *                        use 5 min, but client-go also notices a dead connection within ~45 s (HTTP/2
+ *                        pings) while the JDK WebSocket under fabric8 can miss a connection cut by a
+ *                        dying API server or load balancer altogether; hence 1 min by default
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -48,10 +55,12 @@ public record InformerConfig(
         boolean watchServiceImports,
         boolean watchImportedSlices,
         int listPageSize,
-        String nodeName) {
+        String nodeName,
+        Duration watchTimeout) {
 
     /** client-go's page size (its reflector's default). */
     public static final int DEFAULT_LIST_PAGE_SIZE = 500;
+    public static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofMinutes(1);
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(10);
     public static final Duration MAX_COALESCE = Duration.ofSeconds(5);
     public static final boolean DEFAULT_NO_ENDPOINTS = false;
@@ -66,6 +75,10 @@ public record InformerConfig(
         if (coalesce.isNegative() || coalesce.compareTo(MAX_COALESCE) > 0) {
             throw new IllegalArgumentException("coalesce must be 0.." + MAX_COALESCE.toMillis() + " ms, got " + coalesce.toMillis() + " ms");
         }
+        watchTimeout = watchTimeout == null ? DEFAULT_WATCH_TIMEOUT : watchTimeout;
+        if (watchTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("watch timeout must be at least 1 s, got " + watchTimeout.toMillis() + " ms");
+        }
         if (listPageSize < 0) {
             throw new IllegalArgumentException("list page size must be 0 (no pages) or more, got " + listPageSize);
         }
@@ -75,7 +88,7 @@ public record InformerConfig(
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests, boolean watchServiceImports, boolean watchImportedSlices) {
         this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices,
-                DEFAULT_LIST_PAGE_SIZE, null);
+                DEFAULT_LIST_PAGE_SIZE, null, DEFAULT_WATCH_TIMEOUT);
     }
 
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
@@ -90,49 +103,55 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName, watchTimeout);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName, watchTimeout);
     }
 
     /** With {@code value} objects per list request; 0 for one unpaged list. */
     public InformerConfig withListPageSize(int value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, value, nodeName);
+                watchImportedSlices, value, nodeName, watchTimeout);
+    }
+
+    /** With watches recycled after {@code value} to twice that (see {@link #watchTimeout}). */
+    public InformerConfig withWatchTimeout(Duration value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, listPageSize, nodeName, value);
     }
 
     /** With this one Node watched (its name), or none (null). */
     public InformerConfig withNode(String name) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, name);
+                watchImportedSlices, listPageSize, name, watchTimeout);
     }
 
     /**

@@ -10,9 +10,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides which list/watch failures an informer retries. Network trouble, API server restarts,
  * 5xx and 429 are retried for ever (fabric8 backs off exponentially) while the last snapshot keeps
- * serving. What retrying cannot fix stops the informer for good, so that health turns unhealthy
- * and someone fixes it: 401 (credentials rejected), 403 (RBAC), 404 (the API is not served), and
- * objects fabric8 cannot parse. fabric8's default would instead give up on any failure before the
+ * serving. So are 401 (credentials rejected) and 403 (RBAC), as client-go's reflector does: they
+ * are fixed outside (a rotated token, a granted Role) and the informer must then recover without a
+ * restart; until it has synced the source is not ready, with the reason naming the resource, the
+ * verb and the grant to add, and one log line says the same. What retrying cannot fix stops the
+ * informer for good, so that health turns unhealthy and someone fixes it: 404 (the API is not
+ * served) and objects fabric8 cannot parse. fabric8's default would instead give up on any failure before the
  * first sync, e.g. an API server that is still starting. A 404 for an {@link WatchedKind#optional()}
  * kind (a CRD the cluster does not have) is neither: the kind is {@link #absent()}.
  */
@@ -46,7 +49,7 @@ final class InformerFailures implements ExceptionHandler {
         boolean retry = !isPermanent(t);
         if (retry) {
             int code = httpCode(t);
-            String detail = code > 0 ? "HTTP " + code + ": " + detail(t) : detail(t);
+            String detail = code > 0 ? explain(kind, code, detail(t)) : detail(t);
             if (!detail.equals(lastRetried)) {
                 LOG.warn("{}: list/watch failed, retrying with back-off: {}", kind.label(), detail);
             }
@@ -73,7 +76,7 @@ final class InformerFailures implements ExceptionHandler {
             return true;
         }
         int code = httpCode(t);
-        return code == 401 || code == 403 || code == 404;
+        return code == 404;
     }
 
     /** The HTTP status in the cause chain, 0 when there is none. */
@@ -92,15 +95,18 @@ final class InformerFailures implements ExceptionHandler {
     /** One line saying why {@code kind}'s informer stopped and what to do about it. */
     static String reason(WatchedKind kind, Throwable t) {
         int code = httpCode(t);
-        String detail = detail(t);
-        String what = kind.label() + " informer stopped: ";
+        return kind.label() + " informer stopped: " + (code > 0 ? explain(kind, code, detail(t)) : detail(t));
+    }
+
+    /** The HTTP failure in words, with what to do about it when that is known: {@code HTTP 403 Forbidden (...): grant ...}. */
+    static String explain(WatchedKind kind, int code, String detail) {
         return switch (code) {
-            case 401 -> what + "HTTP 401 Unauthorized (" + detail + "): the API server rejected the credentials";
-            case 403 -> what + "HTTP 403 Forbidden (" + detail + "): grant list and watch on " + kind.qualifiedName()
+            case 401 -> "HTTP 401 Unauthorized (" + detail + "): the API server rejected the credentials";
+            case 403 -> "HTTP 403 Forbidden (" + detail + "): grant list and watch on " + kind.qualifiedName()
                     + " to this service account (RBAC)";
-            case 404 -> what + "HTTP 404 Not Found (" + detail + "): the API server does not serve " + kind.qualifiedName()
+            case 404 -> "HTTP 404 Not Found (" + detail + "): the API server does not serve " + kind.qualifiedName()
                     + (kind.apiGroup().isEmpty() ? "/v1" : "/v1 (Kubernetes 1.21 or later is needed)");
-            default -> what + detail;
+            default -> "HTTP " + code + ": " + detail;
         };
     }
 

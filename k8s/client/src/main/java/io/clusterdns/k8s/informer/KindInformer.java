@@ -46,6 +46,24 @@ final class KindInformer<T extends HasMetadata> {
     }
 
     /**
+     * Watches are closed and opened again after a random time between {@code min} and twice that
+     * ({@link InformerConfig#watchTimeout}), so that a watch that went silent is replaced within a
+     * bounded time. fabric8's reflector has the setting (5 min) but its informer keeps the
+     * reflector private, hence the reflection; should a fabric8 upgrade move it, one warning and
+     * fabric8's 5 min remain.
+     */
+    void recycleWatchesAfter(java.time.Duration min) {
+        try {
+            java.lang.reflect.Field f = informer.getClass().getDeclaredField("reflector");
+            f.setAccessible(true);
+            ((io.fabric8.kubernetes.client.informers.impl.cache.Reflector<?, ?>) f.get(informer)).setMinTimeout(min.toSeconds());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(InformerClusterSource.class).warn(
+                    "{}: cannot set the watch timeout to {} s (fabric8 keeps its 5 min): {}", kind.label(), min.toSeconds(), e.toString());
+        }
+    }
+
+    /**
      * Starts listing and watching in the background; {@code onFailure} is called once, on a
      * fabric8 thread, with the reason if the informer stops for good.
      */

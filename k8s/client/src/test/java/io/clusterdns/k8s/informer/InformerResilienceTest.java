@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sync gating and what happens when the API server misbehaves: it refuses a list for a while,
- * goes away and comes back, expires watches (410 Gone), or forbids a kind for good. The mock
+ * goes away and comes back, expires watches (410 Gone), or forbids a kind until RBAC allows it. The mock
  * server's requests go through {@link ApiFaults}, which counts them and injects the failures.
  *
  * <pre>
@@ -181,36 +181,43 @@ class InformerResilienceTest {
     }
 
     @Test
-    void anInformerForbiddenForGoodMakesTheSourceUnhealthy() {
-        cluster.create(service("default", "web", "10.96.0.20", 80));
+    void aForbiddenKindIsRetriedNotReadyWithTheGrantToAddAndSyncsOnceAllowed() throws InterruptedException {
+        cluster.create(service("default", "web", "10.96.0.20", 80), slice("default", "web-a1b2c", "web", endpoint("10.244.1.5", true)));
         faults.failLists(ApiFaults.ENDPOINT_SLICES, 403);
 
         InformerClusterSource source = cluster.startSource(c -> c);
-        Await.until("unhealthy", () -> !source.health().isHealthy());
+        Await.until("the slices list refused twice (retried, as client-go does)", () -> faults.lists(ApiFaults.ENDPOINT_SLICES) >= 2
+                && source.syncStatus().kinds().get(WatchedKind.SERVICES) == SyncStatus.State.SYNCED
+                && source.syncStatus().kinds().get(WatchedKind.NAMESPACES) == SyncStatus.State.SYNCED);
 
-        assertThat(source.health().reason())
-                .startsWith("endpointslices informer stopped: HTTP 403 Forbidden (endpointslices is forbidden")
+        assertThat(source.syncStatus().describe())
+                .startsWith("services synced, endpointslices waiting, namespaces synced; last error: HTTP 403 Forbidden (endpointslices is forbidden")
                 .endsWith("grant list and watch on endpointslices.discovery.k8s.io to this service account (RBAC)");
-        // the informers run independently: the slices one can fail before the others have listed
-        Await.until("the other kinds synced beside the failed one", () -> source.syncStatus().describe(),
-                "services synced, endpointslices failed, namespaces synced"::equals);
         assertThat(source.hasSynced()).isFalse();
-        assertThat(faults.lists(ApiFaults.ENDPOINT_SLICES)).as("not retried").isEqualTo(1);
+        assertThat(source.health().isHealthy()).as("retried: nothing stopped").isTrue();
+
+        faults.heal(ApiFaults.ENDPOINT_SLICES);
+        assertThat(source.awaitSynced(Await.DEADLINE)).isTrue();
+        assertThat(addresses(cluster.snapshots.next(), WEB)).containsExactly("10.244.1.5");
     }
 
     @Test
-    void aRelistForbiddenAfterSyncKeepsServingButTurnsUnhealthy() {
+    void aRelistForbiddenAfterSyncKeepsServingAndCatchesUpOnceAllowed() {
         cluster.create(service("default", "web", "10.96.0.20", 80));
         ClusterSnapshot first = cluster.startSynced();
+        int listsBefore = faults.lists(ApiFaults.SERVICES);
 
-        // RBAC revoked, then the watch expires: the relist is refused for good
+        // RBAC revoked, then the watch expires: the relist is refused, and retried
         faults.expireWatches(ApiFaults.SERVICES).failLists(ApiFaults.SERVICES, 403);
         cluster.restartServer();
-        Await.until("unhealthy", () -> !cluster.source.health().isHealthy());
+        Await.until("the forbidden relist retried", () -> faults.lists(ApiFaults.SERVICES) >= listsBefore + 2);
 
-        assertThat(cluster.source.health().reason()).startsWith("services informer stopped: HTTP 403 Forbidden");
         assertThat(cluster.source.hasSynced()).isTrue();
         assertThat(cluster.source.current()).isSameAs(first);
-        assertThat(cluster.source.syncStatus().kinds()).containsEntry(WatchedKind.SERVICES, SyncStatus.State.FAILED);
+        assertThat(cluster.source.health().isHealthy()).isTrue();
+
+        faults.heal(ApiFaults.SERVICES);
+        cluster.create(service("default", "api", "10.96.0.21", 80));
+        assertThat(cluster.snapshots.until("api arrives", s -> s.services().containsKey(API)).service(WEB)).isSameAs(first.service(WEB));
     }
 }

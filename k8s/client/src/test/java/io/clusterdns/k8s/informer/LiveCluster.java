@@ -63,6 +63,22 @@ final class LiveCluster implements AutoCloseable {
         return source;
     }
 
+    /**
+     * Starts a source that reaches the server through {@code url} (an {@code ApiFaultProxy}), with
+     * the short reconnect interval of {@link MockApiServer#client()}; does not wait for sync.
+     */
+    InformerClusterSource startSourceVia(String url, UnaryOperator<InformerConfig> options) {
+        InformerConfig config = options.apply(InformerConfig.of(ClusterConnection.master(url)));
+        io.fabric8.kubernetes.client.Config c = ClientFactory.config(config.connection());
+        c.setWatchReconnectInterval(50);
+        c.setRequestRetryBackoffLimit(0);
+        sourceClient = ClientFactory.create(c);
+        source = new InformerClusterSource(config, sourceClient);
+        source.subscribe(snapshots);
+        source.start();
+        return source;
+    }
+
     /** Starts a default source and returns its first snapshot, once every watch is open. */
     ClusterSnapshot startSynced() {
         return startSynced(c -> c);

@@ -43,6 +43,13 @@ final class Snapshots implements Consumer<ClusterSnapshot> {
         return s;
     }
 
+    /** {@link #until(String, Predicate)} with its own {@code deadline}. */
+    ClusterSnapshot until(String what, java.time.Duration deadline, Predicate<ClusterSnapshot> condition) {
+        ClusterSnapshot s = Await.nextMatching("a snapshot with " + what, deadline, queue, condition);
+        checkOrder();
+        return s;
+    }
+
     /** Nothing published since the last one taken. */
     void assertNoneQueued() {
         assertThat(queue).as("snapshots published").isEmpty();

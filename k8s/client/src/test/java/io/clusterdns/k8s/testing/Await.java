@@ -93,7 +93,12 @@ public final class Await {
      * before it are dropped); fails after {@link #DEADLINE} naming {@code what}.
      */
     public static <T> T nextMatching(String what, BlockingQueue<T> queue, Predicate<? super T> condition) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
+        return nextMatching(what, DEADLINE, queue, condition);
+    }
+
+    /** {@link #nextMatching(String, BlockingQueue, Predicate)} with its own {@code deadline}. */
+    public static <T> T nextMatching(String what, Duration deadline, BlockingQueue<T> queue, Predicate<? super T> condition) {
+        long end = System.nanoTime() + deadline.toNanos();
         T last = null;
         while (true) {
             T value;
@@ -104,7 +109,7 @@ public final class Await {
                 throw new AssertionError("interrupted while waiting for " + what, e);
             }
             if (value == null) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting for " + what
+                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what
                         + "; last element: " + last);
             }
             if (condition.test(value)) {
