@@ -1,5 +1,7 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.ServiceLoadBalancing;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Endpoints come from slices of this address type whose port has the service port's name
  *       and protocol; the slice port number is the resolved targetPort for the endpoints of that
  *       slice, which is how a named targetPort resolves per pod.</li>
+ *   <li>The {@code clusterdns.io/load-balancing} annotation chooses the service's load balancing
+ *       mode; an unknown value is a warning, and the node's mode applies.</li>
  * </ul>
  */
 public final class DesiredStateBuilder {
@@ -60,15 +64,27 @@ public final class DesiredStateBuilder {
         List<Cidr> ranges = sourceRanges(svc, family);
         boolean externalLocal = svc.externalTrafficPolicy() == TrafficPolicy.LOCAL
                 && (svc.type() == ServiceType.NODE_PORT || svc.type() == ServiceType.LOAD_BALANCER);
+        LoadBalancing loadBalancing = loadBalancing(svc, family);
         List<ServicePortState> out = new ArrayList<>(svc.ports().size());
         for (ServicePort p : svc.ports()) {
             ServicePortName name = new ServicePortName(svc.key(), p.name(), p.protocol());
             out.add(new ServicePortState(name, family, clusterIP, p.port(), p.nodePort(), externalIPs, lbIPs, ranges,
                     !svc.loadBalancerSourceRanges().isEmpty(), svc.sessionAffinity(),
                     svc.internalTrafficPolicy() == TrafficPolicy.LOCAL, externalLocal,
-                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family)));
+                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family), loadBalancing));
         }
         return out;
+    }
+
+    /** The Service's own mode; an unknown value is logged (and counted by the sync gauges) and the node's mode used. */
+    private static LoadBalancing loadBalancing(ServiceInfo svc, IpFamily family) {
+        ServiceLoadBalancing.Choice choice = ServiceLoadBalancing.of(svc);
+        // logged for the service's first family only: once per change of the service, not once per family
+        if (choice.invalid() != null && (svc.ipFamilies().isEmpty() || svc.ipFamilies().get(0) == family)) {
+            LOG.warn("Service {}: annotation {}: \"{}\" is not one of {}; using the node's load balancing mode",
+                    svc.key(), ServiceLoadBalancing.ANNOTATION, choice.invalid(), LoadBalancing.labels());
+        }
+        return choice.mode();
     }
 
     private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family) {

@@ -1,5 +1,6 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.k8s.model.IpFamily;
 import java.net.InetAddress;
 import java.util.List;
@@ -22,7 +23,9 @@ import java.util.Objects;
  *                      {@code numgen} verdict map and per-endpoint chains (O(1), kube-proxy's
  *                      layout); with at most this many it picks inline with one rule per endpoint,
  *                      which keeps the chain count (and so the cost of every nft run) low. 0 =
- *                      always per-endpoint chains
+ *                      always per-endpoint chains. Only for random picks: round-robin and Maglev
+ *                      always use per-endpoint chains
+ * @param loadBalancing the node's load balancing mode and Maglev table size
  */
 public record NodeContext(
         IpFamily family,
@@ -32,7 +35,8 @@ public record NodeContext(
         List<Cidr> serviceCidrs,
         boolean masqueradeAll,
         int masqueradeMark,
-        int endpointChainThreshold) {
+        int endpointChainThreshold,
+        LoadBalancingConfig loadBalancing) {
 
     /** See {@link #endpointChainThreshold}: the default keeps typical services inline. */
     public static final int DEFAULT_ENDPOINT_CHAIN_THRESHOLD = 16;
@@ -48,6 +52,13 @@ public record NodeContext(
         if (endpointChainThreshold < 0) {
             throw new IllegalArgumentException("endpoint chain threshold must be >= 0, got " + endpointChainThreshold);
         }
+        loadBalancing = loadBalancing == null ? LoadBalancingConfig.DEFAULT : loadBalancing;
+    }
+
+    /** A context with the default load balancing (random). */
+    public NodeContext(IpFamily family, InetAddress nodeIP, List<Cidr> clusterCidrs, List<InetAddress> nodePortIPs,
+                       List<Cidr> serviceCidrs, boolean masqueradeAll, int masqueradeMark, int endpointChainThreshold) {
+        this(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, null);
     }
 
     /** NodePorts answer on every local address (no {@code --nodeport-addresses}). */
@@ -60,10 +71,14 @@ public record NodeContext(
     }
 
     public NodeContext withNodePortIPs(List<InetAddress> ips) {
-        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold);
+        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, loadBalancing);
     }
 
     public NodeContext withEndpointChainThreshold(int threshold) {
-        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold);
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold, loadBalancing);
+    }
+
+    public NodeContext withLoadBalancing(LoadBalancingConfig lb) {
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, lb);
     }
 }

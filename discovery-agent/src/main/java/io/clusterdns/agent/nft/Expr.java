@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.Protocol;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One expression or statement of a rule. The agent writes only these few shapes, so rules are
@@ -183,8 +184,12 @@ public sealed interface Expr {
         }
     }
 
-    /** {@code numgen random mod 2 vmap { 0 : goto a, 1 : goto b }}: pick an endpoint uniformly. */
-    record NumgenVmap(List<String> chains) implements Expr {
+    /**
+     * {@code numgen random mod 2 vmap { 0 : goto a, 1 : goto b }}: pick an endpoint uniformly; with
+     * {@code roundRobin}, {@code numgen inc}: each evaluation the next endpoint (the counter lives in
+     * the rule, so it restarts at 0 when the rule is replaced).
+     */
+    record NumgenVmap(boolean roundRobin, List<String> chains) implements Expr {
         public NumgenVmap {
             chains = List.copyOf(chains);
             if (chains.isEmpty()) {
@@ -192,11 +197,65 @@ public sealed interface Expr {
             }
         }
 
+        public NumgenVmap(List<String> chains) {
+            this(false, chains);
+        }
+
         @Override
         public String render(Family f) {
-            StringBuilder sb = new StringBuilder("numgen random mod ").append(chains.size()).append(" vmap { ");
+            StringBuilder sb = new StringBuilder("numgen ").append(roundRobin ? "inc" : "random").append(" mod ")
+                    .append(chains.size()).append(" vmap { ");
             for (int i = 0; i < chains.size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(i).append(" : goto ").append(chains.get(i));
+            }
+            return sb.append(" }").toString();
+        }
+    }
+
+    /** What a consistent-hash pick hashes. */
+    enum HashKey {
+        /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport}: one flow, one endpoint. */
+        FIVE_TUPLE,
+        /** {@code ip saddr}: one client, one endpoint. */
+        SOURCE;
+
+        String render(Family f) {
+            return this == SOURCE ? f.nft() + " saddr"
+                    : f.nft() + " saddr . " + f.nft() + " daddr . meta l4proto . th sport . th dport";
+        }
+    }
+
+    /**
+     * {@code jhash ip saddr ... mod M seed 0x5eed vmap { 0 : goto a, 1 : goto b, ... }}: a lookup
+     * table of M slots (slot i jumps to {@code slots[i]}, see {@code MaglevTable}). The seed is
+     * fixed so that every node hashes a flow to the same slot. Runs of slots with the same target
+     * are written as ranges ({@code 3-5 : goto b}), which nft accepts in anonymous maps.
+     */
+    record JhashVmap(HashKey key, int seed, List<String> slots) implements Expr {
+        public JhashVmap {
+            Objects.requireNonNull(key, "key");
+            slots = List.copyOf(slots);
+            if (slots.isEmpty()) {
+                throw new IllegalArgumentException("jhash over no slots");
+            }
+        }
+
+        @Override
+        public String render(Family f) {
+            StringBuilder sb = new StringBuilder(slots.size() * 72).append("jhash ").append(key.render(f)).append(" mod ")
+                    .append(slots.size()).append(" seed ").append(hex(seed)).append(" vmap { ");
+            int i = 0;
+            while (i < slots.size()) {
+                int j = i;
+                while (j + 1 < slots.size() && slots.get(j + 1).equals(slots.get(i))) {
+                    j++;
+                }
+                sb.append(i == 0 ? "" : ", ").append(i);
+                if (j > i) {
+                    sb.append('-').append(j);
+                }
+                sb.append(" : goto ").append(slots.get(i));
+                i = j + 1;
             }
             return sb.append(" }").toString();
         }

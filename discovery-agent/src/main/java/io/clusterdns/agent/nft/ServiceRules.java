@@ -2,6 +2,8 @@ package io.clusterdns.agent.nft;
 
 import static io.clusterdns.agent.nft.Names.*;
 
+import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.MaglevTable;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.EndpointCategories;
@@ -11,7 +13,9 @@ import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.k8s.model.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rules of one service port in one family, kube-proxy's nftables semantics:
@@ -25,6 +29,10 @@ import java.util.List;
  *       to per-endpoint chains {@code endpoint-X} (O(1) for big services, kube-proxy's layout).
  *       Why not always the latter: nft 1.0.x dumps every chain of the host before each
  *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
+ *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
+ *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
+ *       {@link MaglevTable}) the node's flag or the Service's annotation asks for, it always goes
+ *       through per-endpoint chains. ClientIP affinity is checked before any pick.</li>
  *   <li>{@code external-X} is where NodePort, external IP and load balancer traffic enters:
  *       masquerade with policy Cluster; with policy Local keep the client IP, except for pods and
  *       the node itself, which are short-circuited to {@code service-X} (as if they had gone out
@@ -35,6 +43,9 @@ import java.util.List;
  * </ul>
  */
 public final class ServiceRules {
+    /** jhash's seed: fixed, so that every node (and every restart) hashes a flow to the same Maglev slot. */
+    static final int MAGLEV_SEED = 0x5eed;
+
     private final ServicePortState sp;
     private final NodeContext ctx;
     private final Family f;
@@ -150,16 +161,29 @@ public final class ServiceRules {
             match.add(new Expr.Jump(MARK_FOR_MASQUERADE));
             rules.add(new Rule(match, null));
         }
-        if (endpoints.size() > ctx.endpointChainThreshold()) {
-            chainedPick(rules, endpoints);
+        LoadBalancing mode = mode(endpoints);
+        if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
+            chainedPick(rules, endpoints, mode);
         } else {
             inlinePick(rules, endpoints);
         }
         return new ChainDef(chain, null, rules);
     }
 
-    /** Affinity first (a known client keeps its endpoint), then numgen over the endpoint chains. */
-    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints) {
+    /**
+     * The service's mode, else the node's; Maglev over more endpoints than its table can spread
+     * evenly falls back to random (see {@link io.clusterdns.agent.lb.LoadBalancingConfig}).
+     */
+    private LoadBalancing mode(List<Endpoint> endpoints) {
+        LoadBalancing mode = ctx.loadBalancing().modeOf(sp.loadBalancing());
+        if (mode.maglev() && (long) endpoints.size() * MaglevTable.MIN_SLOTS_PER_ENDPOINT > ctx.loadBalancing().maglevTableSize()) {
+            return LoadBalancing.RANDOM;
+        }
+        return mode;
+    }
+
+    /** Affinity first (a known client keeps its endpoint), then the mode's pick over the endpoint chains. */
+    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints, LoadBalancing mode) {
         chainedEndpoints.addAll(endpoints);
         if (sp.clientIpAffinity()) {
             for (Endpoint ep : endpoints) {
@@ -167,7 +191,27 @@ public final class ServiceRules {
                         new Expr.Goto(ChainNames.endpoint(name, ep))));
             }
         }
-        rules.add(Rule.of(new Expr.NumgenVmap(endpoints.stream().map(ep -> ChainNames.endpoint(name, ep)).toList())));
+        List<String> chainNames = endpoints.stream().map(ep -> ChainNames.endpoint(name, ep)).toList();
+        Expr pick = switch (mode) {
+            case RANDOM -> new Expr.NumgenVmap(false, chainNames);
+            case ROUND_ROBIN -> new Expr.NumgenVmap(true, chainNames);
+            case MAGLEV, MAGLEV_SOURCE -> maglev(endpoints, mode == LoadBalancing.MAGLEV ? Expr.HashKey.FIVE_TUPLE : Expr.HashKey.SOURCE);
+        };
+        rules.add(Rule.of(pick));
+    }
+
+    /** The Maglev table of these endpoints (named by ip:port, so the same on every node), slot by slot. */
+    private Expr maglev(List<Endpoint> endpoints, Expr.HashKey key) {
+        Map<String, String> chainOf = new HashMap<>();
+        for (Endpoint ep : endpoints) {
+            chainOf.put(ep.hostPort(), ChainNames.endpoint(name, ep));
+        }
+        MaglevTable table = MaglevTable.build(List.copyOf(chainOf.keySet()), ctx.loadBalancing().maglevTableSize());
+        List<String> slots = new ArrayList<>(table.size());
+        for (int i = 0; i < table.size(); i++) {
+            slots.add(chainOf.get(table.owner(i)));
+        }
+        return new Expr.JhashVmap(key, MAGLEV_SEED, slots);
     }
 
     /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */

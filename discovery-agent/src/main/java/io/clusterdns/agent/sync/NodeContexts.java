@@ -37,7 +37,8 @@ public final class NodeContexts {
 
     public NodeContext context(IpFamily family) {
         return new NodeContext(family, network.nodeIP(family), network.clusterCidrs(family), nodePortIPs(family),
-                network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold());
+                network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold(),
+                network.loadBalancing());
     }
 
     private List<InetAddress> nodePortIPs(IpFamily family) {

@@ -12,6 +12,10 @@ import java.util.Objects;
  * ExternalName services; {@code headless} distinguishes the former. {@code selector} is null for a
  * service without selector (endpoints managed by hand), and an empty map never occurs: the API
  * treats an empty selector as none.
+ *
+ * <p>{@code annotations} holds only the Service's annotations under {@link #ANNOTATION_PREFIX}
+ * (settings of clusterdns itself, such as the agent's load balancing mode): other annotations
+ * (kubectl's last-applied-configuration among them) would cost memory in every snapshot for nothing.
  */
 public record ServiceInfo(
         ServiceKey key,
@@ -30,7 +34,11 @@ public record ServiceInfo(
         int healthCheckNodePort,
         boolean publishNotReadyAddresses,
         Map<String, String> selector,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Map<String, String> annotations) {
+
+    /** The only annotations kept: {@code clusterdns.io/...}. */
+    public static final String ANNOTATION_PREFIX = "clusterdns.io/";
 
     public ServiceInfo {
         Objects.requireNonNull(key, "key");
@@ -46,9 +54,22 @@ public record ServiceInfo(
         internalTrafficPolicy = internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy;
         selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         if (type == ServiceType.EXTERNAL_NAME && (externalName == null || externalName.isEmpty())) {
             throw new IllegalArgumentException("spec.externalName is required for type ExternalName");
         }
+    }
+
+    /** A Service without clusterdns annotations (what most callers build). */
+    public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless,
+                       List<IpFamily> ipFamilies, List<ServicePort> ports, String externalName, List<InetAddress> externalIPs,
+                       List<LoadBalancerIngress> loadBalancerIngress, List<String> loadBalancerSourceRanges,
+                       SessionAffinity sessionAffinity, TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy,
+                       int healthCheckNodePort, boolean publishNotReadyAddresses, Map<String, String> selector,
+                       Map<String, String> labels) {
+        this(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs, loadBalancerIngress,
+                loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
+                publishNotReadyAddresses, selector, labels, Map.of());
     }
 
     public String namespace() {
@@ -72,20 +93,20 @@ public record ServiceInfo(
     public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
         return new ServiceInfo(key, type, ips, headless, families, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, annotations);
     }
 
     /** A copy with other ports (allocation of node ports the manifest left empty). */
     public ServiceInfo withPorts(List<ServicePort> newPorts) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, newPorts, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, annotations);
     }
 
     /** A copy with another health-check node port (allocated for LoadBalancer + externalTrafficPolicy Local). */
     public ServiceInfo withHealthCheckNodePort(int port) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels);
+                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels, annotations);
     }
 }

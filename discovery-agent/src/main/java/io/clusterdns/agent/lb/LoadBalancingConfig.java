@@ -1,0 +1,42 @@
+package io.clusterdns.agent.lb;
+
+import io.clusterdns.k8s.config.ConfigException;
+import java.util.Objects;
+
+/**
+ * The node's load balancing settings: the mode of services without the annotation, and the size
+ * of Maglev lookup tables. Every node must use the same table size, or a flow arriving at two
+ * nodes (ECMP towards a load balancer IP) picks different endpoints.
+ *
+ * @param nodeDefault      the mode of services without a (valid) {@link ServiceLoadBalancing#ANNOTATION}
+ * @param maglevTableSize  M, a prime: slots of each Maglev table; a service with more endpoints
+ *                         than M/{@link MaglevTable#MIN_SLOTS_PER_ENDPOINT} falls back to random
+ */
+public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize) {
+
+    /** Cilium's default too. See the README ("Load balancing"): 2.4 % of flows move when one backend of 100 comes or goes, ~70 ms of nft work per table written. */
+    public static final int DEFAULT_MAGLEV_TABLE_SIZE = 16381;
+    public static final int MIN_MAGLEV_TABLE_SIZE = 251;
+    /** 65,537 slots per service cost ~0.3 s of nft parsing each: larger tables are refused. */
+    public static final int MAX_MAGLEV_TABLE_SIZE = 65537;
+    public static final LoadBalancingConfig DEFAULT = new LoadBalancingConfig(LoadBalancing.RANDOM, DEFAULT_MAGLEV_TABLE_SIZE);
+
+    public LoadBalancingConfig {
+        Objects.requireNonNull(nodeDefault, "nodeDefault");
+        if (maglevTableSize < MIN_MAGLEV_TABLE_SIZE || maglevTableSize > MAX_MAGLEV_TABLE_SIZE || !MaglevTable.isPrime(maglevTableSize)) {
+            throw new ConfigException("--maglev-table-size", "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and "
+                    + MAX_MAGLEV_TABLE_SIZE + " (e.g. 1021, 4093, 16381, 65537), got " + maglevTableSize);
+        }
+    }
+
+    /** Parses {@code --load-balancing}. */
+    public static LoadBalancing parseMode(String value) {
+        return LoadBalancing.of(value).orElseThrow(() -> new ConfigException("--load-balancing",
+                "must be one of " + LoadBalancing.labels() + ", got \"" + value + "\""));
+    }
+
+    /** The mode of a service: its own if it chose one, else the node's. */
+    public LoadBalancing modeOf(LoadBalancing serviceChoice) {
+        return serviceChoice != null ? serviceChoice : nodeDefault;
+    }
+}
