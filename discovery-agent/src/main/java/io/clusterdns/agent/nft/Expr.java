@@ -226,38 +226,22 @@ public sealed interface Expr {
     }
 
     /**
-     * {@code jhash ip saddr ... mod M seed 0x5eed vmap { 0 : goto a, 1 : goto b, ... }}: a lookup
-     * table of M slots (slot i jumps to {@code slots[i]}, see {@code MaglevTable}). The seed is
-     * fixed so that every node hashes a flow to the same slot. Runs of slots with the same target
-     * are written as ranges ({@code 3-5 : goto b}), which nft accepts in anonymous maps.
+     * {@code jhash ip saddr ... mod M seed 0x5eed vmap @maglev-X}: the lookup table of M slots is the
+     * named map {@code map} (slot number : goto endpoint chain), so a change of endpoints sends only
+     * the slots that changed owner. The seed is fixed so that every node hashes a flow to the same slot.
      */
-    record JhashVmap(HashKey key, int seed, List<String> slots) implements Expr {
+    record JhashVmap(HashKey key, int seed, int mod, String map) implements Expr {
         public JhashVmap {
             Objects.requireNonNull(key, "key");
-            slots = List.copyOf(slots);
-            if (slots.isEmpty()) {
-                throw new IllegalArgumentException("jhash over no slots");
+            Objects.requireNonNull(map, "map");
+            if (mod < 1) {
+                throw new IllegalArgumentException("jhash mod must be > 0, got " + mod);
             }
         }
 
         @Override
         public String render(Family f) {
-            StringBuilder sb = new StringBuilder(slots.size() * 72).append("jhash ").append(key.render(f)).append(" mod ")
-                    .append(slots.size()).append(" seed ").append(hex(seed)).append(" vmap { ");
-            int i = 0;
-            while (i < slots.size()) {
-                int j = i;
-                while (j + 1 < slots.size() && slots.get(j + 1).equals(slots.get(i))) {
-                    j++;
-                }
-                sb.append(i == 0 ? "" : ", ").append(i);
-                if (j > i) {
-                    sb.append('-').append(j);
-                }
-                sb.append(" : goto ").append(slots.get(i));
-                i = j + 1;
-            }
-            return sb.append(" }").toString();
+            return "jhash " + key.render(f) + " mod " + mod + " seed " + hex(seed) + " vmap @" + map;
         }
     }
 

@@ -31,8 +31,10 @@ import java.util.Map;
  *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
  *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
  *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
- *       {@link MaglevTable}) the node's flag or the Service's annotation asks for, it always goes
- *       through per-endpoint chains. ClientIP affinity is checked before any pick.</li>
+ *       {@link MaglevTable}, in a map {@code maglev-X} / {@code maglev-local-X} of slot : goto
+ *       endpoint chain, so that an endpoint change rewrites only the slots that changed owner) the
+ *       node's flag or the Service's annotation asks for, it always goes through per-endpoint
+ *       chains. ClientIP affinity is checked before any pick.</li>
  *   <li>{@code external-X} is where NodePort, external IP and load balancer traffic enters:
  *       masquerade with policy Cluster; with policy Local keep the client IP, except for pods and
  *       the node itself, which are short-circuited to {@code service-X} (as if they had gone out
@@ -85,10 +87,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+            chains.add(policyChain(clusterChain, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, cats.local(), hasInternal && internalChain.equals(localChain)));
+            chains.add(policyChain(localChain, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -148,7 +150,7 @@ public final class ServiceRules {
     }
 
     /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
-    private ChainDef policyChain(String chain, List<Endpoint> endpoints, boolean internal) {
+    private ChainDef policyChain(String chain, String maglevMap, List<Endpoint> endpoints, boolean internal) {
         List<Rule> rules = new ArrayList<>();
         if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
             List<Expr> match = new ArrayList<>(List.of(
@@ -163,7 +165,7 @@ public final class ServiceRules {
         }
         LoadBalancing mode = mode(endpoints);
         if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
-            chainedPick(rules, endpoints, mode);
+            chainedPick(rules, endpoints, mode, maglevMap);
         } else {
             inlinePick(rules, endpoints);
         }
@@ -183,7 +185,7 @@ public final class ServiceRules {
     }
 
     /** Affinity first (a known client keeps its endpoint), then the mode's pick over the endpoint chains. */
-    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints, LoadBalancing mode) {
+    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints, LoadBalancing mode, String maglevMap) {
         chainedEndpoints.addAll(endpoints);
         if (sp.clientIpAffinity()) {
             for (Endpoint ep : endpoints) {
@@ -195,23 +197,23 @@ public final class ServiceRules {
         Expr pick = switch (mode) {
             case RANDOM -> new Expr.NumgenVmap(false, chainNames);
             case ROUND_ROBIN -> new Expr.NumgenVmap(true, chainNames);
-            case MAGLEV, MAGLEV_SOURCE -> maglev(endpoints, mode == LoadBalancing.MAGLEV ? Expr.HashKey.FIVE_TUPLE : Expr.HashKey.SOURCE);
+            case MAGLEV, MAGLEV_SOURCE -> maglev(endpoints, mode == LoadBalancing.MAGLEV ? Expr.HashKey.FIVE_TUPLE : Expr.HashKey.SOURCE, maglevMap);
         };
         rules.add(Rule.of(pick));
     }
 
-    /** The Maglev table of these endpoints (named by ip:port, so the same on every node), slot by slot. */
-    private Expr maglev(List<Endpoint> endpoints, Expr.HashKey key) {
+    /** The Maglev table of these endpoints (named by ip:port, so the same on every node) as a map of slots. */
+    private Expr maglev(List<Endpoint> endpoints, Expr.HashKey key, String map) {
         Map<String, String> chainOf = new HashMap<>();
         for (Endpoint ep : endpoints) {
             chainOf.put(ep.hostPort(), ChainNames.endpoint(name, ep));
         }
         MaglevTable table = MaglevTable.build(List.copyOf(chainOf.keySet()), ctx.loadBalancing().maglevTableSize());
-        List<String> slots = new ArrayList<>(table.size());
+        containers.add(ContainerDef.slotMap(map, null));
         for (int i = 0; i < table.size(); i++) {
-            slots.add(chainOf.get(table.owner(i)));
+            elements.add(new Element(map, List.of(Integer.toString(i)), new Expr.Goto(chainOf.get(table.owner(i))), null));
         }
-        return new Expr.JhashVmap(key, MAGLEV_SEED, slots);
+        return new Expr.JhashVmap(key, MAGLEV_SEED, table.size(), map);
     }
 
     /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */

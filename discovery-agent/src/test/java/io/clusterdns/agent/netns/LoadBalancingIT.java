@@ -113,7 +113,7 @@ class LoadBalancingIT {
         String gone = BACKEND_IPS[1] + ":" + (FIRST_PORT + PORTS / 2);
         Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, gone));
         String goneChain = ChainNames.endpoint(MAG, endpoint(gone));
-        await("the agent drops " + gone, () -> serviceChain(), l -> l.contains("jhash") && !l.contains(goneChain));
+        await("the agent drops " + gone, () -> maglevTable(), l -> l.contains("goto") && !l.contains(goneChain));
         List<String> after = flows("10.96.2.1");
         assertThat(new HashSet<>(after)).as("only live endpoints").isSubsetOf(backends(gone));
         assertThat(flows("10.96.2.1")).as("the same 5-tuples, again, after the change").isEqualTo(after);
@@ -128,7 +128,7 @@ class LoadBalancingIT {
 
         // the endpoint comes back: the table is a function of the endpoint set, so every flow is where it was
         Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, null));
-        await("the agent restores " + gone, () -> serviceChain(), l -> l.contains(goneChain));
+        await("the agent restores " + gone, () -> maglevTable(), l -> l.contains(goneChain));
         List<String> restored = flows("10.96.2.1");
         assertThat(restored).as("flows after the endpoint came back").isEqualTo(first);
     }
@@ -224,8 +224,9 @@ class LoadBalancingIT {
         return replies(lab.helper(CLIENT).ask("tcpflows " + clusterIp + " 80 " + FIRST_SRC_PORT + " " + FLOWS + " " + TIMEOUT_MS));
     }
 
-    String serviceChain() {
-        return NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns", ChainNames.service(MAG)).output();
+    /** The service's Maglev map as the kernel holds it (slot : goto endpoint chain). */
+    String maglevTable() {
+        return NetNamespaces.exec(lab.ns("node"), "nft", "list", "map", "ip", "clusterdns", ChainNames.maglev(MAG)).output();
     }
 
     static List<String> replies(String answer) {

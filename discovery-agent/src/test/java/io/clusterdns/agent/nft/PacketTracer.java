@@ -247,10 +247,17 @@ final class PacketTracer {
             }
             return all;
         } else if (e instanceof Expr.JhashVmap j) {
-            // the kernel's jhash is not modelled: follow every endpoint the table can reach
+            // the kernel's jhash is not modelled: follow every endpoint the table's slots can reach
+            Set<Expr.Verdict> targets = new LinkedHashSet<>();
+            for (Fragment f : model.sortedServices()) {
+                f.elements().stream().filter(el -> el.container().equals(j.map())).forEach(el -> targets.add(el.value()));
+            }
+            if (targets.isEmpty()) {
+                throw new AssertionError("Maglev table " + j.map() + " is empty");
+            }
             List<Outcome> all = new ArrayList<>();
-            for (String c : new LinkedHashSet<>(j.slots())) {
-                all.addAll(verdict(new Expr.Goto(c), s, depth));
+            for (Expr.Verdict v : targets) {
+                all.addAll(verdict(v, s, depth));
             }
             return all;
         } else if (e instanceof Expr.Verdict v) {
