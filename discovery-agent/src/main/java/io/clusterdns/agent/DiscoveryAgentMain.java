@@ -91,7 +91,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                     + " clusterdns.io/load-balancing annotation overrides it (default ${DEFAULT-VALUE}).")
     String loadBalancing;
 
-    @Option(names = "--maglev-table-size", paramLabel = "PRIME", defaultValue = "16381",
+    @Option(names = "--maglev-table-size", paramLabel = "PRIME", defaultValue = "4093",
             description = "Slots of each Maglev lookup table, a prime; the same on every node (default ${DEFAULT-VALUE}).")
     int maglevTableSize;
 

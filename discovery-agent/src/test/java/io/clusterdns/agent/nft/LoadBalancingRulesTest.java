@@ -129,6 +129,13 @@ class LoadBalancingRulesTest {
     }
 
     @Test
+    void onlyClusterdnsAnnotationsAreKept() {
+        String yaml = annotated("kept", "maglev", "10.96.1.7").replace("annotations: {", "annotations: {kubectl.kubernetes.io/last-applied-configuration: '{}', ");
+        var svc = Conventions.snapshot(yaml).services().values().iterator().next();
+        assertThat(svc.annotations()).containsExactly(java.util.Map.entry("clusterdns.io/load-balancing", "maglev"));
+    }
+
+    @Test
     void ipv6HashesIpv6Addresses() {
         String v6 = """
                 apiVersion: v1
@@ -149,7 +156,7 @@ class LoadBalancingRulesTest {
                 - {addresses: ["fd00:10:244:2::2"], conditions: {ready: true}}
                 """;
         NftModel model = Conventions.render(v6, Conventions.context(IpFamily.IPV6));
-        assertThat(pick(model, "six")).startsWith("jhash ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport mod 16381 seed 0x5eed");
+        assertThat(pick(model, "six")).startsWith("jhash ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport mod 4093 seed 0x5eed");
         assertThat(new PacketTracer(model, List.of(Conventions.NODE_IP6)).trace(OUTSIDE, "fd00:10:244:1::9", "fd00:10:96::61", Protocol.TCP, 80))
                 .hasToString("ACCEPT DNAT [[fd00:10:244:1::1]:80, [fd00:10:244:2::2]:80]");
     }
