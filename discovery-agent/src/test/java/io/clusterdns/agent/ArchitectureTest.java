@@ -57,7 +57,7 @@ class ArchitectureTest {
             .as("are process or file I/O (java.lang.Process*, java.io.File*, java.nio.file..)");
 
     static final ArchRule PURE_PACKAGES_DO_NO_IO = noClasses()
-            .that().resideInAnyPackage("io.clusterdns.agent.nft..", "io.clusterdns.agent.model..")
+            .that().resideInAnyPackage("io.clusterdns.agent.nft..", "io.clusterdns.agent.model..", "io.clusterdns.agent.lb..")
             .should().dependOnClassesThat(PROCESS_OR_FILE_IO)
             .because("rendering is a pure function to text; running nft and conntrack is agent.kernel's job");
 
@@ -69,11 +69,13 @@ class ArchitectureTest {
             .layer("Rendering").definedBy(AGENT + ".nft..")
             .layer("Model").definedBy(AGENT + ".model..")
             .layer("Kernel").definedBy(AGENT + ".kernel..")
+            .layer("LoadBalancing").definedBy(AGENT + ".lb..")
             .whereLayer("Http").mayOnlyAccessLayers("Status")
-            .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel")
-            .whereLayer("Rendering").mayOnlyAccessLayers("Model")
+            .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel", "LoadBalancing")
+            .whereLayer("Rendering").mayOnlyAccessLayers("Model", "LoadBalancing")
             .whereLayer("Status").mayNotAccessAnyLayer()
-            .whereLayer("Model").mayNotAccessAnyLayer()
+            .whereLayer("Model").mayOnlyAccessLayers("LoadBalancing")
+            .whereLayer("LoadBalancing").mayNotAccessAnyLayer()
             .whereLayer("Kernel").mayNotAccessAnyLayer()
             .ensureAllClassesAreContainedInArchitecture()
             .because("a new package gets its place in this table (and in the README's code map)");
