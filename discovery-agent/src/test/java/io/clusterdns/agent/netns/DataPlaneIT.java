@@ -86,7 +86,12 @@ class DataPlaneIT {
                 assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output()).doesNotContain("clusterdns");
             }
         } finally {
-            lab.closeAndCheckDeleted();
+            List<String> created = lab.netns().created();
+            lab.close();
+            String remaining = Commands.check("ip", "netns", "list");
+            for (String ns : created) {
+                assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
+            }
         }
     }
 

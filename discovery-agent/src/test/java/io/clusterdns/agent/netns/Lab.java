@@ -144,16 +144,6 @@ public final class Lab implements AutoCloseable {
         return netns;
     }
 
-    /** Closes the lab and checks that every namespace it created is gone (the tests' network safety rule). */
-    public void closeAndCheckDeleted() {
-        List<String> created = netns.created();
-        close();
-        String remaining = io.clusterdns.k8s.testing.Commands.check("ip", "netns", "list");
-        for (String ns : created) {
-            org.assertj.core.api.Assertions.assertThat(remaining).as("namespace %s deleted", ns).doesNotContain(ns);
-        }
-    }
-
     @Override
     public void close() {
         for (NetHelper h : helpers.values()) {
