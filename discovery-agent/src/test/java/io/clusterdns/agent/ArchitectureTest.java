@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * io.clusterdns.agent   entry and wiring: command line, configuration, lifecycle (uses everything below)
  *   .http               HTTP endpoints                → status
- *   .sync               the sync loop and one sync    → status, nft, model, kernel
+ *   .sync               the sync loop and one sync    → status, nft, model, kernel, lb
  *   .status             metrics and health            (leaf)
- *   .nft                pure rule model and rendering → model
- *   .model              what the rules are made from  (leaf)
+ *   .nft                pure rule model and rendering → model, lb
+ *   .model              what the rules are made from  → lb
  *   .kernel             the nft and conntrack ports and the processes behind them (leaf)
+ *   .lb                 load balancing modes, the Maglev table (leaf)
  * </pre>
  */
 class ArchitectureTest {
