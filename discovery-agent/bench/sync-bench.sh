@@ -7,6 +7,7 @@
 # Usage (from anywhere):
 #   discovery-agent/bench/sync-bench.sh            # 1000 and 10000 services
 #   discovery-agent/bench/sync-bench.sh 500 20000
+#   discovery-agent/bench/sync-bench.sh --load-balancing maglev --maglev-table-size 4093 200
 # Environment:
 #   MVN       the Maven command (default "mvn -B -q")
 #   MVN_ARGS  what to build (default "-pl discovery-agent -am": the agent and the k8s modules it needs)

@@ -1,5 +1,6 @@
 package io.clusterdns.agent;
 
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.NodeNetwork;
 import io.clusterdns.agent.model.NodePortAddresses;
@@ -39,6 +40,7 @@ import java.util.Set;
  * @param metricsBind       where /metrics listens (null: off)
  * @param startupTimeout    how long {@code --dry-run} waits for the first complete view of the cluster
  * @param mode              run, print the rules (dry run), or remove them (cleanup)
+ * @param loadBalancing     {@code --load-balancing} (services without the annotation) and {@code --maglev-table-size}
  */
 public record AgentConfig(
         ClusterSourceSpec source,
@@ -55,7 +57,8 @@ public record AgentConfig(
         ListenAddress healthzBind,
         ListenAddress metricsBind,
         Duration startupTimeout,
-        Mode mode) {
+        Mode mode,
+        LoadBalancingConfig loadBalancing) {
 
     public enum Mode { RUN, DRY_RUN, CLEANUP }
 
@@ -79,6 +82,7 @@ public record AgentConfig(
         minSyncPeriod = minSyncPeriod == null ? DEFAULT_MIN_SYNC_PERIOD : minSyncPeriod;
         mode = mode == null ? Mode.RUN : mode;
         startupTimeout = startupTimeout == null ? DEFAULT_STARTUP_TIMEOUT : startupTimeout;
+        loadBalancing = loadBalancing == null ? LoadBalancingConfig.DEFAULT : loadBalancing;
         if (source == null && mode != Mode.CLEANUP) {
             throw new ConfigException("--manifests or --kubeconfig", "required: where Services and EndpointSlices come from");
         }
@@ -87,6 +91,15 @@ public record AgentConfig(
             throw new ConfigException("--endpoint-chain-threshold", "must be >= 0, got " + endpointChainThreshold);
         }
         Durations.inRange("--startup-timeout", Durations.format(startupTimeout), startupTimeout, Duration.ZERO, MAX_STARTUP_TIMEOUT);
+    }
+
+    /** A configuration with the default load balancing (random). */
+    public AgentConfig(ClusterSourceSpec source, String nodeName, List<InetAddress> nodeIPs, List<Cidr> clusterCidrs,
+                       NodePortAddresses nodePortAddresses, List<Cidr> serviceCidrs, boolean masqueradeAll, int masqueradeBit,
+                       int endpointChainThreshold, Duration syncPeriod, Duration minSyncPeriod, ListenAddress healthzBind,
+                       ListenAddress metricsBind, Duration startupTimeout, Mode mode) {
+        this(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses, serviceCidrs, masqueradeAll, masqueradeBit,
+                endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode, null);
     }
 
     private static void validate(String nodeName, List<InetAddress> nodeIPs, NodePortAddresses npa, int masqueradeBit,
@@ -159,32 +172,37 @@ public record AgentConfig(
     /** What the rules depend on about this node's network (the sync code gets this, not the whole configuration). */
     public NodeNetwork nodeNetwork() {
         return new NodeNetwork(nodeIPs, clusterCidrs, nodePortAddresses, effectiveServiceCidrs(), masqueradeAll,
-                masqueradeMark(), endpointChainThreshold);
+                masqueradeMark(), endpointChainThreshold, loadBalancing);
     }
 
     public AgentConfig withMode(Mode newMode) {
         return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, newMode);
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, newMode, loadBalancing);
     }
 
     public AgentConfig withPeriods(Duration sync, Duration minSync) {
         return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, sync, minSync, healthzBind, metricsBind, startupTimeout, mode);
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, sync, minSync, healthzBind, metricsBind, startupTimeout, mode, loadBalancing);
     }
 
     public AgentConfig withHttp(ListenAddress healthz, ListenAddress metrics) {
         return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthz, metrics, startupTimeout, mode);
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthz, metrics, startupTimeout, mode, loadBalancing);
     }
 
     public AgentConfig withNetwork(List<InetAddress> ips, List<Cidr> cluster, NodePortAddresses npa) {
         return new AgentConfig(source, nodeName, ips, cluster, npa,
-                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode);
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode, loadBalancing);
     }
 
     public AgentConfig withEndpointChainThreshold(int threshold) {
         return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
-                serviceCidrs, masqueradeAll, masqueradeBit, threshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode);
+                serviceCidrs, masqueradeAll, masqueradeBit, threshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode, loadBalancing);
+    }
+
+    public AgentConfig withLoadBalancing(LoadBalancingConfig lb) {
+        return new AgentConfig(source, nodeName, nodeIPs, clusterCidrs, nodePortAddresses,
+                serviceCidrs, masqueradeAll, masqueradeBit, endpointChainThreshold, syncPeriod, minSyncPeriod, healthzBind, metricsBind, startupTimeout, mode, lb);
     }
 
     @Override
@@ -192,6 +210,8 @@ public record AgentConfig(
         return "node " + nodeName + ", node IPs " + nodeIPs.stream().map(InetAddress::getHostAddress).toList()
                 + ", cluster CIDRs " + clusterCidrs + ", service CIDRs " + effectiveServiceCidrs()
                 + ", NodePorts on " + nodePortAddresses + (masqueradeAll ? ", masquerade all" : "")
-                + ", sync period " + syncPeriod.toMillis() + " ms (min " + minSyncPeriod.toMillis() + " ms)";
+                + ", sync period " + syncPeriod.toMillis() + " ms (min " + minSyncPeriod.toMillis() + " ms)"
+                + ", load balancing " + loadBalancing.nodeDefault()
+                + (loadBalancing.nodeDefault().maglev() ? " (table size " + loadBalancing.maglevTableSize() + ")" : "");
     }
 }

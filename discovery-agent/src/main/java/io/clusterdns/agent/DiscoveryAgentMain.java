@@ -5,6 +5,7 @@ import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.NftResult;
 import io.clusterdns.agent.kernel.ProcessConntrack;
 import io.clusterdns.agent.kernel.ProcessNft;
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.NodePortAddresses;
@@ -89,6 +90,16 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     @Option(names = "--endpoint-chain-threshold", paramLabel = "N", defaultValue = "16",
             description = "Services with more endpoints pick one through a numgen verdict map and per-endpoint chains; smaller ones inline. 0 = always per-endpoint chains (default ${DEFAULT-VALUE}).")
     int endpointChainThreshold;
+
+    @Option(names = "--load-balancing", paramLabel = "MODE", defaultValue = "random",
+            description = "How services pick an endpoint for a new connection: random (kube-proxy's), round-robin (IPVS rr),"
+                    + " maglev (consistent hashing of the 5-tuple), maglev-source (of the source address). A Service's"
+                    + " clusterdns.io/load-balancing annotation overrides it (default ${DEFAULT-VALUE}).")
+    String loadBalancing;
+
+    @Option(names = "--maglev-table-size", paramLabel = "PRIME", defaultValue = "4093",
+            description = "Slots of each Maglev lookup table, a prime; the same on every node (default ${DEFAULT-VALUE}).")
+    int maglevTableSize;
 
     @Option(names = "--sync-period", paramLabel = "DURATION", defaultValue = "30s", description = "Longest time between syncs (default ${DEFAULT-VALUE}).")
     String syncPeriod;
@@ -195,7 +206,8 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                 Durations.parse("--min-sync-period", minSyncPeriod),
                 ListenAddress.parseOrOff("--healthz-bind-address", healthzBind, Optional.empty(), 10256).orElse(null),
                 ListenAddress.parseOrOff("--metrics-bind-address", metricsBind, Optional.empty(), 10249).orElse(null),
-                Durations.parse("--startup-timeout", startupTimeout), mode);
+                Durations.parse("--startup-timeout", startupTimeout), mode,
+                new LoadBalancingConfig(LoadBalancingConfig.parseMode(loadBalancing), maglevTableSize));
     }
 
     /** Parses one flag's value; a bad value is reported as {@code --flag: reason}, like the other commands. */

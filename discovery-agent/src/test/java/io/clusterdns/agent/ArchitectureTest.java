@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * io.clusterdns.agent   entry and wiring: command line, configuration, lifecycle (uses everything below)
  *   .http               HTTP endpoints                → status
- *   .sync               the sync loop and one sync    → status, nft, model, kernel
+ *   .sync               the sync loop and one sync    → status, nft, model, kernel, lb
  *   .status             metrics and health            (leaf)
- *   .nft                pure rule model and rendering → model
- *   .model              what the rules are made from  (leaf)
+ *   .nft                pure rule model and rendering → model, lb
+ *   .model              what the rules are made from  → lb
  *   .kernel             the nft and conntrack ports and the processes behind them (leaf)
  *   .kubeproxy          kube-proxy's configuration file → model
+ *   .lb                 load balancing modes, the Maglev table (leaf)
  * </pre>
  */
 class ArchitectureTest {
@@ -58,7 +59,7 @@ class ArchitectureTest {
             .as("are process or file I/O (java.lang.Process*, java.io.File*, java.nio.file..)");
 
     static final ArchRule PURE_PACKAGES_DO_NO_IO = noClasses()
-            .that().resideInAnyPackage("io.clusterdns.agent.nft..", "io.clusterdns.agent.model..")
+            .that().resideInAnyPackage("io.clusterdns.agent.nft..", "io.clusterdns.agent.model..", "io.clusterdns.agent.lb..")
             .should().dependOnClassesThat(PROCESS_OR_FILE_IO)
             .because("rendering is a pure function to text; running nft and conntrack is agent.kernel's job");
 
@@ -71,11 +72,13 @@ class ArchitectureTest {
             .layer("Model").definedBy(AGENT + ".model..")
             .layer("Kernel").definedBy(AGENT + ".kernel..")
             .layer("KubeProxyConfig").definedBy(AGENT + ".kubeproxy..")
+            .layer("LoadBalancing").definedBy(AGENT + ".lb..")
             .whereLayer("Http").mayOnlyAccessLayers("Status")
-            .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel")
-            .whereLayer("Rendering").mayOnlyAccessLayers("Model")
+            .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel", "LoadBalancing")
+            .whereLayer("Rendering").mayOnlyAccessLayers("Model", "LoadBalancing")
             .whereLayer("Status").mayNotAccessAnyLayer()
-            .whereLayer("Model").mayNotAccessAnyLayer()
+            .whereLayer("Model").mayOnlyAccessLayers("LoadBalancing")
+            .whereLayer("LoadBalancing").mayNotAccessAnyLayer()
             .whereLayer("Kernel").mayNotAccessAnyLayer()
             .whereLayer("KubeProxyConfig").mayOnlyAccessLayers("Model")
             .ensureAllClassesAreContainedInArchitecture()

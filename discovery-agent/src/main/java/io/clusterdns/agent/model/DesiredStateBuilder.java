@@ -1,5 +1,7 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.ServiceLoadBalancing;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *       slice, which is how a named targetPort resolves per pod.</li>
  *   <li>Each endpoint's topology hints are resolved against this node (its name, and the zone
  *       given to {@link #build}); {@link EndpointCategories} decides what they narrow.</li>
+ *   <li>The {@code clusterdns.io/load-balancing} annotation chooses the service's load balancing
+ *       mode; an unknown value is a warning, and the node's mode applies.</li>
  * </ul>
  */
 public final class DesiredStateBuilder {
@@ -79,15 +83,27 @@ public final class DesiredStateBuilder {
         List<Cidr> ranges = sourceRanges(svc, family);
         boolean externalLocal = svc.externalTrafficPolicy() == TrafficPolicy.LOCAL
                 && (svc.type() == ServiceType.NODE_PORT || svc.type() == ServiceType.LOAD_BALANCER);
+        LoadBalancing loadBalancing = loadBalancing(svc, family);
         List<ServicePortState> out = new ArrayList<>(svc.ports().size());
         for (ServicePort p : svc.ports()) {
             ServicePortName name = new ServicePortName(svc.key(), p.name(), p.protocol());
             out.add(new ServicePortState(name, family, clusterIP, p.port(), p.nodePort(), externalIPs, lbIPs, ranges,
                     !svc.loadBalancerSourceRanges().isEmpty(), svc.sessionAffinity(),
                     svc.internalTrafficPolicy() == TrafficPolicy.LOCAL, externalLocal,
-                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone)));
+                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone), loadBalancing));
         }
         return out;
+    }
+
+    /** The Service's own mode; an unknown value is logged (and counted by the sync gauges) and the node's mode used. */
+    private static LoadBalancing loadBalancing(ServiceInfo svc, IpFamily family) {
+        ServiceLoadBalancing.Choice choice = ServiceLoadBalancing.of(svc);
+        // logged for the service's first family only: once per change of the service, not once per family
+        if (choice.invalid() != null && (svc.ipFamilies().isEmpty() || svc.ipFamilies().get(0) == family)) {
+            LOG.warn("Service {}: annotation {}: \"{}\" is not one of {}; using the node's load balancing mode",
+                    svc.key(), ServiceLoadBalancing.ANNOTATION, choice.invalid(), LoadBalancing.labels());
+        }
+        return choice.mode();
     }
 
     private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family, String zone) {

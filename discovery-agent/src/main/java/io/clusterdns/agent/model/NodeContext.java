@@ -1,5 +1,6 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.k8s.model.IpFamily;
 import java.net.InetAddress;
 import java.util.List;
@@ -26,6 +27,9 @@ import java.util.Objects;
  * @param zone          this node's {@code topology.kubernetes.io/zone} label, or null when its Node
  *                      has none (or is not known yet): zone hints then never match, so services
  *                      use all their endpoints, as kube-proxy does
+ * @param loadBalancing the node's load balancing mode and Maglev table size (per-endpoint chains
+ *                      are always used for round-robin and Maglev: {@code endpointChainThreshold}
+ *                      only decides for random picks)
  */
 public record NodeContext(
         IpFamily family,
@@ -36,7 +40,8 @@ public record NodeContext(
         boolean masqueradeAll,
         int masqueradeMark,
         int endpointChainThreshold,
-        String zone) {
+        String zone,
+        LoadBalancingConfig loadBalancing) {
 
     /** See {@link #endpointChainThreshold}: the default keeps typical services inline. */
     public static final int DEFAULT_ENDPOINT_CHAIN_THRESHOLD = 16;
@@ -44,11 +49,12 @@ public record NodeContext(
     /** A context without a known zone. */
     public NodeContext(IpFamily family, InetAddress nodeIP, List<Cidr> clusterCidrs, List<InetAddress> nodePortIPs,
                        List<Cidr> serviceCidrs, boolean masqueradeAll, int masqueradeMark, int endpointChainThreshold) {
-        this(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, null);
+        this(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, null, null);
     }
 
     public NodeContext {
         zone = zone == null || zone.isEmpty() ? null : zone;
+        loadBalancing = loadBalancing == null ? LoadBalancingConfig.DEFAULT : loadBalancing;
         Objects.requireNonNull(family, "family");
         clusterCidrs = List.copyOf(clusterCidrs);
         nodePortIPs = nodePortIPs == null ? null : List.copyOf(nodePortIPs);
@@ -71,15 +77,19 @@ public record NodeContext(
     }
 
     public NodeContext withNodePortIPs(List<InetAddress> ips) {
-        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone);
+        return new NodeContext(family, nodeIP, clusterCidrs, ips, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, loadBalancing);
     }
 
     public NodeContext withEndpointChainThreshold(int threshold) {
-        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold, zone);
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, threshold, zone, loadBalancing);
     }
 
     /** This context for a node in {@code zone} (null: none). */
     public NodeContext withZone(String zone) {
-        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone);
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, loadBalancing);
+    }
+
+    public NodeContext withLoadBalancing(LoadBalancingConfig lb) {
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, lb);
     }
 }

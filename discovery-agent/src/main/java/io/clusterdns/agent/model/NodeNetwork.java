@@ -1,5 +1,6 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.k8s.model.IpFamily;
 import java.net.InetAddress;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param masqueradeAll     masquerade all ClusterIP traffic
  * @param masqueradeMark    the packet mark bit asking for masquerade
  * @param endpointChainThreshold see {@link NodeContext#endpointChainThreshold}
+ * @param loadBalancing     see {@link NodeContext#loadBalancing}
  */
 public record NodeNetwork(
         List<InetAddress> nodeIPs,
@@ -26,13 +28,21 @@ public record NodeNetwork(
         List<Cidr> serviceCidrs,
         boolean masqueradeAll,
         int masqueradeMark,
-        int endpointChainThreshold) {
+        int endpointChainThreshold,
+        LoadBalancingConfig loadBalancing) {
 
     public NodeNetwork {
         nodeIPs = List.copyOf(nodeIPs);
         clusterCidrs = List.copyOf(clusterCidrs);
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
         serviceCidrs = List.copyOf(serviceCidrs);
+        loadBalancing = loadBalancing == null ? LoadBalancingConfig.DEFAULT : loadBalancing;
+    }
+
+    /** Settings with the default load balancing (random). */
+    public NodeNetwork(List<InetAddress> nodeIPs, List<Cidr> clusterCidrs, NodePortAddresses nodePortAddresses,
+                       List<Cidr> serviceCidrs, boolean masqueradeAll, int masqueradeMark, int endpointChainThreshold) {
+        this(nodeIPs, clusterCidrs, nodePortAddresses, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, null);
     }
 
     /** This node's address in {@code family}, or null when none was given. */

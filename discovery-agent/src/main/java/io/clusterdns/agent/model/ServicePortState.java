@@ -1,5 +1,6 @@
 package io.clusterdns.agent.model;
 
+import io.clusterdns.agent.lb.LoadBalancing;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.SessionAffinity;
@@ -16,6 +17,8 @@ import java.util.Objects;
  *                        family): then LoadBalancer traffic of this family is firewalled even if
  *                        none of the ranges is of this family (nothing is allowed)
  * @param healthCheckNodePort the node port answering load balancer health checks (0 = none)
+ * @param loadBalancing   the Service's own mode (its {@code clusterdns.io/load-balancing}
+ *                        annotation), or null for the node's ({@link NodeContext#loadBalancing})
  */
 public record ServicePortState(
         ServicePortName name,
@@ -31,7 +34,8 @@ public record ServicePortState(
         boolean internalPolicyLocal,
         boolean externalPolicyLocal,
         int healthCheckNodePort,
-        List<Endpoint> endpoints) {
+        List<Endpoint> endpoints,
+        LoadBalancing loadBalancing) {
 
     public ServicePortState {
         Objects.requireNonNull(name, "name");
@@ -42,6 +46,15 @@ public record ServicePortState(
         sourceRanges = List.copyOf(sourceRanges);
         affinity = affinity == null ? SessionAffinity.NONE : affinity;
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A state with the node's load balancing mode. */
+    public ServicePortState(ServicePortName name, IpFamily family, InetAddress clusterIP, int port, int nodePort,
+                            List<InetAddress> externalIPs, List<InetAddress> loadBalancerIPs, List<Cidr> sourceRanges,
+                            boolean sourceRangesSet, SessionAffinity affinity, boolean internalPolicyLocal,
+                            boolean externalPolicyLocal, int healthCheckNodePort, List<Endpoint> endpoints) {
+        this(name, family, clusterIP, port, nodePort, externalIPs, loadBalancerIPs, sourceRanges, sourceRangesSet, affinity,
+                internalPolicyLocal, externalPolicyLocal, healthCheckNodePort, endpoints, null);
     }
 
     public Protocol protocol() {

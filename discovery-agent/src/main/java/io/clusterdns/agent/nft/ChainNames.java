@@ -26,6 +26,8 @@ public final class ChainNames {
     public static final String FIREWALL = "firewall-";
     public static final String ENDPOINT = "endpoint-";
     public static final String AFFINITY = "affinity-";
+    public static final String MAGLEV = "maglev-";
+    public static final String MAGLEV_LOCAL = "maglev-local-";
 
     private ChainNames() {
     }
@@ -44,6 +46,16 @@ public final class ChainNames {
 
     public static String firewall(ServicePortName sp) {
         return FIREWALL + hashed(sp.chainBase());
+    }
+
+    /** The Maglev table of {@code service-X}. */
+    public static String maglev(ServicePortName sp) {
+        return MAGLEV + hashed(sp.chainBase());
+    }
+
+    /** The Maglev table of {@code local-X} (this node's endpoints only). */
+    public static String maglevLocal(ServicePortName sp) {
+        return MAGLEV_LOCAL + hashed(sp.chainBase());
     }
 
     public static String endpoint(ServicePortName sp, Endpoint ep) {

@@ -20,6 +20,16 @@ public record ContainerDef(boolean map, String name, String type, int timeoutSec
         return new ContainerDef(true, name, keyType + " : verdict", 0, comment);
     }
 
+    /**
+     * A verdict map keyed by a 32-bit number (a Maglev table's slots). nft 1.0.6 has no plain
+     * integer type for {@code type}, so the key is declared by {@code typeof} an expression of
+     * that type ({@code typeof jhash ...} would do too, but makes that version of nft crash when it
+     * lists the map).
+     */
+    public static ContainerDef slotMap(String name, String comment) {
+        return new ContainerDef(true, name, "typeof numgen inc mod 2 : verdict", 0, comment);
+    }
+
     public static ContainerDef affinitySet(String name, String type, int timeoutSeconds) {
         return new ContainerDef(false, name, type, timeoutSeconds, null);
     }
@@ -32,9 +42,14 @@ public record ContainerDef(boolean map, String name, String type, int timeoutSec
         return map ? "map" : "set";
     }
 
+    /** {@code type ipv4_addr : verdict}, or the {@code typeof ...} declaration as is. */
+    public String typeClause() {
+        return type.startsWith("typeof ") ? type : "type " + type;
+    }
+
     /** The body between braces, as one line: {@code type ipv4_addr; flags dynamic,timeout; timeout 10800s;}. */
     public String body() {
-        StringBuilder sb = new StringBuilder("type ").append(type).append(';');
+        StringBuilder sb = new StringBuilder(typeClause()).append(';');
         if (dynamic()) {
             sb.append(" flags dynamic,timeout; timeout ").append(timeoutSeconds).append("s;");
         }

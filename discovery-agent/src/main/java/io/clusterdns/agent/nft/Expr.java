@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.Protocol;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One expression or statement of a rule. The agent writes only these few shapes, so rules are
@@ -183,8 +184,12 @@ public sealed interface Expr {
         }
     }
 
-    /** {@code numgen random mod 2 vmap { 0 : goto a, 1 : goto b }}: pick an endpoint uniformly. */
-    record NumgenVmap(List<String> chains) implements Expr {
+    /**
+     * {@code numgen random mod 2 vmap { 0 : goto a, 1 : goto b }}: pick an endpoint uniformly; with
+     * {@code roundRobin}, {@code numgen inc}: each evaluation the next endpoint (the counter lives in
+     * the rule, so it restarts at 0 when the rule is replaced).
+     */
+    record NumgenVmap(boolean roundRobin, List<String> chains) implements Expr {
         public NumgenVmap {
             chains = List.copyOf(chains);
             if (chains.isEmpty()) {
@@ -192,13 +197,51 @@ public sealed interface Expr {
             }
         }
 
+        public NumgenVmap(List<String> chains) {
+            this(false, chains);
+        }
+
         @Override
         public String render(Family f) {
-            StringBuilder sb = new StringBuilder("numgen random mod ").append(chains.size()).append(" vmap { ");
+            StringBuilder sb = new StringBuilder("numgen ").append(roundRobin ? "inc" : "random").append(" mod ")
+                    .append(chains.size()).append(" vmap { ");
             for (int i = 0; i < chains.size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(i).append(" : goto ").append(chains.get(i));
             }
             return sb.append(" }").toString();
+        }
+    }
+
+    /** What a consistent-hash pick hashes. */
+    enum HashKey {
+        /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport}: one flow, one endpoint. */
+        FIVE_TUPLE,
+        /** {@code ip saddr}: one client, one endpoint. */
+        SOURCE;
+
+        String render(Family f) {
+            return this == SOURCE ? f.nft() + " saddr"
+                    : f.nft() + " saddr . " + f.nft() + " daddr . meta l4proto . th sport . th dport";
+        }
+    }
+
+    /**
+     * {@code jhash ip saddr ... mod M seed 0x5eed vmap @maglev-X}: the lookup table of M slots is the
+     * named map {@code map} (slot number : goto endpoint chain), so a change of endpoints sends only
+     * the slots that changed owner. The seed is fixed so that every node hashes a flow to the same slot.
+     */
+    record JhashVmap(HashKey key, int seed, int mod, String map) implements Expr {
+        public JhashVmap {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(map, "map");
+            if (mod < 1) {
+                throw new IllegalArgumentException("jhash mod must be > 0, got " + mod);
+            }
+        }
+
+        @Override
+        public String render(Family f) {
+            return "jhash " + key.render(f) + " mod " + mod + " seed " + hex(seed) + " vmap @" + map;
         }
     }
 

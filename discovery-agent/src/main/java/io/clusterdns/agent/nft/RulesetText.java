@@ -47,7 +47,7 @@ public final class RulesetText {
 
     private static void container(StringBuilder sb, Family f, ContainerDef c, List<Element> elements) {
         sb.append("\n\t").append(c.keyword()).append(' ').append(c.name()).append(" {\n");
-        sb.append("\t\ttype ").append(c.type()).append('\n');
+        sb.append("\t\t").append(c.typeClause()).append('\n');
         if (c.dynamic()) {
             sb.append("\t\tflags dynamic,timeout\n\t\ttimeout ").append(c.timeoutSeconds()).append("s\n");
         }

@@ -2,6 +2,8 @@ package io.clusterdns.agent.nft;
 
 import static io.clusterdns.agent.nft.Names.*;
 
+import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.MaglevTable;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.EndpointCategories;
@@ -11,7 +13,9 @@ import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.k8s.model.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rules of one service port in one family, kube-proxy's nftables semantics:
@@ -25,6 +29,12 @@ import java.util.List;
  *       to per-endpoint chains {@code endpoint-X} (O(1) for big services, kube-proxy's layout).
  *       Why not always the latter: nft 1.0.x dumps every chain of the host before each
  *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
+ *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
+ *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
+ *       {@link MaglevTable}, in a map {@code maglev-X} / {@code maglev-local-X} of slot : goto
+ *       endpoint chain, so that an endpoint change rewrites only the slots that changed owner) the
+ *       node's flag or the Service's annotation asks for, it always goes through per-endpoint
+ *       chains. ClientIP affinity is checked before any pick.</li>
  *   <li>{@code external-X} is where NodePort, external IP and load balancer traffic enters:
  *       masquerade with policy Cluster; with policy Local keep the client IP, except for pods and
  *       the node itself, which are short-circuited to {@code service-X} (as if they had gone out
@@ -35,6 +45,9 @@ import java.util.List;
  * </ul>
  */
 public final class ServiceRules {
+    /** jhash's seed: fixed, so that every node (and every restart) hashes a flow to the same Maglev slot. */
+    static final int MAGLEV_SEED = 0x5eed;
+
     private final ServicePortState sp;
     private final NodeContext ctx;
     private final Family f;
@@ -74,10 +87,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+            chains.add(policyChain(clusterChain, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, cats.local(), hasInternal && internalChain.equals(localChain)));
+            chains.add(policyChain(localChain, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -137,7 +150,7 @@ public final class ServiceRules {
     }
 
     /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
-    private ChainDef policyChain(String chain, List<Endpoint> endpoints, boolean internal) {
+    private ChainDef policyChain(String chain, String maglevMap, List<Endpoint> endpoints, boolean internal) {
         List<Rule> rules = new ArrayList<>();
         if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
             List<Expr> match = new ArrayList<>(List.of(
@@ -150,16 +163,29 @@ public final class ServiceRules {
             match.add(new Expr.Jump(MARK_FOR_MASQUERADE));
             rules.add(new Rule(match, null));
         }
-        if (endpoints.size() > ctx.endpointChainThreshold()) {
-            chainedPick(rules, endpoints);
+        LoadBalancing mode = mode(endpoints);
+        if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
+            chainedPick(rules, endpoints, mode, maglevMap);
         } else {
             inlinePick(rules, endpoints);
         }
         return new ChainDef(chain, null, rules);
     }
 
-    /** Affinity first (a known client keeps its endpoint), then numgen over the endpoint chains. */
-    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints) {
+    /**
+     * The service's mode, else the node's; Maglev over more endpoints than its table can spread
+     * evenly falls back to random (see {@link io.clusterdns.agent.lb.LoadBalancingConfig}).
+     */
+    private LoadBalancing mode(List<Endpoint> endpoints) {
+        LoadBalancing mode = ctx.loadBalancing().modeOf(sp.loadBalancing());
+        if (mode.maglev() && (long) endpoints.size() * MaglevTable.MIN_SLOTS_PER_ENDPOINT > ctx.loadBalancing().maglevTableSize()) {
+            return LoadBalancing.RANDOM;
+        }
+        return mode;
+    }
+
+    /** Affinity first (a known client keeps its endpoint), then the mode's pick over the endpoint chains. */
+    private void chainedPick(List<Rule> rules, List<Endpoint> endpoints, LoadBalancing mode, String maglevMap) {
         chainedEndpoints.addAll(endpoints);
         if (sp.clientIpAffinity()) {
             for (Endpoint ep : endpoints) {
@@ -167,7 +193,27 @@ public final class ServiceRules {
                         new Expr.Goto(ChainNames.endpoint(name, ep))));
             }
         }
-        rules.add(Rule.of(new Expr.NumgenVmap(endpoints.stream().map(ep -> ChainNames.endpoint(name, ep)).toList())));
+        List<String> chainNames = endpoints.stream().map(ep -> ChainNames.endpoint(name, ep)).toList();
+        Expr pick = switch (mode) {
+            case RANDOM -> new Expr.NumgenVmap(false, chainNames);
+            case ROUND_ROBIN -> new Expr.NumgenVmap(true, chainNames);
+            case MAGLEV, MAGLEV_SOURCE -> maglev(endpoints, mode == LoadBalancing.MAGLEV ? Expr.HashKey.FIVE_TUPLE : Expr.HashKey.SOURCE, maglevMap);
+        };
+        rules.add(Rule.of(pick));
+    }
+
+    /** The Maglev table of these endpoints (named by ip:port, so the same on every node) as a map of slots. */
+    private Expr maglev(List<Endpoint> endpoints, Expr.HashKey key, String map) {
+        Map<String, String> chainOf = new HashMap<>();
+        for (Endpoint ep : endpoints) {
+            chainOf.put(ep.hostPort(), ChainNames.endpoint(name, ep));
+        }
+        MaglevTable table = MaglevTable.build(List.copyOf(chainOf.keySet()), ctx.loadBalancing().maglevTableSize());
+        containers.add(ContainerDef.slotMap(map, null));
+        for (int i = 0; i < table.size(); i++) {
+            elements.add(new Element(map, List.of(Integer.toString(i)), new Expr.Goto(chainOf.get(table.owner(i))), null));
+        }
+        return new Expr.JhashVmap(key, MAGLEV_SEED, table.size(), map);
     }
 
     /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */

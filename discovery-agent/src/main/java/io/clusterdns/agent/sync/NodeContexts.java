@@ -37,7 +37,8 @@ public final class NodeContexts {
 
     public NodeContext context(IpFamily family) {
         return new NodeContext(family, network.nodeIP(family), network.clusterCidrs(family), nodePortIPs(family),
-                network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold());
+                network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold(),
+                null, network.loadBalancing()); // the zone is the snapshot's (its Node), set at each sync
     }
 
     private List<InetAddress> nodePortIPs(IpFamily family) {

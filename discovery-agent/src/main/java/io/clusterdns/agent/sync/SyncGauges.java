@@ -1,5 +1,6 @@
 package io.clusterdns.agent.sync;
 
+import io.clusterdns.agent.lb.ServiceLoadBalancing;
 import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.ServicePortState;
 import io.clusterdns.agent.nft.Family;
@@ -11,7 +12,7 @@ import io.clusterdns.k8s.model.ServiceType;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Sets the size gauges after a successful sync: table sizes, services per type, traffic policy gaps, topology in effect. */
+/** Sets the size gauges after a successful sync: table sizes, services per type, bad annotations, traffic policy gaps, topology in effect. */
 final class SyncGauges {
     private SyncGauges() {
     }
@@ -27,10 +28,14 @@ final class SyncGauges {
         for (ServiceType t : ServiceType.values()) {
             byType.put(t, 0L);
         }
+        long badLoadBalancing = 0;
         for (ServiceInfo s : snapshot.services().values()) {
             byType.merge(s.type(), 1L, Long::sum);
+            badLoadBalancing += ServiceLoadBalancing.of(s).invalid() != null ? 1 : 0;
         }
         byType.forEach((t, n) -> metrics.gauge("clusterdns.agent.services", "type", t.apiName(), n));
+        // services whose load balancing annotation names no mode (they use the node's; the builder logged each)
+        metrics.gauge("clusterdns.agent.services.invalid.annotation", "annotation", ServiceLoadBalancing.ANNOTATION, badLoadBalancing);
         long internal = 0;
         long external = 0;
         long sameZone = 0;

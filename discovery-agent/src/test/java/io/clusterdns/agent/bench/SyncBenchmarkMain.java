@@ -3,6 +3,7 @@ package io.clusterdns.agent.bench;
 import io.clusterdns.agent.AgentConfig;
 import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.ProcessNft;
+import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.NodePortAddresses;
@@ -32,13 +33,15 @@ import java.util.List;
  * {@code nft -f}, conntrack). With root, rules go into a real nft table in a network namespace
  * created (and deleted) here; without, only rendering and scripting are timed.
  *
- * <p>Usage: {@code discovery-agent/bench/sync-bench.sh [--endpoint-chain-threshold N] [SERVICES...]}
- * (default 1000 10000; threshold 0 = kube-proxy's layout with a chain per endpoint).
+ * <p>Usage: {@code discovery-agent/bench/sync-bench.sh [--endpoint-chain-threshold N]
+ * [--load-balancing MODE] [--maglev-table-size M] [SERVICES...]} (default 1000 10000; threshold 0 =
+ * kube-proxy's layout with a chain per endpoint; the mode applies to every service).
  */
 public final class SyncBenchmarkMain {
     static final int ENDPOINTS = 5;
     static final int CHANGES = Integer.getInteger("changes", 30);
     static int threshold = io.clusterdns.agent.AgentConfig.DEFAULT_ENDPOINT_CHAIN_THRESHOLD;
+    static LoadBalancingConfig loadBalancing = LoadBalancingConfig.DEFAULT;
 
     private SyncBenchmarkMain() {
     }
@@ -48,6 +51,10 @@ public final class SyncBenchmarkMain {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--endpoint-chain-threshold")) {
                 threshold = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--load-balancing")) {
+                loadBalancing = new LoadBalancingConfig(LoadBalancingConfig.parseMode(args[++i]), loadBalancing.maglevTableSize());
+            } else if (args[i].equals("--maglev-table-size")) {
+                loadBalancing = new LoadBalancingConfig(loadBalancing.nodeDefault(), Integer.parseInt(args[++i]));
             } else {
                 sizes.add(Integer.parseInt(args[i]));
             }
@@ -56,8 +63,9 @@ public final class SyncBenchmarkMain {
             sizes = List.of(1000, 10000);
         }
         boolean root = new ProcessBuilder("id", "-u").start().inputReader().readLine().trim().equals("0");
-        System.out.printf("discovery-agent sync benchmark: %d endpoints per service, endpoint chain threshold %d, %s, %d cores, %s%n",
-                ENDPOINTS, threshold,
+        System.out.printf("discovery-agent sync benchmark: %d endpoints per service, endpoint chain threshold %d, load balancing %s"
+                        + " (Maglev table %d), %s, %d cores, %s%n",
+                ENDPOINTS, threshold, loadBalancing.nodeDefault(), loadBalancing.maglevTableSize(),
                 root ? "real nft in a network namespace" : "NOT root: render + script only (no nft)",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         for (int n : sizes) {
@@ -141,7 +149,7 @@ public final class SyncBenchmarkMain {
 
     static AgentConfig config() {
         return AgentConfig.manifests("node-0", Path.of("unused")).withNetwork(List.of(IpAddresses.parse("192.0.2.1")),
-                List.of(Cidr.parse("10.128.0.0/10")), NodePortAddresses.ALL).withEndpointChainThreshold(threshold);
+                List.of(Cidr.parse("10.128.0.0/10")), NodePortAddresses.ALL).withEndpointChainThreshold(threshold).withLoadBalancing(loadBalancing);
     }
 
     private static void check(SyncOutcome o) {

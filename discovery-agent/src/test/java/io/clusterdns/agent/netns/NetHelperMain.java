@@ -30,6 +30,8 @@ import java.util.List;
  *       line, {@code NAME PEER_IP LOCAL_PORT}: who answered, whom it saw, on which port;</li>
  *   <li>stdin takes probe commands, one per line, each answered by one line on stdout:
  *       {@code tcp DST PORT SRC TIMEOUT_MS}, {@code tcpn DST PORT COUNT TIMEOUT_MS},
+ *       {@code tcpflows DST PORT FIRST_SRC_PORT COUNT TIMEOUT_MS} (one connection from each source
+ *       port, so that the same command repeats the same 5-tuples),
  *       {@code udp DST PORT SRC SRC_PORT TIMEOUT_MS}, {@code http DST PORT PATH TIMEOUT_MS}
  *       (SRC "-" = any, SRC_PORT 0 = any). Answers: {@code OK ...}, {@code REFUSED},
  *       {@code TIMEOUT}, {@code UNREACHABLE ...}, {@code ERROR ...}.</li>
@@ -106,6 +108,7 @@ public final class NetHelperMain {
         return switch (c[0]) {
             case "tcp" -> tcp(c[1], Integer.parseInt(c[2]), c[3], Integer.parseInt(c[4]));
             case "tcpn" -> tcpMany(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]), Integer.parseInt(c[4]));
+            case "tcpflows" -> tcpFlows(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]), Integer.parseInt(c[4]), Integer.parseInt(c[5]));
             case "udp" -> udp(c[1], Integer.parseInt(c[2]), c[3], Integer.parseInt(c[4]), Integer.parseInt(c[5]));
             case "http" -> http(c[1], Integer.parseInt(c[2]), c[3], Integer.parseInt(c[4]));
             default -> "ERROR unknown command " + c[0];
@@ -136,6 +139,33 @@ public final class NetHelperMain {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(tcp(dst, port, "-", timeoutMs));
+        }
+        return "OK " + String.join("|", out);
+    }
+
+    /**
+     * One connection from each of COUNT fixed source ports. Each is reset after the reply (linger 0):
+     * neither side keeps the 4-tuple in TIME_WAIT, and conntrack treats the next SYN of the same
+     * 5-tuple as a new connection, so a repeated command is NATed again by the current rules.
+     */
+    private static String tcpFlows(String dst, int port, int firstSrcPort, int count, int timeoutMs) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String answer;
+            try (Socket s = new Socket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(firstSrcPort + i));
+                s.connect(new InetSocketAddress(InetAddress.getByName(dst), port), timeoutMs);
+                s.setSoTimeout(timeoutMs);
+                String line = readLine(s.getInputStream());
+                s.setSoLinger(true, 0);
+                answer = line == null ? "CLOSED" : "OK " + line;
+            } catch (SocketTimeoutException e) {
+                answer = "TIMEOUT";
+            } catch (IOException e) {
+                answer = "ERROR " + e;
+            }
+            out.add(answer);
         }
         return "OK " + String.join("|", out);
     }

@@ -9,6 +9,7 @@ import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.NftResult;
 import io.clusterdns.agent.kernel.ProcessConntrack;
 import io.clusterdns.agent.kernel.ProcessNft;
+import io.clusterdns.agent.lb.LoadBalancing;
 import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * The real nft and kernel, inside network namespaces created here: the rendered rules are
  * accepted, a diff leaves the same table as a fresh full sync, a failed transaction leaves the
  * previous rules in place and the next (full) sync repairs everything, and {@code --cleanup}
- * removes our tables only. Needs root; skips otherwise (fails under CLUSTERDNS_REQUIRE_PRIVILEGED=1).
+ * removes our tables only; the same for the round-robin and Maglev rules. Needs root; skips otherwise (fails under CLUSTERDNS_REQUIRE_PRIVILEGED=1).
  */
 class NftKernelTest {
     static final String CLUSTER = Conventions.resource("conventions-cluster.yaml");
@@ -176,6 +177,39 @@ class NftKernelTest {
         int n = conntrack.delete(new ConntrackFilter(IpFamily.IPV4, Protocol.UDP, IpAddresses.parse("10.96.0.10"), 53,
                 IpAddresses.parse("10.244.1.5")));
         assertThat(n).isZero();
+    }
+
+    static io.clusterdns.agent.model.NodeContext loadBalancing(IpFamily f, LoadBalancing mode) {
+        // a small prime keeps the listings short; the code path is the same for any size
+        return Conventions.context(f).withLoadBalancing(new io.clusterdns.agent.lb.LoadBalancingConfig(mode, 251));
+    }
+
+    /** The load balancing modes: accepted in both families, and Maglev slots diffed one by one end as a fresh full sync. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = LoadBalancing.class, names = {"ROUND_ROBIN", "MAGLEV", "MAGLEV_SOURCE"})
+    void theKernelAcceptsTheRulesAndADiffLeavesTheSameTableAsAFreshFullSync(LoadBalancing mode) {
+        for (IpFamily f : IpFamily.values()) {
+            NetNamespaces.exec(ns, "nft", "flush", "ruleset");
+            NftModel before = Conventions.render(CLUSTER, loadBalancing(f, mode));
+            NftModel after = Conventions.render(CHANGED, loadBalancing(f, mode));
+            assertThat(nftIn(ns).apply(RulesetText.render(before))).as("%s text", f).isInstanceOf(NftResult.Ok.class);
+            NetNamespaces.exec(ns, "nft", "flush", "ruleset");
+
+            Nft nft = nftIn(ns);
+            Family family = Family.of(f);
+            assertThat(nft.apply(NftScripts.full(before, KernelInventory.NONE).script())).as("%s full", f).isInstanceOf(NftResult.Ok.class);
+            NftScripts.Plan diff = NftScripts.diff(before, after);
+            assertThat(nft.apply(diff.script())).as("%s diff", f).isInstanceOf(NftResult.Ok.class);
+            assertThat(nft.apply(NftScripts.deleteChains(family, diff.flushedStaleChains()))).isInstanceOf(NftResult.Ok.class);
+
+            String fresh = netns.create("b" + f.ordinal() + mode.ordinal());
+            assertThat(nftIn(fresh).apply(NftScripts.full(after, KernelInventory.NONE).script())).isInstanceOf(NftResult.Ok.class);
+            String listed = listing(ns, family);
+            assertThat(listed).as("%s after diff", f).isEqualTo(listing(fresh, family));
+            if (mode != LoadBalancing.ROUND_ROBIN && f == IpFamily.IPV4) {
+                assertThat(listed).contains("typeof numgen inc mod 2 : verdict", "mod 251 seed 0x5eed vmap @maglev-");
+            }
+        }
     }
 
     private static RuleSyncer syncer(Nft nft, MutableClock clock, AgentMetrics metrics) {

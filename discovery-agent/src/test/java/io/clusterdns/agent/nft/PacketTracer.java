@@ -16,7 +16,7 @@ import java.util.Set;
  * A small interpreter of a rendered {@link NftModel}, kube-proxy's {@code helpers_test.go} tracer
  * in spirit: "a new connection from SRC to DST:PORT arrives from outside (or leaves a host
  * process): what happens?" It walks the base chains of the hooks the packet passes in priority
- * order, follows jump/goto/vmap/numgen (every numgen branch, collecting all DNAT targets), and
+ * order, follows jump/goto/vmap/numgen/jhash (every numgen branch and every endpoint of a Maglev table, collecting all DNAT targets), and
  * reports the final verdict, the DNAT targets and whether the packet was masqueraded.
  *
  * <p>It interprets the {@link Expr} records the renderer produced, so it checks the rules'
@@ -244,6 +244,20 @@ final class PacketTracer {
             List<Outcome> all = new ArrayList<>();
             for (String c : n.chains()) {
                 all.addAll(verdict(new Expr.Goto(c), s, depth));
+            }
+            return all;
+        } else if (e instanceof Expr.JhashVmap j) {
+            // the kernel's jhash is not modelled: follow every endpoint the table's slots can reach
+            Set<Expr.Verdict> targets = new LinkedHashSet<>();
+            for (Fragment f : model.sortedServices()) {
+                f.elements().stream().filter(el -> el.container().equals(j.map())).forEach(el -> targets.add(el.value()));
+            }
+            if (targets.isEmpty()) {
+                throw new AssertionError("Maglev table " + j.map() + " is empty");
+            }
+            List<Outcome> all = new ArrayList<>();
+            for (Expr.Verdict v : targets) {
+                all.addAll(verdict(v, s, depth));
             }
             return all;
         } else if (e instanceof Expr.Verdict v) {

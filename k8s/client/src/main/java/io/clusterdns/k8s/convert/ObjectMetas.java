@@ -62,4 +62,22 @@ final class ObjectMetas {
     static Map<String, String> labels(ObjectMeta meta) {
         return Fields.labels("metadata.labels", meta.getLabels());
     }
+
+    /**
+     * The annotations under {@code prefix} (clusterdns's own settings); the others are not kept.
+     * Their values are free text, as for the API server: whoever reads one validates it.
+     */
+    static Map<String, String> annotations(ObjectMeta meta, String prefix) {
+        Map<String, String> all = meta.getAnnotations();
+        if (all == null || all.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        all.forEach((k, v) -> {
+            if (k != null && k.startsWith(prefix) && v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
 }

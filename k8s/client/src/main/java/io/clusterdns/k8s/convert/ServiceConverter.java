@@ -22,7 +22,8 @@ import java.util.Optional;
  * would ({@code ValidateService}, and {@code ValidateLoadBalancerStatus} for the status) and
  * applying its defaults (type ClusterIP, protocol TCP, targetPort = port, namespace default,
  * session affinity None, ClientIP affinity timeout 10800 s, traffic policies Cluster, ipFamilies
- * from clusterIPs). Fields it does not read (loadBalancerClass, trafficDistribution, annotations)
+ * from clusterIPs). Annotations are kept only under {@code clusterdns.io/}, unchecked. Fields it does
+ * not read (loadBalancerClass)
  * are not checked.
  *
  * <p>A service whose manifest leaves the cluster IPs empty comes out with empty
@@ -59,7 +60,7 @@ public final class ServiceConverter {
                 externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus()),
                 LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
                 LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
-                selector, labels, trafficDistribution(spec));
+                selector, labels, trafficDistribution(spec), ObjectMetas.annotations(meta, ServiceInfo.ANNOTATION_PREFIX));
     }
 
     /** The values the API server accepts for {@code spec.trafficDistribution} (Kubernetes 1.35). */

@@ -59,7 +59,7 @@ import java.util.zip.CRC32C;
 public final class SnapshotCodec {
     static final byte[] MAGIC = "CDNSSNAP".getBytes(StandardCharsets.US_ASCII);
     /** Bump with any change to the body layout or to {@link #COMPONENTS}. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     static final int HEADER_LENGTH = MAGIC.length + 2 + 2 + 4 + 4;
 
     /** Every record this codec writes and, per record, the components it writes, in declaration order. */
@@ -68,7 +68,7 @@ public final class SnapshotCodec {
             Map.entry(ServiceInfo.class, List.of("key", "type", "clusterIPs", "headless", "ipFamilies", "ports", "externalName",
                     "externalIPs", "loadBalancerIngress", "loadBalancerSourceRanges", "sessionAffinity", "externalTrafficPolicy",
                     "internalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses", "selector", "labels",
-                    "trafficDistribution")),
+                    "trafficDistribution", "annotations")),
             Map.entry(SessionAffinity.class, List.of("clientIp", "timeoutSeconds")),
             Map.entry(ServicePort.class, List.of("name", "protocol", "port", "targetPort", "nodePort", "appProtocol")),
             Map.entry(TargetPort.class, List.of("number", "name")),
@@ -286,6 +286,7 @@ public final class SnapshotCodec {
             map(s.selector());
             map(s.labels());
             string(s.trafficDistribution());
+            map(s.annotations());
         }
 
         void servicePort(ServicePort p) {
@@ -520,7 +521,7 @@ public final class SnapshotCodec {
                     list(this::servicePort), string(), addresses(),
                     list(() -> new LoadBalancerIngress(address(), string(), string())), list(this::string),
                     new SessionAffinity(bool(), varint()), enumOf(TrafficPolicy.class), enumOf(TrafficPolicy.class), varint(), bool(), map(), map(),
-                    string());
+                    string(), map());
         }
 
         ServicePort servicePort() {

@@ -17,6 +17,10 @@ import java.util.Objects;
  * {@code PreferSameZone}, {@code PreferSameNode}) or null. Proxies do not read it (they follow the
  * hints the EndpointSlice controller writes for it, see {@link EndpointInfo#zoneHints()}); it is
  * kept for whoever stands in for that controller (the manifest source) and for status pages.
+ *
+ * <p>{@code annotations} holds only the Service's annotations under {@link #ANNOTATION_PREFIX}
+ * (settings of clusterdns itself, such as the agent's load balancing mode): other annotations
+ * (kubectl's last-applied-configuration among them) would cost memory in every snapshot for nothing.
  */
 public record ServiceInfo(
         ServiceKey key,
@@ -36,9 +40,13 @@ public record ServiceInfo(
         boolean publishNotReadyAddresses,
         Map<String, String> selector,
         Map<String, String> labels,
-        String trafficDistribution) {
+        String trafficDistribution,
+        Map<String, String> annotations) {
 
-    /** A service without {@code spec.trafficDistribution}. */
+    /** The only annotations kept: {@code clusterdns.io/...}. */
+    public static final String ANNOTATION_PREFIX = "clusterdns.io/";
+
+    /** A service without {@code spec.trafficDistribution} nor clusterdns annotations. */
     public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless, List<IpFamily> ipFamilies,
                        List<ServicePort> ports, String externalName, List<InetAddress> externalIPs,
                        List<LoadBalancerIngress> loadBalancerIngress, List<String> loadBalancerSourceRanges,
@@ -47,7 +55,31 @@ public record ServiceInfo(
                        Map<String, String> labels) {
         this(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs, loadBalancerIngress,
                 loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
-                publishNotReadyAddresses, selector, labels, null);
+                publishNotReadyAddresses, selector, labels, null, Map.of());
+    }
+
+    /** A service without clusterdns annotations. */
+    public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless, List<IpFamily> ipFamilies,
+                       List<ServicePort> ports, String externalName, List<InetAddress> externalIPs,
+                       List<LoadBalancerIngress> loadBalancerIngress, List<String> loadBalancerSourceRanges,
+                       SessionAffinity sessionAffinity, TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy,
+                       int healthCheckNodePort, boolean publishNotReadyAddresses, Map<String, String> selector,
+                       Map<String, String> labels, String trafficDistribution) {
+        this(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs, loadBalancerIngress,
+                loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
+                publishNotReadyAddresses, selector, labels, trafficDistribution, Map.of());
+    }
+
+    /** A service without {@code spec.trafficDistribution}, with clusterdns annotations. */
+    public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless, List<IpFamily> ipFamilies,
+                       List<ServicePort> ports, String externalName, List<InetAddress> externalIPs,
+                       List<LoadBalancerIngress> loadBalancerIngress, List<String> loadBalancerSourceRanges,
+                       SessionAffinity sessionAffinity, TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy,
+                       int healthCheckNodePort, boolean publishNotReadyAddresses, Map<String, String> selector,
+                       Map<String, String> labels, Map<String, String> annotations) {
+        this(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs, loadBalancerIngress,
+                loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
+                publishNotReadyAddresses, selector, labels, null, annotations);
     }
 
     public ServiceInfo {
@@ -64,6 +96,7 @@ public record ServiceInfo(
         internalTrafficPolicy = internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy;
         selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         if (type == ServiceType.EXTERNAL_NAME && (externalName == null || externalName.isEmpty())) {
             throw new IllegalArgumentException("spec.externalName is required for type ExternalName");
         }
@@ -90,20 +123,20 @@ public record ServiceInfo(
     public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
         return new ServiceInfo(key, type, ips, headless, families, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution, annotations);
     }
 
     /** A copy with other ports (allocation of node ports the manifest left empty). */
     public ServiceInfo withPorts(List<ServicePort> newPorts) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, newPorts, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution);
+                internalTrafficPolicy, healthCheckNodePort, publishNotReadyAddresses, selector, labels, trafficDistribution, annotations);
     }
 
     /** A copy with another health-check node port (allocated for LoadBalancer + externalTrafficPolicy Local). */
     public ServiceInfo withHealthCheckNodePort(int port) {
         return new ServiceInfo(key, type, clusterIPs, headless, ipFamilies, ports, externalName, externalIPs,
                 loadBalancerIngress, loadBalancerSourceRanges, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels, trafficDistribution);
+                internalTrafficPolicy, port, publishNotReadyAddresses, selector, labels, trafficDistribution, annotations);
     }
 }
