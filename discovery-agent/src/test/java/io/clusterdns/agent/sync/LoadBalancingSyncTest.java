@@ -52,7 +52,7 @@ class LoadBalancingSyncTest {
                 .withNetwork(List.of(IpAddresses.parse(Conventions.NODE_IP)), List.of(), null)
                 .withLoadBalancing(new LoadBalancingConfig(LoadBalancing.RANDOM, 1021));
         return new RuleSyncer(config.families(), Conventions.NODE, nft, f -> 0, new NodeContexts(config.nodeNetwork(), List::of),
-                metrics, new ProxierHealth(clock, Duration.ofMinutes(1)), clock);
+                metrics, new ProxierHealth(clock, clock::nanos, Duration.ofMinutes(1)), clock, clock);
     }
 
     @Test
