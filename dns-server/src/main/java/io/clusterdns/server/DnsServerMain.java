@@ -16,6 +16,8 @@ import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.plan.CorefileSource;
+import io.clusterdns.server.plan.ServerPlan;
+import io.clusterdns.server.plugin.kubernetes.FollowsCluster;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import java.io.PrintWriter;
@@ -234,7 +236,14 @@ public final class DnsServerMain implements Callable<Integer> {
     public static DnsServer start(CorefileSource source, SnapshotLocation snapshots) {
         Corefile corefile = source.parse();
         corefile.warnings().forEach(w -> LoggerFactory.getLogger(DnsServerMain.class).warn("{}", w));
-        return DnsServer.start(source.plan(corefile), (backend, requests) -> source(backend, requests, snapshots));
+        ServerPlan plan = source.plan(corefile);
+        if (snapshots instanceof SnapshotLocation.At at && plan.plugins(FollowsCluster.class).stream()
+                .noneMatch(k -> k.backend().source().spec() instanceof ClusterSourceSpec.Api)) {
+            // flags mode refuses the pair; a Corefile may gain a live cluster on reload, so this is a warning
+            LoggerFactory.getLogger(DnsServerMain.class).warn("--snapshot-file {}: the Corefile follows no live cluster (its"
+                    + " kubernetes plugins read manifests, which are the truth): nothing is persisted", at.file());
+        }
+        return DnsServer.start(plan, (backend, requests) -> source(backend, requests, snapshots));
     }
 
     /** {@code --snapshot-file} for the Corefile's sources, a bad value a picocli error. */

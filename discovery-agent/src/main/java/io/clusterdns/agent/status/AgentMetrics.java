@@ -121,11 +121,26 @@ public final class AgentMetrics {
         conntrackFailures.increment(failures);
     }
 
+    /** The help text of the one-tag gauges {@link #gauge} makes (Prometheus shows {@code # HELP} for each). */
+    private static final Map<String, String> GAUGE_HELP = Map.of(
+            "clusterdns.agent.nftables.chains", "Chains in the agent's nftables table, by family.",
+            "clusterdns.agent.nftables.rules", "Rules in the agent's nftables table, by family.",
+            "clusterdns.agent.nftables.elements", "Set and map elements in the agent's nftables table, by family.",
+            "clusterdns.agent.services", "Services programmed, by type.",
+            "clusterdns.agent.services.invalid.annotation",
+            "Services whose clusterdns.io annotation has a value the agent does not know (they get the node's setting).",
+            "clusterdns.agent.service.ports", "Service ports programmed, by family.",
+            "kubeproxy.sync.proxy.rules.no.local.endpoints",
+            "Services with a Local traffic policy and no local endpoints, by traffic policy.",
+            "clusterdns.agent.topology.service.ports",
+            "Service ports by the topology in effect on this node: same-zone, same-node, or fallback (every endpoint).");
+
     /** A gauge with one tag, created on first use. */
     public void gauge(String name, String tagKey, String tagValue, long value) {
         gauges.computeIfAbsent(name + "|" + tagKey + "=" + tagValue, k -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.builder(name, holder, AtomicLong::get).tags(Tags.of(tagKey, tagValue)).register(registry);
+            Gauge.builder(name, holder, AtomicLong::get).description(GAUGE_HELP.get(name)).tags(Tags.of(tagKey, tagValue))
+                    .register(registry);
             return holder;
         }).set(value);
     }

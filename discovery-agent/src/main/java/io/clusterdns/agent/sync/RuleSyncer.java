@@ -156,8 +156,12 @@ public final class RuleSyncer {
         Map<Family, NftModel> models = new EnumMap<>(Family.class);
         String zone = builder.zone(snapshot);
         if (!java.util.Objects.equals(zone, lastZone)) {
-            LOG.info("This node ({}) is in zone {}: services with topology hints prefer endpoints hinted for it", nodeName,
-                    zone == null ? "(none: no " + NodeInfo.ZONE_LABEL + " label, or the Node is not known), zone hints are ignored" : zone);
+            if (zone == null) {
+                LOG.info("This node ({}) has no zone (no {} label, or its Node is not known): zone hints are ignored", nodeName,
+                        NodeInfo.ZONE_LABEL);
+            } else {
+                LOG.info("This node ({}) is in zone {}: services with topology hints prefer endpoints hinted for it", nodeName, zone);
+            }
             lastZone = zone;
         }
         for (Family f : families) {

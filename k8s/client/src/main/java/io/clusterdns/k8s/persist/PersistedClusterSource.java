@@ -66,6 +66,8 @@ public final class PersistedClusterSource implements ClusterSource {
                 LOG.info("Serving the cluster snapshot persisted in {} at {} until the Kubernetes API syncs: {}", store.file(),
                         p.writtenAt(), p.snapshot());
                 broadcaster.publish(p.snapshot(), () -> null);
+            } else {
+                LOG.info("No cluster snapshot persisted in {} yet: it is written once the Kubernetes API syncs", store.file());
             }
         } catch (SnapshotFormatException e) {
             LOG.warn("Ignoring snapshot file {}: {}; starting without it (it is rewritten once the Kubernetes API syncs)",
