@@ -58,6 +58,7 @@ public final class PersistedClusterSource implements ClusterSource {
             throw new IllegalStateException("already started");
         }
         SnapshotStore store = writer.store();
+        boolean none = false;
         try {
             Optional<PersistedSnapshot> persisted = store.read();
             if (persisted.isPresent()) {
@@ -67,7 +68,7 @@ public final class PersistedClusterSource implements ClusterSource {
                         p.writtenAt(), p.snapshot());
                 broadcaster.publish(p.snapshot(), () -> null);
             } else {
-                LOG.info("No cluster snapshot persisted in {} yet: it is written once the Kubernetes API syncs", store.file());
+                none = true;
             }
         } catch (SnapshotFormatException e) {
             LOG.warn("Ignoring snapshot file {}: {}; starting without it (it is rewritten once the Kubernetes API syncs)",
@@ -77,6 +78,10 @@ public final class PersistedClusterSource implements ClusterSource {
         }
         live.subscribe(this::fromLive);
         live.start();
+        if (none) {
+            // after the live source started: a configuration it refuses stays a one-line error
+            LOG.info("No cluster snapshot persisted in {} yet: it is written once the Kubernetes API syncs", store.file());
+        }
     }
 
     /** On the live source's publisher thread: the live view replaces the stale one, and is persisted. */
