@@ -141,7 +141,7 @@ class TopologyDataPlaneIT {
                 seen.addAll(pods(split(ask("pod-c", "tcpn 10.96.5.1 80 20 " + OK_TIMEOUT_MS))));
                 return String.join(" ", seen);
             }, a -> seen.size() == 4);
-            assertThat(agent.log()).contains("This node (node-1) is in zone (none");
+            assertThat(agent.log()).contains("This node (node-1) has no zone");
         } finally {
             Files.writeString(node, zoneA);
         }
