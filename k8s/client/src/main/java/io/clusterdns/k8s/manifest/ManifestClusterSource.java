@@ -1,8 +1,7 @@
 package io.clusterdns.k8s.manifest;
 
-import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.BroadcastingClusterSource;
 import io.clusterdns.k8s.PublishReport;
-import io.clusterdns.k8s.SnapshotBroadcaster;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.SyncStatus;
@@ -43,13 +42,12 @@ import org.slf4j.LoggerFactory;
  * twice, the error is about the definition that is new since the serving state (for values: the
  * service that does not hold it yet), whichever file sorts first.
  */
-public final class ManifestClusterSource implements ClusterSource {
+public final class ManifestClusterSource extends BroadcastingClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestClusterSource.class);
 
     private final ManifestConfig config;
     private final ManifestLoader loader;
     private final ClusterStateBuilder builder = new ClusterStateBuilder();
-    private final SnapshotBroadcaster broadcaster = new SnapshotBroadcaster((what, e) -> LOG.warn("{}", what, e));
     private final List<Consumer<ManifestException>> errorListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ManifestException>> warningListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -59,6 +57,7 @@ public final class ManifestClusterSource implements ClusterSource {
     private volatile ManifestWatcher watcher;
 
     public ManifestClusterSource(ManifestConfig config) {
+        super((what, e) -> LOG.warn("{}", what, e));
         this.config = config;
         this.loader = new ManifestLoader(config.paths());
     }
@@ -161,30 +160,10 @@ public final class ManifestClusterSource implements ClusterSource {
                 + s.pods().size() + " pods, " + s.namespaces().size() + " namespaces" + clusterSet;
     }
 
-    @Override
-    public ClusterSnapshot current() {
-        return broadcaster.current();
-    }
 
-    @Override
-    public boolean hasSynced() {
-        return broadcaster.synced();
-    }
 
-    @Override
-    public boolean awaitSynced(Duration timeout) throws InterruptedException {
-        return broadcaster.awaitFirst(timeout);
-    }
 
-    @Override
-    public void subscribe(Consumer<ClusterSnapshot> listener) {
-        broadcaster.subscribe(listener);
-    }
 
-    @Override
-    public void onPublish(Consumer<PublishReport> listener) {
-        broadcaster.onPublish(listener);
-    }
 
     /**
      * Every kind is read from the files at once: all synced after the first load. A broken edit

@@ -1,15 +1,14 @@
 package io.clusterdns.k8s.persist;
 
+import io.clusterdns.k8s.BroadcastingClusterSource;
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.PublishReport;
-import io.clusterdns.k8s.SnapshotBroadcaster;
 import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.StaleSnapshot;
 import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -29,17 +28,17 @@ import org.slf4j.LoggerFactory;
  * <p>Subscribers see the stale snapshot (built from scratch: its changes are FULL) and then the
  * live ones, in order; the publish reports are the live source's own.
  */
-public final class PersistedClusterSource implements ClusterSource {
+public final class PersistedClusterSource extends BroadcastingClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(PersistedClusterSource.class);
 
     private final ClusterSource live;
     private final SnapshotWriter writer;
-    private final SnapshotBroadcaster broadcaster = new SnapshotBroadcaster((what, e) -> LOG.warn("{}", what, e));
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile StaleSnapshot stale;
 
     /** {@code live} not started; this source owns it and the writer from now on. */
     public PersistedClusterSource(ClusterSource live, SnapshotWriter writer) {
+        super((what, e) -> LOG.warn("{}", what, e));
         this.live = live;
         this.writer = writer;
     }
@@ -100,26 +99,9 @@ public final class PersistedClusterSource implements ClusterSource {
         return Optional.ofNullable(stale);
     }
 
-    @Override
-    public ClusterSnapshot current() {
-        return broadcaster.current();
-    }
 
-    /** True once the persisted snapshot or a live one was published. */
-    @Override
-    public boolean hasSynced() {
-        return broadcaster.synced();
-    }
 
-    @Override
-    public boolean awaitSynced(Duration timeout) throws InterruptedException {
-        return broadcaster.awaitFirst(timeout);
-    }
 
-    @Override
-    public void subscribe(Consumer<ClusterSnapshot> listener) {
-        broadcaster.subscribe(listener);
-    }
 
     @Override
     public void onPublish(Consumer<PublishReport> listener) {

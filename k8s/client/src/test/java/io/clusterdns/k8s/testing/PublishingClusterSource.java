@@ -1,6 +1,6 @@
 package io.clusterdns.k8s.testing;
 
-import io.clusterdns.k8s.ClusterSource;
+import io.clusterdns.k8s.BroadcastingClusterSource;
 import io.clusterdns.k8s.PublishReport;
 import io.clusterdns.k8s.SnapshotBroadcaster;
 import io.clusterdns.k8s.SourceHealth;
@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * A cluster source fed by the test (shipped in the k8s test-jar for every module's tests):
@@ -20,15 +19,15 @@ import java.util.function.Consumer;
  * gets, through the same {@link SnapshotBroadcaster} as the real sources. Its health and sync
  * status are whatever the test sets.
  */
-public class PublishingClusterSource implements ClusterSource {
+public class PublishingClusterSource extends BroadcastingClusterSource {
     private final ClusterSnapshot initial;
-    private final SnapshotBroadcaster broadcaster = new SnapshotBroadcaster((what, e) -> {
-        throw new AssertionError(what, e);
-    });
     private volatile SourceHealth health = SourceHealth.HEALTHY;
     private volatile boolean closed;
 
     public PublishingClusterSource(ClusterSnapshot initial) {
+        super((what, e) -> {
+            throw new AssertionError(what, e);
+        });
         this.initial = initial;
     }
 
@@ -49,30 +48,10 @@ public class PublishingClusterSource implements ClusterSource {
         health = value;
     }
 
-    @Override
-    public ClusterSnapshot current() {
-        return broadcaster.current();
-    }
 
-    @Override
-    public boolean hasSynced() {
-        return broadcaster.synced();
-    }
 
-    @Override
-    public boolean awaitSynced(Duration timeout) throws InterruptedException {
-        return broadcaster.awaitFirst(timeout);
-    }
 
-    @Override
-    public void subscribe(Consumer<ClusterSnapshot> listener) {
-        broadcaster.subscribe(listener);
-    }
 
-    @Override
-    public void onPublish(Consumer<PublishReport> listener) {
-        broadcaster.onPublish(listener);
-    }
 
     /** Services and endpointslices: synced once something was published, else waiting. */
     @Override
