@@ -58,7 +58,7 @@ public final class DiscoveryAgent implements AutoCloseable {
      * whatever the node has; without one, nothing is written before the first complete view.
      */
     public static ClusterSource createSource(AgentConfig config, boolean watch) {
-        return ClusterSources.create(config.source(), watch, informers -> informers.withNode(config.nodeName()));
+        return ClusterSources.create(config.source(), watch, informers -> informers.withNode(config.nodeName()).withServiceCidrs(true));
     }
 
     /**

@@ -89,6 +89,11 @@ public record NodeContext(
         return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, loadBalancing);
     }
 
+    /** This context with these service ranges (the cluster's ServiceCIDRs, when it has any). */
+    public NodeContext withServiceCidrs(List<Cidr> cidrs) {
+        return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, cidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, loadBalancing);
+    }
+
     public NodeContext withLoadBalancing(LoadBalancingConfig lb) {
         return new NodeContext(family, nodeIP, clusterCidrs, nodePortIPs, serviceCidrs, masqueradeAll, masqueradeMark, endpointChainThreshold, zone, lb);
     }

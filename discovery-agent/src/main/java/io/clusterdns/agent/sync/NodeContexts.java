@@ -35,6 +35,11 @@ public final class NodeContexts {
         return new NodeContexts(network, NodeContexts::interfaceAddresses);
     }
 
+    /** The node's network settings, as configured. */
+    public NodeNetwork network() {
+        return network;
+    }
+
     public NodeContext context(IpFamily family) {
         return new NodeContext(family, network.nodeIP(family), network.clusterCidrs(family), nodePortIPs(family),
                 network.serviceCidrs(family), network.masqueradeAll(), network.masqueradeMark(), network.endpointChainThreshold(),

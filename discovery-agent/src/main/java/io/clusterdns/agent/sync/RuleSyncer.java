@@ -4,6 +4,7 @@ import io.clusterdns.agent.kernel.Conntrack;
 import io.clusterdns.agent.kernel.ConntrackFilter;
 import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.NftResult;
+import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.EndpointCategories;
 import io.clusterdns.agent.model.NodeContext;
@@ -59,6 +60,7 @@ public final class RuleSyncer {
     private final String nodeName;
     private final DesiredStateBuilder builder;
     private String lastZone = "";
+    private final ServiceRanges serviceRanges;
     /** Monotonic time: sync durations and stale-chain ages, which a wall-clock jump must not bend. */
     private final Ticker ticker;
     private final Map<Family, FamilyRenderer> renderers = new EnumMap<>(Family.class);
@@ -81,6 +83,7 @@ public final class RuleSyncer {
         this.clock = clock;
         this.nodeName = nodeName;
         this.builder = new DesiredStateBuilder(nodeName);
+        this.serviceRanges = new ServiceRanges(contexts.network().serviceCidrs());
         this.ticker = ticker;
         for (Family f : this.families) {
             renderers.put(f, new FamilyRenderer(f, builder));
@@ -164,8 +167,10 @@ public final class RuleSyncer {
             }
             lastZone = zone;
         }
+        List<Cidr> ranges = serviceRanges.of(snapshot);
         for (Family f : families) {
-            NodeContext ctx = contexts.context(f.ipFamily()).withZone(zone);
+            NodeContext ctx = contexts.context(f.ipFamily()).withZone(zone)
+                    .withServiceCidrs(ServiceRanges.ofFamily(ranges, f.ipFamily()));
             FamilyRenderer.Result r = renderers.get(f).render(snapshot, changed, ctx);
             models.put(f, r.model());
             pendingStates.get(f).putAll(r.changedStates());

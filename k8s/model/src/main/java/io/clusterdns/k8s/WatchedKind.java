@@ -11,7 +11,12 @@ public enum WatchedKind {
     /** The EndpointSlices MCS controllers import for ServiceImports: a second watch of endpointslices, by another label. */
     IMPORTED_ENDPOINT_SLICES("endpointslices", "discovery.k8s.io", "imported-endpointslices"),
     /** The data plane's own Node (its zone label, for topology-aware routing): one object, by field selector. */
-    NODES("nodes", "", "nodes");
+    NODES("nodes", "", "nodes"),
+    /**
+     * ServiceCIDRs ({@code networking.k8s.io/v1}, GA in 1.33): the data plane's service ranges.
+     * Optional: an older API server answers 404, and the agent keeps its {@code --service-cidr}.
+     */
+    SERVICE_CIDRS("servicecidrs", "networking.k8s.io", "servicecidrs");
 
     private final String resource;
     private final String apiGroup;
@@ -46,9 +51,9 @@ public enum WatchedKind {
         return label;
     }
 
-    /** True for a kind served by a CRD that a cluster may not have: its absence is no failure. */
+    /** True for a kind a cluster may not serve (a CRD, an API newer than the cluster): its absence is no failure. */
     public boolean optional() {
-        return this == SERVICE_IMPORTS;
+        return this == SERVICE_IMPORTS || this == SERVICE_CIDRS;
     }
 
     @Override

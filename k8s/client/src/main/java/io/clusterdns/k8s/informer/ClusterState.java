@@ -6,6 +6,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -43,6 +44,9 @@ final class ClusterState {
     /** Cluster-scoped and never filtered by namespace labels. */
     private final Map<String, NodeInfo> nodes = new HashMap<>();
     private volatile int nodeCount;
+    /** Cluster-scoped too. */
+    private final Map<String, ServiceCidrInfo> serviceCidrs = new HashMap<>();
+    private volatile int serviceCidrCount;
     private final Table<ServiceInfo> services = new Table<>();
     private final Table<EndpointSliceInfo> slices = new Table<>();
     private final Table<PodInfo> pods = new Table<>();
@@ -59,6 +63,7 @@ final class ClusterState {
         SnapshotDelta delta = new SnapshotDelta();
         batch.namespaces.forEach((name, next) -> namespace(name, next.orElse(null), delta));
         batch.nodes.forEach((name, next) -> node(name, next.orElse(null), delta));
+        batch.serviceCidrs.forEach((name, next) -> serviceCidr(name, next.orElse(null), delta));
         batch.services.forEach((key, next) -> service(key, next.orElse(null), delta));
         batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
         batch.pods.forEach((ref, next) -> pod(ref, next.orElse(null), delta));
@@ -128,6 +133,19 @@ final class ClusterState {
             delta.removeNode(name);
         } else {
             delta.putNode(next);
+        }
+    }
+
+    private void serviceCidr(String name, ServiceCidrInfo next, SnapshotDelta delta) {
+        ServiceCidrInfo old = next == null ? serviceCidrs.remove(name) : serviceCidrs.put(name, next);
+        serviceCidrCount = serviceCidrs.size();
+        if (Objects.equals(old, next)) {
+            return;
+        }
+        if (next == null) {
+            delta.removeServiceCidr(name);
+        } else {
+            delta.putServiceCidr(next);
         }
     }
 
@@ -201,7 +219,7 @@ final class ClusterState {
     /** A complete snapshot of the visible objects (the first publish). */
     ClusterSnapshot snapshot(long version, Instant at) {
         return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values(),
-                serviceImports.visible(this), importedSlices.visible(this), nodes.values());
+                serviceImports.visible(this), importedSlices.visible(this), nodes.values(), serviceCidrs.values());
     }
 
     /** Objects held per kind (visible or not); safe to call from any thread. */
@@ -214,6 +232,7 @@ final class ClusterState {
             case SERVICE_IMPORTS -> serviceImports.size;
             case IMPORTED_ENDPOINT_SLICES -> importedSlices.size;
             case NODES -> nodeCount;
+            case SERVICE_CIDRS -> serviceCidrCount;
         };
     }
 

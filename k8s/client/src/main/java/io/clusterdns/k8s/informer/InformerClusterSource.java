@@ -8,6 +8,7 @@ import io.clusterdns.k8s.SourceStats;
 import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.WatchedKind;
 import io.clusterdns.k8s.convert.EndpointSliceConverter;
+import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -143,6 +145,11 @@ public final class InformerClusterSource implements ClusterSource {
             out.add(new KindInformer<>(WatchedKind.NODES, "Node",
                     c.nodes().withField("metadata.name", config.nodeName()), Node::new, Recorder.NODES, pending, config.listPageSize()));
         }
+        if (config.watchServiceCidrs()) {
+            // cluster-scoped and few (the default "kubernetes" plus any an administrator added); 404 before 1.33
+            out.add(new KindInformer<>(WatchedKind.SERVICE_CIDRS, ServiceCidrConverter.KIND,
+                    c.network().v1().serviceCIDRs(), ServiceCIDR::new, Recorder.SERVICE_CIDRS, pending, config.listPageSize()));
+        }
         if (config.watchServiceImports()) {
             // a CRD: no typed model, and no discovery call (the plural is known; a cluster without it answers 404)
             out.add(new KindInformer<>(WatchedKind.SERVICE_IMPORTS, ServiceImportConverter.KIND,
@@ -242,6 +249,9 @@ public final class InformerClusterSource implements ClusterSource {
         }
         if (config.nodeName() != null) {
             kinds.put(WatchedKind.NODES, SyncStatus.State.WAITING);
+        }
+        if (config.watchServiceCidrs()) {
+            kinds.put(WatchedKind.SERVICE_CIDRS, SyncStatus.State.WAITING);
         }
         if (!config.noEndpoints()) {
             kinds.put(WatchedKind.ENDPOINT_SLICES, SyncStatus.State.WAITING);

@@ -43,6 +43,9 @@ import java.util.Objects;
  *                        use 5 min, but client-go also notices a dead connection within ~45 s (HTTP/2
  *                        pings) while the JDK WebSocket under fabric8 can miss a connection cut by a
  *                        dying API server or load balancer altogether; hence 1 min by default
+ * @param watchServiceCidrs true to watch ServiceCIDRs ({@code networking.k8s.io/v1}, GA in 1.33):
+ *                        the discovery agent's service ranges; an API server without them answers
+ *                        404 and the source then has none (one log line), as for ServiceImports
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -56,7 +59,8 @@ public record InformerConfig(
         boolean watchImportedSlices,
         int listPageSize,
         String nodeName,
-        Duration watchTimeout) {
+        Duration watchTimeout,
+        boolean watchServiceCidrs) {
 
     /** client-go's page size (its reflector's default). */
     public static final int DEFAULT_LIST_PAGE_SIZE = 500;
@@ -88,7 +92,7 @@ public record InformerConfig(
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests, boolean watchServiceImports, boolean watchImportedSlices) {
         this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices,
-                DEFAULT_LIST_PAGE_SIZE, null, DEFAULT_WATCH_TIMEOUT);
+                DEFAULT_LIST_PAGE_SIZE, null, DEFAULT_WATCH_TIMEOUT, false);
     }
 
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
@@ -103,55 +107,61 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName, watchTimeout);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     /** With {@code value} objects per list request; 0 for one unpaged list. */
     public InformerConfig withListPageSize(int value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, value, nodeName, watchTimeout);
+                watchImportedSlices, value, nodeName, watchTimeout, watchServiceCidrs);
     }
 
     /** With watches recycled after {@code value} to twice that (see {@link #watchTimeout}). */
     public InformerConfig withWatchTimeout(Duration value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, nodeName, value);
+                watchImportedSlices, listPageSize, nodeName, value, watchServiceCidrs);
     }
 
     /** With this one Node watched (its name), or none (null). */
     public InformerConfig withNode(String name) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, name, watchTimeout);
+                watchImportedSlices, listPageSize, name, watchTimeout, watchServiceCidrs);
+    }
+
+    /** With ServiceCIDRs watched, or not. */
+    public InformerConfig withServiceCidrs(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, listPageSize, nodeName, watchTimeout, value);
     }
 
     /**

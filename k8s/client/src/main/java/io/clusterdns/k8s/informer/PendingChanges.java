@@ -4,6 +4,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -43,6 +44,10 @@ final class PendingChanges {
 
     void node(String name, NodeInfo value) {
         record(() -> batch.nodes.put(name, Optional.ofNullable(value)));
+    }
+
+    void serviceCidr(String name, ServiceCidrInfo value) {
+        record(() -> batch.serviceCidrs.put(name, Optional.ofNullable(value)));
     }
 
     /** A ServiceImport by its own namespace/name (null value: deleted, or without spec). */
@@ -111,6 +116,7 @@ final class PendingChanges {
         final Map<ObjectRef, Optional<PodInfo>> pods = new LinkedHashMap<>();
         final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
         final Map<String, Optional<NodeInfo>> nodes = new LinkedHashMap<>();
+        final Map<String, Optional<ServiceCidrInfo>> serviceCidrs = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
         final Map<ObjectRef, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
         /** System.nanoTime() of the first change in this batch. */
@@ -118,11 +124,12 @@ final class PendingChanges {
 
         boolean isEmpty() {
             return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
-                    && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty();
+                    && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty() && serviceCidrs.isEmpty();
         }
 
         int size() {
-            return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size();
+            return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size()
+                    + serviceCidrs.size();
         }
 
         long ageNanos(long now) {

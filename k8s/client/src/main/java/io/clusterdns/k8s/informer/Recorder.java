@@ -4,6 +4,7 @@ import io.clusterdns.k8s.convert.EndpointSliceConverter;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.NodeConverter;
 import io.clusterdns.k8s.convert.PodConverter;
+import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 
 /**
  * How one kind is converted (once, on the informer's thread) and recorded as a pending change.
@@ -101,6 +103,19 @@ interface Recorder<T> {
         @Override
         public void remove(String namespace, String name, PendingChanges pending) {
             pending.node(name, null);
+        }
+    };
+
+    Recorder<ServiceCIDR> SERVICE_CIDRS = new Recorder<>() {
+        @Override
+        public void put(ServiceCIDR object, PendingChanges pending) {
+            var info = ServiceCidrConverter.convert(object);
+            pending.serviceCidr(info.name(), info);
+        }
+
+        @Override
+        public void remove(String namespace, String name, PendingChanges pending) {
+            pending.serviceCidr(name, null);
         }
     };
 

@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.manifest;
 
+import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Set;
  *   <li>{@link Verdict#WRONG_VERSION}: one of those kinds in a version or built-in group that does
  *       not serve it ({@code discovery.k8s.io/v1beta1}, {@code apps/v1}); an error;</li>
  *   <li>{@link Verdict#UNKNOWN_KIND}: a kind that no version of the core ({@code v1}),
- *       {@code discovery.k8s.io} or {@code multicluster.x-k8s.io} group has, almost always a typo
+ *       {@code discovery.k8s.io}, {@code networking.k8s.io} or {@code multicluster.x-k8s.io} group has, almost always a typo
  *       ({@code kind: Servce}); skipped with a warning on every load, since an API server would
  *       refuse it;</li>
  *   <li>{@link Verdict#OTHER}: every other kind (ConfigMap, Deployment, custom resources, and a
@@ -30,11 +31,14 @@ final class ApiKinds {
     static final String CORE_V1 = "v1";
     static final String DISCOVERY_V1 = "discovery.k8s.io/v1";
     private static final String DISCOVERY_GROUP = "discovery.k8s.io";
+    static final String NETWORKING_V1 = "networking.k8s.io/v1";
+    private static final String NETWORKING_GROUP = "networking.k8s.io";
 
     /** The kinds read, and the apiVersion each is served as. */
     static final Map<String, String> READ_KINDS = Map.of(
             "Namespace", CORE_V1, "Node", CORE_V1, "Service", CORE_V1, "Pod", CORE_V1, "Endpoints", CORE_V1,
-            "EndpointSlice", DISCOVERY_V1, ServiceImportConverter.KIND, ServiceImportConverter.API_VERSION);
+            "EndpointSlice", DISCOVERY_V1, ServiceImportConverter.KIND, ServiceImportConverter.API_VERSION,
+            ServiceCidrConverter.KIND, NETWORKING_V1);
 
     /** Every kind a client can write in the core group (kubectl api-resources --api-group=""). */
     private static final Set<String> CORE_KINDS = Set.of(
@@ -42,6 +46,8 @@ final class ApiKinds {
             "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController",
             "ResourceQuota", "Secret", "Service", "ServiceAccount");
     private static final Set<String> DISCOVERY_KINDS = Set.of("EndpointSlice");
+    /** kubectl api-resources --api-group=networking.k8s.io (v1 and v1beta1). */
+    private static final Set<String> NETWORKING_KINDS = Set.of("IPAddress", "Ingress", "IngressClass", "NetworkPolicy", "ServiceCIDR");
     /** The Multi-Cluster Services API's kinds (kubernetes-sigs/mcs-api), a CRD group read for its ServiceImports. */
     private static final Set<String> MULTICLUSTER_KINDS = Set.of("ServiceImport", "ServiceExport");
 
@@ -99,6 +105,7 @@ final class ApiKinds {
         return switch (group) {
             case "" -> CORE_KINDS;
             case DISCOVERY_GROUP -> DISCOVERY_KINDS;
+            case NETWORKING_GROUP -> NETWORKING_KINDS;
             case ServiceImportConverter.GROUP -> MULTICLUSTER_KINDS;
             default -> null;
         };

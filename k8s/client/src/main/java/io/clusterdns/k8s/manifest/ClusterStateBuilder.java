@@ -84,7 +84,8 @@ final class ClusterStateBuilder {
                     + slice.value().sourceCluster() + ")", "ServiceImport");
         }
         return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
-                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices, nodes);
+                NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices, nodes,
+                objects.serviceCidrs().stream().map(Located::value).toList());
     }
 
     private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {

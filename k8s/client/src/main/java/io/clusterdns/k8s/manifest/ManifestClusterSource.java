@@ -196,6 +196,7 @@ public final class ManifestClusterSource extends BroadcastingClusterSource {
         objects.put(WatchedKind.SERVICE_IMPORTS, s.serviceImports().size());
         objects.put(WatchedKind.IMPORTED_ENDPOINT_SLICES, s.importedSliceCount());
         objects.put(WatchedKind.NODES, s.nodes().size());
+        objects.put(WatchedKind.SERVICE_CIDRS, s.serviceCidrs().size());
         Map<WatchedKind, Boolean> watching = new EnumMap<>(WatchedKind.class);
         for (WatchedKind k : WatchedKind.values()) {
             watching.put(k, watching());

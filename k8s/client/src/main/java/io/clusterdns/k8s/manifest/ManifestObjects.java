@@ -4,6 +4,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -31,6 +32,7 @@ final class ManifestObjects {
     private final List<Located<PodInfo>> pods = new ArrayList<>();
     private final List<Located<NamespaceInfo>> namespaces = new ArrayList<>();
     private final List<Located<NodeInfo>> nodes = new ArrayList<>();
+    private final List<Located<ServiceCidrInfo>> serviceCidrs = new ArrayList<>();
     private final List<Located<ServiceImportInfo>> serviceImports = new ArrayList<>();
     private final List<Located<ImportedSliceInfo>> importedSlices = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
@@ -105,6 +107,11 @@ final class ManifestObjects {
         nodes.add(new Located<>(node, origin));
     }
 
+    void addServiceCidr(ServiceCidrInfo serviceCidr, Origin origin) {
+        unique("ServiceCIDR", serviceCidr.name(), origin);
+        serviceCidrs.add(new Located<>(serviceCidr, origin));
+    }
+
     void addSkipped(String description) {
         skipped.add(description);
     }
@@ -156,6 +163,10 @@ final class ManifestObjects {
 
     List<Located<NodeInfo>> nodes() {
         return Collections.unmodifiableList(nodes);
+    }
+
+    List<Located<ServiceCidrInfo>> serviceCidrs() {
+        return Collections.unmodifiableList(serviceCidrs);
     }
 
     List<Located<ServiceImportInfo>> serviceImports() {

@@ -14,6 +14,7 @@ import io.clusterdns.k8s.convert.EndpointsConverter;
 import io.clusterdns.k8s.convert.FieldPaths;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.NodeConverter;
+import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -75,7 +77,7 @@ final class ManifestParser {
         switch (ApiKinds.judge(apiVersion, kind)) {
             case OTHER -> {
                 skip(origin.describe() + ": " + kind + " (" + apiVersion + ")",
-                        "only Namespace, Node, Service, EndpointSlice, Endpoints, Pod and ServiceImport describe cluster state", into);
+                        "only Namespace, Node, Service, EndpointSlice, Endpoints, Pod, ServiceCIDR and ServiceImport describe cluster state", into);
                 return;
             }
             case UNKNOWN_KIND -> {
@@ -99,6 +101,7 @@ final class ManifestParser {
         switch (kind) {
             case "Namespace" -> into.addNamespace(NamespaceConverter.convert(bind(node, Namespace.class)), origin);
             case "Node" -> into.addNode(NodeConverter.convert(bind(node, Node.class)), origin);
+            case ServiceCidrConverter.KIND -> into.addServiceCidr(ServiceCidrConverter.convert(bind(node, ServiceCIDR.class)), origin);
             case "Pod" -> into.addPod(PodConverter.convert(bind(node, Pod.class)), origin);
             case "Service" -> {
                 Service service = bind(node, Service.class);

@@ -10,6 +10,7 @@ import io.clusterdns.k8s.model.LoadBalancerIngress;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -34,7 +35,8 @@ import java.util.zip.CRC32C;
  * header  "CDNSSNAP" (8 bytes) | format version (u16) | reserved (u16, 0) | body length (u32) | CRC32C of the body (u32)
  * body    string table (every name, label, enum constant once), address table (4 or 16 bytes each)
  *         written-at, snapshot version, created-at
- *         services, slices per service (in order), pods, namespaces, ServiceImports, imported slices
+ *         services, slices per service (in order), pods, namespaces, ServiceImports, imported slices,
+ *         nodes, ServiceCIDRs (since version 4)
  * </pre>
  *
  * Numbers are unsigned LEB128 varints (signed ones zigzagged); a string or address is its index
@@ -50,7 +52,7 @@ import java.util.zip.CRC32C;
 public final class SnapshotCodec {
     static final byte[] MAGIC = "CDNSSNAP".getBytes(StandardCharsets.US_ASCII);
     /** Bump with any change to the body layout or to {@link #COMPONENTS}. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     static final int HEADER_LENGTH = MAGIC.length + 2 + 2 + 4 + 4;
 
     /** Every record this codec writes and, per record, the components it writes, in declaration order. */
@@ -73,6 +75,7 @@ public final class SnapshotCodec {
             Map.entry(ContainerPort.class, List.of("name", "containerPort", "protocol")),
             Map.entry(NamespaceInfo.class, List.of("name", "labels")),
             Map.entry(NodeInfo.class, List.of("name", "labels")),
+            Map.entry(ServiceCidrInfo.class, List.of("name", "cidrs")),
             Map.entry(ServiceImportInfo.class, List.of("key", "type", "ips", "ports")),
             Map.entry(ImportedSliceInfo.class, List.of("sourceCluster", "slice")));
 
@@ -99,6 +102,7 @@ public final class SnapshotCodec {
         snapshot.importedSlicesByImport().values().forEach(imported::addAll);
         records.list(imported, records::importedSlice);
         records.list(List.copyOf(snapshot.nodes().values()), records::node);
+        records.list(List.copyOf(snapshot.serviceCidrs().values()), records::serviceCidr);
 
         SnapshotEncoder body = new SnapshotEncoder();
         body.varint(records.strings.size());

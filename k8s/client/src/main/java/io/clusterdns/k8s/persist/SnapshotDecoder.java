@@ -10,6 +10,7 @@ import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.LoadBalancerIngress;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceImportInfo;
@@ -76,10 +77,12 @@ final class SnapshotDecoder {
         List<ServiceImportInfo> imports = list(this::serviceImport);
         List<ImportedSliceInfo> imported = list(() -> new ImportedSliceInfo(string(), slice()));
         List<NodeInfo> nodes = list(() -> new NodeInfo(string(), map()));
+        List<ServiceCidrInfo> serviceCidrs = list(() -> new ServiceCidrInfo(string(), list(this::string)));
         if (pos != buf.length) {
             throw new IllegalStateException((buf.length - pos) + " bytes left after the last record");
         }
-        return new PersistedSnapshot(new ClusterSnapshot(1, createdAt, services, slices, pods, namespaces, imports, imported, nodes),
+        return new PersistedSnapshot(new ClusterSnapshot(1, createdAt, services, slices, pods, namespaces, imports, imported, nodes,
+                serviceCidrs),
                 writtenAt, version);
     }
 

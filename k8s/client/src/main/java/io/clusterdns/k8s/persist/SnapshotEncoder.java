@@ -4,6 +4,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -195,6 +196,11 @@ final class SnapshotEncoder {
     void node(NodeInfo n) {
         string(n.name());
         map(n.labels());
+    }
+
+    void serviceCidr(ServiceCidrInfo c) {
+        string(c.name());
+        strings(c.cidrs());
     }
 
     void serviceImport(ServiceImportInfo i) {

@@ -127,6 +127,23 @@ class ManifestLoaderTest {
         });
     }
 
+    @Test
+    void readsServiceCidrsOncePerNameInCanonicalForm() {
+        ManifestObjects objects = ManifestLoader.parse("""
+                apiVersion: networking.k8s.io/v1
+                kind: ServiceCIDR
+                metadata: {name: kubernetes}
+                spec:
+                  cidrs: [10.96.0.0/12, "fd00:10:96:0:0::/112"]
+                status:
+                  conditions: [{type: Ready, status: "True", reason: "", message: "", lastTransitionTime: "2026-12-06T18:00:00Z"}]
+                """, "m.yaml");
+        assertThat(objects.serviceCidrs()).extracting(c -> c.value().cidrs()).containsExactly(List.of("10.96.0.0/12", "fd00:10:96::/112"));
+        String extra = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: {name: extra}\nspec: {cidrs: [10.100.0.0/16]}\n";
+        assertThatThrownBy(() -> ManifestLoader.parse(extra + "---\n" + extra, "m.yaml"))
+                .hasMessageContaining("ServiceCIDR extra is already defined in m.yaml");
+    }
+
     /** The issue's three objects: each is valid, so none stops the load; only the used ones become state. */
     @Test
     void readsNodesOncePerName() {
@@ -264,6 +281,8 @@ class ManifestLoaderTest {
                 });
     }
 
+    static final String CIDR = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: {name: extra}\nspec:\n  cidrs:\n";
+
     static Stream<Arguments> badDocuments() {
         String svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
         return Stream.of(
@@ -294,7 +313,19 @@ class ManifestLoaderTest {
                 Arguments.of("apiVersion: discovery.k8s.io/v1beta1\nkind: EndpointSlice\nmetadata: {name: s}\n",
                         "m.yaml document 1 (line 1): apiVersion: kind EndpointSlice is served as discovery.k8s.io/v1, got \"discovery.k8s.io/v1beta1\""),
                 Arguments.of("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\n  labels: {kubernetes.io/service-name: web}\naddressType: IPv4\nendpoints:\n- addresses:\n  - 10.244.1.5\n  - 10.244.1.x\n",
-                        "m.yaml document 1 (line 10): endpoints[0].addresses[1]: \"10.244.1.x\" is not an IPv4 address"));
+                        "m.yaml document 1 (line 10): endpoints[0].addresses[1]: \"10.244.1.x\" is not an IPv4 address"),
+                Arguments.of("apiVersion: networking.k8s.io/v1beta1\nkind: ServiceCIDR\nmetadata: {name: extra}\n",
+                        "m.yaml document 1 (line 1): apiVersion: kind ServiceCIDR is served as networking.k8s.io/v1, got \"networking.k8s.io/v1beta1\""),
+                Arguments.of(CIDR + "  - 10.100.0.1/16\n",
+                        "m.yaml document 1 (line 6): spec.cidrs[0]: \"10.100.0.1/16\" is not in canonical form (bits set after the prefix)"),
+                Arguments.of(CIDR + "  - 10.100.0.0/16\n  - 10.101.0.0/16\n",
+                        "m.yaml document 1 (line 7): spec.cidrs[1]: a second IPv4 CIDR (at most one per family)"),
+                Arguments.of(CIDR + "  - fd00::/129\n",
+                        "m.yaml document 1 (line 6): spec.cidrs[0]: \"fd00::/129\": the prefix length must be 0..128"),
+                Arguments.of(CIDR + "  - 10.100.0.0\n",
+                        "m.yaml document 1 (line 6): spec.cidrs[0]: \"10.100.0.0\" is not a CIDR (address/prefix length)"),
+                Arguments.of("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: {name: extra}\nspec: {cidrs: []}\n",
+                        "m.yaml document 1 (line 4): spec.cidrs: must hold one or two CIDRs, got 0"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -37,7 +38,8 @@ final class GeneratedSnapshots {
     ClusterSnapshot snapshot(int perKind) {
         return new ClusterSnapshot(1 + random.nextInt(1000), instant(), many(ServiceInfo.class, perKind),
                 many(EndpointSliceInfo.class, perKind), many(PodInfo.class, perKind), many(NamespaceInfo.class, perKind),
-                many(ServiceImportInfo.class, perKind), many(ImportedSliceInfo.class, perKind), many(NodeInfo.class, perKind));
+                many(ServiceImportInfo.class, perKind), many(ImportedSliceInfo.class, perKind), many(NodeInfo.class, perKind),
+                many(ServiceCidrInfo.class, perKind));
     }
 
     private <T> List<T> many(Class<T> type, int n) {

@@ -9,6 +9,7 @@ import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
@@ -36,7 +37,8 @@ class SnapshotCodecTest {
 
     /** The records a snapshot holds, as its widest constructor takes them. */
     static final List<Class<? extends Record>> ROOTS = List.of(ServiceInfo.class, EndpointSliceInfo.class, PodInfo.class,
-            NamespaceInfo.class, ServiceImportInfo.class, ImportedSliceInfo.class, NodeInfo.class);
+            NamespaceInfo.class, ServiceImportInfo.class, ImportedSliceInfo.class, NodeInfo.class,
+            ServiceCidrInfo.class);
 
     @Test
     void everyComponentOfEveryRecordInASnapshotIsOneTheCodecWrites() {
@@ -84,7 +86,7 @@ class SnapshotCodecTest {
         }
         assertThat(kinds).as("ClusterSnapshot's widest constructor: a new kind needs SnapshotCodec to write it (and a new FORMAT_VERSION)")
                 .containsExactly("long", "Instant", "ServiceInfo", "EndpointSliceInfo", "PodInfo", "NamespaceInfo", "ServiceImportInfo",
-                        "ImportedSliceInfo", "NodeInfo");
+                        "ImportedSliceInfo", "NodeInfo", "ServiceCidrInfo");
     }
 
     @Test
@@ -114,6 +116,7 @@ class SnapshotCodecTest {
         assertThat(new HashMap<>(actual.serviceImports())).isEqualTo(new HashMap<>(expected.serviceImports()));
         assertThat(new HashMap<>(actual.importedSlicesByImport())).isEqualTo(new HashMap<>(expected.importedSlicesByImport()));
         assertThat(new HashMap<>(actual.nodes())).isEqualTo(new HashMap<>(expected.nodes()));
+        assertThat(new HashMap<>(actual.serviceCidrs())).isEqualTo(new HashMap<>(expected.serviceCidrs()));
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class ClusterSnapshot {
     private final ShardedMap<ServiceKey, List<EndpointSliceInfo>> slicesByService;
     private final Map<String, NamespaceInfo> namespaces;
     private final Map<String, NodeInfo> nodes;
+    private final Map<String, ServiceCidrInfo> serviceCidrs;
     private final ShardedMap<String, PodInfo> pods;
     private final ShardedMap<InetAddress, List<PodInfo>> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
@@ -65,6 +66,18 @@ public final class ClusterSnapshot {
                            Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
                            Collection<NamespaceInfo> namespaces, Collection<ServiceImportInfo> serviceImports,
                            Collection<ImportedSliceInfo> importedSlices, Collection<NodeInfo> nodes) {
+        this(version, createdAt, services, slices, pods, namespaces, serviceImports, importedSlices, nodes, List.of());
+    }
+
+    /**
+     * Builds a snapshot from scratch with every kind, Nodes and ServiceCIDRs included (only the
+     * data plane's sources read them); its {@link #changes()} is {@link SnapshotChanges#FULL}.
+     */
+    public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
+                           Collection<EndpointSliceInfo> slices, Collection<PodInfo> pods,
+                           Collection<NamespaceInfo> namespaces, Collection<ServiceImportInfo> serviceImports,
+                           Collection<ImportedSliceInfo> importedSlices, Collection<NodeInfo> nodes,
+                           Collection<ServiceCidrInfo> serviceCidrs) {
         SnapshotDelta all = new SnapshotDelta();
         services.forEach(all::putService);
         slices.forEach(all::putSlice);
@@ -73,6 +86,7 @@ public final class ClusterSnapshot {
         serviceImports.forEach(all::putServiceImport);
         importedSlices.forEach(all::putImportedSlice);
         nodes.forEach(all::putNode);
+        serviceCidrs.forEach(all::putServiceCidr);
         Builder b = new Builder(null, all);
         this.version = version;
         this.createdAt = createdAt;
@@ -81,6 +95,7 @@ public final class ClusterSnapshot {
         this.slicesByService = b.slices.build();
         this.namespaces = Map.copyOf(b.namespaces);
         this.nodes = Map.copyOf(b.nodes);
+        this.serviceCidrs = Map.copyOf(b.serviceCidrs);
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
@@ -95,6 +110,7 @@ public final class ClusterSnapshot {
         this.slicesByService = b.slices.build();
         this.namespaces = b.namespacesChanged ? Map.copyOf(b.namespaces) : b.base.namespaces;
         this.nodes = b.nodesChanged ? Map.copyOf(b.nodes) : b.base.nodes;
+        this.serviceCidrs = b.serviceCidrsChanged ? Map.copyOf(b.serviceCidrs) : b.base.serviceCidrs;
         this.pods = b.pods.build();
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
@@ -150,6 +166,14 @@ public final class ClusterSnapshot {
         return nodes.get(name);
     }
 
+    /**
+     * ServiceCIDRs by name: empty unless the source was asked for them (the data plane), or when
+     * the cluster has none (before Kubernetes 1.33, or manifests without any).
+     */
+    public Map<String, ServiceCidrInfo> serviceCidrs() {
+        return serviceCidrs;
+    }
+
     public Collection<PodInfo> pods() {
         return pods.values();
     }
@@ -200,7 +224,8 @@ public final class ClusterSnapshot {
                 : ", serviceImports=" + serviceImports.size() + ", importedSlices=" + importedSliceCount();
         return "ClusterSnapshot{version=" + version + ", services=" + services.size() + ", slices=" + sliceCount()
                 + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet
-                + (nodes.isEmpty() ? "" : ", nodes=" + nodes.size()) + "}";
+                + (nodes.isEmpty() ? "" : ", nodes=" + nodes.size())
+                + (serviceCidrs.isEmpty() ? "" : ", serviceCidrs=" + serviceCidrs.size()) + "}";
     }
 
     /** Applies a delta to a base (null = empty), maintaining every index for the touched keys only. */
@@ -212,6 +237,7 @@ public final class ClusterSnapshot {
         final ShardedMap.Editor<InetAddress, List<PodInfo>> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
         final Map<String, NodeInfo> nodes;
+        final Map<String, ServiceCidrInfo> serviceCidrs;
         final ShardedMap.Editor<ServiceKey, ServiceImportInfo> serviceImports;
         final ShardedMap.Editor<ServiceKey, List<ImportedSliceInfo>> importedSlices;
         final Set<ServiceKey> changedServices = new HashSet<>();
@@ -219,6 +245,7 @@ public final class ClusterSnapshot {
         boolean namespacesChanged;
         boolean podsChanged;
         boolean nodesChanged;
+        boolean serviceCidrsChanged;
 
         Builder(ClusterSnapshot base, SnapshotDelta delta) {
             this.base = base;
@@ -228,6 +255,7 @@ public final class ClusterSnapshot {
             this.byPodIp = base == null ? ShardedMap.<InetAddress, List<PodInfo>>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
             this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
+            this.serviceCidrs = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceImports = base == null ? ShardedMap.<ServiceKey, ServiceImportInfo>empty().edit() : base.serviceImports.edit();
             this.importedSlices = base == null ? ShardedMap.<ServiceKey, List<ImportedSliceInfo>>empty().edit() : base.importedSlices.edit();
             delta.services.forEach(this::service);
@@ -248,6 +276,7 @@ public final class ClusterSnapshot {
                     }
                 });
             }
+            serviceCidrsChanged = replaceAll(base == null ? null : base.serviceCidrs, delta.serviceCidrs, serviceCidrs);
             if (!delta.namespaces.isEmpty()) {
                 namespacesChanged = true;
                 if (base != null) {
@@ -261,6 +290,24 @@ public final class ClusterSnapshot {
                     }
                 });
             }
+        }
+
+        /** A small by-name map: copied from the base and edited when the delta touches it; returns whether it did. */
+        private static <T> boolean replaceAll(Map<String, T> base, Map<String, Optional<T>> delta, Map<String, T> out) {
+            if (delta.isEmpty()) {
+                return false;
+            }
+            if (base != null) {
+                out.putAll(base);
+            }
+            delta.forEach((name, value) -> {
+                if (value.isPresent()) {
+                    out.put(name, value.get());
+                } else {
+                    out.remove(name);
+                }
+            });
+            return true;
         }
 
         private void service(ServiceKey key, Optional<ServiceInfo> next) {

@@ -20,6 +20,7 @@ public final class SnapshotDelta {
     final Map<String, Optional<PodInfo>> pods = new LinkedHashMap<>();
     final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
     final Map<String, Optional<NodeInfo>> nodes = new LinkedHashMap<>();
+    final Map<String, Optional<ServiceCidrInfo>> serviceCidrs = new LinkedHashMap<>();
     final Map<ServiceKey, Optional<ServiceImportInfo>> serviceImports = new LinkedHashMap<>();
     final Map<SliceKey, Optional<ImportedSliceInfo>> importedSlices = new LinkedHashMap<>();
 
@@ -73,6 +74,16 @@ public final class SnapshotDelta {
         return this;
     }
 
+    public SnapshotDelta putServiceCidr(ServiceCidrInfo serviceCidr) {
+        serviceCidrs.put(serviceCidr.name(), Optional.of(serviceCidr));
+        return this;
+    }
+
+    public SnapshotDelta removeServiceCidr(String name) {
+        serviceCidrs.put(name, Optional.empty());
+        return this;
+    }
+
     public SnapshotDelta putServiceImport(ServiceImportInfo serviceImport) {
         serviceImports.put(serviceImport.key(), Optional.of(serviceImport));
         return this;
@@ -96,12 +107,13 @@ public final class SnapshotDelta {
 
     public boolean isEmpty() {
         return services.isEmpty() && slices.isEmpty() && pods.isEmpty() && namespaces.isEmpty()
-                && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty();
+                && serviceImports.isEmpty() && importedSlices.isEmpty() && nodes.isEmpty() && serviceCidrs.isEmpty();
     }
 
     /** Number of recorded object changes (after coalescing). */
     public int size() {
-        return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size();
+        return services.size() + slices.size() + pods.size() + namespaces.size() + serviceImports.size() + importedSlices.size() + nodes.size()
+                + serviceCidrs.size();
     }
 
     public Map<ServiceKey, Optional<ServiceInfo>> services() {
