@@ -45,6 +45,8 @@ class DualStackDataPlaneIT {
     static final String MASQ6 = "fd00:10:244:1:0:0:0:1"; // the node's address on the pod links
     static final String CLIENT6 = "2001:db8:1:0:0:0:0:10";
     static final String OUTSIDER6 = "2001:db8:2::10";
+    static final String IN_EXTRA_RANGE = "192.0.2.200";
+    static final String IN_EXTRA_RANGE6 = "2001:db8:1::ff05";
 
     @TempDir
     static Path dir;
@@ -64,6 +66,9 @@ class DualStackDataPlaneIT {
                 new Lab.Pod("pod-b1", "10.244.2.21", "fd00:10:244:2::21", "node-2")),
                 List.of("tcp:8080", "tcp:8081", "tcp:9000", "udp:5353"), dir);
         NetNamespaces.ip(lab.ns("client"), "-6", "addr", "add", OUTSIDER6 + "/64", "dev", "eth0", "nodad");
+        // addresses the extra ServiceCIDR covers; deprecated (preferred_lft 0) so that the client never picks them as a source
+        NetNamespaces.ip(lab.ns("client"), "addr", "add", IN_EXTRA_RANGE + "/24", "dev", "eth0");
+        NetNamespaces.ip(lab.ns("client"), "-6", "addr", "add", IN_EXTRA_RANGE6 + "/64", "dev", "eth0", "nodad", "preferred_lft", "0");
         agent = AgentProcess.start(lab.ns("node"), dir.resolve("agent.log"), List.of(
                 "--manifests", manifests.toString(), "--node-name", "node-1",
                 "--node-ip", Lab.NODE_IP + "," + NODE6, "--cluster-cidr", "10.244.0.0/16,fd00:10:244::/48",
@@ -232,6 +237,39 @@ class DualStackDataPlaneIT {
                 + "--dst-nat fd00:10:244:1::11";
         // logged only when conntrack deleted entries, so this also proves the tool took the IPv6 filter
         await("the conntrack cleanup in the agent's log", agent::log, l -> l.contains(expected));
+    }
+
+    // --- ServiceCIDRs --------------------------------------------------------------------------
+
+    /**
+     * A ServiceCIDR added to the cluster extends the ranges whose unallocated addresses are
+     * dropped (here over addresses the client owns, so the change shows as REFUSED → TIMEOUT);
+     * once no ServiceCIDR is left, the agent's own ranges apply again.
+     */
+    @Test
+    void serviceCidrObjectsReplaceTheAgentsServiceRangesLive() throws Exception {
+        for (String ip : List.of(IN_EXTRA_RANGE, IN_EXTRA_RANGE6)) {
+            assertThat(ask("pod-a1", "tcp " + ip + " 80 - " + OK_TIMEOUT_MS)).as("%s is the client's, outside every service range", ip)
+                    .isEqualTo("REFUSED");
+        }
+        Path cidrs = manifests.resolve("servicecidrs.yaml");
+        Files.writeString(cidrs, io.clusterdns.agent.Conventions.resource("dataplane-dualstack/servicecidrs.yaml"));
+        try {
+            for (String ip : List.of(IN_EXTRA_RANGE, IN_EXTRA_RANGE6)) {
+                await(ip + " dropped as an unallocated ClusterIP", () -> ask("pod-a1", "tcp " + ip + " 80 - " + DROP_TIMEOUT_MS),
+                        a -> a.equals("TIMEOUT"));
+                assertThat(ask("node", "tcp " + ip + " 80 - " + DROP_TIMEOUT_MS)).as("from the node too").isEqualTo("TIMEOUT");
+            }
+            assertThat(ask("pod-a1", "tcp fd00:10:96::3ff 80 - " + DROP_TIMEOUT_MS)).as("the default ServiceCIDR").isEqualTo("TIMEOUT");
+            assertThat(ask("pod-a1", "tcp fd00:10:96::301 80 - " + OK_TIMEOUT_MS)).isEqualTo("OK pod-c1 fd00:10:244:1:0:0:0:11 8080");
+            assertThat(agent.log()).contains("Service ranges (unallocated addresses dropped): [10.96.0.0/12, 192.0.2.192/26, "
+                    + "2001:db8:1::ff00/120, fd00:10:96::/112] from ServiceCIDRs [extra, kubernetes]");
+        } finally {
+            Files.delete(cidrs);
+        }
+        for (String ip : List.of(IN_EXTRA_RANGE, IN_EXTRA_RANGE6)) {
+            await(ip + " reachable again", () -> ask("pod-a1", "tcp " + ip + " 80 - " + OK_TIMEOUT_MS), a -> a.equals("REFUSED"));
+        }
     }
 
     // --- helpers ------------------------------------------------------------------------------

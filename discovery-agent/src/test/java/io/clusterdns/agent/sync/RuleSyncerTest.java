@@ -76,6 +76,41 @@ class RuleSyncerTest {
         assertThat(diff).contains("10.244.2.35").doesNotContain("add table").doesNotContain("ns1/svc1");
     }
 
+    static final String SERVICE_CIDRS = """
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: ServiceCIDR
+            metadata: {name: kubernetes}
+            spec: {cidrs: [10.96.0.0/16, "fd00:10:96::/112"]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: ServiceCIDR
+            metadata: {name: extra}
+            spec: {cidrs: [10.100.0.0/16]}
+            """;
+
+    /** The cluster's ServiceCIDRs replace the agent's service ranges in the drop rule; without any, its own come back. */
+    @Test
+    void theClustersServiceCidrsReplaceTheAgentsServiceRanges() {
+        syncer.sync(snapshot(CLUSTER), null, false);
+        assertThat(dropRule("ip")).isEqualTo("ip daddr 10.96.0.0/12 drop");
+
+        SyncOutcome with = syncer.sync(snapshot(CLUSTER + "\n" + SERVICE_CIDRS), List.of(), false);
+        assertThat(with.ok()).isTrue();
+        assertThat(dropRule("ip")).isEqualTo("ip daddr { 10.96.0.0/16, 10.100.0.0/16 } drop");
+        assertThat(dropRule("ip6")).isEqualTo("ip6 daddr fd00:10:96::/112 drop");
+
+        syncer.sync(snapshot(CLUSTER), List.of(), false);
+        assertThat(dropRule("ip")).as("no ServiceCIDR left: the agent's own ranges").isEqualTo("ip daddr 10.96.0.0/12 drop");
+    }
+
+    /** The rule of the cluster-ips-check chain that drops unallocated addresses, without its comment. */
+    String dropRule(String family) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(ip6? daddr (\\{[^}]*\\}|\\S+) drop) comment \"Drop traffic to unallocated")
+                .matcher(nft.dump(family));
+        return m.find() ? m.group(1) : "(none)";
+    }
+
     @Test
     void aFailedSyncMakesTheNextOneFull() {
         syncer.sync(snapshot(CLUSTER), null, false);
