@@ -84,10 +84,14 @@ public final class NetHelper implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** The test classes folder, which holds NetHelperMain (it needs nothing else). */
+    /** The test classes folder, which holds NetHelperMain, and JNA's jar (its SCTP sockets need nothing else). */
     static String testClasses() {
+        return codeSource(NetHelperMain.class) + java.io.File.pathSeparator + codeSource(com.sun.jna.Native.class);
+    }
+
+    private static String codeSource(Class<?> c) {
         try {
-            return Path.of(NetHelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

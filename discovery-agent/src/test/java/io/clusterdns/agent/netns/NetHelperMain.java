@@ -26,13 +26,15 @@ import java.util.List;
  * {@code ip netns exec NS java -cp test-classes ...NetHelperMain NAME [tcp:PORT|udp:PORT]...}:
  *
  * <ul>
- *   <li>echo servers on the given ports answer every TCP connection and UDP datagram with one
+ *   <li>echo servers on the given ports ({@code tcp:P}, {@code udp:P}, {@code sctp:P}) answer every
+ *       TCP connection, UDP datagram and SCTP association (or INIT, see {@link Sctp}) with one
  *       line, {@code NAME PEER_IP LOCAL_PORT}: who answered, whom it saw, on which port;</li>
  *   <li>stdin takes probe commands, one per line, each answered by one line on stdout:
  *       {@code tcp DST PORT SRC TIMEOUT_MS}, {@code tcpn DST PORT COUNT TIMEOUT_MS},
  *       {@code tcpflows DST PORT FIRST_SRC_PORT COUNT TIMEOUT_MS} (one connection from each source
  *       port, so that the same command repeats the same 5-tuples),
- *       {@code udp DST PORT SRC SRC_PORT TIMEOUT_MS}, {@code http DST PORT PATH TIMEOUT_MS}
+ *       {@code udp DST PORT SRC SRC_PORT TIMEOUT_MS}, {@code http DST PORT PATH TIMEOUT_MS},
+ *       {@code sctp DST PORT SRC_PORT TIMEOUT_MS} (see {@link Sctp}), {@code sctpmode}
  *       (SRC "-" = any, SRC_PORT 0 = any). Answers: {@code OK ...}, {@code REFUSED},
  *       {@code TIMEOUT}, {@code UNREACHABLE ...}, {@code ERROR ...}.</li>
  * </ul>
@@ -45,10 +47,13 @@ public final class NetHelperMain {
 
     public static void main(String[] args) throws IOException {
         String name = args[0];
+        List<Integer> sctpPorts = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split(":");
             int port = Integer.parseInt(kv[1]);
-            if (kv[0].equals("tcp")) {
+            if (kv[0].equals("sctp")) {
+                sctpPorts.add(port);
+            } else if (kv[0].equals("tcp")) {
                 ServerSocket ss = new ServerSocket();
                 ss.setReuseAddress(true);
                 ss.bind(new InetSocketAddress(port), 256);
@@ -57,6 +62,9 @@ public final class NetHelperMain {
                 DatagramSocket ds = new DatagramSocket(port);
                 daemon(() -> udpEcho(name, ds));
             }
+        }
+        if (!sctpPorts.isEmpty()) {
+            Sctp.serve(name, sctpPorts); // loads JNA: only helpers that serve SCTP need it
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.println("READY");
@@ -111,6 +119,8 @@ public final class NetHelperMain {
             case "tcpflows" -> tcpFlows(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]), Integer.parseInt(c[4]), Integer.parseInt(c[5]));
             case "udp" -> udp(c[1], Integer.parseInt(c[2]), c[3], Integer.parseInt(c[4]), Integer.parseInt(c[5]));
             case "http" -> http(c[1], Integer.parseInt(c[2]), c[3], Integer.parseInt(c[4]));
+            case "sctp" -> Sctp.probe(InetAddress.getByName(c[1]), Integer.parseInt(c[2]), Integer.parseInt(c[3]), Integer.parseInt(c[4]));
+            case "sctpmode" -> Sctp.mode().name();
             default -> "ERROR unknown command " + c[0];
         };
     }
