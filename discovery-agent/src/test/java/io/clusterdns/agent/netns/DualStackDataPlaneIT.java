@@ -72,7 +72,7 @@ class DualStackDataPlaneIT {
         agent = AgentProcess.start(lab.ns("node"), dir.resolve("agent.log"), List.of(
                 "--manifests", manifests.toString(), "--node-name", "node-1",
                 "--node-ip", Lab.NODE_IP + "," + NODE6, "--cluster-cidr", "10.244.0.0/16,fd00:10:244::/48",
-                "--min-sync-period", "100ms", "--sync-period", "10s"));
+                "--min-sync-period", "100ms", "--sync-period", "10s", "--endpoint-chain-threshold", "2"));
         await("the agent programs the IPv6 table", () -> ask("pod-a1", "tcp fd00:10:96::301 80 - 1000"), a -> a.startsWith("OK"));
     }
 
@@ -137,6 +137,23 @@ class DualStackDataPlaneIT {
         assertThat(r).hasSize(10).containsOnly("pod-a1 " + CLIENT6 + " 9000");
     }
 
+    /** Pods and the node itself reach a Local-policy NodePort through every endpoint (kube-proxy's short-circuit). */
+    @Test
+    void ipv6NodePortWithLocalPolicyFromAPodOrTheNodeUsesEveryEndpoint() {
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (int round = 0; round < 5 && seen.size() < 2; round++) {
+            seen.addAll(replies("pod-c1", "tcpn " + NODE6 + " 30091 10 " + OK_TIMEOUT_MS));
+        }
+        assertThat(seen).as("pod traffic keeps its source").containsExactly("pod-a1 fd00:10:244:1:0:0:0:13 9000",
+                "pod-b1 fd00:10:244:1:0:0:0:13 9000");
+        seen.clear();
+        for (int round = 0; round < 5 && seen.size() < 2; round++) {
+            seen.addAll(replies("node", "tcpn " + NODE6 + " 30091 10 " + OK_TIMEOUT_MS));
+        }
+        // masqueraded to the node's address on each pod's link (pod-b1's is fd00:10:244:2::1)
+        assertThat(seen).as("node traffic is masqueraded").containsExactly("pod-a1 " + MASQ6 + " 9000", "pod-b1 fd00:10:244:2:0:0:0:1 9000");
+    }
+
     @Test
     void ipv6NodePortOfTheNodesOwnAddressFromTheNode() {
         assertThat(ask("node", "tcp " + NODE6 + " 30090 - " + OK_TIMEOUT_MS)).matches("OK pod-a[12] " + MASQ6 + " 8080");
@@ -196,6 +213,21 @@ class DualStackDataPlaneIT {
         assertThat(new HashSet<>(v6)).as("one backend for all 20 over IPv6: %s", v6).hasSize(1);
         List<String> v4 = replies("pod-c1", "tcpn 10.96.3.7 80 20 " + OK_TIMEOUT_MS);
         assertThat(new HashSet<>(v4)).as("one backend for all 20 over IPv4: %s", v4).hasSize(1);
+    }
+
+    @Test
+    void ipv6EndpointChainLayoutReachesEveryEndpointAndKeepsAffinity() {
+        Set<String> seen = new HashSet<>();
+        for (int round = 0; round < 5 && seen.size() < 3; round++) {
+            seen.addAll(replies("pod-b1", "tcpn fd00:10:96::312 80 20 " + OK_TIMEOUT_MS));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("pod-a1 fd00:10:244:2:0:0:0:21 9000", "pod-a2 fd00:10:244:2:0:0:0:21 9000",
+                "pod-c1 fd00:10:244:2:0:0:0:21 9000");
+        assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip6", "clusterdns",
+                ChainNames.service(new ServicePortName(ServiceKey.of("default", "v6-three"), "http", Protocol.TCP))).output())
+                .contains("numgen random mod 3 vmap");
+        List<String> sticky = replies("pod-b1", "tcpn fd00:10:96::313 80 20 " + OK_TIMEOUT_MS);
+        assertThat(new HashSet<>(sticky)).as("one backend for all 20: %s", sticky).hasSize(1);
     }
 
     // --- IPv6 external traffic ----------------------------------------------------------------
