@@ -23,12 +23,14 @@ import java.util.zip.CRC32C;
  *       132): the echo server accepts and writes its one line, the probe connects and reads it.</li>
  *   <li>{@link Mode#RAW}: it has not (no module, or one that cannot load), but netfilter still
  *       tracks and NATs SCTP ({@code nf_conntrack} carries SCTP since 5.x, built in). The probe
- *       sends an INIT from a raw socket; the echo server, a raw socket too, answers it with an
- *       INIT-ACK whose State Cookie carries its line; the probe takes it only when it comes back
- *       from the address and port it sent to (so the reply was un-NATed) with its verification
- *       tag. Real packets through the agent's DNAT, conntrack and reverse NAT, but no
- *       association: the kernel's SCTP stack would answer the raw INIT itself (ABORT), which is
- *       why this mode is only used without one.</li>
+ *       and the echo server play the four-way handshake from raw sockets: INIT, INIT-ACK whose
+ *       State Cookie carries the echo line, COOKIE-ECHO, COOKIE-ACK; the probe takes each reply
+ *       only when it comes from the address and port it sent to (so it was un-NATed) with its
+ *       verification tag. Conntrack then holds an ESTABLISHED entry, as for a real association,
+ *       so a stale entry would keep the 5-tuple on its endpoint. Real packets through the agent's
+ *       DNAT, conntrack and reverse NAT, but no association in the endpoints: the kernel's SCTP
+ *       stack would answer the raw INIT itself (ABORT), which is why this mode is only used
+ *       without one.</li>
  * </ul>
  */
 final class Sctp {
@@ -47,6 +49,8 @@ final class Sctp {
     private static final int EPROTONOSUPPORT = 93;
     private static final int CHUNK_INIT = 1;
     private static final int CHUNK_INIT_ACK = 2;
+    private static final int CHUNK_COOKIE_ECHO = 10;
+    private static final int CHUNK_COOKIE_ACK = 11;
     private static final int PARAM_STATE_COOKIE = 7;
 
     enum Mode { KERNEL, RAW }
@@ -131,9 +135,13 @@ final class Sctp {
         }
     }
 
-    /** Answers every INIT to one of {@code ports} with an INIT-ACK carrying the echo line as its State Cookie. */
+    /**
+     * Answers every INIT to one of {@code ports} with an INIT-ACK carrying the echo line as its
+     * State Cookie, and every COOKIE-ECHO with a COOKIE-ACK.
+     */
     private static void rawResponder(String name, int fd, boolean v4, List<Integer> ports) {
         byte[] buf = new byte[2048];
+        java.util.Map<String, Integer> peerTags = new java.util.HashMap<>(); // peer ip:port → its initiate tag
         while (true) {
             byte[] from = new byte[28];
             IntByReference fromLen = new IntByReference(from.length);
@@ -146,12 +154,20 @@ final class Sctp {
                 p.position((buf[0] & 0x0f) * 4); // IPv4 raw sockets see the IP header; IPv6 ones do not
             }
             Packet in = Packet.parse(p);
-            if (in == null || in.chunkType() != CHUNK_INIT || !ports.contains(in.dstPort())) {
+            if (in == null || !ports.contains(in.dstPort())) {
                 continue;
             }
             InetAddress peer = address(from);
-            String line = name + " " + peer.getHostAddress() + " " + in.dstPort();
-            byte[] reply = initAck(in.dstPort(), in.srcPort(), in.initiateTag(), line);
+            String key = peer.getHostAddress() + ":" + in.srcPort();
+            byte[] reply;
+            if (in.chunkType() == CHUNK_INIT) {
+                peerTags.put(key, in.initiateTag());
+                reply = initAck(in.dstPort(), in.srcPort(), in.initiateTag(), name + " " + peer.getHostAddress() + " " + in.dstPort());
+            } else if (in.chunkType() == CHUNK_COOKIE_ECHO && peerTags.containsKey(key)) {
+                reply = packet(in.dstPort(), in.srcPort(), peerTags.get(key), chunk(CHUNK_COOKIE_ACK, new byte[0], new byte[0]));
+            } else {
+                continue;
+            }
             byte[] to = sockaddr(peer, 0);
             LibC.C.sendto(fd, reply, reply.length, 0, to, to.length);
         }
@@ -201,38 +217,59 @@ final class Sctp {
                 return "ERROR sendto errno " + Native.getLastError();
             }
             long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-            byte[] buf = new byte[2048];
-            while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return "TIMEOUT";
-                }
-                setTimeouts(fd, (int) left);
-                byte[] from = new byte[28];
-                long n = LibC.C.recvfrom(fd, buf, buf.length, 0, from, new IntByReference(from.length));
-                if (n < 0) {
-                    int errno = Native.getLastError();
-                    if (isTimeout(errno)) {
-                        return "TIMEOUT";
-                    }
-                    return "ERROR recvfrom errno " + errno;
-                }
-                ByteBuffer p = ByteBuffer.wrap(buf, 0, (int) n);
-                if (dst instanceof Inet4Address) {
-                    p.position((buf[0] & 0x0f) * 4);
-                }
-                Packet in = Packet.parse(p);
-                if (in == null || in.dstPort() != sport || in.verificationTag() != tag || in.chunkType() != CHUNK_INIT_ACK) {
-                    continue; // not ours
-                }
-                InetAddress src = address(from);
-                if (!src.equals(dst) || in.srcPort() != port) {
-                    return "WRONG reply from " + src.getHostAddress() + " port " + in.srcPort() + ": not un-NATed";
-                }
-                return in.cookie() == null ? "ERROR INIT-ACK without a State Cookie" : "OK " + in.cookie();
+            Packet initAck = await(fd, dst, port, sport, tag, CHUNK_INIT_ACK, deadline);
+            if (initAck.srcPort() < 0) {
+                return initAck.verdict();
             }
+            if (initAck.cookie() == null) {
+                return "ERROR INIT-ACK without a State Cookie";
+            }
+            byte[] cookie = initAck.cookie().getBytes(StandardCharsets.UTF_8);
+            byte[] padded = java.util.Arrays.copyOf(cookie, (cookie.length + 3) / 4 * 4);
+            java.util.Arrays.fill(padded, cookie.length, padded.length, (byte) ' ');
+            byte[] echo = packet(sport, port, initAck.initiateTag(), chunk(CHUNK_COOKIE_ECHO, padded, new byte[0]));
+            if (LibC.C.sendto(fd, echo, echo.length, 0, to, to.length) < 0) {
+                return "ERROR sendto errno " + Native.getLastError();
+            }
+            Packet ack = await(fd, dst, port, sport, tag, CHUNK_COOKIE_ACK, deadline);
+            return ack.srcPort() < 0 ? ack.verdict() : "OK " + initAck.cookie();
         } finally {
             LibC.C.close(fd);
+        }
+    }
+
+    /**
+     * The next packet of {@code type} for this probe (to {@code sport}, with {@code tag}); a packet
+     * with srcPort -1 and a {@code TIMEOUT}/{@code ERROR}/{@code WRONG} verdict when none came or
+     * one came back without reverse NAT.
+     */
+    private static Packet await(int fd, InetAddress dst, int port, int sport, int tag, int type, long deadline) {
+        byte[] buf = new byte[2048];
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return Packet.failed("TIMEOUT");
+            }
+            setTimeouts(fd, (int) left);
+            byte[] from = new byte[28];
+            long n = LibC.C.recvfrom(fd, buf, buf.length, 0, from, new IntByReference(from.length));
+            if (n < 0) {
+                int errno = Native.getLastError();
+                return Packet.failed(isTimeout(errno) ? "TIMEOUT" : "ERROR recvfrom errno " + errno);
+            }
+            ByteBuffer p = ByteBuffer.wrap(buf, 0, (int) n);
+            if (dst instanceof Inet4Address) {
+                p.position((buf[0] & 0x0f) * 4);
+            }
+            Packet in = Packet.parse(p);
+            if (in == null || in.dstPort() != sport || in.verificationTag() != tag || in.chunkType() != type) {
+                continue; // not ours
+            }
+            InetAddress src = address(from);
+            if (!src.equals(dst) || in.srcPort() != port) {
+                return Packet.failed("WRONG reply from " + src.getHostAddress() + " port " + in.srcPort() + ": not un-NATed");
+            }
+            return in;
         }
     }
 
@@ -240,6 +277,15 @@ final class Sctp {
 
     /** The parts of an SCTP packet the probe and the responder read (its first chunk only). */
     record Packet(int srcPort, int dstPort, int verificationTag, int chunkType, int initiateTag, String cookie) {
+        /** No packet: {@link #verdict()} says why. */
+        static Packet failed(String verdict) {
+            return new Packet(-1, -1, 0, 0, 0, verdict);
+        }
+
+        String verdict() {
+            return cookie;
+        }
+
         static Packet parse(ByteBuffer p) {
             if (p.remaining() < 12 + 4) {
                 return null;

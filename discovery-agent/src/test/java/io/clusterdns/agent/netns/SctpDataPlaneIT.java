@@ -41,6 +41,7 @@ class SctpDataPlaneIT {
 
     @TempDir
     static Path dir;
+    Path manifests;
     Lab lab;
     AgentProcess agent;
     /** Why the kernel has no SCTP stack, or null when it has one. */
@@ -52,7 +53,7 @@ class SctpDataPlaneIT {
         Probes.requireAgentPrivileges();
         noKernelSctp = loadSctpModule();
         Probes.manifests(dir, "dataplane", List.of("pods.yaml"));
-        Path manifests = Probes.manifests(dir, "dataplane-sctp", List.of("services.yaml"));
+        manifests = Probes.manifests(dir, "dataplane-sctp", List.of("services.yaml", "sctp-edit.yaml"));
         lab = Lab.create("sctp", List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-a2", "10.244.1.12", "fd00:10:244:1::12", "node-1"),
@@ -147,6 +148,34 @@ class SctpDataPlaneIT {
             seen.add(a.split(" ")[1]);
         }
         assertThat(seen).containsExactly("pod-a1", "pod-a2");
+    }
+
+    /**
+     * An endpoint leaving an SCTP service takes its conntrack entries with it, so the same 5-tuple
+     * reaches a live endpoint (kube-proxy clears UDP only; the agent clears SCTP too). Raw mode
+     * only: there the handshake leaves an ESTABLISHED entry that would otherwise keep the 5-tuple
+     * on the old endpoint for minutes, while the kernel-mode echo server closes each association.
+     */
+    @Test
+    void removedSctpEndpointLosesItsConntrackEntries() throws Exception {
+        Assumptions.assumeTrue(mode == Sctp.Mode.RAW, "with the kernel's SCTP every probe's association is shut down at once");
+        int port = 0;
+        for (int p = 43000; p < 43040 && port == 0; p++) {
+            if (ask("pod-c1", "sctp 10.96.4.3 5000 " + p + " " + OK_TIMEOUT_MS).startsWith("OK pod-a1 ")) {
+                port = p;
+            }
+        }
+        assertThat(port).as("a source port that lands on pod-a1").isNotZero();
+        String command = "sctp 10.96.4.3 5000 " + port + " " + OK_TIMEOUT_MS;
+        assertThat(ask("pod-c1", command)).as("conntrack keeps the 5-tuple on pod-a1").startsWith("OK pod-a1 ");
+        Path slice = manifests.resolve("sctp-edit.yaml");
+        Files.writeString(slice, Files.readString(slice).replace(
+                "- {addresses: [10.244.1.11], nodeName: node-1, conditions: {ready: true}}\n", ""));
+        assertThat(await("the same 5-tuple reaches pod-a2", () -> ask("pod-c1", command), a -> a.startsWith("OK pod-a2 ")))
+                .isEqualTo("OK pod-a2 10.244.1.13 5000");
+        // logged only when conntrack deleted entries
+        await("the conntrack cleanup in the agent's log", agent::log, l -> l.contains(
+                "stale conntrack entries: conntrack -D -f ipv4 -p sctp --orig-dst 10.96.4.3 --orig-port-dst 5000 --dst-nat 10.244.1.11"));
     }
 
     /** Needs the kernel's SCTP: skipped (with the reason) without it, even under CLUSTERDNS_REQUIRE_PRIVILEGED=1. */
