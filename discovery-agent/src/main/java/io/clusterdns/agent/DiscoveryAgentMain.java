@@ -13,6 +13,7 @@ import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.NftScripts;
 import io.clusterdns.agent.nft.RulesetText;
 import io.clusterdns.agent.sync.NodeContexts;
+import io.clusterdns.agent.sync.ServiceRanges;
 import io.clusterdns.k8s.BuildVersion;
 import io.clusterdns.k8s.cli.CommandLines;
 import io.clusterdns.k8s.ClusterSource;
@@ -254,8 +255,11 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             ClusterSnapshot snapshot = source.current();
             NodeContexts contexts = NodeContexts.of(config.nodeNetwork());
             DesiredStateBuilder builder = new DesiredStateBuilder(config.nodeName());
+            // the same contexts as a sync's: the snapshot's zone and service ranges (its ServiceCIDRs, when it has any)
+            List<Cidr> ranges = new ServiceRanges(config.nodeNetwork().serviceCidrs()).of(snapshot);
             for (IpFamily f : config.families()) {
-                out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f).withZone(builder.zone(snapshot)))));
+                out.print(RulesetText.render(FamilyRenderer.renderAll(snapshot, builder, contexts.context(f).withZone(builder.zone(snapshot))
+                        .withServiceCidrs(ServiceRanges.ofFamily(ranges, f)))));
             }
             out.flush();
             return 0;

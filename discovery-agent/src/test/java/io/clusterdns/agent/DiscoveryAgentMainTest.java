@@ -45,6 +45,24 @@ class DiscoveryAgentMainTest {
         assertThat(printed).contains("10.244.1.11:8080", "10.244.2.12:8080").doesNotContain("10.244.3.13");
     }
 
+    /** The dry run drops unallocated addresses of the manifests' ServiceCIDRs, as a sync does, not the default ranges. */
+    @Test
+    void dryRunUsesTheServiceCidrsOfTheManifests(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cluster.yaml"), Conventions.resource("conventions-cluster.yaml") + """
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: ServiceCIDR
+                metadata: {name: kubernetes}
+                spec: {cidrs: [10.96.0.0/16, "fd00:10:96::/108"]}
+                """);
+        int code = run("--manifests", dir.toString(), "--node-name", "node-1", "--dry-run");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("ip daddr 10.96.0.0/16 drop comment \"Drop traffic to unallocated ClusterIPs\"",
+                        "ip6 daddr fd00:10:96::/108 drop comment \"Drop traffic to unallocated ClusterIPs\"")
+                .doesNotContain("10.96.0.0/12");
+    }
+
     /** Objects every API server accepts (see ApiValidManifests): the agent starts, and the ignored slices make no rules. */
     @Test
     void dryRunAcceptsSlicesNoServiceOwnsAndFqdnSlices(@TempDir Path dir) {

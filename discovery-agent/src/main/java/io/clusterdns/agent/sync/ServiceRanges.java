@@ -15,21 +15,21 @@ import org.slf4j.LoggerFactory;
  * as kube-proxy takes it: every object counts, a terminating one too, since its addresses stay
  * allocated until its finalizer lets it go. When it has none (an older cluster, manifests without
  * any), the agent's own {@code --service-cidr} (or the manifest source's default ranges). Logs
- * each change of the ranges in effect. Used by the sync thread only.
+ * each change of the ranges in effect. Used by one thread (the sync loop's; a dry run's).
  */
-final class ServiceRanges {
+public final class ServiceRanges {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRanges.class);
 
     private final List<Cidr> fallback;
     private List<Cidr> last;
 
     /** @param fallback the ranges of the agent's flags, every family */
-    ServiceRanges(List<Cidr> fallback) {
+    public ServiceRanges(List<Cidr> fallback) {
         this.fallback = List.copyOf(fallback);
     }
 
     /** The ranges in effect for {@code snapshot}, every family, sorted. */
-    List<Cidr> of(ClusterSnapshot snapshot) {
+    public List<Cidr> of(ClusterSnapshot snapshot) {
         List<Cidr> out;
         if (snapshot.serviceCidrs().isEmpty()) {
             out = fallback;
@@ -53,7 +53,7 @@ final class ServiceRanges {
         return out;
     }
 
-    static List<Cidr> ofFamily(List<Cidr> ranges, IpFamily family) {
+    public static List<Cidr> ofFamily(List<Cidr> ranges, IpFamily family) {
         return ranges.stream().filter(c -> c.family() == family).toList();
     }
 }
