@@ -41,7 +41,9 @@ public final class ServiceRanges {
             out = List.copyOf(union);
         }
         if (!out.equals(last)) {
-            if (snapshot.serviceCidrs().isEmpty()) {
+            if (out.isEmpty()) {
+                LOG.info("No service ranges (no --service-cidr, and the cluster has no ServiceCIDR): unallocated addresses are not dropped");
+            } else if (snapshot.serviceCidrs().isEmpty()) {
                 LOG.info("Service ranges (unallocated addresses dropped): {} from the agent's settings (the cluster has no ServiceCIDR)",
                         out);
             } else {

@@ -127,7 +127,12 @@ final class Sctp {
             IntByReference len = new IntByReference(peer.length);
             int c = LibC.C.accept(fd, peer, len);
             if (c < 0) {
-                continue;
+                int errno = Native.getLastError();
+                if (errno == 4 || errno == 103) { // EINTR, ECONNABORTED: the next one
+                    continue;
+                }
+                System.err.println("sctp accept on port " + port + ": errno " + errno);
+                return;
             }
             byte[] line = (name + " " + address(peer).getHostAddress() + " " + port + "\n").getBytes(StandardCharsets.UTF_8);
             LibC.C.send(c, line, line.length, 0);
