@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>How the packets are made depends on the kernel ({@link Sctp}): with its SCTP stack (the
  * {@code sctp} module, loaded here with {@code modprobe sctp} when it is not yet), real
  * associations; without it (built without {@code CONFIG_IP_SCTP}, or a module that cannot load),
- * an INIT sent from a raw socket and answered by the pod's raw socket with an INIT-ACK, which still
- * crosses the agent's DNAT, conntrack's SCTP tracking and the reverse NAT for real. The one test
+ * the four-way handshake played from raw sockets by the probe and the pod, which still crosses the
+ * agent's DNAT, conntrack's SCTP tracking and the reverse NAT for real. The one test
  * that needs associations is skipped, with the reason, when the kernel has no SCTP, also under
  * CLUSTERDNS_REQUIRE_PRIVILEGED=1 (a kernel without SCTP is no missing privilege); it fails when the
  * module is there but the lab cannot open SCTP sockets.
@@ -62,7 +62,7 @@ class SctpDataPlaneIT {
                 List.of("sctp:5000"), dir);
         mode = Sctp.Mode.valueOf(ask("pod-c1", "sctpmode"));
         System.out.println("SctpDataPlaneIT: " + (mode == Sctp.Mode.KERNEL ? "real SCTP associations"
-                : "raw INIT/INIT-ACK exchanges (" + noKernelSctp + ")"));
+                : "raw SCTP handshakes (" + noKernelSctp + ")"));
         agent = AgentProcess.start(lab.ns("node"), dir.resolve("agent.log"), List.of(
                 "--manifests", manifests.toString(), "--node-name", "node-1",
                 "--node-ip", Lab.NODE_IP + "," + Lab.NODE_IP6, "--cluster-cidr", "10.244.0.0/16,fd00:10:244::/48",
@@ -182,7 +182,7 @@ class SctpDataPlaneIT {
     @Test
     void realAssociationsWhenTheKernelHasSctp() {
         Assumptions.assumeTrue(noKernelSctp == null, () -> "the kernel has no SCTP (" + noKernelSctp
-                + "): the other tests ran with raw INIT/INIT-ACK exchanges instead of associations");
+                + "): the other tests ran with raw SCTP handshakes instead of associations");
         assertThat(mode).as("the sctp module is loaded, so the lab's namespaces open SCTP sockets").isEqualTo(Sctp.Mode.KERNEL);
         assertThat(ask("client", "sctp " + Lab.NODE_IP + " 30100 0 " + OK_TIMEOUT_MS)).matches("OK pod-a[12] 10\\.244\\.1\\.1 5000");
     }
