@@ -14,25 +14,28 @@
 #      from /proc/PID/stat), then both mixes at a fixed LATENCY_QPS (dnsperf -Q -v: the latency of
 #      every query, p50/p99/p99.9);
 #   4. prints one Markdown table (plus clusterdns / Knot ratios), the RSS of both at the end, and
-#      the load average; stops the two servers it started (by PID) and removes its folder.
+#      the load average; stops the servers it started (by PID) and removes its folder.
+# With BASELINE_JAR a second clusterdns (another build: "before") runs alongside, measured the same
+# way after the first, with its own row and ratios: before/after in the same run.
 # On a shared machine the absolute figures move with the load: compare within one run.
 #
 # Usage: dns-server/bench/vs-knot.sh                 # 5,000 services
 #        SERVICES=50000 dns-server/bench/vs-knot.sh
 # Environment:
 #   SERVICES=5000     services in the synthetic cluster (at most 80,000)
-#   DURATION=10       seconds per full-speed run      WARMUP=10   seconds of warm-up per server and mix
+#   DURATION=10       seconds per full-speed run      WARMUP=15   seconds of warm-up per server and mix
 #   LATENCY_QPS=20000 dnsperf -Q of the latency runs  LATENCY_DURATION=10  seconds per latency run
 #   CLIENTS=4         dnsperf -c                       OUTSTANDING=200      dnsperf -q
 #   SERVER_CPU=0      CPU both servers are pinned to   CLIENT_CPU=1         CPU of dnsperf and dig
 #   JAVA_OPTS=        JVM options of clusterdns (empty: `java -jar`, no flags)
+#   BASELINE_JAR=     another clusterdns jar to measure in the same run (row "baseline")
 #   KEEP=             a folder to keep the generated cluster, logs and latencies in (default: a
 #                     temporary folder, removed at the end)
 #   MVN               Maven command used when the jar must be built (default "mvn -B -q")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/dns-server/target/clusterdns-dns-server.jar"
-SERVICES="${SERVICES:-5000}" DURATION="${DURATION:-10}" WARMUP="${WARMUP:-10}"
+SERVICES="${SERVICES:-5000}" DURATION="${DURATION:-10}" WARMUP="${WARMUP:-15}"
 LATENCY_QPS="${LATENCY_QPS:-20000}" LATENCY_DURATION="${LATENCY_DURATION:-10}"
 CLIENTS="${CLIENTS:-4}" OUTSTANDING="${OUTSTANDING:-200}" SERVER_CPU="${SERVER_CPU:-0}" CLIENT_CPU="${CLIENT_CPU:-1}"
 JAVA_OPTS="${JAVA_OPTS:-}" KEEP="${KEEP:-}"
@@ -48,8 +51,8 @@ if [ -n "$KEEP" ]; then
 else
   work="$(mktemp -d)"
 fi
-server_pid="" knot_pid=""
-trap 'stop_pid "$server_pid"; stop_pid "$knot_pid"; [ -n "$KEEP" ] || rm -rf "$work"' EXIT
+server_pid="" knot_pid="" baseline_pid=""
+trap 'stop_pid "$server_pid"; stop_pid "$baseline_pid"; stop_pid "$knot_pid"; [ -n "$KEEP" ] || rm -rf "$work"' EXIT
 on_client() { taskset -c "$CLIENT_CPU" "$@"; }
 
 echo "generating $SERVICES services in $work" >&2
@@ -117,14 +120,30 @@ knot_pid=$!
 knot_ready="$(wait_ready knot "$knot_pid" "$knot_port" "$t0")"
 
 # ---- clusterdns: java -jar, pinned, so the JVM sees one CPU (one event loop, one UDP socket)
-server_port="$(free_port)"
-t0="$(date +%s%N)"
-# shellcheck disable=SC2086
-taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$jar" --manifests "$work/manifests" --listen "127.0.0.1:$server_port" \
-  --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off >"$work/clusterdns.log" 2>&1 &
-server_pid=$!
-server_ready="$(wait_ready clusterdns "$server_pid" "$server_port" "$t0")"
-grep -o 'listening on.*event loops)' "$work/clusterdns.log" | sed 's/^/clusterdns /' >&2 || true
+# start_clusterdns NAME JAR: sets started_pid, started_port and started_ready (seconds to the first correct answer)
+start_clusterdns() {
+  local t0
+  started_port="$(free_port)"
+  t0="$(date +%s%N)"
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$2" --manifests "$work/manifests" --listen "127.0.0.1:$started_port" \
+    --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off >"$work/$1.log" 2>&1 &
+  started_pid=$!
+  started_ready="$(wait_ready "$1" "$started_pid" "$started_port" "$t0")"
+  grep -o 'listening on.*event loops)' "$work/$1.log" | sed "s/^/$1 /" >&2 || true
+}
+start_clusterdns clusterdns "$jar"
+server_pid="$started_pid"
+declare -A pid port ready
+servers=(knot clusterdns)
+pid[knot]="$knot_pid" port[knot]="$knot_port" ready[knot]="$knot_ready"
+pid[clusterdns]="$server_pid" port[clusterdns]="$started_port" ready[clusterdns]="$started_ready"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  start_clusterdns baseline "$BASELINE_JAR"
+  baseline_pid="$started_pid"
+  servers+=(baseline)
+  pid[baseline]="$baseline_pid" port[baseline]="$started_port" ready[baseline]="$started_ready"
+fi
 
 # ---- same answers? rcode, answer and additional sections (not authority: the SOA serials differ)
 answers() { # one line per question: "NAME TYPE RCODE | RECORD..." with the records sorted
@@ -138,7 +157,7 @@ answers() { # one line per question: "NAME TYPE RCODE | RECORD..." with the reco
     sort -u | awk -F'\t' '{ a[$1] = a[$1] ($2 == "" ? "" : " " $2) } END { for (k in a) print k " |" a[k] }' | sort
 }
 answers "$knot_port" >"$work/answers-knot.txt"
-answers "$server_port" >"$work/answers-clusterdns.txt"
+answers "${port[clusterdns]}" >"$work/answers-clusterdns.txt"
 checked="$(wc -l <"$work/check.txt")"
 differ="$(diff "$work/answers-knot.txt" "$work/answers-clusterdns.txt" | grep -c '^<' || true)"
 echo "answers compared on $checked questions: $differ differ" >&2
@@ -149,9 +168,9 @@ hz="$(getconf CLK_TCK)"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of all threads, clock ticks
 common=(-s 127.0.0.1 -c "$CLIENTS" -q "$OUTSTANDING" -T 1)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-for port in "$knot_port" "$server_port"; do
+for s in "${servers[@]}"; do
   for mix in hit nxdomain; do
-    on_client dnsperf "${common[@]}" -p "$port" -d "$work/$mix.txt" -l "$WARMUP" >/dev/null
+    on_client dnsperf "${common[@]}" -p "${port[$s]}" -d "$work/$mix.txt" -l "$WARMUP" >/dev/null
   done
 done
 
@@ -179,16 +198,19 @@ latency() {
 
 declare -A r
 for mix in hit nxdomain; do
-  read -r r[knot-$mix-qps] r[knot-$mix-core] < <(full_speed knot "$knot_pid" "$knot_port" "$mix")
-  read -r r[clusterdns-$mix-qps] r[clusterdns-$mix-core] < <(full_speed clusterdns "$server_pid" "$server_port" "$mix")
+  for s in "${servers[@]}"; do
+    read -r "r[$s-$mix-qps]" "r[$s-$mix-core]" < <(full_speed "$s" "${pid[$s]}" "${port[$s]}" "$mix")
+  done
 done
 for mix in hit nxdomain; do
-  r[knot-$mix-lat]="$(latency knot "$knot_port" "$mix")"
-  r[clusterdns-$mix-lat]="$(latency clusterdns "$server_port" "$mix")"
+  for s in "${servers[@]}"; do
+    r[$s-$mix-lat]="$(latency "$s" "${port[$s]}" "$mix")"
+  done
 done
 rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-r[knot-rss]="$(rss "$knot_pid")" r[clusterdns-rss]="$(rss "$server_pid")"
-r[knot-ready]="$knot_ready" r[clusterdns-ready]="$server_ready"
+for s in "${servers[@]}"; do
+  r[$s-rss]="$(rss "${pid[$s]}")" r[$s-ready]="${ready[$s]}"
+done
 
 # ---- the table
 lat() { tr ' ' '/' <<<"$1"; }
@@ -203,10 +225,12 @@ echo "$SERVICES services ($records records in Knot's zones), $(nproc) CPUs, serv
 echo
 echo "| server | hit-mix QPS | hit QPS per server core | NXDOMAIN-mix QPS | NXDOMAIN QPS per core | hit p50/p99/p99.9 at ${LATENCY_QPS} QPS (ms) | NXDOMAIN p50/p99/p99.9 (ms) | RSS (MiB) | ready after exec (s) |"
 echo "|---|---:|---:|---:|---:|---|---|---:|---:|"
-for s in knot clusterdns; do
+for s in "${servers[@]}"; do
   echo "| $s | ${r[$s-hit-qps]} | ${r[$s-hit-core]} | ${r[$s-nxdomain-qps]} | ${r[$s-nxdomain-core]} | $(lat "${r[$s-hit-lat]}") | $(lat "${r[$s-nxdomain-lat]}") | ${r[$s-rss]} | ${r[$s-ready]} |"
 done
-echo "| clusterdns / Knot | $(ratio "${r[clusterdns-hit-qps]}" "${r[knot-hit-qps]}") | $(ratio "${r[clusterdns-hit-core]}" "${r[knot-hit-core]}")" \
-  "| $(ratio "${r[clusterdns-nxdomain-qps]}" "${r[knot-nxdomain-qps]}") | $(ratio "${r[clusterdns-nxdomain-core]}" "${r[knot-nxdomain-core]}")" \
-  "| $(lat_ratio "${r[clusterdns-hit-lat]}" "${r[knot-hit-lat]}") | $(lat_ratio "${r[clusterdns-nxdomain-lat]}" "${r[knot-nxdomain-lat]}")" \
-  "| $(ratio "${r[clusterdns-rss]}" "${r[knot-rss]}") | $(ratio "${r[clusterdns-ready]}" "${r[knot-ready]}") |"
+for s in "${servers[@]:1}"; do
+  echo "| $s / Knot | $(ratio "${r[$s-hit-qps]}" "${r[knot-hit-qps]}") | $(ratio "${r[$s-hit-core]}" "${r[knot-hit-core]}")" \
+    "| $(ratio "${r[$s-nxdomain-qps]}" "${r[knot-nxdomain-qps]}") | $(ratio "${r[$s-nxdomain-core]}" "${r[knot-nxdomain-core]}")" \
+    "| $(lat_ratio "${r[$s-hit-lat]}" "${r[knot-hit-lat]}") | $(lat_ratio "${r[$s-nxdomain-lat]}" "${r[knot-nxdomain-lat]}")" \
+    "| $(ratio "${r[$s-rss]}" "${r[knot-rss]}") | $(ratio "${r[$s-ready]}" "${r[knot-ready]}") |"
+done
