@@ -99,7 +99,12 @@ public final class SyntheticCluster {
     }
 
     static String clusterIp6(int i) {
-        return "fd00:10:96::" + Integer.toHexString(i + 16);
+        return "fd00:10:96::" + low64(i + 16);
+    }
+
+    /** The last two groups of an address ending in {@code k}, in RFC 5952 text (as the server writes it). */
+    static String low64(int k) {
+        return (k >> 16 == 0 ? "" : Integer.toHexString(k >> 16) + ":") + Integer.toHexString(k & 0xFFFF);
     }
 
     /** Pod IPs from 10.244.0.0/14: endpoint {@code e} of service {@code i}. */
@@ -109,7 +114,7 @@ public final class SyntheticCluster {
     }
 
     static String podIp6(int i, int e) {
-        return "fd00:10:244::" + Integer.toHexString(i * ENDPOINTS + e + 16);
+        return "fd00:10:244::" + low64(i * ENDPOINTS + e + 16);
     }
 
     static String dotted(int[] ip) {

@@ -70,9 +70,9 @@ free_port() {
 }
 
 # wait_ready NAME PID PORT T0: seconds from T0 (date +%s%N at exec) until PORT answers the
-# ready name with the ready address; exits the script when PID stops or after 120 s.
+# ready name with the ready address; exits the script when PID stops or after 300 s.
 wait_ready() {
-  local name="$1" pid="$2" port="$3" t0="$4" deadline=$((SECONDS + 120))
+  local name="$1" pid="$2" port="$3" t0="$4" deadline=$((SECONDS + 300))
   while [ "$SECONDS" -lt "$deadline" ]; do
     if [ "$(on_client dig +short +norec +tries=1 +time=1 @127.0.0.1 -p "$port" "$ready_name" A 2>/dev/null)" = "$ready_ip" ]; then
       awk -v ns="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.2f", ns / 1e9 }'
@@ -81,7 +81,7 @@ wait_ready() {
     kill -0 "$pid" 2>/dev/null || { echo "$name stopped:" >&2; cat "$work/$name.log" >&2; exit 1; }
     sleep 0.01
   done
-  echo "$name did not answer $ready_name within 120 s" >&2
+  echo "$name did not answer $ready_name within 300 s" >&2
   cat "$work/$name.log" >&2
   exit 1
 }
@@ -130,6 +130,7 @@ start_clusterdns() {
     --zone cluster.local --zone in-addr.arpa --zone ip6.arpa --health off --ready off --metrics off >"$work/$1.log" 2>&1 &
   started_pid=$!
   started_ready="$(wait_ready "$1" "$started_pid" "$started_port" "$t0")"
+  for _ in $(seq 1 50); do grep -q 'listening on' "$work/$1.log" && break; sleep 0.1; done # the line may follow the first answer
   grep -o 'listening on.*event loops)' "$work/$1.log" | sed "s/^/$1 /" >&2 || true
 }
 start_clusterdns clusterdns "$jar"
@@ -213,6 +214,7 @@ for s in "${servers[@]}"; do
 done
 
 # ---- the table
+size() { sed -n 's/^ *Average packet size: .*response \([0-9]*\).*/\1/p' "$work/$1-$2.dnsperf"; }
 lat() { tr ' ' '/' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f×", a / b; else printf "-" }'; }
 lat_ratio() { # element-wise ratio of two "p50 p99 p99.9"
@@ -221,7 +223,8 @@ lat_ratio() { # element-wise ratio of two "p50 p99 p99.9"
 echo
 echo "$SERVICES services ($records records in Knot's zones), $(nproc) CPUs, servers on CPU $SERVER_CPU, dnsperf -c $CLIENTS -q $OUTSTANDING on CPU $CLIENT_CPU;" \
   "$(knotd -V | sed 's/^knotd (Knot DNS), version/Knot/'), clusterdns on $(java -version 2>&1 | head -1)${JAVA_OPTS:+ $JAVA_OPTS};" \
-  "load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); answers compared on $checked questions, $differ differ"
+  "load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); answers compared on $checked questions, $differ differ;" \
+  "average response size hit/NXDOMAIN mix (bytes):$(for s in "${servers[@]}"; do printf ' %s %s/%s' "$s" "$(size "$s" hit)" "$(size "$s" nxdomain)"; done)"
 echo
 echo "| server | hit-mix QPS | hit QPS per server core | NXDOMAIN-mix QPS | NXDOMAIN QPS per core | hit p50/p99/p99.9 at ${LATENCY_QPS} QPS (ms) | NXDOMAIN p50/p99/p99.9 (ms) | RSS (MiB) | ready after exec (s) |"
 echo "|---|---:|---:|---:|---:|---|---|---:|---:|"
