@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The UDP socket of one event loop, on its Netty channel rather than through Vert.x's
- * {@code DatagramSocket}, which per datagram copied the pooled receive buffer into a heap buffer,
- * turned the sender into text (parsed back here), read one datagram per wake-up, and for every
- * reply resolved the sender's text through the name resolver, built two futures and copied the
- * heap response into a direct buffer: about a quarter of the event loop's allocation under load
- * and one {@code epoll_wait} per query. Here a wake-up reads up to {@link #READ_BATCH} datagrams,
- * the sender stays the address Netty read, the replies sent while a batch is handled go out in one
+ * {@code DatagramSocket}. That one, per datagram, copied the pooled receive buffer into a heap
+ * buffer, turned the sender into text (which the listener then parsed back), and went back to the
+ * event loop after every datagram; per reply it resolved the sender's text through Vert.x's name
+ * resolver, built two futures and copied the heap response into a direct buffer: about a quarter of
+ * the event loop's allocation under load. Here a wake-up reads up to {@link #READ_BATCH} datagrams,
+ * the sender stays the address Netty read, the replies made while a batch is handled go out in one
  * flush when it ends (the epoll transport writes several datagrams with one {@code sendmmsg}), and
  * a reply costs a pooled direct buffer. The channel comes from Vert.x's transport (epoll with
  * SO_REUSEPORT, or NIO) and lives on the verticle's event loop; queries run inside its Vert.x
@@ -135,7 +135,7 @@ final class UdpSocket extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // a failed send or an ICMP error on a connected-less socket: this datagram only, never the socket
+        // a failed send or an ICMP error reported on the socket: this datagram only, never the socket
         log.debug("udp socket error: {}", cause.toString());
     }
 
