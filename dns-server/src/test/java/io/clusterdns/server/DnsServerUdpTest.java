@@ -143,6 +143,29 @@ class DnsServerUdpTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * A burst sent before any answer is read reaches the socket as one read batch of several
+     * datagrams, whose replies leave in one flush: every query gets its own answer.
+     */
+    @Test
+    void answersEveryQueryOfABurst() {
+        int burst = 200;
+        try (UdpClient c = new UdpClient(server.port())) {
+            for (int i = 0; i < burst; i++) {
+                c.send(Wire.bytes(Wire.query(2000 + i, i % 2 == 0 ? WEB : "nosuch-" + i + ".default.svc.cluster.local.", Type.A)));
+            }
+            List<Integer> answered = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                Message m = Wire.parse(c.receive());
+                int n = m.getHeader().getID() - 2000;
+                answered.add(n);
+                assertThat(m.getRcode()).as("query %d", n).isEqualTo(n % 2 == 0 ? Rcode.NOERROR : Rcode.NXDOMAIN);
+                assertThat(m.getQuestion().getName().toString()).isEqualTo(n % 2 == 0 ? WEB : "nosuch-" + n + ".default.svc.cluster.local.");
+            }
+            assertThat(answered).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, burst).boxed().toList());
+        }
+    }
+
     @Test
     void refusesNamesOutsideTheZones() throws Exception {
         Message m = client().send(Wire.query(9, "kubernetes.io.", Type.A));

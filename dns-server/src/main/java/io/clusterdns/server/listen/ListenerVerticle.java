@@ -2,13 +2,9 @@ package io.clusterdns.server.listen;
 
 import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.k8s.model.IpAddresses;
-import io.clusterdns.server.wire.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
@@ -20,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The listeners of one event loop: a UDP socket (when {@code udp}) and an instance of the shared
  * TCP server. The server deploys one per event loop; with native epoll every instance opens its
- * own UDP socket with SO_REUSEPORT so the kernel spreads datagrams across cores, while Vert.x
+ * own UDP socket ({@link UdpSocket}) with SO_REUSEPORT so the kernel spreads datagrams across cores, while Vert.x
  * spreads the TCP connections of the shared server over the same loops.
  */
 public final class ListenerVerticle extends VerticleBase {
@@ -32,9 +28,7 @@ public final class ListenerVerticle extends VerticleBase {
     private final boolean reusePort;
     private final boolean tcpReusePort;
     private final TcpAdmission admission;
-    /** Used on this verticle's event loop only. */
-    private final SenderAddresses senders = new SenderAddresses();
-    private DatagramSocket socket;
+    private UdpSocket socket;
     private NetServer tcp;
     private volatile int boundPort = -1;
 
@@ -65,6 +59,9 @@ public final class ListenerVerticle extends VerticleBase {
         return udpPort.compose(this::listenTcp)
                 .onSuccess(port -> {
                     listener = Listener.of(address.withPort(port));
+                    if (socket != null) {
+                        socket.listener(listener);
+                    }
                     boundPort = port;
                 })
                 .onFailure(e -> stop());
@@ -83,11 +80,10 @@ public final class ListenerVerticle extends VerticleBase {
     }
 
     private Future<Integer> listenUdp() {
-        DatagramSocketOptions options = new DatagramSocketOptions().setReusePort(reusePort).setIpV6(address.isIPv6());
-        socket = vertx.createDatagramSocket(options);
-        socket.handler(this::onPacket);
-        socket.exceptionHandler(e -> log.debug("udp socket error: {}", e.toString()));
-        return socket.listen(address.port(), address.host()).map(s -> s.localAddress().port());
+        return UdpSocket.open((ContextInternal) context, address, reusePort, receiver).map(s -> {
+            socket = s;
+            return s.port();
+        });
     }
 
     private Future<Integer> listenTcp(int port) {
@@ -107,13 +103,6 @@ public final class ListenerVerticle extends VerticleBase {
             new TcpConnection(s, receiver, listener, client, admission).start(vertx);
         });
         return tcp.listen(port, address.host()).map(NetServer::actualPort);
-    }
-
-    private void onPacket(DatagramPacket packet) {
-        SocketAddress sender = packet.sender();
-        receiver.receive(packet.data().getBytes(), Transport.UDP, senders.of(sender), listener, response ->
-                socket.send(Buffer.buffer(response), sender.port(), sender.host())
-                        .onFailure(e -> log.debug("udp send to {} failed: {}", sender, e.toString())));
     }
 
     /**
