@@ -13,6 +13,7 @@ import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.agent.nft.NftScripts;
+import io.clusterdns.agent.nft.NftTransaction;
 import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.status.ServiceHealth;
@@ -120,7 +121,7 @@ public final class RuleSyncer {
             deleteStaleChains(start);
         }
         boolean full = needFull;
-        StringBuilder script = new StringBuilder();
+        NftTransaction tx = NftTransaction.EMPTY;
         Map<Family, NftScripts.Plan> plans = new EnumMap<>(Family.class);
         int changedOwners = 0;
         for (Family f : families) {
@@ -135,11 +136,11 @@ public final class RuleSyncer {
                 plan = NftScripts.diff(applied.get(f), models.get(f));
             }
             plans.put(f, plan);
-            script.append(plan.script());
+            tx = tx.then(plan.transaction());
             changedOwners += plan.changedOwners();
         }
-        if (script.length() > 0) {
-            NftResult r = nft.apply(script.toString());
+        if (!tx.isEmpty()) {
+            NftResult r = nft.apply(tx);
             if (r instanceof NftResult.Failed failed) {
                 LOG.error("nft transaction failed ({} sync, {} service ports changed), the previous rules stay in place and "
                         + "the next sync rewrites the tables: {}", full ? "full" : "partial", changedOwners, failed.summary());
@@ -149,7 +150,7 @@ public final class RuleSyncer {
         }
         committed(models, plans, full, start);
         afterCommit(snapshot);
-        return finish(start, full, script.length() > 0, changedOwners, null);
+        return finish(start, full, !tx.isEmpty(), changedOwners, null);
     }
 
     private Map<Family, NftModel> render(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
@@ -260,7 +261,7 @@ public final class RuleSyncer {
     }
 
     private void deleteStaleChains(long now) {
-        StringBuilder script = new StringBuilder();
+        NftTransaction tx = NftTransaction.EMPTY;
         Map<Family, Set<String>> due = new EnumMap<>(Family.class);
         for (Family f : families) {
             Set<String> old = new java.util.TreeSet<>();
@@ -271,13 +272,13 @@ public final class RuleSyncer {
             });
             if (!old.isEmpty()) {
                 due.put(f, old);
-                script.append(NftScripts.deleteChains(f, old));
+                tx = tx.then(NftScripts.deleteChains(f, old));
             }
         }
-        if (script.length() == 0) {
+        if (tx.isEmpty()) {
             return;
         }
-        NftResult r = nft.apply(script.toString());
+        NftResult r = nft.apply(tx);
         if (r instanceof NftResult.Failed failed) {
             // a full sync lists the kernel's chains and flushes/forgets leftovers
             LOG.warn("Deleting stale chains failed, the next sync rewrites the tables: {}", failed.summary());
