@@ -252,10 +252,11 @@ public final class RuleSyncer {
     private KernelInventory inventory(Family f) {
         NftResult chains = nft.list("list", "chains", f.nft());
         NftResult sets = nft.list("-t", "list", "sets", f.nft());
-        if (chains instanceof NftResult.Ok c && sets instanceof NftResult.Ok s) {
-            return KernelInventory.parse(f, c.stdout(), s.stdout());
+        NftResult maps = nft.list("-t", "list", "maps", f.nft());
+        if (chains instanceof NftResult.Ok c && sets instanceof NftResult.Ok s && maps instanceof NftResult.Ok m) {
+            return KernelInventory.parse(f, c.stdout(), s.stdout(), m.stdout());
         }
-        NftResult failed = chains.ok() ? sets : chains;
+        NftResult failed = !chains.ok() ? chains : !sets.ok() ? sets : maps;
         LOG.error("Cannot list the nftables objects of the {} family: {}", f, ((NftResult.Failed) failed).summary());
         return null;
     }

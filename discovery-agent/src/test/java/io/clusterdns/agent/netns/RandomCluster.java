@@ -115,6 +115,7 @@ final class RandomCluster {
             }
             if (r == 3) {
                 ranges.add("2001:db8:2::/64");
+                ranges.add("2001:db8:3::1/128");
                 ranges.add("192.168.0.0/16"); // contains the node: the LB IPs join the allowed sources
             }
         }
