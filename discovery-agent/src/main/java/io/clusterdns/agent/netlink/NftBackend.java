@@ -1,0 +1,34 @@
+package io.clusterdns.agent.netlink;
+
+import io.clusterdns.agent.kernel.Nft;
+import io.clusterdns.k8s.config.ConfigException;
+import java.io.IOException;
+
+/** {@code --nft-backend}: how the agent's transactions reach nf_tables. */
+public enum NftBackend {
+    /** The {@code nft} binary ({@code nft -f -}), which reads the host's whole ruleset before each transaction. */
+    CLI,
+    /** One nf_tables netlink batch per transaction ({@link NetlinkNft}), proven equivalent to {@link #CLI}. */
+    NETLINK;
+
+    public static final String DEFAULT = "cli";
+
+    public static NftBackend parse(String value) {
+        return switch (value == null ? "" : value.trim()) {
+            case "cli" -> CLI;
+            case "netlink" -> NETLINK;
+            default -> throw new ConfigException("--nft-backend", "expected cli or netlink, got '" + value + "'");
+        };
+    }
+
+    /**
+     * The backend over {@code cli} (the nft binary, also used for listings). An {@code injected}
+     * nft (a test's fake) is returned as is: only the real binary may be replaced by a socket.
+     */
+    public static Nft open(NftBackend backend, Nft cli, boolean injected) throws IOException {
+        if (backend == CLI || injected) {
+            return cli;
+        }
+        return NetlinkNft.open(null, cli);
+    }
+}
