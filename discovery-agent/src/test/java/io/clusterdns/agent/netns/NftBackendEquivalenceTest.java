@@ -106,6 +106,66 @@ class NftBackendEquivalenceTest {
     }
 
     /**
+     * A batch the kernel refuses (one bad command at its end) changes nothing: the error names the
+     * command, the previous rules stay, and the next sync is a full one that leaves the same table
+     * as {@code nft -f} does.
+     */
+    @Test
+    void aRefusedBatchKeepsThePreviousRulesNamesTheCommandAndAFullResyncRecovers() throws Exception {
+        String nlNs = netns.create("nl");
+        String cliNs = netns.create("cli");
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        try (NetlinkNft netlink = NetlinkNft.open(Path.of("/var/run/netns", nlNs), nftIn(nlNs))) {
+            Nft faulty = new Nft() {
+                @Override
+                public io.clusterdns.agent.kernel.NftResult apply(String script) {
+                    return netlink.apply(script);
+                }
+
+                @Override
+                public io.clusterdns.agent.kernel.NftResult apply(io.clusterdns.agent.nft.NftTransaction tx) {
+                    if (!broken.get()) {
+                        return netlink.apply(tx);
+                    }
+                    List<io.clusterdns.agent.nft.NftOp> ops = new java.util.ArrayList<>(tx.ops());
+                    ops.add(new io.clusterdns.agent.nft.NftOp.AddRule(Family.IP, "no-such-chain",
+                            io.clusterdns.agent.nft.Rule.of(new io.clusterdns.agent.nft.Expr.Drop())));
+                    return netlink.apply(new io.clusterdns.agent.nft.NftTransaction(tx.script(), ops));
+                }
+
+                @Override
+                public io.clusterdns.agent.kernel.NftResult list(String... args) {
+                    return netlink.list(args);
+                }
+            };
+            RuleSyncer syncer = syncer(faulty, clock);
+            RandomCluster cluster = new RandomCluster(SEED);
+            ClusterSnapshot first = cluster.snapshot();
+            assertThat(syncer.sync(first, null, false).ok()).isTrue();
+            String before = Listings.json(nlNs, Family.IP);
+
+            broken.set(true);
+            ClusterSnapshot second = cluster.step();
+            SyncOutcome failed = syncer.sync(second, null, false);
+            assertThat(failed.ok()).isFalse();
+            assertThat(failed.error()).isEqualTo("add rule ip clusterdns no-such-chain drop: ENOENT: No such file or directory");
+            assertThat(Listings.json(nlNs, Family.IP)).as("previous rules intact").isEqualTo(before);
+            assertThat(syncer.needsFullSync()).isTrue();
+
+            broken.set(false);
+            SyncOutcome recovered = syncer.sync(second, java.util.List.of(), false);
+            assertThat(recovered.ok()).as(recovered.error()).isTrue();
+            assertThat(recovered.full()).isTrue();
+            RuleSyncer reference = syncer(nftIn(cliNs), clock);
+            assertThat(reference.sync(second, null, false).ok()).isTrue();
+            for (Family f : Family.values()) {
+                assertThat(Listings.json(nlNs, f)).as("%s after the full resync", f).isEqualTo(Listings.json(cliNs, f));
+            }
+        }
+    }
+
+    /**
      * True once every empty chain of our tables (the stale ones) could be deleted, checked with
      * {@code nft -c} (nothing is changed); polls for up to 5 s, then gives up for this step.
      */
