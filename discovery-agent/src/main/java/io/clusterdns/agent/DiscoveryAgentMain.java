@@ -276,9 +276,14 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         Nft kernel;
         try {
             kernel = NftBackend.open(NftBackend.parse(nftBackend), nft.get(), nftInjected);
-        } catch (java.io.IOException e) {
-            err.println(NAME + ": --nft-backend netlink: " + e.getMessage());
-            return 1;
+        } catch (java.io.IOException | LinkageError e) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--nft-backend")) {
+                err.println(NAME + ": --nft-backend netlink: " + e.getMessage());
+                return 1;
+            }
+            // the default backend must never keep an agent from starting where nft works
+            err.println(NAME + ": cannot use the netlink backend (" + e.getMessage() + "); using nft -f (--nft-backend cli)");
+            kernel = nft.get();
         }
         ClusterSource source = DiscoveryAgent.createSource(config, true);
         DiscoveryAgent agent = new DiscoveryAgent(config, source, kernel, conntrack.get());

@@ -3,6 +3,7 @@ package io.clusterdns.agent.netlink;
 import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.k8s.config.ConfigException;
 import java.io.IOException;
+import org.slf4j.LoggerFactory;
 
 /** {@code --nft-backend}: how the agent's transactions reach nf_tables. */
 public enum NftBackend {
@@ -29,6 +30,8 @@ public enum NftBackend {
         if (backend == CLI || injected) {
             return cli;
         }
-        return NetlinkNft.open(null, cli);
+        NetlinkNft netlink = NetlinkNft.open(null, cli);
+        LoggerFactory.getLogger(NftBackend.class).info("nftables backend: netlink (one nf_tables batch per transaction)");
+        return netlink;
     }
 }

@@ -78,6 +78,9 @@ class DataPlaneIT {
                 assertThat(agent.stop(DEADLINE)).as("agent exit code after SIGTERM; log:\n%s", agent.log()).isIn(0, 143);
                 assertThat(agent.log()).contains("discovery-agent stopped");
                 assertThat(agent.log()).as("every transaction went through the chosen backend").doesNotContain("goes through nft -f");
+                if (backend().equals("netlink")) {
+                    assertThat(agent.log()).contains("nftables backend: netlink");
+                }
                 assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output())
                         .as("rules stay in place when the agent stops").contains("table ip clusterdns", "table ip6 clusterdns");
                 Commands.Result cleanup = NetNamespaces.exec(lab.ns("node"), NetHelper.javaBin(), "-jar", AgentProcess.JAR.toString(), "--cleanup");
