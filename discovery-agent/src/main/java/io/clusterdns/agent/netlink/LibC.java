@@ -14,6 +14,8 @@ interface LibC extends Library {
     int SOCK_CLOEXEC = 0x80000;
     int NETLINK_NETFILTER = 12;
     int SOL_SOCKET = 1;
+    int SOL_NETLINK = 270;
+    int NETLINK_CAP_ACK = 10;
     int SO_SNDBUFFORCE = 32;
     int SO_RCVBUFFORCE = 33;
     int SO_RCVTIMEO = 20;

@@ -66,6 +66,9 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         if (transaction.ops().isEmpty()) {
             return transaction.script().isEmpty() ? new NftResult.Ok("") : cli.apply(transaction.script());
         }
+        if (seq > 1 << 30) {
+            seq = 1; // sequence numbers only need to differ from the last batch's
+        }
         BatchEncoder.Batch batch;
         try {
             batch = encoder.encode(transaction.ops(), seq);

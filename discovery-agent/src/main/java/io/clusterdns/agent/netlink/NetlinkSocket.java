@@ -37,6 +37,9 @@ public final class NetlinkSocket implements AutoCloseable {
             tv.putLong(Math.max(1, receiveTimeout.toSeconds())).putLong(0);
             LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), 16);
             s.setInt(LibC.SO_RCVBUFFORCE, 8 << 20); // room for many error messages of a failed batch
+            // errors echo only the header of the refused message, not its (up to 64 KiB) payload
+            ByteBuffer one = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(1);
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, one.array(), 4);
         } catch (LastErrorException e) {
             s.close();
             throw new IOException("cannot set up the netlink socket: " + Errno.describe(e.getErrorCode()), e);
