@@ -285,8 +285,12 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             err.println(NAME + ": cannot use the netlink backend (" + e.getMessage() + "); using nft -f (--nft-backend cli)");
             kernel = nft.get();
         }
+        Conntrack tracker = conntrack.get();
+        if (kernel instanceof io.clusterdns.agent.netlink.NetlinkNft) {
+            tracker = NftBackend.conntrack(tracker, nftInjected);
+        }
         ClusterSource source = DiscoveryAgent.createSource(config, true);
-        DiscoveryAgent agent = new DiscoveryAgent(config, source, kernel, conntrack.get());
+        DiscoveryAgent agent = new DiscoveryAgent(config, source, kernel, tracker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -1,5 +1,6 @@
 package io.clusterdns.agent.netlink;
 
+import io.clusterdns.agent.kernel.Conntrack;
 import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.k8s.config.ConfigException;
 import java.io.IOException;
@@ -33,5 +34,23 @@ public enum NftBackend {
         NetlinkNft netlink = NetlinkNft.open(null, cli);
         LoggerFactory.getLogger(NftBackend.class).info("nftables backend: netlink (one nf_tables batch per transaction)");
         return netlink;
+    }
+
+    /**
+     * With the netlink backend, conntrack cleanup goes over ctnetlink too (one dump and one
+     * datagram of deletes per sync); {@code process} (the conntrack binary) when that socket cannot
+     * be opened, or when a test injected its own.
+     */
+    public static Conntrack conntrack(Conntrack process, boolean injected) {
+        if (injected) {
+            return process;
+        }
+        try {
+            return NetlinkConntrack.open(null);
+        } catch (IOException | LinkageError e) {
+            LoggerFactory.getLogger(NftBackend.class).warn("Conntrack cleanup over netlink is unavailable ({}); using the conntrack binary",
+                    e.getMessage());
+            return process;
+        }
     }
 }

@@ -195,20 +195,11 @@ public final class RuleSyncer {
     private void afterCommit(ClusterSnapshot snapshot) {
         int deleted = 0;
         int failures = 0;
+        List<ConntrackFilter> filters = new java.util.ArrayList<>();
         for (Family f : families) {
             Map<String, ServicePortState> pending = pendingStates.get(f);
             Map<String, ServicePortState> states = appliedStates.get(f);
-            for (ConntrackFilter filter : ConntrackCleaner.plan(states, pending)) {
-                int n = conntrack.delete(filter);
-                if (n < 0) {
-                    failures++;
-                } else {
-                    deleted += n;
-                    if (n > 0) {
-                        LOG.info("Deleted {} stale conntrack entries: {}", n, filter);
-                    }
-                }
-            }
+            filters.addAll(ConntrackCleaner.plan(states, pending));
             pending.forEach((owner, s) -> {
                 if (s == null) {
                     states.remove(owner);
@@ -217,6 +208,18 @@ public final class RuleSyncer {
                 }
             });
             pending.clear();
+        }
+        int[] counts = filters.isEmpty() ? new int[0] : conntrack.deleteAll(filters);
+        for (int i = 0; i < counts.length; i++) {
+            int n = counts[i];
+            if (n < 0) {
+                failures++;
+            } else {
+                deleted += n;
+                if (n > 0) {
+                    LOG.info("Deleted {} stale conntrack entries: {}", n, filters.get(i));
+                }
+            }
         }
         metrics.conntrack(deleted, failures);
         health.updated();

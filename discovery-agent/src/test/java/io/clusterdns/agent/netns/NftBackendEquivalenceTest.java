@@ -164,7 +164,8 @@ class NftBackendEquivalenceTest {
             RuleSyncer reference = syncer(nftIn(cliNs), clock);
             assertThat(reference.sync(second, null, false).ok()).isTrue();
             for (Family f : Family.values()) {
-                assertThat(Listings.json(nlNs, f)).as("%s after the full resync", f).isEqualTo(Listings.json(cliNs, f));
+                // objects were created in another order than in a fresh table: compare the normalized listings
+                assertThat(Listings.text(nlNs, f)).as("%s after the full resync", f).isEqualTo(Listings.text(cliNs, f));
             }
         }
     }
