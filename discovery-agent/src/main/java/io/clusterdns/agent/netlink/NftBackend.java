@@ -13,7 +13,7 @@ public enum NftBackend {
     /** One nf_tables netlink batch per transaction ({@link NetlinkNft}), proven equivalent to {@link #CLI}. */
     NETLINK;
 
-    public static final String DEFAULT = "cli";
+    public static final String DEFAULT = "netlink";
 
     public static NftBackend parse(String value) {
         return switch (value == null ? "" : value.trim()) {
