@@ -47,12 +47,12 @@ final class BatchEncoder {
         seq = firstSeq;
         setId = 0;
         opBySeq = new HashMap<>();
-        message(NFNL_MSG_BATCH_BEGIN, NlWriter.NLM_F_REQUEST, 0, NFNL_SUBSYS_NFTABLES, null);
+        batchMarker(NFNL_MSG_BATCH_BEGIN);
         for (NftOp op : ops) {
             op(op);
         }
         int last = seq;
-        message(NFNL_MSG_BATCH_END, NlWriter.NLM_F_REQUEST, 0, NFNL_SUBSYS_NFTABLES, null);
+        batchMarker(NFNL_MSG_BATCH_END);
         return new Batch(w.flip(), firstSeq, last, opBySeq);
     }
 
@@ -266,8 +266,9 @@ final class BatchEncoder {
         return w.begin(type(msg), NlWriter.NLM_F_REQUEST | flags, s, family, 0);
     }
 
-    private void message(int type, int flags, int family, int resId, NftOp op) {
-        int m = w.begin(type, flags, ++seq, family, resId);
+    /** BATCH_BEGIN / BATCH_END: family unspecified, the subsystem in res_id. */
+    private void batchMarker(int type) {
+        int m = w.begin(type, NlWriter.NLM_F_REQUEST, ++seq, 0, NFNL_SUBSYS_NFTABLES);
         w.end(m);
     }
 }
