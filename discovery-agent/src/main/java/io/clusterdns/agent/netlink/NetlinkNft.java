@@ -69,10 +69,12 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         if (seq > 1 << 30) {
             seq = 1; // sequence numbers only need to differ from the last batch's
         }
+        long t0 = System.nanoTime();
         BatchEncoder.Batch batch;
         try {
             batch = encoder.encode(transaction.ops(), seq);
-        } catch (UnsupportedShape e) {
+        } catch (UnsupportedShape | IllegalStateException | IllegalArgumentException e) {
+            // a shape without encoding, or a value beyond a netlink limit (64 KiB attribute, 255-byte userdata)
             if (fellBack.add(e.getMessage())) {
                 LOG.warn("{}: this transaction (and any other with it) goes through nft -f", e.getMessage());
             }
@@ -80,13 +82,21 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         }
         seq = batch.lastSeq() + 2;
         try {
+            long t1 = System.nanoTime();
             socket.send(batch.bytes());
+            long t2 = System.nanoTime();
             int barrierSeq = seq++;
             barrier.reset();
             int m = barrier.begin(NfTables.type(NfTables.MSG_GETGEN), NlWriter.NLM_F_REQUEST | NlWriter.NLM_F_ACK, barrierSeq, 0, 0);
             barrier.end(m);
             socket.send(barrier.flip());
-            return answers(batch, barrierSeq);
+            NftResult r = answers(batch, barrierSeq);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("netlink batch: {} messages, {} bytes; encoded in {} ms, applied by the kernel (send) in {} ms, answers in {} ms",
+                        batch.lastSeq() - batch.firstSeq() + 2, batch.bytes().limit(), (t1 - t0) / 1_000_000.0,
+                        (t2 - t1) / 1_000_000.0, (System.nanoTime() - t2) / 1_000_000.0);
+            }
+            return r;
         } catch (IOException e) {
             return new NftResult.Failed(-1, e.getMessage());
         }

@@ -85,7 +85,7 @@ public final class SyncBenchmarkMain {
         }
         if (!table.isEmpty()) {
             System.out.println();
-            System.out.println("| services | backend | full sync | one-service change p50 | p99 | max | of which kernel I/O p50 |");
+            System.out.println("| services | backend | full sync | one-service change p50 | p99 | max | of which applying it (p50) |");
             System.out.println("|---:|---|---:|---:|---:|---:|---:|");
             table.forEach(System.out::println);
         }
