@@ -41,8 +41,10 @@ import org.junit.jupiter.api.Test;
  * {@code -Dequivalence.seed=N -Dequivalence.steps=M} replays or extends a run. Needs root.
  */
 class NftBackendEquivalenceTest {
-    static final long SEED = Long.getLong("equivalence.seed", 20_261_206L);
-    static final int STEPS = Integer.getInteger("equivalence.steps", 40);
+    static final long DEFAULT_SEED = 20_261_206L;
+    static final int DEFAULT_STEPS = 40;
+    static final long SEED = Long.getLong("equivalence.seed", DEFAULT_SEED);
+    static final int STEPS = Integer.getInteger("equivalence.steps", DEFAULT_STEPS);
 
     NetNamespaces netns;
 
@@ -99,7 +101,10 @@ class NftBackendEquivalenceTest {
                     clock.advance(Duration.ofSeconds(5));
                 }
             }
-            assertThat(seen.toString()).as("the sequence reached the interesting shapes")
+            if (SEED != DEFAULT_SEED || STEPS < DEFAULT_STEPS) {
+                return; // a replay or a shorter run: equivalence is what it checks, not coverage
+            }
+            assertThat(seen.toString()).as("the default sequence reaches every shape the agent writes")
                     .contains("vmap @maglev-", "numgen inc mod", "numgen random mod", "update @affinity-", "masquerade fully-random",
                             "ip saddr != {", "ip6 saddr != {", "dnat to [", "jhash ip6 saddr", "fib daddr type local");
         }
