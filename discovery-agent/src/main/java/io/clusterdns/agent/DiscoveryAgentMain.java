@@ -5,6 +5,7 @@ import io.clusterdns.agent.kernel.Nft;
 import io.clusterdns.agent.kernel.NftResult;
 import io.clusterdns.agent.kernel.ProcessConntrack;
 import io.clusterdns.agent.kernel.ProcessNft;
+import io.clusterdns.agent.netlink.NftBackend;
 import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
@@ -120,6 +121,11 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
             description = "How long --dry-run waits for the first complete view of the cluster (default ${DEFAULT-VALUE}).")
     String startupTimeout;
 
+    @Option(names = "--nft-backend", paramLabel = "cli|netlink", defaultValue = NftBackend.DEFAULT,
+            description = "How transactions reach the kernel: netlink (nf_tables batches sent directly, nothing read back on a"
+                    + " partial sync) or cli (the nft binary, nft -f). Listings and --cleanup use nft either way (default ${DEFAULT-VALUE}).")
+    String nftBackend;
+
     @Option(names = "--dry-run", description = "Print the ruleset the agent would apply (nft -f syntax) and exit.")
     boolean dryRun;
 
@@ -129,11 +135,14 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Nft> nft;
+    /** Tests hand in a fake nft: it is used as is, whatever --nft-backend says (no socket to the real kernel). */
+    private boolean nftInjected = true;
     private final Supplier<Conntrack> conntrack;
     private final Map<String, String> env;
 
     public DiscoveryAgentMain() {
         this(System.out, System.err, ProcessNft::system, ProcessConntrack::system, System.getenv());
+        nftInjected = false;
     }
 
     DiscoveryAgentMain(PrintStream out, PrintStream err, Supplier<Nft> nft, Supplier<Conntrack> conntrack, Map<String, String> env) {
@@ -185,6 +194,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
         if (configFile != null) {
             ConfigFileDefaults.apply(this, spec.commandLine().getParseResult());
         }
+        NftBackend.parse(nftBackend);
         String name = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.trim();
         List<InetAddress> ips = flag("--node-ip", () -> nodeIPs.stream().map(String::trim).map(IpAddresses::parse).toList());
         List<Cidr> cluster = flag("--cluster-cidr", () -> clusterCidrs.stream().map(Cidr::parse).toList());
@@ -267,8 +277,24 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     }
 
     private int run(AgentConfig config) throws Exception {
+        Nft kernel;
+        try {
+            kernel = NftBackend.open(NftBackend.parse(nftBackend), nft.get(), nftInjected);
+        } catch (java.io.IOException | LinkageError e) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--nft-backend")) {
+                err.println(NAME + ": --nft-backend netlink: " + e.getMessage());
+                return 1;
+            }
+            // the default backend must never keep an agent from starting where nft works
+            err.println(NAME + ": cannot use the netlink backend (" + e.getMessage() + "); using nft -f (--nft-backend cli)");
+            kernel = nft.get();
+        }
+        Conntrack tracker = conntrack.get();
+        if (kernel instanceof io.clusterdns.agent.netlink.NetlinkNft) {
+            tracker = NftBackend.conntrack(tracker, nftInjected);
+        }
         ClusterSource source = DiscoveryAgent.createSource(config, true);
-        DiscoveryAgent agent = new DiscoveryAgent(config, source, nft.get(), conntrack.get());
+        DiscoveryAgent agent = new DiscoveryAgent(config, source, kernel, tracker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

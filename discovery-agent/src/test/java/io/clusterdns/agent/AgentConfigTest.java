@@ -104,6 +104,8 @@ class AgentConfigTest {
                 Arguments.of(List.of("--manifests", "../k8s/examples", "--master", "https://10.0.0.1:6443"),
                         "--manifests: cannot be combined with --master: serve either manifests or a live cluster"),
                 Arguments.of(List.of("--manifests", "/nonexistent"), "--manifests: no such file or folder: /nonexistent"),
+                Arguments.of(List.of("--manifests", "../k8s/examples", "--nft-backend", "iptables"),
+                        "--nft-backend: expected cli or netlink, got 'iptables'"),
                 Arguments.of(List.of("--kubeconfig", "/nonexistent"), "--kubeconfig: no such file: /nonexistent"),
                 Arguments.of(List.of("--context", "c"), "--context: needs --kubeconfig (a context is an entry of a kubeconfig file)"),
                 Arguments.of(List.of("--master", "10.0.0.1:6443"), "--master: \"10.0.0.1:6443\" must be an http:// or https:// URL"),

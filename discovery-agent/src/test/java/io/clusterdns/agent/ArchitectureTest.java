@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  *   .status             metrics and health            (leaf)
  *   .nft                pure rule model and rendering → model, lb
  *   .model              what the rules are made from  → lb
- *   .kernel             the nft and conntrack ports and the processes behind them (leaf)
+ *   .kernel             the nft and conntrack ports and the processes behind them → nft (the transactions it carries)
+ *   .netlink            nf_tables netlink batches (the netlink backend of the nft port) → kernel, nft
  *   .kubeproxy          kube-proxy's configuration file → model
  *   .lb                 load balancing modes, the Maglev table (leaf)
  * </pre>
@@ -73,13 +74,15 @@ class ArchitectureTest {
             .layer("Kernel").definedBy(AGENT + ".kernel..")
             .layer("KubeProxyConfig").definedBy(AGENT + ".kubeproxy..")
             .layer("LoadBalancing").definedBy(AGENT + ".lb..")
+            .layer("Netlink").definedBy(AGENT + ".netlink..")
             .whereLayer("Http").mayOnlyAccessLayers("Status")
             .whereLayer("Sync").mayOnlyAccessLayers("Status", "Rendering", "Model", "Kernel", "LoadBalancing")
             .whereLayer("Rendering").mayOnlyAccessLayers("Model", "LoadBalancing")
             .whereLayer("Status").mayNotAccessAnyLayer()
             .whereLayer("Model").mayOnlyAccessLayers("LoadBalancing")
             .whereLayer("LoadBalancing").mayNotAccessAnyLayer()
-            .whereLayer("Kernel").mayNotAccessAnyLayer()
+            .whereLayer("Kernel").mayOnlyAccessLayers("Rendering")
+            .whereLayer("Netlink").mayOnlyAccessLayers("Kernel", "Rendering")
             .whereLayer("KubeProxyConfig").mayOnlyAccessLayers("Model")
             .ensureAllClassesAreContainedInArchitecture()
             .because("a new package gets its place in this table (and in the README's code map)");

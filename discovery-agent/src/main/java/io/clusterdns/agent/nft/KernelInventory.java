@@ -19,10 +19,20 @@ public record KernelInventory(boolean tableExists, Set<String> chains, Set<Strin
 
     /** Parses the two listings; only the part inside {@code table <family> clusterdns} counts. */
     public static KernelInventory parse(Family f, String chainListing, String setListing) {
+        return parse(f, chainListing, setListing, "");
+    }
+
+    /**
+     * With {@code nft -t list maps <family>} too: {@code list sets} leaves maps out, and a stale
+     * map (a service that left Maglev) would otherwise keep its endpoint chains referenced forever.
+     * {@link #sets} then holds both (the kernel deletes either with {@code delete set}).
+     */
+    public static KernelInventory parse(Family f, String chainListing, String setListing, String mapListing) {
         Set<String> chains = new LinkedHashSet<>();
         Set<String> sets = new LinkedHashSet<>();
         boolean seen = collect(f, chainListing, "chain ", chains);
         seen |= collect(f, setListing, "set ", sets);
+        seen |= collect(f, mapListing, "map ", sets);
         return new KernelInventory(seen, chains, sets);
     }
 

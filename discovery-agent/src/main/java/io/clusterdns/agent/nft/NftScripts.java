@@ -30,21 +30,25 @@ public final class NftScripts {
     }
 
     /** A transaction and the chains it emptied that should be deleted later. */
-    public record Plan(String script, Set<String> flushedStaleChains, Set<String> createdChains, int changedOwners) {
+    public record Plan(NftTransaction transaction, Set<String> flushedStaleChains, Set<String> createdChains, int changedOwners) {
         public Plan {
             flushedStaleChains = Set.copyOf(flushedStaleChains);
             createdChains = Set.copyOf(createdChains);
         }
 
+        public String script() {
+            return transaction.script();
+        }
+
         public boolean isEmpty() {
-            return script.isEmpty();
+            return transaction.isEmpty();
         }
     }
 
     public static Plan full(NftModel model, KernelInventory inventory) {
         Family f = model.family();
         Script s = new Script(f);
-        s.head.append("add table ").append(s.table).append(" { comment ").append(Names.quote(Names.TABLE_COMMENT)).append("; }\n");
+        s.addTable();
         List<Fragment> all = new ArrayList<>();
         all.add(model.base());
         all.addAll(model.sortedServices());
@@ -54,35 +58,35 @@ public final class NftScripts {
             for (ChainDef c : fr.chains()) {
                 wantedChains.add(c.name());
                 if (c.isBase()) {
-                    s.add("chain", c.name(), null);
-                    s.line(s.head, "delete chain", c.name(), null);
-                    s.add("chain", c.name(), "{ " + c.hook().render() + " }");
+                    s.addChain(c.name(), null);
+                    s.deleteChain(s.head, c.name());
+                    s.addChain(c.name(), c.hook());
                 } else {
-                    s.add("chain", c.name(), null);
+                    s.addChain(c.name(), null);
                     if (inventory.chains().contains(c.name())) {
-                        s.line(s.flush, "flush chain", c.name(), null);
+                        s.flushChain(c.name());
                     }
                 }
                 s.rules(c);
             }
             for (ContainerDef c : fr.containers()) {
                 wantedSets.add(c.name());
-                s.add(c.keyword(), c.name(), "{ " + c.body() + " }");
+                s.addContainer(c);
                 if (!c.dynamic()) {
-                    s.line(s.flush, "flush " + c.keyword(), c.name(), null);
+                    s.flushContainer(c);
                 }
             }
         }
         Set<String> stale = new TreeSet<>();
         for (String c : inventory.chains()) {
             if (!wantedChains.contains(c)) {
-                s.line(s.flush, "flush chain", c, null);
+                s.flushChain(c);
                 stale.add(c);
             }
         }
         for (String set : new TreeSet<>(inventory.sets())) {
             if (!wantedSets.contains(set)) {
-                s.line(s.deletes, "delete set", set, null);
+                s.deleteContainer("set", set);
             }
         }
         Map<String, List<Element>> adds = new LinkedHashMap<>();
@@ -90,8 +94,8 @@ public final class NftScripts {
             Element e = claims.get(0).element();
             adds.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e);
         });
-        s.elements("add", adds);
-        return new Plan(s.text(), stale, wantedChains, model.services().size() + 1);
+        s.elements(false, adds);
+        return new Plan(s.transaction(), stale, wantedChains, model.services().size() + 1);
     }
 
     /** The transaction from {@code prev} (what the kernel holds) to {@code next}; empty when nothing differs. */
@@ -135,9 +139,9 @@ public final class NftScripts {
                 adds.computeIfAbsent(k.container(), c -> new ArrayList<>()).add(after);
             }
         }
-        s.elements("delete", deletes);
-        s.elements("add", adds);
-        return new Plan(s.text(), stale, s.created, changed);
+        s.elements(true, deletes);
+        s.elements(false, adds);
+        return new Plan(s.transaction(), stale, s.created, changed);
     }
 
     /** A comment change alone needs no kernel change worth a delete+add. */
@@ -159,7 +163,7 @@ public final class NftScripts {
         }
         for (ChainDef c : before.values()) {
             if (!kept.contains(c.name())) {
-                s.line(s.flush, "flush chain", c.name(), null);
+                s.flushChain(c.name());
                 stale.add(c.name());
             }
         }
@@ -177,12 +181,12 @@ public final class NftScripts {
         }
         if (old == null || !Objects.equals(old.hook(), c.hook())) {
             if (old != null) {
-                s.line(s.head, "delete chain", c.name(), null);
+                s.deleteChain(s.head, c.name());
             }
-            s.add("chain", c.name(), c.isBase() ? "{ " + c.hook().render() + " }" : null);
+            s.addChain(c.name(), c.hook());
             s.created.add(c.name());
         } else {
-            s.line(s.flush, "flush chain", c.name(), null);
+            s.flushChain(c.name());
         }
         s.rules(c);
     }
@@ -198,24 +202,24 @@ public final class NftScripts {
                 kept.add(c.name());
                 if (!c.equals(before.get(c.name()))) {
                     // also updates a changed definition (an affinity timeout) in place
-                    s.add(c.keyword(), c.name(), "{ " + c.body() + " }");
+                    s.addContainer(c);
                 }
             }
         }
         for (ContainerDef c : before.values()) {
             if (!kept.contains(c.name())) {
-                s.line(s.deletes, "delete " + c.keyword(), c.name(), null);
+                s.deleteContainer(c.keyword(), c.name());
             }
         }
     }
 
     /** Deletes chains emptied by an earlier transaction (their own, small transaction). */
-    public static String deleteChains(Family f, Set<String> chains) {
+    public static NftTransaction deleteChains(Family f, Set<String> chains) {
         Script s = new Script(f);
         for (String c : new TreeSet<>(chains)) {
-            s.line(s.deletes, "delete chain", c, null);
+            s.deleteChain(s.deletes, c);
         }
-        return s.text();
+        return s.transaction();
     }
 
     /** Removes both of the agent's tables, and nothing else; succeeds when they do not exist. */
@@ -230,16 +234,17 @@ public final class NftScripts {
 
     /**
      * The sections of a transaction, concatenated in an order that never references something
-     * missing: create, then empty, then fill, then delete what nothing references any more.
+     * missing: create, then empty, then fill, then delete what nothing references any more. Each
+     * command is recorded twice, as text and as an {@link NftOp}, in the same order.
      */
     private static final class Script {
         final String table;
         final Family family;
-        final StringBuilder head = new StringBuilder();
-        final StringBuilder flush = new StringBuilder();
-        final StringBuilder rules = new StringBuilder();
-        final StringBuilder elements = new StringBuilder();
-        final StringBuilder deletes = new StringBuilder();
+        final Section head = new Section();
+        final Section flush = new Section();
+        final Section rules = new Section();
+        final Section elements = new Section();
+        final Section deletes = new Section();
         final Set<String> created = new java.util.HashSet<>();
 
         Script(Family f) {
@@ -247,42 +252,88 @@ public final class NftScripts {
             this.table = f.nft() + " " + Names.TABLE;
         }
 
-        void add(String kind, String name, String body) {
-            line(head, "add " + kind, name, body);
+        void addTable() {
+            head.text.append("add table ").append(table).append(" { comment ").append(Names.quote(Names.TABLE_COMMENT)).append("; }\n");
+            head.ops.add(new NftOp.AddTable(family, Names.TABLE_COMMENT));
         }
 
-        void line(StringBuilder section, String verb, String name, String body) {
-            section.append(verb).append(' ').append(table).append(' ').append(name);
+        void addChain(String name, Hook hook) {
+            line(head, "add chain", name, hook == null ? null : "{ " + hook.render() + " }");
+            head.ops.add(new NftOp.AddChain(family, name, hook));
+        }
+
+        void deleteChain(Section section, String name) {
+            line(section, "delete chain", name, null);
+            section.ops.add(new NftOp.DeleteChain(family, name));
+        }
+
+        void flushChain(String name) {
+            line(flush, "flush chain", name, null);
+            flush.ops.add(new NftOp.FlushChain(family, name));
+        }
+
+        void addContainer(ContainerDef c) {
+            line(head, "add " + c.keyword(), c.name(), "{ " + c.body() + " }");
+            head.ops.add(new NftOp.AddContainer(family, c));
+        }
+
+        void flushContainer(ContainerDef c) {
+            line(flush, "flush " + c.keyword(), c.name(), null);
+            flush.ops.add(new NftOp.FlushContainer(family, c));
+        }
+
+        void deleteContainer(String keyword, String name) {
+            line(deletes, "delete " + keyword, name, null);
+            deletes.ops.add(new NftOp.DeleteContainer(family, name));
+        }
+
+        void line(Section section, String verb, String name, String body) {
+            section.text.append(verb).append(' ').append(table).append(' ').append(name);
             if (body != null) {
-                section.append(' ').append(body);
+                section.text.append(' ').append(body);
             }
-            section.append('\n');
+            section.text.append('\n');
         }
 
         void rules(ChainDef c) {
             String prefix = "add rule " + table + " " + c.name() + " ";
             for (Rule r : c.rules()) {
-                rules.append(prefix).append(r.render(family)).append('\n');
+                rules.text.append(prefix).append(r.render(family)).append('\n');
+                rules.ops.add(new NftOp.AddRule(family, c.name(), r));
             }
         }
 
-        void elements(String verb, Map<String, List<Element>> byContainer) {
+        void elements(boolean delete, Map<String, List<Element>> byContainer) {
+            String verb = delete ? "delete" : "add";
+            StringBuilder text = elements.text;
             byContainer.forEach((container, list) -> {
                 // a few thousand elements per command keeps each netlink batch message moderate
                 for (int from = 0; from < list.size(); from += 2000) {
-                    elements.append(verb).append(" element ").append(table).append(' ').append(container).append(" { ");
+                    text.append(verb).append(" element ").append(table).append(' ').append(container).append(" { ");
                     List<Element> part = list.subList(from, Math.min(list.size(), from + 2000));
                     for (int i = 0; i < part.size(); i++) {
                         Element e = part.get(i);
-                        elements.append(i == 0 ? "" : ", ").append(verb.equals("delete") ? e.keyText() : e.render(family));
+                        text.append(i == 0 ? "" : ", ").append(delete ? e.keyText() : e.render(family));
                     }
-                    elements.append(" }\n");
+                    text.append(" }\n");
+                    elements.ops.add(new NftOp.Elements(family, container, delete, part));
                 }
             });
         }
 
-        String text() {
-            return head.toString() + flush + rules + elements + deletes;
+        NftTransaction transaction() {
+            List<NftOp> ops = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            for (Section s : List.of(head, flush, rules, elements, deletes)) {
+                text.append(s.text);
+                ops.addAll(s.ops);
+            }
+            return new NftTransaction(text.toString(), ops);
         }
+    }
+
+    private static final class Section {
+        final StringBuilder text = new StringBuilder();
+        final List<NftOp> ops = new ArrayList<>();
     }
 }

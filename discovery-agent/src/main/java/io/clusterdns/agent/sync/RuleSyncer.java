@@ -14,6 +14,7 @@ import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
 import io.clusterdns.agent.nft.NftScripts;
+import io.clusterdns.agent.nft.NftTransaction;
 import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.agent.status.ProxierHealth;
 import io.clusterdns.agent.status.ServiceHealth;
@@ -123,7 +124,7 @@ public final class RuleSyncer {
             deleteStaleChains(start);
         }
         boolean full = needFull;
-        StringBuilder script = new StringBuilder();
+        NftTransaction tx = NftTransaction.EMPTY;
         Map<Family, NftScripts.Plan> plans = new EnumMap<>(Family.class);
         int changedOwners = 0;
         for (Family f : families) {
@@ -138,11 +139,11 @@ public final class RuleSyncer {
                 plan = NftScripts.diff(applied.get(f), models.get(f));
             }
             plans.put(f, plan);
-            script.append(plan.script());
+            tx = tx.then(plan.transaction());
             changedOwners += plan.changedOwners();
         }
-        if (script.length() > 0) {
-            NftResult r = nft.apply(script.toString());
+        if (!tx.isEmpty()) {
+            NftResult r = nft.apply(tx);
             if (r instanceof NftResult.Failed failed) {
                 LOG.error("nft transaction failed ({} sync, {} service ports changed), the previous rules stay in place and "
                         + "the next sync rewrites the tables: {}", full ? "full" : "partial", changedOwners, failed.summary());
@@ -152,7 +153,7 @@ public final class RuleSyncer {
         }
         committed(models, plans, full, start);
         afterCommit(snapshot);
-        return finish(start, full, script.length() > 0, changedOwners, null);
+        return finish(start, full, !tx.isEmpty(), changedOwners, null);
     }
 
     private Map<Family, NftModel> render(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
@@ -199,20 +200,11 @@ public final class RuleSyncer {
     private void afterCommit(ClusterSnapshot snapshot) {
         int deleted = 0;
         int failures = 0;
+        List<ConntrackFilter> filters = new java.util.ArrayList<>();
         for (Family f : families) {
             Map<String, ServicePortState> pending = pendingStates.get(f);
             Map<String, ServicePortState> states = appliedStates.get(f);
-            for (ConntrackFilter filter : ConntrackCleaner.plan(states, pending)) {
-                int n = conntrack.delete(filter);
-                if (n < 0) {
-                    failures++;
-                } else {
-                    deleted += n;
-                    if (n > 0) {
-                        LOG.info("Deleted {} stale conntrack entries: {}", n, filter);
-                    }
-                }
-            }
+            filters.addAll(ConntrackCleaner.plan(states, pending));
             pending.forEach((owner, s) -> {
                 if (s == null) {
                     states.remove(owner);
@@ -221,6 +213,18 @@ public final class RuleSyncer {
                 }
             });
             pending.clear();
+        }
+        int[] counts = filters.isEmpty() ? new int[0] : conntrack.deleteAll(filters);
+        for (int i = 0; i < counts.length; i++) {
+            int n = counts[i];
+            if (n < 0) {
+                failures++;
+            } else {
+                deleted += n;
+                if (n > 0) {
+                    LOG.info("Deleted {} stale conntrack entries: {}", n, filters.get(i));
+                }
+            }
         }
         metrics.conntrack(deleted, failures);
         health.updated();
@@ -256,16 +260,17 @@ public final class RuleSyncer {
     private KernelInventory inventory(Family f) {
         NftResult chains = nft.list("list", "chains", f.nft());
         NftResult sets = nft.list("-t", "list", "sets", f.nft());
-        if (chains instanceof NftResult.Ok c && sets instanceof NftResult.Ok s) {
-            return KernelInventory.parse(f, c.stdout(), s.stdout());
+        NftResult maps = nft.list("-t", "list", "maps", f.nft());
+        if (chains instanceof NftResult.Ok c && sets instanceof NftResult.Ok s && maps instanceof NftResult.Ok m) {
+            return KernelInventory.parse(f, c.stdout(), s.stdout(), m.stdout());
         }
-        NftResult failed = chains.ok() ? sets : chains;
+        NftResult failed = !chains.ok() ? chains : !sets.ok() ? sets : maps;
         LOG.error("Cannot list the nftables objects of the {} family: {}", f, ((NftResult.Failed) failed).summary());
         return null;
     }
 
     private void deleteStaleChains(long now) {
-        StringBuilder script = new StringBuilder();
+        NftTransaction tx = NftTransaction.EMPTY;
         Map<Family, Set<String>> due = new EnumMap<>(Family.class);
         for (Family f : families) {
             Set<String> old = new java.util.TreeSet<>();
@@ -276,13 +281,13 @@ public final class RuleSyncer {
             });
             if (!old.isEmpty()) {
                 due.put(f, old);
-                script.append(NftScripts.deleteChains(f, old));
+                tx = tx.then(NftScripts.deleteChains(f, old));
             }
         }
-        if (script.length() == 0) {
+        if (tx.isEmpty()) {
             return;
         }
-        NftResult r = nft.apply(script.toString());
+        NftResult r = nft.apply(tx);
         if (r instanceof NftResult.Failed failed) {
             // a full sync lists the kernel's chains and flushes/forgets leftovers
             LOG.warn("Deleting stale chains failed, the next sync rewrites the tables: {}", failed.summary());

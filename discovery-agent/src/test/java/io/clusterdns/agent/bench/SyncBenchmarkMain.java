@@ -7,6 +7,7 @@ import io.clusterdns.agent.lb.LoadBalancingConfig;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.NodePortAddresses;
+import io.clusterdns.agent.netlink.NetlinkNft;
 import io.clusterdns.agent.nft.FamilyRenderer;
 import io.clusterdns.agent.nft.KernelInventory;
 import io.clusterdns.agent.nft.NftModel;
@@ -34,12 +35,15 @@ import java.util.List;
  * created (and deleted) here; without, only rendering and scripting are timed.
  *
  * <p>Usage: {@code discovery-agent/bench/sync-bench.sh [--endpoint-chain-threshold N]
- * [--load-balancing MODE] [--maglev-table-size M] [SERVICES...]} (default 1000 10000; threshold 0 =
+ * [--load-balancing MODE] [--maglev-table-size M] [--nft-backend cli,netlink] [SERVICES...]} (default 1000 10000,
+ * both backends one after the other, each in its own namespace; threshold 0 =
  * kube-proxy's layout with a chain per endpoint; the mode applies to every service).
  */
 public final class SyncBenchmarkMain {
     static final int ENDPOINTS = 5;
-    static final int CHANGES = Integer.getInteger("changes", 30);
+    static final int CHANGES = Integer.getInteger("changes", 100);
+    static List<String> backends = List.of("cli", "netlink");
+    static final List<String> table = new ArrayList<>();
     static int threshold = io.clusterdns.agent.AgentConfig.DEFAULT_ENDPOINT_CHAIN_THRESHOLD;
     static LoadBalancingConfig loadBalancing = LoadBalancingConfig.DEFAULT;
 
@@ -53,6 +57,8 @@ public final class SyncBenchmarkMain {
                 threshold = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--load-balancing")) {
                 loadBalancing = new LoadBalancingConfig(LoadBalancingConfig.parseMode(args[++i]), loadBalancing.maglevTableSize());
+            } else if (args[i].equals("--nft-backend")) {
+                backends = List.of(args[++i].split(","));
             } else if (args[i].equals("--maglev-table-size")) {
                 loadBalancing = new LoadBalancingConfig(loadBalancing.nodeDefault(), Integer.parseInt(args[++i]));
             } else {
@@ -70,18 +76,28 @@ public final class SyncBenchmarkMain {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         for (int n : sizes) {
             if (root) {
-                withKernel(n);
+                for (String backend : backends) {
+                    withKernel(n, backend);
+                }
             } else {
                 renderOnly(n);
             }
         }
+        if (!table.isEmpty()) {
+            System.out.println();
+            System.out.println("| services | backend | full sync | one-service change p50 | p99 | max | of which applying it (p50) |");
+            System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+            table.forEach(System.out::println);
+        }
     }
 
-    static void withKernel(int services) throws Exception {
+    static void withKernel(int services, String backend) throws Exception {
         String ns = "cdns-bench-" + Long.toHexString(System.nanoTime() & 0xffffff);
         run("ip", "netns", "add", ns);
+        Nft cli = new ProcessNft(List.of("ip", "netns", "exec", ns, "nft"), Duration.ofMinutes(10));
+        NetlinkNft netlink = backend.equals("netlink") ? NetlinkNft.open(Path.of("/var/run/netns", ns), cli) : null;
         try {
-            Nft real = new ProcessNft(List.of("ip", "netns", "exec", ns, "nft"), Duration.ofMinutes(10));
+            Nft real = netlink != null ? netlink : cli;
             long[] nftNanos = {0};
             Nft nft = new Nft() {
                 @Override
@@ -89,6 +105,16 @@ public final class SyncBenchmarkMain {
                     long t = System.nanoTime();
                     try {
                         return real.apply(script);
+                    } finally {
+                        nftNanos[0] += System.nanoTime() - t;
+                    }
+                }
+
+                @Override
+                public io.clusterdns.agent.kernel.NftResult apply(io.clusterdns.agent.nft.NftTransaction tx) {
+                    long t = System.nanoTime();
+                    try {
+                        return real.apply(tx);
                     } finally {
                         nftNanos[0] += System.nanoTime() - t;
                     }
@@ -103,7 +129,7 @@ public final class SyncBenchmarkMain {
             ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
             SyncOutcome full = syncer.sync(s, null, false);
             check(full);
-            System.out.printf("%,7d services: full sync %,7d ms (render + nft -f)%n", services, full.took().toMillis());
+            System.out.printf("%,7d services, %s backend: full sync %,7d ms (render + list + apply)%n", services, backend, full.took().toMillis());
             List<Long> times = new ArrayList<>();
             List<Long> nftTimes = new ArrayList<>();
             for (int g = 1; g <= CHANGES; g++) {
@@ -120,12 +146,19 @@ public final class SyncBenchmarkMain {
             }
             Collections.sort(times);
             Collections.sort(nftTimes);
-            System.out.printf("%,7d services: one-service change, partial sync: median %.1f ms, p90 %.1f ms, max %.1f ms (%d changes)%n",
-                    services, times.get(times.size() / 2) / 1e6, times.get(times.size() * 9 / 10) / 1e6,
-                    times.get(times.size() - 1) / 1e6, times.size());
-            System.out.printf("%,7d services:   of which nft -f: median %.1f ms, p90 %.1f ms%n", services,
+            double p50 = times.get(times.size() / 2) / 1e6;
+            double p99 = times.get(Math.min(times.size() - 1, (int) Math.ceil(times.size() * 0.99) - 1)) / 1e6;
+            double max = times.get(times.size() - 1) / 1e6;
+            System.out.printf("%,7d services, %s backend: one-service change, partial sync: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d changes)%n",
+                    services, backend, p50, p99, max, times.size());
+            System.out.printf("%,7d services, %s backend:   of which applying it: p50 %.2f ms, p90 %.2f ms%n", services, backend,
                     nftTimes.get(nftTimes.size() / 2) / 1e6, nftTimes.get(nftTimes.size() * 9 / 10) / 1e6);
+            table.add(String.format("| %,d × %d | %s | %,d ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |", services, ENDPOINTS, backend,
+                    full.took().toMillis(), p50, p99, max, nftTimes.get(nftTimes.size() / 2) / 1e6));
         } finally {
+            if (netlink != null) {
+                netlink.close();
+            }
             run("ip", "netns", "del", ns);
         }
     }

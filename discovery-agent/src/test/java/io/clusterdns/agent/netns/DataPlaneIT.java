@@ -34,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneIT {
+    /** {@code --nft-backend}: the netlink variant of this class runs every test again over netlink batches. */
+    String backend() {
+        return "cli";
+    }
+
     static final Duration DEADLINE = Await.DEADLINE;
     static final int OK_TIMEOUT_MS = 3000;
     /** How long a connection may stay unanswered before it counts as dropped (an outcome, not a timing assertion). */
@@ -49,7 +54,7 @@ class DataPlaneIT {
     void startLabAndAgent() throws Exception {
         Probes.requireAgentPrivileges();
         manifests = Probes.manifests(dir, "dataplane", List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml"));
-        lab = Lab.create("dp", List.of(
+        lab = Lab.create("dp" + (backend().equals("cli") ? "" : "n"), List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-a2", "10.244.1.12", "fd00:10:244:1::12", "node-1"),
                 new Lab.Pod("pod-c1", "10.244.1.13", "fd00:10:244:1::13", "node-1"),
@@ -58,7 +63,7 @@ class DataPlaneIT {
         agent = AgentProcess.start(lab.ns("node"), dir.resolve("agent.log"), List.of(
                 "--manifests", manifests.toString(), "--node-name", "node-1",
                 "--node-ip", Lab.NODE_IP + "," + Lab.NODE_IP6, "--cluster-cidr", "10.244.0.0/16,fd00:10:244::/48",
-                "--min-sync-period", "100ms", "--sync-period", "10s", "--endpoint-chain-threshold", "2"));
+                "--min-sync-period", "100ms", "--sync-period", "10s", "--endpoint-chain-threshold", "2", "--nft-backend", backend()));
         await("the agent programs the first service", () -> ask("node", "tcp 10.96.1.1 80 - 1000"), a -> a.startsWith("OK"));
     }
 
@@ -72,6 +77,10 @@ class DataPlaneIT {
                 // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran
                 assertThat(agent.stop(DEADLINE)).as("agent exit code after SIGTERM; log:\n%s", agent.log()).isIn(0, 143);
                 assertThat(agent.log()).contains("discovery-agent stopped");
+                assertThat(agent.log()).as("every transaction went through the chosen backend").doesNotContain("goes through nft -f");
+                if (backend().equals("netlink")) {
+                    assertThat(agent.log()).contains("nftables backend: netlink");
+                }
                 assertThat(NetNamespaces.exec(lab.ns("node"), "nft", "list", "tables").output())
                         .as("rules stay in place when the agent stops").contains("table ip clusterdns", "table ip6 clusterdns");
                 Commands.Result cleanup = NetNamespaces.exec(lab.ns("node"), NetHelper.javaBin(), "-jar", AgentProcess.JAR.toString(), "--cleanup");

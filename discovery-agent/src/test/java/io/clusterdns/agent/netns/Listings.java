@@ -18,6 +18,50 @@ final class Listings {
     private Listings() {
     }
 
+    /** {@code nft list table FAMILY clusterdns} in {@code ns}, normalized. */
+    static String text(String ns, io.clusterdns.agent.nft.Family f) {
+        return normalize(io.clusterdns.k8s.testing.NetNamespaces.exec(ns, "nft", "list", "table", f.nft(), "clusterdns").output());
+    }
+
+    /**
+     * {@code nft -j list table FAMILY clusterdns} in {@code ns} without handles (numbered in
+     * creation order) and with set elements sorted (listed in hash order); objects and rules keep
+     * their order.
+     */
+    static String json(String ns, io.clusterdns.agent.nft.Family f) {
+        String out = io.clusterdns.k8s.testing.NetNamespaces.exec(ns, "nft", "-j", "list", "table", f.nft(), "clusterdns").output();
+        Object tree = strip(new io.vertx.core.json.JsonObject(out));
+        return ((io.vertx.core.json.JsonObject) tree).encodePrettily();
+    }
+
+    private static Object strip(Object node) {
+        if (node instanceof io.vertx.core.json.JsonObject o) {
+            io.vertx.core.json.JsonObject out = new io.vertx.core.json.JsonObject();
+            for (String k : new java.util.TreeSet<>(o.fieldNames())) {
+                if (!k.equals("handle")) {
+                    Object v = strip(o.getValue(k));
+                    out.put(k, k.equals("elem") && v instanceof io.vertx.core.json.JsonArray a ? sorted(a) : v);
+                }
+            }
+            return out;
+        }
+        if (node instanceof io.vertx.core.json.JsonArray a) {
+            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+            a.forEach(v -> out.add(strip(v)));
+            return out;
+        }
+        return node;
+    }
+
+    private static io.vertx.core.json.JsonArray sorted(io.vertx.core.json.JsonArray a) {
+        List<String> items = new ArrayList<>();
+        a.forEach(v -> items.add(io.vertx.core.json.Json.encode(v)));
+        items.sort(null);
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        items.forEach(i -> out.add(io.vertx.core.json.Json.decodeValue(i)));
+        return out;
+    }
+
     static String normalize(String listing) {
         Matcher m = ELEMENTS.matcher(listing);
         StringBuilder sb = new StringBuilder();

@@ -42,6 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadBalancingIT {
+    /** {@code --nft-backend}: the netlink variant of this class runs every test again over netlink batches. */
+    String backend() {
+        return "cli";
+    }
+
     static final int BACKENDS = Integer.getInteger("lb.backends", 20);
     static final int FLOWS = Integer.getInteger("lb.flows", 300);
     /** Passed to {@code --maglev-table-size} when set. */
@@ -69,13 +74,13 @@ class LoadBalancingIT {
         Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, null));
         Files.writeString(manifests.resolve("other-slices.yaml"), slices("rr", 3, null) + "---\n" + slices("src", 3, null));
         List<String> listeners = IntStream.range(0, PORTS).mapToObj(i -> "tcp:" + (FIRST_PORT + i)).toList();
-        lab = Lab.create("lb", List.of(
+        lab = Lab.create("lb" + (backend().equals("cli") ? "" : "n"), List.of(
                 new Lab.Pod("pod-m1", BACKEND_IPS[0], "fd00:10:244:1::31", "node-1"),
                 new Lab.Pod("pod-m2", BACKEND_IPS[1], "fd00:10:244:2::32", "node-2"),
                 new Lab.Pod(CLIENT, "10.244.1.40", "fd00:10:244:1::40", "node-1")), listeners, dir);
         List<String> args = new ArrayList<>(List.of(
                 "--manifests", manifests.toString(), "--node-name", "node-1", "--node-ip", Lab.NODE_IP,
-                "--cluster-cidr", "10.244.0.0/16", "--min-sync-period", "100ms", "--sync-period", "10s"));
+                "--cluster-cidr", "10.244.0.0/16", "--min-sync-period", "100ms", "--sync-period", "10s", "--nft-backend", backend()));
         if (TABLE_SIZE != null) {
             args.addAll(List.of("--maglev-table-size", TABLE_SIZE.toString()));
         }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * An in-memory nftables for unit tests: interprets the command forms the agent writes ({@code add
  * table|chain|set|map|rule|element}, {@code flush}, {@code delete}) with the kernel's checks that
  * matter here (missing objects, element key conflicts, deleting referenced chains and sets),
- * applies a script all-or-nothing, and answers {@code list chains} and {@code -t list sets}.
+ * applies a script all-or-nothing, and answers {@code list chains} {@code -t list sets} and {@code -t list maps}.
  * Scripts can be made to fail on demand.
  */
 public final class FakeNft implements Nft {
@@ -110,15 +110,16 @@ public final class FakeNft implements Nft {
         String joined = String.join(" ", args);
         StringBuilder sb = new StringBuilder();
         boolean sets = joined.contains("list sets");
+        boolean maps = joined.contains("list maps");
         // "list chain FAMILY TABLE CHAIN"; "list chains FAMILY" and "-t list sets FAMILY"
         String family = joined.startsWith("list chain ") ? args[2] : args[args.length - 1];
         Table t = tables.get(family);
         if (t != null) {
             sb.append("table ").append(family).append(' ').append(Names.TABLE).append(" {\n");
-            if (sets) {
+            if (sets || maps) {
                 t.containers.forEach((n, body) -> {
-                    if (!body.contains(" : verdict")) {
-                        sb.append("\tset ").append(n).append(" {\n\t}\n");
+                    if (body.contains(" : verdict") == maps) {
+                        sb.append(maps ? "\tmap " : "\tset ").append(n).append(" {\n\t}\n");
                     }
                 });
             } else if (joined.startsWith("list chain ")) {

@@ -1,0 +1,157 @@
+package io.clusterdns.agent.netlink;
+
+import io.clusterdns.agent.nft.ContainerDef;
+import io.clusterdns.k8s.model.IpAddresses;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel's view of one of the agent's set or map declarations ({@link ContainerDef#type()}):
+ * key type id and length, map flag, and the userdata nft writes for it; and how a key written in
+ * nft notation ({@code 10.96.0.10 . tcp . 80}) becomes key bytes. Only the declarations the agent
+ * makes are known; anything else is an {@link UnsupportedShape}.
+ */
+record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeofNumgenMod) {
+
+    /** One component of a (possibly concatenated) key: nft datatype id, bytes. */
+    enum Component {
+        IPV4_ADDR(7, 4), IPV6_ADDR(8, 16), INET_PROTO(12, 1), INET_SERVICE(13, 2), INTEGER(4, 4);
+
+        final int id;
+        final int len;
+
+        Component(int id, int len) {
+            this.id = id;
+            this.len = len;
+        }
+
+        static Component of(String word) {
+            return switch (word) {
+                case "ipv4_addr" -> IPV4_ADDR;
+                case "ipv6_addr" -> IPV6_ADDR;
+                case "inet_proto" -> INET_PROTO;
+                case "inet_service" -> INET_SERVICE;
+                default -> throw new UnsupportedShape("set key type " + word);
+            };
+        }
+    }
+
+    static SetType of(ContainerDef def) {
+        String type = def.type().strip();
+        boolean map = false;
+        if (type.endsWith(": verdict")) {
+            map = true;
+            type = type.substring(0, type.length() - ": verdict".length()).strip();
+        } else if (type.contains(":")) {
+            throw new UnsupportedShape("map type " + def.type());
+        }
+        if (def.map() != map) {
+            throw new UnsupportedShape((def.map() ? "map" : "set") + " of type " + def.type());
+        }
+        if (type.startsWith("typeof ")) {
+            String[] w = type.substring(7).strip().split("\\s+");
+            if (w.length == 4 && w[0].equals("numgen") && w[1].equals("inc") && w[2].equals("mod") && map) {
+                return new SetType(List.of(Component.INTEGER), true, true, Integer.parseInt(w[3]));
+            }
+            throw new UnsupportedShape("set declaration " + def.type());
+        }
+        List<Component> parts = new ArrayList<>();
+        for (String p : type.split("\\.")) {
+            parts.add(Component.of(p.strip()));
+        }
+        if (map && parts.size() < 2) {
+            throw new UnsupportedShape("map keyed by one " + type);
+        }
+        return new SetType(List.copyOf(parts), map, false, 0);
+    }
+
+    boolean concat() {
+        return key.size() > 1;
+    }
+
+    /** nft's type id of the key: concatenations fold 6 bits per component. */
+    int keyTypeId() {
+        int t = 0;
+        for (Component c : key) {
+            t = concat() ? t << 6 | c.id : c.id;
+        }
+        return t;
+    }
+
+    int keyLen() {
+        if (!concat()) {
+            return key.get(0).len;
+        }
+        int n = 0;
+        for (Component c : key) {
+            n += (c.len + 3) & ~3;
+        }
+        return n;
+    }
+
+    /** What nft 1.0.6 stores in the set's userdata for this declaration. */
+    byte[] udata(String comment) {
+        Udata u = new Udata();
+        if (typeofNumgen) {
+            u.u32(Udata.SET_KEYBYTEORDER, Udata.BYTEORDER_HOST).u32(Udata.SET_DATABYTEORDER, Udata.BYTEORDER_INVALID);
+            Udata numgen = new Udata().u32(0, 0).u32(1, typeofNumgenMod).u32(2, 0); // type inc, modulus, offset
+            u.nest(Udata.SET_KEY_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_NUMGEN).nest(Udata.TYPEOF_DATA, numgen));
+            u.nest(Udata.SET_DATA_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_VERDICT).raw(Udata.TYPEOF_DATA, new byte[0]));
+            u.u32(Udata.SET_DATA_INTERVAL, 0);
+        } else if (concat()) {
+            u.u32(Udata.SET_KEYBYTEORDER, Udata.BYTEORDER_INVALID);
+            if (map) {
+                u.u32(Udata.SET_DATABYTEORDER, Udata.BYTEORDER_INVALID);
+            }
+            u.nest(Udata.SET_KEY_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_CONCAT).raw(Udata.TYPEOF_DATA, new byte[0]));
+            if (map) {
+                u.u32(Udata.SET_DATA_INTERVAL, 0);
+            }
+        } else {
+            u.u32(Udata.SET_KEYBYTEORDER, Udata.BYTEORDER_BIG_ENDIAN);
+        }
+        if (comment != null) {
+            u.strz(Udata.SET_COMMENT, comment);
+        }
+        return u.bytes();
+    }
+
+    /** The key bytes of {@code parts} (nft notation, one per component). */
+    byte[] key(List<String> parts) {
+        if (parts.size() != key.size()) {
+            throw new UnsupportedShape("element key " + String.join(" . ", parts) + " for " + key.size() + " components");
+        }
+        ByteBuffer b = ByteBuffer.allocate(keyLen()).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < parts.size(); i++) {
+            int at = b.position();
+            put(b, key.get(i), parts.get(i));
+            if (concat()) {
+                b.position(at + ((key.get(i).len + 3) & ~3));
+            }
+        }
+        return b.array();
+    }
+
+    private static void put(ByteBuffer b, Component c, String text) {
+        switch (c) {
+            case IPV4_ADDR, IPV6_ADDR -> {
+                InetAddress a = IpAddresses.tryParse(text);
+                if (a == null || a.getAddress().length != c.len) {
+                    throw new UnsupportedShape("address " + text + " in a " + c + " key");
+                }
+                b.put(a.getAddress());
+            }
+            case INET_PROTO -> b.put((byte) switch (text) {
+                case "tcp" -> 6;
+                case "udp" -> 17;
+                case "sctp" -> 132;
+                default -> throw new UnsupportedShape("protocol " + text);
+            });
+            case INET_SERVICE -> b.putShort((short) Integer.parseInt(text));
+            case INTEGER -> b.order(ByteOrder.nativeOrder()).putInt(Integer.parseInt(text)).order(ByteOrder.BIG_ENDIAN);
+        }
+    }
+}

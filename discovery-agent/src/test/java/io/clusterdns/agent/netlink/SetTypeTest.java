@@ -1,0 +1,54 @@
+package io.clusterdns.agent.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterdns.agent.nft.ContainerDef;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The agent's set declarations as the kernel sees them; expected values from {@code nft --debug=mnl} (nft 1.0.6). */
+class SetTypeTest {
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Test
+    void aPlainAddressSetWithAComment() {
+        SetType t = SetType.of(ContainerDef.set("cluster-ips", "ipv4_addr", "Active"));
+        assertThat(t.keyTypeId()).isEqualTo(7);
+        assertThat(t.keyLen()).isEqualTo(4);
+        assertThat(hex(t.udata("Active"))).isEqualTo("000402000000070741637469766500");
+    }
+
+    @Test
+    void concatenationsFoldTheirTypesAndPadEachComponent() {
+        SetType map = SetType.of(ContainerDef.verdictMap("service-ips", "ipv4_addr . inet_proto . inet_service", "x"));
+        assertThat(map.keyTypeId()).isEqualTo(0x730d);
+        assertThat(map.keyLen()).isEqualTo(12);
+        assertThat(hex(map.udata("x"))).isEqualTo("000400000000010400000000030800040d000000010006040000000007027800");
+        assertThat(hex(map.key(List.of("10.96.0.41", "tcp", "80")))).isEqualTo("0a6000290600000000500000");
+        SetType v6 = SetType.of(ContainerDef.verdictMap("sips", "ipv6_addr . inet_proto . inet_service", null));
+        assertThat(v6.keyTypeId()).isEqualTo(0x830d);
+        assertThat(v6.keyLen()).isEqualTo(24);
+        SetType pair = SetType.of(ContainerDef.set("hp", "ipv6_addr . ipv6_addr", "hp"));
+        assertThat(pair.keyTypeId()).isEqualTo(0x208);
+        assertThat(hex(pair.udata("hp"))).isEqualTo("000400000000030800040d00000001000703687000");
+    }
+
+    @Test
+    void theMaglevSlotMapIsKeyedByAHostOrderInteger() {
+        SetType t = SetType.of(ContainerDef.slotMap("maglev-a", null));
+        assertThat(t.keyTypeId()).isEqualTo(4);
+        assertThat(hex(t.udata(null)))
+                .isEqualTo("000401000000010400000000031a000417000000011200040000000001040200000002040000000004080004010000000100060400000000");
+        assertThat(hex(t.key(List.of("1")))).isEqualTo("01000000");
+    }
+
+    @Test
+    void anUnknownDeclarationIsAnUnsupportedShape() {
+        assertThatThrownBy(() -> SetType.of(ContainerDef.set("x", "ether_addr", null))).isInstanceOf(UnsupportedShape.class)
+                .hasMessage("no netlink encoding for set key type ether_addr");
+    }
+}
