@@ -66,7 +66,9 @@ import org.xbill.DNS.Name;
  *
  * <p>Start-up, in this order (as CoreDNS): HTTP endpoints (so that probes answer while waiting),
  * the kubernetes backends, the wait for their first snapshot (at most their startup timeout), the
- * DNS listeners. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
+ * DNS listeners. A backend that starts from a persisted snapshot has it applied before the wait
+ * and builds its API client beside the listeners' start; its start is confirmed (its errors
+ * thrown) once they listen, before anything is announced. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
  * {@code /ready} at 503, then {@link #close} stops the listeners and endpoints, then the sources.
  */
 public final class DnsServer implements AutoCloseable {
@@ -185,8 +187,17 @@ public final class DnsServer implements AutoCloseable {
      * unreadable kubeconfig) is blamed on the Corefile line that asked for it.
      */
     private static void start(FollowsCluster k, KubernetesBackend backend) {
+        blamed(k, backend::start);
+    }
+
+    /** {@link KubernetesBackend#awaitStarted()}, a failure blamed as {@link #start(FollowsCluster, KubernetesBackend)} does. */
+    private static void awaitStarted(FollowsCluster k, KubernetesBackend backend) {
+        blamed(k, backend::awaitStarted);
+    }
+
+    private static void blamed(FollowsCluster k, Runnable starting) {
         try {
-            backend.start();
+            starting.run();
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -249,6 +260,13 @@ public final class DnsServer implements AutoCloseable {
                         listeners.put(sockets.address(), new Served(sockets, router));
                         TcpMeters.register(metrics.registry(), Listener.of(sockets.address()).label(), sockets.tcp());
                         deployed.add(sockets.address());
+                    }
+                }
+                // the listeners answer already (a persisted snapshot): now the starts that went on beside them
+                for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
+                    KubernetesBackend b = wanted.get(k.backend());
+                    if (created.contains(b)) {
+                        awaitStarted(k, b);
                     }
                 }
                 // nothing can fail from here on: swap
