@@ -28,7 +28,8 @@
 # Environment: RUNS (default 5), MODES (default "snapshot manifests-5k manifests-50k"),
 #   VARIANTS (default "plain cds", plus "java25 aot25" when $JAVA25 exists), JAVA (default java),
 #   JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), BASELINE_JAR, JAVA_OPTS (added to
-#   every variant), MVN (used when the jar must be built; default "mvn -B -q").
+#   every variant), TIMEOUT (seconds to wait for one answer, default 600), MVN (used when the jar
+#   must be built; default "mvn -B -q").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/dns-server/target/clusterdns-dns-server.jar"
@@ -40,6 +41,7 @@ default_variants="plain cds"
 [ -x "$JAVA25" ] && default_variants="$default_variants java25 aot25"
 VARIANTS="${VARIANTS:-$default_variants}"
 JAVA_OPTS="${JAVA_OPTS:-}"
+TIMEOUT="${TIMEOUT:-600}"
 command -v dig >/dev/null || { echo "dig is not installed (Debian: apt-get install bind9-dnsutils)" >&2; exit 1; }
 
 # shellcheck source=server.sh
@@ -138,7 +140,9 @@ measure() {
       break
     fi
     kill -0 "$server_pid" 2>/dev/null || { echo "server ($1, $2) stopped:" >&2; cat "$work/server.log" >&2; exit 1; }
-    if [ $(( ($(date +%s%N) - t0) / 1000000000 )) -gt 120 ]; then echo "no answer within 120 s ($1, $2)" >&2; exit 1; fi
+    if [ $(( ($(date +%s%N) - t0) / 1000000000 )) -gt "$TIMEOUT" ]; then
+      echo "no answer within $TIMEOUT s ($1, $2); server log:" >&2; tail -5 "$work/server.log" >&2; exit 1
+    fi
     sleep 0.01
   done
   stop_pid "$server_pid"

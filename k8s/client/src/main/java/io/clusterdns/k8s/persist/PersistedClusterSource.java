@@ -41,6 +41,8 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
     private volatile StaleSnapshot stale;
     /** Completes when {@code live.start()} returned, or with what it threw. */
     private final CompletableFuture<Void> liveStarted = new CompletableFuture<>();
+    /** The thread starting the live source beside the stale answers (null when start() does it). */
+    private volatile Thread starter;
 
     /** {@code live} not started; this source owns it and the writer from now on. */
     public PersistedClusterSource(ClusterSource live, SnapshotWriter writer) {
@@ -85,13 +87,14 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
         if (stale != null) {
             // the stale snapshot answers already: the live source's client (fabric8, Jackson, TLS: most of a
             // second of class loading on a cold JVM) is built beside the listeners' start, not before it
-            Thread starter = new Thread(this::startLive, "clusterdns-live-start");
-            starter.setDaemon(true);
-            starter.start();
+            Thread t = new Thread(this::startLive, "clusterdns-live-start");
+            t.setDaemon(true);
+            starter = t;
+            t.start();
             return;
         }
-        live.start();
-        liveStarted.complete(null);
+        startLive();
+        awaitStarted();
         if (none) {
             // after the live source started: a configuration it refuses stays a one-line error
             LOG.info("No cluster snapshot persisted in {} yet: it is written once the Kubernetes API syncs", store.file());
@@ -179,7 +182,7 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
     /** Stops the live source, then the writer (a write in progress finishes). */
     @Override
     public void close() {
-        if (started.get()) {
+        if (starter != null) {
             // a start still under way finishes first, so that what it opened is closed
             liveStarted.handle((v, e) -> null).join();
         }
