@@ -77,6 +77,7 @@ public final class DiscoveryAgent implements AutoCloseable {
         healthChecks = new ServiceHealthServers(vertx, hcHost, () -> health.status().healthy());
         syncer.onHealthChecks(healthChecks::update);
         source.start();
+        source.awaitStarted(); // a persisted snapshot's live source starts in the background: its errors are ours
         loop.start();
         LOG.info("discovery-agent started: {}; families {}; healthz {}, metrics {}", config, config.families(),
                 config.healthzBind() == null ? "off" : config.healthzBind().host() + ":" + ports[0],

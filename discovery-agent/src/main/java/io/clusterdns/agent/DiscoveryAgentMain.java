@@ -256,6 +256,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     private int dryRun(AgentConfig config) throws InterruptedException {
         try (ClusterSource source = DiscoveryAgent.createSource(config, false)) {
             source.start();
+            source.awaitStarted();
             if (!source.awaitSynced(config.startupTimeout())) {
                 String health = source.health().isHealthy() ? "" : "; " + source.health().reason();
                 err.println(NAME + ": no complete view of the cluster from " + source.describe() + " within "

@@ -47,7 +47,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,9 +67,12 @@ import org.xbill.DNS.Name;
  * answer from, and the HTTP endpoints. Sources publish snapshots on their own threads straight
  * into the resolvers; the listeners' event loops read them without locks.
  *
- * <p>Start-up, in this order (as CoreDNS): HTTP endpoints (so that probes answer while waiting),
- * the kubernetes backends, the wait for their first snapshot (at most their startup timeout), the
- * DNS listeners. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
+ * <p>Start-up, in this order (as CoreDNS): HTTP endpoints (so that probes answer while waiting;
+ * they and Vert.x are built on their own threads beside the backends' start, and are up before the
+ * wait begins), the kubernetes backends, the wait for their first snapshot (at most their startup timeout), the
+ * DNS listeners. A backend that starts from a persisted snapshot has it applied before the wait
+ * and builds its API client beside the listeners' start; its start is confirmed (its errors
+ * thrown) once they listen, before anything is announced. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
  * {@code /ready} at 503, then {@link #close} stops the listeners and endpoints, then the sources.
  */
 public final class DnsServer implements AutoCloseable {
@@ -87,7 +93,8 @@ public final class DnsServer implements AutoCloseable {
     private final ForwardMetrics forwardMetrics;
     private final HostsMetrics hostsMetrics;
     private final RestClientMetrics restClientMetrics;
-    private final Vertx vertx;
+    /** Vert.x and Netty load beside the cluster source's start (a manifest parse, a snapshot decode); {@link #vertx()} waits. */
+    private final CompletableFuture<Vertx> vertxStart;
     private final ScheduledExecutorService timer;
     private final SourceFactory sources;
     private final Runnable onLoop;
@@ -115,6 +122,11 @@ public final class DnsServer implements AutoCloseable {
     private DnsServer(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
         this.sources = sources;
         this.onLoop = onLoop;
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+                // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))
+                .setEventLoopPoolSize(plan.effectiveUdpSockets());
+        this.vertxStart = CompletableFuture.supplyAsync(() -> Vertx.builder().with(options).build(), starter("clusterdns-vertx-start"));
         this.metrics = new ServerMetrics();
         this.dnsMetrics = new DnsMetrics(metrics.registry());
         // CoreDNS exports the forward plugin's two counters from the start, forward or not
@@ -128,11 +140,6 @@ public final class DnsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.vertx = Vertx.builder()
-                .with(new VertxOptions().setPreferNativeTransport(true)
-                        // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
-                        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)).setEventLoopPoolSize(plan.effectiveUdpSockets()))
-                .build();
         this.probes = new Probes(this::unhealthy, this::notReady, this::stale);
     }
 
@@ -185,8 +192,17 @@ public final class DnsServer implements AutoCloseable {
      * unreadable kubeconfig) is blamed on the Corefile line that asked for it.
      */
     private static void start(FollowsCluster k, KubernetesBackend backend) {
+        blamed(k, backend::start);
+    }
+
+    /** {@link KubernetesBackend#awaitStarted()}, a failure blamed as {@link #start(FollowsCluster, KubernetesBackend)} does. */
+    private static void awaitStarted(FollowsCluster k, KubernetesBackend backend) {
+        blamed(k, backend::awaitStarted);
+    }
+
+    private static void blamed(FollowsCluster k, Runnable starting) {
         try {
-            backend.start();
+            starting.run();
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -215,14 +231,21 @@ public final class DnsServer implements AutoCloseable {
             HttpEndpoints oldHttp = http;
             HttpConfig wantHttp = httpConfig(next);
             boolean restartHttp = !wantHttp.equals(httpConfig);
+            CompletableFuture<HttpEndpoints> httpStart = null;
             states.begin();
             try {
                 if (restartHttp) {
                     if (oldHttp != null) {
-                        oldHttp.close(vertx);
+                        oldHttp.close(vertx());
                         http = null;
                     }
-                    http = HttpEndpoints.start(vertx, wantHttp, probes, metrics::scrape);
+                    if (first) {
+                        // beside the sources' start: probes answer long before a sync wait could end
+                        httpStart = vertxStart.thenApplyAsync(v -> HttpEndpoints.start(v, wantHttp, probes, metrics::scrape),
+                                starter("clusterdns-http-start"));
+                    } else {
+                        http = HttpEndpoints.start(vertx(), wantHttp, probes, metrics::scrape);
+                    }
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
                 for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
@@ -236,19 +259,30 @@ public final class DnsServer implements AutoCloseable {
                     }
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
+                if (httpStart != null) {
+                    http = joined(httpStart);
+                    httpStart = null;
+                }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx, timer, wanted::get, onLoop,
+                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx(), timer, wanted::get, onLoop,
                         states);
                 Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     if (!served(e.getKey())) {
                         AtomicReference<Router> router = new AtomicReference<>(e.getValue());
                         QueryDispatcher dispatcher = new QueryDispatcher(router::get, dnsMetrics, metrics.panics());
-                        DnsListeners sockets = DnsListeners.deploy(vertx, e.getKey(), dispatcher, next.effectiveUdpSockets(),
+                        DnsListeners sockets = DnsListeners.deploy(vertx(), e.getKey(), dispatcher, next.effectiveUdpSockets(),
                                 next.sharedPort(e.getKey()), next.tcpLimits(e.getKey()));
                         listeners.put(sockets.address(), new Served(sockets, router));
                         TcpMeters.register(metrics.registry(), Listener.of(sockets.address()).label(), sockets.tcp());
                         deployed.add(sockets.address());
+                    }
+                }
+                // the listeners answer already (a persisted snapshot): now the starts that went on beside them
+                for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
+                    KubernetesBackend b = wanted.get(k.backend());
+                    if (created.contains(b)) {
+                        awaitStarted(k, b);
                     }
                 }
                 // nothing can fail from here on: swap
@@ -286,15 +320,19 @@ public final class DnsServer implements AutoCloseable {
                     created.forEach(KubernetesBackend::announce);
                 }
             } catch (RuntimeException e) {
+                if (httpStart != null) {
+                    // started beside a source that failed: wait for it, so that stopping closes what it bound
+                    http = httpStart.handle((h, f) -> h).join();
+                }
                 states.abort();
                 deployed.forEach(a -> close(listeners.remove(a).sockets()));
                 created.forEach(b -> backends.remove(b.config()));
                 created.forEach(KubernetesBackend::close);
                 if (restartHttp && !first) {
                     if (http != null) {
-                        http.close(vertx);
+                        http.close(vertx());
                     }
-                    http = httpConfig == null ? null : HttpEndpoints.start(vertx, httpConfig, probes, metrics::scrape);
+                    http = httpConfig == null ? null : HttpEndpoints.start(vertx(), httpConfig, probes, metrics::scrape);
                 }
                 throw e;
             }
@@ -367,12 +405,12 @@ public final class DnsServer implements AutoCloseable {
             healthCheck = null;
         }
         http.address(HttpEndpoints.Endpoint.HEALTH).ifPresent(a ->
-                healthCheck = HealthSelfCheck.start(vertx, a, metrics.healthDuration(), metrics.healthFailures()));
+                healthCheck = HealthSelfCheck.start(vertx(), a, metrics.healthDuration(), metrics.healthFailures()));
     }
 
     /** Stops listening on an address and drops its TCP series. */
     private void close(DnsListeners sockets) {
-        sockets.close(vertx);
+        sockets.close(vertx());
         TcpMeters.remove(metrics.registry(), Listener.of(sockets.address()).label());
     }
 
@@ -430,7 +468,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public boolean nativeTransport() {
-        return vertx.isNativeTransportEnabled();
+        return vertx().isNativeTransportEnabled();
     }
 
     /** The first kubernetes plugin's resolver. */
@@ -516,7 +554,9 @@ public final class DnsServer implements AutoCloseable {
             }
             // forward's links close their sockets and health checks on their event loops
             states.close();
-            closeQuietly(vertx);
+            if (!vertxStart.handle((v, e) -> e != null).join()) {
+                closeQuietly(vertx());
+            }
             backends.values().forEach(KubernetesBackend::close);
             timer.shutdownNow();
             metrics.close();
@@ -614,9 +654,9 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private String describe() {
-        String transport = vertx.isNativeTransportEnabled()
+        String transport = vertx().isNativeTransportEnabled()
                 ? "epoll"
-                : "nio, native transport unavailable: " + vertx.unavailableNativeTransportCause();
+                : "nio, native transport unavailable: " + vertx().unavailableNativeTransportCause();
         StringBuilder sb = new StringBuilder("dns-server listening on");
         String sep = " ";
         for (Served s : listeners.values()) {
@@ -641,6 +681,34 @@ public final class DnsServer implements AutoCloseable {
             http.address(e).ifPresent(a -> sb.append(sb.length() == 0 ? "; http " : ", ").append(e.path).append(' ').append(a));
         }
         return sb.toString();
+    }
+
+    /** Runs one start-up task on its own daemon thread (the start's work beside the main thread's). */
+    private static Executor starter(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    /** The value of a start-up task; its failure thrown as it was. */
+    private static <T> T joined(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private Vertx vertx() {
+        return joined(vertxStart);
     }
 
     private static void closeQuietly(Vertx vertx) {

@@ -202,8 +202,7 @@ public final class DnsServerMain implements Callable<Integer> {
         Signals.install(running::get);
         DnsServer server;
         try {
-            server = conf != null ? start(corefile(), snapshotLocation())
-                    : DnsServer.start(config().plan().withTcpLimits(tcpLimits()), DnsServerMain::source);
+            server = startServer();
             running.set(server);
         } catch (ParameterException e) {
             throw e;
@@ -217,6 +216,12 @@ public final class DnsServerMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "dns-server-shutdown"));
         server.awaitClose();
         return 0;
+    }
+
+    /** The server the parsed command line asks for, started (a Corefile's, or the flags'); not waited for. */
+    DnsServer startServer() {
+        return conf != null ? start(corefile(), snapshotLocation())
+                : DnsServer.start(config().plan().withTcpLimits(tcpLimits()), DnsServerMain::source);
     }
 
     /** The wiring main uses: the flags' plan, its sources made from their configs. Tests start servers the same way. */

@@ -49,6 +49,7 @@ public final class EnvInjector implements AutoCloseable {
         this.metrics = new InjectorMetrics(() -> catalog);
         source.subscribe(this::update);
         source.start();
+        source.awaitStarted(); // a persisted snapshot's live source starts in the background: its errors are ours
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS)
                 // no file cache folder: the Deployment runs with a read-only root filesystem
                 .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile JvmGcMetrics gc;
+    /** Completes once the JVM and process binders are bound (on their own thread, see the constructor). */
+    private final CompletableFuture<Void> processMeters = new CompletableFuture<>();
 
     private final Counter panics;
     private final Counter reloadFailed;
@@ -59,14 +62,32 @@ public final class ServerMetrics implements AutoCloseable {
                 .serviceLevelObjectives(SLIM_TIME_BUCKETS).register(registry);
         this.healthFailures = Counter.builder("coredns.health.request.failures")
                 .description("The number of times the health check failed.").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
-        new ProcessMetrics().bindTo(registry);
+        // The JVM and process binders load the management beans (a few hundred classes, a tenth of a
+        // second or more on a cold JVM) that no DNS answer needs: bound beside the start, and every
+        // scrape waits for them, so no scrape ever lacks their series.
+        Thread binder = new Thread(() -> {
+            try {
+                new JvmMemoryMetrics().bindTo(registry);
+                gc = new JvmGcMetrics();
+                gc.bindTo(registry);
+                new JvmThreadMetrics().bindTo(registry);
+                new ClassLoaderMetrics().bindTo(registry);
+                new ProcessorMetrics().bindTo(registry);
+                new UptimeMetrics().bindTo(registry);
+                new FileDescriptorMetrics().bindTo(registry);
+                new ProcessMetrics().bindTo(registry);
+                processMeters.complete(null);
+            } catch (RuntimeException | Error e) {
+                processMeters.completeExceptionally(e);
+            }
+        }, "clusterdns-process-meters");
+        binder.setDaemon(true);
+        binder.start();
+    }
+
+    /** Waits for the JVM and process series; a binder that failed is this scrape's error. */
+    private void awaitProcessMeters() {
+        processMeters.join();
     }
 
     /** CoreDNS's {@code SlimTimeBuckets}: 0.25 ms × 10^0..4. */
@@ -133,6 +154,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** The text exposition of every series, with bucket bounds written as CoreDNS's ({@link PrometheusText}). */
     public String scrape() {
+        awaitProcessMeters();
         return PrometheusText.goNumbers(registry.scrape());
     }
 
@@ -143,7 +165,10 @@ public final class ServerMetrics implements AutoCloseable {
     /** Unregisters the GC listeners (they would outlive the server otherwise). */
     @Override
     public void close() {
-        gc.close();
+        processMeters.handle((v, e) -> null).join(); // the GC listeners are registered by then
+        if (gc != null) {
+            gc.close();
+        }
         registry.close();
     }
 }

@@ -25,6 +25,14 @@ public interface ClusterSource extends AutoCloseable {
      */
     void start();
 
+    /**
+     * Returns once {@link #start()}'s work is done, for a source that finishes it in the background
+     * (a persisted snapshot serves while the live client is built); throws what the start threw.
+     * Returns at once for sources whose {@code start()} does all of it.
+     */
+    default void awaitStarted() {
+    }
+
     /** The latest published snapshot ({@link ClusterSnapshot#EMPTY} before the first). */
     ClusterSnapshot current();
 

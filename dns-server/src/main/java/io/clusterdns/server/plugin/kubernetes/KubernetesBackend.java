@@ -52,6 +52,14 @@ public final class KubernetesBackend implements AutoCloseable {
         source.start();
     }
 
+    /**
+     * Returns once the source's start has finished (a persisted snapshot's live client is built in
+     * the background while the listeners start); throws what {@link #start()} would have thrown.
+     */
+    public void awaitStarted() {
+        source.awaitStarted();
+    }
+
     /** CoreDNS's start-up rule: wait up to {@code timeout} for the first complete view; false when it did not come. */
     public boolean awaitSynced(Duration timeout) {
         return StartupGate.await(applier, source, timeout);

@@ -10,6 +10,8 @@ import io.clusterdns.k8s.SyncStatus;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * when there is a usable one, publishes it at once, marked {@link #stale()}, so that a restart
  * while the API server is unreachable answers every name it knew instead of SERVFAIL; then it
  * starts the live source, and its first snapshot replaces the stale one (and ends the staleness).
- * Every live snapshot is handed to the {@link SnapshotWriter}.
+ * Every live snapshot is handed to the {@link SnapshotWriter}. With a usable file the live source
+ * starts on its own thread, so that the stale answers do not wait for its client to be built;
+ * {@link #awaitStarted()} then reports how that start went.
  *
  * <p>A file that is not usable (other format version, cut short, checksum mismatch, unreadable)
  * costs one log line and nothing else: the source starts as if there were none.
@@ -35,6 +39,10 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
     private final SnapshotWriter writer;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile StaleSnapshot stale;
+    /** Completes when {@code live.start()} returned, or with what it threw. */
+    private final CompletableFuture<Void> liveStarted = new CompletableFuture<>();
+    /** The thread starting the live source beside the stale answers (null when start() does it). */
+    private volatile Thread starter;
 
     /** {@code live} not started; this source owns it and the writer from now on. */
     public PersistedClusterSource(ClusterSource live, SnapshotWriter writer) {
@@ -76,10 +84,52 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
             LOG.warn("Ignoring snapshot file {}: cannot read it: {}; starting without it", store.file(), e.toString());
         }
         live.subscribe(this::fromLive);
-        live.start();
+        if (stale != null) {
+            // the stale snapshot answers already: the live source's client (fabric8, Jackson, TLS: most of a
+            // second of class loading on a cold JVM) is built beside the listeners' start, not before it
+            Thread t = new Thread(this::startLive, "clusterdns-live-start");
+            t.setDaemon(true);
+            starter = t;
+            t.start();
+            return;
+        }
+        startLive();
+        awaitStarted();
         if (none) {
             // after the live source started: a configuration it refuses stays a one-line error
             LOG.info("No cluster snapshot persisted in {} yet: it is written once the Kubernetes API syncs", store.file());
+        }
+    }
+
+    private void startLive() {
+        try {
+            live.start();
+            liveStarted.complete(null);
+        } catch (RuntimeException | Error e) {
+            liveStarted.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Returns once the live source has started; throws what its start threw (an unreadable
+     * kubeconfig, no service account), so a server that started from the stale snapshot still fails
+     * its start with the same one-line error.
+     */
+    @Override
+    public void awaitStarted() {
+        if (!started.get()) {
+            throw new IllegalStateException("not started");
+        }
+        try {
+            liveStarted.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
@@ -132,6 +182,10 @@ public final class PersistedClusterSource extends BroadcastingClusterSource {
     /** Stops the live source, then the writer (a write in progress finishes). */
     @Override
     public void close() {
+        if (starter != null) {
+            // a start still under way finishes first, so that what it opened is closed
+            liveStarted.handle((v, e) -> null).join();
+        }
         live.close();
         writer.close();
     }

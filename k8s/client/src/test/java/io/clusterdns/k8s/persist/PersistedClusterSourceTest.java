@@ -1,6 +1,7 @@
 package io.clusterdns.k8s.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.testing.PublishingClusterSource;
@@ -12,6 +13,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +83,77 @@ class PersistedClusterSourceTest {
             assertThat(seen.get(0).version()).as("never a version after a higher one").isLessThanOrEqualTo(now.version());
             scheduler.runAll();
             assertThat(new HashMap<>(new SnapshotStore(file).read().orElseThrow().snapshot().services())).isEqualTo(now.services());
+        }
+    }
+
+    /** A live source whose start waits for {@code go} (at most a minute) and then runs {@code then}. */
+    static PublishingClusterSource liveStartingOn(CountDownLatch go, Runnable then) {
+        return new PublishingClusterSource(null) {
+            @Override
+            public void start() {
+                try {
+                    go.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                then.run();
+                super.start();
+            }
+        };
+    }
+
+    @Test
+    void withAFileTheStaleSnapshotDoesNotWaitForTheLiveSourceToStart() throws Exception {
+        Path file = dir.resolve("w.snapshot");
+        ClusterSnapshot before = new GeneratedSnapshots(5).snapshot(3);
+        new SnapshotStore(file).write(before, Instant.parse("2026-12-06T17:00:00Z"));
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean returnedFirst = new AtomicBoolean();
+        AtomicBoolean liveStarted = new AtomicBoolean();
+        PublishingClusterSource slow = liveStartingOn(go, () -> liveStarted.set(true));
+        try (PersistedClusterSource source = new PersistedClusterSource(slow, new SnapshotWriter(new SnapshotStore(file),
+                Duration.ofSeconds(10), clock, scheduler))) {
+            source.start();
+            // start() returned while the live start still waits for go: had it waited for it, go would be
+            // open by now (after its minute), and liveStarted true
+            returnedFirst.set(!liveStarted.get());
+            assertThat(source.hasSynced()).as("the stale snapshot answers").isTrue();
+            SnapshotCodecTest.assertSameContent(source.current(), before);
+            go.countDown();
+            source.awaitStarted();
+            assertThat(liveStarted).as("awaitStarted returns once the live source started").isTrue();
+        }
+        assertThat(returnedFirst).as("start() returned before the live source's start").isTrue();
+        assertThat(slow.closed()).isTrue();
+    }
+
+    @Test
+    void aLiveSourceThatCannotStartFailsAwaitStartedWithItsErrorWhenAFileServed() throws Exception {
+        Path file = dir.resolve("v.snapshot");
+        new SnapshotStore(file).write(new GeneratedSnapshots(6).snapshot(2), Instant.parse("2026-12-06T17:00:00Z"));
+        CountDownLatch open = new CountDownLatch(0);
+        IllegalArgumentException refused = new IllegalArgumentException("cannot read kubeconfig /nowhere: no such file");
+        PublishingClusterSource broken = liveStartingOn(open, () -> {
+            throw refused;
+        });
+        try (PersistedClusterSource source = new PersistedClusterSource(broken, new SnapshotWriter(new SnapshotStore(file),
+                Duration.ofSeconds(10), clock, scheduler))) {
+            source.start();
+            assertThat(source.hasSynced()).isTrue();
+            assertThatThrownBy(source::awaitStarted).isSameAs(refused);
+            assertThatThrownBy(source::awaitStarted).as("every time it is asked").isSameAs(refused);
+        }
+    }
+
+    @Test
+    void withoutAFileALiveSourceThatCannotStartFailsStartItself() {
+        IllegalArgumentException refused = new IllegalArgumentException("not in a cluster: no service account");
+        PublishingClusterSource broken = liveStartingOn(new CountDownLatch(0), () -> {
+            throw refused;
+        });
+        try (PersistedClusterSource source = new PersistedClusterSource(broken, new SnapshotWriter(new SnapshotStore(dir.resolve("u.snapshot")),
+                Duration.ofSeconds(10), clock, scheduler))) {
+            assertThatThrownBy(source::start).isSameAs(refused);
         }
     }
 
