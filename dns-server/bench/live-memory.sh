@@ -117,7 +117,8 @@ for flags in "${flag_sets[@]}"; do
   done
   start_api
   port="$(free_port)"
-  rm -f "$work/gc.log" "$work/rss.txt"
+  # no snapshot persisted by the row before: each server starts from nothing
+  rm -rf "$work/gc.log" "$work/rss.txt" "$work/snapshot"
   : >"$work/server.log"
   started="$(now_ms)"
   env "${env_words[@]}" java "${jvm_words[@]}" -Xlog:gc:file="$work/gc.log" -jar "$jar" --master "$api_url" --listen "127.0.0.1:$port" \
