@@ -20,7 +20,8 @@
 #   JVM_FLAGS   the JVM's flags (default: the image's JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX,
 #               dns-server/Dockerfile, plus -XX:MaxRAM=170m for the Deployment's 170Mi limit).
 #               Several sets separated by ";" give one row each (per jar); words such as
-#               MALLOC_ARENA_MAX=2 are set in the server's environment instead
+#               MALLOC_ARENA_MAX=2 are set in the server's environment instead, and JAVA=PATH runs
+#               that java (e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   LOAD        seconds of dnsperf after the first answer (default 10; 0 = none)
 #   QPS         dnsperf -Q cap (default empty: as fast as it goes)
 #   HISTOGRAMS  1 = take GC.class_histogram every 0.5 s until the first answer and print the
@@ -42,9 +43,10 @@ k8s_target="$root/k8s/client/target"
 if [ ! -f "$root/dns-server/target/clusterdns-dns-server.jar" ] || [ ! -f "$k8s_target/mock-apiserver.classpath" ]; then
   (cd "$root" && ${MVN:-mvn -B -q -o} -pl dns-server -am -DskipTests package)
 fi
-api_cp="$k8s_target/test-classes:$k8s_target/classes:$(cat "$k8s_target/mock-apiserver.classpath")"
-
 work="$(mktemp -d)"
+# a copy of the API server's classes, so that a build during the run does not change them
+mkdir -p "$work/api" && cp -r "$k8s_target/test-classes" "$k8s_target/classes" "$work/api/"
+api_cp="$work/api/test-classes:$work/api/classes:$(cat "$k8s_target/mock-apiserver.classpath")"
 api_pid="" server_pid="" sampler_pid=""
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
@@ -111,9 +113,11 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 IFS=';' read -r -a flag_sets <<<"$JVM_FLAGS"
 for jar in $JARS; do
 for flags in "${flag_sets[@]}"; do
-  env_words=() jvm_words=()
+  env_words=() jvm_words=() java_bin=java
   for w in $flags; do
-    if [[ "$w" =~ ^[A-Z_]+= ]]; then env_words+=("$w"); else jvm_words+=("$w"); fi
+    if [[ "$w" =~ ^JAVA= ]]; then java_bin="${w#JAVA=}"
+    elif [[ "$w" =~ ^[A-Z_]+= ]]; then env_words+=("$w")
+    else jvm_words+=("$w"); fi
   done
   start_api
   port="$(free_port)"
@@ -121,7 +125,7 @@ for flags in "${flag_sets[@]}"; do
   rm -rf "$work/gc.log" "$work/rss.txt" "$work/snapshot"
   : >"$work/server.log"
   started="$(now_ms)"
-  env "${env_words[@]}" java "${jvm_words[@]}" -Xlog:gc:file="$work/gc.log" -jar "$jar" --master "$api_url" --listen "127.0.0.1:$port" \
+  env "${env_words[@]}" "$java_bin" "${jvm_words[@]}" -Xlog:gc:file="$work/gc.log" -jar "$jar" --master "$api_url" --listen "127.0.0.1:$port" \
     --health "127.0.0.1:$(free_port)" --ready "127.0.0.1:$(free_port)" --metrics "127.0.0.1:$(free_port)" \
     --snapshot-file "$work/snapshot" --startup-timeout 60s >"$work/server.log" 2>&1 &
   server_pid=$!
@@ -160,7 +164,7 @@ for flags in "${flag_sets[@]}"; do
   stop_pid "$sampler_pid"; sampler_pid=""
   [ -z "$sync_hwm" ] && sync_hwm="$(sort -n "$work/rss.txt" | tail -1)"
   [ -z "$total_hwm" ] && total_hwm="$sync_hwm"
-  echo "| $(basename "$jar") | $(echo $flags) | $oom | ${peak} MB ($pauses collections) | ${after} MB | $((sync_hwm / 1024)) MiB | $((total_hwm / 1024)) MiB | ${synced:-never} | $reaction | $qps |"
+  echo "| $(basename "$jar") | $(echo $flags | sed 's|JAVA=/usr/lib/jvm/\([^/ ]*\)/bin/java|\1|') | $oom | ${peak} MB ($pauses collections) | ${after} MB | $((sync_hwm / 1024)) MiB | $((total_hwm / 1024)) MiB | ${synced:-never} | $reaction | $qps |"
   if [ "$oom" = YES ]; then grep -m1 -B2 -A12 OutOfMemoryError "$work/server.log" | sed 's/^/    /' >&2; fi
   if [ "$HISTOGRAMS" = 1 ] && [ -f "$work/histo.peak" ]; then
     echo "largest live heap during sync: $((biggest / 1024 / 1024)) MB; top classes:" >&2
