@@ -12,13 +12,16 @@
 # Usage (from anywhere; builds the jar and k8s/client's test classes when missing):
 #   dns-server/bench/live-memory.sh
 #   JARS="/tmp/before.jar dns-server/target/clusterdns-dns-server.jar" dns-server/bench/live-memory.sh
+#   SERVICES=50000 LIMIT=512m dns-server/bench/live-memory.sh
 #   HISTOGRAMS=1 dns-server/bench/live-memory.sh    # also: class histogram at the largest heap seen during sync
 # Environment:
 #   SERVICES    services, each with one EndpointSlice (default 5000; one in five headless)
 #   ENDPOINTS   ready endpoints per slice (default 5)
 #   JARS        server jars to measure, one row each (default dns-server/target/clusterdns-dns-server.jar)
+#   LIMIT       the container memory limit the JVM is sized for, -XX:MaxRAM (default 170m, the
+#               Deployment's 170Mi; 5,000 services fit it, 50,000 need 512m)
 #   JVM_FLAGS   the JVM's flags (default: the image's JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX,
-#               dns-server/Dockerfile, plus -XX:MaxRAM=170m for the Deployment's 170Mi limit).
+#               dns-server/Dockerfile, plus -XX:MaxRAM=$LIMIT).
 #               Several sets separated by ";" give one row each (per jar); words such as
 #               MALLOC_ARENA_MAX=2 are set in the server's environment instead, and JAVA=PATH runs
 #               that java (e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
@@ -33,7 +36,8 @@ ENDPOINTS="${ENDPOINTS:-5}"
 JARS="${JARS:-$root/dns-server/target/clusterdns-dns-server.jar}"
 image_opts="$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$root/dns-server/Dockerfile")"
 image_env="$(sed -n 's/^ENV \(MALLOC_ARENA_MAX=[0-9]*\)$/\1/p' "$root/dns-server/Dockerfile")"
-JVM_FLAGS="${JVM_FLAGS:-$image_env $image_opts -XX:MaxRAM=170m}"
+LIMIT="${LIMIT:-170m}"
+JVM_FLAGS="${JVM_FLAGS:-$image_env $image_opts -XX:MaxRAM=$LIMIT}"
 LOAD="${LOAD:-10}"
 QPS="${QPS:-}"
 HISTOGRAMS="${HISTOGRAMS:-0}"

@@ -185,7 +185,7 @@ public final class DnsServerMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         // the server process only: a test JVM starting servers keeps its own heap settings
-        MemoryFootprint.applyDefaults();
+        MemoryFootprint.enable();
         System.exit(commandLine().execute(args));
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * staying there. Two parts:
  *
  * <ul>
- *   <li>{@link #applyDefaults()}, once at start: manageable HotSpot flags the command line left at
+ *   <li>{@link #applyDefaults()}, once: manageable HotSpot flags the command line left at
  *       their defaults are set through {@link HotSpotDiagnosticMXBean#setVMOption} (a flag given
  *       with {@code -XX:} is never touched): {@code MinHeapFreeRatio=10} and
  *       {@code MaxHeapFreeRatio=20} (after a collection the heap gives back what is more than 20 %
@@ -27,16 +27,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #afterFullSnapshot()}, after a complete snapshot was indexed (the first sync, a
  *       manifest reload): the garbage of a sync (list pages, converted objects, the index being
  *       built) is the largest the heap ever holds, and without a full collection neither Serial
- *       nor G1 returns it. One {@code System.gc()}, a second later on a thread of its own, shrinks the heap to the live data plus the free
- *       ratio, then glibc's free lists are handed back to the kernel
+ *       nor G1 returns it. One {@code System.gc()}, a second later on a thread of its own,
+ *       shrinks the heap to the live data plus the free ratio, then glibc's free lists are handed back to the kernel
  *       ({@code System.trim_native_heap}, the diagnostic command behind {@code jcmd PID
  *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them).
  *       At most once a minute.</li>
  * </ul>
  *
- * Both are on only in the server process ({@link #applyDefaults()} turns them on; tests that start
- * servers in their own JVM do not call it), and {@code -Dclusterdns.memory-defaults=false} turns
- * them off.
+ * Both happen on the compaction thread after the first complete snapshot (the flags first, so that
+ * its collection already shrinks the heap by them), only in the server process ({@link #enable()},
+ * called by its main; tests that start servers in their own JVM do not), and
+ * {@code -Dclusterdns.memory-defaults=false} turns them off.
  */
 public final class MemoryFootprint {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryFootprint.class);
@@ -52,15 +53,22 @@ public final class MemoryFootprint {
     private static volatile boolean enabled;
     private static long lastCompaction;
     private static boolean compacted;
+    private static volatile boolean defaultsApplied;
 
     private MemoryFootprint() {
     }
 
-    /** Sets the defaults (see the class comment) and turns {@link #afterFullSnapshot()} on; returns what it set. */
+    /**
+     * Turns both parts on for this process (the server's main). Nothing else happens here: the
+     * flags are set on the compaction thread, before its collection, so that loading the
+     * management classes costs the start nothing.
+     */
+    public static void enable() {
+        enabled = !"false".equals(System.getProperty(DISABLE_PROPERTY));
+    }
+
+    /** Sets the flags (see the class comment) that are still at their defaults; returns what it set. */
     public static List<String> applyDefaults() {
-        if ("false".equals(System.getProperty(DISABLE_PROPERTY))) {
-            return List.of();
-        }
         List<String> set = new ArrayList<>();
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -79,7 +87,6 @@ public final class MemoryFootprint {
             // not HotSpot, or a flag this JVM does not have: its own defaults stay
             LOG.debug("JVM memory defaults not set: {}", e.toString());
         }
-        enabled = true;
         if (!set.isEmpty()) {
             LOG.debug("JVM memory defaults set: {}", String.join(" ", set));
         }
@@ -108,6 +115,10 @@ public final class MemoryFootprint {
                 TimeUnit.MILLISECONDS.sleep(COMPACTION_DELAY_MILLIS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (!defaultsApplied) {
+                defaultsApplied = true;
+                applyDefaults();
             }
             compact();
         }, "clusterdns-memory-compaction");
