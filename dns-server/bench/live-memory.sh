@@ -12,14 +12,14 @@
 # Usage (from anywhere; builds the jar and k8s/client's test classes when missing):
 #   dns-server/bench/live-memory.sh
 #   JARS="/tmp/before.jar dns-server/target/clusterdns-dns-server.jar" dns-server/bench/live-memory.sh
-#   SERVICES=50000 LIMIT=512m dns-server/bench/live-memory.sh
+#   SERVICES=50000 LIMIT=768m dns-server/bench/live-memory.sh
 #   HISTOGRAMS=1 dns-server/bench/live-memory.sh    # also: class histogram at the largest heap seen during sync
 # Environment:
 #   SERVICES    services, each with one EndpointSlice (default 5000; one in five headless)
 #   ENDPOINTS   ready endpoints per slice (default 5)
 #   JARS        server jars to measure, one row each (default dns-server/target/clusterdns-dns-server.jar)
 #   LIMIT       the container memory limit the JVM is sized for, -XX:MaxRAM (default 170m, the
-#               Deployment's 170Mi; 5,000 services fit it, 50,000 need 512m)
+#               Deployment's 170Mi; 5,000 services fit it, 50,000 need 768m)
 #   JVM_FLAGS   the JVM's flags (default: the image's JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX,
 #               dns-server/Dockerfile, plus -XX:MaxRAM=$LIMIT).
 #               Several sets separated by ";" give one row each (per jar); words such as
