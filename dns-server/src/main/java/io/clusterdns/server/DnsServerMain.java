@@ -14,6 +14,7 @@ import io.clusterdns.k8s.source.ClusterSources;
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.server.corefile.Corefile;
 import io.clusterdns.server.http.HttpConfig;
+import io.clusterdns.server.jvm.MemoryFootprint;
 import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.plan.CorefileSource;
 import io.clusterdns.server.plan.ServerPlan;
@@ -183,6 +184,8 @@ public final class DnsServerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the server process only: a test JVM starting servers keeps its own heap settings
+        MemoryFootprint.enable();
         System.exit(commandLine().execute(args));
     }
 

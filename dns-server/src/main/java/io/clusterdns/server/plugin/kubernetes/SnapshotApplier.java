@@ -2,6 +2,7 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.resolver.SnapshotIndex;
+import io.clusterdns.server.jvm.MemoryFootprint;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -102,6 +103,10 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
         latency.applied(snapshot, Instant.now());
         current = snapshot;
         firstApplied.countDown();
+        if (snapshot.changes().full()) {
+            // the sync's garbage is the most the heap ever holds: give it back
+            MemoryFootprint.afterFullSnapshot();
+        }
         if (announced) {
             // Full snapshots (manifest reloads) are rare; incremental ones can come many times a second.
             if (snapshot.changes().full()) {

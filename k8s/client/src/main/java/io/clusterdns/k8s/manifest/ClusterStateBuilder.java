@@ -69,9 +69,10 @@ final class ClusterStateBuilder {
         List<NodeInfo> nodes = objects.nodes().stream().map(Located::value).toList();
         Map<String, NodeInfo> nodesByName = new HashMap<>();
         nodes.forEach(n -> nodesByName.put(n.name(), n));
+        PodsByLabel podIndex = new PodsByLabel(pods);
         for (ServiceInfo s : services) {
             if (!explicit.contains(s.key())) {
-                slices.addAll(deriver.derive(s, pods, nodesByName));
+                slices.addAll(deriver.derive(s, podIndex.candidates(s.namespace(), s.selector()), nodesByName));
             }
         }
         List<ServiceImportInfo> serviceImports = objects.serviceImports().stream().map(Located::value).toList();

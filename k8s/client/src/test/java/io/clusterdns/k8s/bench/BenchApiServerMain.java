@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * that its objects are not in the measured heap). fabric8's CRUD mock stores objects as JSON and
  * finds each by a scan, so loading 100,000 objects through it takes quadratic time; this server
  * generates them as the API server would return them (managedFields included) and answers the
- * Service and EndpointSlice lists itself, in pages when asked ({@link ListPages}). Everything
- * else (Namespaces, the watches) goes to the empty CRUD mock: watches stay quiet.
+ * Service, EndpointSlice and Namespace (ns-0 ... ns-99) lists itself, in pages when asked
+ * ({@link ListPages}). Everything else (the watches) goes to the empty CRUD mock: watches stay quiet.
  *
  * <pre>
  * java -cp ... io.clusterdns.k8s.bench.BenchApiServerMain SERVICES ENDPOINTS_PER_SLICE
@@ -33,18 +33,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * endpoint of K other slices, then stops listening and starts again with the next watch of each
  * kind answered by 410 Gone (an expired resourceVersion), so that the client relists; answers
  * {@code RESTARTED}. {@code lists} answers {@code LISTS services=N endpointslices=M} (requests
- * so far, pages included); {@code quit} exits.
+ * so far, pages included); {@code listed} answers {@code LISTED services=T endpointslices=T}, the
+ * wall-clock milliseconds at which the last page of the latest list of each was sent (0: not yet),
+ * so that a client's reaction can be timed from the moment the API's list completed;
+ * {@code quit} exits.
  */
 public final class BenchApiServerMain {
     static final String SERVICES = "/api/v1/services";
     static final String SLICES = "/apis/discovery.k8s.io/v1/endpointslices";
+    static final String NAMESPACES = "/api/v1/namespaces";
+    /** The services' namespaces ns-0 ... ns-99: without them a DNS server answers NXDOMAIN for every service. */
+    static final int NAMESPACE_COUNT = 100;
 
     private final int endpoints;
     private final NavigableMap<String, String> services = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, String> slices = new ConcurrentSkipListMap<>();
+    private final NavigableMap<String, String> namespaces = new ConcurrentSkipListMap<>();
     private final AtomicLong resourceVersion = new AtomicLong(1000);
     private final Map<String, Boolean> expire = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> lists = new ConcurrentHashMap<>();
+    private final Map<String, Long> listed = new ConcurrentHashMap<>();
     private int next;
 
     private BenchApiServerMain(int count, int endpoints) {
@@ -53,6 +61,13 @@ public final class BenchApiServerMain {
             add(i);
         }
         next = count;
+        for (int i = 0; i < NAMESPACE_COUNT; i++) {
+            String ns = "ns-" + i;
+            namespaces.put(ListPages.key(null, ns), "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + ns
+                    + "\",\"uid\":\"" + uid(i, 4) + "\",\"resourceVersion\":\"" + resourceVersion.incrementAndGet()
+                    + "\",\"labels\":{\"kubernetes.io/metadata.name\":\"" + ns + "\"}},\"spec\":{\"finalizers\":[\"kubernetes\"]},"
+                    + "\"status\":{\"phase\":\"Active\"}}");
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -75,6 +90,8 @@ public final class BenchApiServerMain {
                     out.println("RESTARTED");
                 }
                 case "lists" -> out.println("LISTS services=" + cluster.lists(SERVICES) + " endpointslices=" + cluster.lists(SLICES));
+                case "listed" -> out.println("LISTED services=" + cluster.listed.getOrDefault(SERVICES, 0L)
+                        + " endpointslices=" + cluster.listed.getOrDefault(SLICES, 0L));
                 case "quit" -> {
                     server.close();
                     out.println("BYE");
@@ -96,7 +113,7 @@ public final class BenchApiServerMain {
         String path = request.getPath();
         int query = path.indexOf('?');
         String resource = query < 0 ? path : path.substring(0, query);
-        if (!"GET".equals(request.getMethod()) || !(resource.equals(SERVICES) || resource.equals(SLICES))) {
+        if (!"GET".equals(request.getMethod()) || !(resource.equals(SERVICES) || resource.equals(SLICES) || resource.equals(NAMESPACES))) {
             return null;
         }
         if (query >= 0 && path.substring(query).contains("watch=true")) {
@@ -105,9 +122,15 @@ public final class BenchApiServerMain {
         }
         lists.computeIfAbsent(resource, k -> new AtomicInteger()).incrementAndGet();
         String rv = Long.toString(resourceVersion.get());
-        String body = resource.equals(SERVICES)
-                ? ListPages.render("ServiceList", "v1", rv, services, path)
-                : ListPages.render("EndpointSliceList", "discovery.k8s.io/v1", rv, slices, path);
+        String body = switch (resource) {
+            case SERVICES -> ListPages.render("ServiceList", "v1", rv, services, path);
+            case SLICES -> ListPages.render("EndpointSliceList", "discovery.k8s.io/v1", rv, slices, path);
+            default -> ListPages.render("NamespaceList", "v1", rv, namespaces, path);
+        };
+        if (!body.contains("\"continue\":\"")) {
+            // the last page (or an unpaged list): just before the client has the whole list
+            listed.putIfAbsent(resource, System.currentTimeMillis());
+        }
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
     }
 

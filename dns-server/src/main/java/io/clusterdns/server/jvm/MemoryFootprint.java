@@ -1,0 +1,144 @@
+package io.clusterdns.server.jvm;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Memory defaults the server sets for itself, so that {@code java -jar} with no JVM flags keeps
+ * the heap near what the cluster needs instead of growing towards a quarter of the machine and
+ * staying there. Two parts:
+ *
+ * <ul>
+ *   <li>{@link #applyDefaults()}, once: manageable HotSpot flags the command line left at
+ *       their defaults are set through {@link HotSpotDiagnosticMXBean#setVMOption} (a flag given
+ *       with {@code -XX:} is never touched): {@code MinHeapFreeRatio=10} and
+ *       {@code MaxHeapFreeRatio=20} (after a collection the heap gives back what is more than 20 %
+ *       free, instead of 70 %), and with G1 (the JVM's choice on machines with 2 or more CPUs and
+ *       1792 MiB) {@code G1PeriodicGCInterval=60000} (an idle server gets a concurrent cycle a
+ *       minute, which uncommits the unused heap).</li>
+ *   <li>{@link #afterFullSnapshot()}, after a complete snapshot was indexed (the first sync, a
+ *       manifest reload): the garbage of a sync (list pages, converted objects, the index being
+ *       built) is the largest the heap ever holds, and without a full collection neither Serial
+ *       nor G1 returns it. One {@code System.gc()}, a second later on a thread of its own,
+ *       shrinks the heap to the live data plus the free ratio, then glibc's free lists are handed back to the kernel
+ *       ({@code System.trim_native_heap}, the diagnostic command behind {@code jcmd PID
+ *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them).
+ *       At most once a minute.</li>
+ * </ul>
+ *
+ * Both happen on the compaction thread after the first complete snapshot (the flags first, so that
+ * its collection already shrinks the heap by them), only in the server process ({@link #enable()},
+ * called by its main; tests that start servers in their own JVM do not), and
+ * {@code -Dclusterdns.memory-defaults=false} turns them off.
+ */
+public final class MemoryFootprint {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryFootprint.class);
+    static final String DISABLE_PROPERTY = "clusterdns.memory-defaults";
+    static final long MIN_COMPACTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final long COMPACTION_DELAY_MILLIS = 1000;
+    /** Manageable flags and the values set when the command line left them at their defaults, in order (Min before Max). */
+    static final List<String[]> DEFAULTS = List.of(
+            new String[] {"MinHeapFreeRatio", "10"},
+            new String[] {"MaxHeapFreeRatio", "20"},
+            new String[] {"G1PeriodicGCInterval", "60000"});
+
+    private static volatile boolean enabled;
+    private static long lastCompaction;
+    private static boolean compacted;
+    private static volatile boolean defaultsApplied;
+
+    private MemoryFootprint() {
+    }
+
+    /**
+     * Turns both parts on for this process (the server's main). Nothing else happens here: the
+     * flags are set on the compaction thread, before its collection, so that loading the
+     * management classes costs the start nothing.
+     */
+    public static void enable() {
+        enabled = !"false".equals(System.getProperty(DISABLE_PROPERTY));
+    }
+
+    /** Sets the flags (see the class comment) that are still at their defaults; returns what it set. */
+    public static List<String> applyDefaults() {
+        List<String> set = new ArrayList<>();
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
+            for (String[] d : DEFAULTS) {
+                if (d[0].startsWith("G1") && !g1) {
+                    continue;
+                }
+                VMOption option = vm.getVMOption(d[0]);
+                if (option.getOrigin() == VMOption.Origin.DEFAULT && option.isWriteable()) {
+                    vm.setVMOption(d[0], d[1]);
+                    set.add(d[0] + "=" + d[1]);
+                }
+            }
+        } catch (RuntimeException e) {
+            // not HotSpot, or a flag this JVM does not have: its own defaults stay
+            LOG.debug("JVM memory defaults not set: {}", e.toString());
+        }
+        if (!set.isEmpty()) {
+            LOG.debug("JVM memory defaults set: {}", String.join(" ", set));
+        }
+        return set;
+    }
+
+    /**
+     * Called after a complete snapshot was indexed: collects and trims on a thread of its own a
+     * second later (off the publisher, and after the first answers rather than among them),
+     * unless a compaction was started less than a minute ago.
+     */
+    public static void afterFullSnapshot() {
+        if (!enabled) {
+            return;
+        }
+        synchronized (MemoryFootprint.class) {
+            long now = System.nanoTime();
+            if (compacted && now - lastCompaction < MIN_COMPACTION_INTERVAL_NANOS) {
+                return;
+            }
+            compacted = true;
+            lastCompaction = now;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                TimeUnit.MILLISECONDS.sleep(COMPACTION_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!defaultsApplied) {
+                defaultsApplied = true;
+                applyDefaults();
+            }
+            compact();
+        }, "clusterdns-memory-compaction");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One full collection, then the native heap trimmed. */
+    static void compact() {
+        System.gc();
+        trimNativeHeap();
+    }
+
+    /** glibc's free memory back to the kernel; nothing where the JVM lacks the command (not glibc, before 17.0.9). */
+    static void trimNativeHeap() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap", new Object[0], new String[0]);
+        } catch (Exception e) {
+            LOG.debug("native heap not trimmed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.clusterdns.server.jvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The surefire JVM runs with no -XX flags (no argLine in the poms), as {@code java -jar} does: the
+ * first {@link MemoryFootprint#applyDefaults()} sets the heap free ratios; a flag not at its
+ * default (here: set by that first call, as a -XX flag would be) is left alone.
+ */
+class MemoryFootprintTest {
+    private final HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+
+    @Test
+    void setsTheFreeRatiosOnceAndNeverOverridesAFlagThatIsNotAtItsDefault() {
+        vm.setVMOption("MinHeapFreeRatio", "15");   // as -XX:MinHeapFreeRatio=15 would: no longer the default
+        List<String> set = MemoryFootprint.applyDefaults();
+
+        assertThat(set).contains("MaxHeapFreeRatio=20").doesNotContain("MinHeapFreeRatio=10");
+        assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo("15");
+        assertThat(vm.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("20");
+        assertThat(vm.getVMOption("MaxHeapFreeRatio").getOrigin()).isEqualTo(VMOption.Origin.MANAGEMENT);
+        boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
+        assertThat(vm.getVMOption("G1PeriodicGCInterval").getValue()).isEqualTo(g1 ? "60000" : "0");
+
+        assertThat(MemoryFootprint.applyDefaults()).as("second call: nothing left at its default").isEmpty();
+    }
+
+    @Test
+    void aCompactionCollectsTheHeap() {
+        long before = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
+        MemoryFootprint.compact();
+        long after = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
+        assertThat(after).isGreaterThan(before);
+    }
+}
