@@ -13,6 +13,7 @@ import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.QueryDispatcher;
 import io.clusterdns.server.chain.Router;
+import io.clusterdns.server.fast.FastPath;
 import io.clusterdns.server.http.HealthSelfCheck;
 import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.server.http.HttpEndpoints;
@@ -536,7 +537,7 @@ public final class DnsServer implements AutoCloseable {
                 List<Name> zones = b.keys().stream().filter(k -> k.port() == address.port()).map(ZoneKey::zone).distinct().toList();
                 here.add(BlockChain.of(zones, links.get(b)));
             }
-            out.put(address, new Router(here));
+            out.put(address, new Router(here, FastPath.unlessDisabled(here)));
         }
         return out;
     }
