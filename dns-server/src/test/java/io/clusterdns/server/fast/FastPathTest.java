@@ -66,7 +66,10 @@ class FastPathTest {
     enum Casing { LOWER, MIXED, UPPER }
 
     /** How a question is asked. {@code payload} 0: no EDNS. */
-    record Variant(String label, Casing casing, int payload, boolean dnssecOk, Transport transport, boolean rd, boolean cd) {
+    record Variant(String label, Casing casing, int payload, boolean dnssecOk, Transport transport, boolean rd, boolean cd, boolean ad) {
+        Variant(String label, Casing casing, int payload, boolean dnssecOk, Transport transport, boolean rd, boolean cd) {
+            this(label, casing, payload, dnssecOk, transport, rd, cd, false);
+        }
     }
 
     static final List<Variant> VARIANTS = List.of(
@@ -75,7 +78,7 @@ class FastPathTest {
             new Variant("mixed edns 1232 do", Casing.MIXED, 1232, true, Transport.UDP, true, false),
             new Variant("upper edns 4096 cd", Casing.UPPER, 4096, false, Transport.UDP, true, true),
             new Variant("edns 100 (512), no rd", Casing.LOWER, 100, false, Transport.UDP, false, true),
-            new Variant("edns 1400 do", Casing.LOWER, 1400, true, Transport.UDP, true, false),
+            new Variant("edns 1400 do ad (as dig asks)", Casing.LOWER, 1400, true, Transport.UDP, true, false, true),
             new Variant("tcp mixed", Casing.MIXED, 0, false, Transport.TCP, true, false),
             new Variant("tcp edns do", Casing.LOWER, 1232, true, Transport.TCP, false, false));
 
@@ -320,6 +323,9 @@ class FastPathTest {
         }
         if (v.cd()) {
             m.getHeader().setFlag(Flags.CD);
+        }
+        if (v.ad()) {
+            m.getHeader().setFlag(Flags.AD);
         }
         m.addRecord(Record.newRecord(Name.fromConstantString(spell(name, v.casing())), type, DClass.IN), Section.QUESTION);
         if (v.payload() > 0) {
