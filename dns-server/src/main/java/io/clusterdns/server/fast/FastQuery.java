@@ -37,37 +37,25 @@ record FastQuery(AnswerKey key, int nameLength, boolean mixedCase, int limit) {
         if (additional > 1) {
             return null;
         }
-        byte[] name = new byte[Math.min(MAX_NAME, length - HEADER)];
+        int nameEnd = nameEnd(m);
+        if (nameEnd < 0) {
+            return null;
+        }
+        // the name lower-cased, hashed on the way
+        byte[] name = new byte[nameEnd - HEADER];
         boolean mixedCase = false;
         int hash = 1;
-        int at = HEADER;
-        int n = 0;
-        while (true) {
-            if (at >= length) {
-                return null;
+        for (int i = 0; i < name.length; i++) {
+            byte b = m[HEADER + i];
+            if (b >= 'A' && b <= 'Z') {
+                // label lengths are at most 63, below every letter: only letters change
+                b += 'a' - 'A';
+                mixedCase = true;
             }
-            int label = m[at] & 0xFF;
-            if (label > 63 || n + label + 1 > name.length) {
-                return null; // a pointer (0xC0), a reserved label type, a name too long or cut short
-            }
-            name[n++] = (byte) label;
-            at++;
-            if (label == 0) {
-                break;
-            }
-            if (at + label > length) {
-                return null;
-            }
-            for (int i = 0; i < label; i++) {
-                byte b = m[at++];
-                if (b >= 'A' && b <= 'Z') {
-                    b += 'a' - 'A';
-                    mixedCase = true;
-                }
-                name[n++] = b;
-                hash = 31 * hash + b;
-            }
+            name[i] = b;
+            hash = 31 * hash + b;
         }
+        int at = nameEnd;
         if (at + 4 > length || u16(m, at + 2) != CLASS_IN) {
             return null;
         }
@@ -88,8 +76,26 @@ record FastQuery(AnswerKey key, int nameLength, boolean mixedCase, int limit) {
         } else if (at != length) {
             return null;
         }
-        byte[] exact = n == name.length ? name : java.util.Arrays.copyOf(name, n);
-        return new FastQuery(new AnswerKey(exact, qtype, edns, 31 * (31 * hash + qtype) + edns), n, mixedCase, limit);
+        return new FastQuery(new AnswerKey(name, qtype, edns, 31 * (31 * hash + qtype) + edns), name.length, mixedCase, limit);
+    }
+
+    /**
+     * Where the question name that starts at offset 12 ends (after its root label); -1 when it is
+     * not a plain name: a compression pointer or reserved label type, longer than 255 bytes, or cut short.
+     */
+    private static int nameEnd(byte[] m) {
+        int at = HEADER;
+        while (at < m.length && at - HEADER < MAX_NAME) {
+            int label = m[at] & 0xFF;
+            if (label == 0) {
+                return at + 1;
+            }
+            if (label > 63) {
+                return -1;
+            }
+            at += label + 1;
+        }
+        return -1;
     }
 
     static int u16(byte[] m, int at) {
