@@ -102,25 +102,25 @@ final class FastBlock {
         if (!inZone(key.name()) || anyPlugin && key.qtype() == Type.ANY) {
             return null;
         }
-        long version = resolver.version();
-        AnswerCache.Generation g = version < 0 ? null : cache.at(version);
+        long index = resolver.indexId();
+        AnswerCache.Generation g = index < 0 ? null : cache.at(index);
         if (g == null) {
             return null;
         }
         EncodedAnswer answer = g.answers.get(key);
         if (answer == null) {
-            answer = encode(key, false, Integer.MAX_VALUE, version);
+            answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
                 return null;
             }
             cache.put(g, key, answer);
         }
-        if (answer.takesChain() || query.mixedCase() && !caseFree(answer, key, version)) {
+        if (answer.takesChain() || query.mixedCase() && !caseFree(answer, key, index)) {
             return null;
         }
         byte[] template = answer.whole();
         if (template.length > query.limit()) {
-            template = cut(answer, key, query.limit(), version);
+            template = cut(answer, key, query.limit(), index);
             if (template == null) {
                 return null;
             }
@@ -153,12 +153,12 @@ final class FastBlock {
     }
 
     /** The response truncated for {@code limit}, made and kept on first use; null when it cannot be kept. */
-    private byte[] cut(EncodedAnswer answer, AnswerKey key, int limit, long version) {
+    private byte[] cut(EncodedAnswer answer, AnswerKey key, int limit, long index) {
         byte[] bytes = answer.cut(limit);
         if (bytes != null) {
             return bytes;
         }
-        EncodedAnswer made = encode(key, false, limit, version);
+        EncodedAnswer made = encode(key, false, limit, index);
         if (made == null || made.takesChain() || !answer.keepCut(limit, made.whole())) {
             return null;
         }
@@ -170,12 +170,12 @@ final class FastBlock {
      * the answer encoded for the name in capitals is compared with the lower-case one outside the
      * question (dnsjava compresses case-insensitively, so both have the same layout).
      */
-    private boolean caseFree(EncodedAnswer answer, AnswerKey key, long version) {
+    private boolean caseFree(EncodedAnswer answer, AnswerKey key, long index) {
         Boolean known = answer.caseFree();
         if (known != null) {
             return known;
         }
-        EncodedAnswer upper = encode(key, true, Integer.MAX_VALUE, version);
+        EncodedAnswer upper = encode(key, true, Integer.MAX_VALUE, index);
         if (upper == null || upper.takesChain()) {
             return false;
         }
@@ -192,16 +192,16 @@ final class FastBlock {
     /**
      * What the chain sends for {@code key} (ID 0, RD and CD clear) at {@code limit} bytes, made with
      * the chain's own code from the resolver; {@link EncodedAnswer#CHAIN} when the chain answers
-     * it otherwise; null when the resolver moved past {@code version} meanwhile. Runs once per
+     * it otherwise; null when the resolver moved past index {@code index} meanwhile. Runs once per
      * question and snapshot: dnsjava is fine here.
      */
-    private EncodedAnswer encode(AnswerKey key, boolean upperCase, int limit, long version) {
+    private EncodedAnswer encode(AnswerKey key, boolean upperCase, int limit, long index) {
         Name name = name(key.name(), upperCase);
         if (name == null) {
             return EncodedAnswer.CHAIN;
         }
         Answer answer = resolver.resolve(name, key.qtype());
-        if (resolver.version() != version) {
+        if (resolver.indexId() != index) {
             return null;
         }
         if (!kubernetes.answersAtOnce(name, key.qtype(), answer) || loadbalance && shuffles(answer)) {
