@@ -4,12 +4,14 @@ import io.clusterdns.resolver.Answer;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
+import io.clusterdns.server.plugin.cache.CachePlugin;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
 import io.clusterdns.server.plugin.kubernetes.KubernetesResponses;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.wire.ClientEdns;
 import io.clusterdns.server.wire.Responses;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.DClass;
@@ -31,9 +33,11 @@ import org.xbill.DNS.Type;
  * {@code bind}, {@code timeouts}), see only other classes ({@code chaos}), or come after
  * {@code kubernetes} and only get what it passes on ({@code multicluster}, {@code loop},
  * {@code forward}); {@code loadbalance} leaves answers with fewer than two addresses (and MX) per
- * section alone, and {@code any} only changes ANY questions: those take the chain. Any other
- * plugin ({@code cache}, whose hits carry counted-down TTLs and count in its series; {@code log};
- * {@code rewrite}; {@code acl}; {@code rrl}; {@code template}; ...) puts the whole block on the chain.
+ * section alone, and {@code any} only changes ANY questions: those take the chain. {@code cache}
+ * qualifies once it leaves the {@code kubernetes} plugin's own answers alone
+ * ({@link #cacheLeavingClusterAnswers}: then only forwarded and other answers go through it, on
+ * the chain as on the fast path). Any other plugin ({@code log}; {@code rewrite}; {@code acl};
+ * {@code rrl}; {@code template}; {@code hosts}; ...) puts the whole block on the chain.
  */
 final class FastBlock {
     static final Set<String> LEAVE_ANSWERS = Set.of("kubernetes", "prometheus", "errors", "health", "ready", "reload", "bind",
@@ -70,10 +74,13 @@ final class FastBlock {
         KubernetesPlugin kubernetes = null;
         PrometheusPlugin prometheus = null;
         for (Plugin p : block.plugins()) {
-            if (!LEAVE_ANSWERS.contains(p.name())) {
+            if (p instanceof CachePlugin c) {
+                if (!c.leavesClusterAnswers()) {
+                    return null; // its hits would carry counted-down TTLs and count in its series
+                }
+            } else if (!LEAVE_ANSWERS.contains(p.name())) {
                 return null;
-            }
-            if (p instanceof KubernetesPlugin k) {
+            } else if (p instanceof KubernetesPlugin k) {
                 kubernetes = k;
             } else if (p instanceof PrometheusPlugin m) {
                 prometheus = m;
@@ -83,6 +90,34 @@ final class FastBlock {
             return null;
         }
         return new FastBlock(kubernetes, prometheus, block.plugin("loadbalance") != null, block.plugin("any") != null, budget);
+    }
+
+    /**
+     * {@code plugins} (one block's chain) with its {@code cache} replaced by one that leaves the
+     * {@code kubernetes} plugin's own answers alone, when the block's other plugins qualify for the
+     * fast path; {@code plugins} itself otherwise (the cache then holds every answer, as CoreDNS's).
+     * Decided from the block alone, not from whether the fast path is switched on, so that the chain
+     * answers the same with and without it.
+     */
+    static List<Plugin> cacheLeavingClusterAnswers(List<Plugin> plugins) {
+        KubernetesPlugin kubernetes = null;
+        int cache = -1;
+        for (int i = 0; i < plugins.size(); i++) {
+            Plugin p = plugins.get(i);
+            if (p instanceof CachePlugin) {
+                cache = i;
+            } else if (!LEAVE_ANSWERS.contains(p.name())) {
+                return plugins;
+            } else if (p instanceof KubernetesPlugin k) {
+                kubernetes = k;
+            }
+        }
+        if (kubernetes == null || cache < 0) {
+            return plugins;
+        }
+        List<Plugin> out = new ArrayList<>(plugins);
+        out.set(cache, ((CachePlugin) plugins.get(cache)).leaving(kubernetes::answersItself));
+        return out;
     }
 
     PrometheusPlugin prometheus() {

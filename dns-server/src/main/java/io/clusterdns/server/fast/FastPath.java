@@ -2,6 +2,7 @@ package io.clusterdns.server.fast;
 
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.FrontPath;
+import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.listen.Listener;
 import io.clusterdns.server.listen.ReplySink;
 import io.clusterdns.server.wire.Transport;
@@ -43,6 +44,16 @@ public final class FastPath implements FrontPath {
     /** As {@link #of(List)}, unless the system property {@value #ENABLED_PROPERTY} is {@code false}. */
     public static FrontPath unlessDisabled(List<BlockChain> chains) {
         return Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true")) ? of(chains) : FrontPath.NONE;
+    }
+
+    /**
+     * One block's chain as the server runs it: a {@code cache} in a block the fast path can serve
+     * leaves the {@code kubernetes} plugin's own answers alone (they are the fast path's, with the
+     * plugin's TTL); forwarded and other answers go through it as in CoreDNS. The block's plugins
+     * unchanged otherwise.
+     */
+    public static List<Plugin> cacheLeavingClusterAnswers(List<Plugin> plugins) {
+        return FastBlock.cacheLeavingClusterAnswers(plugins);
     }
 
     static FrontPath of(List<BlockChain> chains, long budget) {

@@ -14,7 +14,13 @@ import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
 import io.clusterdns.server.chain.Router;
 import io.clusterdns.server.listen.Listener;
+import io.clusterdns.server.corefile.CorefileParser;
+import io.clusterdns.server.corefile.Directive;
 import io.clusterdns.server.metrics.DnsMetrics;
+import io.clusterdns.server.plugin.cache.CacheConfig;
+import io.clusterdns.server.plugin.cache.CachePlugin;
+import io.clusterdns.server.plugin.cache.CacheSetup;
+import io.clusterdns.server.plugin.cache.CacheStore;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
 import io.clusterdns.server.plugin.loadbalance.LoadbalancePlugin;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
@@ -25,11 +31,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -130,6 +138,30 @@ class FastPathTest {
         };
     }
 
+    /**
+     * {@code prometheus}, {@code cache} (as {@code cacheLines} in a {@code .} block; its series on
+     * {@code cacheRegistry}), {@code kubernetes}: the cache as the server wires it when
+     * {@code asServerRuns}, as CoreDNS's (holding every answer) otherwise.
+     */
+    static Function<DnsMetrics, List<Plugin>> kubernetesBehindCache(Resolver resolver, String cacheLines,
+                                                                   PrometheusMeterRegistry cacheRegistry, boolean asServerRuns) {
+        return metrics -> {
+            Directive d = CorefileParser.parse(".:53 {\n" + cacheLines + "\n}\n", Path.of("/etc/coredns/Corefile"), Map.of())
+                    .blocks().get(0).directives().get(0);
+            CacheConfig config = CacheSetup.parse(d, resolver.config().zones());
+            List<Plugin> plugins = new ArrayList<>(List.of(new PrometheusPlugin(metrics, "errors"),
+                    new CachePlugin(config, new CacheStore(config), cacheRegistry, System::nanoTime)));
+            plugins.addAll(kubernetesBehindPrometheus(resolver).apply(metrics).subList(1, 2));
+            return asServerRuns ? FastPath.cacheLeavingClusterAnswers(plugins) : plugins;
+        };
+    }
+
+    /** The sum of a cache series' samples (0 when it has none). */
+    static double cacheSample(PrometheusMeterRegistry registry, String series) {
+        return registry.scrape().lines().filter(l -> l.startsWith(series + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static Resolver resolver() {
         Resolver r = new Resolver(GeneratedCluster.config());
         r.update(CLUSTER.snapshot(1));
@@ -141,6 +173,68 @@ class FastPathTest {
         Resolver resolver = resolver();
         ServerPath chain = new ServerPath(resolver, false, kubernetesBehindPrometheus(resolver), AnswerCache.DEFAULT_BUDGET);
         ServerPath fast = new ServerPath(resolver, true, kubernetesBehindPrometheus(resolver), AnswerCache.DEFAULT_BUDGET);
+        assertAnswersEveryQuestionAsTheChain(chain, fast);
+    }
+
+    /**
+     * Behind {@code cache 30}, wired as the server wires it (the cache leaves the kubernetes
+     * plugin's own answers alone): the fast path answers every question as the chain's first,
+     * uncached answer, in both rounds, since no cluster answer is ever held; what the kubernetes
+     * plugin passes on (unknown reverse names) goes through the cache on both paths alike.
+     */
+    @Test
+    void answersEveryQuestionBehindCacheAsTheChainsFirstUncachedAnswer() {
+        Resolver resolver = resolver();
+        PrometheusMeterRegistry chainCache = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry fastCache = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServerPath chain = new ServerPath(resolver, false, kubernetesBehindCache(resolver, "cache 30", chainCache, true),
+                AnswerCache.DEFAULT_BUDGET);
+        ServerPath fast = new ServerPath(resolver, true, kubernetesBehindCache(resolver, "cache 30", fastCache, true),
+                AnswerCache.DEFAULT_BUDGET);
+        assertThat(fast.front).as("a block with cache 30 has a fast path").isInstanceOf(FastPath.class);
+
+        assertAnswersEveryQuestionAsTheChain(chain, fast);
+
+        double lookups = cacheSample(chainCache, "coredns_cache_requests_total");
+        assertThat(lookups).as("names passed on go through the cache").isPositive();
+        assertThat(cacheSample(fastCache, "coredns_cache_requests_total")).as("the same questions reach the cache").isEqualTo(lookups);
+        assertThat(cacheSample(fastCache, "coredns_cache_misses_total")).isEqualTo(lookups);
+        assertThat(cacheSample(fastCache, "coredns_cache_hits_total")).as("no cluster answer is held: no hit in two rounds").isZero();
+        assertThat(cacheSample(chainCache, "coredns_cache_hits_total")).isZero();
+    }
+
+    /**
+     * Where it differs from CoreDNS, on purpose: CoreDNS's cache caps and floors the TTL of a
+     * cluster answer it passes on (dns-version's 28800 goes out as 30) and answers the second
+     * query from its entry, counting both; behind the cache as the server wires it the answer keeps
+     * the kubernetes plugin's TTL, comes from the fast path, and the cache's series do not move.
+     */
+    @Test
+    void clusterAnswersKeepTheKubernetesTtlAndStayOutOfTheCachesSeries() {
+        Resolver resolver = resolver();
+        PrometheusMeterRegistry corednsCache = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry ourCache = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServerPath coredns = new ServerPath(resolver, false, kubernetesBehindCache(resolver, "cache 30", corednsCache, false),
+                AnswerCache.DEFAULT_BUDGET);
+        ServerPath ours = new ServerPath(resolver, true, kubernetesBehindCache(resolver, "cache 30", ourCache, true),
+                AnswerCache.DEFAULT_BUDGET);
+        List<String> corednsAnswers = new ArrayList<>();
+        List<String> ourAnswers = new ArrayList<>();
+        for (int id = 1; id <= 2; id++) {
+            byte[] q = query(id, "dns-version.cluster.local.", Type.TXT, VARIANTS.get(0));
+            corednsAnswers.addAll(Wire.texts(Wire.parse(coredns.handle(q, Transport.UDP, CLIENT)), Section.ANSWER));
+            ourAnswers.addAll(Wire.texts(Wire.parse(ours.handle(q, Transport.UDP, CLIENT)), Section.ANSWER));
+            assertThat(ours.answeredFast).as("query %d answered by the fast path", id).isTrue();
+        }
+
+        assertThat(corednsAnswers).allMatch(a -> a.startsWith("dns-version.cluster.local. 30 TXT"), "TTL 30");
+        assertThat(ourAnswers).allMatch(a -> a.startsWith("dns-version.cluster.local. 28800 TXT"), "TTL 28800").hasSize(2);
+        assertThat(cacheSample(corednsCache, "coredns_cache_requests_total")).isEqualTo(2);
+        assertThat(cacheSample(corednsCache, "coredns_cache_hits_total")).isEqualTo(1);
+        assertThat(cacheSample(ourCache, "coredns_cache_requests_total")).isZero();
+    }
+
+    private static void assertAnswersEveryQuestionAsTheChain(ServerPath chain, ServerPath fast) {
         Coverage seen = new Coverage();
         int id = 0;
         for (int round = 0; round < 2; round++) { // the second round is answered from what the first encoded
@@ -292,6 +386,18 @@ class FastPathTest {
         assertThat(FastPath.of(List.of(plain))).isInstanceOf(FastPath.class);
         BlockChain forwardOnly = BlockChain.of(List.of(Name.root), List.of(passing("forward")));
         assertThat(FastPath.of(List.of(forwardOnly))).as("no kubernetes plugin").isSameAs(FrontPath.NONE);
+
+        // a real cache: as CoreDNS's it holds cluster answers (no fast path); wired as the server does it, it leaves them alone
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<Plugin> cached = kubernetesBehindCache(resolver, "cache 30", registry, false).apply(new DnsMetrics(registry));
+        assertThat(FastPath.of(List.of(BlockChain.of(resolver.config().zones(), cached)))).as("CoreDNS's cache").isSameAs(FrontPath.NONE);
+        List<Plugin> wired = FastPath.cacheLeavingClusterAnswers(cached);
+        assertThat(((CachePlugin) wired.get(1)).leavesClusterAnswers()).isTrue();
+        assertThat(FastPath.of(List.of(BlockChain.of(resolver.config().zones(), wired)))).isInstanceOf(FastPath.class);
+        List<Plugin> withHosts = new ArrayList<>(cached);
+        withHosts.add(2, passing("hosts"));
+        assertThat(FastPath.cacheLeavingClusterAnswers(withHosts)).as("hosts answers names the cache must hold: left as CoreDNS's")
+                .isSameAs(withHosts);
     }
 
     /** What the fast path answered, by kind: the test fails when it answered none of one. */

@@ -106,4 +106,16 @@ public final class KubernetesPlugin implements Plugin {
         }
         return externalTarget(answer, qtype) == null;
     }
+
+    /**
+     * True when this plugin writes the response to {@code qname}/{@code qtype} itself from its
+     * index: what {@link #answersAtOnce} allows, and the SERVFAIL of an in-zone name before the
+     * first sync. A {@code cache} in a block the fast path serves leaves these questions alone
+     * (their answers are the fast path's); names passed on or looked up through the server are
+     * cached as before.
+     */
+    public boolean answersItself(Name qname, int qtype) {
+        Answer answer = resolver.resolve(qname, qtype);
+        return answer instanceof Answer.NotSynced || answersAtOnce(qname, qtype, answer);
+    }
 }
