@@ -12,6 +12,7 @@ import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.QueryDispatcher;
+import io.clusterdns.server.chain.FrontPath;
 import io.clusterdns.server.chain.Router;
 import io.clusterdns.server.fast.FastPath;
 import io.clusterdns.server.http.HealthSelfCheck;
@@ -428,6 +429,11 @@ public final class DnsServer implements AutoCloseable {
     /** UDP sockets sharing the first address's port (1 when SO_REUSEPORT is unavailable). */
     public int udpSockets() {
         return listeners.values().iterator().next().sockets().udpSockets();
+    }
+
+    /** The first address's front path (the fast path, or {@link FrontPath#NONE}) as it runs now: tests. */
+    FrontPath frontPath() {
+        return listeners.values().iterator().next().router().get().front();
     }
 
     public boolean nativeTransport() {

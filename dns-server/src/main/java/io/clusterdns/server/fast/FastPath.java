@@ -119,7 +119,7 @@ public final class FastPath implements FrontPath {
     }
 
     /** Answers held for the block of {@code zone} (tests, benchmarks); -1 when it has no fast path. */
-    int answersHeld(Name zone) {
+    public int answersHeld(Name zone) {
         for (int i = 0; i < zoneNames.length; i++) {
             if (zoneNames[i].equals(zone)) {
                 return blocks[i] == null ? -1 : blocks[i].cache().size();
