@@ -3,6 +3,7 @@
 #   ResolverBenchmark   Resolver.resolve() on a 10,000-service cluster (A, headless A, SRV, NXDOMAIN)
 #   QueryPathBenchmark  query bytes -> wire stage -> plugin chain -> response bytes, plus dnsjava's parse alone
 #   CacheBenchmark      a cache hit through the whole path and in the cache link alone, vs no cache
+#   FastPathBenchmark   query bytes -> response bytes through the fast path vs the chain (A, EDNS, case, NODATA, SRV, NXDOMAIN)
 #
 # Usage (from anywhere):
 #   dns-server/bench/jmh.sh                          # everything, settings from the annotations

@@ -12,7 +12,9 @@ import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.QueryDispatcher;
+import io.clusterdns.server.chain.FrontPath;
 import io.clusterdns.server.chain.Router;
+import io.clusterdns.server.fast.FastPath;
 import io.clusterdns.server.http.HealthSelfCheck;
 import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.server.http.HttpEndpoints;
@@ -467,6 +469,11 @@ public final class DnsServer implements AutoCloseable {
         return listeners.values().iterator().next().sockets().udpSockets();
     }
 
+    /** The first address's front path (the fast path, or {@link FrontPath#NONE}) as it runs now: tests. */
+    FrontPath frontPath() {
+        return listeners.values().iterator().next().router().get().front();
+    }
+
     public boolean nativeTransport() {
         return vertx().isNativeTransportEnabled();
     }
@@ -576,7 +583,7 @@ public final class DnsServer implements AutoCloseable {
                 List<Name> zones = b.keys().stream().filter(k -> k.port() == address.port()).map(ZoneKey::zone).distinct().toList();
                 here.add(BlockChain.of(zones, links.get(b)));
             }
-            out.put(address, new Router(here));
+            out.put(address, new Router(here, FastPath.unlessDisabled(here)));
         }
         return out;
     }

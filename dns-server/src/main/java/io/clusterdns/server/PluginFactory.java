@@ -2,6 +2,7 @@ package io.clusterdns.server;
 
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.PluginConfig;
+import io.clusterdns.server.fast.FastPath;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plan.BlockPlan;
 import io.clusterdns.server.plugin.acl.AclConfig;
@@ -100,7 +101,7 @@ final class PluginFactory {
         this.states = states;
     }
 
-    /** The links of {@code block}, in chain order. */
+    /** The links of {@code block}, in chain order; its cache leaves the cluster zone's own answers alone where the fast path can serve the block. */
     List<Plugin> chain(BlockPlan block) {
         List<PluginConfig> configs = new ArrayList<>();
         for (PluginConfig c : block.plugins()) {
@@ -114,7 +115,7 @@ final class PluginFactory {
             String next = i + 1 < configs.size() ? configs.get(i + 1).name() : "";
             out.add(create(configs.get(i), next, block, i));
         }
-        return out;
+        return FastPath.cacheLeavingClusterAnswers(out);
     }
 
     /** @param position where the link is in the block's chain (tells two identical lines apart) */

@@ -115,6 +115,8 @@ class KubeadmCorefileTest {
             assertThat(Wire.texts(cached, Section.ANSWER)).singleElement().asString().endsWith(" A 192.0.2.1");
             assertThat(nope.getRcode()).isEqualTo(Rcode.NXDOMAIN);
             assertThat(nopeCluster.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+            assertThat(server.frontPath()).as("kubeadm's block (cache 30 included) has the fast path")
+                    .isInstanceOf(io.clusterdns.server.fast.FastPath.class);
 
             String srv = "dns://:" + server.port();
             String apiHost = api.url().substring("http://".length());

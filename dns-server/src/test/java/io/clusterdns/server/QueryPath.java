@@ -4,9 +4,11 @@ import io.clusterdns.k8s.config.ListenAddress;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Fallthrough;
+import io.clusterdns.server.chain.FrontPath;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.chain.QueryDispatcher;
 import io.clusterdns.server.chain.Router;
+import io.clusterdns.server.fast.FastPath;
 import io.clusterdns.server.listen.Listener;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.clusterdns.server.plugin.kubernetes.KubernetesPlugin;
@@ -37,10 +39,14 @@ public final class QueryPath {
         this(zones, plugins, null);
     }
 
-    /** With the per-query series of {@code metrics} (registered wherever the caller chose), or fresh ones on this path's registry when null. */
     private QueryPath(List<Name> zones, List<Plugin> plugins, DnsMetrics metrics) {
+        this(zones, plugins, metrics, false);
+    }
+
+    /** With the per-query series of {@code metrics} (registered wherever the caller chose), or fresh ones on this path's registry when null. */
+    private QueryPath(List<Name> zones, List<Plugin> plugins, DnsMetrics metrics, boolean fast) {
         BlockChain block = BlockChain.of(zones, plugins);
-        Router router = new Router(List.of(block));
+        Router router = new Router(List.of(block), fast ? FastPath.of(List.of(block)) : FrontPath.NONE);
         this.dispatcher = new QueryDispatcher(() -> router, metrics == null ? new DnsMetrics(registry) : metrics,
                 Counter.builder("panics").register(registry));
     }
@@ -49,12 +55,22 @@ public final class QueryPath {
         return new QueryPath(resolver.config().zones(), List.of(new KubernetesPlugin(resolver, Fallthrough.NONE)));
     }
 
+    /** As {@link #of(Resolver)} with the cluster zone's fast path in front of the chain, as the server runs it. */
+    public static QueryPath fast(Resolver resolver) {
+        return new QueryPath(resolver.config().zones(), List.of(new KubernetesPlugin(resolver, Fallthrough.NONE)), null, true);
+    }
+
     /** The kubernetes plugin behind the prometheus one, as the server runs them (one registry, one set of series). */
     public static QueryPath instrumented(Resolver resolver) {
+        return instrumented(resolver, false);
+    }
+
+    /** As {@link #instrumented(Resolver)}, with the fast path in front of the chain when {@code fast}. */
+    public static QueryPath instrumented(Resolver resolver, boolean fast) {
         PrometheusMeterRegistry shared = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DnsMetrics metrics = new DnsMetrics(shared);
         return new QueryPath(resolver.config().zones(), List.of(new PrometheusPlugin(metrics, "kubernetes"),
-                new KubernetesPlugin(resolver, Fallthrough.NONE)), metrics);
+                new KubernetesPlugin(resolver, Fallthrough.NONE)), metrics, fast);
     }
 
     /** A block of {@code zones} whose only plugin is {@code plugin}. */

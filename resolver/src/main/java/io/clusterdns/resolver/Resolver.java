@@ -42,6 +42,17 @@ public final class Resolver implements SnapshotIndex {
         return i == null ? -1 : i.version();
     }
 
+    /**
+     * Which index the answers come from: a number that grows with every snapshot applied and is
+     * never reused in the process, -1 before the first. Unlike {@link #version()} it tells two
+     * snapshots apart that carry the same version (a persisted snapshot, then the live source's
+     * first). What keeps precomputed answers (the server's fast path) from outliving their index.
+     */
+    public long indexId() {
+        ZoneIndex i = index;
+        return i == null ? -1 : i.id();
+    }
+
     /** The index answered from, null before the first snapshot (the external zone reads it too). */
     ZoneIndex index() {
         return index;

@@ -27,6 +27,8 @@ final class ZoneIndex {
     static final InetAddress FALLBACK_NS_ADDRESS = InetAddress.getLoopbackAddress();
     static final ServiceKey DNS_SERVICE = ServiceKey.of("kube-system", "kube-dns");
     private static final Comparator<ServiceEntry> BY_KEY = Comparator.comparing(e -> e.service().key());
+    /** Indexes built in this process: each gets the next number as its {@link #id()}. */
+    private static final java.util.concurrent.atomic.AtomicLong BUILT = new java.util.concurrent.atomic.AtomicLong();
 
     /** A PTR target: a service (endpoint null: its cluster IP) or one of its endpoints. */
     record PtrTarget(ServiceEntry entry, ReadyEndpoint endpoint) {
@@ -43,6 +45,7 @@ final class ZoneIndex {
     private final long serial;
     private final List<ZoneAuthority> authorities;
     private final List<InetAddress> nsAddresses;
+    private final long id = BUILT.incrementAndGet();
 
     private ZoneIndex(ResolverConfig config, ClusterSnapshot snapshot, Set<String> namespaces, Maps maps) {
         this.config = config;
@@ -185,6 +188,11 @@ final class ZoneIndex {
 
     long version() {
         return snapshot.version();
+    }
+
+    /** This index among all built in the process: a later one has a larger id. */
+    long id() {
+        return id;
     }
 
     ClusterSnapshot snapshot() {

@@ -168,12 +168,22 @@ final class ZoneLookup {
         return (q.port() == null || q.port().equals(name)) && (q.protocol() == null || q.protocol().equals(protocol));
     }
 
-    /** SRV records of the selected hits: to the service name (cluster IP) or to each endpoint's name. */
+    /**
+     * SRV records of the selected hits: to the service name (cluster IP) or to each endpoint's name.
+     * The targets end in the zone as the client typed it, as CoreDNS names them (its kubernetes
+     * plugin keeps the question's spelling of the zone); their addresses follow them.
+     */
     private Answer srv(ServiceEntry e, List<Hit> hits) {
-        Name zone = q.zone();
+        Name zone = typedZone();
         Name serviceName = e.name(zone);
         RecordSets.Found srv = RecordSets.srv(qname, ttl, hits, h -> h.label() == null ? serviceName : e.endpointName(h.label(), zone));
         return srv.answers().isEmpty() ? noData() : records(srv.answers(), srv.additional());
+    }
+
+    /** The matched zone spelled as in the question (the same name, its case kept). */
+    private Name typedZone() {
+        Name zone = q.zone();
+        return zone.labels() == qname.labels() ? qname : new Name(qname, qname.labels() - zone.labels());
     }
 
     /** CNAME to the external name; for A/AAAA the chain is followed when the target is in one of our zones. */

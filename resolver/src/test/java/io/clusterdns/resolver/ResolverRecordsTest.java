@@ -99,6 +99,14 @@ class ResolverRecordsTest {
                 c("_http._tcp." + web, "SRV", answerWithExtra(List.of("_http._tcp." + web + " 5 SRV 0 100 80 " + web), web + " 5 A 10.96.45.100")),
                 c("_HTTP._TCP.Web.default.svc.cluster.local.", "SRV", answerWithExtra(
                         List.of("_HTTP._TCP.Web.default.svc.cluster.local. 5 SRV 0 100 80 " + web), web + " 5 A 10.96.45.100")),
+                // SRV targets and their addresses end in the zone as typed (CoreDNS keeps the question's zone)
+                c("_http._tcp.web.default.svc.Cluster.LOCAL.", "SRV", answerWithExtra(
+                        List.of("_http._tcp.web.default.svc.Cluster.LOCAL. 5 SRV 0 100 80 web.default.svc.Cluster.LOCAL."),
+                        "web.default.svc.Cluster.LOCAL. 5 A 10.96.45.100")),
+                c("_mongo._tcp.Mongo.Default.SVC.cluster.Local.", "SRV", answerWithExtra(List.of(
+                                "_mongo._tcp.Mongo.Default.SVC.cluster.Local. 5 SRV 0 50 27017 mongo-0.mongo.default.svc.cluster.Local.",
+                                "_mongo._tcp.Mongo.Default.SVC.cluster.Local. 5 SRV 0 50 27017 mongo-1.mongo.default.svc.cluster.Local."),
+                        "mongo-0.mongo.default.svc.cluster.Local. 5 A 10.244.1.10", "mongo-1.mongo.default.svc.cluster.Local. 5 A 10.244.2.11")),
                 c("_http._tcp." + web, "A", answer("_http._tcp." + web + " 5 A 10.96.45.100")),
                 c("_http._udp." + web, "SRV", nxDomain(SOA)),
                 c("_grpc._tcp." + web, "SRV", nxDomain(SOA)),

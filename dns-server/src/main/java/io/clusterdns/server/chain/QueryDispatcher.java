@@ -46,6 +46,10 @@ public final class QueryDispatcher implements QueryReceiver {
     @Override
     public void receive(byte[] wire, Transport transport, InetSocketAddress client, Listener listener, ReplySink sink) {
         long received = System.nanoTime();
+        Router current = router.get();
+        if (current.front().serve(wire, transport, client, listener, sink, received)) {
+            return;
+        }
         WireQuery parsed = WireQuery.parse(wire, transport);
         if (parsed instanceof WireQuery.Drop drop) {
             LOG.debug("dropped {} bytes from {}: {}", wire.length, client, drop.reason());
@@ -60,7 +64,6 @@ public final class QueryDispatcher implements QueryReceiver {
         WireQuery.Query query = (WireQuery.Query) parsed;
         Message message = query.message();
         int qclass = message.getQuestion().getDClass();
-        Router current = router.get();
         Router.Route route = current.route(message.getQuestion().getName());
         if (route == null || !acceptsClass(route.block(), qclass)) {
             byte[] refused = Responses.encode(Responses.error(message, query.edns(), Rcode.REFUSED), message, query.edns(), query.limit());

@@ -17,8 +17,16 @@ public final class Router {
     private final Name[] zones;
     private final BlockChain[] blocks;
     private final ServerLookup lookup;
+    private final FrontPath front;
 
+    /** Every query takes the chain of its block. */
     public Router(List<BlockChain> chains) {
+        this(chains, FrontPath.NONE);
+    }
+
+    /** @param front answers what it can before the chains (the cluster zone's fast path) */
+    public Router(List<BlockChain> chains, FrontPath front) {
+        this.front = front;
         List<Name> z = new ArrayList<>();
         List<BlockChain> b = new ArrayList<>();
         for (BlockChain c : chains) {
@@ -30,6 +38,11 @@ public final class Router {
         this.zones = z.toArray(Name[]::new);
         this.blocks = b.toArray(BlockChain[]::new);
         this.lookup = new ServerLookup(this, 0);
+    }
+
+    /** What answers before the chains; {@link FrontPath#NONE} when every query takes its chain. */
+    public FrontPath front() {
+        return front;
     }
 
     /** Lookups through this router, for the requests it routes. */

@@ -51,21 +51,49 @@ public final class CachePlugin implements Plugin {
     private final Name[] disabledDenial;
     private final long staleSeconds;
     private final long prefetchWindow;
+    /** Questions passed on untouched and uncounted (the cluster zone's own answers); null: none. */
+    private final ClusterAnswers leftAlone;
 
     /**
      * @param store where the entries are (a new one, or the one of the link this one replaces)
      * @param clock nanoseconds as {@link System#nanoTime()}: entry ages, prefetch windows
      */
     public CachePlugin(CacheConfig config, CacheStore store, MeterRegistry registry, LongSupplier clock) {
+        this(config, store, new CacheMetrics(registry, config.zonesLabel(), store), clock, null);
+    }
+
+    private CachePlugin(CacheConfig config, CacheStore store, CacheMetrics metrics, LongSupplier clock, ClusterAnswers leftAlone) {
         this.config = config;
         this.store = store;
-        this.metrics = new CacheMetrics(registry, config.zonesLabel(), store);
+        this.metrics = metrics;
         this.clock = clock;
+        this.leftAlone = leftAlone;
         this.zones = config.zones().toArray(Name[]::new);
         this.disabledSuccess = config.disableSuccess().toArray(Name[]::new);
         this.disabledDenial = config.disableDenial().toArray(Name[]::new);
         this.staleSeconds = config.serveStale().upTo().toSeconds();
         this.prefetchWindow = config.prefetch().window().toNanos();
+    }
+
+    /**
+     * Questions the block's {@code kubernetes} plugin answers itself from its index, which the
+     * cache passes on as if they were outside its zones: in a block the fast path serves, those
+     * answers are the fast path's, encoded once per snapshot, and the chain must give the same
+     * bytes (the plugin's TTL, nothing counted in the cache's series).
+     */
+    @FunctionalInterface
+    public interface ClusterAnswers {
+        boolean answersItself(Name qname, int qtype);
+    }
+
+    /** This link (same entries, same series) leaving {@code answers} to the plugins after it. */
+    public CachePlugin leaving(ClusterAnswers answers) {
+        return new CachePlugin(config, store, metrics, clock, answers);
+    }
+
+    /** True when this link leaves the cluster zone's own answers alone ({@link #leaving}). */
+    public boolean leavesClusterAnswers() {
+        return leftAlone != null;
     }
 
     @Override
@@ -84,7 +112,7 @@ public final class CachePlugin implements Plugin {
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
         Name qname = request.qname();
-        if (!Zones.holds(zones, qname)) {
+        if (!Zones.holds(zones, qname) || leftAlone != null && leftAlone.answersItself(qname, request.qtype())) {
             next.serve(request, writer);
             return;
         }

@@ -83,4 +83,39 @@ public final class KubernetesPlugin implements Plugin {
     public Resolver resolver() {
         return resolver;
     }
+
+    /** For which names a miss goes on to the next plugin instead of NXDOMAIN. */
+    public Fallthrough fallthrough() {
+        return fallthrough;
+    }
+
+    /**
+     * True when {@code answer} to a question of {@code qtype} is written as {@link KubernetesResponses#of}
+     * makes it, at once and whole: not passed on, not refused, no ExternalName target to look up.
+     * What the fast path may encode ahead of time.
+     */
+    public boolean answersAtOnce(Name qname, int qtype, Answer answer) {
+        if (answer instanceof Answer.NotAuthoritative || answer instanceof Answer.NotSynced) {
+            return false;
+        }
+        if (qtype == Type.AXFR || qtype == Type.IXFR) {
+            return false;
+        }
+        if (answer instanceof Answer.NxDomain && fallthrough.through(qname)) {
+            return false;
+        }
+        return externalTarget(answer, qtype) == null;
+    }
+
+    /**
+     * True when this plugin writes the response to {@code qname}/{@code qtype} itself from its
+     * index: what {@link #answersAtOnce} allows, and the SERVFAIL of an in-zone name before the
+     * first sync. A {@code cache} in a block the fast path serves leaves these questions alone
+     * (their answers are the fast path's); names passed on or looked up through the server are
+     * cached as before.
+     */
+    public boolean answersItself(Name qname, int qtype) {
+        Answer answer = resolver.resolve(qname, qtype);
+        return answer instanceof Answer.NotSynced || answersAtOnce(qname, qtype, answer);
+    }
 }

@@ -43,8 +43,23 @@ public final class PrometheusPlugin implements Plugin {
     }
 
     private ZoneMeters meters(Request request) {
-        return zones.computeIfAbsent(new ZoneKey(request.listener().label(), request.zone()),
-                k -> metrics.zone(k.server(), k.zone().toString()));
+        return meters(request.listener().label(), request.zone());
+    }
+
+    private ZoneMeters meters(String server, org.xbill.DNS.Name zone) {
+        return zones.computeIfAbsent(new ZoneKey(server, zone), k -> metrics.zone(k.server(), k.zone().toString()));
+    }
+
+    /**
+     * Counts a query of this block that was answered without going through the chain (the cluster
+     * zone's fast path) exactly as this plugin counts one the chain answered: the same series, the
+     * {@code plugin} label of a response the chain wrote.
+     *
+     * @param server the listener's label; {@code zone} the block's zone that matched the question
+     */
+    public void countAnswered(String server, org.xbill.DNS.Name zone, boolean tcp, boolean ipv6Client, int qtype, boolean dnssecOk,
+                              int requestBytes, int rcode, int responseBytes, long nanos) {
+        meters(server, zone).record(tcp, ipv6Client, qtype, dnssecOk, requestBytes, rcode, writerLabel, responseBytes, nanos);
     }
 
     private final class Counting extends WrappingWriter {

@@ -1,0 +1,130 @@
+package io.clusterdns.server.fast;
+
+import io.clusterdns.server.chain.BlockChain;
+import io.clusterdns.server.chain.FrontPath;
+import io.clusterdns.server.chain.Plugin;
+import io.clusterdns.server.listen.Listener;
+import io.clusterdns.server.listen.ReplySink;
+import io.clusterdns.server.wire.Transport;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+
+/**
+ * The cluster zone's fast path, in front of a listener's chains: a query recognised byte for byte
+ * ({@link FastQuery}) for a name of a block that answers it unchanged from the {@code kubernetes}
+ * plugin ({@link FastBlock}) is answered from bytes encoded once per snapshot, with its ID, RD, CD
+ * and question (its case) copied in; no dnsjava message is parsed or built. Every other query,
+ * and every answer the chain would make in some other way, takes the chain. Counted in the
+ * block's {@code prometheus} series as the chain counts it.
+ */
+public final class FastPath implements FrontPath {
+    /** Set to {@code false} to send every query through the chain (benchmarks compare the two). */
+    public static final String ENABLED_PROPERTY = "clusterdns.fastPath";
+
+    /** Zones of the router's blocks in its order, wire form, lower-case. */
+    private final byte[][] zones;
+    private final Name[] zoneNames;
+    /** The fast path of the block of each zone; null where the block takes the chain. */
+    private final FastBlock[] blocks;
+
+    private FastPath(byte[][] zones, Name[] zoneNames, FastBlock[] blocks) {
+        this.zones = zones;
+        this.zoneNames = zoneNames;
+        this.blocks = blocks;
+    }
+
+    /** The fast path of the blocks {@code chains} of one listener, in router order; {@link FrontPath#NONE} when none has one. */
+    public static FrontPath of(List<BlockChain> chains) {
+        return of(chains, AnswerCache.DEFAULT_BUDGET);
+    }
+
+    /** As {@link #of(List)}, unless the system property {@value #ENABLED_PROPERTY} is {@code false}. */
+    public static FrontPath unlessDisabled(List<BlockChain> chains) {
+        return Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true")) ? of(chains) : FrontPath.NONE;
+    }
+
+    /**
+     * One block's chain as the server runs it: a {@code cache} in a block the fast path can serve
+     * leaves the {@code kubernetes} plugin's own answers alone (they are the fast path's, with the
+     * plugin's TTL); forwarded and other answers go through it as in CoreDNS. The block's plugins
+     * unchanged otherwise.
+     */
+    public static List<Plugin> cacheLeavingClusterAnswers(List<Plugin> plugins) {
+        return FastBlock.cacheLeavingClusterAnswers(plugins);
+    }
+
+    static FrontPath of(List<BlockChain> chains, long budget) {
+        List<byte[]> z = new ArrayList<>();
+        List<Name> names = new ArrayList<>();
+        List<FastBlock> b = new ArrayList<>();
+        boolean any = false;
+        for (BlockChain c : chains) {
+            FastBlock fast = FastBlock.of(c, budget);
+            any |= fast != null;
+            for (Name zone : c.zones()) {
+                z.add(zone.toWireCanonical());
+                names.add(zone);
+                b.add(fast);
+            }
+        }
+        return any ? new FastPath(z.toArray(byte[][]::new), names.toArray(Name[]::new), b.toArray(FastBlock[]::new)) : FrontPath.NONE;
+    }
+
+    @Override
+    public boolean serve(byte[] wire, Transport transport, InetSocketAddress client, Listener listener, ReplySink sink, long received) {
+        FastQuery query = FastQuery.read(wire, transport);
+        if (query == null) {
+            return false;
+        }
+        int route = route(query.key().name());
+        FastBlock block = route < 0 ? null : blocks[route];
+        FastBlock.Served served = block == null ? null : block.answer(query, wire);
+        if (served == null) {
+            return false;
+        }
+        sink.send(served.bytes());
+        if (block.prometheus() != null) {
+            block.prometheus().countAnswered(listener.label(), zoneNames[route], transport == Transport.TCP,
+                    client.getAddress() instanceof Inet6Address, query.key().qtype(), query.key().edns() == AnswerKey.EDNS_DO,
+                    wire.length, served.rcode(), served.bytes().length, System.nanoTime() - received);
+        }
+        return true;
+    }
+
+    /** The zone the router picks for {@code name}: the longest holding it, the first of equals (as {@code Router#route}). */
+    private int route(byte[] name) {
+        int best = -1;
+        for (int i = 0; i < zones.length; i++) {
+            if ((best < 0 || zones[i].length > zones[best].length) && endsWith(name, zones[i])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** True when the name {@code name} is {@code zone} or below it (both wire form, lower-case). */
+    static boolean endsWith(byte[] name, byte[] zone) {
+        int at = name.length - zone.length;
+        if (at < 0 || !java.util.Arrays.equals(name, at, name.length, zone, 0, zone.length)) {
+            return false;
+        }
+        int label = 0;
+        while (label < at) {
+            label += (name[label] & 0xFF) + 1;
+        }
+        return label == at;
+    }
+
+    /** Answers held for the block of {@code zone} (tests, benchmarks); -1 when it has no fast path. */
+    public int answersHeld(Name zone) {
+        for (int i = 0; i < zoneNames.length; i++) {
+            if (zoneNames[i].equals(zone)) {
+                return blocks[i] == null ? -1 : blocks[i].cache().size();
+            }
+        }
+        return -1;
+    }
+}
