@@ -18,6 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 
 /**
  * A large synthetic cluster for benchmarks: {@code services} ClusterIP services spread over 100
@@ -36,6 +43,17 @@ final class BenchCluster {
 
     static String headlessName(int i) {
         return "db-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
+    }
+
+    /** A query as a stub resolver sends it: RD set, one question, with EDNS (1232 bytes) or without. */
+    static byte[] query(int id, String name, int type, boolean edns) {
+        Message m = new Message(id);
+        m.getHeader().setFlag(Flags.RD);
+        m.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
+        if (edns) {
+            m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        }
+        return m.toWire();
     }
 
     static ClusterSnapshot snapshot(int services) {

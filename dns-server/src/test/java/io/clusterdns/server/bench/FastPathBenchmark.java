@@ -18,13 +18,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -72,29 +65,19 @@ public class FastPathBenchmark {
         for (int k = 0; k < NAMES; k++) {
             int i = (int) ((long) k * 7919 % services);
             String name = BenchCluster.serviceName(i);
-            a[k] = query(k, name, Type.A, false);
-            aEdns[k] = query(k, name, Type.A, true);
-            aMixedCase[k] = query(k, name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1), Type.A, true);
-            aaaaNoData[k] = query(k, name, Type.AAAA, true);
-            srv[k] = query(k, "_http._tcp." + name, Type.SRV, true);
+            a[k] = BenchCluster.query(k, name, Type.A, false);
+            aEdns[k] = BenchCluster.query(k, name, Type.A, true);
+            aMixedCase[k] = BenchCluster.query(k, name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1), Type.A, true);
+            aaaaNoData[k] = BenchCluster.query(k, name, Type.AAAA, true);
+            srv[k] = BenchCluster.query(k, "_http._tcp." + name, Type.SRV, true);
             // the search path's miss: the service name under the client's own namespace
-            nx[k] = query(k, name + "ns-1.svc.cluster.local.", Type.A, true);
+            nx[k] = BenchCluster.query(k, name + "ns-1.svc.cluster.local.", Type.A, true);
         }
         for (byte[][] set : new byte[][][] {a, aEdns, aMixedCase, aaaaNoData, srv, nx}) {
             for (byte[] q : set) {
                 handler.handle(q, Transport.UDP);
             }
         }
-    }
-
-    private static byte[] query(int id, String name, int type, boolean edns) {
-        Message m = new Message(id);
-        m.getHeader().setFlag(Flags.RD);
-        m.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
-        if (edns) {
-            m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
-        }
-        return m.toWire();
     }
 
     private int index() {

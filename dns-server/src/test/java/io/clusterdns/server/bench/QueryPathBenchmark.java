@@ -18,13 +18,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -66,23 +60,13 @@ public class QueryPathBenchmark {
         nxQueries = new byte[NAMES][];
         for (int k = 0; k < NAMES; k++) {
             int i = (int) ((long) k * 7919 % services);
-            aQueries[k] = query(k, BenchCluster.serviceName(i), Type.A, false);
-            aQueriesEdns[k] = query(k, BenchCluster.serviceName(i), Type.A, true);
-            srvQueries[k] = query(k, "_http._tcp." + BenchCluster.serviceName(i), Type.SRV, true);
-            nxQueries[k] = query(k, "nope-" + i + ".ns-1.svc.cluster.local.", Type.A, true);
+            aQueries[k] = BenchCluster.query(k, BenchCluster.serviceName(i), Type.A, false);
+            aQueriesEdns[k] = BenchCluster.query(k, BenchCluster.serviceName(i), Type.A, true);
+            srvQueries[k] = BenchCluster.query(k, "_http._tcp." + BenchCluster.serviceName(i), Type.SRV, true);
+            nxQueries[k] = BenchCluster.query(k, "nope-" + i + ".ns-1.svc.cluster.local.", Type.A, true);
         }
         malformed = aQueries[0].clone();
         malformed[5] = 2; // qdcount 2: rejected from the header alone
-    }
-
-    private static byte[] query(int id, String name, int type, boolean edns) {
-        Message m = new Message(id);
-        m.getHeader().setFlag(Flags.RD);
-        m.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
-        if (edns) {
-            m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
-        }
-        return m.toWire();
     }
 
     private int index() {
