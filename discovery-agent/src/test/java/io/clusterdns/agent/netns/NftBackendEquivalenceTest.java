@@ -20,6 +20,7 @@ import io.clusterdns.agent.sync.RuleSyncer;
 import io.clusterdns.agent.sync.SyncOutcome;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.IpAddresses;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.NetNamespaces;
 import io.clusterdns.k8s.testing.Privileged;
 import java.nio.file.Path;
@@ -45,6 +46,11 @@ class NftBackendEquivalenceTest {
     static final int DEFAULT_STEPS = 40;
     static final long SEED = Long.getLong("equivalence.seed", DEFAULT_SEED);
     static final int STEPS = Integer.getInteger("equivalence.steps", DEFAULT_STEPS);
+    /**
+     * How long a step of the random sequence waits for the kernel to release stale chains before
+     * it leaves their deletion to a later step (both backends alike, so the comparison holds).
+     */
+    static final Duration STEP_WAIT = Duration.ofSeconds(5);
 
     NetNamespaces netns;
 
@@ -97,7 +103,7 @@ class NftBackendEquivalenceTest {
                 // stale chains are deleted a sync later, once the kernel has released them (it does so
                 // asynchronously after a commit); the clock moves on only when both kernels have, so that
                 // both syncers delete them in the same step
-                if (staleChainsReleased(cliNs) && staleChainsReleased(nlNs)) {
+                if (staleChainsReleased(cliNs, STEP_WAIT) && staleChainsReleased(nlNs, STEP_WAIT)) {
                     clock.advance(Duration.ofSeconds(5));
                 }
             }
@@ -163,7 +169,7 @@ class NftBackendEquivalenceTest {
             assertThat(recovered.ok()).as(recovered.error()).isTrue();
             assertThat(recovered.full()).isTrue();
             // the chains of the first state were emptied by the full sync; the next sync deletes them
-            assertThat(staleChainsReleased(nlNs)).as("the kernel released the emptied chains").isTrue();
+            assertThat(staleChainsReleased(nlNs, Await.DEADLINE)).as("the kernel released the emptied chains").isTrue();
             clock.advance(Duration.ofSeconds(5));
             assertThat(syncer.sync(second, java.util.List.of(), false).ok()).isTrue();
             RuleSyncer reference = syncer(nftIn(cliNs), clock);
@@ -177,9 +183,9 @@ class NftBackendEquivalenceTest {
 
     /**
      * True once every empty chain of our tables (the stale ones) could be deleted, checked with
-     * {@code nft -c} (nothing is changed); polls for up to 5 s, then gives up for this step.
+     * {@code nft -c} (nothing is changed); polls for up to {@code wait}, then answers false.
      */
-    static boolean staleChainsReleased(String ns) throws Exception {
+    static boolean staleChainsReleased(String ns, Duration wait) throws Exception {
         StringBuilder script = new StringBuilder();
         for (Family f : Family.values()) {
             io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonObject(NetNamespaces.exec(ns, "nft", "-j", "list", "table", f.nft(),
@@ -203,7 +209,7 @@ class NftBackendEquivalenceTest {
         Path file = java.nio.file.Files.createTempFile("stale-chains", ".nft");
         try {
             java.nio.file.Files.writeString(file, script);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 if (nftIn(ns).list("-c", "-f", file.toString()).ok()) {
                     return true;
