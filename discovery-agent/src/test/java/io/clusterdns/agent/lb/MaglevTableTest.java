@@ -2,14 +2,25 @@ package io.clusterdns.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Maglev table's properties: deterministic, even, and minimally disrupted by one backend more or less. */
@@ -56,17 +67,125 @@ class MaglevTableTest {
         assertThat(IntStream.of(counts).sum()).isEqualTo(4093);
     }
 
+    /**
+     * Maglev is not minimal: besides the removed backend's 1/N of the slots, slots move between
+     * surviving backends, because the population loop is a race that one backend fewer re-runs
+     * differently. The paper reports the same (NSDI 2016, figure 12); the extra shrinks as M/N grows.
+     * Exact over all M slots, averaged over every one of the 100 removals and 100 different additions
+     * (deterministic: fixed names); the bounds are the figures of the README ("Load balancing") plus a
+     * margin, so that a change to the generator that makes it worse fails here.
+     */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"4093, 0.05", "16381, 0.03", "65537, 0.02"})
-    void addingOrRemovingOneOfAHundredBackendsMovesLittleMoreThanOnePercent(int size, double bound) {
-        MaglevTable hundred = MaglevTable.build(backends(100), size);
-        MaglevTable added = MaglevTable.build(backends(101), size);
+    @CsvSource({"1021, 0.047, 0.058", "4093, 0.044, 0.048", "16381, 0.025, 0.027", "65537, 0.0165, 0.017"})
+    void addingOrRemovingOneOfAHundredBackendsMovesTheirShareAndALittleMore(int size, double meanBound, double maxBound) {
+        Disruption d = Disruption.of(100, size, size > 4093 ? 20 : 100);
+        // the ideal is 1/101 ≈ 0.99 % when adding, 1/100 when removing (the removed backend's own slots)
+        assertThat(d.meanRemove()).as("mean 100 -> 99").isGreaterThanOrEqualTo(0.0099).isLessThanOrEqualTo(meanBound);
+        assertThat(d.meanAdd()).as("mean 100 -> 101").isGreaterThanOrEqualTo(0.0098).isLessThanOrEqualTo(meanBound);
+        assertThat(d.maxRemove()).as("worst 100 -> 99").isLessThanOrEqualTo(maxBound);
+        assertThat(d.maxAdd()).as("worst 100 -> 101").isLessThanOrEqualTo(maxBound);
+    }
+
+    /** Moved fractions over all slots, for one backend removed (each in turn) or one added ({@code trials} different ones). */
+    record Disruption(double meanRemove, double maxRemove, double meanAdd, double maxAdd) {
+        static Disruption of(int n, int size, int trials) {
+            List<String> base = backends(n);
+            MaglevTable before = MaglevTable.build(base, size);
+            double sumRemove = 0;
+            double maxRemove = 0;
+            double sumAdd = 0;
+            double maxAdd = 0;
+            for (int t = 0; t < trials; t++) {
+                List<String> less = new ArrayList<>(base);
+                less.remove(t * n / trials);
+                double r = before.movedFraction(MaglevTable.build(less, size));
+                List<String> more = new ArrayList<>(base);
+                more.add("10.245.9." + (t + 1) + ":8080");
+                double a = before.movedFraction(MaglevTable.build(more, size));
+                sumRemove += r;
+                maxRemove = Math.max(maxRemove, r);
+                sumAdd += a;
+                maxAdd = Math.max(maxAdd, a);
+            }
+            return new Disruption(sumRemove / trials, maxRemove, sumAdd / trials, maxAdd);
+        }
+    }
+
+    /**
+     * The table is the paper's pseudocode 1, line by line, with offset = h1(name) mod M and skip =
+     * h2(name) mod (M - 1) + 1, h1 and h2 the two halves of the first 16 bytes of the name's SHA-256
+     * (independent, well mixed), backends taking turns in name order.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 251", "3, 251", "10, 1021", "100, 1021", "100, 4093"})
+    void isThePapersPopulation(int n, int size) throws Exception {
+        List<String> names = new ArrayList<>(backends(n));
+        Collections.sort(names);
+        int[][] permutation = new int[n][size];
+        for (int i = 0; i < n; i++) {
+            ByteBuffer h = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(names.get(i).getBytes(StandardCharsets.UTF_8)));
+            long offset = Long.remainderUnsigned(h.getLong(0), size);
+            long skip = Long.remainderUnsigned(h.getLong(8), size - 1) + 1;
+            for (int j = 0; j < size; j++) {
+                permutation[i][j] = (int) ((offset + j * skip) % size);
+            }
+        }
+        int[] next = new int[n];
+        int[] entry = new int[size];
+        Arrays.fill(entry, -1);
+        int filled = 0;
+        populate:
+        while (true) {
+            for (int i = 0; i < n; i++) {
+                int c = permutation[i][next[i]];
+                while (entry[c] >= 0) {
+                    next[i]++;
+                    c = permutation[i][next[i]];
+                }
+                entry[c] = i;
+                next[i]++;
+                filled++;
+                if (filled == size) {
+                    break populate;
+                }
+            }
+        }
+        MaglevTable t = MaglevTable.build(backends(n), size);
+        for (int s = 0; s < size; s++) {
+            assertThat(t.owner(s)).as("slot %d", s).isEqualTo(names.get(entry[s]));
+        }
+    }
+
+    /**
+     * What moves is flows, hashed by the kernel's jhash onto the slots: over every source port of one
+     * client towards one ClusterIP port (64,512 5-tuples) the moved fraction is the slot fraction
+     * within sampling error (σ ≈ 0.08 %), i.e. jhash spreads these tuples evenly.
+     */
+    @Test
+    void flowsMoveAsSlotsDo() throws Exception {
+        MaglevTable before = MaglevTable.build(backends(100), 4093);
         List<String> less = new ArrayList<>(backends(100));
         less.remove(37);
-        MaglevTable removed = MaglevTable.build(less, size);
-        // the ideal is 1/101 ≈ 0.99 % when adding, 1/100 when removing; Maglev adds a little on top
-        assertThat(hundred.movedFraction(added)).as("100 -> 101").isGreaterThan(0.0099).isLessThanOrEqualTo(bound);
-        assertThat(hundred.movedFraction(removed)).as("100 -> 99").isGreaterThanOrEqualTo(0.01).isLessThanOrEqualTo(bound);
+        MaglevTable after = MaglevTable.build(less, 4093);
+        double tuples = FlowSample.movedFraction(before, after);
+        assertThat(tuples).isCloseTo(before.movedFraction(after), within(0.004));
+    }
+
+    /** Every source port 1024..65535 of 10.244.1.40 towards 10.96.2.1:80/TCP, through the kernel's slot function. */
+    static final class FlowSample {
+        static final int FIRST = 1024;
+        static final int COUNT = 65536 - FIRST;
+
+        static double movedFraction(MaglevTable before, MaglevTable after) throws Exception {
+            Inet4Address client = (Inet4Address) InetAddress.getByName("10.244.1.40");
+            Inet4Address vip = (Inet4Address) InetAddress.getByName("10.96.2.1");
+            int moved = 0;
+            for (int p = FIRST; p < FIRST + COUNT; p++) {
+                int slot = NftJhash.fiveTupleSlot(client, vip, 6, p, 80, 0x5eed, before.size());
+                moved += before.owner(slot).equals(after.owner(slot)) ? 0 : 1;
+            }
+            return (double) moved / COUNT;
+        }
     }
 
     @Test
@@ -98,18 +217,87 @@ class MaglevTableTest {
         assertThat(MaglevTable.isPrime(65535)).isFalse();
     }
 
-    /** Prints the disruption figures of the README (run by hand: {@code -Dtest=MaglevTableTest#figures}). */
+    /**
+     * Prints the figures of the README (run by hand, see the README): per M,
+     * the moved fraction over all slots (mean and worst of 100 removals, 100 additions), over the
+     * kernel's hash of 64,512 real 5-tuples (removal of backend 37), slots per backend, build time;
+     * and the same for rendezvous hashing (each slot to the backend with the highest hash of
+     * (slot, name)), the pure function that moves only the removed backend's slots, for comparison.
+     * A minute of CPU, hence only with {@code -Dmaglev.figures=true}.
+     */
     @Test
-    void figures() {
-        for (int size : new int[] {1021, 4093, 16381, 65537}) {
+    @EnabledIfSystemProperty(named = "maglev.figures", matches = "true")
+    void figures() throws Exception {
+        System.out.println("| M | remove: mean / worst | add: mean / worst | 5-tuples, remove #37 | slots per backend | build | rendezvous: remove mean / worst, slots per backend |");
+        for (int size : new int[] {251, 1021, 4093, 16381, 65537}) {
+            long t0 = System.nanoTime();
             MaglevTable hundred = MaglevTable.build(backends(100), size);
+            double buildMs = (System.nanoTime() - t0) / 1e6;
+            Disruption d = Disruption.of(100, size, 100);
             List<String> less = new ArrayList<>(backends(100));
             less.remove(37);
+            double tuples = FlowSample.movedFraction(hundred, MaglevTable.build(less, size));
             int[] c = hundred.slotCounts();
-            System.out.printf("M=%d 100->101 %.4f 100->99 %.4f slots/backend %d..%d%n", size,
-                    hundred.movedFraction(MaglevTable.build(backends(101), size)),
-                    hundred.movedFraction(MaglevTable.build(less, size)),
-                    IntStream.of(c).min().orElseThrow(), IntStream.of(c).max().orElseThrow());
+            String[] hrw = Rendezvous.build(backends(100), size);
+            double sum = 0;
+            double max = 0;
+            for (int r = 0; r < 100; r++) {
+                List<String> l = new ArrayList<>(backends(100));
+                l.remove(r);
+                double f = Rendezvous.moved(hrw, Rendezvous.build(l, size));
+                sum += f;
+                max = Math.max(max, f);
+            }
+            System.out.printf("| %d | %.2f %% / %.2f %% | %.2f %% / %.2f %% | %.2f %% | %d–%d | %.1f ms | %.2f %% / %.2f %%, %s |%n", size,
+                    100 * d.meanRemove(), 100 * d.maxRemove(), 100 * d.meanAdd(), 100 * d.maxAdd(), 100 * tuples,
+                    IntStream.of(c).min().orElseThrow(), IntStream.of(c).max().orElseThrow(), buildMs,
+                    100 * sum / 100, 100 * max, Rendezvous.spread(hrw));
+        }
+    }
+
+    /** Rendezvous (highest random weight) hashing over the slots: minimal disruption, uneven shares. Figures only. */
+    static final class Rendezvous {
+        static String[] build(List<String> names, int size) throws Exception {
+            long[] key = new long[names.size()];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(names.get(i).getBytes(StandardCharsets.UTF_8))).getLong();
+            }
+            String[] owner = new String[size];
+            for (int s = 0; s < size; s++) {
+                long slot = mix(s + 0x9e3779b97f4a7c15L);
+                long best = 0;
+                for (int i = 0; i < key.length; i++) {
+                    long w = mix(key[i] ^ slot);
+                    if (owner[s] == null || Long.compareUnsigned(w, best) > 0) {
+                        best = w;
+                        owner[s] = names.get(i);
+                    }
+                }
+            }
+            return owner;
+        }
+
+        /** splitmix64's finaliser. */
+        static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
+        }
+
+        static double moved(String[] a, String[] b) {
+            int m = 0;
+            for (int s = 0; s < a.length; s++) {
+                m += a[s].equals(b[s]) ? 0 : 1;
+            }
+            return (double) m / a.length;
+        }
+
+        static String spread(String[] owner) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (String o : owner) {
+                counts.merge(o, 1, Integer::sum);
+            }
+            return Collections.min(counts.values()) + "–" + Collections.max(counts.values());
         }
     }
 }
