@@ -25,6 +25,7 @@ import picocli.CommandLine;
 class DeployManifestsTest {
     static final Path DEPLOY = Path.of("..", "k8s", "deploy", "components", "envinjector");
     static final Path CERT_MANAGER = Path.of("..", "k8s", "deploy", "components", "envinjector-cert-manager");
+    static final Path CERT_JOB = Path.of("..", "k8s", "deploy", "components", "envinjector-cert-job");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final List<JsonNode> OBJECTS = new ArrayList<>();
 
@@ -141,5 +142,29 @@ class DeployManifestsTest {
                     .filter(n -> !n.equals("kustomization.yaml")).toList();
         }
         assertThat(texts(k.path("resources"))).containsExactlyInAnyOrderElementsOf(files);
+    }
+
+    @Test
+    void theCertificateJobWritesTheSecretTheDeploymentMountsWithArgsThisCliAccepts() throws IOException {
+        JsonNode job = null;
+        try (var parser = YAML.getFactory().createParser(CERT_JOB.resolve("job.yaml").toFile())) {
+            for (JsonNode o : YAML.readValues(parser, JsonNode.class).readAll()) {
+                if ("Job".equals(o.path("kind").asText())) {
+                    job = o;
+                }
+            }
+        }
+        assertThat(job).isNotNull();
+        JsonNode container = job.path("spec").path("template").path("spec").path("containers").get(0);
+        CommandLine.ParseResult parsed = EnvInjectorMain.commandLine().parseArgs(texts(container.path("args")).toArray(String[]::new));
+        CertsCommand certs = (CertsCommand) parsed.subcommand().commandSpec().userObject();
+
+        String mounted = one("Deployment").path("spec").path("template").path("spec").path("volumes").get(0).path("secret").path("secretName").asText();
+        assertThat(certs.secret).isEqualTo(mounted);
+        assertThat(certs.inCluster).isTrue();
+        assertThat(certs.namespace).isEqualTo(job.path("metadata").path("namespace").asText())
+                .isEqualTo(one("Deployment").path("metadata").path("namespace").asText());
+        assertThat(certs.webhookConfig).isEqualTo(one("MutatingWebhookConfiguration").path("metadata").path("name").asText());
+        assertThat(certs.out).as("--out is on the writable emptyDir").startsWith(container.path("volumeMounts").get(0).path("mountPath").asText() + "/");
     }
 }
