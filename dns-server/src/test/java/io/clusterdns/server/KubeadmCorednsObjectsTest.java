@@ -156,8 +156,12 @@ class KubeadmCorednsObjectsTest {
     }
 
     static int containerPort(Container c, Probe probe) {
+        if (probe.getHttpGet().getPort().getIntVal() != null) {
+            return probe.getHttpGet().getPort().getIntVal();
+        }
         String name = probe.getHttpGet().getPort().getStrVal();
-        return c.getPorts().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow().getContainerPort();
+        return c.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name)).getContainerPort();
     }
 
     @Test

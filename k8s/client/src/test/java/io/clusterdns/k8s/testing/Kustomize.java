@@ -67,13 +67,11 @@ public final class Kustomize {
     /** The rendered YAML stream of {@code kustomization}; skips (or fails) when nothing can render it. */
     public static String render(Path kustomization) {
         Renderer r = requireRenderer();
-        return run(Stream.concat(r.command().stream(), Stream.of(kustomization.toString())).toList(), true);
-    }
-
-    /** Which renderer and kustomize version the tests use, or skips (or fails) naming why there is none. */
-    public static synchronized String requireRendererDescription() {
-        Renderer r = requireRenderer();
-        return String.join(" ", r.command()) + " (kustomize " + r.version() + ")";
+        try {
+            return run(Stream.concat(r.command().stream(), Stream.of(kustomization.toString())).toList(), true);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (kustomize " + r.version() + ")", e);
+        }
     }
 
     private static synchronized Renderer requireRenderer() {
