@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * k8s/deploy/discovery-agent/discovery-agent.yaml mounts kubeadm's {@code kube-proxy} ConfigMap as
+ * k8s/deploy/components/discovery-agent/daemonset.yaml mounts kubeadm's {@code kube-proxy} ConfigMap as
  * kube-proxy's DaemonSet does, and its arguments, run against that ConfigMap's two files, give the
  * configuration kube-proxy would have: the file's cluster CIDR and its kubeconfig.conf as the API
  * connection.
  */
 class DaemonSetManifestTest {
-    static final Path MANIFEST = Path.of("..", "k8s", "deploy", "discovery-agent", "discovery-agent.yaml");
+    static final Path MANIFEST = Path.of("..", "k8s", "deploy", "components", "discovery-agent", "daemonset.yaml");
     static final String MOUNT = "/var/lib/kube-proxy";
 
     static JsonNode podSpec() throws IOException {

@@ -7,6 +7,7 @@ import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.source.ClusterSourceOptions;
+import io.clusterdns.k8s.webhook.TlsSecrets;
 import io.clusterdns.k8s.webhook.WebhookConfigurations;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "certs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Creates a CA and a serving certificate for <service>.<namespace>.svc, writes ca.crt, ca.key, tls.crt and tls.key",
-                "into --out, and prints the caBundle; with --kubeconfig or --master, also patches the MutatingWebhookConfiguration."})
+                "into --out, and prints the caBundle; with --kubeconfig, --master or --in-cluster, also patches the MutatingWebhookConfiguration",
+                "and, with --secret, writes the kubernetes.io/tls Secret the Deployment mounts."})
 final class CertsCommand implements Callable<Integer> {
     static final String DEFAULT_SERVICE = "clusterdns-envinjector";
     static final String DEFAULT_NAMESPACE = "clusterdns-system";
@@ -83,6 +85,13 @@ final class CertsCommand implements Callable<Integer> {
     @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context. Default: the current one.")
     String context;
 
+    @Option(names = "--in-cluster", description = "Patch (and write --secret) with this pod's service account: the certificate bootstrap Job.")
+    boolean inCluster;
+
+    @Option(names = "--secret", paramLabel = "NAME",
+            description = "Also create or update this kubernetes.io/tls Secret in --namespace (tls.crt, tls.key, ca.crt); needs a cluster connection.")
+    String secret;
+
     @Option(names = "--master", paramLabel = "URL", description = "API server URL (overrides the kubeconfig's, or alone for an unauthenticated endpoint).")
     String master;
 
@@ -96,8 +105,16 @@ final class CertsCommand implements Callable<Integer> {
             if (days < 1 || days > 3650 || caDays < 1 || caDays > 36500) {
                 throw new ConfigException("--days", "must be 1..3650 (--ca-days 1..36500)");
             }
-            if (kubeconfig != null || master != null || context != null) {
+            if (inCluster && (kubeconfig != null || master != null || context != null)) {
+                throw new ConfigException("--in-cluster", "uses the pod's service account: give no --kubeconfig, --context or --master with it");
+            }
+            if (inCluster) {
+                connection = ClusterConnection.inCluster();
+            } else if (kubeconfig != null || master != null || context != null) {
                 connection = ClusterSourceOptions.connection(kubeconfig, context, master);
+            }
+            if (secret != null && connection == null) {
+                throw new ConfigException("--secret", "needs a cluster to write to: --kubeconfig, --master or --in-cluster");
             }
             InjectorConfig.checkZone(zone);
             extraNames.forEach(CertsCommand::checkSan);
@@ -111,8 +128,13 @@ final class CertsCommand implements Callable<Integer> {
             write(dir.resolve("tls.crt"), serving.certificatePem(), false);
             write(dir.resolve("tls.key"), serving.keyPem(), true);
             err.println("Wrote " + dir.resolve("tls.crt") + " and tls.key: " + serving.describe());
-            err.println("Create the Secret with: kubectl -n " + namespace + " create secret tls " + service + "-tls --cert="
-                    + dir.resolve("tls.crt") + " --key=" + dir.resolve("tls.key"));
+            if (secret != null) {
+                TlsSecrets.apply(connection, namespace, secret, serving.certificatePem(), serving.keyPem(), ca.certificatePem());
+                err.println("Wrote Secret " + namespace + "/" + secret);
+            } else {
+                err.println("Create the Secret with: kubectl -n " + namespace + " create secret tls " + service + "-tls --cert="
+                        + dir.resolve("tls.crt") + " --key=" + dir.resolve("tls.key"));
+            }
             if (connection != null) {
                 int webhooks = WebhookConfigurations.setCaBundle(connection, webhookConfig, ca.caBundle());
                 err.println("Set the caBundle of " + webhooks + " webhook(s) in MutatingWebhookConfiguration " + webhookConfig);

@@ -126,8 +126,43 @@ class ApiServerTest {
     void certsNamesAMissingWebhookConfiguration() {
         EnvInjectorMainTest.Run r = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--master", url, "--webhook-config", "nope");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).endsWith("\nenvinjector certs: MutatingWebhookConfiguration nope not found: apply k8s/deploy/envinjector/ first");
+        assertThat(r.err().strip()).endsWith("\nenvinjector certs: MutatingWebhookConfiguration nope not found: apply k8s/deploy/overlays/envinjector first");
         assertThat(r.out()).isEmpty();
         assertThat(List.of(dir.resolve("ca.crt"), dir.resolve("tls.crt"))).allMatch(Files::exists);
+    }
+
+    @Test
+    void certsWritesTheTlsSecretTheDeploymentMounts() throws Exception {
+        send("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", """
+                {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration",
+                 "metadata":{"name":"secret-test"},
+                 "webhooks":[{"name":"envinjector.clusterdns.io","admissionReviewVersions":["v1"],"sideEffects":"None",
+                   "clientConfig":{"service":{"name":"clusterdns-envinjector","namespace":"clusterdns-system","path":"/mutate"}}}]}
+                """);
+
+        for (int run = 1; run <= 2; run++) {   // the second run replaces the first's Secret, as a rerun of the Job does
+            Path out = dir.resolve("run" + run);
+            EnvInjectorMainTest.Run r = EnvInjectorMainTest.run("certs", "--out", out.toString(), "--master", url,
+                    "--webhook-config", "secret-test", "--secret", "clusterdns-envinjector-tls");
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("Wrote Secret clusterdns-system/clusterdns-envinjector-tls");
+            JsonNode stored = send("GET", "/api/v1/namespaces/clusterdns-system/secrets/clusterdns-envinjector-tls", null);
+            assertThat(stored.path("type").asText()).isEqualTo("kubernetes.io/tls");
+            for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+                assertThat(java.util.Base64.getDecoder().decode(stored.path("data").path(key).asText()))
+                        .as(key).isEqualTo(Files.readAllBytes(out.resolve(key)));
+            }
+        }
+    }
+
+    @Test
+    void certsSecretNeedsACluster() {
+        EnvInjectorMainTest.Run r = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--secret", "x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--secret: needs a cluster to write to: --kubeconfig, --master or --in-cluster");
+        EnvInjectorMainTest.Run both = EnvInjectorMainTest.run("certs", "--out", dir.toString(), "--in-cluster", "--master", url);
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--in-cluster: uses the pod's service account");
     }
 }

@@ -17,19 +17,22 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code k8s/deploy/envinjector/} agrees with itself and with the code: the webhook settings the
+ * The envinjector components ({@code k8s/deploy/components/envinjector/} and
+ * {@code envinjector-cert-manager/}, read as files) agree with themselves and with the code: the webhook settings the
  * issue asks for, names and ports that line up, container args this CLI accepts, and the
  * certificate names of cert-manager.yaml equal to those of {@code envinjector certs}.
  */
 class DeployManifestsTest {
-    static final Path DEPLOY = Path.of("..", "k8s", "deploy", "envinjector");
+    static final Path DEPLOY = Path.of("..", "k8s", "deploy", "components", "envinjector");
+    static final Path CERT_MANAGER = Path.of("..", "k8s", "deploy", "components", "envinjector-cert-manager");
+    static final Path CERT_JOB = Path.of("..", "k8s", "deploy", "components", "envinjector-cert-job");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final List<JsonNode> OBJECTS = new ArrayList<>();
 
     @BeforeAll
     static void load() throws IOException {
-        try (Stream<Path> files = Files.list(DEPLOY)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        try (Stream<Path> files = Stream.concat(Files.list(DEPLOY), Files.list(CERT_MANAGER))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") && !p.endsWith("kustomization.yaml")).sorted().toList()) {
                 try (var parser = YAML.getFactory().createParser(f.toFile())) {
                     YAML.readValues(parser, JsonNode.class).readAll().stream().filter(JsonNode::isObject).forEach(OBJECTS::add);
                 }
@@ -131,13 +134,37 @@ class DeployManifestsTest {
     }
 
     @Test
-    void kustomizationListsEveryManifestButTheOptionalCertManagerOne() throws IOException {
+    void kustomizationListsEveryManifestOfItsFolder() throws IOException {
         JsonNode k = YAML.readTree(DEPLOY.resolve("kustomization.yaml").toFile());
         List<String> files;
         try (Stream<Path> s = Files.list(DEPLOY)) {
             files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .filter(n -> !n.equals("kustomization.yaml") && !n.equals("cert-manager.yaml")).toList();
+                    .filter(n -> !n.equals("kustomization.yaml")).toList();
         }
         assertThat(texts(k.path("resources"))).containsExactlyInAnyOrderElementsOf(files);
+    }
+
+    @Test
+    void theCertificateJobWritesTheSecretTheDeploymentMountsWithArgsThisCliAccepts() throws IOException {
+        JsonNode job = null;
+        try (var parser = YAML.getFactory().createParser(CERT_JOB.resolve("job.yaml").toFile())) {
+            for (JsonNode o : YAML.readValues(parser, JsonNode.class).readAll()) {
+                if ("Job".equals(o.path("kind").asText())) {
+                    job = o;
+                }
+            }
+        }
+        assertThat(job).isNotNull();
+        JsonNode container = job.path("spec").path("template").path("spec").path("containers").get(0);
+        CommandLine.ParseResult parsed = EnvInjectorMain.commandLine().parseArgs(texts(container.path("args")).toArray(String[]::new));
+        CertsCommand certs = (CertsCommand) parsed.subcommand().commandSpec().userObject();
+
+        String mounted = one("Deployment").path("spec").path("template").path("spec").path("volumes").get(0).path("secret").path("secretName").asText();
+        assertThat(certs.secret).isEqualTo(mounted);
+        assertThat(certs.inCluster).isTrue();
+        assertThat(certs.namespace).isEqualTo(job.path("metadata").path("namespace").asText())
+                .isEqualTo(one("Deployment").path("metadata").path("namespace").asText());
+        assertThat(certs.webhookConfig).isEqualTo(one("MutatingWebhookConfiguration").path("metadata").path("name").asText());
+        assertThat(certs.out).as("--out is on the writable emptyDir").startsWith(container.path("volumeMounts").get(0).path("mountPath").asText() + "/");
     }
 }

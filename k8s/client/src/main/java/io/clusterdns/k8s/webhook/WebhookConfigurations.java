@@ -30,7 +30,7 @@ public final class WebhookConfigurations {
                     client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name);
             MutatingWebhookConfiguration current = resource.get();
             if (current == null) {
-                throw new IllegalStateException("MutatingWebhookConfiguration " + name + " not found: apply k8s/deploy/envinjector/ first");
+                throw new IllegalStateException("MutatingWebhookConfiguration " + name + " not found: apply k8s/deploy/overlays/envinjector first");
             }
             int webhooks = current.getWebhooks() == null ? 0 : current.getWebhooks().size();
             if (webhooks == 0) {
