@@ -19,6 +19,12 @@ public final class DnatSlotBlocks {
     static final int BLOCK = 2 * SLOTS_PER_PICK;
     /** 2^26 blocks of 32 slots: every offset is a non-negative int. */
     static final int BLOCKS = 1 << 26;
+    /**
+     * Maps per protocol: a rule binding a data map makes the kernel walk the map's bindings
+     * ({@code nf_tables_bind_set}), so 10,000 rules on one map cost it O(n^2): 7.8 s instead of
+     * 1.4 s with 16 maps for a fresh 10,000-service table (measured, load 15).
+     */
+    public static final int SHARDS = 16;
 
     private DnatSlotBlocks() {
     }
@@ -32,6 +38,11 @@ public final class DnatSlotBlocks {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
+    }
+
+    /** Which of the protocol's {@link #SHARDS} maps holds the owner's slots. */
+    public static int shard(String owner) {
+        return block(owner) % SHARDS;
     }
 
     /** The first slot of the owner's cluster-wide ({@code local} false) or local pick. */

@@ -235,11 +235,12 @@ public final class ServiceRules {
      */
     private void slotPick(List<Rule> rules, List<Endpoint> endpoints, boolean local) {
         int offset = DnatSlotBlocks.offset(name.chainBase(), local);
+        String map = dnatSlots(sp.protocol(), DnatSlotBlocks.shard(name.chainBase()));
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint ep = endpoints.get(i);
-            elements.add(new Element(dnatSlots(sp.protocol()), List.of(Integer.toString(offset + i)), new Expr.AddrPort(ep.ip(), ep.port()), null));
+            elements.add(new Element(map, List.of(Integer.toString(offset + i)), new Expr.AddrPort(ep.ip(), ep.port()), null));
         }
-        rules.add(Rule.of(new Expr.L4Proto(sp.protocol()), new Expr.DnatSlots(endpoints.size(), offset, dnatSlots(sp.protocol()))));
+        rules.add(Rule.of(new Expr.L4Proto(sp.protocol()), new Expr.DnatSlots(endpoints.size(), offset, map)));
     }
 
     /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */

@@ -115,8 +115,8 @@ class LoadBalancingRulesTest {
         assertThat(pick(model, "maglev")).isEqualTo("jhash ip saddr . ip daddr . meta l4proto . th sport . th dport mod 4093 seed 0x5eed vmap @"
                 + ChainNames.maglev(new ServicePortName(ServiceKey.of("lb", "maglev"), "p80", Protocol.TCP)));
         assertThat(pick(model, "source")).startsWith("jhash ip saddr mod 4093 seed 0x5eed vmap @maglev-");
-        assertThat(pick(model, "bogus")).as("node default random, through DNAT slots").matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp");
-        assertThat(pick(model, "random")).matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp");
+        assertThat(pick(model, "bogus")).as("node default random, through DNAT slots").matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp-\\d+");
+        assertThat(pick(model, "random")).matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp-\\d+");
 
         NftModel maglevNode = Conventions.render(CLUSTER, context(LoadBalancing.MAGLEV));
         assertThat(pick(maglevNode, "bogus")).as("node default maglev").startsWith("jhash ip saddr . ip daddr");
