@@ -22,13 +22,18 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code service-X} picks among cluster-wide endpoints, {@code local-X} among this node's
- *       (traffic policy Local). With at most {@link NodeContext#endpointChainThreshold()}
- *       endpoints the pick is inline, one rule per endpoint:
- *       {@code numgen random mod k == 0 ... dnat to EP} for k = N..2, then the last endpoint
- *       (each is chosen with probability 1/N). With more, {@code numgen random mod N vmap} jumps
- *       to per-endpoint chains {@code endpoint-X} (O(1) for big services, kube-proxy's layout).
- *       Why not always the latter: nft 1.0.x dumps every chain of the host before each
- *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
+ *       (traffic policy Local). With at most {@link NodeContext#endpointChainThreshold()} (and
+ *       {@link DnatSlotBlocks#SLOTS_PER_PICK}) endpoints the pick is one rule
+ *       {@code dnat ip addr . port to numgen random mod N offset B map @dnat-slots-tcp-S} over
+ *       N slots whose elements hold the endpoints ({@link DnatSlotBlocks}), so that a rolling
+ *       update rewrites elements only and the kernel commits it without re-validating the table.
+ *       With ClientIP affinity, or when another service port shares the slot block, the pick is
+ *       inline, one rule per endpoint: {@code numgen random mod k == 0 ... dnat to EP} for
+ *       k = N..2, then the last endpoint (each is chosen with probability 1/N). With more
+ *       endpoints, {@code numgen random mod N vmap} jumps to per-endpoint chains
+ *       {@code endpoint-X} (O(1) for big services, kube-proxy's layout). Why not always the
+ *       latter: nft 1.0.x dumps every chain of the host before each transaction, and 50,000
+ *       endpoint chains make every sync cost 0.3 s or more.</li>
  *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
  *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
  *       {@link MaglevTable}, in a map {@code maglev-X} / {@code maglev-local-X} of slot : goto
