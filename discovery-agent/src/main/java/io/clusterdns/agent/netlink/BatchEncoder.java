@@ -4,6 +4,7 @@ import static io.clusterdns.agent.netlink.NfTables.*;
 
 import io.clusterdns.agent.nft.ContainerDef;
 import io.clusterdns.agent.nft.Element;
+import io.clusterdns.agent.nft.Expr;
 import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.Hook;
 import io.clusterdns.agent.nft.Names;
@@ -208,7 +209,10 @@ final class BatchEncoder {
         w.be32(SET_FLAGS, flags);
         w.be32(SET_KEY_TYPE, type.keyTypeId());
         w.be32(SET_KEY_LEN, type.keyLen());
-        if (type.map()) {
+        if (type.dataMap()) {
+            w.be32(SET_DATA_TYPE, type.dataTypeId());
+            w.be32(SET_DATA_LEN, type.dataLen());
+        } else if (type.map()) {
             w.be32(SET_DATA_TYPE, DATA_VERDICT_TYPE);
             w.be32(SET_DATA_LEN, 0);
         }
@@ -238,9 +242,13 @@ final class BatchEncoder {
                 int n = w.nest(LIST_ELEM);
                 key(type.key(el.key()));
                 if (!e.delete()) {
-                    if (el.value() != null) {
+                    if (el.value() instanceof Expr.AddrPort ap) {
                         int d = w.nest(SET_ELEM_DATA);
-                        RuleEncoder.verdictData(w, el.value());
+                        w.bytes(DATA_VALUE, type.data(ap.ip(), ap.port()));
+                        w.endNest(d);
+                    } else if (el.value() instanceof Expr.Verdict v) {
+                        int d = w.nest(SET_ELEM_DATA);
+                        RuleEncoder.verdictData(w, v);
                         w.endNest(d);
                     }
                     if (el.comment() != null) {

@@ -122,6 +122,8 @@ final class RuleEncoder {
             end(s);
         } else if (e instanceof Expr.Dnat d) {
             dnat(d);
+        } else if (e instanceof Expr.DnatSlots d) {
+            dnatSlots(d);
         } else if (e instanceof Expr.Vmap v) {
             int slot = 0;
             if (v.key() == Expr.VmapKey.DADDR_PROTO_PORT) {
@@ -190,6 +192,27 @@ final class RuleEncoder {
         w.be32(5, 2); // REG_PROTO_MIN
         w.be32(7, 2); // FLAGS: NF_NAT_RANGE_PROTO_SPECIFIED
         end(s);
+    }
+
+    /** numgen into slot 0, the map's value (address, then port) into slots 0.. and after the address. */
+    private void dnatSlots(Expr.DnatSlots d) {
+        int s = begin("numgen");
+        w.be32(1, reg(0)); // DREG
+        w.be32(2, d.mod()); // MODULUS
+        w.be32(3, 1); // TYPE: random
+        w.be32(4, d.offset()); // OFFSET
+        end(s);
+        int l = begin("lookup");
+        w.be32(2, reg(0)); // SREG
+        w.be32(3, reg(0)); // DREG
+        w.string(1, d.map());
+        end(l);
+        int n = begin("nat");
+        w.be32(1, 1); // TYPE: dnat
+        w.be32(2, f == Family.IP6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+        w.be32(3, reg(0)); // REG_ADDR_MIN
+        w.be32(5, reg(addrLen() / 4)); // REG_PROTO_MIN (nft sends no flags: the kernel sets PROTO_SPECIFIED)
+        end(n);
     }
 
     /** jhash over the key's fields loaded from slot 4 on (nft keeps slot 0 for the hash). */

@@ -14,7 +14,12 @@ import java.util.List;
  * nft notation ({@code 10.96.0.10 . tcp . 80}) becomes key bytes. Only the declarations the agent
  * makes are known; anything else is an {@link UnsupportedShape}.
  */
-record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeofNumgenMod) {
+record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeofNumgenMod, List<Component> data, int portDesc) {
+
+    /** A set or verdict map (no data components). */
+    SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeofNumgenMod) {
+        this(key, map, typeofNumgen, typeofNumgenMod, List.of(), 0);
+    }
 
     /** One component of a (possibly concatenated) key: nft datatype id, bytes. */
     enum Component {
@@ -45,6 +50,16 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
         if (type.endsWith(": verdict")) {
             map = true;
             type = type.substring(0, type.length() - ": verdict".length()).strip();
+        } else if (def.map() && type.matches("typeof numgen random mod \\d+ : ip6? daddr \\. (tcp|udp|sctp) dport")) {
+            // the dnat-slots data map: slot : address . port
+            String[] w = type.split("\\s+");
+            Component addr = w[6].equals("ip6") ? Component.IPV6_ADDR : Component.IPV4_ADDR;
+            int portDesc = switch (w[9]) {
+                case "tcp" -> 8;
+                case "udp" -> 6;
+                default -> 10; // sctp
+            };
+            return new SetType(List.of(Component.INTEGER), true, true, Integer.parseInt(w[4]), List.of(addr, Component.INET_SERVICE), portDesc);
         } else if (type.contains(":")) {
             throw new UnsupportedShape("map type " + def.type());
         }
@@ -66,6 +81,36 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
             throw new UnsupportedShape("map keyed by one " + type);
         }
         return new SetType(List.copyOf(parts), map, false, 0);
+    }
+
+    /** A data map (address . port values) rather than a set or verdict map. */
+    boolean dataMap() {
+        return !data.isEmpty();
+    }
+
+    /** nft's type id of the data, folded like a key's. */
+    int dataTypeId() {
+        int t = 0;
+        for (Component c : data) {
+            t = t << 6 | c.id;
+        }
+        return t;
+    }
+
+    int dataLen() {
+        int n = 0;
+        for (Component c : data) {
+            n += (c.len + 3) & ~3;
+        }
+        return n;
+    }
+
+    /** The value bytes of an endpoint: address, then the port padded to 4 bytes (a concatenation's layout). */
+    byte[] data(InetAddress ip, int port) {
+        if (ip.getAddress().length != data.get(0).len) {
+            throw new UnsupportedShape("address " + IpAddresses.format(ip) + " in a " + data.get(0) + " map value");
+        }
+        return ByteBuffer.allocate(dataLen()).put(ip.getAddress()).putShort((short) port).array();
     }
 
     boolean concat() {
@@ -95,7 +140,20 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
     /** What nft 1.0.6 stores in the set's userdata for this declaration. */
     byte[] udata(String comment) {
         Udata u = new Udata();
-        if (typeofNumgen) {
+        if (typeofNumgen && dataMap()) {
+            u.u32(Udata.SET_KEYBYTEORDER, Udata.BYTEORDER_HOST).u32(Udata.SET_DATABYTEORDER, Udata.BYTEORDER_INVALID);
+            Udata numgen = new Udata().u32(0, 1).u32(1, typeofNumgenMod).u32(2, 0); // type random, modulus, offset
+            u.nest(Udata.SET_KEY_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_NUMGEN).nest(Udata.TYPEOF_DATA, numgen));
+            boolean v6 = data.get(0) == Component.IPV6_ADDR;
+            // concatenation: payload (ip|ip6 header, daddr), payload (tcp|udp|sctp header, dport): nft's proto desc and field ids
+            Udata daddr = new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_PAYLOAD)
+                    .nest(Udata.TYPEOF_DATA, new Udata().u32(0, v6 ? 13 : 12).u32(1, v6 ? 9 : 12));
+            Udata dport = new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_PAYLOAD)
+                    .nest(Udata.TYPEOF_DATA, new Udata().u32(0, portDesc).u32(1, 2));
+            u.nest(Udata.SET_DATA_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_CONCAT)
+                    .nest(Udata.TYPEOF_DATA, new Udata().nest(0, daddr).nest(1, dport)));
+            u.u32(Udata.SET_DATA_INTERVAL, 0);
+        } else if (typeofNumgen) {
             u.u32(Udata.SET_KEYBYTEORDER, Udata.BYTEORDER_HOST).u32(Udata.SET_DATABYTEORDER, Udata.BYTEORDER_INVALID);
             Udata numgen = new Udata().u32(0, 0).u32(1, typeofNumgenMod).u32(2, 0); // type inc, modulus, offset
             u.nest(Udata.SET_KEY_TYPEOF, new Udata().u32(Udata.TYPEOF_EXPR, Udata.EXPR_NUMGEN).nest(Udata.TYPEOF_DATA, numgen));

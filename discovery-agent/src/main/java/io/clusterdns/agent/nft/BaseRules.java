@@ -101,6 +101,11 @@ public final class BaseRules {
         List<ContainerDef> out = new ArrayList<>();
         out.add(ContainerDef.set(CLUSTER_IPS, addr, "Active ClusterIPs"));
         out.add(ContainerDef.set(HAIRPIN_IPS, addr + " . " + addr, "endpoint . itself: hairpin connections to masquerade"));
+        for (io.clusterdns.k8s.model.Protocol p : io.clusterdns.k8s.model.Protocol.values()) {
+            for (int shard = 0; shard < DnatSlotBlocks.SHARDS; shard++) {
+                out.add(ContainerDef.dnatSlotMap(dnatSlots(p, shard), f.nft(), p.label(), "slot : endpoint of the random pick of small services"));
+            }
+        }
         if (!ctx.nodePortsOnAllAddresses()) {
             out.add(ContainerDef.set(NODEPORT_IPS, addr, "IPs that accept NodePort traffic"));
         }

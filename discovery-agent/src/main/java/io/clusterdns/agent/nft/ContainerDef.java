@@ -30,6 +30,18 @@ public record ContainerDef(boolean map, String name, String type, int timeoutSec
         return new ContainerDef(true, name, "typeof numgen inc mod 2 : verdict", 0, comment);
     }
 
+    /**
+     * A data map of DNAT slots ({@link Expr.DnatSlots}): a 32-bit slot number (declared by
+     * {@code typeof numgen}, as {@link #slotMap}) to an endpoint's address and port; {@code nft}
+     * is the family's word, {@code ip} or {@code ip6}. One map per protocol, declared with that
+     * protocol's port ({@code tcp dport}): nft 1.0.6 refuses to add a rule matching {@code meta
+     * l4proto udp} that maps through a map declared with {@code tcp dport} or {@code th dport}
+     * once the map is in the kernel ("conflicting protocols specified").
+     */
+    public static ContainerDef dnatSlotMap(String name, String nft, String protocol, String comment) {
+        return new ContainerDef(true, name, "typeof numgen random mod 2 : " + nft + " daddr . " + protocol + " dport", 0, comment);
+    }
+
     public static ContainerDef affinitySet(String name, String type, int timeoutSeconds) {
         return new ContainerDef(false, name, type, timeoutSeconds, null);
     }

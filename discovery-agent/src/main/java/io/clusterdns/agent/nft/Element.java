@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An element of a set ({@code value} null) or of a verdict map. The key parts are the
+ * An element of a set ({@code value} null), of a verdict map, or of the {@code dnat-slots} data map. The key parts are the
  * concatenation's components in nft notation ({@code 10.96.0.10}, {@code tcp}, {@code 80}).
  */
-public record Element(String container, List<String> key, Expr.Verdict value, String comment) {
+public record Element(String container, List<String> key, Expr.MapValue value, String comment) {
     public Element {
         Objects.requireNonNull(container, "container");
         key = List.copyOf(key);

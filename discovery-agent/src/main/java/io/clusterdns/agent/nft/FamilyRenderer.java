@@ -30,6 +30,9 @@ public final class FamilyRenderer {
     private final Family family;
     private final DesiredStateBuilder builder;
     private final Map<ServiceKey, List<ServicePortState>> statesByService = new HashMap<>();
+    /** Every current service port by owner, and the owners of each {@link DnatSlotBlocks#block}. */
+    private final Map<String, ServicePortState> stateByOwner = new HashMap<>();
+    private final Map<Integer, List<String>> ownersByBlock = new HashMap<>();
     private NftModel model;
     private NodeContext context;
 
@@ -61,7 +64,8 @@ public final class FamilyRenderer {
         } else {
             keys.addAll(changed);
         }
-        Map<String, Fragment> updates = new HashMap<>();
+        Map<String, ServicePortState> toRender = new HashMap<>();
+        Set<String> gone = new HashSet<>();
         Map<String, ServicePortState> changedStates = new LinkedHashMap<>();
         for (ServiceKey key : keys) {
             ServiceInfo svc = snapshot.service(key);
@@ -70,36 +74,81 @@ public final class FamilyRenderer {
             if (!contextChanged && next.equals(prev)) {
                 continue;
             }
-            diffPorts(prev, next, contextChanged, updates, changedStates);
+            diffPorts(prev, next, contextChanged, toRender, gone, changedStates);
             if (next.isEmpty()) {
                 statesByService.remove(key);
             } else {
                 statesByService.put(key, next);
             }
         }
+        Map<String, Fragment> updates = new HashMap<>();
+        for (String owner : sharingChanges(toRender, gone)) {
+            toRender.putIfAbsent(owner, stateByOwner.get(owner));
+        }
+        toRender.forEach((owner, state) -> updates.put(owner, ServiceRules.render(state, context, !sharesBlock(owner))));
+        gone.forEach(owner -> updates.put(owner, null));
         Fragment base = contextChanged ? BaseRules.render(ctx) : null;
         model = model.with(base, updates);
         return new Result(model, changedStates);
     }
 
     private void diffPorts(List<ServicePortState> prev, List<ServicePortState> next, boolean force,
-                           Map<String, Fragment> updates, Map<String, ServicePortState> changedStates) {
+                           Map<String, ServicePortState> toRender, Set<String> gone, Map<String, ServicePortState> changedStates) {
         Map<String, ServicePortState> before = new HashMap<>();
         prev.forEach(s -> before.put(s.name().chainBase(), s));
         for (ServicePortState s : next) {
             String owner = s.name().chainBase();
             ServicePortState old = before.remove(owner);
             if (force || !s.equals(old)) {
-                updates.put(owner, ServiceRules.render(s, context));
+                toRender.put(owner, s);
             }
             if (!Objects.equals(s, old)) {
                 changedStates.put(owner, s);
             }
         }
-        for (String gone : before.keySet()) {
-            updates.put(gone, null);
-            changedStates.put(gone, null);
+        for (String g : before.keySet()) {
+            gone.add(g);
+            changedStates.put(g, null);
         }
+    }
+
+    /**
+     * Records the current owners ({@code toRender} may be new, {@code gone} are removed) and
+     * returns the other owners whose block became shared or exclusive: their rules change too.
+     */
+    private Set<String> sharingChanges(Map<String, ServicePortState> toRender, Set<String> gone) {
+        Map<Integer, Boolean> sharedBefore = new HashMap<>();
+        for (String owner : gone) {
+            if (stateByOwner.remove(owner) != null) {
+                int b = DnatSlotBlocks.block(owner);
+                sharedBefore.putIfAbsent(b, ownersByBlock.get(b).size() > 1);
+                List<String> owners = ownersByBlock.get(b);
+                owners.remove(owner);
+                if (owners.isEmpty()) {
+                    ownersByBlock.remove(b);
+                }
+            }
+        }
+        for (Map.Entry<String, ServicePortState> e : toRender.entrySet()) {
+            if (stateByOwner.put(e.getKey(), e.getValue()) == null) {
+                int b = DnatSlotBlocks.block(e.getKey());
+                List<String> owners = ownersByBlock.computeIfAbsent(b, k -> new ArrayList<>(1));
+                sharedBefore.putIfAbsent(b, owners.size() > 1);
+                owners.add(e.getKey());
+            }
+        }
+        Set<String> others = new HashSet<>();
+        sharedBefore.forEach((b, was) -> {
+            List<String> owners = ownersByBlock.getOrDefault(b, List.of());
+            if (was != owners.size() > 1) {
+                owners.stream().filter(o -> !toRender.containsKey(o)).forEach(others::add);
+            }
+        });
+        return others;
+    }
+
+    private boolean sharesBlock(String owner) {
+        return ownersByBlock.getOrDefault(DnatSlotBlocks.block(owner), List.of()).size() > 1;
     }
 
     public NftModel model() {

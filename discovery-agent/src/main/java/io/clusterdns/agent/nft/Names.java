@@ -31,6 +31,16 @@ public final class Names {
     public static final String MARK_FOR_MASQUERADE = "mark-for-masquerade";
     public static final String MASQUERADING = "masquerading";
     public static final String HAIRPIN_IPS = "hairpin-ips";
+    /**
+     * Slot : endpoint address . port, for the random pick of small services ({@link Expr.DnatSlots}):
+     * {@link DnatSlotBlocks#SHARDS} maps per protocol.
+     */
+    public static final String DNAT_SLOTS = "dnat-slots-";
+
+    /** {@code dnat-slots-tcp-7}. */
+    public static String dnatSlots(io.clusterdns.k8s.model.Protocol p, int shard) {
+        return DNAT_SLOTS + p.label() + "-" + shard;
+    }
 
     private Names() {
     }

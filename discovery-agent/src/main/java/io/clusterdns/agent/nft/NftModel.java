@@ -31,9 +31,17 @@ public final class NftModel {
     private final ShardedMap<ElementKey, List<Claim>> claims;
     private final int chainCount;
     private final int ruleCount;
+    /** Identity of this version, of the version {@link #with} made it from (0: none), and the owners that differ from it. */
+    private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
+    private final long version = VERSIONS.incrementAndGet();
+    private final long parentVersion;
+    private final java.util.Set<String> changedFromParent;
 
     private NftModel(Family family, Fragment base, ShardedMap<String, Fragment> services,
-                     ShardedMap<ElementKey, List<Claim>> claims, int chainCount, int ruleCount) {
+                     ShardedMap<ElementKey, List<Claim>> claims, int chainCount, int ruleCount,
+                     long parentVersion, java.util.Set<String> changedFromParent) {
+        this.parentVersion = parentVersion;
+        this.changedFromParent = changedFromParent;
         this.family = family;
         this.base = base;
         this.services = services;
@@ -44,7 +52,7 @@ public final class NftModel {
 
     public static NftModel empty(Family family) {
         return new NftModel(family, new Fragment(Fragment.BASE_OWNER, List.of(), List.of(), List.of()),
-                ShardedMap.empty(), ShardedMap.empty(), 0, 0);
+                ShardedMap.empty(), ShardedMap.empty(), 0, 0, 0, java.util.Set.of());
     }
 
     /** A model from scratch. */
@@ -66,6 +74,7 @@ public final class NftModel {
         int chainsNow = chainCount;
         int rulesNow = ruleCount;
         Fragment b = base;
+        java.util.Set<String> changed = new java.util.HashSet<>();
         if (newBase != null && !newBase.equals(base)) {
             unclaim(idx, base);
             claim(idx, newBase);
@@ -79,6 +88,7 @@ public final class NftModel {
             if (Objects.equals(old, next)) {
                 continue;
             }
+            changed.add(u.getKey());
             if (old != null) {
                 unclaim(idx, old);
                 chainsNow -= old.chains().size();
@@ -95,7 +105,17 @@ public final class NftModel {
                 svc.put(u.getKey(), next);
             }
         }
-        return new NftModel(family, b, svc.build(), idx.build(), chainsNow, rulesNow);
+        return new NftModel(family, b, svc.build(), idx.build(), chainsNow, rulesNow, version, java.util.Set.copyOf(changed));
+    }
+
+    /**
+     * The service owners whose fragments differ between {@code older} and this model, when this
+     * model was made from it by one {@link #with} (the sync's usual case: one render per sync);
+     * null when unknown, and every owner has to be compared. Saves a diff the walk over 10,000
+     * unchanged services.
+     */
+    public java.util.Set<String> changedOwnersSince(NftModel older) {
+        return older.version == parentVersion ? changedFromParent : null;
     }
 
     private static void claim(ShardedMap.Editor<ElementKey, List<Claim>> idx, Fragment f) {

@@ -111,17 +111,29 @@ public final class NftScripts {
             fragment(s, prev.base(), next.base(), touched, stale);
             changed++;
         }
-        for (Map.Entry<String, Fragment> e : next.services().entrySet()) {
-            Fragment old = prev.services().get(e.getKey());
-            if (old != e.getValue() && !e.getValue().equals(old)) {
-                fragment(s, old, e.getValue(), touched, stale);
-                changed++;
+        Set<String> owners = next.changedOwnersSince(prev);
+        if (owners != null) {
+            for (String owner : new TreeSet<>(owners)) {
+                Fragment old = prev.services().get(owner);
+                Fragment now = next.services().get(owner);
+                if (!Objects.equals(old, now)) {
+                    fragment(s, old, now, touched, stale);
+                    changed++;
+                }
             }
-        }
-        for (Map.Entry<String, Fragment> e : prev.services().entrySet()) {
-            if (!next.services().containsKey(e.getKey())) {
-                fragment(s, e.getValue(), null, touched, stale);
-                changed++;
+        } else {
+            for (Map.Entry<String, Fragment> e : next.services().entrySet()) {
+                Fragment old = prev.services().get(e.getKey());
+                if (old != e.getValue() && !e.getValue().equals(old)) {
+                    fragment(s, old, e.getValue(), touched, stale);
+                    changed++;
+                }
+            }
+            for (Map.Entry<String, Fragment> e : prev.services().entrySet()) {
+                if (!next.services().containsKey(e.getKey())) {
+                    fragment(s, e.getValue(), null, touched, stale);
+                    changed++;
+                }
             }
         }
         Map<String, List<Element>> deletes = new LinkedHashMap<>();

@@ -22,13 +22,18 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code service-X} picks among cluster-wide endpoints, {@code local-X} among this node's
- *       (traffic policy Local). With at most {@link NodeContext#endpointChainThreshold()}
- *       endpoints the pick is inline, one rule per endpoint:
- *       {@code numgen random mod k == 0 ... dnat to EP} for k = N..2, then the last endpoint
- *       (each is chosen with probability 1/N). With more, {@code numgen random mod N vmap} jumps
- *       to per-endpoint chains {@code endpoint-X} (O(1) for big services, kube-proxy's layout).
- *       Why not always the latter: nft 1.0.x dumps every chain of the host before each
- *       transaction, and 50,000 endpoint chains make every sync cost 0.3 s or more.</li>
+ *       (traffic policy Local). With at most {@link NodeContext#endpointChainThreshold()} (and
+ *       {@link DnatSlotBlocks#SLOTS_PER_PICK}) endpoints the pick is one rule
+ *       {@code dnat ip addr . port to numgen random mod N offset B map @dnat-slots-tcp-S} over
+ *       N slots whose elements hold the endpoints ({@link DnatSlotBlocks}), so that a rolling
+ *       update rewrites elements only and the kernel commits it without re-validating the table.
+ *       With ClientIP affinity, or when another service port shares the slot block, the pick is
+ *       inline, one rule per endpoint: {@code numgen random mod k == 0 ... dnat to EP} for
+ *       k = N..2, then the last endpoint (each is chosen with probability 1/N). With more
+ *       endpoints, {@code numgen random mod N vmap} jumps to per-endpoint chains
+ *       {@code endpoint-X} (O(1) for big services, kube-proxy's layout). Why not always the
+ *       latter: nft 1.0.x dumps every chain of the host before each transaction, and 50,000
+ *       endpoint chains make every sync cost 0.3 s or more.</li>
  *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
  *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
  *       {@link MaglevTable}, in a map {@code maglev-X} / {@code maglev-local-X} of slot : goto
@@ -57,10 +62,12 @@ public final class ServiceRules {
     private final List<ContainerDef> containers = new ArrayList<>();
     private final List<Element> elements = new ArrayList<>();
     private final java.util.Set<Endpoint> chainedEndpoints = new java.util.TreeSet<>();
+    private final boolean slotsUsable;
 
-    private ServiceRules(ServicePortState sp, NodeContext ctx) {
+    private ServiceRules(ServicePortState sp, NodeContext ctx, boolean slotsUsable) {
         this.sp = sp;
         this.ctx = ctx;
+        this.slotsUsable = slotsUsable;
         this.f = Family.of(sp.family());
         this.cats = EndpointCategories.of(sp);
         this.name = sp.name();
@@ -68,7 +75,15 @@ public final class ServiceRules {
 
     /** Pure: equal states and contexts give equal fragments. */
     public static Fragment render(ServicePortState sp, NodeContext ctx) {
-        ServiceRules r = new ServiceRules(sp, ctx);
+        return render(sp, ctx, true);
+    }
+
+    /**
+     * @param slotsUsable false when another service port of the table has the same
+     *                    {@link DnatSlotBlocks#block}: its small picks are then inline rules
+     */
+    public static Fragment render(ServicePortState sp, NodeContext ctx, boolean slotsUsable) {
+        ServiceRules r = new ServiceRules(sp, ctx, slotsUsable);
         r.build();
         return new Fragment(sp.name().chainBase(), r.chains, r.containers, r.elements);
     }
@@ -87,10 +102,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
+            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -150,7 +165,7 @@ public final class ServiceRules {
     }
 
     /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
-    private ChainDef policyChain(String chain, String maglevMap, List<Endpoint> endpoints, boolean internal) {
+    private ChainDef policyChain(String chain, boolean local, String maglevMap, List<Endpoint> endpoints, boolean internal) {
         List<Rule> rules = new ArrayList<>();
         if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
             List<Expr> match = new ArrayList<>(List.of(
@@ -166,6 +181,8 @@ public final class ServiceRules {
         LoadBalancing mode = mode(endpoints);
         if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
             chainedPick(rules, endpoints, mode, maglevMap);
+        } else if (slotsUsable && !sp.clientIpAffinity() && endpoints.size() <= DnatSlotBlocks.SLOTS_PER_PICK) {
+            slotPick(rules, endpoints, local);
         } else {
             inlinePick(rules, endpoints);
         }
@@ -214,6 +231,21 @@ public final class ServiceRules {
             elements.add(new Element(map, List.of(Integer.toString(i)), new Expr.Goto(chainOf.get(table.owner(i))), null));
         }
         return new Expr.JhashVmap(key, MAGLEV_SEED, table.size(), map);
+    }
+
+    /**
+     * One static rule picks slot k of N in {@code dnat-slots}, whose elements hold the endpoints:
+     * replacing endpoints (a rolling update) rewrites elements only, which the kernel commits
+     * without re-validating the table; only a change of N changes the rule.
+     */
+    private void slotPick(List<Rule> rules, List<Endpoint> endpoints, boolean local) {
+        int offset = DnatSlotBlocks.offset(name.chainBase(), local);
+        String map = dnatSlots(sp.protocol(), DnatSlotBlocks.shard(name.chainBase()));
+        for (int i = 0; i < endpoints.size(); i++) {
+            Endpoint ep = endpoints.get(i);
+            elements.add(new Element(map, List.of(Integer.toString(offset + i)), new Expr.AddrPort(ep.ip(), ep.port()), null));
+        }
+        rules.add(Rule.of(new Expr.L4Proto(sp.protocol()), new Expr.DnatSlots(endpoints.size(), offset, map)));
     }
 
     /** The same pick without endpoint chains or sets: each rule takes its endpoint with probability 1/k. */

@@ -72,6 +72,11 @@ public final class RuleSyncer {
     private volatile Consumer<Map<Integer, ServiceHealth>> healthCheckListener = m -> { };
     private boolean needFull = true;
     private volatile boolean wrote;
+    private final SyncGauges gauges = new SyncGauges();
+    /** Services changed since the last successful sync, for the gauges; null: any. */
+    private Set<ServiceKey> changedSinceCommit;
+    private boolean anyChangedSinceCommit = true;
+    private Map<Integer, ServiceHealth> lastHealthChecks;
 
     public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
                       AgentMetrics metrics, ProxierHealth health, Clock clock, Ticker ticker) {
@@ -115,6 +120,14 @@ public final class RuleSyncer {
      */
     public synchronized SyncOutcome sync(ClusterSnapshot snapshot, Collection<ServiceKey> changed, boolean periodic) {
         long start = ticker.nanos();
+        if (changed == null) {
+            anyChangedSinceCommit = true;
+        } else if (!anyChangedSinceCommit) {
+            if (changedSinceCommit == null) {
+                changedSinceCommit = new java.util.HashSet<>();
+            }
+            changedSinceCommit.addAll(changed);
+        }
         Map<Family, NftModel> models = render(snapshot, changed);
         if (!needFull && periodic && tablesMissing()) {
             LOG.warn("The clusterdns nftables tables are gone or incomplete (someone flushed the ruleset?): writing them again");
@@ -200,12 +213,16 @@ public final class RuleSyncer {
     private void afterCommit(ClusterSnapshot snapshot) {
         int deleted = 0;
         int failures = 0;
+        boolean[] healthChanged = {lastHealthChecks == null};
         List<ConntrackFilter> filters = new java.util.ArrayList<>();
         for (Family f : families) {
             Map<String, ServicePortState> pending = pendingStates.get(f);
             Map<String, ServicePortState> states = appliedStates.get(f);
             filters.addAll(ConntrackCleaner.plan(states, pending));
             pending.forEach((owner, s) -> {
+                ServicePortState old = states.get(owner);
+                gauges.state(old, s);
+                healthChanged[0] |= (old != null && old.healthCheckNodePort() != 0) || (s != null && s.healthCheckNodePort() != 0);
                 if (s == null) {
                     states.remove(owner);
                 } else {
@@ -228,8 +245,15 @@ public final class RuleSyncer {
         }
         metrics.conntrack(deleted, failures);
         health.updated();
-        healthCheckListener.accept(healthChecks());
-        SyncGauges.update(metrics, snapshot, applied, appliedStates);
+        if (healthChanged[0]) {
+            // only states with a health check node port (before or after) change the map
+            lastHealthChecks = Map.copyOf(healthChecks());
+        }
+        healthCheckListener.accept(lastHealthChecks);
+        gauges.services(snapshot, anyChangedSinceCommit ? null : changedSinceCommit == null ? List.of() : changedSinceCommit);
+        anyChangedSinceCommit = false;
+        changedSinceCommit = null;
+        gauges.publish(metrics, applied, appliedStates);
     }
 
     /** Health check node ports of externalTrafficPolicy=Local services with their local ready endpoint counts. */

@@ -9,65 +9,99 @@ import io.clusterdns.agent.status.AgentMetrics;
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.model.ServiceKey;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Sets the size gauges after a successful sync: table sizes, services per type, bad annotations, traffic policy gaps, topology in effect. */
+/**
+ * Sets the size gauges after a successful sync: table sizes, services per type, bad annotations,
+ * traffic policy gaps, topology in effect. Counts are kept up to date from what changed (service
+ * keys, service port states), not recounted: a one-service change at 10,000 services must not
+ * walk them all (that walk was most of the agent's own time per change).
+ */
 final class SyncGauges {
-    private SyncGauges() {
+    private final Map<ServiceKey, ServiceInfo> counted = new HashMap<>();
+    private final Map<ServiceType, Long> byType = new EnumMap<>(ServiceType.class);
+    private long badLoadBalancing;
+    /** same zone, same node, fallback, no local endpoint (internal), no local endpoint (external). */
+    private final long[] totals = new long[5];
+
+    /** Counts the services of {@code snapshot} with these keys again (null: all of them). */
+    void services(ClusterSnapshot snapshot, Collection<ServiceKey> changed) {
+        if (changed == null) {
+            counted.clear();
+            byType.clear();
+            badLoadBalancing = 0;
+            snapshot.services().forEach(this::count);
+            return;
+        }
+        for (ServiceKey k : changed) {
+            ServiceInfo old = counted.remove(k);
+            if (old != null) {
+                byType.merge(old.type(), -1L, Long::sum);
+                badLoadBalancing -= ServiceLoadBalancing.of(old).invalid() != null ? 1 : 0;
+            }
+            ServiceInfo now = snapshot.service(k);
+            if (now != null) {
+                count(k, now);
+            }
+        }
     }
 
-    static void update(AgentMetrics metrics, ClusterSnapshot snapshot, Map<Family, NftModel> models,
-                       Map<Family, Map<String, ServicePortState>> states) {
+    private void count(ServiceKey k, ServiceInfo s) {
+        counted.put(k, s);
+        byType.merge(s.type(), 1L, Long::sum);
+        badLoadBalancing += ServiceLoadBalancing.of(s).invalid() != null ? 1 : 0;
+    }
+
+    /** A service port's state went from {@code old} to {@code now} (either may be null). */
+    void state(ServicePortState old, ServicePortState now) {
+        add(old, -1);
+        add(now, 1);
+    }
+
+    private void add(ServicePortState s, int sign) {
+        if (s == null) {
+            return;
+        }
+        if (s.usesClusterEndpoints() && hinted(s)) {
+            switch (EndpointCategories.topology(s.endpoints())) {
+                case SAME_ZONE -> totals[0] += sign;
+                case SAME_NODE -> totals[1] += sign;
+                case NONE -> totals[2] += sign;
+            }
+        }
+        if (!s.internalPolicyLocal() && !s.externalPolicyLocal()) {
+            return;
+        }
+        EndpointCategories c = EndpointCategories.of(s);
+        if (c.hasAny() && c.local().isEmpty()) {
+            totals[3] += s.internalPolicyLocal() ? sign : 0;
+            totals[4] += s.externalPolicyLocal() ? sign : 0;
+        }
+    }
+
+    void publish(AgentMetrics metrics, Map<Family, NftModel> models, Map<Family, Map<String, ServicePortState>> states) {
         models.forEach((f, m) -> {
             metrics.gauge("clusterdns.agent.nftables.chains", "family", f.nft(), m.chainCount());
             metrics.gauge("clusterdns.agent.nftables.rules", "family", f.nft(), m.ruleCount());
             metrics.gauge("clusterdns.agent.nftables.elements", "family", f.nft(), m.elementCount());
         });
-        Map<ServiceType, Long> byType = new EnumMap<>(ServiceType.class);
         for (ServiceType t : ServiceType.values()) {
-            byType.put(t, 0L);
+            metrics.gauge("clusterdns.agent.services", "type", t.apiName(), byType.getOrDefault(t, 0L));
         }
-        long badLoadBalancing = 0;
-        for (ServiceInfo s : snapshot.services().values()) {
-            byType.merge(s.type(), 1L, Long::sum);
-            badLoadBalancing += ServiceLoadBalancing.of(s).invalid() != null ? 1 : 0;
-        }
-        byType.forEach((t, n) -> metrics.gauge("clusterdns.agent.services", "type", t.apiName(), n));
         // services whose load balancing annotation names no mode (they use the node's; the builder logged each)
         metrics.gauge("clusterdns.agent.services.invalid.annotation", "annotation", ServiceLoadBalancing.ANNOTATION, badLoadBalancing);
-        long internal = 0;
-        long external = 0;
-        long sameZone = 0;
-        long sameNode = 0;
-        long fallback = 0;
-        for (Map.Entry<Family, Map<String, ServicePortState>> e : states.entrySet()) {
-            metrics.gauge("clusterdns.agent.service.ports", "family", e.getKey().nft(), e.getValue().size());
-            for (ServicePortState s : e.getValue().values()) {
-                if (s.usesClusterEndpoints() && hinted(s)) {
-                    switch (EndpointCategories.topology(s.endpoints())) {
-                        case SAME_ZONE -> sameZone++;
-                        case SAME_NODE -> sameNode++;
-                        case NONE -> fallback++;
-                    }
-                }
-                if (!s.internalPolicyLocal() && !s.externalPolicyLocal()) {
-                    continue;
-                }
-                EndpointCategories c = EndpointCategories.of(s);
-                if (c.hasAny() && c.local().isEmpty()) {
-                    internal += s.internalPolicyLocal() ? 1 : 0;
-                    external += s.externalPolicyLocal() ? 1 : 0;
-                }
-            }
-        }
+        states.forEach((f, st) -> metrics.gauge("clusterdns.agent.service.ports", "family", f.nft(), st.size()));
         // kube-proxy's kubeproxy_sync_proxy_rules_no_local_endpoints_total, without the _total a gauge may not carry
-        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "internal", internal);
-        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "external", external);
+        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "internal", totals[3]);
+        metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "external", totals[4]);
         // service ports with hinted endpoints: narrowed to this zone or node, or using every endpoint (incomplete hints, none for here)
-        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-zone", sameZone);
-        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-node", sameNode);
-        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "fallback", fallback);
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-zone", totals[0]);
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "same-node", totals[1]);
+        metrics.gauge("clusterdns.agent.topology.service.ports", "topology", "fallback", totals[2]);
     }
 
     /** A ready endpoint carries a hint: the EndpointSlice controller was asked for topology (a scan, no allocation). */

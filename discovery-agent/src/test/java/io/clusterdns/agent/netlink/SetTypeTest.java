@@ -46,6 +46,34 @@ class SetTypeTest {
         assertThat(hex(t.key(List.of("1")))).isEqualTo("01000000");
     }
 
+    /** {@code add map ip t endpoints { typeof numgen random mod 2 : ip daddr . tcp dport; }}, and with {@code udp dport}, {@code sctp dport}, then {@code comment "xy";}. */
+    @Test
+    void theDnatSlotMapMapsAHostOrderIntegerToAnAddressAndAPort() throws Exception {
+        SetType v4 = SetType.of(ContainerDef.dnatSlotMap("dnat-slots-tcp", "ip", "tcp", null));
+        assertThat(v4.keyTypeId()).isEqualTo(4);
+        assertThat(v4.keyLen()).isEqualTo(4);
+        assertThat(v4.dataTypeId()).isEqualTo(0x1cd);
+        assertThat(v4.dataLen()).isEqualTo(8);
+        String udata4 = "000401000000010400000000031a0004170000000112000401000000010402000000020400000000043400040d000000012c0014"
+                + "000407000000010c00040c00000001040c0000000114000407000000010c000408000000010402000000060400000000";
+        assertThat(hex(v4.udata(null))).isEqualTo(udata4);
+        assertThat(hex(v4.udata("xy"))).isEqualTo(udata4 + "0703787900");
+        assertThat(hex(v4.key(List.of("17")))).isEqualTo("11000000");
+        assertThat(hex(v4.data(java.net.InetAddress.getByName("10.244.1.2"), 8080))).isEqualTo("0af401021f900000");
+
+        String udp = hex(SetType.of(ContainerDef.dnatSlotMap("dnat-slots-udp", "ip", "udp", null)).udata(null));
+        String sctp = hex(SetType.of(ContainerDef.dnatSlotMap("dnat-slots-sctp", "ip", "sctp", null)).udata(null));
+        assertThat(udp).isEqualTo(udata4.replace("0c000408000000010402", "0c000406000000010402"));
+        assertThat(sctp).isEqualTo(udata4.replace("0c000408000000010402", "0c00040a000000010402"));
+
+        SetType v6 = SetType.of(ContainerDef.dnatSlotMap("dnat-slots-tcp", "ip6", "tcp", null));
+        assertThat(v6.dataTypeId()).isEqualTo(0x20d);
+        assertThat(v6.dataLen()).isEqualTo(20);
+        assertThat(hex(v6.udata(null))).isEqualTo("000401000000010400000000031a0004170000000112000401000000010402000000020400000000043400040d000000012c0014"
+                + "000407000000010c00040d0000000104090000000114000407000000010c000408000000010402000000060400000000");
+        assertThat(hex(v6.data(java.net.InetAddress.getByName("fd00::1:2"), 8080))).isEqualTo("fd000000000000000000000000010002" + "1f900000");
+    }
+
     @Test
     void anUnknownDeclarationIsAnUnsupportedShape() {
         assertThatThrownBy(() -> SetType.of(ContainerDef.set("x", "ether_addr", null))).isInstanceOf(UnsupportedShape.class)

@@ -244,8 +244,12 @@ class DataPlaneIT {
         Files.writeString(dns, Files.readString(dns).replace(
                 "- {addresses: [10.244.1.11], nodeName: node-1, conditions: {ready: true}}\n", ""));
         String chain = ChainNames.service(new ServicePortName(ServiceKey.of("default", "dns"), "dns", Protocol.UDP));
-        await("pod-a1 gone from the dns service", () -> NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns", chain).output(),
-                out -> out.contains("dnat to 10.244.1.12") && !out.contains("10.244.1.11"));
+        // the pick is one rule over slots of a dnat-slots-udp-N map: the endpoints are that map's elements
+        String slots = io.clusterdns.agent.nft.Names.dnatSlots(Protocol.UDP,
+                io.clusterdns.agent.nft.DnatSlotBlocks.shard(new ServicePortName(ServiceKey.of("default", "dns"), "dns", Protocol.UDP).chainBase()));
+        await("pod-a1 gone from the dns service", () -> NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip", "clusterdns", chain).output()
+                        + NetNamespaces.exec(lab.ns("node"), "nft", "list", "map", "ip", "clusterdns", slots).output(),
+                out -> out.contains("numgen random mod 1 ") && out.contains("10.244.1.12 . 5353") && !out.contains("10.244.1.11 . 5353"));
         String command = "udp 10.96.1.11 53 - " + port + " " + OK_TIMEOUT_MS;
         assertThat(await("the same 5-tuple reaches pod-a2", () -> ask("pod-c1", command), a -> a.startsWith("OK pod-a2 ")))
                 .isEqualTo("OK pod-a2 10.244.1.13 5353");

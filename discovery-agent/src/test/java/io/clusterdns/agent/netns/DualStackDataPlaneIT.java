@@ -260,8 +260,12 @@ class DualStackDataPlaneIT {
         Files.writeString(slice, Files.readString(slice).replace(
                 "- {addresses: [\"fd00:10:244:1::11\"], nodeName: node-1, conditions: {ready: true}}\n", ""));
         String chain = ChainNames.service(new ServicePortName(ServiceKey.of("default", "v6-dns"), "dns", Protocol.UDP));
-        await("pod-a1 gone from v6-dns", () -> NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip6", "clusterdns", chain).output(),
-                out -> out.contains("fd00:10:244:1::12") && !out.contains("fd00:10:244:1::11"));
+        // the pick is one rule over slots of a dnat-slots-udp-N map: the endpoints are that map's elements
+        String slots = io.clusterdns.agent.nft.Names.dnatSlots(Protocol.UDP,
+                io.clusterdns.agent.nft.DnatSlotBlocks.shard(new ServicePortName(ServiceKey.of("default", "v6-dns"), "dns", Protocol.UDP).chainBase()));
+        await("pod-a1 gone from v6-dns", () -> NetNamespaces.exec(lab.ns("node"), "nft", "list", "chain", "ip6", "clusterdns", chain).output()
+                        + NetNamespaces.exec(lab.ns("node"), "nft", "list", "map", "ip6", "clusterdns", slots).output(),
+                out -> out.contains("numgen random mod 1 ") && out.contains("fd00:10:244:1::12 . 5353") && !out.contains("fd00:10:244:1::11 . 5353"));
         String command = "udp fd00:10:96::310 53 - " + port + " " + OK_TIMEOUT_MS;
         assertThat(await("the same 5-tuple reaches pod-a2", () -> ask("pod-c1", command), a -> a.startsWith("OK pod-a2 ")))
                 .isEqualTo("OK pod-a2 fd00:10:244:1:0:0:0:13 5353");

@@ -118,7 +118,7 @@ public final class FakeNft implements Nft {
             sb.append("table ").append(family).append(' ').append(Names.TABLE).append(" {\n");
             if (sets || maps) {
                 t.containers.forEach((n, body) -> {
-                    if (body.contains(" : verdict") == maps) {
+                    if (body.contains(" : ") == maps) {
                         sb.append(maps ? "\tmap " : "\tset ").append(n).append(" {\n\t}\n");
                     }
                 });

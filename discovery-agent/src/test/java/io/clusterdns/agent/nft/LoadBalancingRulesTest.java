@@ -115,12 +115,12 @@ class LoadBalancingRulesTest {
         assertThat(pick(model, "maglev")).isEqualTo("jhash ip saddr . ip daddr . meta l4proto . th sport . th dport mod 4093 seed 0x5eed vmap @"
                 + ChainNames.maglev(new ServicePortName(ServiceKey.of("lb", "maglev"), "p80", Protocol.TCP)));
         assertThat(pick(model, "source")).startsWith("jhash ip saddr mod 4093 seed 0x5eed vmap @maglev-");
-        assertThat(pick(model, "bogus")).as("node default random, inline").startsWith("meta l4proto tcp dnat to 10.244.2.3:8080");
-        assertThat(pick(model, "random")).startsWith("meta l4proto tcp dnat to 10.244.2.3:8080");
+        assertThat(pick(model, "bogus")).as("node default random, through DNAT slots").matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp-\\d+");
+        assertThat(pick(model, "random")).matches("meta l4proto tcp dnat ip addr \\. port to numgen random mod 3 offset \\d+ map @dnat-slots-tcp-\\d+");
 
         NftModel maglevNode = Conventions.render(CLUSTER, context(LoadBalancing.MAGLEV));
         assertThat(pick(maglevNode, "bogus")).as("node default maglev").startsWith("jhash ip saddr . ip daddr");
-        assertThat(pick(maglevNode, "random")).as("the annotation wins over the node").startsWith("meta l4proto tcp dnat to");
+        assertThat(pick(maglevNode, "random")).as("the annotation wins over the node").startsWith("meta l4proto tcp dnat ip addr . port to numgen random mod 3");
         assertThat(pick(maglevNode, "rr")).startsWith("numgen inc mod 3");
         for (String svc : List.of("rr", "maglev", "source", "bogus")) {
             assertThat(new PacketTracer(maglevNode, List.of(Conventions.NODE_IP)).trace(OUTSIDE, "10.244.1.9", "10.96.1." + (List.of("rr", "maglev", "source", "bogus").indexOf(svc) + 1), Protocol.TCP, 80))

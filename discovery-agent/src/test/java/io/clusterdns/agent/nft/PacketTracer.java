@@ -16,7 +16,7 @@ import java.util.Set;
  * A small interpreter of a rendered {@link NftModel}, kube-proxy's {@code helpers_test.go} tracer
  * in spirit: "a new connection from SRC to DST:PORT arrives from outside (or leaves a host
  * process): what happens?" It walks the base chains of the hooks the packet passes in priority
- * order, follows jump/goto/vmap/numgen/jhash (every numgen branch and every endpoint of a Maglev table, collecting all DNAT targets), and
+ * order, follows jump/goto/vmap/numgen/jhash/DNAT slots (every numgen branch and every endpoint of a Maglev table, collecting all DNAT targets), and
  * reports the final verdict, the DNAT targets and whether the packet was masqueraded.
  *
  * <p>It interprets the {@link Expr} records the renderer produced, so it checks the rules'
@@ -237,9 +237,20 @@ final class PacketTracer {
         } else if (e instanceof Expr.Dnat d) {
             String target = d.render(family).substring("dnat to ".length());
             return List.of(new Outcome(s.with(d.ip(), d.port(), target), Flow.ACCEPT));
+        } else if (e instanceof Expr.DnatSlots d) {
+            // every slot numgen can pick: each must hold an endpoint
+            List<Outcome> all = new ArrayList<>();
+            for (int k = 0; k < d.mod(); k++) {
+                Element el = model.element(new NftModel.ElementKey(d.map(), Integer.toString(d.offset() + k)));
+                if (el == null || !(el.value() instanceof Expr.AddrPort ap)) {
+                    throw new AssertionError("slot " + (d.offset() + k) + " of " + d.map() + " holds no endpoint");
+                }
+                all.addAll(action(new Expr.Dnat(ap.ip(), ap.port()), s, depth));
+            }
+            return all;
         } else if (e instanceof Expr.Vmap v) {
             Element el = lookup(v, s);
-            return el == null ? null : verdict(el.value(), s, depth);
+            return el == null ? null : verdict((Expr.Verdict) el.value(), s, depth);
         } else if (e instanceof Expr.NumgenVmap n) {
             List<Outcome> all = new ArrayList<>();
             for (String c : n.chains()) {
@@ -250,7 +261,7 @@ final class PacketTracer {
             // the kernel's jhash is not modelled: follow every endpoint the table's slots can reach
             Set<Expr.Verdict> targets = new LinkedHashSet<>();
             for (Fragment f : model.sortedServices()) {
-                f.elements().stream().filter(el -> el.container().equals(j.map())).forEach(el -> targets.add(el.value()));
+                f.elements().stream().filter(el -> el.container().equals(j.map())).forEach(el -> targets.add((Expr.Verdict) el.value()));
             }
             if (targets.isEmpty()) {
                 throw new AssertionError("Maglev table " + j.map() + " is empty");

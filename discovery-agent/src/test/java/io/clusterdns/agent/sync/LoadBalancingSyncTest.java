@@ -73,7 +73,7 @@ class LoadBalancingSyncTest {
         RuleSyncer syncer = syncer();
         assertThat(syncer.sync(Conventions.snapshot(cluster("fastest", 3)), null, false).ok()).isTrue();
         assertThat(metrics.scrape()).contains("clusterdns_agent_services_invalid_annotation{annotation=\"clusterdns.io/load-balancing\"} 1.0");
-        assertThat(nft.scripts().get(0)).contains("numgen random mod 3 == 0", "dnat to 10.244.3.3:8080");
+        assertThat(nft.scripts().get(0)).contains("dnat ip addr . port to numgen random mod 3 offset ", " : 10.244.3.3 . 8080");
         assertThat(syncer.sync(Conventions.snapshot(cluster("round-robin", 3)), null, false).ok()).isTrue();
         assertThat(metrics.scrape()).contains("clusterdns_agent_services_invalid_annotation{annotation=\"clusterdns.io/load-balancing\"} 0.0");
         assertThat(nft.scripts().get(1)).contains("numgen inc mod 3 vmap");
