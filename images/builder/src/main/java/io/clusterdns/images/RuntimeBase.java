@@ -109,7 +109,7 @@ final class RuntimeBase {
                 "--no-man-pages", "--compress=2", "--generate-cds-archive", "--output", output.toString()));
         int exit = jlink.run(new PrintWriter(log, true), new PrintWriter(log, true), args.toArray(String[]::new));
         if (exit != 0) {
-            // Debian's JDK needs its jmods package for jlink: openjdk-17-jmods
+            // jlink links from the JDK's jmods folder (Debian 12: in openjdk-17-jdk-headless)
             throw new IOException("jlink " + String.join(" ", args) + ": exit " + exit + ": " + log.toString().strip());
         }
     }
