@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.ChildProcess;
 import io.clusterdns.k8s.testing.Commands;
 import io.clusterdns.k8s.testing.NetNamespaces;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * dns-server's JVM flags), and the entrypoint run from the unpacked root file system (umoci) in a
  * chroot, as the image's user with the image's environment: {@code --help} of each server, and
  * the dns-server answering on :53 as uid 65532 (the file capability on its java) in a network
- * namespace of its own.
+ * namespace of its own, and the discovery-agent programming the example cluster there over
+ * netlink (JNA) with its own nft.
  */
 class ImageTarballIT {
     private static final Path EXAMPLES = Path.of("../../k8s/examples").toAbsolutePath().normalize();
@@ -102,15 +104,9 @@ class ImageTarballIT {
         NetNamespaces.requirePrivileges("network namespaces");
         Privileged.requireTool("dig", "bind9-dnsutils");
         Unpacked image = unpack(ImageComponent.DNS_SERVER);
-        Path examples = image.rootfs().resolve("tmp/examples");
-        Files.createDirectories(examples);
-        try (var files = Files.list(EXAMPLES)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, examples.resolve(f.getFileName().toString()));
-            }
-        }
+        Path examples = copyExamples(image);
         List<String> command = new ArrayList<>(image.args());
-        command.addAll(List.of("--manifests", "/tmp/examples", "--listen", "127.0.0.1:53"));
+        command.addAll(List.of("--manifests", "/" + image.rootfs().relativize(examples), "--listen", "127.0.0.1:53"));
         try (NetNamespaces namespaces = new NetNamespaces("img")) {
             namespaces.deleteLeftovers();
             String ns = namespaces.create("pod");
@@ -124,6 +120,48 @@ class ImageTarballIT {
                 assertThat(server.stop()).as("stops on SIGTERM").isTrue();
             }
         }
+    }
+
+    @Test
+    void discoveryAgentProgramsTheExampleClusterThroughNetlinkFromItsImage() throws Exception {
+        NetNamespaces.requirePrivileges("network namespaces");
+        Privileged.requireTool("nft", "nftables");
+        Unpacked image = unpack(ImageComponent.DISCOVERY_AGENT);
+        Path examples = copyExamples(image);
+        List<String> command = new ArrayList<>(image.args());
+        // --nft-backend netlink: exits instead of falling back to nft -f when JNA cannot load
+        command.addAll(List.of("--manifests", "/" + image.rootfs().relativize(examples), "--node-name", "node-1",
+                "--node-ip", "192.0.2.1", "--cluster-cidr", "10.244.0.0/16", "--nft-backend", "netlink",
+                "--snapshot-file", "off"));
+        Map<String, String> env = new HashMap<>(image.env());
+        env.put("JAVA_TOOL_OPTIONS", "-Djna.tmpdir=/tmp"); // the DaemonSet's is its writable volume
+        try (NetNamespaces namespaces = new NetNamespaces("imga")) {
+            namespaces.deleteLeftovers();
+            String ns = namespaces.create("node");
+            try (ChildProcess agent = ChildProcess.start("discovery-agent image", unpacked.resolve("discovery-agent.log"),
+                    List.of(NetNamespaces.execCommand(ns, image.chroot(env, command))))) {
+                String table = Await.until("the agent's table in " + ns,
+                        () -> NetNamespaces.exec(ns, "nft", "list", "table", "ip", "clusterdns").output(),
+                        out -> out.contains("10.96.45.100"));
+
+                assertThat(table).as("web's ClusterIP").contains("10.96.45.100");
+                assertThat(agent.log()).doesNotContain("cannot use the netlink backend");
+                assertThat(agent.stop()).as("stops on SIGTERM").isTrue();
+            }
+        }
+    }
+
+    private static Path copyExamples(Unpacked image) throws IOException {
+        Path examples = image.rootfs().resolve("tmp/examples");
+        if (!Files.isDirectory(examples)) {
+            Files.createDirectories(examples);
+            try (var files = Files.list(EXAMPLES)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, examples.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        return examples;
     }
 
     /** An image unpacked by umoci: its root file system and its runtime configuration. */
