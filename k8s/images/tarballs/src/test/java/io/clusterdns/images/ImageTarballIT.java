@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * netlink (JNA) with its own nft.
  */
 class ImageTarballIT {
-    private static final Path EXAMPLES = Path.of("../../k8s/examples").toAbsolutePath().normalize();
+    private static final Path EXAMPLES = Path.of("../../../k8s/examples").toAbsolutePath().normalize();
     private static final Duration UNPACK = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Build step of the {@code images} profile, before Jib: the base image archives and the
- * application folders Jib turns into the three images (images/README.md).
+ * application folders Jib turns into the three images (k8s/images/README.md).
  *
  * <p>{@code Images WORK_DIR MODULES DNS_SERVER_JAR DISCOVERY_AGENT_JAR ENVINJECTOR_JAR}
  */

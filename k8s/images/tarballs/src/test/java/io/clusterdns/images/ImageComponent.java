@@ -50,6 +50,6 @@ enum ImageComponent {
     }
 
     Path dockerfile() {
-        return Path.of("../..", name, "Dockerfile");
+        return Path.of("../../..", name, "Dockerfile");
     }
 }
