@@ -47,7 +47,7 @@ public final class ManifestClusterSource extends BroadcastingClusterSource {
 
     private final ManifestConfig config;
     private final ManifestLoader loader;
-    private final ClusterStateBuilder builder = new ClusterStateBuilder();
+    private final ClusterStateBuilder builder;
     private final List<Consumer<ManifestException>> errorListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ManifestException>> warningListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -60,6 +60,7 @@ public final class ManifestClusterSource extends BroadcastingClusterSource {
         super((what, e) -> LOG.warn("{}", what, e));
         this.config = config;
         this.loader = new ManifestLoader(config.paths());
+        this.builder = new ClusterStateBuilder(config.podCidrs());
     }
 
     /** Watches {@code paths} with the default debounce. */
