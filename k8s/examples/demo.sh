@@ -33,7 +33,7 @@ AGENT_JAR=$REPO/discovery-agent/target/clusterdns-discovery-agent.jar
 DEADLINE=${CLUSTERDNS_DEMO_DEADLINE:-120}
 ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 PREFIX=cdns-demo-$ID-
-NODE_IP=192.0.2.1 CLIENT_IP=192.0.2.10 UPSTREAM_IP=198.51.100.53 DNS_VIP=10.96.0.10
+NODE_IP=192.0.2.1 POD_GATEWAY=10.244.0.1 CLIENT_IP=192.0.2.10 UPSTREAM_IP=198.51.100.53 DNS_VIP=10.96.0.10
 EXTERNAL_NAME=www.example.org EXTERNAL_IP=203.0.113.80
 
 WORK= M= PIDS=() NAMESPACES=() ETC_DIRS=() CREATED_ETC_NETNS= LINKS=0 ROOT_BEFORE= FAILED=1
@@ -173,7 +173,7 @@ pods() {   # pods DIR: "namespace name ip app ready ports" for every running pod
 stage() { rm -rf "$WORK/stage"; cp -r "$M" "$WORK/stage"; }
 publish() { for f in "$@"; do cp "$WORK/stage/$f" "$M/.$f.tmp" && mv "$M/.$f.tmp" "$M/$f"; done; }
 
-drop_pod_document() {   # drop_pod_document FILE POD: removes the Pod document named POD from FILE
+drop_pod_document() {   # drop_pod_document FILE POD: removes the Pod document named POD from FILE, if there
   awk -v pod="$2" '
     function flush() { if (doc != "" && !(doc ~ "\nkind: Pod\n" && doc ~ "\n  name: " pod "\n")) printf "%s", doc; doc = "" }
     /^---$/ { flush(); doc = $0 "\n"; next }
@@ -181,43 +181,35 @@ drop_pod_document() {   # drop_pod_document FILE POD: removes the Pod document n
     END { flush() }' "$1" > "$1.new" && mv "$1.new" "$1"
 }
 
-# The steps that change workloads, each one function so that they become replica edits once the
-# manifest source runs Deployments and StatefulSets.
-one_dns_replica() {   # one dns-server process is enough for a demo: the second coredns pod goes
+set_replicas() {   # set_replicas FILE KIND NAME N: sets spec.replicas of that workload (kubectl scale)
+  awk -v kind="$2" -v name="$3" -v n="$4" '
+    /^---$/ { k = ""; nm = "" }
+    /^kind: / { k = $2 }
+    /^  name: / && nm == "" { nm = $2 }
+    /^  replicas: [0-9]+$/ && k == kind && nm == name { print "  replicas: " n; done = 1; next }
+    { print }
+    END { exit !done }' "$1" > "$1.new" && mv "$1.new" "$1"
+}
+
+replicas_of() {   # replicas_of FILE KIND NAME
+  awk -v kind="$2" -v name="$3" '
+    /^---$/ { k = ""; nm = "" }
+    /^kind: / { k = $2 }
+    /^  name: / && nm == "" { nm = $2 }
+    /^  replicas: [0-9]+$/ && k == kind && nm == name { print $2; exit }' "$1"
+}
+
+# The steps that change workloads, as a user would change them: the replicas of a Deployment in
+# its file (the manifest source runs the controllers: pods, addresses, endpoints follow). Each
+# prints the files it changed, for publish.
+one_dns_replica() {   # one dns-server process is enough for a demo
+  set_replicas "$WORK/stage/control-plane.yaml" Deployment coredns 1
+  # an explicit Pod is kept as written even above the replicas: drop the second one if the file has it
   drop_pod_document "$WORK/stage/control-plane.yaml" coredns-5d78c9869d-rvx2m
   echo control-plane.yaml
 }
-scale_web_up() {   # web: 3 -> 4 replicas
-  cat >> "$WORK/stage/web.yaml" <<'YAML'
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web-7d4b9c8f5-t6v2c
-  namespace: default
-  labels:
-    app: web
-    pod-template-hash: 7d4b9c8f5
-spec:
-  nodeName: node-1
-  containers:
-  - name: web
-    image: nginx:1.27
-    ports:
-    - name: http
-      containerPort: 8080
-status:
-  phase: Running
-  conditions:
-  - {type: Ready, status: "True"}
-  podIP: 10.244.1.7
-  podIPs:
-  - ip: 10.244.1.7
-YAML
-  echo web.yaml
-}
-delete_web_pod() {   # kubectl delete pod: one of the original web pods leaves
-  drop_pod_document "$WORK/stage/web.yaml" web-7d4b9c8f5-x2k9p
+scale_web() {   # scale_web N: Deployment web to N replicas
+  set_replicas "$WORK/stage/web.yaml" Deployment web "$1"
   echo web.yaml
 }
 
@@ -265,7 +257,7 @@ answers() {   # answers NS URL EXPECTED: the body of URL fetched in NS is EXPECT
 start_pod() {   # start_pod NAME IP APP PORTS: the pod's namespace, routed from the node, and its server
   local name=$1 ip=$2 app=$3 ports=$4 ns=$PREFIX$1
   netns_add "$name"
-  attach "$ns" "$ip" "${ip%.*}.1"
+  attach "$ns" "$ip" "$POD_GATEWAY"
   POD_NS[$name]=$ns
   if [ "$app" = kube-dns ]; then
     # the dns-server pod: its upstream (dnsPolicy: Default, the node's resolver) is the upstream namespace
@@ -405,49 +397,57 @@ same_processes() {
   kill -0 "$AGENT_PID" && kill -0 "$DNS_PID" || fail "the agent or the dns-server is not running any more"
 }
 
-say "scale web from 3 to 4 replicas (edit web.yaml):"
+ptr() { client dig +short -x "$1" | words; }
+ptr_present() { [ -n "$(ptr "$1")" ]; }
+ptr_gone() { client dig -x "$1" | grep "status: NXDOMAIN" >/dev/null; }
+rules_lack() { rules >/dev/null && ! rules | grep "$1" >/dev/null; }
+
+REPLICAS=$(replicas_of "$M/web.yaml" Deployment web)
+say "scale web from $REPLICAS to $((REPLICAS + 1)) replicas: edit web.yaml, no restart"
 stage
-files=$(scale_web_up)
+files=$(scale_web $((REPLICAS + 1)))
 NEW_LINES=$(demo_pods "$WORK/stage")
 added=$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^+ //p')
-[ -n "$added" ] || fail "scaling web added no pod"
-while read -r _ name ip app _ ports; do start_pod "$name" "$ip" "$app" "$ports"; await_pod "$name" "$ip" "$app" "$ports"; done <<< "$added"
+[ "$(wc -l <<< "$added")" = 1 ] && [ -n "$added" ] || fail "scaling web up should add one pod, added: ${added:-none}"
+read -r _ new_pod new_ip new_app _ new_ports <<< "$added"
+start_pod "$new_pod" "$new_ip" "$new_app" "$new_ports"
+await_pod "$new_pod" "$new_ip" "$new_app" "$new_ports"
 publish $files
 POD_LINES=$NEW_LINES
-read -r _ new_pod new_ip _ <<< "$added"
+step "web.yaml: Deployment web, replicas: $((REPLICAS + 1))" "new pod $new_pod $new_ip"
 await "the agent's rules DNAT to $new_ip" rules_have "dnat to $new_ip:8080"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
 got=$(curl_until_all http://web/ $WEB)
+[[ " $got " == *" $new_pod "* ]] || fail "curl http://web/ never reached $new_pod"
 step "curl http://web/" "$got"
-ptr() { client dig +short -x "$1" | words; }
-ptr_present() { [ -n "$(ptr "$1")" ]; }
 await "PTR of $new_ip" ptr_present "$new_ip"
 step "dig +short -x $new_ip" "$(ptr "$new_ip")"
 same_processes
-step "" "(agent and dns-server: same processes, not restarted)"
+step "" "(agent and dns-server: the same processes, never restarted)"
 
-say "delete a web pod (kubectl delete pod, here: its document leaves web.yaml):"
+say "scale web back to $REPLICAS: the controller deletes a pod, which leaves the rules and DNS"
 stage
-files=$(delete_web_pod)
+files=$(scale_web "$REPLICAS")
 NEW_LINES=$(demo_pods "$WORK/stage")
 removed=$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^- //p')
-[ -n "$removed" ] || fail "deleting a web pod removed none"
+[ "$(wc -l <<< "$removed")" = 1 ] && [ -n "$removed" ] || fail "scaling web down should delete one pod, deleted: ${removed:-none}"
+[ -z "$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^+ //p')" ] || fail "scaling web down started a pod"
 read -r _ gone gone_ip _ <<< "$removed"
 step "dig +short -x $gone_ip   (before)" "$(ptr "$gone_ip")"
 publish $files
 POD_LINES=$NEW_LINES
-rules_lack() { rules >/dev/null && ! rules | grep "$1" >/dev/null; }
+step "web.yaml: Deployment web, replicas: $REPLICAS" "pod $gone $gone_ip deleted"
 await "the agent's rules drop $gone_ip" rules_lack "dnat to $gone_ip:"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
 got=$(curl_until_all http://web/ $WEB)
-[[ " $got" != *" $gone "* ]] || fail "curl http://web/ still reached $gone after its rules went"
+[[ " $got " != *" $gone "* ]] || fail "curl http://web/ still reached $gone after its rules went"
 step "curl http://web/" "$got"
-ptr_gone() { client dig -x "$1" | grep "status: NXDOMAIN" >/dev/null; }
 await "$gone_ip leaving DNS" ptr_gone "$gone_ip"
-step "dig -x $gone_ip" "NXDOMAIN: gone from DNS (kubeadm's 'cache 30' may hold it up to 30 s)"
+step "dig -x $gone_ip" "NXDOMAIN: gone from DNS (kubeadm's 'cache 30' may keep an answer 30 s)"
 stop_pod "$gone"
+step "" "(then its server stopped and its namespace deleted, as the kubelet does)"
 same_processes
 
 FAILED=0
