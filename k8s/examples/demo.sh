@@ -8,7 +8,8 @@
 #   resolv.conf: nameserver        discovery-agent: nftables DNAT of  │         HTTP echo servers answering their pod name)
 #     10.96.0.10, cluster search   every ClusterIP and NodePort       ├─ pN ── coredns-*: clusterdns dns-server with
 #     path, ndots:5                routes 10.244.x.y/32 dev pN ───────┘         kubeadm's Corefile (the coredns ConfigMap)
-#   default via 192.0.2.1          route 198.51.100.53/32 dev u0 ──────── upstream ns: dnsmasq 198.51.100.53, the
+#                                  (node side of each pN: 10.244.0.1/32, every pod's default gateway)
+#   default via 192.0.2.1          route 198.51.100.53/32 dev p0 ──────── upstream ns: dnsmasq 198.51.100.53, the
 #                                                                            "internet" the Corefile forwards to
 #
 # The client reaches DNS the way a pod does: 10.96.0.10 (the kube-dns ClusterIP) is DNATed by the
@@ -337,7 +338,7 @@ step "node      $NODE_NS" "$NODE_IP, discovery-agent: $(rules | grep -c 'dnat to
 step "client    $CLIENT_NS" "$CLIENT_IP, resolv.conf: nameserver $DNS_VIP, cluster search path, ndots:5"
 step "upstream  $UPSTREAM_NS" "$UPSTREAM_IP, dnsmasq: $EXTERNAL_NAME is $EXTERNAL_IP"
 while read -r _ name ip app _ ports; do
-  if [ "$app" = kube-dns ]; then what="dns-server, kubeadm's Corefile (+ manifests $M)"; else what="HTTP echo on :${ports//,/,:}"; fi
+  if [ "$app" = kube-dns ]; then what="dns-server, kubeadm's Corefile (from the coredns ConfigMap, + manifests)"; else what="HTTP echo on :${ports//,/,:}"; fi
   step "pod       $name" "$ip, $what"
 done <<< "$POD_LINES"
 
