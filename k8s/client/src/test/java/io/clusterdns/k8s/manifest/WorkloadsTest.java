@@ -247,6 +247,19 @@ class WorkloadsTest {
                 .anyMatch(p -> p.matches("gpu-\\w+-\\w{5}  null unready"));
     }
 
+    /**
+     * Real workloads (the project's own install manifests) are valid: each makes its pods.
+     * (k8s/deploy/discovery-agent/discovery-agent.yaml is left out: it writes volumeMounts twice in one container.)
+     */
+    @Test
+    void theInstallManifestsWorkloadsAreAcceptedAndMakePods() {
+        java.nio.file.Path deploy = java.nio.file.Path.of("..", "deploy");
+        ClusterSnapshot s = ManifestSnapshots.load(deploy.resolve("dns-server/coredns.yaml"), deploy.resolve("envinjector/deployment.yaml"));
+        assertThat(s.pods()).extracting(PodInfo::name)
+                .anyMatch(n -> n.startsWith("coredns-"))
+                .anyMatch(n -> n.startsWith("clusterdns-envinjector-"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidWorkloads")
     void invalidWorkloadsAreRefusedNamingTheField(String what, String yaml, String error) {
