@@ -174,14 +174,6 @@ pods() {   # pods DIR: "namespace name ip app ready ports" for every running pod
 stage() { rm -rf "$WORK/stage"; cp -r "$M" "$WORK/stage"; }
 publish() { for f in "$@"; do cp "$WORK/stage/$f" "$M/.$f.tmp" && mv "$M/.$f.tmp" "$M/$f"; done; }
 
-drop_pod_document() {   # drop_pod_document FILE POD: removes the Pod document named POD from FILE, if there
-  awk -v pod="$2" '
-    function flush() { if (doc != "" && !(doc ~ "\nkind: Pod\n" && doc ~ "\n  name: " pod "\n")) printf "%s", doc; doc = "" }
-    /^---$/ { flush(); doc = $0 "\n"; next }
-    { doc = doc $0 "\n" }
-    END { flush() }' "$1" > "$1.new" && mv "$1.new" "$1"
-}
-
 set_replicas() {   # set_replicas FILE KIND NAME N: sets spec.replicas of that workload (kubectl scale)
   awk -v kind="$2" -v name="$3" -v n="$4" '
     /^---$/ { k = ""; nm = "" }
@@ -205,12 +197,11 @@ replicas_of() {   # replicas_of FILE KIND NAME
 # prints the files it changed, for publish.
 one_dns_replica() {   # one dns-server process is enough for a demo
   set_replicas "$WORK/stage/control-plane.yaml" Deployment coredns 1
-  # an explicit Pod is kept as written even above the replicas: drop the second one if the file has it
-  drop_pod_document "$WORK/stage/control-plane.yaml" coredns-5d78c9869d-rvx2m
   echo control-plane.yaml
 }
-scale_web() {   # scale_web N: Deployment web to N replicas
+scale_web() {   # scale_web N: Deployment web to N replicas, all Ready (the annotation marks the newest as starting)
   set_replicas "$WORK/stage/web.yaml" Deployment web "$1"
+  sed -i 's/^\(    clusterdns.io\/unready-replicas:\) .*/\1 "0"/' "$WORK/stage/web.yaml"
   echo web.yaml
 }
 
@@ -391,8 +382,12 @@ grep -q "query\[A\] $EXTERNAL_NAME from 10.244." "$WORK/dnsmasq.log" || fail "dn
 step "getent hosts $EXTERNAL_NAME" "$(tr -s ' ' <<< "$out") (forwarded: dnsmasq saw the query from the dns-server pod)"
 
 # --- scale up, then delete a pod: the components follow the files, no restart ----------------------
-pod_diff() {   # pod_diff BEFORE AFTER: "+ line" for pods that appear, "- line" for pods that go
-  { diff <(printf '%s\n' "$1") <(printf '%s\n' "$2") || true; } | sed -n 's/^> /+ /p; s/^< /- /p'
+pods_only_in() {   # pods_only_in A B: the lines of A whose pod (namespace/name) B does not hold
+  awk 'NR == FNR { had[$1 "/" $2] = 1; next } !($1 "/" $2 in had)' <(printf '%s\n' "$2") <(printf '%s\n' "$1") | sed '/^$/d'
+}
+became_ready() {   # became_ready BEFORE AFTER: names of pods Ready in AFTER and not in BEFORE
+  awk 'NR == FNR { r[$1 "/" $2] = $5; next } $5 == "true" && ($1 "/" $2 in r) && r[$1 "/" $2] != "true" { print $2 }' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | words
 }
 same_processes() {
   kill -0 "$AGENT_PID" && kill -0 "$DNS_PID" || fail "the agent or the dns-server is not running any more"
@@ -408,14 +403,15 @@ say "scale web from $REPLICAS to $((REPLICAS + 1)) replicas: edit web.yaml, no r
 stage
 files=$(scale_web $((REPLICAS + 1)))
 NEW_LINES=$(demo_pods "$WORK/stage")
-added=$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^+ //p')
+added=$(pods_only_in "$NEW_LINES" "$POD_LINES")
 [ "$(wc -l <<< "$added")" = 1 ] && [ -n "$added" ] || fail "scaling web up should add one pod, added: ${added:-none}"
 read -r _ new_pod new_ip new_app _ new_ports <<< "$added"
 start_pod "$new_pod" "$new_ip" "$new_app" "$new_ports"
 await_pod "$new_pod" "$new_ip" "$new_app" "$new_ports"
+readied=$(became_ready "$POD_LINES" "$NEW_LINES")
 publish $files
 POD_LINES=$NEW_LINES
-step "web.yaml: Deployment web, replicas: $((REPLICAS + 1))" "new pod $new_pod $new_ip"
+step "web.yaml: replicas: $((REPLICAS + 1)), unready-replicas: \"0\"" "new pod $new_pod $new_ip${readied:+; Ready now: $readied}"
 await "the agent's rules DNAT to $new_ip" rules_have "dnat to $new_ip:8080"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
@@ -431,14 +427,14 @@ say "scale web back to $REPLICAS: the controller deletes a pod, which leaves the
 stage
 files=$(scale_web "$REPLICAS")
 NEW_LINES=$(demo_pods "$WORK/stage")
-removed=$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^- //p')
+removed=$(pods_only_in "$POD_LINES" "$NEW_LINES")
 [ "$(wc -l <<< "$removed")" = 1 ] && [ -n "$removed" ] || fail "scaling web down should delete one pod, deleted: ${removed:-none}"
-[ -z "$(pod_diff "$POD_LINES" "$NEW_LINES" | sed -n 's/^+ //p')" ] || fail "scaling web down started a pod"
+[ -z "$(pods_only_in "$NEW_LINES" "$POD_LINES")" ] || fail "scaling web down started a pod"
 read -r _ gone gone_ip _ <<< "$removed"
 step "dig +short -x $gone_ip   (before)" "$(ptr "$gone_ip")"
 publish $files
 POD_LINES=$NEW_LINES
-step "web.yaml: Deployment web, replicas: $REPLICAS" "pod $gone $gone_ip deleted"
+step "web.yaml: replicas: $REPLICAS" "pod $gone $gone_ip deleted"
 await "the agent's rules drop $gone_ip" rules_lack "dnat to $gone_ip:"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
