@@ -106,13 +106,17 @@ await() {   # await DESCRIPTION COMMAND...: until COMMAND succeeds, or fail afte
   done
 }
 
-in_ns() { ip netns exec "$PREFIX$1" "${@:2}"; }
-
 cleanup() {
   local rc=$? pid ns dir left=0 report=()
   trap - EXIT INT TERM ERR
   set +e
-  [ "$FAILED" = 0 ] || { say; say "logs of this run: $WORK (kept because it failed)"; }
+  if [ "$FAILED" != 0 ] && [ -n "$WORK" ]; then
+    say
+    for log in agent dns-server; do
+      [ ! -s "$WORK/$log.log" ] || { say "last lines of the $log log:"; tail -n 5 "$WORK/$log.log" | sed 's/^/    /'; }
+    done
+    say "logs of this run: $WORK (kept because it failed)"
+  fi
   say "clean-up:"
   # the agent leaves its rules when stopped (as kube-proxy does); --cleanup removes exactly its tables
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
@@ -146,7 +150,7 @@ cleanup() {
     printf 'FAILED clean-up check: %s\n' "${report[@]}" >&2
     rc=1
   fi
-  [ "$FAILED" != 0 ] || rm -rf "$WORK"
+  [ "$FAILED" != 0 ] || [ -z "$WORK" ] || rm -rf "$WORK"
   [ "$rc" = 0 ] && say "demo finished: all steps passed" || say "demo FAILED (exit $rc)"
   exit "$rc"
 }
