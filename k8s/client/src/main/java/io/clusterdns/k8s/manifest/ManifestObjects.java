@@ -213,7 +213,7 @@ final class ManifestObjects {
         return Collections.unmodifiableList(importedSlices);
     }
 
-    /** One description per skipped document or List item: {@code web.yaml document 1: Deployment (apps/v1)}. */
+    /** One description per skipped document or List item: {@code control-plane.yaml document 5: ConfigMap (v1)}. */
     List<String> skipped() {
         return Collections.unmodifiableList(skipped);
     }
