@@ -147,7 +147,12 @@ class DnsServerMainTest {
                 new Object[] {withManifests("--tcp-max-pipelined", "-5"), "--tcp-max-pipelined: must be 1..2147483647, got \"-5\""},
                 new Object[] {new String[] {"--manifests", "/no/such/manifests"}, "--manifests: no such file or folder: /no/such/manifests"},
                 new Object[] {withManifests("--bogus"), "Unknown option: '--bogus'"},
-                new Object[] {withManifests("--ttl"), "Missing required parameter for option '--ttl' (SECONDS)"});
+                new Object[] {withManifests("--ttl"), "Missing required parameter for option '--ttl' (SECONDS)"},
+                new Object[] {withManifests("--pod-cidr", "10.244.0.1/16"), "--pod-cidr: \"10.244.0.1/16\" is not in canonical form (bits set after the prefix)"},
+                new Object[] {withManifests("--pod-cidr", "10.244.0.0/16,10.245.0.0/16"), "--pod-cidr: a second IPv4 CIDR (at most one per family)"
+                        + ", got \"10.244.0.0/16,10.245.0.0/16\""},
+                new Object[] {new String[] {"--kubeconfig", "/dev/null", "--pod-cidr", "10.244.0.0/16"},
+                        "--pod-cidr: only with --manifests: in a live cluster the pods have their addresses already"});
     }
 
     @ParameterizedTest(name = "{1}")
@@ -284,6 +289,13 @@ class DnsServerMainTest {
         assertThat(inCluster.source()).isEqualTo(new SourceConfig(new ClusterSourceSpec.Api(ClusterConnection.inCluster(),
                 new SnapshotLocation.Default(DnsServerMain.NAME)), "app=web", null, false));
         assertThat(manifestsStillWin.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(manifests))));
+    }
+
+    @Test
+    void podCidrReachesTheManifestSource() {
+        ServerConfig dual = config(withManifests("--pod-cidr", "10.32.0.0/16, fd00:32::/56"));
+        assertThat(dual.source()).isEqualTo(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(manifests),
+                io.clusterdns.k8s.manifest.PodCidrs.parse("10.32.0.0/16,fd00:32::/56"))));
     }
 
     @Test

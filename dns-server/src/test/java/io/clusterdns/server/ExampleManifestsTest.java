@@ -57,11 +57,11 @@ class ExampleManifestsTest {
         assertThat(ask("my-database.default.svc.cluster.local.", Type.A, false))
                 .containsExactly("my-database.default.svc.cluster.local. 5 CNAME db.example.com.");
         assertThat(ask("mongo-headless.default.svc.cluster.local.", Type.A, false)).containsExactlyInAnyOrder(
-                "mongo-headless.default.svc.cluster.local. 5 A 10.244.1.50",
-                "mongo-headless.default.svc.cluster.local. 5 A 10.244.2.60",
-                "mongo-headless.default.svc.cluster.local. 5 A 10.244.1.51");
+                "mongo-headless.default.svc.cluster.local. 5 A 10.244.1.254",
+                "mongo-headless.default.svc.cluster.local. 5 A 10.244.2.127",
+                "mongo-headless.default.svc.cluster.local. 5 A 10.244.1.3");
         assertThat(ask("mongo-0.mongo-headless.default.svc.cluster.local.", Type.A, true))
-                .containsExactly("mongo-0.mongo-headless.default.svc.cluster.local. 5 A 10.244.1.50");
+                .containsExactly("mongo-0.mongo-headless.default.svc.cluster.local. 5 A 10.244.1.254");
         assertThat(ask("_http._tcp.web.default.svc.cluster.local.", Type.SRV, false))
                 .containsExactly("_http._tcp.web.default.svc.cluster.local. 5 SRV 0 100 80 web.default.svc.cluster.local.");
         assertThat(ask("100.45.96.10.in-addr.arpa.", Type.PTR, false))

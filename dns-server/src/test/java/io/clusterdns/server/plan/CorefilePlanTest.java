@@ -74,6 +74,10 @@ class CorefilePlanTest {
         assertThat(k.fallthrough().through(Name.fromConstantString("nope.default.svc.cluster.local."))).isFalse();
         assertThat(k.source().spec()).isEqualTo(new ClusterSourceSpec.Manifests(List.of(dir.resolve("m"))));
         assertThat(k.startupTimeout()).isEqualTo(Duration.ofSeconds(5));
+        KubernetesConfig dual = plan(".:53 {\n kubernetes cluster.local {\n  manifests m\n  pod_cidr 10.32.0.0/16 fd00:32::/56\n }\n}")
+                .get(0).plugin(KubernetesConfig.class).orElseThrow();
+        assertThat(dual.source().spec()).isEqualTo(new ClusterSourceSpec.Manifests(List.of(dir.resolve("m")),
+                io.clusterdns.k8s.manifest.PodCidrs.parse("10.32.0.0/16,fd00:32::/56")));
         assertThat(b.plugin(HealthConfig.class).orElseThrow().lameduck()).isEqualTo(Duration.ofSeconds(5));
         assertThat(b.plugin(HealthConfig.class).orElseThrow().address()).as("every address of both families, as Go's :8080")
                 .isEqualTo(Wildcard.on(8080));
@@ -113,6 +117,8 @@ class CorefilePlanTest {
                         + String.join(", ", PluginOrder.ORDER)),
                 Arguments.of(".:53 {\n errors\n errors\n}", "Corefile:3: errors: this plugin can only be used once per server block (first at "),
                 Arguments.of(".:53 {\n kubernetes cluster.local {\n  ttl 9000\n }\n}", "Corefile:3: kubernetes/ttl: must be 0..3600, got \"9000\""),
+                Arguments.of(".:53 {\n kubernetes cluster.local {\n  pod_cidr 10.244.0.1/16\n }\n}",
+                        "Corefile:3: kubernetes/pod_cidr: \"10.244.0.1/16\" is not in canonical form (bits set after the prefix)"),
                 Arguments.of(".:53 {\n kubernetes cluster.local {\n  cidrs 10.0.0.0/24\n }\n}", "Corefile:3: kubernetes: unknown property 'cidrs'"),
                 Arguments.of(".:53 {\n kubernetes cluster.local {\n  pods maybe\n }\n}",
                         "Corefile:3: kubernetes/pods: must be one of disabled, insecure or verified, got \"maybe\""),

@@ -2,6 +2,7 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.manifest.PodCidrs;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.PodMode;
 import io.clusterdns.resolver.ResolverConfig;
@@ -58,6 +59,7 @@ public final class KubernetesSetup {
         Path kubeconfig = null;
         String context = null;
         List<Path> manifests = new ArrayList<>();
+        PodCidrs podCidrs = null;
         Set<String> namespaces = new LinkedHashSet<>();
         String labels = null;
         String namespaceLabels = null;
@@ -89,6 +91,14 @@ public final class KubernetesSetup {
                     s.args(o, 1, Integer.MAX_VALUE);
                     for (Token t : o.args()) {
                         manifests.add(existing(s, t, option, base));
+                    }
+                }
+                case "pod_cidr" -> {
+                    s.args(o, 1, 2);
+                    try {
+                        podCidrs = PodCidrs.parse(String.join(",", o.args().stream().map(Token::text).toList()));
+                    } catch (IllegalArgumentException e) {
+                        throw s.error(o.args().get(0), option, e.getMessage());
                     }
                 }
                 case "namespaces" -> {
@@ -159,8 +169,11 @@ public final class KubernetesSetup {
             if (labels != null || namespaceLabels != null || noEndpoints) {
                 throw s.error(d.name(), null, "manifests cannot be combined with labels, namespace_labels or noendpoints");
             }
-            spec = new ClusterSourceSpec.Manifests(manifests);
+            spec = new ClusterSourceSpec.Manifests(manifests, podCidrs);
         } else {
+            if (podCidrs != null) {
+                throw s.error(d.name(), null, "pod_cidr needs manifests: in a live cluster the pods have their addresses already");
+            }
             spec = new ClusterSourceSpec.Api(new ClusterConnection(endpoint, kubeconfig, context));
         }
         SourceConfig source;

@@ -34,13 +34,24 @@ public final class ServiceCidrConverter {
 
     /** The validated, canonical {@code spec.cidrs}. */
     static List<String> cidrs(List<String> written) {
+        return cidrs("spec.cidrs", written);
+    }
+
+    /**
+     * One or two CIDRs, at most one per family, each in canonical form, as the API server checks
+     * every such list (a ServiceCIDR's {@code spec.cidrs}, a Node's {@code spec.podCIDRs}).
+     *
+     * @param listPath the field the list is in, for errors ({@code spec.podCIDRs})
+     * @return the CIDRs in canonical spelling, in the order written
+     */
+    public static List<String> cidrs(String listPath, List<String> written) {
         if (written.isEmpty() || written.size() > 2) {
-            throw new ConversionException("spec.cidrs", "must hold one or two CIDRs, got " + written.size());
+            throw new ConversionException(listPath, "must hold one or two CIDRs, got " + written.size());
         }
         Set<IpFamily> seen = EnumSet.noneOf(IpFamily.class);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
-            String path = "spec.cidrs[" + i + "]";
+            String path = FieldPaths.index(listPath, i);
             String cidr = canonical(path, written.get(i));
             IpFamily family = cidr.contains(":") ? IpFamily.IPV6 : IpFamily.IPV4;
             if (!seen.add(family)) {

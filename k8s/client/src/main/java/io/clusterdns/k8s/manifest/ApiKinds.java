@@ -18,10 +18,13 @@ import java.util.Set;
  *       {@code discovery.k8s.io}, {@code networking.k8s.io} or {@code multicluster.x-k8s.io} group has, almost always a typo
  *       ({@code kind: Servce}); skipped with a warning on every load, since an API server would
  *       refuse it;</li>
- *   <li>{@link Verdict#OTHER}: every other kind (ConfigMap, Deployment, custom resources, and a
+ *   <li>{@link Verdict#OTHER}: every other kind (ConfigMap, Job, custom resources, and a
  *       {@code Service} of a custom group such as Knative's {@code serving.knative.dev}):
  *       skipped quietly, as other tools' manifests hold many such kinds.</li>
  * </ul>
+ *
+ * The apps/v1 workloads (Deployment, ReplicaSet, StatefulSet, DaemonSet) are read before this
+ * judgement ({@link Workload.Kind}): they make Pods.
  */
 final class ApiKinds {
     enum Verdict {

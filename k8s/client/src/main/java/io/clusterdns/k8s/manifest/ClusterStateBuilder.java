@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * for a selector service, slices derived from pods), and collects namespaces into one snapshot,
  * with the clusterset view (ServiceImports and their imported slices) as written: an MCS
  * controller, not the control plane, makes those. Nodes are passed through as written (the data
- * plane reads its own node's zone from them) and give derived endpoints their zones.
+ * plane reads its own node's zone from them) and give derived endpoints their zones. The
+ * workloads' pods are generated ({@link PodControllers}, {@link PodIpAllocator}) before the
+ * endpoints are derived, so they are endpoints like explicit Pods.
  */
 final class ClusterStateBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterStateBuilder.class);
@@ -32,6 +34,16 @@ final class ClusterStateBuilder {
     private final ClusterIpAllocator clusterIps = new ClusterIpAllocator();
     private final NodePortAllocator nodePorts = new NodePortAllocator();
     private final EndpointsDeriver deriver = new EndpointsDeriver();
+    private final PodIpAllocator podIps;
+
+    ClusterStateBuilder() {
+        this(PodCidrs.DEFAULT);
+    }
+
+    /** @param podCidrs where generated pods' addresses come from on Nodes without podCIDRs */
+    ClusterStateBuilder(PodCidrs podCidrs) {
+        this.podIps = new PodIpAllocator(podCidrs);
+    }
 
     ClusterSnapshot build(ManifestObjects objects, long version) {
         return build(objects, version, ClusterSnapshot.EMPTY);
@@ -65,8 +77,13 @@ final class ClusterStateBuilder {
             }
             warnIfOrphan(known, key, legacy.origin(), "Endpoints");
         }
-        List<PodInfo> pods = objects.pods().stream().map(Located::value).toList();
+        List<PodInfo> explicitPods = objects.pods().stream().map(Located::value).toList();
         List<NodeInfo> nodes = objects.nodes().stream().map(Located::value).toList();
+        List<PodInfo> pods = new ArrayList<>(explicitPods);
+        if (!objects.workloads().isEmpty()) {
+            pods.addAll(podIps.allocate(PodControllers.plan(objects.workloads(), explicitPods, objects::podController, nodes),
+                    explicitPods, objects::nodeNetwork, nodes.stream().map(NodeInfo::name).toList(), serving));
+        }
         Map<String, NodeInfo> nodesByName = new HashMap<>();
         nodes.forEach(n -> nodesByName.put(n.name(), n));
         PodsByLabel podIndex = new PodsByLabel(pods);

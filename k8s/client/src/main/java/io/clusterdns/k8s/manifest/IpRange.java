@@ -47,6 +47,11 @@ final class IpRange {
         return size.longValueExact();
     }
 
+    /** Number of addresses, at most {@code cap} (an IPv6 /64 holds more than a long counts). */
+    long size(long cap) {
+        return size.min(BigInteger.valueOf(cap)).longValueExact();
+    }
+
     InetAddress at(long offset) {
         if (offset < 0 || BigInteger.valueOf(offset).compareTo(size) >= 0) {
             throw new IllegalArgumentException("offset " + offset + " outside " + cidr);

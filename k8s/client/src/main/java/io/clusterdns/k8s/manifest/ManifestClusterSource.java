@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster state from Kubernetes manifests on disk, for running without a cluster: reads
- * Namespaces, Services, EndpointSlices, Endpoints and Pods from YAML/JSON files or folders,
- * allocates what the control plane would (cluster IPs, node ports, endpoints of selector
- * services), and publishes a new snapshot whenever the files change.
+ * Namespaces, Nodes, Services, EndpointSlices, Endpoints, Pods and the apps/v1 workloads from
+ * YAML/JSON files or folders, makes what the control plane would (the workloads' pods with their
+ * addresses, cluster IPs, node ports, endpoints of selector services), and publishes a new
+ * snapshot whenever the files change.
  *
  * <pre>{@code
  * try (ManifestClusterSource source = new ManifestClusterSource(Path.of("k8s/examples"))) {
@@ -47,7 +48,7 @@ public final class ManifestClusterSource extends BroadcastingClusterSource {
 
     private final ManifestConfig config;
     private final ManifestLoader loader;
-    private final ClusterStateBuilder builder = new ClusterStateBuilder();
+    private final ClusterStateBuilder builder;
     private final List<Consumer<ManifestException>> errorListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ManifestException>> warningListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -60,6 +61,7 @@ public final class ManifestClusterSource extends BroadcastingClusterSource {
         super((what, e) -> LOG.warn("{}", what, e));
         this.config = config;
         this.loader = new ManifestLoader(config.paths());
+        this.builder = new ClusterStateBuilder(config.podCidrs());
     }
 
     /** Watches {@code paths} with the default debounce. */

@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param debounce quiet time after the last file event before reloading; editors write a file in
  *                 several steps, and one reload per save is enough
  * @param watch    false to read the manifests once and never reload
+ * @param podCidrs where the pods generated for workloads get their addresses (Nodes' own
+ *                 {@code podCIDRs} first); {@link PodCidrs#DEFAULT} when null
  */
-public record ManifestConfig(List<Path> paths, Duration debounce, boolean watch) {
+public record ManifestConfig(List<Path> paths, Duration debounce, boolean watch, PodCidrs podCidrs) {
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
     public static final Duration MAX_DEBOUNCE = Duration.ofSeconds(10);
 
@@ -27,6 +29,12 @@ public record ManifestConfig(List<Path> paths, Duration debounce, boolean watch)
         if (debounce.isNegative() || debounce.isZero() || debounce.compareTo(MAX_DEBOUNCE) > 0) {
             throw new IllegalArgumentException("debounce must be > 0 and <= " + MAX_DEBOUNCE + ", got " + debounce);
         }
+        podCidrs = podCidrs == null ? PodCidrs.DEFAULT : podCidrs;
+    }
+
+    /** With the default pod CIDR. */
+    public ManifestConfig(List<Path> paths, Duration debounce, boolean watch) {
+        this(paths, debounce, watch, PodCidrs.DEFAULT);
     }
 
     /** Watches {@code paths} with the default debounce. */
@@ -35,10 +43,14 @@ public record ManifestConfig(List<Path> paths, Duration debounce, boolean watch)
     }
 
     public ManifestConfig withDebounce(Duration newDebounce) {
-        return new ManifestConfig(paths, newDebounce, watch);
+        return new ManifestConfig(paths, newDebounce, watch, podCidrs);
     }
 
     public ManifestConfig withWatch(boolean newWatch) {
-        return new ManifestConfig(paths, debounce, newWatch);
+        return new ManifestConfig(paths, debounce, newWatch, podCidrs);
+    }
+
+    public ManifestConfig withPodCidrs(PodCidrs newPodCidrs) {
+        return new ManifestConfig(paths, debounce, watch, newPodCidrs);
     }
 }

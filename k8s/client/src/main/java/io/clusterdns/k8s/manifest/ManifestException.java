@@ -2,7 +2,7 @@ package io.clusterdns.k8s.manifest;
 
 /**
  * A manifest that cannot become cluster state, located as precisely as possible:
- * {@code k8s/examples/web.yaml document 2 (line 14): spec.ports[0].port: must be 1..65535, got 70000}.
+ * {@code k8s/examples/web.yaml document 2 (line 45): spec.ports[0].port: must be 1..65535, got 70000}.
  * Thrown by {@link ManifestClusterSource#start()} for a bad first load, and kept as
  * {@link ManifestClusterSource#lastError()} when a later edit is broken.
  */

@@ -30,6 +30,10 @@ final class ManifestObjects {
     private final List<Located<EndpointSliceInfo>> slices = new ArrayList<>();
     private final List<Located<LegacyEndpoints>> endpoints = new ArrayList<>();
     private final List<Located<PodInfo>> pods = new ArrayList<>();
+    /** "namespace/name" of an explicit Pod → its controlling owner ({@code ReplicaSet/web-7d4b9c8f5}), when it names one. */
+    private final Map<String, String> podControllers = new HashMap<>();
+    private final List<Workload> workloads = new ArrayList<>();
+    private final Map<String, NodeNetwork> nodeNetworks = new HashMap<>();
     private final List<Located<NamespaceInfo>> namespaces = new ArrayList<>();
     private final List<Located<NodeInfo>> nodes = new ArrayList<>();
     private final List<Located<ServiceCidrInfo>> serviceCidrs = new ArrayList<>();
@@ -93,8 +97,21 @@ final class ManifestObjects {
     }
 
     void addPod(PodInfo pod, Origin origin) {
+        addPod(pod, null, origin);
+    }
+
+    /** @param controller the pod's controlling owner reference ({@code ReplicaSet/web-7d4b9c8f5}), null when none */
+    void addPod(PodInfo pod, String controller, Origin origin) {
         unique("Pod", pod.namespace() + "/" + pod.name(), origin);
         pods.add(new Located<>(pod, origin));
+        if (controller != null) {
+            podControllers.put(pod.namespace() + "/" + pod.name(), controller);
+        }
+    }
+
+    void addWorkload(Workload workload) {
+        unique(workload.kind().apiName, workload.namespace() + "/" + workload.name(), workload.origin());
+        workloads.add(workload);
     }
 
     void addNamespace(NamespaceInfo ns, Origin origin) {
@@ -103,8 +120,13 @@ final class ManifestObjects {
     }
 
     void addNode(NodeInfo node, Origin origin) {
+        addNode(node, NodeNetwork.NONE, origin);
+    }
+
+    void addNode(NodeInfo node, NodeNetwork network, Origin origin) {
         unique("Node", node.name(), origin);
         nodes.add(new Located<>(node, origin));
+        nodeNetworks.put(node.name(), network);
     }
 
     void addServiceCidr(ServiceCidrInfo serviceCidr, Origin origin) {
@@ -157,6 +179,20 @@ final class ManifestObjects {
         return Collections.unmodifiableList(pods);
     }
 
+    /** The controlling owner written in an explicit Pod's ownerReferences ({@code ReplicaSet/web-7d4b9c8f5}), or null. */
+    String podController(PodInfo pod) {
+        return podControllers.get(pod.namespace() + "/" + pod.name());
+    }
+
+    List<Workload> workloads() {
+        return Collections.unmodifiableList(workloads);
+    }
+
+    /** A listed Node's pod CIDRs and internal addresses ({@link NodeNetwork#NONE} for others). */
+    NodeNetwork nodeNetwork(String node) {
+        return nodeNetworks.getOrDefault(node, NodeNetwork.NONE);
+    }
+
     List<Located<NamespaceInfo>> namespaces() {
         return Collections.unmodifiableList(namespaces);
     }
@@ -177,7 +213,7 @@ final class ManifestObjects {
         return Collections.unmodifiableList(importedSlices);
     }
 
-    /** One description per skipped document or List item: {@code web.yaml document 1: Deployment (apps/v1)}. */
+    /** One description per skipped document or List item: {@code control-plane.yaml document 5: ConfigMap (v1)}. */
     List<String> skipped() {
         return Collections.unmodifiableList(skipped);
     }

@@ -74,10 +74,20 @@ final class ManifestParser {
             items(node, kind, apiVersion, origin, into);
             return;
         }
+        Workload.Kind workload = Workload.Kind.API_VERSION.equals(apiVersion) ? Workload.Kind.of(kind) : null;
+        if (workload != null) {
+            try {
+                into.addWorkload(WorkloadConverter.convert(workload, node, origin));
+            } catch (ConversionException e) {
+                throw origin.error(e);
+            }
+            return;
+        }
         switch (ApiKinds.judge(apiVersion, kind)) {
             case OTHER -> {
                 skip(origin.describe() + ": " + kind + " (" + apiVersion + ")",
-                        "only Namespace, Node, Service, EndpointSlice, Endpoints, Pod, ServiceCIDR and ServiceImport describe cluster state", into);
+                        "only Namespace, Node, Service, EndpointSlice, Endpoints, Pod, ServiceCIDR, ServiceImport and the apps/v1 workloads"
+                                + " (Deployment, ReplicaSet, StatefulSet, DaemonSet) describe cluster state", into);
                 return;
             }
             case UNKNOWN_KIND -> {
@@ -100,9 +110,15 @@ final class ManifestParser {
     private void convert(String kind, JsonNode node, Origin origin, ManifestObjects into) {
         switch (kind) {
             case "Namespace" -> into.addNamespace(NamespaceConverter.convert(bind(node, Namespace.class)), origin);
-            case "Node" -> into.addNode(NodeConverter.convert(bind(node, Node.class)), origin);
+            case "Node" -> {
+                Node raw = bind(node, Node.class);
+                into.addNode(NodeConverter.convert(raw), NodeNetwork.of(raw), origin);
+            }
             case ServiceCidrConverter.KIND -> into.addServiceCidr(ServiceCidrConverter.convert(bind(node, ServiceCIDR.class)), origin);
-            case "Pod" -> into.addPod(PodConverter.convert(bind(node, Pod.class)), origin);
+            case "Pod" -> {
+                Pod raw = bind(node, Pod.class);
+                into.addPod(PodConverter.convert(raw), controllerOf(raw), origin);
+            }
             case "Service" -> {
                 Service service = bind(node, Service.class);
                 ServiceInfo info = ServiceConverter.convert(service);
@@ -154,6 +170,17 @@ final class ManifestParser {
         into.claimServiceImport(namespace, meta.getName(), origin);
         skip(origin.describe() + ": ServiceImport " + namespace + "/" + meta.getName(),
                 ServiceImportConverter.ignoredBecause(raw).orElse("not used"), into);
+    }
+
+    /** {@code ReplicaSet/web-7d4b9c8f5}: the pod's controlling owner reference, null when none. */
+    private static String controllerOf(Pod pod) {
+        if (pod.getMetadata().getOwnerReferences() == null) {
+            return null;
+        }
+        return pod.getMetadata().getOwnerReferences().stream()
+                .filter(r -> Boolean.TRUE.equals(r.getController()))
+                .map(r -> r.getKind() + "/" + r.getName())
+                .findFirst().orElse(null);
     }
 
     /** The namespace of a valid object: {@code default} when none is written. */
@@ -219,6 +246,15 @@ final class ManifestParser {
             throw new ConversionException(path(e), typeError(e));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ConversionException("", "cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** {@link #bind(JsonNode, Class)} of the value at {@code prefix}, errors named from the document's root. */
+    static <T> T bind(JsonNode node, Class<T> type, String prefix) {
+        try {
+            return bind(node, type);
+        } catch (ConversionException e) {
+            throw e.under(prefix);
         }
     }
 

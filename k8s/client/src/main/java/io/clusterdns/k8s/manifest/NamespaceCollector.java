@@ -28,6 +28,7 @@ final class NamespaceCollector {
         slices.forEach(s -> implied(byName, s.service().namespace()));
         objects.endpoints().forEach(e -> implied(byName, e.value().service().namespace()));
         objects.pods().forEach(p -> implied(byName, p.value().namespace()));
+        objects.workloads().forEach(w -> implied(byName, w.namespace()));
         objects.serviceImports().forEach(i -> implied(byName, i.value().namespace()));
         objects.importedSlices().forEach(s -> implied(byName, s.value().importKey().namespace()));
         return List.copyOf(byName.values());

@@ -2,6 +2,7 @@ package io.clusterdns.k8s.source;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.manifest.PodCidrs;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
  * way. Exactly one source:
  *
  * <ul>
- *   <li>{@code --manifests PATH} (repeatable): files or folders of Kubernetes objects;</li>
+ *   <li>{@code --manifests PATH} (repeatable): files or folders of Kubernetes objects, with
+ *       {@code --pod-cidr} for the addresses of the pods generated for their workloads;</li>
  *   <li>{@code --kubeconfig FILE} [{@code --context NAME}] [{@code --master URL}]: a cluster;</li>
  *   <li>{@code --master URL} alone: an API server without credentials ({@code kubectl proxy});</li>
  *   <li>none of them, in a pod ({@code KUBERNETES_SERVICE_HOST} set): the pod's service account.</li>
@@ -35,6 +37,12 @@ public final class ClusterSourceOptions {
     @Option(names = "--manifests", paramLabel = "PATH",
             description = "YAML/JSON file or folder of Kubernetes objects standing in for a cluster (repeatable); edits are picked up live.")
     List<String> manifests = new ArrayList<>();
+
+    @Option(names = "--pod-cidr", paramLabel = "CIDR[,CIDR]",
+            description = "With --manifests: where the pods of Deployments, StatefulSets, ReplicaSets and DaemonSets get their"
+                    + " addresses on Nodes that list no spec.podCIDRs (two CIDRs of different families: dual-stack pods)."
+                    + " Default: " + PodCidrs.DEFAULT_TEXT + ".")
+    String podCidr;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "Follow the cluster of this kubeconfig. Without it, --master or --manifests: the pod's service account (in a pod).")
@@ -82,6 +90,7 @@ public final class ClusterSourceOptions {
         }
         ClusterSourceOptions o = of(manifests, file, context, master);
         o.snapshotFile = snapshotFile;
+        o.podCidr = podCidr;
         o.mixee = mixee;
         return o;
     }
@@ -129,7 +138,10 @@ public final class ClusterSourceOptions {
             for (String m : manifests) {
                 paths.add(existing("--manifests", m, "file or folder"));
             }
-            return new ClusterSourceSpec.Manifests(paths);
+            return new ClusterSourceSpec.Manifests(paths, podCidrs());
+        }
+        if (podCidr != null) {
+            throw new ConfigException("--pod-cidr", "only with --manifests: in a live cluster the pods have their addresses already");
         }
         if (context != null && kubeconfig == null) {
             throw new ConfigException("--context", "needs --kubeconfig (a context is an entry of a kubeconfig file)");
@@ -144,6 +156,18 @@ public final class ClusterSourceOptions {
         throw new ConfigException("--manifests or --kubeconfig", "required: give --manifests PATH to read Kubernetes objects"
                 + " from files, or --kubeconfig FILE (or --master URL) to follow a cluster; the pod's service account is only"
                 + " used in a pod (" + IN_CLUSTER_ENV + " is not set)");
+    }
+
+    /** {@code --pod-cidr}, checked; the default when not given. */
+    public PodCidrs podCidrs() {
+        if (podCidr == null) {
+            return PodCidrs.DEFAULT;
+        }
+        try {
+            return PodCidrs.parse(podCidr);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--pod-cidr", e.getMessage());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.clusterdns.k8s.source;
 
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
+import io.clusterdns.k8s.manifest.PodCidrs;
 import io.clusterdns.k8s.persist.SnapshotLocation;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,13 +15,22 @@ import java.util.Objects;
  */
 public sealed interface ClusterSourceSpec {
 
-    /** {@code --manifests PATH...}: YAML/JSON files or folders, reloaded when they change. */
-    record Manifests(List<Path> paths) implements ClusterSourceSpec {
+    /**
+     * {@code --manifests PATH...}: YAML/JSON files or folders, reloaded when they change, and
+     * {@code --pod-cidr}: where the pods generated for their workloads get their addresses.
+     */
+    record Manifests(List<Path> paths, PodCidrs podCidrs) implements ClusterSourceSpec {
         public Manifests {
             paths = List.copyOf(paths);
             if (paths.isEmpty()) {
                 throw new ConfigException("--manifests", "at least one file or folder is required");
             }
+            podCidrs = podCidrs == null ? PodCidrs.DEFAULT : podCidrs;
+        }
+
+        /** With the default pod CIDR ({@value PodCidrs#DEFAULT_TEXT}). */
+        public Manifests(List<Path> paths) {
+            this(paths, PodCidrs.DEFAULT);
         }
 
         @Override

@@ -30,7 +30,7 @@ public final class ClusterSources {
      */
     public static ClusterSource create(ClusterSourceSpec spec, boolean watch, UnaryOperator<InformerConfig> informers) {
         if (spec instanceof ClusterSourceSpec.Manifests m) {
-            return new ManifestClusterSource(new ManifestConfig(m.paths(), ManifestConfig.DEFAULT_DEBOUNCE, watch));
+            return new ManifestClusterSource(new ManifestConfig(m.paths(), ManifestConfig.DEFAULT_DEBOUNCE, watch, m.podCidrs()));
         }
         ClusterSourceSpec.Api api = (ClusterSourceSpec.Api) spec;
         InformerConfig config = informers.apply(InformerConfig.of(api.connection()));

@@ -77,8 +77,8 @@ class ManifestLoaderTest {
     @Test
     void skipsOtherKindsAndRecordsEach() throws IOException {
         Files.writeString(dir.resolve("apps.yaml"), """
-                apiVersion: apps/v1
-                kind: Deployment
+                apiVersion: batch/v1
+                kind: Job
                 metadata: {name: web}
                 ---
                 apiVersion: v1
@@ -89,7 +89,7 @@ class ManifestLoaderTest {
         ManifestObjects objects = new ManifestLoader(List.of(dir)).load(true);
         String file = dir.resolve("apps.yaml").toString();
         assertThat(objects.skipped()).containsExactly(
-                file + " document 1: Deployment (apps/v1)",
+                file + " document 1: Job (batch/v1)",
                 file + " document 2: ConfigMap (v1)");
         assertThat(serviceNames(objects)).containsExactly("default/web");
     }
@@ -224,13 +224,13 @@ class ManifestLoaderTest {
                   kind: Service
                   metadata: {name: prometheus, namespace: monitoring}
                   spec: {ports: [{port: 9090}]}
-                - apiVersion: apps/v1
-                  kind: StatefulSet
+                - apiVersion: batch/v1
+                  kind: CronJob
                   metadata: {name: prometheus, namespace: monitoring}
                 """, "list.yaml");
         assertThat(objects.namespaces()).extracting(n -> n.value().name()).containsExactly("monitoring");
         assertThat(objects.services()).extracting(s -> s.info().key()).containsExactly(ServiceKey.of("monitoring", "prometheus"));
-        assertThat(objects.skipped()).containsExactly("list.yaml document 1 items[2]: StatefulSet (apps/v1)");
+        assertThat(objects.skipped()).containsExactly("list.yaml document 1 items[2]: CronJob (batch/v1)");
     }
 
     @Test
@@ -255,8 +255,8 @@ class ManifestLoaderTest {
     void reportsTheExampleFromTheIssueExactly() throws IOException {
         Path file = dir.resolve("web.yaml");
         Files.writeString(file, """
-                apiVersion: apps/v1
-                kind: Deployment
+                apiVersion: v1
+                kind: ConfigMap
                 metadata:
                   name: web
                 ---
