@@ -248,13 +248,14 @@ class WorkloadsTest {
     }
 
     /**
-     * Real workloads (the project's own install manifests) are valid: each makes its pods.
-     * (k8s/deploy/discovery-agent/discovery-agent.yaml is left out: it writes volumeMounts twice in one container.)
+     * Real workloads (the project's own install manifests, k8s/deploy/components) are valid: each
+     * makes its pods (the DaemonSet one per Node, and these files list no Node: none).
      */
     @Test
     void theInstallManifestsWorkloadsAreAcceptedAndMakePods() {
         java.nio.file.Path deploy = java.nio.file.Path.of("..", "deploy");
-        ClusterSnapshot s = ManifestSnapshots.load(deploy.resolve("dns-server/coredns.yaml"), deploy.resolve("envinjector/deployment.yaml"));
+        ClusterSnapshot s = ManifestSnapshots.load(deploy.resolve("components/dns/deployment.yaml"),
+                deploy.resolve("components/envinjector/deployment.yaml"), deploy.resolve("components/discovery-agent/daemonset.yaml"));
         assertThat(s.pods()).extracting(PodInfo::name)
                 .anyMatch(n -> n.startsWith("coredns-"))
                 .anyMatch(n -> n.startsWith("clusterdns-envinjector-"));
