@@ -32,6 +32,9 @@ public record PodInfo(
     public PodInfo {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
+        namespace = SharedValues.name(namespace);
+        nodeName = SharedValues.name(nodeName);
+        phase = SharedValues.name(phase);
         ips = List.copyOf(ips);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         ports = ports == null ? List.of() : List.copyOf(ports);
