@@ -37,7 +37,7 @@ public record PodInfo(
         phase = SharedValues.name(phase);
         ips = List.copyOf(ips);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        ports = ports == null ? List.of() : List.copyOf(ports);
+        ports = ports == null ? List.of() : SharedValues.ports(List.copyOf(ports));
     }
 
     /** A pod network pod whose creation time is not known. */

@@ -87,7 +87,7 @@ public record ServiceInfo(
         Objects.requireNonNull(type, "type");
         clusterIPs = List.copyOf(clusterIPs);
         ipFamilies = SharedValues.families(ipFamilies);
-        ports = List.copyOf(ports);
+        ports = SharedValues.ports(List.copyOf(ports));
         externalIPs = externalIPs == null ? List.of() : List.copyOf(externalIPs);
         loadBalancerIngress = loadBalancerIngress == null ? List.of() : List.copyOf(loadBalancerIngress);
         loadBalancerSourceRanges = loadBalancerSourceRanges == null ? List.of() : List.copyOf(loadBalancerSourceRanges);

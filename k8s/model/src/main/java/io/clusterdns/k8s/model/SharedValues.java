@@ -1,6 +1,9 @@
 package io.clusterdns.k8s.model;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * One instance per distinct value for the fields whose values repeat across a whole cluster
@@ -17,7 +20,31 @@ public final class SharedValues {
     private static final List<IpFamily> V4_V6 = List.of(IpFamily.IPV4, IpFamily.IPV6);
     private static final List<IpFamily> V6_V4 = List.of(IpFamily.IPV6, IpFamily.IPV4);
 
+    /** Port lists in use, each its own key; weak both ways, so a list no object holds any more is dropped. */
+    private static final Map<List<?>, WeakReference<List<?>>> PORT_LISTS = new WeakHashMap<>();
+
     private SharedValues() {
+    }
+
+    /**
+     * The shared instance of an immutable port list (a service's, a slice's, a pod's container
+     * ports): a cluster has few distinct ones (http 80 to 8080 behind thousands of services), and
+     * each copy costs a list and its records (88 bytes for one service port).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> List<T> ports(List<T> immutable) {
+        if (immutable.isEmpty()) {
+            return List.of();
+        }
+        synchronized (PORT_LISTS) {
+            WeakReference<List<?>> ref = PORT_LISTS.get(immutable);
+            List<?> shared = ref == null ? null : ref.get();
+            if (shared != null) {
+                return (List<T>) shared;
+            }
+            PORT_LISTS.put(immutable, new WeakReference<>(immutable));
+            return immutable;
+        }
     }
 
     /** The shared instance of a string that repeats across objects; null stays null. */
