@@ -134,7 +134,7 @@ public final class MemoryFootprint {
      * Full collections until the heap stops shrinking (at most {@link #MAX_COLLECTIONS}), then the
      * native heap trimmed. Serial gives back only part of the free heap per collection unless
      * {@code -XX:-ShrinkHeapInSteps} (0 %, then 10, 40, 100 % of the excess on consecutive ones):
-     * after a 50,000-service sync one collection left the old generation at 611 MB for 117 MB
+     * after a 50,000-service manifest load one collection left the old generation at 611 MB for 117 MB
      * live. G1 and Serial without steps shrink at once, so their second collection ends the loop.
      */
     static int compact() {
