@@ -170,7 +170,17 @@ final class ServiceEntry {
      * dashed IP is exactly {@code label} (found by address, then checked against the canonical
      * spelling so {@code 10-244-01-5} does not match).
      */
-    List<ReadyEndpoint> endpointsByLabel(String label) {
+    /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
+    ReadyEndpoint endpointAt(InetAddress address) {
+        for (ReadyEndpoint e : endpoints) {
+            if (e.address().equals(address)) {
+                return e;
+            }
+        }
+        throw new IllegalStateException(address + " is not an endpoint of " + service.key());
+    }
+
+        List<ReadyEndpoint> endpointsByLabel(String label) {
         List<ReadyEndpoint> named = endpointsByName.get(label);
         if (named != null) {
             return named;

@@ -38,10 +38,15 @@ final class ZoneIndex {
     private final ClusterSnapshot snapshot;
     private final ShardedMap<ServiceKey, ServiceEntry> services;
     private final Set<String> namespaces;
-    private final ShardedMap<InetAddress, List<ServiceEntry>> clusterIpPtr;
-    private final ShardedMap<InetAddress, List<PtrTarget>> endpointPtr;
+    /*
+     * The PTR maps hold per address the one service entry it belongs to, or a sorted List of them
+     * when several services share it (see Owners): one list and one pair object per endpoint
+     * address cost 7 MB at 150,000 endpoints, and almost every address has one owner.
+     */
+    private final ShardedMap<InetAddress, Object> clusterIpPtr;
+    private final ShardedMap<InetAddress, Object> endpointPtr;
     /** Services by their external addresses (spec.externalIPs, load balancer ingress IPs): k8s_external's PTR records. */
-    private final ShardedMap<InetAddress, List<ServiceEntry>> externalPtr;
+    private final ShardedMap<InetAddress, Object> externalPtr;
     private final long serial;
     private final List<ZoneAuthority> authorities;
     private final List<InetAddress> nsAddresses;
@@ -118,27 +123,27 @@ final class ZoneIndex {
     /** The maps being edited together: entries and the PTR contributions each entry makes. */
     private static final class Maps {
         final ShardedMap.Editor<ServiceKey, ServiceEntry> services;
-        final ShardedMap.Editor<InetAddress, List<ServiceEntry>> clusterIpPtr;
-        final ShardedMap.Editor<InetAddress, List<PtrTarget>> endpointPtr;
-        final ShardedMap.Editor<InetAddress, List<ServiceEntry>> externalPtr;
+        final ShardedMap.Editor<InetAddress, Object> clusterIpPtr;
+        final ShardedMap.Editor<InetAddress, Object> endpointPtr;
+        final ShardedMap.Editor<InetAddress, Object> externalPtr;
 
         Maps(ZoneIndex base) {
             services = base == null ? ShardedMap.<ServiceKey, ServiceEntry>empty().edit() : base.services.edit();
-            clusterIpPtr = base == null ? ShardedMap.<InetAddress, List<ServiceEntry>>empty().edit() : base.clusterIpPtr.edit();
-            endpointPtr = base == null ? ShardedMap.<InetAddress, List<PtrTarget>>empty().edit() : base.endpointPtr.edit();
-            externalPtr = base == null ? ShardedMap.<InetAddress, List<ServiceEntry>>empty().edit() : base.externalPtr.edit();
+            clusterIpPtr = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.clusterIpPtr.edit();
+            endpointPtr = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.endpointPtr.edit();
+            externalPtr = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.externalPtr.edit();
         }
 
         void add(ServiceEntry e) {
             services.put(e.service().key(), e);
             for (InetAddress ip : e.service().clusterIPs()) {
-                insert(clusterIpPtr, ip, e, BY_KEY);
+                insert(clusterIpPtr, ip, e);
             }
             for (ReadyEndpoint ep : e.endpoints()) {
-                insert(endpointPtr, ep.address(), new PtrTarget(e, ep), Comparator.comparing(t -> t.entry().service().key()));
+                insert(endpointPtr, ep.address(), e);
             }
             for (InetAddress ip : e.externalIps()) {
-                insert(externalPtr, ip, e, BY_KEY);
+                insert(externalPtr, ip, e);
             }
         }
 
@@ -149,39 +154,42 @@ final class ZoneIndex {
             ServiceKey key = e.service().key();
             services.remove(key);
             for (InetAddress ip : e.service().clusterIPs()) {
-                delete(clusterIpPtr, ip, x -> x.service().key().equals(key));
+                delete(clusterIpPtr, ip, key);
             }
             for (ReadyEndpoint ep : e.endpoints()) {
-                delete(endpointPtr, ep.address(), t -> t.entry().service().key().equals(key));
+                delete(endpointPtr, ep.address(), key);
             }
             for (InetAddress ip : e.externalIps()) {
-                delete(externalPtr, ip, x -> x.service().key().equals(key));
+                delete(externalPtr, ip, key);
             }
         }
 
-        private static <T> void insert(ShardedMap.Editor<InetAddress, List<T>> map, InetAddress ip, T value, Comparator<T> order) {
-            List<T> old = map.get(ip);
-            List<T> next = new ArrayList<>(old == null ? 1 : old.size() + 1);
-            if (old != null) {
-                next.addAll(old);
+        private static void insert(ShardedMap.Editor<InetAddress, Object> map, InetAddress ip, ServiceEntry value) {
+            Object old = map.get(ip);
+            if (old == null) {
+                map.put(ip, value);
+                return;
             }
+            List<ServiceEntry> owners = owners(old);
+            List<ServiceEntry> next = new ArrayList<>(owners.size() + 1);
+            next.addAll(owners);
             next.add(value);
-            next.sort(order);
+            next.sort(BY_KEY);
             map.put(ip, List.copyOf(next));
         }
 
-        private static <T> void delete(ShardedMap.Editor<InetAddress, List<T>> map, InetAddress ip,
-                                       java.util.function.Predicate<T> match) {
-            List<T> old = map.get(ip);
+        private static void delete(ShardedMap.Editor<InetAddress, Object> map, InetAddress ip, ServiceKey key) {
+            Object old = map.get(ip);
             if (old == null) {
                 return;
             }
-            List<T> next = new ArrayList<>(old);
-            next.removeIf(match);
+            List<ServiceEntry> owners = owners(old);
+            List<ServiceEntry> next = new ArrayList<>(owners);
+            next.removeIf(x -> x.service().key().equals(key));
             if (next.isEmpty()) {
                 map.remove(ip);
-            } else if (next.size() != old.size()) {
-                map.put(ip, List.copyOf(next));
+            } else if (next.size() != owners.size()) {
+                map.put(ip, next.size() == 1 ? next.get(0) : List.copyOf(next));
             }
         }
     }
@@ -213,21 +221,42 @@ final class ZoneIndex {
 
     /** PTR targets of an address: the service owning it as cluster IP, else every service having it as a ready endpoint. */
     List<PtrTarget> ptr(InetAddress ip) {
-        List<ServiceEntry> owners = clusterIpPtr.get(ip);
+        Object owners = clusterIpPtr.get(ip);
         if (owners != null) {
-            return List.of(new PtrTarget(owners.get(0), null));
+            return List.of(new PtrTarget(owners(owners).get(0), null));
         }
-        return endpointPtr.getOrDefault(ip, List.of());
+        return endpointsAt(ip);
     }
 
-    /** The services having {@code ip} as a ready endpoint, each with that endpoint (CoreDNS's {@code EpIndexReverse}). */
+    /**
+     * The services having {@code ip} as a ready endpoint, each with that endpoint (CoreDNS's
+     * {@code EpIndexReverse}), in service key order. The pairs are made per lookup: the endpoint
+     * is found in its service's list, which costs a scan of that list per reverse query rather
+     * than a stored pair per endpoint.
+     */
     List<PtrTarget> endpointsAt(InetAddress ip) {
-        return endpointPtr.getOrDefault(ip, List.of());
+        Object value = endpointPtr.get(ip);
+        if (value == null) {
+            return List.of();
+        }
+        List<ServiceEntry> owners = owners(value);
+        List<PtrTarget> out = new ArrayList<>(owners.size());
+        for (ServiceEntry e : owners) {
+            out.add(new PtrTarget(e, e.endpointAt(ip)));
+        }
+        return out;
     }
 
     /** The services having {@code ip} as an external IP or load balancer ingress IP. */
     List<ServiceEntry> externalOwners(InetAddress ip) {
-        return externalPtr.getOrDefault(ip, List.of());
+        Object value = externalPtr.get(ip);
+        return value == null ? List.of() : owners(value);
+    }
+
+    /** A PTR map's value as a list: one entry, or the sorted list of several. */
+    @SuppressWarnings("unchecked")
+    private static List<ServiceEntry> owners(Object value) {
+        return value instanceof ServiceEntry e ? List.of(e) : (List<ServiceEntry>) value;
     }
 
     /** The SOA serial of every zone: the time of the snapshot (the last cluster change), in Unix seconds. */

@@ -3,6 +3,7 @@ package io.clusterdns.server.jvm;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #afterFullSnapshot()}, after a complete snapshot was indexed (the first sync, a
  *       manifest reload): the garbage of a sync (list pages, converted objects, the index being
  *       built) is the largest the heap ever holds, and without a full collection neither Serial
- *       nor G1 returns it. One {@code System.gc()}, a second later on a thread of its own,
- *       shrinks the heap to the live data plus the free ratio, then glibc's free lists are handed back to the kernel
+ *       nor G1 returns it. {@code System.gc()}, a second later on a thread of its own, repeated
+ *       while the heap still shrinks (Serial gives it back in steps), shrinks the heap to the
+ *       live data plus the free ratio, then glibc's free lists are handed back to the kernel
  *       ({@code System.trim_native_heap}, the diagnostic command behind {@code jcmd PID
  *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them).
  *       At most once a minute.</li>
@@ -44,6 +46,8 @@ public final class MemoryFootprint {
     static final String DISABLE_PROPERTY = "clusterdns.memory-defaults";
     static final long MIN_COMPACTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     static final long COMPACTION_DELAY_MILLIS = 1000;
+    /** Enough for Serial's shrink steps (see {@link #compact()}). */
+    static final int MAX_COLLECTIONS = 5;
     /** Manageable flags and the values set when the command line left them at their defaults, in order (Min before Max). */
     static final List<String[]> DEFAULTS = List.of(
             new String[] {"MinHeapFreeRatio", "10"},
@@ -126,10 +130,28 @@ public final class MemoryFootprint {
         t.start();
     }
 
-    /** One full collection, then the native heap trimmed. */
-    static void compact() {
-        System.gc();
+    /**
+     * Full collections until the heap stops shrinking (at most {@link #MAX_COLLECTIONS}), then the
+     * native heap trimmed. Serial gives back only part of the free heap per collection unless
+     * {@code -XX:-ShrinkHeapInSteps} (0 %, then 10, 40, 100 % of the excess on consecutive ones):
+     * after a 50,000-service manifest load one collection left the old generation at 611 MB for 117 MB
+     * live. G1 and Serial without steps shrink at once, so their second collection ends the loop.
+     */
+    static int compact() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        int collections = 0;
+        long committed = memory.getHeapMemoryUsage().getCommitted();
+        while (collections < MAX_COLLECTIONS) {
+            System.gc();
+            collections++;
+            long now = memory.getHeapMemoryUsage().getCommitted();
+            if (now >= committed) {
+                break;
+            }
+            committed = now;
+        }
         trimNativeHeap();
+        return collections;
     }
 
     /** glibc's free memory back to the kernel; nothing where the JVM lacks the command (not glibc, before 17.0.9). */

@@ -35,8 +35,9 @@ public final class ClusterSnapshot {
     private final Map<String, NamespaceInfo> namespaces;
     private final Map<String, NodeInfo> nodes;
     private final Map<String, ServiceCidrInfo> serviceCidrs;
-    private final ShardedMap<String, PodInfo> pods;
-    private final ShardedMap<InetAddress, List<PodInfo>> podsByIP;
+    private final ShardedMap<SnapshotDelta.PodKey, PodInfo> pods;
+    /** A PodInfo, or a List of them when pods share the address (host network): one list per pod cost 24 bytes each. */
+    private final ShardedMap<InetAddress, Object> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
     private final ShardedMap<ServiceKey, List<ImportedSliceInfo>> importedSlices;
 
@@ -180,7 +181,12 @@ public final class ClusterSnapshot {
 
     /** Pods having {@code ip} (host-network pods share node IPs), empty when none. */
     public List<PodInfo> podsByIP(InetAddress ip) {
-        return podsByIP.getOrDefault(ip, List.of());
+        return podList(podsByIP.get(ip));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<PodInfo> podList(Object value) {
+        return value == null ? List.of() : value instanceof PodInfo p ? List.of(p) : (List<PodInfo>) value;
     }
 
     /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
@@ -233,8 +239,8 @@ public final class ClusterSnapshot {
         final ClusterSnapshot base;
         final ShardedMap.Editor<ServiceKey, ServiceInfo> services;
         final ShardedMap.Editor<ServiceKey, List<EndpointSliceInfo>> slices;
-        final ShardedMap.Editor<String, PodInfo> pods;
-        final ShardedMap.Editor<InetAddress, List<PodInfo>> byPodIp;
+        final ShardedMap.Editor<SnapshotDelta.PodKey, PodInfo> pods;
+        final ShardedMap.Editor<InetAddress, Object> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
         final Map<String, NodeInfo> nodes;
         final Map<String, ServiceCidrInfo> serviceCidrs;
@@ -251,8 +257,8 @@ public final class ClusterSnapshot {
             this.base = base;
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
             this.slices = base == null ? ShardedMap.<ServiceKey, List<EndpointSliceInfo>>empty().edit() : base.slicesByService.edit();
-            this.pods = base == null ? ShardedMap.<String, PodInfo>empty().edit() : base.pods.edit();
-            this.byPodIp = base == null ? ShardedMap.<InetAddress, List<PodInfo>>empty().edit() : base.podsByIP.edit();
+            this.pods = base == null ? ShardedMap.<SnapshotDelta.PodKey, PodInfo>empty().edit() : base.pods.edit();
+            this.byPodIp = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
             this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceCidrs = base == null ? new HashMap<>() : new HashMap<>(0);
@@ -368,17 +374,17 @@ public final class ClusterSnapshot {
             return -1;
         }
 
-        private void pod(String key, Optional<PodInfo> next) {
+        private void pod(SnapshotDelta.PodKey key, Optional<PodInfo> next) {
             PodInfo old = pods.get(key);
             if (old != null) {
                 pods.remove(key);
                 for (InetAddress ip : old.ips()) {
-                    List<PodInfo> list = new ArrayList<>(byPodIp.get(ip) == null ? List.of() : byPodIp.get(ip));
+                    List<PodInfo> list = new ArrayList<>(podList(byPodIp.get(ip)));
                     list.removeIf(p -> p.namespace().equals(old.namespace()) && p.name().equals(old.name()));
                     if (list.isEmpty()) {
                         byPodIp.remove(ip);
                     } else {
-                        byPodIp.put(ip, List.copyOf(list));
+                        byPodIp.put(ip, list.size() == 1 ? list.get(0) : List.copyOf(list));
                     }
                 }
             }
@@ -386,11 +392,11 @@ public final class ClusterSnapshot {
                 PodInfo p = next.get();
                 pods.put(key, p);
                 for (InetAddress ip : p.ips()) {
-                    List<PodInfo> list = byPodIp.get(ip);
-                    if (list == null) {
-                        byPodIp.put(ip, List.of(p));
+                    Object present = byPodIp.get(ip);
+                    if (present == null) {
+                        byPodIp.put(ip, p);
                     } else {
-                        List<PodInfo> more = new ArrayList<>(list);
+                        List<PodInfo> more = new ArrayList<>(podList(present));
                         more.add(p);
                         byPodIp.put(ip, List.copyOf(more));
                     }

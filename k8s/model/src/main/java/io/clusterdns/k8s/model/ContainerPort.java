@@ -9,5 +9,6 @@ public record ContainerPort(String name, int containerPort, Protocol protocol) {
         if (protocol == null) {
             protocol = Protocol.TCP;
         }
+        name = SharedValues.name(name);
     }
 }

@@ -30,6 +30,8 @@ public record EndpointInfo(
 
     public EndpointInfo {
         Objects.requireNonNull(address, "address");
+        nodeName = SharedValues.name(nodeName);
+        zone = SharedValues.name(zone);
         zoneHints = sortedUnique(zoneHints);
         nodeHints = sortedUnique(nodeHints);
     }

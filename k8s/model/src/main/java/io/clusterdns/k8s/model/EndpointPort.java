@@ -12,5 +12,7 @@ public record EndpointPort(String name, Protocol protocol, int port, String appP
         if (name != null && name.isEmpty()) {
             name = null;
         }
+        name = SharedValues.name(name);
+        appProtocol = SharedValues.name(appProtocol);
     }
 }

@@ -23,6 +23,6 @@ public record EndpointSliceInfo(
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(addressType, "addressType");
         endpoints = List.copyOf(endpoints);
-        ports = List.copyOf(ports);
+        ports = SharedValues.ports(List.copyOf(ports));
     }
 }

@@ -32,9 +32,12 @@ public record PodInfo(
     public PodInfo {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
+        namespace = SharedValues.name(namespace);
+        nodeName = SharedValues.name(nodeName);
+        phase = SharedValues.name(phase);
         ips = List.copyOf(ips);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        ports = ports == null ? List.of() : List.copyOf(ports);
+        ports = ports == null ? List.of() : SharedValues.ports(List.copyOf(ports));
     }
 
     /** A pod network pod whose creation time is not known. */

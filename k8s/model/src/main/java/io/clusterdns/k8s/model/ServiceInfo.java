@@ -86,12 +86,12 @@ public record ServiceInfo(
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
         clusterIPs = List.copyOf(clusterIPs);
-        ipFamilies = List.copyOf(ipFamilies);
-        ports = List.copyOf(ports);
+        ipFamilies = SharedValues.families(ipFamilies);
+        ports = SharedValues.ports(List.copyOf(ports));
         externalIPs = externalIPs == null ? List.of() : List.copyOf(externalIPs);
         loadBalancerIngress = loadBalancerIngress == null ? List.of() : List.copyOf(loadBalancerIngress);
         loadBalancerSourceRanges = loadBalancerSourceRanges == null ? List.of() : List.copyOf(loadBalancerSourceRanges);
-        sessionAffinity = sessionAffinity == null ? SessionAffinity.NONE : sessionAffinity;
+        sessionAffinity = sessionAffinity == null || sessionAffinity.equals(SessionAffinity.NONE) ? SessionAffinity.NONE : sessionAffinity;
         externalTrafficPolicy = externalTrafficPolicy == null ? TrafficPolicy.CLUSTER : externalTrafficPolicy;
         internalTrafficPolicy = internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy;
         selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);

