@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,6 +36,14 @@ class DockerfilesTest {
             assertThat(text).contains("setcap cap_net_bind_service=+ep /opt/java/bin/java",
                     "-XX:ArchiveClassesAtExit=/opt/clusterdns/clusterdns-dns-server.jsa");
         }
+    }
+
+    /** The install Deployment states the image's JVM settings (so an operator sees and edits them there): the same ones. */
+    @Test
+    void theDnsDeploymentStatesTheImagesJvmSettings() throws Exception {
+        String deployment = Files.readString(Path.of("../../deploy/components/dns/deployment.yaml"));
+        assertThat(deployment).contains("value: \"" + ImageComponent.DNS_SERVER_JAVA_TOOL_OPTIONS + "\"")
+                .containsPattern("name: MALLOC_ARENA_MAX\\s+value: \"2\"");
     }
 
     private static String instruction(List<String> lines, String name) {
