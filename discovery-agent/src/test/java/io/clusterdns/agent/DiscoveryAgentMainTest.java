@@ -42,7 +42,7 @@ class DiscoveryAgentMainTest {
         int code = run("--manifests", dir.toString(), "--node-name", "node-1", "--cluster-cidr", "10.244.0.0/16", "--dry-run");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("10.244.1.11:8080", "10.244.2.12:8080").doesNotContain("10.244.3.13");
+        assertThat(printed).contains(": 10.244.1.11 . 8080", ": 10.244.2.12 . 8080").doesNotContain("10.244.3.13");
     }
 
     /** The dry run drops unallocated addresses of the manifests' ServiceCIDRs, as a sync does, not the default ranges. */
