@@ -322,14 +322,25 @@ DNS_PID=${POD_PID[$(awk '$4 == "kube-dns" { print $2 }' <<< "$POD_LINES")]}
 
 rules() { ip netns exec "$NODE_NS" nft list table ip clusterdns; }
 rules_have() { rules | grep "$1" >/dev/null; }
-web_targets() {   # the addresses web's service chain DNATs to
-  rules | awk '/chain service-[A-Z0-9]*-default\/web\/tcp\/http \{/ { on = 1 } on && /dnat to/ { sub(/.*dnat to /, ""); print } on && /^\t}/ { exit }' \
-    | sort -V | words
+web_targets() {   # the endpoints web's service chain DNATs to
+  # A small service picks its endpoint from its slots in a dnat-slots data map (keys offset ..
+  # offset+mod-1); a service whose slots collide with another's DNATs inline ("dnat to ip:port").
+  local chain line mod off map
+  chain=$(rules | awk '/chain service-[A-Z0-9]*-default\/web\/tcp\/http \{/ { on = 1 } on { print } on && /^\t}/ { exit }')
+  if grep -q 'dnat to [0-9]' <<< "$chain"; then
+    sed -n 's/.*dnat to \([0-9.:]*\).*/\1/p' <<< "$chain" | sort -V | words
+    return 0
+  fi
+  line=$(grep -m1 ' map @dnat-slots' <<< "$chain")
+  [[ $line =~ mod\ ([0-9]+)\ offset\ ([0-9]+)\ map\ @([a-z0-9-]+) ]] || return 0
+  mod=${BASH_REMATCH[1]}; off=${BASH_REMATCH[2]}; map=${BASH_REMATCH[3]}
+  ip netns exec "$NODE_NS" nft list map ip clusterdns "$map" | tr -d '\n\t' | grep -o '[0-9]* : [0-9.]* \. [0-9]*' \
+    | awk -v lo="$off" -v hi="$((off + mod))" '$1 >= lo && $1 < hi { print $3 ":" $5 }' | sort -V | words
 }
 await "discovery-agent programs kube-dns's ClusterIP" rules_have "$DNS_VIP . udp . 53"
 await "dnsmasq answering on $UPSTREAM_IP" ip netns exec "$UPSTREAM_NS" dig +short +time=1 +tries=1 "@$UPSTREAM_IP" "$EXTERNAL_NAME"
 
-step "node      $NODE_NS" "$NODE_IP, discovery-agent: $(rules | grep -c 'dnat to') DNAT rules"
+step "node      $NODE_NS" "$NODE_IP, discovery-agent: $(rules | grep -c '^\schain service-' || true) service chains"
 step "client    $CLIENT_NS" "$CLIENT_IP, resolv.conf: nameserver $DNS_VIP, cluster search path, ndots:5"
 step "upstream  $UPSTREAM_NS" "$UPSTREAM_IP, dnsmasq: $EXTERNAL_NAME is $EXTERNAL_IP"
 while read -r _ name ip app _ ports; do
@@ -400,6 +411,8 @@ same_processes() {
 ptr() { client dig +short -x "$1" | words; }
 ptr_present() { [ -n "$(ptr "$1")" ]; }
 ptr_gone() { client dig -x "$1" | grep "status: NXDOMAIN" >/dev/null; }
+web_has() { [[ " $(web_targets) " == *" $1 "* ]]; }
+web_lacks() { local t; t=$(web_targets); [ -n "$t" ] && [[ " $t " != *" $1 "* ]]; }
 rules_lack() { rules >/dev/null && ! rules | grep "$1" >/dev/null; }
 
 REPLICAS=$(replicas_of "$M/web.yaml" Deployment web)
@@ -416,7 +429,7 @@ readied=$(became_ready "$POD_LINES" "$NEW_LINES")
 publish $files
 POD_LINES=$NEW_LINES
 step "web.yaml: replicas: $((REPLICAS + 1)), unready-replicas: \"0\"" "new pod $new_pod $new_ip${readied:+; Ready now: $readied}"
-await "the agent's rules DNAT to $new_ip" rules_have "dnat to $new_ip:8080"
+await "the agent's rules DNAT to $new_ip" web_has "$new_ip:8080"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
 got=$(curl_until_all http://web/ $WEB)
@@ -439,7 +452,7 @@ step "dig +short -x $gone_ip   (before)" "$(ptr "$gone_ip")"
 publish $files
 POD_LINES=$NEW_LINES
 step "web.yaml: replicas: $REPLICAS" "pod $gone $gone_ip deleted"
-await "the agent's rules drop $gone_ip" rules_lack "dnat to $gone_ip:"
+await "the agent's rules drop $gone_ip" web_lacks "$gone_ip:8080"
 step "nft list table ip clusterdns   (node)" "web's DNAT targets: $(web_targets)"
 WEB=$(ready_web)
 got=$(curl_until_all http://web/ $WEB)
