@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param id         the index ({@link Resolver#indexId()})
  * @param previousId the index it replaced, -1 for the first
- * @param all        everything may have changed: the first index, or more than a quarter of the services
- *                   ({@code changed} is then empty: not worth keeping)
+ * @param all        everything may have changed: the first index, or more parts changed than a quarter of
+ *                   the services and than 256 ({@code changed} is then empty: not worth keeping)
  * @param changed    the parts changed, when not {@code all}
  */
 public record IndexChange(long id, long previousId, long serial, boolean all, Set<Dependency> changed) {

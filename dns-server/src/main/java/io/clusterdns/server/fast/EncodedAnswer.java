@@ -119,6 +119,6 @@ final class EncodedAnswer {
 
     /** Bytes kept alive, roughly (the memory bound counts it). */
     int footprint() {
-        return 96 + 8 * dependencies.length + (whole == null ? 0 : whole.length);
+        return 96 + 40 * dependencies.length + (whole == null ? 0 : whole.length);
     }
 }
