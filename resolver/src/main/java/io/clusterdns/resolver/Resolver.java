@@ -53,6 +53,25 @@ public final class Resolver implements SnapshotIndex {
         return i == null ? -1 : i.id();
     }
 
+    /**
+     * What the index answered from changed against the one before it, with its id and SOA serial
+     * (read together, from one index); null before the first snapshot.
+     */
+    public IndexChange change() {
+        ZoneIndex i = index;
+        return i == null ? null : i.change();
+    }
+
+    /**
+     * The changes of the indexes applied after index {@code id} up to the current one, oldest first:
+     * what a cache of answers made from index {@code id} must drop. Null when not known (more than
+     * {@value ZoneIndex#HISTORY} indexes ago, or one of them changed everything): drop everything.
+     */
+    public List<IndexChange> changesSince(long id) {
+        ZoneIndex i = index;
+        return i == null ? null : i.changesSince(id);
+    }
+
     /** The index answered from, null before the first snapshot (the external zone reads it too). */
     ZoneIndex index() {
         return index;
@@ -78,6 +97,20 @@ public final class Resolver implements SnapshotIndex {
             int zone = QueryName.zoneOf(qname, config.zones());
             return zone == Answer.NO_ZONE ? Answer.NOT_AUTHORITATIVE : new Answer.NotSynced(zone);
         }
-        return new ZoneLookup(i, qname, type).answer();
+        return new ZoneLookup(i, qname, type, null).answer();
+    }
+
+    /**
+     * As {@link #resolve(Name, int)}, noting in {@code read} the index answered from and each part
+     * of it the answer was read from: that answer (its SOA serial aside) stays right for as long
+     * as no later {@link IndexChange} lists one of them.
+     */
+    public Answer resolve(Name qname, int type, Dependencies read) {
+        ZoneIndex i = index;
+        if (i == null) {
+            return resolve(qname, type);
+        }
+        read.indexId(i.id());
+        return new ZoneLookup(i, qname, type, read).answer();
     }
 }

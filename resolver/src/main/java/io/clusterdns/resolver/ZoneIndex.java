@@ -29,6 +29,10 @@ final class ZoneIndex {
     private static final Comparator<ServiceEntry> BY_KEY = Comparator.comparing(e -> e.service().key());
     /** Indexes built in this process: each gets the next number as its {@link #id()}. */
     private static final java.util.concurrent.atomic.AtomicLong BUILT = new java.util.concurrent.atomic.AtomicLong();
+    /** Index changes kept with an index: how far behind a reader of the changes ({@link Resolver#changesSince}) may be. */
+    static final int HISTORY = 16;
+    /** Changed parts up to which a change is listed however small the cluster (past that and a quarter of the services: "all"). */
+    private static final int MIN_ALL = 256;
 
     /** A PTR target: a service (endpoint null: its cluster IP) or one of its endpoints. */
     record PtrTarget(ServiceEntry entry, ReadyEndpoint endpoint) {
@@ -51,8 +55,11 @@ final class ZoneIndex {
     private final List<ZoneAuthority> authorities;
     private final List<InetAddress> nsAddresses;
     private final long id = BUILT.incrementAndGet();
+    /** What this index changed against the one it replaced, and the changes of the indexes before (oldest first, this one last). */
+    private final IndexChange change;
+    private final List<IndexChange> history;
 
-    private ZoneIndex(ResolverConfig config, ClusterSnapshot snapshot, Set<String> namespaces, Maps maps) {
+    private ZoneIndex(ResolverConfig config, ClusterSnapshot snapshot, Set<String> namespaces, Maps maps, ZoneIndex previous) {
         this.config = config;
         this.snapshot = snapshot;
         this.namespaces = namespaces;
@@ -73,6 +80,14 @@ final class ZoneIndex {
             auth.add(new ZoneAuthority(zone, config.ttl(), serial, target, nsAddresses));
         }
         this.authorities = List.copyOf(auth);
+        boolean all = previous == null || maps.changed.size() > Math.max(MIN_ALL, services.size() / 4);
+        this.change = new IndexChange(id, previous == null ? -1 : previous.id, serial, all, all ? Set.of() : maps.changed);
+        List<IndexChange> h = new ArrayList<>(HISTORY);
+        if (previous != null) {
+            h.addAll(previous.history.subList(Math.max(0, previous.history.size() - (HISTORY - 1)), previous.history.size()));
+        }
+        h.add(change);
+        this.history = List.copyOf(h);
     }
 
     /**
@@ -86,13 +101,20 @@ final class ZoneIndex {
                 && previous.snapshot.version() == snapshot.version() - 1) {
             Maps maps = new Maps(previous);
             for (ServiceKey key : changes.services()) {
-                maps.remove(previous.services.get(key));
+                ServiceEntry old = previous.services.get(key);
+                maps.remove(old);
                 ServiceInfo svc = snapshot.service(key);
+                ServiceEntry now = null;
                 if (svc != null && previous.namespaces.contains(svc.namespace())) {
-                    maps.add(ServiceEntry.build(svc, snapshot.slices(key), config));
+                    now = ServiceEntry.build(svc, snapshot.slices(key), config);
+                    maps.add(now);
                 }
+                maps.changed(key, old, now);
             }
-            return new ZoneIndex(config, snapshot, previous.namespaces, maps);
+            if (changes.pods()) {
+                maps.changed.add(Dependency.PODS);
+            }
+            return new ZoneIndex(config, snapshot, previous.namespaces, maps, previous);
         }
         Set<String> namespaces = new HashSet<>();
         for (String ns : snapshot.namespaces().keySet()) {
@@ -105,10 +127,36 @@ final class ZoneIndex {
             if (namespaces.contains(svc.namespace())) {
                 List<EndpointSliceInfo> slices = snapshot.slices(svc.key());
                 ServiceEntry reused = previous == null ? null : previous.reusable(svc, slices);
-                maps.add(reused != null ? reused : ServiceEntry.build(svc, slices, config));
+                ServiceEntry entry = reused != null ? reused : ServiceEntry.build(svc, slices, config);
+                maps.add(entry);
+                if (previous != null && reused == null) {
+                    maps.changed(svc.key(), previous.services.get(svc.key()), entry);
+                }
             }
         }
-        return new ZoneIndex(config, snapshot, Set.copyOf(namespaces), maps);
+        if (previous != null) {
+            // what a rebuild changed, by entry identity: a reused entry is the same object
+            for (ServiceEntry old : previous.services.values()) {
+                ServiceKey key = old.service().key();
+                if (maps.services.get(key) == null) {
+                    maps.changed(key, old, null);
+                }
+            }
+            for (String ns : namespaces) {
+                if (!previous.namespaces.contains(ns)) {
+                    maps.changed.add(Dependency.namespace(ns));
+                }
+            }
+            for (String ns : previous.namespaces) {
+                if (!namespaces.contains(ns)) {
+                    maps.changed.add(Dependency.namespace(ns));
+                }
+            }
+            if (changes.pods()) {
+                maps.changed.add(Dependency.PODS);
+            }
+        }
+        return new ZoneIndex(config, snapshot, Set.copyOf(namespaces), maps, previous);
     }
 
     /** The previous entry of a service when neither the service nor its slices changed. */
@@ -126,6 +174,8 @@ final class ZoneIndex {
         final ShardedMap.Editor<InetAddress, Object> clusterIpPtr;
         final ShardedMap.Editor<InetAddress, Object> endpointPtr;
         final ShardedMap.Editor<InetAddress, Object> externalPtr;
+        /** The parts of the index that differ from the previous one's (see {@link IndexChange}). */
+        final Set<Dependency> changed = new HashSet<>();
 
         Maps(ZoneIndex base) {
             services = base == null ? ShardedMap.<ServiceKey, ServiceEntry>empty().edit() : base.services.edit();
@@ -144,6 +194,28 @@ final class ZoneIndex {
             }
             for (InetAddress ip : e.externalIps()) {
                 insert(externalPtr, ip, e);
+            }
+        }
+
+        /**
+         * Records that service {@code key}'s entry went from {@code old} to {@code now} (either may
+         * be null): the service, and the PTR owners of every address either has.
+         */
+        void changed(ServiceKey key, ServiceEntry old, ServiceEntry now) {
+            changed.add(Dependency.service(key));
+            for (ServiceEntry e : new ServiceEntry[] {old, now}) {
+                if (e == null) {
+                    continue;
+                }
+                for (InetAddress ip : e.service().clusterIPs()) {
+                    changed.add(Dependency.address(ip));
+                }
+                for (ReadyEndpoint ep : e.endpoints()) {
+                    changed.add(Dependency.address(ep.address()));
+                }
+                for (InetAddress ip : e.externalIps()) {
+                    changed.add(Dependency.address(ip));
+                }
             }
         }
 
@@ -205,6 +277,24 @@ final class ZoneIndex {
 
     ClusterSnapshot snapshot() {
         return snapshot;
+    }
+
+    IndexChange change() {
+        return change;
+    }
+
+    /** The changes of the indexes after index {@code since} up to this one, oldest first; null when not kept or one changed everything. */
+    List<IndexChange> changesSince(long since) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            IndexChange c = history.get(i);
+            if (c.all()) {
+                return null;
+            }
+            if (c.previousId() == since) {
+                return history.subList(i, history.size());
+            }
+        }
+        return null;
     }
 
     ResolverConfig config() {

@@ -33,18 +33,21 @@ final class ZoneLookup {
     private final int type;
     private final long ttl;
     private final int depth;
+    /** Where the parts of the index read are noted; null when nobody asked. */
+    private final Dependencies read;
     private QueryName q;
 
-    ZoneLookup(ZoneIndex index, Name qname, int type) {
-        this(index, qname, type, 0);
+    ZoneLookup(ZoneIndex index, Name qname, int type, Dependencies read) {
+        this(index, qname, type, 0, read);
     }
 
-    private ZoneLookup(ZoneIndex index, Name qname, int type, int depth) {
+    private ZoneLookup(ZoneIndex index, Name qname, int type, int depth, Dependencies read) {
         this.index = index;
         this.qname = qname;
         this.type = type;
         this.ttl = index.config().ttl();
         this.depth = depth;
+        this.read = read;
     }
 
     Answer answer() {
@@ -55,10 +58,10 @@ final class ZoneLookup {
             case DNS_VERSION -> type == Type.TXT
                     ? records(List.of(new TXTRecord(qname, DClass.IN, SCHEMA_VERSION_TTL, SCHEMA_VERSION)), List.of())
                     : noData();
-            case NAMESERVER -> addresses(index.nameserverAddresses());
+            case NAMESERVER -> addresses(nameserverAddresses());
             case DNS_ENT, SVC_ENT, POD_ENT -> noData();
-            case SERVICE_NAMESPACE -> index.namespaceExists(q.namespace()) ? noData() : nxDomain();
-            case POD_NAMESPACE -> index.config().podMode() != PodMode.DISABLED && index.namespaceExists(q.namespace())
+            case SERVICE_NAMESPACE -> namespaceExists(q.namespace()) ? noData() : nxDomain();
+            case POD_NAMESPACE -> index.config().podMode() != PodMode.DISABLED && namespaceExists(q.namespace())
                     ? noData() : nxDomain();
             case POD -> pod();
             case SERVICE -> service();
@@ -68,7 +71,50 @@ final class ZoneLookup {
         };
     }
 
+    /*
+     * The index is read through these, each noting the part it read (Dependency): every read but
+     * the SOA's serial and the configuration, which the index keeps unchanged for the resolver's life.
+     */
+
+    private ServiceEntry service(String namespace, String name) {
+        if (read != null) {
+            read.add(Dependency.service(io.clusterdns.k8s.model.ServiceKey.of(namespace, name)));
+        }
+        return index.service(namespace, name);
+    }
+
+    private boolean namespaceExists(String namespace) {
+        if (read != null) {
+            read.add(Dependency.namespace(namespace));
+        }
+        return index.namespaceExists(namespace);
+    }
+
+    private List<ZoneIndex.PtrTarget> ptr(InetAddress ip) {
+        if (read != null) {
+            read.add(Dependency.address(ip));
+        }
+        return index.ptr(ip);
+    }
+
+    private boolean podExists(String namespace, InetAddress ip) {
+        if (read != null) {
+            read.add(Dependency.PODS);
+        }
+        return index.podExists(namespace, ip);
+    }
+
+    private List<InetAddress> nameserverAddresses() {
+        if (read != null) {
+            read.add(Dependency.NAMESERVERS);
+        }
+        return index.nameserverAddresses();
+    }
+
     private Answer apex() {
+        if (read != null) {
+            read.add(Dependency.NAMESERVERS); // the NS set and its addresses
+        }
         RecordSets.Found apex = index.authority(q.zoneIndex()).apex(qname, type);
         return apex == null ? noData() : records(apex.answers(), apex.additional());
     }
@@ -76,24 +122,24 @@ final class ZoneLookup {
     private Answer pod() {
         PodMode mode = index.config().podMode();
         InetAddress ip = q.address();
-        if (mode == PodMode.DISABLED || ip == null || !index.namespaceExists(q.namespace())) {
+        if (mode == PodMode.DISABLED || ip == null || !namespaceExists(q.namespace())) {
             return nxDomain();
         }
-        if (mode == PodMode.VERIFIED && !index.podExists(q.namespace(), ip)) {
+        if (mode == PodMode.VERIFIED && !podExists(q.namespace(), ip)) {
             return nxDomain();
         }
         return addresses(List.of(ip));
     }
 
     private Answer protocolNode() {
-        ServiceEntry e = index.service(q.namespace(), q.service());
+        ServiceEntry e = service(q.namespace(), q.service());
         boolean exists = e != null && (e.shape() == ServiceEntry.Shape.CLUSTER_IP || e.shape() == ServiceEntry.Shape.HEADLESS)
                 && e.hasNamedPortWithProtocol(q.protocol());
         return exists ? noData() : nxDomain();
     }
 
     private Answer reverse() {
-        List<ZoneIndex.PtrTarget> targets = index.ptr(q.address());
+        List<ZoneIndex.PtrTarget> targets = ptr(q.address());
         if (targets.isEmpty()) {
             return nxDomain();
         }
@@ -113,7 +159,7 @@ final class ZoneLookup {
     }
 
     private Answer service() {
-        ServiceEntry e = index.service(q.namespace(), q.service());
+        ServiceEntry e = service(q.namespace(), q.service());
         if (e == null || e.shape() == ServiceEntry.Shape.ABSENT) {
             return nxDomain();
         }
@@ -205,7 +251,7 @@ final class ZoneLookup {
         if (depth + 1 >= MAX_CHAIN) {
             return noData();
         }
-        Answer next = new ZoneLookup(index, target, type, depth + 1).answer();
+        Answer next = new ZoneLookup(index, target, type, depth + 1, read).answer();
         if (next instanceof Answer.Records r && !r.answers().isEmpty()) {
             List<Record> chain = new ArrayList<>(r.answers().size() + 1);
             chain.add(cname);

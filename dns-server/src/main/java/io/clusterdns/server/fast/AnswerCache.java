@@ -1,51 +1,141 @@
 package io.clusterdns.server.fast;
 
+import io.clusterdns.resolver.Dependency;
+import io.clusterdns.resolver.IndexChange;
+import io.clusterdns.resolver.Resolver;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The encoded answers of one block, for one resolver index at a time ({@code Resolver#indexId}:
+ * The encoded answers of one block, following the resolver's indexes ({@code Resolver#indexId}:
  * one per snapshot applied; not the snapshot version, which a persisted snapshot and the live
- * source's first can share): a new index starts an empty generation (whole-cache invalidation;
- * every negative answer carries the SOA serial, which is the snapshot's time and changes with
- * every snapshot anyway). Bounded by a byte budget: when
- * a generation grows past it, it starts over, which a flood of random names needs and which costs
- * the names asked again one encoding each.
+ * source's first can share). Each answer notes the parts of the index it was read from
+ * ({@link Dependency}); when the resolver moves on, the cache notes, per part the new indexes
+ * changed ({@link IndexChange}), the last index that changed it, and an answer is served only
+ * while none of its parts changed after the index it was last known right at. So a snapshot
+ * drops the answers of the services, addresses and namespaces it changed, negative answers
+ * included, and keeps the rest; the SOA serial, the one index-wide value in answers, is patched
+ * in when they are served. Everything starts over (a new {@link Generation}) when the changes
+ * since the cache's index are not known (the resolver keeps 16), one of them changed everything,
+ * or the parts noted reach their bound.
+ *
+ * <p>No lock on the query path: answers and parts are concurrent maps; the state (index, serial,
+ * generation) is replaced whole through a volatile; the first query to see a new index notes its
+ * changes (a CAS elects it; queries meanwhile take the chain) before publishing the state, so a
+ * query that reads the state finds every change up to its index. A change noted for a later
+ * index while a query checks an answer only makes the answer look stale: it is made again.
+ *
+ * <p>Bounded by a byte budget: when the answers grow past it they start over, which a flood of
+ * random names needs and which costs the names asked again one encoding each.
  */
 final class AnswerCache {
     /** Enough for every answer of a 5,000-service zone several times over. */
     static final long DEFAULT_BUDGET = 32L << 20;
+    /** Bytes of budget per part noted: at most about a tenth of it goes to them. */
+    static final int BUDGET_PER_PART = 1024;
 
-    /** The answers of one resolver index (by its id). */
+    /** Answers kept together since index {@code start}, and the last index after it that changed each part. */
     static final class Generation {
-        final long index;
+        final long start;
         final ConcurrentHashMap<AnswerKey, EncodedAnswer> answers = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Dependency, Long> changedAt = new ConcurrentHashMap<>();
         final AtomicLong bytes = new AtomicLong();
 
-        Generation(long index) {
-            this.index = index;
+        Generation(long start) {
+            this.start = start;
         }
+    }
+
+    /** The index the answers follow, its SOA serial, and the generation holding them. */
+    record State(long index, long serial, Generation generation) {
     }
 
     private final long budget;
-    private volatile Generation current = new Generation(-1);
+    private final int maxParts;
+    private final AtomicBoolean advancing = new AtomicBoolean();
+    private volatile State state = new State(-1, 0, new Generation(-1));
+    final LongAdder hits = new LongAdder();
+    final LongAdder encoded = new LongAdder();
+    final LongAdder stale = new LongAdder();
+    final LongAdder indexesFollowed = new LongAdder();
+    final LongAdder startedOver = new LongAdder();
 
     AnswerCache(long budget) {
         this.budget = budget;
+        this.maxParts = (int) Math.max(16, Math.min(Integer.MAX_VALUE, budget / BUDGET_PER_PART));
     }
 
-    /** The generation of {@code index}, started when it is newer; null when an older index is asked for (a late reader). */
-    Generation at(long index) {
-        Generation g = current;
-        if (g.index == index) {
-            return g;
+    /**
+     * The state for the resolver's index {@code now}, brought to it when it is newer; null when the
+     * query must take the chain: an older index (a late reader), or another query is bringing it.
+     */
+    State at(IndexChange now, Resolver resolver) {
+        State s = state;
+        if (s.index == now.id()) {
+            return s;
         }
-        if (g.index > index) {
+        if (s.index > now.id() || !advancing.compareAndSet(false, true)) {
             return null;
         }
-        Generation next = new Generation(index);
-        current = next; // two readers may both start one: one wins, the other's answers are made again
-        return next;
+        try {
+            s = state;
+            if (s.index >= now.id()) {
+                return s.index == now.id() ? s : null;
+            }
+            State next = follow(s, now, resolver);
+            state = next;
+            return next.index == now.id() ? next : null;
+        } finally {
+            advancing.set(false);
+        }
+    }
+
+    /** {@code s} brought to the resolver's current index: the parts changed noted, or a new generation. */
+    private State follow(State s, IndexChange now, Resolver resolver) {
+        List<IndexChange> changes = s.index < 0 ? null : resolver.changesSince(s.index);
+        if (changes != null) {
+            Generation g = s.generation;
+            int parts = g.changedAt.size();
+            for (IndexChange c : changes) {
+                parts += c.changed().size();
+            }
+            if (parts <= maxParts) {
+                for (IndexChange c : changes) {
+                    for (Dependency d : c.changed()) {
+                        g.changedAt.put(d, c.id());
+                    }
+                }
+                IndexChange last = changes.get(changes.size() - 1);
+                indexesFollowed.add(changes.size());
+                return new State(last.id(), last.serial(), g);
+            }
+        }
+        startedOver.increment();
+        return new State(now.id(), now.serial(), new Generation(now.id()));
+    }
+
+    /**
+     * True when {@code answer} (held by {@code s}'s generation) is still the resolver's answer at
+     * {@code s}'s index, its serial aside: none of its parts changed after the index it was last
+     * known right at.
+     */
+    boolean fresh(EncodedAnswer answer, State s) {
+        long known = answer.knownAt();
+        if (known == s.index) {
+            return true;
+        }
+        ConcurrentHashMap<Dependency, Long> changedAt = s.generation.changedAt;
+        for (Dependency d : answer.dependencies()) {
+            Long at = changedAt.get(d);
+            if (at != null && at > known) {
+                return false;
+            }
+        }
+        answer.knownAt(s.index);
+        return true;
     }
 
     void put(Generation g, AnswerKey key, EncodedAnswer answer) {
@@ -54,15 +144,18 @@ final class AnswerCache {
             g.answers.clear();
             g.bytes.set(size);
         }
-        g.answers.put(key, answer);
+        EncodedAnswer old = g.answers.put(key, answer);
+        if (old != null) {
+            g.bytes.addAndGet(-(key.footprint() + old.footprint()));
+        }
     }
 
     /** Answers held by the current generation (tests, benchmarks). */
     int size() {
-        return current.answers.size();
+        return state.generation.answers.size();
     }
 
     long index() {
-        return current.index;
+        return state.index;
     }
 }

@@ -1,14 +1,17 @@
 package io.clusterdns.server.fast;
 
+import io.clusterdns.resolver.Dependency;
+
 /**
- * The response to one {@link AnswerKey}, encoded once per snapshot: the bytes the chain sends for
- * the lower-cased question with ID 0 and RD, CD clear, at any size; plus the cuts made for clients
- * whose size limit it exceeds. Or, for a question the chain answers some other way (passes it on,
- * refuses it, looks an ExternalName's target up, shuffles it), the mark that it takes the chain.
+ * The response to one {@link AnswerKey}, encoded once and kept while the parts of the index it was
+ * read from stay unchanged ({@link AnswerCache}): the bytes the chain sends for the lower-cased
+ * question with ID 0 and RD, CD clear, at any size; plus the cuts made for clients whose size
+ * limit it exceeds; and where their SOA serials sit, patched when served. Or, for a question the
+ * chain answers some other way (passes it on, refuses it, looks an ExternalName's target up,
+ * shuffles it), the mark that it takes the chain, kept the same way.
  */
 final class EncodedAnswer {
-    /** Questions the fast path leaves to the chain. */
-    static final EncodedAnswer CHAIN = new EncodedAnswer(null, 0);
+    private static final int[] NO_SERIALS = new int[0];
     /** Truncated forms kept per answer; a client with yet another size limit takes the chain. */
     static final int MAX_CUTS = 4;
 
@@ -16,12 +19,16 @@ final class EncodedAnswer {
     private static final int CASE_FREE = 1;
     private static final int CASE_COPIED = 2;
 
-    /** A truncated form: the response cut for clients taking at most {@code limit} bytes. */
-    record Cut(int limit, byte[] bytes) {
+    /** A truncated form: the response cut for clients taking at most {@code limit} bytes; {@code serials}: offsets of SOA serials. */
+    record Cut(int limit, byte[] bytes, int[] serials) {
     }
 
     private final byte[] whole;
+    private final int[] serials;
     private final int rcode;
+    private final Dependency[] dependencies;
+    /** The latest index this answer is known right at (made at it, or checked against the changes since). */
+    private volatile long knownAt;
     private volatile Cut[] cuts = new Cut[0];
     /**
      * Whether the response copies letters of the question literally (an SRV target ending in the
@@ -30,9 +37,37 @@ final class EncodedAnswer {
      */
     private volatile int caseUse = CASE_UNKNOWN;
 
-    EncodedAnswer(byte[] whole, int rcode) {
+    /** The response {@code whole} (rcode {@code rcode}) made at index {@code made} from {@code dependencies}. */
+    EncodedAnswer(byte[] whole, int rcode, long made, Dependency[] dependencies) {
         this.whole = whole;
+        this.serials = whole == null ? NO_SERIALS : SoaSerials.offsets(whole);
         this.rcode = rcode;
+        this.knownAt = made;
+        this.dependencies = dependencies;
+    }
+
+    /** The mark that the chain answers, made at index {@code made} from {@code dependencies}. */
+    static EncodedAnswer chain(long made, Dependency[] dependencies) {
+        return new EncodedAnswer(null, 0, made, dependencies);
+    }
+
+    Dependency[] dependencies() {
+        return dependencies;
+    }
+
+    long knownAt() {
+        return knownAt;
+    }
+
+    void knownAt(long index) {
+        if (index > knownAt) {
+            knownAt = index; // a race may keep a smaller one: only a check more
+        }
+    }
+
+    /** Offsets of the SOA serials in {@link #whole()}. */
+    int[] serials() {
+        return serials;
     }
 
     boolean takesChain() {
@@ -48,25 +83,28 @@ final class EncodedAnswer {
     }
 
     /** The response cut to {@code limit} bytes, null when not made yet. */
-    byte[] cut(int limit) {
+    Cut cut(int limit) {
         for (Cut c : cuts) {
             if (c.limit == limit) {
-                return c.bytes;
+                return c;
             }
         }
         return null;
     }
 
-    /** Keeps {@code bytes} as the cut for {@code limit}; false when this answer already keeps {@link #MAX_CUTS}. */
-    synchronized boolean keepCut(int limit, byte[] bytes) {
-        Cut[] now = cuts;
-        if (now.length >= MAX_CUTS) {
-            return false;
+    /** Keeps {@code bytes} as the cut for {@code limit}; null when this answer already keeps {@link #MAX_CUTS}. */
+    Cut keepCut(int limit, byte[] bytes) {
+        Cut cut = new Cut(limit, bytes, SoaSerials.offsets(bytes));
+        synchronized (this) {
+            Cut[] now = cuts;
+            if (now.length >= MAX_CUTS) {
+                return null;
+            }
+            Cut[] next = java.util.Arrays.copyOf(now, now.length + 1);
+            next[now.length] = cut;
+            cuts = next;
         }
-        Cut[] next = java.util.Arrays.copyOf(now, now.length + 1);
-        next[now.length] = new Cut(limit, bytes);
-        cuts = next;
-        return true;
+        return cut;
     }
 
     /** True/false once known whether the question's case shows anywhere but the question; null while unknown. */
@@ -81,6 +119,6 @@ final class EncodedAnswer {
 
     /** Bytes kept alive, roughly (the memory bound counts it). */
     int footprint() {
-        return 64 + (whole == null ? 0 : whole.length);
+        return 96 + 40 * dependencies.length + (whole == null ? 0 : whole.length);
     }
 }

@@ -1,6 +1,9 @@
 package io.clusterdns.server.fast;
 
 import io.clusterdns.resolver.Answer;
+import io.clusterdns.resolver.Dependencies;
+import io.clusterdns.resolver.Dependency;
+import io.clusterdns.resolver.IndexChange;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
@@ -43,6 +46,7 @@ final class FastBlock {
     static final Set<String> LEAVE_ANSWERS = Set.of("kubernetes", "prometheus", "errors", "health", "ready", "reload", "bind",
             "timeouts", "chaos", "multicluster", "loop", "forward", "loadbalance", "any");
 
+    private static final Dependency[] NO_PARTS = new Dependency[0];
     private static final int RD = 0x01;
     private static final int CD = 0x10;
 
@@ -137,39 +141,50 @@ final class FastBlock {
         if (!inZone(key.name()) || anyPlugin && key.qtype() == Type.ANY) {
             return null;
         }
-        long index = resolver.indexId();
-        AnswerCache.Generation g = index < 0 ? null : cache.at(index);
-        if (g == null) {
+        IndexChange now = resolver.change();
+        AnswerCache.State s = now == null ? null : cache.at(now, resolver);
+        if (s == null) {
             return null;
         }
-        EncodedAnswer answer = g.answers.get(key);
-        if (answer == null) {
+        long index = s.index();
+        EncodedAnswer answer = s.generation().answers.get(key);
+        if (answer != null && cache.fresh(answer, s)) {
+            cache.hits.increment();
+        } else {
+            if (answer != null) {
+                cache.stale.increment();
+            }
             answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
                 return null;
             }
-            cache.put(g, key, answer);
+            cache.encoded.increment();
+            cache.put(s.generation(), key, answer);
         }
         if (answer.takesChain() || query.mixedCase() && !caseFree(answer, key, index)) {
             return null;
         }
         byte[] template = answer.whole();
+        int[] serials = answer.serials();
         if (template.length > query.limit()) {
-            template = cut(answer, key, query.limit(), index);
-            if (template == null) {
+            EncodedAnswer.Cut cut = cut(answer, key, query.limit(), index);
+            if (cut == null) {
                 return null;
             }
+            template = cut.bytes();
+            serials = cut.serials();
         }
-        return new Served(patch(template, wire, query.nameLength()), answer.rcode());
+        return new Served(patch(template, wire, query.nameLength(), serials, now.serial()), answer.rcode());
     }
 
     /** A response and its rcode (for the metrics). */
     record Served(byte[] bytes, int rcode) {
     }
 
-    /** {@code template} made this client's: its ID, RD and CD, and its question as typed. */
-    static byte[] patch(byte[] template, byte[] wire, int nameLength) {
+    /** {@code template} made this client's: its ID, RD and CD, and its question as typed; the index's SOA serial written at {@code serials}. */
+    static byte[] patch(byte[] template, byte[] wire, int nameLength, int[] serials, long serial) {
         byte[] out = template.clone();
+        SoaSerials.write(out, serials, serial);
         out[0] = wire[0];
         out[1] = wire[1];
         out[2] = (byte) (template[2] | (wire[2] & RD));
@@ -188,16 +203,16 @@ final class FastBlock {
     }
 
     /** The response truncated for {@code limit}, made and kept on first use; null when it cannot be kept. */
-    private byte[] cut(EncodedAnswer answer, AnswerKey key, int limit, long index) {
-        byte[] bytes = answer.cut(limit);
-        if (bytes != null) {
-            return bytes;
+    private EncodedAnswer.Cut cut(EncodedAnswer answer, AnswerKey key, int limit, long index) {
+        EncodedAnswer.Cut cut = answer.cut(limit);
+        if (cut != null) {
+            return cut;
         }
         EncodedAnswer made = encode(key, false, limit, index);
-        if (made == null || made.takesChain() || !answer.keepCut(limit, made.whole())) {
+        if (made == null || made.takesChain()) {
             return null;
         }
-        return made.whole();
+        return answer.keepCut(limit, made.whole()); // made at this index, from the same parts: the answer is fresh
     }
 
     /**
@@ -214,8 +229,11 @@ final class FastBlock {
         if (upper == null || upper.takesChain()) {
             return false;
         }
-        byte[] a = answer.whole();
-        byte[] b = upper.whole();
+        // the answer may have been made at an earlier index: its serials aside, the same bytes
+        byte[] a = answer.whole().clone();
+        byte[] b = upper.whole().clone();
+        SoaSerials.write(a, answer.serials(), 0);
+        SoaSerials.write(b, upper.serials(), 0);
         int questionEnd = FastQuery.HEADER + key.name().length;
         boolean free = a.length == b.length
                 && java.util.Arrays.equals(a, 0, FastQuery.HEADER, b, 0, FastQuery.HEADER)
@@ -226,21 +244,24 @@ final class FastBlock {
 
     /**
      * What the chain sends for {@code key} (ID 0, RD and CD clear) at {@code limit} bytes, made with
-     * the chain's own code from the resolver; {@link EncodedAnswer#CHAIN} when the chain answers
-     * it otherwise; null when the resolver moved past index {@code index} meanwhile. Runs once per
-     * question and snapshot: dnsjava is fine here.
+     * the chain's own code from the resolver, noting the parts of the index it read; a
+     * {@link EncodedAnswer#chain} mark when the chain answers it otherwise; null when the resolver
+     * moved past index {@code index} meanwhile. Runs once per question and change of what it
+     * reads: dnsjava is fine here.
      */
     private EncodedAnswer encode(AnswerKey key, boolean upperCase, int limit, long index) {
         Name name = name(key.name(), upperCase);
         if (name == null) {
-            return EncodedAnswer.CHAIN;
+            return EncodedAnswer.chain(index, NO_PARTS);
         }
-        Answer answer = resolver.resolve(name, key.qtype());
-        if (resolver.indexId() != index) {
+        Dependencies read = new Dependencies();
+        Answer answer = resolver.resolve(name, key.qtype(), read);
+        if (read.indexId() != index) {
             return null;
         }
+        Dependency[] parts = read.read().toArray(Dependency[]::new);
         if (!kubernetes.answersAtOnce(name, key.qtype(), answer) || loadbalance && shuffles(answer)) {
-            return EncodedAnswer.CHAIN;
+            return EncodedAnswer.chain(index, parts);
         }
         Message query = new Message(0);
         query.addRecord(Record.newRecord(name, key.qtype(), DClass.IN), Section.QUESTION);
@@ -248,9 +269,9 @@ final class FastBlock {
                 : new ClientEdns.Present(ClientEdns.MIN_UDP_PAYLOAD, 0, key.edns() == AnswerKey.EDNS_DO);
         byte[] bytes = Responses.encode(KubernetesResponses.of(query, answer), query, edns, limit);
         if (bytes.length > io.clusterdns.server.wire.Transport.TCP.defaultLimit()) {
-            return EncodedAnswer.CHAIN; // even TCP gets it cut: rare enough to leave to the chain
+            return EncodedAnswer.chain(index, parts); // even TCP gets it cut: rare enough to leave to the chain
         }
-        return new EncodedAnswer(bytes, answer.rcode());
+        return new EncodedAnswer(bytes, answer.rcode(), index, parts);
     }
 
     /** True when {@code loadbalance} would reorder the answer: two or more addresses (or MX) in a section. */

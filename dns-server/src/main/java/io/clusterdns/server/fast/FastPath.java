@@ -118,6 +118,16 @@ public final class FastPath implements FrontPath {
         return label == at;
     }
 
+    /** The answers of the block of {@code zone}, with their counters (tests, benchmarks); null when it has no fast path. */
+    AnswerCache cache(Name zone) {
+        for (int i = 0; i < zoneNames.length; i++) {
+            if (zoneNames[i].equals(zone)) {
+                return blocks[i] == null ? null : blocks[i].cache();
+            }
+        }
+        return null;
+    }
+
     /** Answers held for the block of {@code zone} (tests, benchmarks); -1 when it has no fast path. */
     public int answersHeld(Name zone) {
         for (int i = 0; i < zoneNames.length; i++) {

@@ -131,23 +131,23 @@ final class GeneratedCluster {
         return new ArrayList<>(out);
     }
 
-    private static ServicePort port(String name, Protocol protocol, int port) {
+    static ServicePort port(String name, Protocol protocol, int port) {
         return new ServicePort(name, protocol, port, TargetPort.of(port), 0, null);
     }
 
-    private static ServiceInfo clusterIp(String ns, String name, List<String> ips, ServicePort... ports) {
+    static ServiceInfo clusterIp(String ns, String name, List<String> ips, ServicePort... ports) {
         List<InetAddress> addrs = ips.stream().map(IpAddresses::parse).toList();
         return new ServiceInfo(ServiceKey.of(ns, name), ServiceType.CLUSTER_IP, addrs, false,
                 addrs.stream().map(IpFamily::of).toList(), List.of(ports), null, null, null, null, null, null, null, 0,
                 false, Map.of("app", name), null);
     }
 
-    private static ServiceInfo headless(String ns, String name, ServicePort... ports) {
+    static ServiceInfo headless(String ns, String name, ServicePort... ports) {
         return new ServiceInfo(ServiceKey.of(ns, name), ServiceType.CLUSTER_IP, List.of(), true, List.of(IpFamily.IPV4, IpFamily.IPV6),
                 List.of(ports), null, null, null, null, null, null, null, 0, false, Map.of("app", name), null);
     }
 
-    private static ServiceInfo externalName(String ns, String name, String target) {
+    static ServiceInfo externalName(String ns, String name, String target) {
         return new ServiceInfo(ServiceKey.of(ns, name), ServiceType.EXTERNAL_NAME, List.of(), false, List.of(), List.of(), target,
                 null, null, null, null, null, null, 0, false, null, null);
     }
@@ -156,7 +156,7 @@ final class GeneratedCluster {
         return new EndpointInfo(IpAddresses.parse(ip), hostname, "node-1", null, true, true, false, null);
     }
 
-    private static EndpointSliceInfo slice(String ns, String service, String suffix, IpFamily family, List<EndpointInfo> endpoints,
+    static EndpointSliceInfo slice(String ns, String service, String suffix, IpFamily family, List<EndpointInfo> endpoints,
                                            List<EndpointPort> ports) {
         return new EndpointSliceInfo(service + "-" + suffix, ServiceKey.of(ns, service), family, endpoints, ports, null);
     }
