@@ -37,6 +37,16 @@ public final class NetlinkNft implements Nft, AutoCloseable {
     private final NlWriter barrier = new NlWriter(64);
     private final java.util.Set<String> fellBack = new java.util.HashSet<>();
     private int seq = 1;
+    private BatchTimings last;
+
+    /** The last batch: its size and where its time went (nanoseconds), for the debug log and the benchmark. */
+    public record BatchTimings(int messages, int bytes, long encode, long kernel, long answers) {
+        @Override
+        public String toString() {
+            return String.format("%d messages, %d bytes; encoded in %.2f ms, applied by the kernel (send) in %.2f ms, answers in %.2f ms",
+                    messages, bytes, encode / 1e6, kernel / 1e6, answers / 1e6);
+        }
+    }
 
     private NetlinkNft(NetlinkSocket socket, Nft cli) {
         this.socket = socket;
@@ -91,11 +101,8 @@ public final class NetlinkNft implements Nft, AutoCloseable {
             barrier.end(m);
             socket.send(barrier.flip());
             NftResult r = answers(batch, barrierSeq);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("netlink batch: {} messages, {} bytes; encoded in {} ms, applied by the kernel (send) in {} ms, answers in {} ms",
-                        batch.lastSeq() - batch.firstSeq() + 2, batch.bytes().limit(), (t1 - t0) / 1_000_000.0,
-                        (t2 - t1) / 1_000_000.0, (System.nanoTime() - t2) / 1_000_000.0);
-            }
+            last = new BatchTimings(batch.lastSeq() - batch.firstSeq() + 2, batch.bytes().limit(), t1 - t0, t2 - t1, System.nanoTime() - t2);
+            LOG.debug("netlink batch: {}", last);
             return r;
         } catch (IOException e) {
             return new NftResult.Failed(-1, e.getMessage());
@@ -160,6 +167,11 @@ public final class NetlinkNft implements Nft, AutoCloseable {
                     + " elements, first " + e.elements().get(0).keyText() + ")";
         }
         return op.toString();
+    }
+
+    /** The last batch sent, or null. */
+    public synchronized BatchTimings lastBatch() {
+        return last;
     }
 
     @Override

@@ -129,7 +129,10 @@ public final class SyncBenchmarkMain {
             ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
             SyncOutcome full = syncer.sync(s, null, false);
             check(full);
-            System.out.printf("%,7d services, %s backend: full sync %,7d ms (render + list + apply)%n", services, backend, full.took().toMillis());
+            System.out.printf("%,7d services, %s backend: full sync %,7d ms (%s)%n", services, backend, full.took().toMillis(), syncer.lastPhases());
+            if (netlink != null) {
+                System.out.printf("%,7d services, %s backend:   full sync batch: %s%n", services, backend, netlink.lastBatch());
+            }
             List<Long> times = new ArrayList<>();
             List<Long> nftTimes = new ArrayList<>();
             for (int g = 1; g <= CHANGES; g++) {
