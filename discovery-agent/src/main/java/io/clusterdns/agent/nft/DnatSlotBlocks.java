@@ -47,11 +47,21 @@ public final class DnatSlotBlocks {
 
     /** Which of the protocol's {@link #SHARDS} maps holds the owner's slots. */
     public static int shard(String owner) {
-        return block(owner) % SHARDS;
+        return shardOf(block(owner));
+    }
+
+    /** Which of the protocol's {@link #SHARDS} maps holds the slots of {@code block}. */
+    static int shardOf(int block) {
+        return block % SHARDS;
     }
 
     /** The first slot of the owner's cluster-wide ({@code local} false) or local pick. */
     static int offset(String owner, boolean local) {
-        return block(owner) * BLOCK + (local ? SLOTS_PER_PICK : 0);
+        return offsetOf(block(owner), local);
+    }
+
+    /** The first slot of a cluster-wide ({@code local} false) or local pick in {@code block}. */
+    static int offsetOf(int block, boolean local) {
+        return block * BLOCK + (local ? SLOTS_PER_PICK : 0);
     }
 }
