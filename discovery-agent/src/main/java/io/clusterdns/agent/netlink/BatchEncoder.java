@@ -29,14 +29,23 @@ final class BatchEncoder {
     private static final int ELEMENT_BYTES = 48 * 1024;
 
     /** The encoded batch and, by sequence number, what each message does. */
-    record Batch(ByteBuffer bytes, int firstSeq, int lastSeq, Map<Integer, NftOp> opBySeq) {
+    record Batch(ByteBuffer bytes, int firstSeq, int lastSeq, List<NftOp> ops) {
+        /** The command that produced message {@code seq}, or null (a batch marker, a number outside the batch). */
+        NftOp op(int seq) {
+            int i = seq - firstSeq - 2; // firstSeq + 1 is BATCH_BEGIN
+            return i >= 0 && i < ops.size() ? ops.get(i) : null;
+        }
     }
+
+    /** The table's name as a netlink string: every message of a batch names it. */
+    private static final byte[] TABLE = NlWriter.strz(Names.TABLE);
 
     private final NlWriter w = new NlWriter(1 << 16);
     private final Map<Family, Map<String, SetType>> knownTypes = new HashMap<>();
     private int seq;
     private int setId;
-    private Map<Integer, NftOp> opBySeq;
+    /** The command of each message, from sequence number firstSeq + 2 on (one entry per message, not per command). */
+    private List<NftOp> opBySeq;
 
     /** Remembers the types of sets created earlier (an element-only diff needs them). */
     void remember(Family f, ContainerDef def) {
@@ -47,7 +56,7 @@ final class BatchEncoder {
         w.reset();
         seq = firstSeq;
         setId = 0;
-        opBySeq = new HashMap<>();
+        opBySeq = new ArrayList<>(ops.size() + 16);
         batchMarker(NFNL_MSG_BATCH_BEGIN);
         for (NftOp op : ops) {
             op(op);
@@ -61,7 +70,7 @@ final class BatchEncoder {
         int family = op.family() == Family.IP ? NFPROTO_IPV4 : NFPROTO_IPV6;
         if (op instanceof NftOp.AddTable t) {
             int m = nft(MSG_NEWTABLE, NlWriter.NLM_F_CREATE, family, op);
-            w.string(TABLE_NAME, Names.TABLE);
+            w.bytes(TABLE_NAME, TABLE);
             w.be32(TABLE_FLAGS, 0);
             if (t.comment() != null) {
                 w.bytes(TABLE_USERDATA, Udata.comment(t.comment()));
@@ -69,18 +78,18 @@ final class BatchEncoder {
             w.end(m);
         } else if (op instanceof NftOp.DeleteTable) {
             int m = nft(MSG_DELTABLE, 0, family, op);
-            w.string(TABLE_NAME, Names.TABLE);
+            w.bytes(TABLE_NAME, TABLE);
             w.end(m);
         } else if (op instanceof NftOp.AddChain c) {
             addChain(family, c);
         } else if (op instanceof NftOp.DeleteChain c) {
             int m = nft(MSG_DELCHAIN, 0, family, op);
-            w.string(CHAIN_TABLE, Names.TABLE);
+            w.bytes(CHAIN_TABLE, TABLE);
             w.string(CHAIN_NAME, c.name());
             w.end(m);
         } else if (op instanceof NftOp.FlushChain c) {
             int m = nft(MSG_DELRULE, 0, family, op);
-            w.string(RULE_TABLE, Names.TABLE);
+            w.bytes(RULE_TABLE, TABLE);
             w.string(RULE_CHAIN, c.name());
             w.end(m);
         } else if (op instanceof NftOp.AddRule r) {
@@ -89,12 +98,12 @@ final class BatchEncoder {
             addContainer(family, c);
         } else if (op instanceof NftOp.FlushContainer c) {
             int m = nft(MSG_DELSETELEM, 0, family, op);
-            w.string(SET_ELEM_LIST_TABLE, Names.TABLE);
+            w.bytes(SET_ELEM_LIST_TABLE, TABLE);
             w.string(SET_ELEM_LIST_SET, c.def().name());
             w.end(m);
         } else if (op instanceof NftOp.DeleteContainer c) {
             int m = nft(MSG_DELSET, 0, family, op);
-            w.string(SET_TABLE, Names.TABLE);
+            w.bytes(SET_TABLE, TABLE);
             w.string(SET_NAME, c.name());
             w.end(m);
             knownTypes.getOrDefault(op.family(), Map.of()).remove(c.name());
@@ -107,7 +116,7 @@ final class BatchEncoder {
 
     private void addChain(int family, NftOp.AddChain c) {
         int m = nft(MSG_NEWCHAIN, NlWriter.NLM_F_CREATE, family, c);
-        w.string(CHAIN_TABLE, Names.TABLE);
+        w.bytes(CHAIN_TABLE, TABLE);
         w.string(CHAIN_NAME, c.name());
         Hook h = c.hook();
         if (h != null) {
@@ -139,7 +148,7 @@ final class BatchEncoder {
             ids.add(anonymousSet(family, set, r));
         }
         int m = nft(MSG_NEWRULE, NlWriter.NLM_F_CREATE | NlWriter.NLM_F_APPEND, family, r);
-        w.string(RULE_TABLE, Names.TABLE);
+        w.bytes(RULE_TABLE, TABLE);
         w.string(RULE_CHAIN, r.chain());
         Iterator<Integer> it = ids.iterator();
         enc.expressions(r.rule(), it);
@@ -152,7 +161,7 @@ final class BatchEncoder {
     private int anonymousSet(int family, AnonymousSet set, NftOp cause) {
         int id = ++setId;
         int m = nft(MSG_NEWSET, NlWriter.NLM_F_CREATE, family, cause);
-        w.string(SET_TABLE, Names.TABLE);
+        w.bytes(SET_TABLE, TABLE);
         w.string(SET_NAME, set.name());
         w.be32(SET_FLAGS, set.flags());
         w.be32(SET_KEY_TYPE, set.keyType());
@@ -170,7 +179,7 @@ final class BatchEncoder {
         int from = 0;
         while (from < set.elements().size()) {
             int em = nft(MSG_NEWSETELEM, NlWriter.NLM_F_CREATE, family, cause);
-            w.string(SET_ELEM_LIST_TABLE, Names.TABLE);
+            w.bytes(SET_ELEM_LIST_TABLE, TABLE);
             w.string(SET_ELEM_LIST_SET, set.name());
             w.be32(SET_ELEM_LIST_SET_ID, id);
             int list = w.nest(SET_ELEM_LIST_ELEMENTS);
@@ -203,7 +212,7 @@ final class BatchEncoder {
         SetType type = SetType.of(def);
         remember(c.family(), def);
         int m = nft(MSG_NEWSET, NlWriter.NLM_F_CREATE, family, c);
-        w.string(SET_TABLE, Names.TABLE);
+        w.bytes(SET_TABLE, TABLE);
         w.string(SET_NAME, def.name());
         int flags = (type.map() ? SET_MAP : 0) | (def.dynamic() ? SET_TIMEOUT_FLAG | SET_EVAL : 0);
         w.be32(SET_FLAGS, flags);
@@ -233,7 +242,7 @@ final class BatchEncoder {
         int from = 0;
         while (from < list.size()) {
             int m = nft(e.delete() ? MSG_DELSETELEM : MSG_NEWSETELEM, e.delete() ? 0 : NlWriter.NLM_F_CREATE, family, e);
-            w.string(SET_ELEM_LIST_TABLE, Names.TABLE);
+            w.bytes(SET_ELEM_LIST_TABLE, TABLE);
             w.string(SET_ELEM_LIST_SET, e.container());
             int nest = w.nest(SET_ELEM_LIST_ELEMENTS);
             int start = w.position();
@@ -270,7 +279,7 @@ final class BatchEncoder {
 
     private int nft(int msg, int flags, int family, NftOp op) {
         int s = ++seq;
-        opBySeq.put(s, op);
+        opBySeq.add(op);
         return w.begin(type(msg), NlWriter.NLM_F_REQUEST | flags, s, family, 0);
     }
 

@@ -37,6 +37,19 @@ public final class NetlinkNft implements Nft, AutoCloseable {
     private final NlWriter barrier = new NlWriter(64);
     private final java.util.Set<String> fellBack = new java.util.HashSet<>();
     private int seq = 1;
+    private BatchTimings last;
+
+    /** The last batch: its size and where its time went (nanoseconds), for the debug log and the benchmark. */
+    public record BatchTimings(int messages, int bytes, long encode, long kernel, long kernelCpu, long answers) {
+        @Override
+        public String toString() {
+            return String.format("%d messages, %d bytes; encoded in %.2f ms, applied by the kernel (send) in %.2f ms (%.2f ms of CPU),"
+                    + " answers in %.2f ms", messages, bytes, encode / 1e6, kernel / 1e6, kernelCpu / 1e6, answers / 1e6);
+        }
+    }
+
+    /** CPU time of this thread (the send's kernel work runs on it), -1 where the JVM cannot tell. */
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private NetlinkNft(NetlinkSocket socket, Nft cli) {
         this.socket = socket;
@@ -82,20 +95,20 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         }
         seq = batch.lastSeq() + 2;
         try {
+            long c1 = THREADS.getCurrentThreadCpuTime();
             long t1 = System.nanoTime();
             socket.send(batch.bytes());
             long t2 = System.nanoTime();
+            long c2 = THREADS.getCurrentThreadCpuTime();
             int barrierSeq = seq++;
             barrier.reset();
             int m = barrier.begin(NfTables.type(NfTables.MSG_GETGEN), NlWriter.NLM_F_REQUEST | NlWriter.NLM_F_ACK, barrierSeq, 0, 0);
             barrier.end(m);
             socket.send(barrier.flip());
             NftResult r = answers(batch, barrierSeq);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("netlink batch: {} messages, {} bytes; encoded in {} ms, applied by the kernel (send) in {} ms, answers in {} ms",
-                        batch.lastSeq() - batch.firstSeq() + 2, batch.bytes().limit(), (t1 - t0) / 1_000_000.0,
-                        (t2 - t1) / 1_000_000.0, (System.nanoTime() - t2) / 1_000_000.0);
-            }
+            last = new BatchTimings(batch.lastSeq() - batch.firstSeq() + 2, batch.bytes().limit(), t1 - t0, t2 - t1, c1 < 0 ? -1 : c2 - c1,
+                    System.nanoTime() - t2);
+            LOG.debug("netlink batch: {}", last);
             return r;
         } catch (IOException e) {
             return new NftResult.Failed(-1, e.getMessage());
@@ -122,7 +135,7 @@ public final class NetlinkNft implements Nft, AutoCloseable {
                                 : new NftResult.Failed(1, String.join("\n", errors));
                     }
                     if (errno != 0 && origSeq >= batch.firstSeq() && origSeq <= batch.lastSeq() + 1) {
-                        errors.add(describe(batch.opBySeq().get(origSeq)) + ": " + Errno.describe(errno));
+                        errors.add(describe(batch.op(origSeq)) + ": " + Errno.describe(errno));
                     }
                 }
                 at += (len + 3) & ~3;
@@ -160,6 +173,11 @@ public final class NetlinkNft implements Nft, AutoCloseable {
                     + " elements, first " + e.elements().get(0).keyText() + ")";
         }
         return op.toString();
+    }
+
+    /** The last batch sent, or null. */
+    public synchronized BatchTimings lastBatch() {
+        return last;
     }
 
     @Override

@@ -75,10 +75,15 @@ final class NlWriter {
     }
 
     void string(int type, String value) {
+        bytes(type, strz(value));
+    }
+
+    /** A NUL-terminated UTF-8 string, as netlink string attributes hold them. */
+    static byte[] strz(String value) {
         byte[] s = value.getBytes(StandardCharsets.UTF_8);
         byte[] z = new byte[s.length + 1];
         System.arraycopy(s, 0, z, 0, s.length);
-        bytes(type, z);
+        return z;
     }
 
     void be32(int type, int value) {

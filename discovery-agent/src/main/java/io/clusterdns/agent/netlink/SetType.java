@@ -193,9 +193,50 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
         return b.array();
     }
 
+    /**
+     * Writes {@code text} when it is a canonical dotted quad (what the renderer writes: no leading
+     * zeros); false, having written nothing, for anything else. A full sync writes 100,000s of
+     * addresses, and {@link IpAddresses#tryParse} makes an {@link InetAddress} of each.
+     */
+    static boolean dottedQuad(ByteBuffer b, String text) {
+        int at = b.position();
+        int n = text.length();
+        int octets = 0;
+        int value = -1;
+        for (int i = 0; i <= n; i++) {
+            char ch = i < n ? text.charAt(i) : '.';
+            if (ch == '.') {
+                if (value < 0 || octets == 4) {
+                    b.position(at);
+                    return false;
+                }
+                b.put((byte) value);
+                octets++;
+                value = -1;
+            } else if (ch >= '0' && ch <= '9' && value != 0) {
+                value = (value < 0 ? 0 : value * 10) + (ch - '0');
+                if (value > 255) {
+                    b.position(at);
+                    return false;
+                }
+            } else {
+                b.position(at);
+                return false;
+            }
+        }
+        if (octets != 4) {
+            b.position(at);
+            return false;
+        }
+        return true;
+    }
+
     private static void put(ByteBuffer b, Component c, String text) {
         switch (c) {
             case IPV4_ADDR, IPV6_ADDR -> {
+                if (c == Component.IPV4_ADDR && dottedQuad(b, text)) {
+                    return;
+                }
                 InetAddress a = IpAddresses.tryParse(text);
                 if (a == null || a.getAddress().length != c.len) {
                     throw new UnsupportedShape("address " + text + " in a " + c + " key");

@@ -26,27 +26,42 @@ public final class DnatSlotBlocks {
      */
     public static final int SHARDS = 16;
 
+    /** {@code MessageDigest.getInstance} looks the provider up every time: a full sync hashes 10,000s of owners. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    });
+
     private DnatSlotBlocks() {
     }
 
     /** The owner's block number. */
     public static int block(String owner) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(owner.getBytes(StandardCharsets.UTF_8));
-            int v = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
-            return v & (BLOCKS - 1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        byte[] h = SHA256.get().digest(owner.getBytes(StandardCharsets.UTF_8));
+        int v = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
+        return v & (BLOCKS - 1);
     }
 
     /** Which of the protocol's {@link #SHARDS} maps holds the owner's slots. */
     public static int shard(String owner) {
-        return block(owner) % SHARDS;
+        return shardOf(block(owner));
+    }
+
+    /** Which of the protocol's {@link #SHARDS} maps holds the slots of {@code block}. */
+    static int shardOf(int block) {
+        return block % SHARDS;
     }
 
     /** The first slot of the owner's cluster-wide ({@code local} false) or local pick. */
     static int offset(String owner, boolean local) {
-        return block(owner) * BLOCK + (local ? SLOTS_PER_PICK : 0);
+        return offsetOf(block(owner), local);
+    }
+
+    /** The first slot of a cluster-wide ({@code local} false) or local pick in {@code block}. */
+    static int offsetOf(int block, boolean local) {
+        return block * BLOCK + (local ? SLOTS_PER_PICK : 0);
     }
 }

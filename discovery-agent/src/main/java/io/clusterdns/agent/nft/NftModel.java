@@ -122,10 +122,12 @@ public final class NftModel {
         for (Element e : f.elements()) {
             ElementKey k = new ElementKey(e.container(), e.keyText());
             List<Claim> old = idx.get(k);
-            List<Claim> next = new ArrayList<>(old == null ? 1 : old.size() + 1);
-            if (old != null) {
-                next.addAll(old);
+            if (old == null) {
+                idx.put(k, List.of(new Claim(f.owner(), e)));
+                continue;
             }
+            List<Claim> next = new ArrayList<>(old.size() + 1);
+            next.addAll(old);
             int at = 0;
             while (at < next.size() && next.get(at).owner().compareTo(f.owner()) <= 0) {
                 at++;

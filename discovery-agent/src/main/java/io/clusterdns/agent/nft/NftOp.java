@@ -46,8 +46,8 @@ public sealed interface NftOp {
     record FlushContainer(Family family, ContainerDef def) implements NftOp {
     }
 
-    /** {@code delete set NAME} (a map is a set to the kernel). */
-    record DeleteContainer(Family family, String name) implements NftOp {
+    /** {@code delete set|map NAME} (a map is a set to the kernel; {@code keyword} is nft's word). */
+    record DeleteContainer(Family family, String keyword, String name) implements NftOp {
     }
 
     /** {@code add element} ({@code delete} false) or {@code delete element} of one set or map. */

@@ -244,13 +244,50 @@ public final class NftScripts {
         return sb.toString();
     }
 
+    /** Appends {@code op} in nft's words, one line ({@link NftTransaction#script}). */
+    static void render(NftOp op, StringBuilder sb) {
+        String table = op.family().nft() + " " + Names.TABLE;
+        if (op instanceof NftOp.AddRule r) {
+            sb.append("add rule ").append(table).append(' ').append(r.chain()).append(' ').append(r.rule().render(op.family()));
+        } else if (op instanceof NftOp.Elements e) {
+            sb.append(e.delete() ? "delete" : "add").append(" element ").append(table).append(' ').append(e.container()).append(" { ");
+            List<Element> part = e.elements();
+            for (int i = 0; i < part.size(); i++) {
+                Element el = part.get(i);
+                sb.append(i == 0 ? "" : ", ").append(e.delete() ? el.keyText() : el.render(op.family()));
+            }
+            sb.append(" }");
+        } else if (op instanceof NftOp.AddTable t) {
+            sb.append("add table ").append(table).append(" { comment ").append(Names.quote(t.comment())).append("; }");
+        } else if (op instanceof NftOp.DeleteTable) {
+            sb.append("delete table ").append(table);
+        } else if (op instanceof NftOp.AddChain c) {
+            sb.append("add chain ").append(table).append(' ').append(c.name());
+            if (c.hook() != null) {
+                sb.append(" { ").append(c.hook().render()).append(" }");
+            }
+        } else if (op instanceof NftOp.DeleteChain c) {
+            sb.append("delete chain ").append(table).append(' ').append(c.name());
+        } else if (op instanceof NftOp.FlushChain c) {
+            sb.append("flush chain ").append(table).append(' ').append(c.name());
+        } else if (op instanceof NftOp.AddContainer c) {
+            sb.append("add ").append(c.def().keyword()).append(' ').append(table).append(' ').append(c.def().name())
+                    .append(" { ").append(c.def().body()).append(" }");
+        } else if (op instanceof NftOp.FlushContainer c) {
+            sb.append("flush ").append(c.def().keyword()).append(' ').append(table).append(' ').append(c.def().name());
+        } else if (op instanceof NftOp.DeleteContainer c) {
+            sb.append("delete ").append(c.keyword()).append(' ').append(table).append(' ').append(c.name());
+        } else {
+            throw new IllegalArgumentException("command " + op);
+        }
+        sb.append('\n');
+    }
+
     /**
      * The sections of a transaction, concatenated in an order that never references something
-     * missing: create, then empty, then fill, then delete what nothing references any more. Each
-     * command is recorded twice, as text and as an {@link NftOp}, in the same order.
+     * missing: create, then empty, then fill, then delete what nothing references any more.
      */
     private static final class Script {
-        final String table;
         final Family family;
         final Section head = new Section();
         final Section flush = new Section();
@@ -261,73 +298,47 @@ public final class NftScripts {
 
         Script(Family f) {
             this.family = f;
-            this.table = f.nft() + " " + Names.TABLE;
         }
 
         void addTable() {
-            head.text.append("add table ").append(table).append(" { comment ").append(Names.quote(Names.TABLE_COMMENT)).append("; }\n");
             head.ops.add(new NftOp.AddTable(family, Names.TABLE_COMMENT));
         }
 
         void addChain(String name, Hook hook) {
-            line(head, "add chain", name, hook == null ? null : "{ " + hook.render() + " }");
             head.ops.add(new NftOp.AddChain(family, name, hook));
         }
 
         void deleteChain(Section section, String name) {
-            line(section, "delete chain", name, null);
             section.ops.add(new NftOp.DeleteChain(family, name));
         }
 
         void flushChain(String name) {
-            line(flush, "flush chain", name, null);
             flush.ops.add(new NftOp.FlushChain(family, name));
         }
 
         void addContainer(ContainerDef c) {
-            line(head, "add " + c.keyword(), c.name(), "{ " + c.body() + " }");
             head.ops.add(new NftOp.AddContainer(family, c));
         }
 
         void flushContainer(ContainerDef c) {
-            line(flush, "flush " + c.keyword(), c.name(), null);
             flush.ops.add(new NftOp.FlushContainer(family, c));
         }
 
         void deleteContainer(String keyword, String name) {
-            line(deletes, "delete " + keyword, name, null);
-            deletes.ops.add(new NftOp.DeleteContainer(family, name));
-        }
-
-        void line(Section section, String verb, String name, String body) {
-            section.text.append(verb).append(' ').append(table).append(' ').append(name);
-            if (body != null) {
-                section.text.append(' ').append(body);
-            }
-            section.text.append('\n');
+            deletes.ops.add(new NftOp.DeleteContainer(family, keyword, name));
         }
 
         void rules(ChainDef c) {
-            String prefix = "add rule " + table + " " + c.name() + " ";
             for (Rule r : c.rules()) {
-                rules.text.append(prefix).append(r.render(family)).append('\n');
                 rules.ops.add(new NftOp.AddRule(family, c.name(), r));
             }
         }
 
         void elements(boolean delete, Map<String, List<Element>> byContainer) {
-            String verb = delete ? "delete" : "add";
-            StringBuilder text = elements.text;
             byContainer.forEach((container, list) -> {
                 // a few thousand elements per command keeps each netlink batch message moderate
                 for (int from = 0; from < list.size(); from += 2000) {
-                    text.append(verb).append(" element ").append(table).append(' ').append(container).append(" { ");
                     List<Element> part = list.subList(from, Math.min(list.size(), from + 2000));
-                    for (int i = 0; i < part.size(); i++) {
-                        Element e = part.get(i);
-                        text.append(i == 0 ? "" : ", ").append(delete ? e.keyText() : e.render(family));
-                    }
-                    text.append(" }\n");
                     elements.ops.add(new NftOp.Elements(family, container, delete, part));
                 }
             });
@@ -335,17 +346,14 @@ public final class NftScripts {
 
         NftTransaction transaction() {
             List<NftOp> ops = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
             for (Section s : List.of(head, flush, rules, elements, deletes)) {
-                text.append(s.text);
                 ops.addAll(s.ops);
             }
-            return new NftTransaction(text.toString(), ops);
+            return new NftTransaction(ops);
         }
     }
 
     private static final class Section {
-        final StringBuilder text = new StringBuilder();
         final List<NftOp> ops = new ArrayList<>();
     }
 }

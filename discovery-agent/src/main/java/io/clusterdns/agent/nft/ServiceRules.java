@@ -239,8 +239,9 @@ public final class ServiceRules {
      * without re-validating the table; only a change of N changes the rule.
      */
     private void slotPick(List<Rule> rules, List<Endpoint> endpoints, boolean local) {
-        int offset = DnatSlotBlocks.offset(name.chainBase(), local);
-        String map = dnatSlots(sp.protocol(), DnatSlotBlocks.shard(name.chainBase()));
+        int block = DnatSlotBlocks.block(name.chainBase());
+        int offset = DnatSlotBlocks.offsetOf(block, local);
+        String map = dnatSlots(sp.protocol(), DnatSlotBlocks.shardOf(block));
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint ep = endpoints.get(i);
             elements.add(new Element(map, List.of(Integer.toString(offset + i)), new Expr.AddrPort(ep.ip(), ep.port()), null));

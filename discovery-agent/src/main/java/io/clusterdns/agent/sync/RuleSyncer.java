@@ -77,6 +77,23 @@ public final class RuleSyncer {
     private Set<ServiceKey> changedSinceCommit;
     private boolean anyChangedSinceCommit = true;
     private Map<Integer, ServiceHealth> lastHealthChecks;
+    /** Where the last sync's time went, for the full-sync log line and the benchmark. */
+    private Phases phases = Phases.NONE;
+
+    /**
+     * Where a sync's time went (nanoseconds): rendering the models, listing the kernel's objects
+     * (full syncs), planning the transaction, applying it ({@link Nft#apply}), and the rest
+     * (conntrack, health, gauges).
+     */
+    public record Phases(long render, long list, long plan, long apply, long after) {
+        static final Phases NONE = new Phases(0, 0, 0, 0, 0);
+
+        @Override
+        public String toString() {
+            return String.format("render %d ms, list %d ms, plan %d ms, apply %d ms, rest %d ms", render / 1_000_000, list / 1_000_000,
+                    plan / 1_000_000, apply / 1_000_000, after / 1_000_000);
+        }
+    }
 
     public RuleSyncer(List<IpFamily> families, String nodeName, Nft nft, Conntrack conntrack, NodeContexts contexts,
                       AgentMetrics metrics, ProxierHealth health, Clock clock, Ticker ticker) {
@@ -120,6 +137,7 @@ public final class RuleSyncer {
      */
     public synchronized SyncOutcome sync(ClusterSnapshot snapshot, Collection<ServiceKey> changed, boolean periodic) {
         long start = ticker.nanos();
+        phases = Phases.NONE;
         if (changed == null) {
             anyChangedSinceCommit = true;
         } else if (!anyChangedSinceCommit) {
@@ -129,6 +147,8 @@ public final class RuleSyncer {
             changedSinceCommit.addAll(changed);
         }
         Map<Family, NftModel> models = render(snapshot, changed);
+        long rendered = ticker.nanos();
+        long listing = 0;
         if (!needFull && periodic && tablesMissing()) {
             LOG.warn("The clusterdns nftables tables are gone or incomplete (someone flushed the ruleset?): writing them again");
             needFull = true;
@@ -143,7 +163,9 @@ public final class RuleSyncer {
         for (Family f : families) {
             NftScripts.Plan plan;
             if (full) {
+                long l0 = ticker.nanos();
                 KernelInventory inv = inventory(f);
+                listing += ticker.nanos() - l0;
                 if (inv == null) {
                     return finish(start, full, false, 0, "cannot list the existing nftables objects");
                 }
@@ -155,8 +177,11 @@ public final class RuleSyncer {
             tx = tx.then(plan.transaction());
             changedOwners += plan.changedOwners();
         }
+        long planned = ticker.nanos();
+        phases = new Phases(rendered - start, listing, planned - rendered - listing, 0, 0);
         if (!tx.isEmpty()) {
             NftResult r = nft.apply(tx);
+            phases = new Phases(phases.render, listing, phases.plan, ticker.nanos() - planned, 0);
             if (r instanceof NftResult.Failed failed) {
                 LOG.error("nft transaction failed ({} sync, {} service ports changed), the previous rules stay in place and "
                         + "the next sync rewrites the tables: {}", full ? "full" : "partial", changedOwners, failed.summary());
@@ -165,7 +190,9 @@ public final class RuleSyncer {
             }
         }
         committed(models, plans, full, start);
+        long applied = ticker.nanos();
         afterCommit(snapshot);
+        phases = new Phases(phases.render, listing, phases.plan, phases.apply, ticker.nanos() - applied);
         return finish(start, full, !tx.isEmpty(), changedOwners, null);
     }
 
@@ -328,12 +355,18 @@ public final class RuleSyncer {
         Duration took = Duration.ofNanos(ticker.nanos() - start);
         metrics.recordSync(took, full, error == null, clock.millis());
         if (error == null && (full || (written && took.compareTo(SLOW_SYNC) > 0))) {
-            LOG.info("Synced nftables rules ({}, {} service ports changed) in {} ms", full ? "full" : "partial", changed, took.toMillis());
+            LOG.info("Synced nftables rules ({}, {} service ports changed) in {} ms ({})", full ? "full" : "partial", changed, took.toMillis(),
+                    phases);
         } else if (error == null && written) {
             // routine: one line per change would flood the log of a busy cluster
             LOG.debug("Synced nftables rules (partial, {} service ports changed) in {} ms", changed, took.toMillis());
         }
         return new SyncOutcome(error == null, full, written, changed, took, error);
+    }
+
+    /** Where the last sync's time went. */
+    public synchronized Phases lastPhases() {
+        return phases;
     }
 
     /** True once a transaction of this syncer was committed (this process wrote rules). */

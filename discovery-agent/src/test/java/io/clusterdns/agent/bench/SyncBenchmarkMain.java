@@ -127,9 +127,16 @@ public final class SyncBenchmarkMain {
             };
             RuleSyncer syncer = syncer(nft);
             ClusterSnapshot s = BenchCluster.build(services, ENDPOINTS);
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             SyncOutcome full = syncer.sync(s, null, false);
+            long cpu = threads.getCurrentThreadCpuTime() - cpu0;
             check(full);
-            System.out.printf("%,7d services, %s backend: full sync %,7d ms (render + list + apply)%n", services, backend, full.took().toMillis());
+            System.out.printf("%,7d services, %s backend: full sync %,7d ms, %,d ms of this thread's CPU (%s)%n", services, backend,
+                    full.took().toMillis(), cpu / 1_000_000, syncer.lastPhases());
+            if (netlink != null) {
+                System.out.printf("%,7d services, %s backend:   full sync batch: %s%n", services, backend, netlink.lastBatch());
+            }
             List<Long> times = new ArrayList<>();
             List<Long> nftTimes = new ArrayList<>();
             for (int g = 1; g <= CHANGES; g++) {

@@ -22,6 +22,22 @@ class SetTypeTest {
         assertThat(hex(t.udata("Active"))).isEqualTo("000402000000070741637469766500");
     }
 
+    /** The fast path for canonical dotted quads writes nothing for anything else, which the general parser then judges. */
+    @Test
+    void addressKeysFromTheFastPathAndTheGeneralParserAgree() {
+        SetType t = SetType.of(ContainerDef.set("cluster-ips", "ipv4_addr", null));
+        assertThat(hex(t.key(List.of("10.0.255.1")))).isEqualTo("0a00ff01");
+        assertThat(hex(t.key(List.of("0.0.0.0")))).isEqualTo("00000000");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+        for (String bad : List.of("256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "01.2.3.4", "a.b.c.d", "")) {
+            assertThat(SetType.dottedQuad(b, bad)).as(bad).isFalse();
+            assertThat(b.position()).as("nothing written for %s", bad).isZero();
+        }
+        // what the fast path leaves goes to the general parser, which refuses these as before
+        assertThatThrownBy(() -> t.key(List.of("256.0.0.1"))).isInstanceOf(UnsupportedShape.class);
+        assertThatThrownBy(() -> t.key(List.of("010.0.0.1"))).isInstanceOf(UnsupportedShape.class);
+    }
+
     @Test
     void concatenationsFoldTheirTypesAndPadEachComponent() {
         SetType map = SetType.of(ContainerDef.verdictMap("service-ips", "ipv4_addr . inet_proto . inet_service", "x"));
