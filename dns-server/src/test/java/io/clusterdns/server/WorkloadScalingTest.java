@@ -3,6 +3,7 @@ package io.clusterdns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.k8s.testing.WorkloadManifests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,25 +63,7 @@ class WorkloadScalingTest {
                   selector: {app: web}
                   ports: [{name: http, port: 80, targetPort: http}]
                 ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web, namespace: default}
-                spec:
-                  clusterIP: 10.96.0.80
-                  selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: http}]
-                ---
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web, namespace: default}
-                spec:
-                  replicas: %d
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      containers: [{name: web, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]
-                """.formatted(dbReplicas, webReplicas);
+                """.formatted(dbReplicas) + WorkloadManifests.web("10.96.0.80", webReplicas);
     }
 
     /** Replaces the file in one step, as editors do, so no half-written file is read. */

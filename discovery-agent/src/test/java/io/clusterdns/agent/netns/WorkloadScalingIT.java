@@ -8,6 +8,7 @@ import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.testing.Await;
 import io.clusterdns.k8s.testing.NetNamespaces;
+import io.clusterdns.k8s.testing.WorkloadManifests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,25 +47,7 @@ class WorkloadScalingIT {
                 metadata: {name: node-1}
                 spec: {podCIDR: 10.244.1.0/24}
                 ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web, namespace: default}
-                spec:
-                  clusterIP: %s
-                  selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: http}]
-                ---
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web, namespace: default}
-                spec:
-                  replicas: %d
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]
-                """.formatted(CLUSTER_IP, replicas);
+                """ + WorkloadManifests.web(CLUSTER_IP, replicas);
     }
 
     /** Pod name → IPv4 address of the pods the manifests generate. */
