@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * that document numbers match what the user counts.
  */
 final class YamlDocuments {
-    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final YAMLFactory YAML = new ManifestYamlFactory();
     private static final JsonFactory JSON = new JsonFactory();
 
     private YamlDocuments() {
