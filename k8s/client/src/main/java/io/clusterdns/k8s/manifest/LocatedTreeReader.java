@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one document from a streaming parser into a Jackson tree while noting the line of every
- * field, because Jackson's own tree forgets locations and error messages must point at a line.
+ * Reads one document from a streaming parser into a Jackson tree, noting the line of every field
+ * when asked to, because Jackson's own tree forgets locations and error messages must point at a
+ * line. Loading does not ask ({@link YamlDocuments} reads a file again for its lines when an error
+ * needs them): a path string per field of every document was a large part of loading 50k services,
+ * and keeping them for every object of the load most of its heap.
  * Also does what Jackson's YAML streaming leaves out: anchors/aliases and {@code <<} merge keys
  * are resolved, and duplicate keys are rejected (kubectl rejects them too).
  */
@@ -33,29 +36,53 @@ final class LocatedTreeReader {
     private final JsonParser parser;
     private final String file;
     private final int document;
-    private final Map<String, Integer> lines = new HashMap<>();
+    private final Map<String, Integer> lines;
     private final Map<String, JsonNode> anchors = new HashMap<>();
 
-    LocatedTreeReader(JsonParser parser, String file, int document) {
+    /** @param recordLines note the line of every field ({@link #lines()}) */
+    LocatedTreeReader(JsonParser parser, String file, int document, boolean recordLines) {
         this.parser = parser;
         this.file = file;
         this.document = document;
+        this.lines = recordLines ? new HashMap<>() : null;
     }
 
     /** Reads the value whose first token is the parser's current token. */
     JsonNode read() throws IOException {
-        return read("");
+        return read(FieldPath.ROOT);
     }
 
+    /** The line of every field by path; empty unless recording. */
     Map<String, Integer> lines() {
-        return lines;
+        return lines == null ? Map.of() : lines;
     }
 
-    private JsonNode read(String path) throws IOException {
+    /** A field's path as a chain of steps, spelt out only when needed. */
+    private record FieldPath(FieldPath parent, String name, int index) {
+        static final FieldPath ROOT = new FieldPath(null, null, -1);
+
+        FieldPath child(String field) {
+            return new FieldPath(this, field, -1);
+        }
+
+        FieldPath item(int i) {
+            return new FieldPath(this, null, i);
+        }
+
+        @Override
+        public String toString() {
+            if (parent == null) {
+                return "";
+            }
+            return name != null ? FieldPaths.child(parent.toString(), name) : FieldPaths.index(parent.toString(), index);
+        }
+    }
+
+    private JsonNode read(FieldPath path) throws IOException {
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             JsonNode target = anchors.get(parser.getText());
             if (target == null) {
-                throw error(path, "unknown YAML alias *" + parser.getText());
+                throw error(path.toString(), "unknown YAML alias *" + parser.getText());
             }
             return target.deepCopy();
         }
@@ -69,7 +96,7 @@ final class LocatedTreeReader {
             case VALUE_TRUE -> BooleanNode.TRUE;
             case VALUE_FALSE -> BooleanNode.FALSE;
             case VALUE_NULL -> NullNode.getInstance();
-            default -> throw error(path, "unexpected " + parser.currentToken());
+            default -> throw error(path.toString(), "unexpected " + parser.currentToken());
         };
         if (anchor != null) {
             anchors.put(anchor, node);
@@ -85,12 +112,12 @@ final class LocatedTreeReader {
         };
     }
 
-    private ObjectNode object(String path) throws IOException {
+    private ObjectNode object(FieldPath path) throws IOException {
         ObjectNode object = JsonNodeFactory.instance.objectNode();
         List<JsonNode> merges = new ArrayList<>(0);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            String child = FieldPaths.child(path, name);
+            FieldPath child = path.child(name);
             int line = parser.currentTokenLocation().getLineNr();
             parser.nextToken();
             JsonNode value = read(child);
@@ -99,9 +126,11 @@ final class LocatedTreeReader {
                 continue;
             }
             if (object.has(name)) {
-                throw new ManifestException(file, document, line, child, "duplicate key \"" + name + "\"", null);
+                throw new ManifestException(file, document, line, child.toString(), "duplicate key \"" + name + "\"", null);
             }
-            lines.put(child, line);
+            if (lines != null) {
+                lines.put(child.toString(), line);
+            }
             object.set(name, value);
         }
         for (JsonNode merge : merges) {
@@ -111,13 +140,13 @@ final class LocatedTreeReader {
     }
 
     /** YAML merge keys: keys written in the mapping itself win over merged ones. */
-    private void merge(String path, ObjectNode into, JsonNode source) {
+    private void merge(FieldPath path, ObjectNode into, JsonNode source) {
         if (source instanceof ArrayNode list) {
             list.forEach(item -> merge(path, into, item));
             return;
         }
         if (!(source instanceof ObjectNode from)) {
-            throw error(path, "<< must merge a mapping or a list of mappings");
+            throw error(path.toString(), "<< must merge a mapping or a list of mappings");
         }
         for (Map.Entry<String, JsonNode> e : from.properties()) {
             if (!into.has(e.getKey())) {
@@ -126,12 +155,14 @@ final class LocatedTreeReader {
         }
     }
 
-    private ArrayNode array(String path) throws IOException {
+    private ArrayNode array(FieldPath path) throws IOException {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
         int i = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            String child = FieldPaths.index(path, i++);
-            lines.put(child, parser.currentTokenLocation().getLineNr());
+            FieldPath child = path.item(i++);
+            if (lines != null) {
+                lines.put(child.toString(), parser.currentTokenLocation().getLineNr());
+            }
             array.add(read(child));
         }
         return array;

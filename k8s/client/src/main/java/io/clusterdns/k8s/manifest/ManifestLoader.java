@@ -29,9 +29,7 @@ final class ManifestLoader {
         ManifestParser parser = new ManifestParser(firstLoad);
         for (Path root : roots) {
             for (ManifestFiles.ManifestFile file : ManifestFiles.list(root)) {
-                for (ManifestDocument doc : YamlDocuments.read(file.path(), file.display())) {
-                    parser.parse(doc, objects);
-                }
+                convert(each -> YamlDocuments.read(file.path(), file.display(), each), parser, objects);
             }
         }
         return objects;
@@ -40,10 +38,36 @@ final class ManifestLoader {
     /** Reads manifest text that does not come from a file (tests, other modules' fixtures). */
     static ManifestObjects parse(String yaml, String display) {
         ManifestObjects objects = new ManifestObjects();
-        ManifestParser parser = new ManifestParser(false);
-        for (ManifestDocument doc : YamlDocuments.parse(yaml, display, false)) {
-            parser.parse(doc, objects);
-        }
+        convert(each -> YamlDocuments.parse(yaml, display, false, each), new ManifestParser(false), objects);
         return objects;
+    }
+
+    /**
+     * Converts each document of one file as soon as it is read, so that its tree is garbage at
+     * once (a 50k-service file's trees held until the end of the file were most of the heap, and
+     * of the GC time, of a load). Errors come out as when the file was read whole first: a syntax
+     * error anywhere wins over a conversion error; else the first conversion error, after what the
+     * documents before it logged.
+     */
+    private static void convert(Consumer<Consumer<ManifestDocument>> file, ManifestParser parser, ManifestObjects objects) {
+        RuntimeException[] failed = {null};
+        try {
+            file.accept(doc -> {
+                if (failed[0] == null) {
+                    try {
+                        parser.parse(doc, objects);
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            parser.endFile(false);
+            throw e;
+        }
+        parser.endFile(true);
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 }

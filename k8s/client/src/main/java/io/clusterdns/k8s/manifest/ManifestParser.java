@@ -32,7 +32,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +52,25 @@ final class ManifestParser {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final boolean firstLoad;
+    /** Log lines and warnings of the current file, told once the whole file has been read (see {@link #endFile}). */
+    private final List<Runnable> told = new ArrayList<>();
 
     /** @param firstLoad skips are logged at info on the first load, at debug on reloads (the user has seen them once) */
     ManifestParser(boolean firstLoad) {
         this.firstLoad = firstLoad;
+    }
+
+    /**
+     * Tells the log lines and warnings of the documents parsed since the last call, or drops them
+     * when {@code fileRead} is false. A file is converted while it is read, one document at a
+     * time; a syntax error further down must still win as when the whole file was read first,
+     * with nothing told about its documents.
+     */
+    void endFile(boolean fileRead) {
+        if (fileRead) {
+            told.forEach(Runnable::run);
+        }
+        told.clear();
     }
 
     void parse(ManifestDocument doc, ManifestObjects into) {
@@ -210,21 +227,25 @@ final class ManifestParser {
 
     private void skip(String what, String why, ManifestObjects into) {
         into.addSkipped(what);
-        if (firstLoad) {
-            LOG.info("Skipping {}: {}", what, why);
-        } else {
-            LOG.debug("Skipping {}: {}", what, why);
-        }
+        told.add(() -> {
+            if (firstLoad) {
+                LOG.info("Skipping {}: {}", what, why);
+            } else {
+                LOG.debug("Skipping {}: {}", what, why);
+            }
+        });
     }
 
     /** Every load, reloads too: unlike other tools' kinds, a misspelt kind is a mistake worth repeating. */
-    private static void warnUnknown(String kind, String apiVersion, Origin origin, ManifestObjects into) {
+    private void warnUnknown(String kind, String apiVersion, Origin origin, ManifestObjects into) {
         String guess = ApiKinds.suggestion(apiVersion, kind);
         String group = ApiKinds.group(apiVersion).isEmpty() ? "the core API (v1)" : "API group " + ApiKinds.group(apiVersion);
         ManifestException warning = origin.error("kind", "\"" + kind + "\" is not a kind of " + group
                 + (guess == null ? "" : " (did you mean " + guess + "?)") + "; an API server would refuse this document, so it is skipped");
-        LOG.warn("{}", warning.getMessage());
-        into.addWarning(warning);
+        told.add(() -> {
+            LOG.warn("{}", warning.getMessage());
+            into.addWarning(warning);
+        });
     }
 
     private static String text(JsonNode node, String field, Origin origin) {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Splits a manifest file into documents ({@code ---} in YAML, concatenated values in JSON), each
@@ -22,7 +24,7 @@ import java.util.Locale;
  * that document numbers match what the user counts.
  */
 final class YamlDocuments {
-    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final YAMLFactory YAML = new ManifestYamlFactory();
     private static final JsonFactory JSON = new JsonFactory();
 
     private YamlDocuments() {
@@ -30,38 +32,89 @@ final class YamlDocuments {
 
     /** Reads {@code file}; {@code display} is how messages name it. */
     static List<ManifestDocument> read(Path file, String display) {
+        List<ManifestDocument> docs = new ArrayList<>();
+        read(file, display, docs::add);
+        return docs;
+    }
+
+    /**
+     * Reads {@code file}, handing each document to {@code each} as soon as it is read, so that a
+     * large file's trees need not all be in memory at once; a syntax error is thrown when reached.
+     */
+    static void read(Path file, String display, Consumer<ManifestDocument> each) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             // deleted between listing and reading: the deletion's own event brings another reload
-            return List.of();
+            return;
         } catch (MalformedInputException e) {
             throw ManifestException.ofFile(display, "not valid UTF-8 text", e);
         } catch (IOException e) {
             throw ManifestException.ofFile(display, "cannot read: " + e, e);
         }
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
-        return parse(text, display, json);
+        parse(text, display, json, each);
     }
 
     /** Parses manifest text; {@code json} selects the JSON parser (stricter, better messages for JSON files). */
     static List<ManifestDocument> parse(String text, String display, boolean json) {
         List<ManifestDocument> docs = new ArrayList<>();
+        parse(text, display, json, docs::add);
+        return docs;
+    }
+
+    /** {@link #parse(String, String, boolean)}, each document handed to {@code each} as soon as it is read. */
+    static void parse(String text, String display, boolean json, Consumer<ManifestDocument> each) {
+        FileLines fileLines = new FileLines(text, display, json);
+        int read = 0;
         try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
             while (parser.nextToken() != null) {
-                int index = docs.size() + 1;
+                int document = read + 1;
                 int start = parser.currentTokenLocation().getLineNr();
-                LocatedTreeReader reader = new LocatedTreeReader(parser, display, index);
-                JsonNode node = reader.read();
-                docs.add(new ManifestDocument(display, index, node, new LineMap(reader.lines(), start)));
+                JsonNode node = new LocatedTreeReader(parser, display, document, false).read();
+                read = document;
+                each.accept(new ManifestDocument(display, document, node, new LineMap(() -> fileLines.of(document), start)));
             }
         } catch (JsonProcessingException e) {
-            throw syntaxError(display, docs.size() + 1, json, e);
+            throw syntaxError(display, read + 1, json, e);
         } catch (IOException e) {
             throw ManifestException.ofFile(display, "cannot read: " + e, e);
         }
-        return docs;
+    }
+
+    /**
+     * The field lines of a file's documents, read (all at once) by parsing the text again when an
+     * error or a warning first needs one; the first parse notes none, which keeps the paths of
+     * every field of every document out of the load's time and heap.
+     */
+    private static final class FileLines {
+        private final String text;
+        private final String display;
+        private final boolean json;
+        private List<Map<String, Integer>> documents;
+
+        FileLines(String text, String display, boolean json) {
+            this.text = text;
+            this.display = display;
+            this.json = json;
+        }
+
+        synchronized Map<String, Integer> of(int document) {
+            if (documents == null) {
+                documents = new ArrayList<>();
+                try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+                    while (parser.nextToken() != null) {
+                        LocatedTreeReader reader = new LocatedTreeReader(parser, display, documents.size() + 1, true);
+                        reader.read();
+                        documents.add(reader.lines());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a later document's syntax error: the documents before it, which were read the same way, are all there
+                }
+            }
+            return document <= documents.size() ? documents.get(document - 1) : Map.of();
+        }
     }
 
     private static ManifestException syntaxError(String file, int document, boolean json, JsonProcessingException e) {

@@ -2,10 +2,48 @@ package io.clusterdns.k8s.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class NamesAndPathsTest {
+    // apimachinery's regular expressions, which DnsNames implements as loops
+    private static final Pattern LABEL_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern LABEL_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern SUBDOMAIN_1123 =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern NAME_PART = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    private static final Pattern IANA_SVC_NAME = Pattern.compile("[-a-z0-9]+");
+    private static final Pattern HAS_LETTER = Pattern.compile(".*[a-z].*");
+
+    /** Every string of up to 5 characters over an alphabet holding each character class the rules tell apart. */
+    @Test
+    void loopsAgreeWithApimachineryRegularExpressions() {
+        List<String> all = new ArrayList<>(List.of(""));
+        List<String> previous = List.of("");
+        for (int length = 1; length <= 5; length++) {
+            List<String> next = new ArrayList<>();
+            for (String p : previous) {
+                for (char c : "a0-.A_/ ".toCharArray()) {
+                    next.add(p + c);
+                }
+            }
+            all.addAll(next);
+            previous = next;
+        }
+        all.addAll(List.of("a".repeat(63), "a".repeat(64), "a.".repeat(126) + "a", "a.".repeat(126) + "ab", "z9", "Z9.z"));
+        for (String s : all) {
+            assertThat(DnsNames.isDns1123Label(s)).as(s).isEqualTo(s.length() <= 63 && LABEL_1123.matcher(s).matches());
+            assertThat(DnsNames.isDns1035Label(s)).as(s).isEqualTo(s.length() <= 63 && LABEL_1035.matcher(s).matches());
+            assertThat(DnsNames.isDns1123Subdomain(s)).as(s).isEqualTo(s.length() <= 253 && SUBDOMAIN_1123.matcher(s).matches());
+            assertThat(DnsNames.isIanaServiceName(s)).as(s).isEqualTo(!s.isEmpty() && s.length() <= 15 && IANA_SVC_NAME.matcher(s).matches()
+                    && HAS_LETTER.matcher(s).matches() && !s.startsWith("-") && !s.endsWith("-") && !s.contains("--"));
+            assertThat(DnsNames.isLabelValue(s)).as(s).isEqualTo(s.isEmpty() || (s.length() <= 63 && NAME_PART.matcher(s).matches()));
+        }
+    }
 
     @ParameterizedTest(name = "{0}: 1123 label {1}, 1035 label {2}, subdomain {3}, IANA {4}")
     @CsvSource({
