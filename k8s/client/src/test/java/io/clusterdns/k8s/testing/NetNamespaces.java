@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Network namespaces owned by one test class: named {@code cdns-<tag>-<random>-<name>}, so that
- * {@link #deleteLeftovers()} can remove what an earlier, crashed run of the same class left
- * behind, and {@link #close()} removes every one this instance created, with the
+ * Network namespaces owned by one test class: named {@code cdns-<tag>-<pid>.<random>-<name>}
+ * (the creating JVM's PID in base 36), so that {@link #deleteLeftovers()} can remove what an
+ * earlier, crashed run of the same class left behind while leaving alone those of a run that is
+ * still going (two builds on one machine, e.g. a fresh-clone CI run beside a developer's), and {@link #close()} removes every one this instance created, with the
  * {@code /etc/netns/<ns>/resolv.conf} files it wrote (what {@code ip netns exec} shows a process
  * as its /etc/resolv.conf). Nothing here touches the root namespace: links, addresses, routes and
  * sysctls are always set with {@code ip -n NS} or {@code ip netns exec NS}.
@@ -33,7 +34,8 @@ public final class NetNamespaces implements AutoCloseable {
     /** @param tag a short name of the test class (a few letters: names must stay short) */
     public NetNamespaces(String tag) {
         this.classPrefix = "cdns-" + tag + "-";
-        this.prefix = classPrefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6) + "-";
+        this.prefix = classPrefix + Long.toString(ProcessHandle.current().pid(), 36) + "."
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 3) + "-";
     }
 
     /** Skips (or fails under CI) unless root with {@code ip netns} working. */
@@ -44,15 +46,32 @@ public final class NetNamespaces implements AutoCloseable {
         Privileged.require(netns.ok(), "ip netns is unavailable: " + netns.output().trim());
     }
 
-    /** Deletes namespaces of this test class from earlier runs (never other namespaces). */
+    /**
+     * Deletes namespaces of this test class left by runs whose JVM has ended (never other
+     * namespaces, nor those of a run still going in another JVM).
+     */
     public void deleteLeftovers() {
         for (String line : Commands.check("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0].trim();
-            if (name.startsWith(classPrefix)) {
+            if (name.startsWith(classPrefix) && !ownedByAnotherLiveJvm(name.substring(classPrefix.length()))) {
                 LOG.warn("Deleting network namespace {} left by an earlier run", name);
                 Commands.run(Commands.DEFAULT, "ip", "netns", "del", name);
                 deleteEtc(ETC_NETNS.resolve(name));
             }
+        }
+    }
+
+    /** {@code rest} = {@code <pid>.<random>-<name>}: is {@code pid} a running process other than this JVM? */
+    static boolean ownedByAnotherLiveJvm(String rest) {
+        int dot = rest.indexOf('.');
+        if (dot <= 0) {
+            return false; // an older naming scheme: a leftover
+        }
+        try {
+            long pid = Long.parseLong(rest.substring(0, dot), 36);
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
