@@ -11,6 +11,7 @@
 # Environment:
 #   MVN       the Maven command (default "mvn -B -q")
 #   MVN_ARGS  what to build (default "-pl discovery-agent -am": the agent and the k8s modules it needs)
+#   JAVA_OPTS extra JVM options, e.g. -Dchanges=100 (one-service changes per size; default 1000)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"
@@ -20,4 +21,5 @@ cd "$root"
 $MVN $MVN_ARGS test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="discovery-agent/target/test-classes:discovery-agent/target/classes:$(cat discovery-agent/target/bench-classpath.txt)"
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.clusterdns.agent.bench.SyncBenchmarkMain "$@"
+# shellcheck disable=SC2086
+exec java -Xmx2g ${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.clusterdns.agent.bench.SyncBenchmarkMain "$@"
