@@ -1,8 +1,5 @@
 package io.clusterdns.agent.lb;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -137,12 +134,7 @@ public final class MaglevTable {
 
     /** Two independent 64-bit hashes of the name: the first 16 bytes of its SHA-256. */
     private static long[] hashes(String name) {
-        byte[] h;
-        try {
-            h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        byte[] h = NameDigest.sha256(name);
         long a = 0;
         long b = 0;
         for (int i = 0; i < 8; i++) {

@@ -1,10 +1,8 @@
 package io.clusterdns.agent.nft;
 
+import io.clusterdns.agent.lb.NameDigest;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.ServicePortName;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Per-service chain and set names: {@code service-ULMVA6XW-ns1/svc1/tcp/p80} and
@@ -84,12 +82,7 @@ public final class ChainNames {
     }
 
     private static String base32Sha256(String s) {
-        byte[] h;
-        try {
-            h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        byte[] h = NameDigest.sha256(s);
         // RFC 4648 base32 of the first 5 bytes = exactly 8 characters
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         long bits = 0;

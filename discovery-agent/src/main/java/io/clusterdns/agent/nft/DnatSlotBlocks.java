@@ -1,8 +1,6 @@
 package io.clusterdns.agent.nft;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.clusterdns.agent.lb.NameDigest;
 
 /**
  * Where a service port's slots live in the {@code dnat-slots} map: a block of
@@ -26,21 +24,12 @@ public final class DnatSlotBlocks {
      */
     public static final int SHARDS = 16;
 
-    /** {@code MessageDigest.getInstance} looks the provider up every time: a full sync hashes 10,000s of owners. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    });
-
     private DnatSlotBlocks() {
     }
 
     /** The owner's block number. */
     public static int block(String owner) {
-        byte[] h = SHA256.get().digest(owner.getBytes(StandardCharsets.UTF_8));
+        byte[] h = NameDigest.sha256(owner);
         int v = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
         return v & (BLOCKS - 1);
     }
