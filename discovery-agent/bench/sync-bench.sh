@@ -11,7 +11,9 @@
 # Environment:
 #   MVN       the Maven command (default "mvn -B -q")
 #   MVN_ARGS  what to build (default "-pl discovery-agent -am": the agent and the k8s modules it needs)
-#   JAVA_OPTS extra JVM options, e.g. -Dchanges=100 (one-service changes per size; default 1000)
+#   JAVA_OPTS extra JVM options, e.g. -Dchanges=100 (one-service changes per size; default 1000),
+#             -Dtrace=true (a line per change: time, CPU, phases, GC pause, netlink batch),
+#             -Dcpu.phases=true (sync times in the sync thread's CPU instead of wall time: a busy machine)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"

@@ -47,6 +47,18 @@ public final class SyncBenchmarkMain {
      * is past that. {@code JAVA_OPTS=-Dchanges=100} shows the cold tail.
      */
     static final int CHANGES = Integer.getInteger("changes", 1000);
+    /**
+     * {@code -Dtrace=true}: one line per change (JVM uptime as in {@code -Xlog:gc::uptime}, time, this thread's CPU,
+     * phases, classes loaded, GC pause, the netlink batch's timings).
+     */
+    static final boolean TRACE = Boolean.getBoolean("trace");
+    /**
+     * {@code -Dcpu.phases=true}: sync durations and phases in this thread's CPU time instead of wall time (a shared
+     * machine's run queue makes wall time mostly waiting; the netlink send's kernel work is on this thread's CPU).
+     */
+    static final boolean CPU_PHASES = Boolean.getBoolean("cpu.phases");
+    private static final java.lang.management.ClassLoadingMXBean CLASSES = java.lang.management.ManagementFactory.getClassLoadingMXBean();
+    private static final java.lang.management.RuntimeMXBean UPTIME = java.lang.management.ManagementFactory.getRuntimeMXBean();
     static List<String> backends = List.of("cli", "netlink");
     static final List<String> table = new ArrayList<>();
     static int threshold = io.clusterdns.agent.AgentConfig.DEFAULT_ENDPOINT_CHAIN_THRESHOLD;
@@ -144,29 +156,56 @@ public final class SyncBenchmarkMain {
             }
             List<Long> times = new ArrayList<>();
             List<Long> nftTimes = new ArrayList<>();
+            List<Long> cpuTimes = new ArrayList<>();
+            List<Long> withoutGc = new ArrayList<>();
+            long gcPaused = 0;
             for (int g = 1; g <= CHANGES; g++) {
                 nftNanos[0] = 0;
                 int i = (g * 7919) % services;
                 s = BenchCluster.changeOne(s, i, ENDPOINTS, g);
+                long gc0 = GcPauses.count();
+                long gcMillis0 = GcPauses.millis();
+                long classes0 = CLASSES.getTotalLoadedClassCount();
+                long c0 = threads.getCurrentThreadCpuTime();
                 SyncOutcome o = syncer.sync(s, List.of(ServiceKey.of("ns" + (i % 100), "svc" + i)), false);
+                long changeCpu = threads.getCurrentThreadCpuTime() - c0;
+                boolean gc = GcPauses.count() != gc0;
                 check(o);
                 if (o.full() || o.changed() != 1) {
                     throw new IllegalStateException("expected a partial sync of one service: " + o);
                 }
                 times.add(o.took().toNanos());
                 nftTimes.add(nftNanos[0]);
+                cpuTimes.add(changeCpu);
+                if (gc) {
+                    gcPaused++;
+                } else {
+                    withoutGc.add(o.took().toNanos());
+                }
+                if (TRACE) {
+                    RuleSyncer.Phases ph = syncer.lastPhases();
+                    System.out.printf("  [%.3fs] change %4d: %8.3f ms, CPU %7.3f ms; render %.3f, plan %.3f, apply %.3f, rest %.3f ms;"
+                                    + " %d classes loaded%s%s%n", UPTIME.getUptime() / 1e3, g, o.took().toNanos() / 1e6, changeCpu / 1e6,
+                            ph.render() / 1e6, ph.plan() / 1e6, ph.apply() / 1e6, ph.after() / 1e6, CLASSES.getTotalLoadedClassCount() - classes0,
+                            gc ? String.format("; a GC pause (%d ms of collections)", GcPauses.millis() - gcMillis0) : "",
+                            netlink != null ? "; batch: " + netlink.lastBatch() : "");
+                }
             }
-            Collections.sort(times);
-            Collections.sort(nftTimes);
-            double p50 = times.get(times.size() / 2) / 1e6;
-            double p99 = times.get(Math.min(times.size() - 1, (int) Math.ceil(times.size() * 0.99) - 1)) / 1e6;
-            double max = times.get(times.size() - 1) / 1e6;
+            double p50 = percentile(times, 50);
+            double p99 = percentile(times, 99);
+            double max = percentile(times, 100);
             System.out.printf("%,7d services, %s backend: one-service change, partial sync: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d changes)%n",
                     services, backend, p50, p99, max, times.size());
             System.out.printf("%,7d services, %s backend:   of which applying it: p50 %.2f ms, p90 %.2f ms%n", services, backend,
-                    nftTimes.get(nftTimes.size() / 2) / 1e6, nftTimes.get(nftTimes.size() * 9 / 10) / 1e6);
+                    percentile(nftTimes, 50), percentile(nftTimes, 90));
+            // wall time on a shared machine includes waiting for a core; this thread's CPU does not
+            System.out.printf("%,7d services, %s backend:   this thread's CPU per change: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", services,
+                    backend, percentile(cpuTimes, 50), percentile(cpuTimes, 99), percentile(cpuTimes, 100));
+            // a young collection evacuating what the full sync left in the young generation lands on whichever change allocates then
+            System.out.printf("%,7d services, %s backend:   %d changes spanned a GC pause; the others: p99 %.2f ms, max %.2f ms%n", services,
+                    backend, gcPaused, percentile(withoutGc, 99), percentile(withoutGc, 100));
             table.add(String.format("| %,d × %d | %s | %,d ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |", services, ENDPOINTS, backend,
-                    full.took().toMillis(), p50, p99, max, nftTimes.get(nftTimes.size() / 2) / 1e6));
+                    full.took().toMillis(), p50, p99, max, percentile(nftTimes, 50)));
         } finally {
             if (netlink != null) {
                 netlink.close();
@@ -189,12 +228,45 @@ public final class SyncBenchmarkMain {
     static RuleSyncer syncer(Nft nft) {
         AgentConfig c = config();
         return new RuleSyncer(c.families(), "node-0", nft, f -> 0, new NodeContexts(c.nodeNetwork(), List::of), new AgentMetrics(),
-                new ProxierHealth(Clock.systemUTC(), System::nanoTime, Duration.ofMinutes(1)), Clock.systemUTC(), Ticker.SYSTEM);
+                new ProxierHealth(Clock.systemUTC(), System::nanoTime, Duration.ofMinutes(1)), Clock.systemUTC(),
+                CPU_PHASES ? java.lang.management.ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime : Ticker.SYSTEM);
     }
 
     static AgentConfig config() {
         return AgentConfig.manifests("node-0", Path.of("unused")).withNetwork(List.of(IpAddresses.parse("192.0.2.1")),
                 List.of(Cidr.parse("10.128.0.0/10")), NodePortAddresses.ALL).withEndpointChainThreshold(threshold).withLoadBalancing(loadBalancing);
+    }
+
+    /** The {@code p}th percentile (nearest rank; 100: the maximum) of nanosecond samples, in milliseconds; NaN without samples. */
+    static double percentile(List<Long> nanos, int p) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * p / 100.0) - 1))) / 1e6;
+    }
+
+    /** Collections of every collector of this JVM, to tell a change that spanned a GC pause. */
+    static final class GcPauses {
+        private GcPauses() {
+        }
+
+        static long count() {
+            long n = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                n += Math.max(0, gc.getCollectionCount());
+            }
+            return n;
+        }
+
+        static long millis() {
+            long n = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                n += Math.max(0, gc.getCollectionTime());
+            }
+            return n;
+        }
     }
 
     private static void check(SyncOutcome o) {
