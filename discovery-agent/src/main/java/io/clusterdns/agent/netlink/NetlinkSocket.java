@@ -32,14 +32,14 @@ public final class NetlinkSocket implements AutoCloseable {
         try {
             byte[] addr = new byte[12];
             addr[0] = (byte) LibC.AF_NETLINK; // sockaddr_nl: family, pad, pid 0 (kernel picks), groups 0
-            LibC.INSTANCE.bind(fd, addr, addr.length);
+            LibC.bind(fd, addr, addr.length);
             ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
             tv.putLong(Math.max(1, receiveTimeout.toSeconds())).putLong(0);
-            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), 16);
+            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), 16);
             s.setInt(LibC.SO_RCVBUFFORCE, 8 << 20); // room for many error messages of a failed batch
             // errors echo only the header of the refused message, not its (up to 64 KiB) payload
             ByteBuffer one = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(1);
-            LibC.INSTANCE.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, one.array(), 4);
+            LibC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, one.array(), 4);
         } catch (LastErrorException e) {
             s.close();
             throw new IOException("cannot set up the netlink socket: " + Errno.describe(e.getErrorCode()), e);
@@ -49,7 +49,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private static int create(int protocol) throws IOException {
         try {
-            return LibC.INSTANCE.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
+            return LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a netlink socket: " + Errno.describe(e.getErrorCode()), e);
         }
@@ -60,11 +60,11 @@ public final class NetlinkSocket implements AutoCloseable {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                int nsFd = LibC.INSTANCE.open(netns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+                int nsFd = LibC.open(netns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
                 try {
-                    LibC.INSTANCE.setns(nsFd, LibC.CLONE_NEWNET);
+                    LibC.setns(nsFd, LibC.CLONE_NEWNET);
                 } finally {
-                    LibC.INSTANCE.close(nsFd);
+                    LibC.close(nsFd);
                 }
                 result.complete(create(protocol));
             } catch (LastErrorException e) {
@@ -94,7 +94,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 setInt(LibC.SO_SNDBUFFORCE, len + 4096);
                 sndbuf = len + 4096;
             }
-            long n = LibC.INSTANCE.send(fd, buf, len, 0);
+            long n = LibC.send(fd, buf, len, 0);
             if (n != len) {
                 throw new IOException("netlink send wrote " + n + " of " + len + " bytes");
             }
@@ -106,7 +106,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Receives one datagram into {@code buf} (a direct buffer); returns its length. */
     public int receive(ByteBuffer buf) throws IOException {
         try {
-            long n = LibC.INSTANCE.recv(fd, buf, buf.capacity(), 0);
+            long n = LibC.recv(fd, buf, buf.capacity(), 0);
             buf.position(0).limit((int) n);
             return (int) n;
         } catch (LastErrorException e) {
@@ -116,13 +116,13 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private void setInt(int option, int value) {
         ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value);
-        LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, option, b.array(), 4);
+        LibC.setsockopt(fd, LibC.SOL_SOCKET, option, b.array(), 4);
     }
 
     @Override
     public void close() {
         try {
-            LibC.INSTANCE.close(fd);
+            LibC.close(fd);
         } catch (LastErrorException ignored) {
             // nothing useful to do: the descriptor is gone either way
         }
