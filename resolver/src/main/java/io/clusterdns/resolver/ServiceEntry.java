@@ -170,6 +170,10 @@ final class ServiceEntry {
         return endpoints instanceof ReadyEndpoints r ? r.address(index) : endpoints.get(index).address();
     }
 
+    private boolean hasAddress(int index, InetAddress address) {
+        return endpoints instanceof ReadyEndpoints r ? r.hasAddress(index, address) : endpoints.get(index).address().equals(address);
+    }
+
     private String name(int index) {
         return endpoints instanceof ReadyEndpoints r ? r.name(index) : endpoints.get(index).name();
     }
@@ -182,7 +186,7 @@ final class ServiceEntry {
     /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
     ReadyEndpoint endpointAt(InetAddress address) {
         for (int i = 0; i < endpoints.size(); i++) {
-            if (address(i).equals(address)) {
+            if (hasAddress(i, address)) {
                 return endpoints.get(i);
             }
         }
@@ -199,7 +203,7 @@ final class ServiceEntry {
             return List.of();
         }
         for (int i = 0; i < endpoints.size(); i++) {
-            if (name(i) == null && address(i).equals(address) && PodName.label(address).equals(label)) {
+            if (name(i) == null && hasAddress(i, address) && PodName.label(address).equals(label)) {
                 return List.of(endpoints.get(i));
             }
         }

@@ -20,7 +20,9 @@ import java.util.Set;
  * <p>A built shard is a {@link Frozen} open-addressing table rather than the HashMap it was edited
  * in: a HashMap costs a 32-byte node and a table slot per entry, about 37 bytes, and a zone
  * index at 50,000 services holds some 350,000 entries in these maps (services, slices, index
- * entries, PTR owners), 600,000 with pods; the frozen table costs about 12 bytes per entry.
+ * entries, PTR owners), 600,000 with pods; the frozen table costs about 12 bytes per entry. A
+ * shard keyed by IPv4 addresses only ({@link V4Keyed}) keeps them as sorted ints, so the
+ * reverse maps hold no address objects (the model's endpoints keep theirs as ints too).
  */
 public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     private static final int SHARDS = 4096;
@@ -188,6 +190,13 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
         }
 
         static <K, V> Map<K, V> copyOf(Map<K, V> source) {
+            boolean v4 = true;
+            for (K key : source.keySet()) {
+                v4 &= key instanceof java.net.Inet4Address;
+            }
+            if (v4) {
+                return V4Keyed.copyOf(source);
+            }
             int n = source.size();
             int slots = n + (n >> 1) + 1;
             Frozen<K, V> f = new Frozen<>(new Object[2 * slots], n);
@@ -274,6 +283,92 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
                 @Override
                 public int size() {
                     return size;
+                }
+            };
+        }
+    }
+
+    /**
+     * A frozen shard whose keys are all IPv4 addresses: the addresses as sorted ints (8 bytes an
+     * entry with the value, no key objects), found by binary search; iteration makes the keys.
+     */
+    static final class V4Keyed<K, V> extends AbstractMap<K, V> {
+        private final int[] keys;
+        private final Object[] values;
+
+        private V4Keyed(int[] keys, Object[] values) {
+            this.keys = keys;
+            this.values = values;
+        }
+
+        static <K, V> Map<K, V> copyOf(Map<K, V> source) {
+            long[] sorted = new long[source.size()];
+            Object[] byIndex = new Object[source.size()];
+            int n = 0;
+            for (Map.Entry<K, V> e : source.entrySet()) {
+                // the key's int in the high half (signed order is fine: lookups search the same way), its entry's index below
+                sorted[n] = ((long) IpAddresses.v4((java.net.InetAddress) e.getKey()) << 32) | n;
+                byIndex[n++] = e.getValue();
+            }
+            Arrays.sort(sorted);
+            int[] keys = new int[n];
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = (int) (sorted[i] >> 32);
+                values[i] = byIndex[(int) sorted[i]];
+            }
+            return new V4Keyed<>(keys, values);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V get(Object key) {
+            if (!(key instanceof java.net.Inet4Address a)) {
+                return null;
+            }
+            int i = Arrays.binarySearch(keys, IpAddresses.v4(a));
+            return i < 0 ? null : (V) values[i];
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return keys.length;
+        }
+
+        @Override
+        public Set<Entry<K, V>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<K, V>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < keys.length;
+                        }
+
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public Entry<K, V> next() {
+                            if (next >= keys.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<K, V> e = new SimpleImmutableEntry<>((K) IpAddresses.v4(keys[next]), (V) values[next]);
+                            next++;
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return keys.length;
                 }
             };
         }

@@ -58,4 +58,57 @@ class ShardedMapTest {
         assertThat(frozen.get(null)).isNull();
         assertThat(ShardedMap.Frozen.copyOf(Map.of("a", 1))).containsExactly(Map.entry("a", 1));
     }
+
+    /** Shards keyed by IPv4 addresses only keep them as ints: lookups by any equal address, iteration makes equal keys. */
+    @Test
+    void ipv4KeyedShardsAnswerAsAHashMap() throws Exception {
+        Random random = new Random(4);
+        Map<java.net.InetAddress, String> expected = new HashMap<>();
+        ShardedMap.Editor<java.net.InetAddress, String> editor = ShardedMap.<java.net.InetAddress, String>empty().edit();
+        for (int i = 0; i < 20_000; i++) {
+            int a = random.nextInt();
+            java.net.InetAddress ip = IpAddresses.v4(a);
+            editor.put(ip, "v" + a);
+            expected.put(ip, "v" + a);
+        }
+        ShardedMap<java.net.InetAddress, String> map = editor.build();
+        assertThat(map).isEqualTo(expected);
+        for (java.net.InetAddress ip : expected.keySet()) {
+            assertThat(map.get(IpAddresses.parse(ip.getHostAddress()))).isEqualTo(expected.get(ip));
+        }
+        assertThat(map.get(IpAddresses.parse("fd00::1"))).isNull();
+        // a shard with an IPv6 key too is a general one
+        ShardedMap<java.net.InetAddress, String> mixed = map.edit().put(IpAddresses.parse("fd00::1"), "six").build();
+        assertThat(mixed.get(IpAddresses.parse("fd00::1"))).isEqualTo("six");
+        assertThat(mixed.size()).isEqualTo(expected.size() + 1);
+        // one removal: the edited shard is rebuilt, the others stay shared
+        java.net.InetAddress gone = expected.keySet().iterator().next();
+        ShardedMap<java.net.InetAddress, String> less = map.edit().remove(gone).build();
+        assertThat(less.get(gone)).isNull();
+        assertThat(map.get(gone)).isEqualTo(expected.get(gone));
+        assertThat(less.size()).isEqualTo(expected.size() - 1);
+    }
+
+    @Test
+    void endpointInfoKeepsTheRecordsEqualityAndText() {
+        java.net.InetAddress ip = IpAddresses.parse("10.244.1.5");
+        EndpointInfo a = new EndpointInfo(ip, "web-0", "node-1", "z1", true, true, false, "web-0", java.util.List.of("b", "a"), null);
+        EndpointInfo b = new EndpointInfo(IpAddresses.parse("10.244.1.5"), "web-0", "node-1", "z1", true, true, false, "web-0",
+                java.util.List.of("a", "b"), java.util.List.of());
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a.address()).isEqualTo(ip);
+        assertThat(a.hasAddress(ip)).isTrue();
+        assertThat(a.hasAddress(IpAddresses.parse("10.244.1.6"))).isFalse();
+        assertThat(a.family()).isEqualTo(IpFamily.IPV4);
+        assertThat(a.toString()).isEqualTo("EndpointInfo[address=/10.244.1.5, hostname=web-0, nodeName=node-1, zone=z1, ready=true,"
+                + " serving=true, terminating=false, targetPodName=web-0, zoneHints=[a, b], nodeHints=[]]");
+        assertThat(a).isNotEqualTo(new EndpointInfo(ip, "web-0", "node-1", "z1", false, true, false, "web-0"));
+        EndpointInfo six = new EndpointInfo(IpAddresses.parse("fd00::5"), null, null, null, false, false, true, null);
+        assertThat(six.address()).isEqualTo(IpAddresses.parse("fd00::5"));
+        assertThat(six.family()).isEqualTo(IpFamily.IPV6);
+        assertThat(six.isIpv4()).isFalse();
+        assertThat(six.terminating()).isTrue();
+        assertThat(six.ready()).isFalse();
+        assertThat(IpAddresses.v4(IpAddresses.v4(IpAddresses.parse("255.1.2.3")))).isEqualTo(IpAddresses.parse("255.1.2.3"));
+    }
 }
