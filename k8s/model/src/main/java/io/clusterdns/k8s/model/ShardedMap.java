@@ -190,12 +190,14 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
         }
 
         static <K, V> Map<K, V> copyOf(Map<K, V> source) {
-            boolean v4 = true;
+            int v4 = 0;
             for (K key : source.keySet()) {
-                v4 &= key instanceof java.net.Inet4Address;
+                if (key instanceof java.net.Inet4Address) {
+                    v4++;
+                }
             }
-            if (v4) {
-                return V4Keyed.copyOf(source);
+            if (v4 > 0) {
+                return V4Keyed.copyOf(source, v4);
             }
             int n = source.size();
             int slots = n + (n >> 1) + 1;
@@ -289,25 +291,34 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     }
 
     /**
-     * A frozen shard whose keys are all IPv4 addresses: the addresses as sorted ints (8 bytes an
-     * entry with the value, no key objects), found by binary search; iteration makes the keys.
+     * A frozen shard with IPv4 address keys: those addresses as sorted ints (8 bytes an entry with
+     * the value, no key objects), found by binary search, and the other keys (IPv6 addresses of a
+     * dual-stack cluster) in a {@link Frozen} table beside them; iteration makes the IPv4 keys.
      */
     static final class V4Keyed<K, V> extends AbstractMap<K, V> {
         private final int[] keys;
         private final Object[] values;
+        private final Map<K, V> rest;
 
-        private V4Keyed(int[] keys, Object[] values) {
+        private V4Keyed(int[] keys, Object[] values, Map<K, V> rest) {
             this.keys = keys;
             this.values = values;
+            this.rest = rest;
         }
 
-        static <K, V> Map<K, V> copyOf(Map<K, V> source) {
-            long[] sorted = new long[source.size()];
-            Object[] byIndex = new Object[source.size()];
+        /** {@code source}, of which {@code v4} keys are IPv4 addresses. */
+        static <K, V> Map<K, V> copyOf(Map<K, V> source, int v4) {
+            long[] sorted = new long[v4];
+            Object[] byIndex = new Object[v4];
+            Map<K, V> others = new java.util.HashMap<>();
             int n = 0;
             for (Map.Entry<K, V> e : source.entrySet()) {
+                if (!(e.getKey() instanceof java.net.Inet4Address a)) {
+                    others.put(e.getKey(), e.getValue());
+                    continue;
+                }
                 // the key's int in the high half (signed order is fine: lookups search the same way), its entry's index below
-                sorted[n] = ((long) IpAddresses.v4((java.net.InetAddress) e.getKey()) << 32) | n;
+                sorted[n] = ((long) IpAddresses.v4(a) << 32) | n;
                 byIndex[n++] = e.getValue();
             }
             Arrays.sort(sorted);
@@ -317,14 +328,14 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
                 keys[i] = (int) (sorted[i] >> 32);
                 values[i] = byIndex[(int) sorted[i]];
             }
-            return new V4Keyed<>(keys, values);
+            return new V4Keyed<>(keys, values, others.isEmpty() ? Map.of() : Frozen.copyOf(others));
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public V get(Object key) {
             if (!(key instanceof java.net.Inet4Address a)) {
-                return null;
+                return key == null ? null : rest.get(key);
             }
             int i = Arrays.binarySearch(keys, IpAddresses.v4(a));
             return i < 0 ? null : (V) values[i];
@@ -337,7 +348,7 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
 
         @Override
         public int size() {
-            return keys.length;
+            return keys.length + rest.size();
         }
 
         @Override
@@ -347,17 +358,18 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
                 public Iterator<Entry<K, V>> iterator() {
                     return new Iterator<>() {
                         private int next;
+                        private final Iterator<Entry<K, V>> others = rest.entrySet().iterator();
 
                         @Override
                         public boolean hasNext() {
-                            return next < keys.length;
+                            return next < keys.length || others.hasNext();
                         }
 
                         @Override
                         @SuppressWarnings("unchecked")
                         public Entry<K, V> next() {
                             if (next >= keys.length) {
-                                throw new NoSuchElementException();
+                                return others.next();
                             }
                             Entry<K, V> e = new SimpleImmutableEntry<>((K) IpAddresses.v4(keys[next]), (V) values[next]);
                             next++;
@@ -368,7 +380,7 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
 
                 @Override
                 public int size() {
-                    return keys.length;
+                    return V4Keyed.this.size();
                 }
             };
         }

@@ -77,10 +77,19 @@ class ShardedMapTest {
             assertThat(map.get(IpAddresses.parse(ip.getHostAddress()))).isEqualTo(expected.get(ip));
         }
         assertThat(map.get(IpAddresses.parse("fd00::1"))).isNull();
-        // a shard with an IPv6 key too is a general one
-        ShardedMap<java.net.InetAddress, String> mixed = map.edit().put(IpAddresses.parse("fd00::1"), "six").build();
-        assertThat(mixed.get(IpAddresses.parse("fd00::1"))).isEqualTo("six");
-        assertThat(mixed.size()).isEqualTo(expected.size() + 1);
+        assertThat(map.get("not an address")).isNull();
+        // IPv6 keys beside them (a dual-stack cluster)
+        ShardedMap.Editor<java.net.InetAddress, String> sixes = map.edit();
+        Map<java.net.InetAddress, String> mixedExpected = new HashMap<>(expected);
+        for (int i = 0; i < 10_000; i++) {
+            java.net.InetAddress six = IpAddresses.parse("fd00::" + Integer.toHexString(i));
+            sixes.put(six, "six" + i);
+            mixedExpected.put(six, "six" + i);
+        }
+        ShardedMap<java.net.InetAddress, String> mixed = sixes.build();
+        assertThat(mixed).isEqualTo(mixedExpected);
+        assertThat(mixed.get(IpAddresses.parse("fd00::1"))).isEqualTo("six1");
+        assertThat(mixed.size()).isEqualTo(expected.size() + 10_000);
         // one removal: the edited shard is rebuilt, the others stay shared
         java.net.InetAddress gone = expected.keySet().iterator().next();
         ShardedMap<java.net.InetAddress, String> less = map.edit().remove(gone).build();
