@@ -48,7 +48,7 @@ final class ServiceEntry {
         this.config = config;
         this.shape = shape;
         this.externalName = externalName;
-        this.endpoints = List.copyOf(endpoints);
+        this.endpoints = ReadyEndpoints.of(endpoints);
         Map<String, List<ReadyEndpoint>> byName = new HashMap<>();
         for (ReadyEndpoint e : endpoints) {
             if (e.name() != null) {
@@ -165,6 +165,19 @@ final class ServiceEntry {
         return endpoints;
     }
 
+    /** The address of ready endpoint {@code index} (of {@link #endpoints()}), without making its record. */
+    InetAddress address(int index) {
+        return endpoints instanceof ReadyEndpoints r ? r.address(index) : endpoints.get(index).address();
+    }
+
+    private boolean hasAddress(int index, InetAddress address) {
+        return endpoints instanceof ReadyEndpoints r ? r.hasAddress(index, address) : endpoints.get(index).address().equals(address);
+    }
+
+    private String name(int index) {
+        return endpoints instanceof ReadyEndpoints r ? r.name(index) : endpoints.get(index).name();
+    }
+
     /**
      * The ready endpoints labelled {@code label}: by name, else an endpoint without a name whose
      * dashed IP is exactly {@code label} (found by address, then checked against the canonical
@@ -172,9 +185,9 @@ final class ServiceEntry {
      */
     /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
     ReadyEndpoint endpointAt(InetAddress address) {
-        for (ReadyEndpoint e : endpoints) {
-            if (e.address().equals(address)) {
-                return e;
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (hasAddress(i, address)) {
+                return endpoints.get(i);
             }
         }
         throw new IllegalStateException(address + " is not an endpoint of " + service.key());
@@ -189,9 +202,9 @@ final class ServiceEntry {
         if (address == null) {
             return List.of();
         }
-        for (ReadyEndpoint e : endpoints) {
-            if (e.name() == null && e.address().equals(address) && PodName.label(address).equals(label)) {
-                return List.of(e);
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (name(i) == null && hasAddress(i, address) && PodName.label(address).equals(label)) {
+                return List.of(endpoints.get(i));
             }
         }
         return List.of();

@@ -189,8 +189,8 @@ final class ZoneIndex {
             for (InetAddress ip : e.service().clusterIPs()) {
                 insert(clusterIpPtr, ip, e);
             }
-            for (ReadyEndpoint ep : e.endpoints()) {
-                insert(endpointPtr, ep.address(), e);
+            for (int i = 0; i < e.endpoints().size(); i++) {
+                insert(endpointPtr, e.address(i), e);
             }
             for (InetAddress ip : e.externalIps()) {
                 insert(externalPtr, ip, e);
@@ -210,8 +210,8 @@ final class ZoneIndex {
                 for (InetAddress ip : e.service().clusterIPs()) {
                     changed.add(Dependency.address(ip));
                 }
-                for (ReadyEndpoint ep : e.endpoints()) {
-                    changed.add(Dependency.address(ep.address()));
+                for (int i = 0; i < e.endpoints().size(); i++) {
+                    changed.add(Dependency.address(e.address(i)));
                 }
                 for (InetAddress ip : e.externalIps()) {
                     changed.add(Dependency.address(ip));
@@ -228,8 +228,8 @@ final class ZoneIndex {
             for (InetAddress ip : e.service().clusterIPs()) {
                 delete(clusterIpPtr, ip, key);
             }
-            for (ReadyEndpoint ep : e.endpoints()) {
-                delete(endpointPtr, ep.address(), key);
+            for (int i = 0; i < e.endpoints().size(); i++) {
+                delete(endpointPtr, e.address(i), key);
             }
             for (InetAddress ip : e.externalIps()) {
                 delete(externalPtr, ip, key);

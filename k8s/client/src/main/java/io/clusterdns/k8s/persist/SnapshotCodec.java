@@ -55,8 +55,8 @@ public final class SnapshotCodec {
     public static final int FORMAT_VERSION = 4;
     static final int HEADER_LENGTH = MAGIC.length + 2 + 2 + 4 + 4;
 
-    /** Every record this codec writes and, per record, the components it writes, in declaration order. */
-    static final Map<Class<? extends Record>, List<String>> COMPONENTS = Map.ofEntries(
+    /** Every record this codec writes (and EndpointInfo, a record's API over compact storage) and, per record, the components it writes, in declaration order. */
+    static final Map<Class<?>, List<String>> COMPONENTS = Map.ofEntries(
             Map.entry(ServiceKey.class, List.of("namespace", "name")),
             Map.entry(ServiceInfo.class, List.of("key", "type", "clusterIPs", "headless", "ipFamilies", "ports", "externalName",
                     "externalIPs", "loadBalancerIngress", "loadBalancerSourceRanges", "sessionAffinity", "externalTrafficPolicy",

@@ -116,6 +116,27 @@ public final class IpAddresses {
         return sb.toString();
     }
 
+    /**
+     * An IPv4 address as an int, most significant byte first, without copying its bytes (what
+     * {@link Inet4Address#hashCode()} returns: the JDK's definition since 1.0, relied on here).
+     */
+    public static int v4(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            throw new IllegalArgumentException("not an IPv4 address: " + address);
+        }
+        return address.hashCode();
+    }
+
+    /** The IPv4 address of an int, most significant byte first. */
+    public static InetAddress v4(int address) {
+        byte[] b = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static boolean isV6(InetAddress address) {
         return address instanceof Inet6Address;
     }

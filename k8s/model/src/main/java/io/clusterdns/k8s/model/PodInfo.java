@@ -36,7 +36,7 @@ public record PodInfo(
         nodeName = SharedValues.name(nodeName);
         phase = SharedValues.name(phase);
         ips = List.copyOf(ips);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        labels = labels == null ? Map.of() : SharedValues.labels(Map.copyOf(labels));
         ports = ports == null ? List.of() : SharedValues.ports(List.copyOf(ports));
     }
 

@@ -7,7 +7,8 @@ import java.util.WeakHashMap;
 
 /**
  * One instance per distinct value for the fields whose values repeat across a whole cluster
- * (namespaces, node and zone names, port names, IP family lists, the default session affinity),
+ * (namespaces, node and zone names, port names, IP family lists, the default session affinity, Pod
+ * label maps),
  * while every parsed or decoded object brings copies of its own: at 50,000 services and 150,000
  * endpoints the copies cost megabytes in every snapshot. Strings go to the JVM's string table,
  * whose entries are collected with the last reference, so a value that stops being used costs
@@ -20,8 +21,8 @@ public final class SharedValues {
     private static final List<IpFamily> V4_V6 = List.of(IpFamily.IPV4, IpFamily.IPV6);
     private static final List<IpFamily> V6_V4 = List.of(IpFamily.IPV6, IpFamily.IPV4);
 
-    /** Port lists in use, each its own key; weak both ways, so a list no object holds any more is dropped. */
-    private static final Map<List<?>, WeakReference<List<?>>> PORT_LISTS = new WeakHashMap<>();
+    /** Port lists and label maps in use, each its own key; weak both ways, so a value no object holds any more is dropped. */
+    private static final Map<Object, WeakReference<Object>> SHARED = new WeakHashMap<>();
 
     private SharedValues() {
     }
@@ -31,18 +32,29 @@ public final class SharedValues {
      * ports): a cluster has few distinct ones (http 80 to 8080 behind thousands of services), and
      * each copy costs a list and its records (88 bytes for one service port).
      */
-    @SuppressWarnings("unchecked")
     public static <T> List<T> ports(List<T> immutable) {
-        if (immutable.isEmpty()) {
-            return List.of();
-        }
-        synchronized (PORT_LISTS) {
-            WeakReference<List<?>> ref = PORT_LISTS.get(immutable);
-            List<?> shared = ref == null ? null : ref.get();
+        return immutable.isEmpty() ? List.of() : shared(immutable);
+    }
+
+    /**
+     * The shared instance of an immutable label map: the Pods of one ReplicaSet carry equal labels
+     * (app, pod-template-hash), and a copy cost about 80 bytes per Pod (the map and its table;
+     * the strings are shared already). An entry here costs about as much as one copy, so this
+     * saves wherever two or more Pods share their labels.
+     */
+    public static Map<String, String> labels(Map<String, String> immutable) {
+        return immutable.isEmpty() ? Map.of() : shared(immutable);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T shared(T immutable) {
+        synchronized (SHARED) {
+            WeakReference<Object> ref = SHARED.get(immutable);
+            Object shared = ref == null ? null : ref.get();
             if (shared != null) {
-                return (List<T>) shared;
+                return (T) shared;
             }
-            PORT_LISTS.put(immutable, new WeakReference<>(immutable));
+            SHARED.put(immutable, new WeakReference<>(immutable));
             return immutable;
         }
     }
