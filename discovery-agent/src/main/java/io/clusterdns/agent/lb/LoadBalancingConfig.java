@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param nodeDefault      the mode of services without a (valid) {@link ServiceLoadBalancing#ANNOTATION}
  * @param maglevTableSize  M, a prime: slots of each Maglev table; a service with more endpoints
- *                         than M/{@link MaglevTable#MIN_SLOTS_PER_ENDPOINT} falls back to random
+ *                         than M/{@link LookupTable#MIN_SLOTS_PER_ENDPOINT} falls back to random; a Service's
+ *                         {@link ServiceLoadBalancing#TABLE_SIZE_ANNOTATION} overrides it (Maglev and rendezvous)
  */
 public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize) {
 
@@ -28,10 +29,19 @@ public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize
 
     public LoadBalancingConfig {
         Objects.requireNonNull(nodeDefault, "nodeDefault");
-        if (maglevTableSize < MIN_MAGLEV_TABLE_SIZE || maglevTableSize > MAX_MAGLEV_TABLE_SIZE || !MaglevTable.isPrime(maglevTableSize)) {
-            throw new ConfigException("--maglev-table-size", "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and "
-                    + MAX_MAGLEV_TABLE_SIZE + " (e.g. 1021, 4093, 16381, 65537), got " + maglevTableSize);
+        String problem = tableSizeProblem(maglevTableSize);
+        if (problem != null) {
+            throw new ConfigException("--maglev-table-size", problem);
         }
+    }
+
+    /** Why M is not a valid table size (for the flag and the annotation), or null if it is. */
+    public static String tableSizeProblem(int m) {
+        if (m < MIN_MAGLEV_TABLE_SIZE || m > MAX_MAGLEV_TABLE_SIZE || !LookupTable.isPrime(m)) {
+            return "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and " + MAX_MAGLEV_TABLE_SIZE
+                    + " (e.g. 1021, 4093, 16381, 65537), got " + m;
+        }
+        return null;
     }
 
     /** Parses {@code --load-balancing}. */
@@ -43,5 +53,10 @@ public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize
     /** The mode of a service: its own if it chose one, else the node's. */
     public LoadBalancing modeOf(LoadBalancing serviceChoice) {
         return serviceChoice != null ? serviceChoice : nodeDefault;
+    }
+
+    /** The table size of a service: its own if it chose one (0: none), else the node's. */
+    public int tableSizeOf(int serviceChoice) {
+        return serviceChoice != 0 ? serviceChoice : maglevTableSize;
     }
 }
