@@ -36,16 +36,8 @@ public final class ServiceLoadBalancing {
         int tableSize = 0;
         String invalidTableSize = null;
         if (size != null) {
-            try {
-                tableSize = Integer.parseInt(size.trim());
-                invalidTableSize = LoadBalancingConfig.tableSizeProblem(tableSize);
-            } catch (NumberFormatException e) {
-                invalidTableSize = "must be a prime between " + LoadBalancingConfig.MIN_MAGLEV_TABLE_SIZE + " and "
-                        + LoadBalancingConfig.MAX_MAGLEV_TABLE_SIZE + ", got \"" + size + "\"";
-            }
-            if (invalidTableSize != null) {
-                tableSize = 0;
-            }
+            invalidTableSize = LoadBalancingConfig.tableSizeProblem(size);
+            tableSize = invalidTableSize == null ? Integer.parseInt(size.trim()) : 0;
         }
         return new Choice(mode, invalid, tableSize, invalidTableSize);
     }
