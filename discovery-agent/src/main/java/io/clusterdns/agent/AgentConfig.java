@@ -212,6 +212,6 @@ public record AgentConfig(
                 + ", NodePorts on " + nodePortAddresses + (masqueradeAll ? ", masquerade all" : "")
                 + ", sync period " + syncPeriod.toMillis() + " ms (min " + minSyncPeriod.toMillis() + " ms)"
                 + ", load balancing " + loadBalancing.nodeDefault()
-                + (loadBalancing.nodeDefault().maglev() ? " (table size " + loadBalancing.maglevTableSize() + ")" : "");
+                + (loadBalancing.nodeDefault().lookupTable() ? " (table size " + loadBalancing.maglevTableSize() + ")" : "");
     }
 }

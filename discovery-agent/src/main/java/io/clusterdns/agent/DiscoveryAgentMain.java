@@ -95,12 +95,15 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
 
     @Option(names = "--load-balancing", paramLabel = "MODE", defaultValue = "random",
             description = "How services pick an endpoint for a new connection: random (kube-proxy's), round-robin (IPVS rr),"
-                    + " maglev (consistent hashing of the 5-tuple), maglev-source (of the source address). A Service's"
-                    + " clusterdns.io/load-balancing annotation overrides it (default ${DEFAULT-VALUE}).")
+                    + " maglev (consistent hashing of the 5-tuple, even shares), maglev-source (of the source address),"
+                    + " rendezvous, rendezvous-source (consistent hashing that moves only the flows of the endpoint that"
+                    + " comes or goes, uneven shares). A Service's clusterdns.io/load-balancing annotation overrides it"
+                    + " (default ${DEFAULT-VALUE}).")
     String loadBalancing;
 
     @Option(names = "--maglev-table-size", paramLabel = "PRIME", defaultValue = "4093",
-            description = "Slots of each Maglev lookup table, a prime; the same on every node (default ${DEFAULT-VALUE}).")
+            description = "Slots of each Maglev or rendezvous lookup table, a prime; the same on every node. A Service's"
+                    + " clusterdns.io/maglev-table-size annotation overrides it (default ${DEFAULT-VALUE}).")
     int maglevTableSize;
 
     @Option(names = "--sync-period", paramLabel = "DURATION", defaultValue = "30s", description = "Longest time between syncs (default ${DEFAULT-VALUE}).")

@@ -30,7 +30,8 @@ class LoadBalancingFlagsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"random, RANDOM", "round-robin, ROUND_ROBIN", "maglev, MAGLEV", "maglev-source, MAGLEV_SOURCE", "Maglev, MAGLEV"})
+    @CsvSource({"random, RANDOM", "round-robin, ROUND_ROBIN", "maglev, MAGLEV", "maglev-source, MAGLEV_SOURCE", "Maglev, MAGLEV",
+            "rendezvous, RENDEZVOUS", "rendezvous-source, RENDEZVOUS_SOURCE"})
     void everyMode(String flag, LoadBalancing mode) {
         assertThat(parse("--load-balancing", flag).loadBalancing().nodeDefault()).isEqualTo(mode);
     }
@@ -47,7 +48,7 @@ class LoadBalancingFlagsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--load-balancing|least-conn|--load-balancing: must be one of random, round-robin, maglev, maglev-source, got \"least-conn\"",
+            "--load-balancing|least-conn|--load-balancing: must be one of random, round-robin, maglev, maglev-source, rendezvous, rendezvous-source, got \"least-conn\"",
             "--maglev-table-size|4096|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got 4096",
             "--maglev-table-size|131071|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got 131071"})
     void refusals(String flag, String value, String message) {

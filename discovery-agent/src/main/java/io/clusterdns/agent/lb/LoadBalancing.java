@@ -1,6 +1,7 @@
 package io.clusterdns.agent.lb;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -17,7 +18,14 @@ public enum LoadBalancing {
     /** Maglev lookup table indexed by {@code jhash} of the 5-tuple: a flow keeps its endpoint across nodes and restarts. */
     MAGLEV("maglev"),
     /** The same table indexed by the source address only: every connection of a client reaches the same endpoint. */
-    MAGLEV_SOURCE("maglev-source");
+    MAGLEV_SOURCE("maglev-source"),
+    /**
+     * The same kernel layout as {@code maglev}, the table filled by rendezvous hashing
+     * ({@link RendezvousTable}): only the flows of the endpoint that comes or goes move, shares are uneven.
+     */
+    RENDEZVOUS("rendezvous"),
+    /** Rendezvous over the source address only. */
+    RENDEZVOUS_SOURCE("rendezvous-source");
 
     private final String label;
 
@@ -30,8 +38,27 @@ public enum LoadBalancing {
         return label;
     }
 
-    public boolean maglev() {
-        return this == MAGLEV || this == MAGLEV_SOURCE;
+    /** Picks through a lookup table of slots ({@link LookupTable}) indexed by a hash of the flow. */
+    public boolean lookupTable() {
+        return this == MAGLEV || this == MAGLEV_SOURCE || this == RENDEZVOUS || this == RENDEZVOUS_SOURCE;
+    }
+
+    public boolean rendezvous() {
+        return this == RENDEZVOUS || this == RENDEZVOUS_SOURCE;
+    }
+
+    /** A table mode that hashes the source address only (all connections of a client to one endpoint). */
+    public boolean sourceOnly() {
+        return this == MAGLEV_SOURCE || this == RENDEZVOUS_SOURCE;
+    }
+
+    /** This table mode's table of the backends (named {@code ip:port}) with {@code size} slots. */
+    public LookupTable table(List<String> backendNames, int size) {
+        return switch (this) {
+            case MAGLEV, MAGLEV_SOURCE -> MaglevTable.build(backendNames, size);
+            case RENDEZVOUS, RENDEZVOUS_SOURCE -> RendezvousTable.build(backendNames, size);
+            case RANDOM, ROUND_ROBIN -> throw new IllegalStateException(label + " has no lookup table");
+        };
     }
 
     /** The mode named {@code value} (case-insensitive, surrounding spaces ignored), if any. */
@@ -43,7 +70,7 @@ public enum LoadBalancing {
         return Arrays.stream(values()).filter(m -> m.label.equals(v)).findFirst();
     }
 
-    /** {@code random, round-robin, maglev, maglev-source}: for error messages and help. */
+    /** {@code random, round-robin, maglev, maglev-source, rendezvous, rendezvous-source}: for error messages and help. */
     public static String labels() {
         return Arrays.stream(values()).map(LoadBalancing::label).collect(Collectors.joining(", "));
     }

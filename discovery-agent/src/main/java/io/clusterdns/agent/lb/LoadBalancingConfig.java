@@ -10,15 +10,16 @@ import java.util.Objects;
  *
  * @param nodeDefault      the mode of services without a (valid) {@link ServiceLoadBalancing#ANNOTATION}
  * @param maglevTableSize  M, a prime: slots of each Maglev table; a service with more endpoints
- *                         than M/{@link MaglevTable#MIN_SLOTS_PER_ENDPOINT} falls back to random
+ *                         than M/{@link LookupTable#MIN_SLOTS_PER_ENDPOINT} falls back to random; a Service's
+ *                         {@link ServiceLoadBalancing#TABLE_SIZE_ANNOTATION} overrides it (Maglev and rendezvous)
  */
 public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize) {
 
     /**
      * See the README ("Maglev"): when one endpoint of 100 comes or goes, 4.2 % of flows move (ideal
-     * 1 %; 2.4 % with 16381, 1.6 % with 65537), but every slot is a map element the kernel holds
-     * (~110–160 bytes) and the agent keeps and diffs: with 200 Maglev services a one-service change
-     * took ~0.8 s at 4093, ~8 s at 16381. Small services lose little: 5 endpoints, 20.5 % (ideal 20 %).
+     * 1 %; 2.4 % with 16381, 1.6 % with 65537; rendezvous ~1 % at any M), but every slot is a map element the kernel holds
+     * (~110–160 bytes) and nft or the kernel rewrites: with 200 Maglev services a one-service change
+     * takes ~0.4–0.65 s at 4093 (README "What M costs"). Small services lose little: 5 endpoints, 20.5 % (ideal 20 %).
      */
     public static final int DEFAULT_MAGLEV_TABLE_SIZE = 4093;
     public static final int MIN_MAGLEV_TABLE_SIZE = 251;
@@ -28,10 +29,24 @@ public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize
 
     public LoadBalancingConfig {
         Objects.requireNonNull(nodeDefault, "nodeDefault");
-        if (maglevTableSize < MIN_MAGLEV_TABLE_SIZE || maglevTableSize > MAX_MAGLEV_TABLE_SIZE || !MaglevTable.isPrime(maglevTableSize)) {
-            throw new ConfigException("--maglev-table-size", "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and "
-                    + MAX_MAGLEV_TABLE_SIZE + " (e.g. 1021, 4093, 16381, 65537), got " + maglevTableSize);
+        String problem = tableSizeProblem(Integer.toString(maglevTableSize));
+        if (problem != null) {
+            throw new ConfigException("--maglev-table-size", problem);
         }
+    }
+
+    /** Why a table size (the flag's, an annotation's text) is not valid, or null if it is. */
+    public static String tableSizeProblem(String value) {
+        try {
+            int m = Integer.parseInt(value.trim());
+            if (m >= MIN_MAGLEV_TABLE_SIZE && m <= MAX_MAGLEV_TABLE_SIZE && LookupTable.isPrime(m)) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            // the same message as for a number out of range
+        }
+        return "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and " + MAX_MAGLEV_TABLE_SIZE
+                + " (e.g. 1021, 4093, 16381, 65537), got " + value.trim();
     }
 
     /** Parses {@code --load-balancing}. */
@@ -43,5 +58,10 @@ public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize
     /** The mode of a service: its own if it chose one, else the node's. */
     public LoadBalancing modeOf(LoadBalancing serviceChoice) {
         return serviceChoice != null ? serviceChoice : nodeDefault;
+    }
+
+    /** The table size of a service: its own if it chose one (0: none), else the node's. */
+    public int tableSizeOf(int serviceChoice) {
+        return serviceChoice != 0 ? serviceChoice : maglevTableSize;
     }
 }

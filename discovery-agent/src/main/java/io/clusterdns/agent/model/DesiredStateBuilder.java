@@ -83,27 +83,33 @@ public final class DesiredStateBuilder {
         List<Cidr> ranges = sourceRanges(svc, family);
         boolean externalLocal = svc.externalTrafficPolicy() == TrafficPolicy.LOCAL
                 && (svc.type() == ServiceType.NODE_PORT || svc.type() == ServiceType.LOAD_BALANCER);
-        LoadBalancing loadBalancing = loadBalancing(svc, family);
+        ServiceLoadBalancing.Choice loadBalancing = loadBalancing(svc, family);
         List<ServicePortState> out = new ArrayList<>(svc.ports().size());
         for (ServicePort p : svc.ports()) {
             ServicePortName name = new ServicePortName(svc.key(), p.name(), p.protocol());
             out.add(new ServicePortState(name, family, clusterIP, p.port(), p.nodePort(), externalIPs, lbIPs, ranges,
                     !svc.loadBalancerSourceRanges().isEmpty(), svc.sessionAffinity(),
                     svc.internalTrafficPolicy() == TrafficPolicy.LOCAL, externalLocal,
-                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone), loadBalancing));
+                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone),
+                    loadBalancing.mode(), loadBalancing.tableSize()));
         }
         return out;
     }
 
-    /** The Service's own mode; an unknown value is logged (and counted by the sync gauges) and the node's mode used. */
-    private static LoadBalancing loadBalancing(ServiceInfo svc, IpFamily family) {
+    /** The Service's own mode and table size; an invalid value is logged (and counted by the sync gauges) and the node's used. */
+    private static ServiceLoadBalancing.Choice loadBalancing(ServiceInfo svc, IpFamily family) {
         ServiceLoadBalancing.Choice choice = ServiceLoadBalancing.of(svc);
         // logged for the service's first family only: once per change of the service, not once per family
-        if (choice.invalid() != null && (svc.ipFamilies().isEmpty() || svc.ipFamilies().get(0) == family)) {
+        boolean log = svc.ipFamilies().isEmpty() || svc.ipFamilies().get(0) == family;
+        if (log && choice.invalid() != null) {
             LOG.warn("Service {}: annotation {}: \"{}\" is not one of {}; using the node's load balancing mode",
                     svc.key(), ServiceLoadBalancing.ANNOTATION, choice.invalid(), LoadBalancing.labels());
         }
-        return choice.mode();
+        if (log && choice.invalidTableSize() != null) {
+            LOG.warn("Service {}: annotation {}: {}; using the node's table size",
+                    svc.key(), ServiceLoadBalancing.TABLE_SIZE_ANNOTATION, choice.invalidTableSize());
+        }
+        return choice;
     }
 
     private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family, String zone) {

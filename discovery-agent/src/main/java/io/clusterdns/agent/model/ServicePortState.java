@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param healthCheckNodePort the node port answering load balancer health checks (0 = none)
  * @param loadBalancing   the Service's own mode (its {@code clusterdns.io/load-balancing}
  *                        annotation), or null for the node's ({@link NodeContext#loadBalancing})
+ * @param tableSize       the Service's own lookup table size (its {@code clusterdns.io/maglev-table-size}
+ *                        annotation), or 0 for the node's
  */
 public record ServicePortState(
         ServicePortName name,
@@ -35,7 +37,8 @@ public record ServicePortState(
         boolean externalPolicyLocal,
         int healthCheckNodePort,
         List<Endpoint> endpoints,
-        LoadBalancing loadBalancing) {
+        LoadBalancing loadBalancing,
+        int tableSize) {
 
     public ServicePortState {
         Objects.requireNonNull(name, "name");
@@ -54,7 +57,7 @@ public record ServicePortState(
                             boolean sourceRangesSet, SessionAffinity affinity, boolean internalPolicyLocal,
                             boolean externalPolicyLocal, int healthCheckNodePort, List<Endpoint> endpoints) {
         this(name, family, clusterIP, port, nodePort, externalIPs, loadBalancerIPs, sourceRanges, sourceRangesSet, affinity,
-                internalPolicyLocal, externalPolicyLocal, healthCheckNodePort, endpoints, null);
+                internalPolicyLocal, externalPolicyLocal, healthCheckNodePort, endpoints, null, 0);
     }
 
     public Protocol protocol() {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * <p>Elements are indexed by (container, key) with every owner claiming them, sorted by owner: the
  * first claim is the element in effect. Two services claiming one external IP and port (a
  * misconfiguration the API server does not prevent) therefore never make the transaction fail.
+ * The elements of a service's own containers (lookup tables) are indexed per container
+ * ({@link ElementIndex}), so that replacing a table of M elements does not copy the whole index.
  */
 public final class NftModel {
     /** One owner's element for a key. */
@@ -28,7 +30,7 @@ public final class NftModel {
     private final Family family;
     private final Fragment base;
     private final ShardedMap<String, Fragment> services;
-    private final ShardedMap<ElementKey, List<Claim>> claims;
+    private final ElementIndex claims;
     private final int chainCount;
     private final int ruleCount;
     /** Identity of this version, of the version {@link #with} made it from (0: none), and the owners that differ from it. */
@@ -38,7 +40,7 @@ public final class NftModel {
     private final java.util.Set<String> changedFromParent;
 
     private NftModel(Family family, Fragment base, ShardedMap<String, Fragment> services,
-                     ShardedMap<ElementKey, List<Claim>> claims, int chainCount, int ruleCount,
+                     ElementIndex claims, int chainCount, int ruleCount,
                      long parentVersion, java.util.Set<String> changedFromParent) {
         this.parentVersion = parentVersion;
         this.changedFromParent = changedFromParent;
@@ -52,7 +54,7 @@ public final class NftModel {
 
     public static NftModel empty(Family family) {
         return new NftModel(family, new Fragment(Fragment.BASE_OWNER, List.of(), List.of(), List.of()),
-                ShardedMap.empty(), ShardedMap.empty(), 0, 0, 0, java.util.Set.of());
+                ShardedMap.empty(), ElementIndex.EMPTY, 0, 0, 0, java.util.Set.of());
     }
 
     /** A model from scratch. */
@@ -70,14 +72,14 @@ public final class NftModel {
      */
     public NftModel with(Fragment newBase, Map<String, Fragment> updates) {
         ShardedMap.Editor<String, Fragment> svc = services.edit();
-        ShardedMap.Editor<ElementKey, List<Claim>> idx = claims.edit();
+        ElementIndex.Editor idx = claims.edit();
         int chainsNow = chainCount;
         int rulesNow = ruleCount;
         Fragment b = base;
         java.util.Set<String> changed = new java.util.HashSet<>();
         if (newBase != null && !newBase.equals(base)) {
-            unclaim(idx, base);
-            claim(idx, newBase);
+            idx.unclaim(base);
+            idx.claim(newBase);
             chainsNow += newBase.chains().size() - base.chains().size();
             rulesNow += newBase.ruleCount() - base.ruleCount();
             b = newBase;
@@ -90,7 +92,7 @@ public final class NftModel {
             }
             changed.add(u.getKey());
             if (old != null) {
-                unclaim(idx, old);
+                idx.unclaim(old);
                 chainsNow -= old.chains().size();
                 rulesNow -= old.ruleCount();
                 svc.remove(u.getKey());
@@ -99,7 +101,7 @@ public final class NftModel {
                 if (!next.owner().equals(u.getKey())) {
                     throw new IllegalArgumentException("fragment of " + next.owner() + " under key " + u.getKey());
                 }
-                claim(idx, next);
+                idx.claim(next);
                 chainsNow += next.chains().size();
                 rulesNow += next.ruleCount();
                 svc.put(u.getKey(), next);
@@ -116,42 +118,6 @@ public final class NftModel {
      */
     public java.util.Set<String> changedOwnersSince(NftModel older) {
         return older.version == parentVersion ? changedFromParent : null;
-    }
-
-    private static void claim(ShardedMap.Editor<ElementKey, List<Claim>> idx, Fragment f) {
-        for (Element e : f.elements()) {
-            ElementKey k = new ElementKey(e.container(), e.keyText());
-            List<Claim> old = idx.get(k);
-            if (old == null) {
-                idx.put(k, List.of(new Claim(f.owner(), e)));
-                continue;
-            }
-            List<Claim> next = new ArrayList<>(old.size() + 1);
-            next.addAll(old);
-            int at = 0;
-            while (at < next.size() && next.get(at).owner().compareTo(f.owner()) <= 0) {
-                at++;
-            }
-            next.add(at, new Claim(f.owner(), e));
-            idx.put(k, List.copyOf(next));
-        }
-    }
-
-    private static void unclaim(ShardedMap.Editor<ElementKey, List<Claim>> idx, Fragment f) {
-        for (Element e : f.elements()) {
-            ElementKey k = new ElementKey(e.container(), e.keyText());
-            List<Claim> old = idx.get(k);
-            if (old == null) {
-                continue;
-            }
-            List<Claim> next = new ArrayList<>(old);
-            next.removeIf(c -> c.owner().equals(f.owner()));
-            if (next.isEmpty()) {
-                idx.remove(k);
-            } else {
-                idx.put(k, List.copyOf(next));
-            }
-        }
     }
 
     public Family family() {
@@ -186,7 +152,7 @@ public final class NftModel {
 
     /** Every element in effect. */
     public Map<ElementKey, List<Claim>> elementClaims() {
-        return claims;
+        return claims.asMap();
     }
 
     public int chainCount() {

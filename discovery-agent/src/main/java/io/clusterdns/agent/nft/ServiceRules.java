@@ -3,7 +3,9 @@ package io.clusterdns.agent.nft;
 import static io.clusterdns.agent.nft.Names.*;
 
 import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.LookupTable;
 import io.clusterdns.agent.lb.MaglevTable;
+import io.clusterdns.agent.lb.RendezvousTable;
 import io.clusterdns.agent.model.Cidr;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.EndpointCategories;
@@ -35,9 +37,10 @@ import java.util.Map;
  *       latter: nft 1.0.x dumps every chain of the host before each transaction, and 50,000
  *       endpoint chains make every sync cost 0.3 s or more.</li>
  *   <li>The pick above is {@code random}, kube-proxy's. With {@code round-robin} ({@code numgen
- *       inc}) or {@code maglev} ({@code jhash} into a Maglev lookup table, see
- *       {@link MaglevTable}, in a map {@code maglev-X} / {@code maglev-local-X} of slot : goto
- *       endpoint chain, so that an endpoint change rewrites only the slots that changed owner) the
+ *       inc}), {@code maglev} or {@code rendezvous} ({@code jhash} into a lookup table of M slots,
+ *       {@link MaglevTable} or {@link RendezvousTable}, in a map
+ *       {@code maglev-X} / {@code maglev-local-X} of slot : goto endpoint chain, so that an
+ *       endpoint change rewrites only the slots that changed owner) the
  *       node's flag or the Service's annotation asks for, it always goes through per-endpoint
  *       chains. ClientIP affinity is checked before any pick.</li>
  *   <li>{@code external-X} is where NodePort, external IP and load balancer traffic enters:
@@ -50,7 +53,7 @@ import java.util.Map;
  * </ul>
  */
 public final class ServiceRules {
-    /** jhash's seed: fixed, so that every node (and every restart) hashes a flow to the same Maglev slot. */
+    /** jhash's seed: fixed, so that every node (and every restart) hashes a flow to the same table slot. */
     static final int MAGLEV_SEED = 0x5eed;
 
     private final ServicePortState sp;
@@ -190,13 +193,17 @@ public final class ServiceRules {
     }
 
     /**
-     * The service's mode, else the node's; Maglev over more endpoints than its table can spread
-     * evenly falls back to random (see {@link io.clusterdns.agent.lb.LoadBalancingConfig}).
+     * The service's mode, else the node's; a lookup table over more endpoints than it can spread
+     * falls back to random (see {@link LookupTable#MIN_SLOTS_PER_ENDPOINT}), a rendezvous table too
+     * costly to build to Maglev ({@link RendezvousTable#MAX_WEIGHTS}).
      */
     private LoadBalancing mode(List<Endpoint> endpoints) {
         LoadBalancing mode = ctx.loadBalancing().modeOf(sp.loadBalancing());
-        if (mode.maglev() && (long) endpoints.size() * MaglevTable.MIN_SLOTS_PER_ENDPOINT > ctx.loadBalancing().maglevTableSize()) {
+        if (mode.lookupTable() && (long) endpoints.size() * LookupTable.MIN_SLOTS_PER_ENDPOINT > tableSize()) {
             return LoadBalancing.RANDOM;
+        }
+        if (mode.rendezvous() && !RendezvousTable.affordable(endpoints.size(), tableSize())) {
+            return mode.sourceOnly() ? LoadBalancing.MAGLEV_SOURCE : LoadBalancing.MAGLEV;
         }
         return mode;
     }
@@ -214,23 +221,28 @@ public final class ServiceRules {
         Expr pick = switch (mode) {
             case RANDOM -> new Expr.NumgenVmap(false, chainNames);
             case ROUND_ROBIN -> new Expr.NumgenVmap(true, chainNames);
-            case MAGLEV, MAGLEV_SOURCE -> maglev(endpoints, mode == LoadBalancing.MAGLEV ? Expr.HashKey.FIVE_TUPLE : Expr.HashKey.SOURCE, maglevMap);
+            case MAGLEV, MAGLEV_SOURCE, RENDEZVOUS, RENDEZVOUS_SOURCE -> lookupTable(endpoints, mode, maglevMap);
         };
         rules.add(Rule.of(pick));
     }
 
-    /** The Maglev table of these endpoints (named by ip:port, so the same on every node) as a map of slots. */
-    private Expr maglev(List<Endpoint> endpoints, Expr.HashKey key, String map) {
+    /** The service's M: its annotation's, else the node's. */
+    private int tableSize() {
+        return ctx.loadBalancing().tableSizeOf(sp.tableSize());
+    }
+
+    /** The mode's lookup table of these endpoints (named by ip:port, so the same on every node) as a map of slots. */
+    private Expr lookupTable(List<Endpoint> endpoints, LoadBalancing mode, String map) {
         Map<String, String> chainOf = new HashMap<>();
         for (Endpoint ep : endpoints) {
             chainOf.put(ep.hostPort(), ChainNames.endpoint(name, ep));
         }
-        MaglevTable table = MaglevTable.build(List.copyOf(chainOf.keySet()), ctx.loadBalancing().maglevTableSize());
+        LookupTable table = mode.table(List.copyOf(chainOf.keySet()), tableSize());
         containers.add(ContainerDef.slotMap(map, null));
         for (int i = 0; i < table.size(); i++) {
             elements.add(new Element(map, List.of(Integer.toString(i)), new Expr.Goto(chainOf.get(table.owner(i))), null));
         }
-        return new Expr.JhashVmap(key, MAGLEV_SEED, table.size(), map);
+        return new Expr.JhashVmap(mode.sourceOnly() ? Expr.HashKey.SOURCE : Expr.HashKey.FIVE_TUPLE, MAGLEV_SEED, table.size(), map);
     }
 
     /**

@@ -25,6 +25,7 @@ final class SyncGauges {
     private final Map<ServiceKey, ServiceInfo> counted = new HashMap<>();
     private final Map<ServiceType, Long> byType = new EnumMap<>(ServiceType.class);
     private long badLoadBalancing;
+    private long badTableSize;
     /** same zone, same node, fallback, no local endpoint (internal), no local endpoint (external). */
     private final long[] totals = new long[5];
 
@@ -34,6 +35,7 @@ final class SyncGauges {
             counted.clear();
             byType.clear();
             badLoadBalancing = 0;
+            badTableSize = 0;
             snapshot.services().forEach(this::count);
             return;
         }
@@ -41,7 +43,7 @@ final class SyncGauges {
             ServiceInfo old = counted.remove(k);
             if (old != null) {
                 byType.merge(old.type(), -1L, Long::sum);
-                badLoadBalancing -= ServiceLoadBalancing.of(old).invalid() != null ? 1 : 0;
+                countInvalid(old, -1);
             }
             ServiceInfo now = snapshot.service(k);
             if (now != null) {
@@ -53,7 +55,13 @@ final class SyncGauges {
     private void count(ServiceKey k, ServiceInfo s) {
         counted.put(k, s);
         byType.merge(s.type(), 1L, Long::sum);
-        badLoadBalancing += ServiceLoadBalancing.of(s).invalid() != null ? 1 : 0;
+        countInvalid(s, 1);
+    }
+
+    private void countInvalid(ServiceInfo s, int sign) {
+        ServiceLoadBalancing.Choice choice = ServiceLoadBalancing.of(s);
+        badLoadBalancing += choice.invalid() != null ? sign : 0;
+        badTableSize += choice.invalidTableSize() != null ? sign : 0;
     }
 
     /** A service port's state went from {@code old} to {@code now} (either may be null). */
@@ -92,8 +100,9 @@ final class SyncGauges {
         for (ServiceType t : ServiceType.values()) {
             metrics.gauge("clusterdns.agent.services", "type", t.apiName(), byType.getOrDefault(t, 0L));
         }
-        // services whose load balancing annotation names no mode (they use the node's; the builder logged each)
+        // services whose load balancing annotations are invalid (they use the node's setting; the builder logged each)
         metrics.gauge("clusterdns.agent.services.invalid.annotation", "annotation", ServiceLoadBalancing.ANNOTATION, badLoadBalancing);
+        metrics.gauge("clusterdns.agent.services.invalid.annotation", "annotation", ServiceLoadBalancing.TABLE_SIZE_ANNOTATION, badTableSize);
         states.forEach((f, st) -> metrics.gauge("clusterdns.agent.service.ports", "family", f.nft(), st.size()));
         // kube-proxy's kubeproxy_sync_proxy_rules_no_local_endpoints_total, without the _total a gauge may not carry
         metrics.gauge("kubeproxy.sync.proxy.rules.no.local.endpoints", "traffic_policy", "internal", totals[3]);

@@ -12,9 +12,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -89,8 +87,12 @@ class MaglevTableTest {
     /** Moved fractions over all slots, for one backend removed (each in turn) or one added ({@code trials} different ones). */
     record Disruption(double meanRemove, double maxRemove, double meanAdd, double maxAdd) {
         static Disruption of(int n, int size, int trials) {
+            return of(LoadBalancing.MAGLEV, n, size, trials);
+        }
+
+        static Disruption of(LoadBalancing mode, int n, int size, int trials) {
             List<String> base = backends(n);
-            MaglevTable before = MaglevTable.build(base, size);
+            LookupTable before = mode.table(base, size);
             double sumRemove = 0;
             double maxRemove = 0;
             double sumAdd = 0;
@@ -98,10 +100,10 @@ class MaglevTableTest {
             for (int t = 0; t < trials; t++) {
                 List<String> less = new ArrayList<>(base);
                 less.remove(t * n / trials);
-                double r = before.movedFraction(MaglevTable.build(less, size));
+                double r = before.movedFraction(mode.table(less, size));
                 List<String> more = new ArrayList<>(base);
                 more.add("10.245.9." + (t + 1) + ":8080");
-                double a = before.movedFraction(MaglevTable.build(more, size));
+                double a = before.movedFraction(mode.table(more, size));
                 sumRemove += r;
                 maxRemove = Math.max(maxRemove, r);
                 sumAdd += a;
@@ -176,7 +178,7 @@ class MaglevTableTest {
         static final int FIRST = 1024;
         static final int COUNT = 65536 - FIRST;
 
-        static double movedFraction(MaglevTable before, MaglevTable after) throws Exception {
+        static double movedFraction(LookupTable before, LookupTable after) throws Exception {
             Inet4Address client = (Inet4Address) InetAddress.getByName("10.244.1.40");
             Inet4Address vip = (Inet4Address) InetAddress.getByName("10.96.2.1");
             int moved = 0;
@@ -213,38 +215,26 @@ class MaglevTableTest {
         assertThatThrownBy(() -> MaglevTable.build(backends(3), 4096)).hasMessageContaining("prime");
         assertThatThrownBy(() -> MaglevTable.build(List.of(), 251)).hasMessageContaining("0 backends");
         assertThatThrownBy(() -> MaglevTable.build(List.of("a", "a"), 251)).hasMessageContaining("duplicate");
-        assertThat(MaglevTable.isPrime(65537)).isTrue();
-        assertThat(MaglevTable.isPrime(65535)).isFalse();
+        assertThat(LookupTable.isPrime(65537)).isTrue();
+        assertThat(LookupTable.isPrime(65535)).isFalse();
     }
 
     /**
      * Prints the figures of the README (run by hand, see the README): per M, the moved fraction
-     * over all slots (mean and worst of 100 removals, 100 additions) and the slots per backend, with
-     * rendezvous hashing's for comparison (each slot to the backend with the highest hash of (slot,
-     * name): the pure function that moves only the removed backend's slots); then the mean for
-     * smaller services.
+     * over all slots (mean and worst of 100 removals, 100 additions) and the slots per backend
+     * (rendezvous's: {@link RendezvousTableTest#figures}); then the mean for smaller services.
      * A minute of CPU, hence only with {@code -Dmaglev.figures=true}.
      */
     @Test
     @EnabledIfSystemProperty(named = "maglev.figures", matches = "true")
-    void figures() throws Exception {
-        System.out.println("| M | remove: mean / worst | add: mean / worst | slots per backend | rendezvous: remove mean / worst, slots per backend |");
+    void figures() {
+        System.out.println("| M | remove: mean / worst | add: mean / worst | slots per backend |");
         for (int size : new int[] {251, 1021, 4093, 16381, 65537}) {
             Disruption d = Disruption.of(100, size, 100);
             int[] c = MaglevTable.build(backends(100), size).slotCounts();
-            String[] hrw = Rendezvous.build(backends(100), size);
-            double sum = 0;
-            double max = 0;
-            for (int r = 0; r < 100; r++) {
-                List<String> l = new ArrayList<>(backends(100));
-                l.remove(r);
-                double f = Rendezvous.moved(hrw, Rendezvous.build(l, size));
-                sum += f;
-                max = Math.max(max, f);
-            }
-            System.out.printf("| %d | %.2f %% / %.2f %% | %.2f %% / %.2f %% | %d–%d | %.2f %% / %.2f %%, %s |%n", size,
+            System.out.printf("| %d | %.2f %% / %.2f %% | %.2f %% / %.2f %% | %d–%d |%n", size,
                     100 * d.meanRemove(), 100 * d.maxRemove(), 100 * d.meanAdd(), 100 * d.maxAdd(),
-                    IntStream.of(c).min().orElseThrow(), IntStream.of(c).max().orElseThrow(), 100 * sum / 100, 100 * max, Rendezvous.spread(hrw));
+                    IntStream.of(c).min().orElseThrow(), IntStream.of(c).max().orElseThrow());
         }
         System.out.println("| N | mean moved when one of N goes, M = 1021 / 4093 / 16381 / 65537 (ideal 1/N) |");
         for (int n : new int[] {5, 10, 20, 50}) {
@@ -253,52 +243,6 @@ class MaglevTableTest {
                 row.append(String.format(" %.2f %%", 100 * Disruption.of(n, size, n).meanRemove()));
             }
             System.out.println(row.append(" |"));
-        }
-    }
-
-    /** Rendezvous (highest random weight) hashing over the slots: minimal disruption, uneven shares. Figures only. */
-    static final class Rendezvous {
-        static String[] build(List<String> names, int size) throws Exception {
-            long[] key = new long[names.size()];
-            for (int i = 0; i < key.length; i++) {
-                key[i] = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(names.get(i).getBytes(StandardCharsets.UTF_8))).getLong();
-            }
-            String[] owner = new String[size];
-            for (int s = 0; s < size; s++) {
-                long slot = mix(s + 0x9e3779b97f4a7c15L);
-                long best = 0;
-                for (int i = 0; i < key.length; i++) {
-                    long w = mix(key[i] ^ slot);
-                    if (owner[s] == null || Long.compareUnsigned(w, best) > 0) {
-                        best = w;
-                        owner[s] = names.get(i);
-                    }
-                }
-            }
-            return owner;
-        }
-
-        /** splitmix64's finaliser. */
-        static long mix(long z) {
-            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-            return z ^ (z >>> 31);
-        }
-
-        static double moved(String[] a, String[] b) {
-            int m = 0;
-            for (int s = 0; s < a.length; s++) {
-                m += a[s].equals(b[s]) ? 0 : 1;
-            }
-            return (double) m / a.length;
-        }
-
-        static String spread(String[] owner) {
-            Map<String, Integer> counts = new HashMap<>();
-            for (String o : owner) {
-                counts.merge(o, 1, Integer::sum);
-            }
-            return Collections.min(counts.values()) + "–" + Collections.max(counts.values());
         }
     }
 }

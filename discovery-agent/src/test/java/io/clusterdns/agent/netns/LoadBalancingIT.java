@@ -2,7 +2,8 @@ package io.clusterdns.agent.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterdns.agent.lb.MaglevTable;
+import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.LookupTable;
 import io.clusterdns.agent.lb.NftJhash;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.ServicePortName;
@@ -40,14 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  * N endpoints cost two JVMs, not N), and a client pod that opens connections from fixed source
  * ports, so that a probe can repeat the same 5-tuples.
  *
- * <p>Asserted: only deterministic properties (the kernel's Maglev map is {@link MaglevTable}'s
- * table of the endpoints, every flow reaches the endpoint of the slot {@link NftJhash} computes for
- * its 5-tuple, flows reach only live endpoints, the same 5-tuple
- * reaches the same endpoint twice in a row and again once the endpoint set is restored,
- * round-robin reaches all N endpoints in N connections, maglev-source sends a client to one
- * endpoint). The fraction of flows that move when one endpoint goes is printed, not asserted
- * (README "Load balancing"); {@code -Dlb.backends=100 -Dlb.flows=20000 [-Dlb.tableSize=65537]}
- * measures the README's case.
+ * <p>Asserted: only deterministic properties (the kernel's map is the mode's table of the
+ * endpoints, {@code MaglevTable} or {@code RendezvousTable}, every flow reaches the endpoint of the
+ * slot {@link NftJhash} computes for its 5-tuple, flows reach only live endpoints, the same 5-tuple
+ * reaches the same endpoint twice in a row and again once the endpoint set is restored, with
+ * rendezvous only the flows of the endpoint that went move, round-robin reaches all N endpoints in
+ * N connections, maglev-source sends a client to one endpoint). The fraction of flows that move
+ * when one endpoint goes is printed, not asserted (README "Load balancing");
+ * {@code -Dlb.backends=100 -Dlb.flows=20000 -Dlb.hrwTableSize=4093 [-Dlb.tableSize=65537]} measures
+ * the README's case.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadBalancingIT {
@@ -60,15 +62,17 @@ class LoadBalancingIT {
     static final int FLOWS = Integer.getInteger("lb.flows", 300);
     /** Passed to {@code --maglev-table-size} when set. */
     static final Integer TABLE_SIZE = Integer.getInteger("lb.tableSize");
+    /** The rendezvous service's {@code clusterdns.io/maglev-table-size} annotation: not the node's by default, so that the annotation is what sets it. */
+    static final int HRW_TABLE_SIZE = Integer.getInteger("lb.hrwTableSize", 2039);
     static final int PORTS = BACKENDS / 2;
     static final int FIRST_PORT = 9100;
     static final int FIRST_SRC_PORT = 20000;
     static final String[] BACKEND_IPS = {"10.244.1.31", "10.244.2.32"};
     static final String CLIENT = "pod-cl";
     static final Inet4Address CLIENT_IP = ipv4("10.244.1.40");
-    static final Inet4Address VIP = ipv4("10.96.2.1");
     static final int TIMEOUT_MS = 3000;
     static final ServicePortName MAG = new ServicePortName(ServiceKey.of("default", "mag"), "http", Protocol.TCP);
+    static final ServicePortName HRW = new ServicePortName(ServiceKey.of("default", "hrw"), "http", Protocol.TCP);
 
     @TempDir
     static Path dir;
@@ -83,6 +87,7 @@ class LoadBalancingIT {
         manifests = Files.createDirectories(dir.resolve("manifests"));
         Files.writeString(manifests.resolve("services.yaml"), services());
         Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, null));
+        Files.writeString(manifests.resolve("hrw-slices.yaml"), slices("hrw", PORTS, null));
         Files.writeString(manifests.resolve("other-slices.yaml"), slices("rr", 3, null) + "---\n" + slices("src", 3, null));
         List<String> listeners = IntStream.range(0, PORTS).mapToObj(i -> "tcp:" + (FIRST_PORT + i)).toList();
         lab = Lab.create("lb" + (backend().equals("cli") ? "" : "n"), List.of(
@@ -122,39 +127,55 @@ class LoadBalancingIT {
 
     @Test
     void maglevKeepsFlowsOnTheirEndpointAndMovesFewWhenOneGoes() throws Exception {
-        MaglevRule rule = maglevRule();
+        consistentHashing(MAG, "10.96.2.1", LoadBalancing.MAGLEV);
+    }
+
+    @Test
+    void rendezvousKeepsFlowsOnTheirEndpointAndMovesOnlyThoseOfTheOneThatGoes() throws Exception {
+        consistentHashing(HRW, "10.96.2.4", LoadBalancing.RENDEZVOUS);
+    }
+
+    void consistentHashing(ServicePortName svc, String vip, LoadBalancing mode) throws Exception {
+        String slicesFile = svc.service().name() + "-slices.yaml";
+        TableRule rule = tableRule(svc);
+        if (mode == LoadBalancing.RENDEZVOUS) {
+            assertThat(rule.mod()).as("M from the service's annotation").isEqualTo(HRW_TABLE_SIZE);
+        }
         List<String> all = endpoints(null);
-        String[] tableBefore = kernelTable(all);
-        assertThat(tableBefore).as("the kernel's map is the Maglev table of the endpoints")
-                .containsExactly(labels(MaglevTable.build(all, rule.mod())));
-        List<String> first = flows("10.96.2.1");
+        String[] tableBefore = kernelTable(svc, all);
+        assertThat(tableBefore).as("the kernel's map is the %s table of the endpoints", mode)
+                .containsExactly(labels(mode.table(all, rule.mod())));
+        List<String> first = flows(vip);
         assertThat(first).as("every flow reaches the endpoint of the slot the kernel's jhash gives its 5-tuple")
-                .isEqualTo(predicted(tableBefore, rule));
-        assertThat(flows("10.96.2.1")).as("the same 5-tuples, again").isEqualTo(first);
+                .isEqualTo(predicted(tableBefore, rule, vip));
+        assertThat(flows(vip)).as("the same 5-tuples, again").isEqualTo(first);
 
         // one endpoint of N goes: flows must leave it, and only reach live endpoints
         String gone = BACKEND_IPS[1] + ":" + (FIRST_PORT + PORTS / 2);
-        Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, gone));
-        String goneChain = ChainNames.endpoint(MAG, endpoint(gone));
-        await("the agent drops " + gone, () -> maglevTable(), l -> l.contains("goto") && !l.contains(goneChain));
-        String[] tableAfter = kernelTable(all);
-        assertThat(tableAfter).containsExactly(labels(MaglevTable.build(endpoints(gone), rule.mod())));
-        List<String> after = flows("10.96.2.1");
+        Files.writeString(manifests.resolve(slicesFile), slices(svc.service().name(), PORTS, gone));
+        String goneChain = ChainNames.endpoint(svc, endpoint(gone));
+        await("the agent drops " + gone, () -> kernelMap(svc), l -> l.contains("goto") && !l.contains(goneChain));
+        String[] tableAfter = kernelTable(svc, all);
+        assertThat(tableAfter).containsExactly(labels(mode.table(endpoints(gone), rule.mod())));
+        List<String> after = flows(vip);
         assertThat(new HashSet<>(after)).as("only live endpoints").isSubsetOf(backends(gone));
-        assertThat(after).as("every flow reaches its slot's endpoint, after the change").isEqualTo(predicted(tableAfter, rule));
-        assertThat(flows("10.96.2.1")).as("the same 5-tuples, again, after the change").isEqualTo(after);
+        assertThat(after).as("every flow reaches its slot's endpoint, after the change").isEqualTo(predicted(tableAfter, rule, vip));
+        assertThat(flows(vip)).as("the same 5-tuples, again, after the change").isEqualTo(after);
         int moved = 0;
         int onGone = 0;
         for (int i = 0; i < FLOWS; i++) {
             moved += first.get(i).equals(after.get(i)) ? 0 : 1;
             onGone += first.get(i).equals(label(gone)) ? 1 : 0;
         }
-        printMoved(rule, tableBefore, tableAfter, moved, onGone);
+        if (mode == LoadBalancing.RENDEZVOUS) {
+            assertThat(moved).as("flows moved: only those of the endpoint that went").isEqualTo(onGone);
+        }
+        printMoved(mode, rule, vip, tableBefore, tableAfter, moved, onGone);
 
         // the endpoint comes back: the table is a function of the endpoint set, so every flow is where it was
-        Files.writeString(manifests.resolve("mag-slices.yaml"), slices("mag", PORTS, null));
-        await("the agent restores " + gone, () -> maglevTable(), l -> l.contains(goneChain));
-        List<String> restored = flows("10.96.2.1");
+        Files.writeString(manifests.resolve(slicesFile), slices(svc.service().name(), PORTS, null));
+        await("the agent restores " + gone, () -> kernelMap(svc), l -> l.contains(goneChain));
+        List<String> restored = flows(vip);
         assertThat(restored).as("flows after the endpoint came back").isEqualTo(first);
     }
 
@@ -163,7 +184,7 @@ class LoadBalancingIT {
      * at 2,000 flows a 4 % figure is ±0.9 %, at 20,000 ±0.3 %), the same over all M slots (exact),
      * and over every source port of the client (64,512 5-tuples through the kernel's jhash).
      */
-    void printMoved(MaglevRule rule, String[] before, String[] after, int moved, int onGone) throws Exception {
+    void printMoved(LoadBalancing mode, TableRule rule, String vip, String[] before, String[] after, int moved, int onGone) {
         int slotsMoved = 0;
         for (int s = 0; s < before.length; s++) {
             slotsMoved += before[s].equals(after[s]) ? 0 : 1;
@@ -171,13 +192,13 @@ class LoadBalancingIT {
         int tuplesMoved = 0;
         int tuples = 0;
         for (int port = 1024; port < 65536; port++, tuples++) {
-            int slot = NftJhash.fiveTupleSlot(CLIENT_IP, VIP, 6, port, 80, rule.seed(), rule.mod());
+            int slot = NftJhash.fiveTupleSlot(CLIENT_IP, ipv4(vip), 6, port, 80, rule.seed(), rule.mod());
             tuplesMoved += before[slot].equals(after[slot]) ? 0 : 1;
         }
         double[] ci = wilson(moved, FLOWS);
-        System.out.printf("maglev (M=%d, %s), %d endpoints -> %d: real connections %d of %d moved (%.2f %%, 95 %% CI %.2f–%.2f %%), "
+        System.out.printf("%s (M=%d, %s), %d endpoints -> %d: real connections %d of %d moved (%.2f %%, 95 %% CI %.2f–%.2f %%), "
                         + "%d of them from the removed endpoint; all slots %d of %d (%.2f %%); all 64,512 source ports %.2f %%%n",
-                rule.mod(), backend(), BACKENDS, BACKENDS - 1, moved, FLOWS, 100.0 * moved / FLOWS, 100 * ci[0], 100 * ci[1], onGone,
+                mode, rule.mod(), backend(), BACKENDS, BACKENDS - 1, moved, FLOWS, 100.0 * moved / FLOWS, 100 * ci[0], 100 * ci[1], onGone,
                 slotsMoved, before.length, 100.0 * slotsMoved / before.length, 100.0 * tuplesMoved / tuples);
     }
 
@@ -208,7 +229,8 @@ class LoadBalancingIT {
 
     static String services() {
         StringBuilder sb = new StringBuilder();
-        String[][] svcs = {{"mag", "10.96.2.1", "maglev"}, {"rr", "10.96.2.2", "round-robin"}, {"src", "10.96.2.3", "maglev-source"}};
+        String[][] svcs = {{"mag", "10.96.2.1", "maglev"}, {"rr", "10.96.2.2", "round-robin"}, {"src", "10.96.2.3", "maglev-source"},
+                {"hrw", "10.96.2.4", "rendezvous, clusterdns.io/maglev-table-size: \"" + HRW_TABLE_SIZE + "\""}};
         for (String[] s : svcs) {
             sb.append("""
                     apiVersion: v1
@@ -298,26 +320,26 @@ class LoadBalancingIT {
         return replies(lab.helper(CLIENT).ask("tcpflows " + clusterIp + " 80 " + FIRST_SRC_PORT + " " + FLOWS + " " + TIMEOUT_MS));
     }
 
-    /** {@code mod M seed S} of the {@code mag} service's jhash rule, as the kernel holds it. */
-    record MaglevRule(int mod, int seed) {
+    /** {@code mod M seed S} of a service's jhash rule, as the kernel holds it. */
+    record TableRule(int mod, int seed) {
     }
 
-    MaglevRule maglevRule() {
+    TableRule tableRule(ServicePortName svc) {
         String table = NetNamespaces.exec(lab.ns("node"), "nft", "list", "table", "ip", "clusterdns").output();
         Matcher m = Pattern.compile("jhash ip saddr \\. ip daddr \\. meta l4proto \\. th sport \\. th dport mod (\\d+) seed (0x[0-9a-f]+) vmap @"
-                + Pattern.quote(ChainNames.maglev(MAG))).matcher(table);
-        assertThat(m.find()).as("the mag service's jhash rule in\n%s", table).isTrue();
-        return new MaglevRule(Integer.parseInt(m.group(1)), Integer.parseUnsignedInt(m.group(2).substring(2), 16));
+                + Pattern.quote(ChainNames.maglev(svc))).matcher(table);
+        assertThat(m.find()).as("the %s service's jhash rule in\n%s", svc, table).isTrue();
+        return new TableRule(Integer.parseInt(m.group(1)), Integer.parseUnsignedInt(m.group(2).substring(2), 16));
     }
 
-    /** The kernel's Maglev map of {@code mag} as the echo label of each slot's endpoint (one of {@code candidates}). */
-    String[] kernelTable(List<String> candidates) {
+    /** A service's table map as the kernel holds it, as the echo label of each slot's endpoint (one of {@code candidates}). */
+    String[] kernelTable(ServicePortName svc, List<String> candidates) {
         Map<String, String> labelOf = new HashMap<>();
         for (String ep : candidates) {
-            labelOf.put(ChainNames.endpoint(MAG, endpoint(ep)), label(ep));
+            labelOf.put(ChainNames.endpoint(svc, endpoint(ep)), label(ep));
         }
         Map<Integer, String> slots = new HashMap<>();
-        Matcher m = Pattern.compile("(\\d+) : goto \"?([^,\\s\"}]+)").matcher(maglevTable());
+        Matcher m = Pattern.compile("(\\d+) : goto \"?([^,\\s\"}]+)").matcher(kernelMap(svc));
         while (m.find()) {
             slots.put(Integer.parseInt(m.group(1)), labelOf.getOrDefault(m.group(2), "unknown chain " + m.group(2)));
         }
@@ -328,7 +350,7 @@ class LoadBalancingIT {
         return out;
     }
 
-    static String[] labels(MaglevTable t) {
+    static String[] labels(LookupTable t) {
         String[] out = new String[t.size()];
         for (int s = 0; s < out.length; s++) {
             out[s] = label(t.owner(s));
@@ -337,17 +359,17 @@ class LoadBalancingIT {
     }
 
     /** The endpoint each flow of {@link #flows} must reach through {@code table}, by the kernel's jhash of its 5-tuple. */
-    static List<String> predicted(String[] table, MaglevRule rule) {
+    static List<String> predicted(String[] table, TableRule rule, String vip) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < FLOWS; i++) {
-            out.add(table[NftJhash.fiveTupleSlot(CLIENT_IP, VIP, 6, FIRST_SRC_PORT + i, 80, rule.seed(), rule.mod())]);
+            out.add(table[NftJhash.fiveTupleSlot(CLIENT_IP, ipv4(vip), 6, FIRST_SRC_PORT + i, 80, rule.seed(), rule.mod())]);
         }
         return out;
     }
 
-    /** The service's Maglev map as the kernel holds it (slot : goto endpoint chain). */
-    String maglevTable() {
-        return NetNamespaces.exec(lab.ns("node"), "nft", "list", "map", "ip", "clusterdns", ChainNames.maglev(MAG)).output();
+    /** A service's table map as the kernel holds it (slot : goto endpoint chain). */
+    String kernelMap(ServicePortName svc) {
+        return NetNamespaces.exec(lab.ns("node"), "nft", "list", "map", "ip", "clusterdns", ChainNames.maglev(svc)).output();
     }
 
     static List<String> replies(String answer) {

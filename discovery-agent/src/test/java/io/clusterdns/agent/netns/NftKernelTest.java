@@ -186,7 +186,7 @@ class NftKernelTest {
 
     /** The load balancing modes: accepted in both families, and Maglev slots diffed one by one end as a fresh full sync. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = LoadBalancing.class, names = {"ROUND_ROBIN", "MAGLEV", "MAGLEV_SOURCE"})
+    @org.junit.jupiter.params.provider.EnumSource(value = LoadBalancing.class, names = {"ROUND_ROBIN", "MAGLEV", "MAGLEV_SOURCE", "RENDEZVOUS"})
     void theKernelAcceptsTheRulesAndADiffLeavesTheSameTableAsAFreshFullSync(LoadBalancing mode) {
         for (IpFamily f : IpFamily.values()) {
             NetNamespaces.exec(ns, "nft", "flush", "ruleset");

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdns.agent.Conventions;
 import io.clusterdns.agent.lb.LoadBalancing;
 import io.clusterdns.agent.lb.LoadBalancingConfig;
+import io.clusterdns.agent.lb.LookupTable;
 import io.clusterdns.agent.lb.MaglevTable;
+import io.clusterdns.agent.lb.RendezvousTable;
 import io.clusterdns.agent.model.DesiredStateBuilder;
 import io.clusterdns.agent.model.Endpoint;
 import io.clusterdns.agent.model.NodeContext;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The load balancing modes change only how an endpoint is picked: every packet scenario of
  * {@link ServiceRulesTest} ends the same under each mode, affinity still wins, and the rules carry
- * the mode's pick ({@code numgen inc}, {@code jhash} over the Maglev table).
+ * the mode's pick ({@code numgen inc}, {@code jhash} over the Maglev or rendezvous table).
  */
 class LoadBalancingRulesTest {
     static NodeContext context(LoadBalancing mode) {
@@ -38,7 +40,8 @@ class LoadBalancingRulesTest {
 
     static Stream<Arguments> casesPerMode() {
         List<Arguments> out = new ArrayList<>();
-        for (LoadBalancing mode : List.of(LoadBalancing.ROUND_ROBIN, LoadBalancing.MAGLEV, LoadBalancing.MAGLEV_SOURCE)) {
+        for (LoadBalancing mode : List.of(LoadBalancing.ROUND_ROBIN, LoadBalancing.MAGLEV, LoadBalancing.MAGLEV_SOURCE,
+                LoadBalancing.RENDEZVOUS, LoadBalancing.RENDEZVOUS_SOURCE)) {
             ServiceRulesTest.cases().forEach(a -> {
                 Object[] args = a.get();
                 Object[] withMode = new Object[args.length + 1];
@@ -60,7 +63,7 @@ class LoadBalancingRulesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = LoadBalancing.class, names = {"ROUND_ROBIN", "MAGLEV", "MAGLEV_SOURCE"})
+    @EnumSource(value = LoadBalancing.class, names = {"ROUND_ROBIN", "MAGLEV", "MAGLEV_SOURCE", "RENDEZVOUS", "RENDEZVOUS_SOURCE"})
     void clientIpAffinityComesBeforeThePick(LoadBalancing mode) {
         ServicePortName svc4 = new ServicePortName(ServiceKey.of("ns4", "svc4"), "p80", Protocol.TCP);
         Endpoint second = new Endpoint(IpAddresses.parse("10.244.2.45"), 80, true, true, false, false);
@@ -96,12 +99,22 @@ class LoadBalancingRulesTest {
         return ANNOTATED.formatted(name, value, ip);
     }
 
+    /** With {@code clusterdns.io/maglev-table-size: size} too. */
+    static String annotated(String name, String value, String ip, String size) {
+        return annotated(name, value, ip).replace("annotations: {", "annotations: {clusterdns.io/maglev-table-size: \"" + size + "\", ");
+    }
+
     static final String CLUSTER = String.join("---\n",
             annotated("rr", "round-robin", "10.96.1.1"),
             annotated("maglev", "maglev", "10.96.1.2"),
             annotated("source", " Maglev-Source ", "10.96.1.3"),
             annotated("bogus", "least-connections", "10.96.1.4"),
-            annotated("random", "random", "10.96.1.5"));
+            annotated("random", "random", "10.96.1.5"),
+            annotated("hrw", "rendezvous", "10.96.1.10"),
+            annotated("hrw-source", "rendezvous-source", "10.96.1.11", "1021"),
+            annotated("maglev-big", "maglev", "10.96.1.12", " 16381 "),
+            annotated("bad-size", "rendezvous", "10.96.1.13", "4096"),
+            annotated("nan-size", "maglev", "10.96.1.14", "large"));
 
     static String pick(NftModel model, String service) {
         List<Rule> rules = chain(model, ChainNames.service(new ServicePortName(ServiceKey.of("lb", service), "p80", Protocol.TCP))).rules();
@@ -125,6 +138,24 @@ class LoadBalancingRulesTest {
         for (String svc : List.of("rr", "maglev", "source", "bogus")) {
             assertThat(new PacketTracer(maglevNode, List.of(Conventions.NODE_IP)).trace(OUTSIDE, "10.244.1.9", "10.96.1." + (List.of("rr", "maglev", "source", "bogus").indexOf(svc) + 1), Protocol.TCP, 80))
                     .hasToString("ACCEPT DNAT [10.244.1.1:8080, 10.244.2.2:8080, 10.244.2.3:8080]");
+        }
+    }
+
+    @Test
+    void theTableSizeAnnotationSetsMAndAnInvalidOneFallsBackToTheNodes() {
+        NftModel model = Conventions.render(CLUSTER, context(LoadBalancing.RANDOM));
+        assertThat(pick(model, "hrw")).as("rendezvous, the node's M").isEqualTo("jhash ip saddr . ip daddr . meta l4proto . th sport . th dport mod 4093 seed 0x5eed vmap @"
+                + ChainNames.maglev(new ServicePortName(ServiceKey.of("lb", "hrw"), "p80", Protocol.TCP)));
+        assertThat(pick(model, "hrw-source")).startsWith("jhash ip saddr mod 1021 seed 0x5eed vmap @maglev-");
+        assertThat(pick(model, "maglev-big")).startsWith("jhash ip saddr . ip daddr . meta l4proto . th sport . th dport mod 16381 ");
+        assertThat(pick(model, "bad-size")).as("4096 is not prime").contains(" mod 4093 ");
+        assertThat(pick(model, "nan-size")).contains(" mod 4093 ");
+        assertThat(model.element(new NftModel.ElementKey(ChainNames.maglev(new ServicePortName(ServiceKey.of("lb", "hrw-source"), "p80", Protocol.TCP)), "1021")))
+                .as("no slot past the service's table").isNull();
+        for (String svc : List.of("hrw", "hrw-source", "maglev-big", "bad-size")) {
+            assertThat(new PacketTracer(model, List.of(Conventions.NODE_IP)).trace(OUTSIDE, "10.244.1.9",
+                    "10.96.1." + (10 + List.of("hrw", "hrw-source", "maglev-big", "bad-size").indexOf(svc)), Protocol.TCP, 80))
+                    .as(svc).hasToString("ACCEPT DNAT [10.244.1.1:8080, 10.244.2.2:8080, 10.244.2.3:8080]");
         }
     }
 
@@ -161,15 +192,18 @@ class LoadBalancingRulesTest {
                 .hasToString("ACCEPT DNAT [[fd00:10:244:1::1]:80, [fd00:10:244:2::2]:80]");
     }
 
-    @Test
-    void theMaglevRuleIsTheTableAndTheSameOnEveryNode() {
+    @ParameterizedTest
+    @EnumSource(value = LoadBalancing.class, names = {"MAGLEV", "RENDEZVOUS"})
+    void theRuleIsTheModesTableAndTheSameOnEveryNode(LoadBalancing mode) {
+        String service = mode == LoadBalancing.MAGLEV ? "maglev" : "hrw";
         NftModel here = Conventions.render(CLUSTER, context(LoadBalancing.RANDOM));
         NftModel there = FamilyRenderer.renderAll(Conventions.snapshot(CLUSTER), new DesiredStateBuilder("node-2"), context(LoadBalancing.RANDOM));
-        assertThat(pick(there, "maglev")).as("the rule on another node").isEqualTo(pick(here, "maglev"));
+        assertThat(pick(there, service)).as("the rule on another node").isEqualTo(pick(here, service));
 
-        ServicePortName name = new ServicePortName(ServiceKey.of("lb", "maglev"), "p80", Protocol.TCP);
+        ServicePortName name = new ServicePortName(ServiceKey.of("lb", service), "p80", Protocol.TCP);
         List<String> backends = List.of("10.244.1.1:8080", "10.244.2.2:8080", "10.244.2.3:8080");
-        MaglevTable table = MaglevTable.build(backends, 4093);
+        LookupTable table = mode.table(backends, 4093);
+        assertThat(table).isInstanceOf(mode == LoadBalancing.MAGLEV ? MaglevTable.class : RendezvousTable.class);
         for (NftModel m : List.of(here, there)) {
             for (int s = 0; s < table.size(); s++) {
                 Element slot = m.element(new NftModel.ElementKey(ChainNames.maglev(name), Integer.toString(s)));
@@ -179,6 +213,26 @@ class LoadBalancingRulesTest {
             assertThat(m.element(new NftModel.ElementKey(ChainNames.maglev(name), "4093"))).as("no slot past the table").isNull();
         }
         assertThat(RulesetText.render(here)).contains("map " + ChainNames.maglev(name) + " {\n\t\ttypeof numgen inc mod 2 : verdict");
+    }
+
+    /** 600 endpoints × 65,537 slots is over {@link RendezvousTable#MAX_WEIGHTS}: built by Maglev, same map, same key. */
+    @Test
+    void aRendezvousTableTooCostlyToBuildIsMaglevs() {
+        String endpoints = IntStream.range(0, 600).mapToObj(i -> "- {addresses: [10.244." + (10 + i / 200) + "." + (i % 200 + 1) + "], conditions: {ready: true}}")
+                .collect(Collectors.joining("\n"));
+        String big = annotated("huge", "rendezvous-source", "10.96.1.9", "65537").replaceAll("(?s)endpoints:\n.*", "endpoints:\n" + endpoints + "\n");
+        NftModel model = Conventions.render(big, context(LoadBalancing.RANDOM));
+        assertThat(pick(model, "huge")).startsWith("jhash ip saddr mod 65537 ");
+        ServicePortName name = new ServicePortName(ServiceKey.of("lb", "huge"), "p80", Protocol.TCP);
+        List<String> backends = IntStream.range(0, 600).mapToObj(i -> "10.244." + (10 + i / 200) + "." + (i % 200 + 1) + ":8080").toList();
+        MaglevTable table = MaglevTable.build(backends, 65537);
+        for (int s = 0; s < table.size(); s += 97) {
+            assertThat(model.element(new NftModel.ElementKey(ChainNames.maglev(name), Integer.toString(s))).value()).as("slot %d", s)
+                    .isEqualTo(new Expr.Goto(ChainNames.endpoint(name, endpoint(table.owner(s)))));
+        }
+        assertThat(RendezvousTable.affordable(511, 65537)).isTrue();
+        assertThat(RendezvousTable.affordable(512, 65537)).isFalse();
+        assertThat(RendezvousTable.affordable(1638, 16381)).as("every size the slot threshold allows at 16381").isTrue();
     }
 
     @Test
