@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  * that document numbers match what the user counts.
  */
 final class YamlDocuments {
-    private static final YAMLFactory YAML = new ManifestYamlFactory();
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Loaded (with SnakeYAML's classes) only when a document is not {@link BlockYaml}'s, or its lines are asked for. */
+    private static final class Factories {
+        static final YAMLFactory YAML = new ManifestYamlFactory();
+        static final JsonFactory JSON = new JsonFactory();
+    }
 
     private YamlDocuments() {
     }
@@ -91,7 +94,7 @@ final class YamlDocuments {
     private static void withSnakeYaml(String text, String display, boolean json, int skip, FileLines fileLines,
                                       Consumer<ManifestDocument> each) {
         int read = 0;
-        try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+        try (JsonParser parser = (json ? Factories.JSON : Factories.YAML).createParser(text)) {
             while (parser.nextToken() != null) {
                 int document = read + 1;
                 if (document <= skip) {
@@ -132,7 +135,7 @@ final class YamlDocuments {
         synchronized Map<String, Integer> of(int document) {
             if (documents == null) {
                 documents = new ArrayList<>();
-                try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+                try (JsonParser parser = (json ? Factories.JSON : Factories.YAML).createParser(text)) {
                     while (parser.nextToken() != null) {
                         LocatedTreeReader reader = new LocatedTreeReader(parser, display, documents.size() + 1, true);
                         reader.read();

@@ -70,7 +70,7 @@ class BlockYamlTest {
                 "123456789", "1234567890", "2147483648", "99999999999999999999", ".5", "5.", "fd00::1", "a,b", "a[0]", "{a}",
                 "-foo", "a #b", "a#b", "a: b", "a:", "a:b", "'", "x'y", "\"", "@x", "`x", "%x", "&a x", "*a", "!!str x", "!x y",
                 "|", ">", "[]", "{}", "[ ]", "[a]", "{a: 1}", "? x", ": x", ", x", "# x", "a  ", "ümlaut", "a\tb", "\"a\\\"b\"",
-                "\"a\\nb\"", "'a''b'", "''", "\"\"", "'a' #c", "'a'#c", "'a' b", "\"a\" b");
+                "\"a\\nb\"", "'a''b'", "ns0", "no1", "t-1", "true1", "nullx", "Nope", "ON", "On", "oN", "y1", "Yes", "''", "\"\"", "'a' #c", "'a'#c", "'a' b", "\"a\" b");
         for (String v : values) {
             for (String key : List.of("key", "80", "true", "null", "yes", "a.b/c-d_e", "-k", ".k", "a b")) {
                 assertSame(key + ": " + v + "\n", "value " + v);
