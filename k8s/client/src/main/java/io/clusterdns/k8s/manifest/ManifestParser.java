@@ -158,8 +158,9 @@ final class ManifestParser {
      * both. A valid slice that no consumer uses still takes its name; it is skipped like another kind.
      */
     private void slice(EndpointSlice raw, Origin origin, ManifestObjects into) {
-        Optional<EndpointSliceInfo> slice = EndpointSliceConverter.convert(raw);
-        Optional<ImportedSliceInfo> imported = EndpointSliceConverter.convertImported(raw);
+        EndpointSliceConverter.Views views = EndpointSliceConverter.convertBoth(raw);
+        Optional<EndpointSliceInfo> slice = views.service();
+        Optional<ImportedSliceInfo> imported = views.imported();
         ObjectMeta meta = raw.getMetadata();
         String namespace = namespaceOf(meta);
         into.claimSlice(namespace, meta.getName(), origin);

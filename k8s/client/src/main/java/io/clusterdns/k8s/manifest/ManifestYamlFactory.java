@@ -25,28 +25,15 @@ import org.yaml.snakeyaml.events.ScalarEvent;
  */
 final class ManifestYamlFactory extends YAMLFactory {
     private static final long serialVersionUID = 1L;
-    /** First characters for which SnakeYAML's {@code Resolver} registers a type (and '=' to be safe). */
-    private static final String RESOLVED_FIRST = "yYnNtTfFoO-+0123456789.<~!&*=\0";
 
     @Override
     protected YAMLParser _createParser(Reader r, IOContext ctxt) throws IOException {
         return new Parser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
     }
 
-    /** True when SnakeYAML's resolver would certainly call the scalar a string. */
+    /** True when SnakeYAML's resolver would certainly call the scalar a string (shared with {@link BlockYaml}, which needs no factory). */
     static boolean certainlyString(String value, boolean plain) {
-        if (value.isEmpty()) {
-            return false;
-        }
-        if (!plain) {
-            return true;
-        }
-        char first = value.charAt(0);
-        if (RESOLVED_FIRST.indexOf(first) < 0) {
-            return true;
-        }
-        int dot = value.indexOf('.');
-        return dot >= 0 && value.indexOf('.', dot + 1) >= 0;
+        return BlockYaml.certainlyString(value, plain);
     }
 
     private static final class Parser extends YAMLParser {

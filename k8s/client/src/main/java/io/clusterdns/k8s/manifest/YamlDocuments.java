@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  * that document numbers match what the user counts.
  */
 final class YamlDocuments {
-    private static final YAMLFactory YAML = new ManifestYamlFactory();
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Loaded (with SnakeYAML's classes) only when a document is not {@link BlockYaml}'s, or its lines are asked for. */
+    private static final class Factories {
+        static final YAMLFactory YAML = new ManifestYamlFactory();
+        static final JsonFactory JSON = new JsonFactory();
+    }
 
     private YamlDocuments() {
     }
@@ -68,9 +71,38 @@ final class YamlDocuments {
     static void parse(String text, String display, boolean json, Consumer<ManifestDocument> each) {
         FileLines fileLines = new FileLines(text, display, json);
         int read = 0;
-        try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+        if (!json) {
+            // the common subset of YAML without SnakeYAML; from a document outside it on, SnakeYAML reads the rest
+            BlockYaml fast = new BlockYaml(text);
+            for (BlockYaml.Document doc = fast.next(); doc != null; doc = fast.next()) {
+                int document = ++read;
+                each.accept(new ManifestDocument(display, document, doc.node(), new LineMap(() -> fileLines.of(document), doc.startLine())));
+            }
+            if (!fast.declined()) {
+                return;
+            }
+        }
+        withSnakeYaml(text, display, json, read, fileLines, each);
+    }
+
+    /** Every document with SnakeYAML (or Jackson's JSON parser), as before {@link BlockYaml}: what the tests compare it with. */
+    static void parseWithSnakeYaml(String text, String display, Consumer<ManifestDocument> each) {
+        withSnakeYaml(text, display, false, 0, new FileLines(text, display, false), each);
+    }
+
+    /** Reads the documents after the first {@code skip} (which were read already) with SnakeYAML. */
+    private static void withSnakeYaml(String text, String display, boolean json, int skip, FileLines fileLines,
+                                      Consumer<ManifestDocument> each) {
+        int read = 0;
+        try (JsonParser parser = (json ? Factories.JSON : Factories.YAML).createParser(text)) {
             while (parser.nextToken() != null) {
                 int document = read + 1;
+                if (document <= skip) {
+                    // read by BlockYaml already, to the same tree
+                    parser.skipChildren();
+                    read = document;
+                    continue;
+                }
                 int start = parser.currentTokenLocation().getLineNr();
                 JsonNode node = new LocatedTreeReader(parser, display, document, false).read();
                 read = document;
@@ -103,7 +135,7 @@ final class YamlDocuments {
         synchronized Map<String, Integer> of(int document) {
             if (documents == null) {
                 documents = new ArrayList<>();
-                try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+                try (JsonParser parser = (json ? Factories.JSON : Factories.YAML).createParser(text)) {
                     while (parser.nextToken() != null) {
                         LocatedTreeReader reader = new LocatedTreeReader(parser, display, documents.size() + 1, true);
                         reader.read();
