@@ -113,16 +113,46 @@ public final class ServiceRules {
         if (sp.usesFirewall()) {
             chains.add(firewallChain());
         }
+        boolean remoteHairpin = hairpinFromOtherNodes();
         for (Endpoint ep : cats.allReachable()) {
             if (sp.clientIpAffinity()) {
                 containers.add(ContainerDef.affinitySet(ChainNames.affinity(name, ep), f.addrType(), sp.affinity().timeoutSeconds()));
             }
-            String ip = IpAddresses.format(ep.ip());
-            elements.add(new Element(HAIRPIN_IPS, List.of(ip, ip), null, null));
+            if (!ep.remote() || remoteHairpin) {
+                String ip = IpAddresses.format(ep.ip());
+                elements.add(new Element(HAIRPIN_IPS, List.of(ip, ip), null, null));
+            }
         }
         for (Endpoint ep : chainedEndpoints) {
             chains.add(endpointChain(ep));
         }
+    }
+
+    /**
+     * Whether a packet from an endpoint on another node can be DNATed here back to that same
+     * endpoint without being marked for masquerade; its {@code ep . ep} pair in {@code hairpin-ips}
+     * is needed here only then (otherwise only this node's endpoints, and those of unknown node,
+     * get one: half the elements of a large table, and most of the kernel's time loading it).
+     *
+     * <p>A pod's packet passes its own node's prerouting hook first, so its ClusterIP, external
+     * IP and load balancer IP traffic is DNATed there (every node has every service's addresses
+     * in {@code service-ips}), and only a pair on its own node can match it. What reaches another
+     * node still addressed to a service is: traffic to a NodePort on another node's address (not
+     * local on the pod's node, so not DNATed there), and external or load balancer traffic that a
+     * load balancer hands over keeping the client's source. With {@code externalTrafficPolicy:
+     * Cluster} the external chain marks all of it for masquerade, so no pair is needed. With
+     * {@code Local} and no local detector the pick is among this node's endpoints only. With
+     * {@code Local} and a local detector, pod traffic is short-circuited to the cluster-wide pick
+     * unmarked, as kube-proxy does: the pod on another node can be picked itself, so every
+     * endpoint keeps its pair.
+     *
+     * <p>Not covered (kube-proxy's per-endpoint {@code ip saddr EP} masquerade rule would be): a
+     * node running no service proxy that routes its pods' ClusterIP traffic through this node.
+     * The agent runs on every node (a DaemonSet), and that node's own pods could not reach
+     * services locally anyway.
+     */
+    private boolean hairpinFromOtherNodes() {
+        return sp.externallyAccessible() && sp.externalPolicyLocal() && ctx.hasLocalDetector();
     }
 
     private void clusterIpElements(String internalChain, boolean hasInternal, Expr.Verdict internalFilter) {
