@@ -102,10 +102,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster()));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
+            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local()));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -194,20 +194,12 @@ public final class ServiceRules {
         }
     }
 
-    /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
-    private ChainDef policyChain(String chain, boolean local, String maglevMap, List<Endpoint> endpoints, boolean internal) {
+    /**
+     * service-X / local-X: the pick. Off-cluster ClusterIP traffic is marked for masquerade
+     * before the dispatch, by one rule for all services ({@link BaseRules}).
+     */
+    private ChainDef policyChain(String chain, boolean local, String maglevMap, List<Endpoint> endpoints) {
         List<Rule> rules = new ArrayList<>();
-        if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
-            List<Expr> match = new ArrayList<>(List.of(
-                    new Expr.Addr(Expr.Dir.DADDR, false, List.of(IpAddresses.format(sp.clusterIP()))),
-                    new Expr.Dport(sp.protocol(), sp.port())));
-            if (!ctx.masqueradeAll()) {
-                // off-cluster traffic to a ClusterIP (a route to the service range via this node) may leave the node
-                match.add(new Expr.Addr(Expr.Dir.SADDR, true, cidrs(ctx.clusterCidrs())));
-            }
-            match.add(new Expr.Jump(MARK_FOR_MASQUERADE));
-            rules.add(new Rule(match, null));
-        }
         LoadBalancing mode = mode(endpoints);
         if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
             chainedPick(rules, endpoints, mode, maglevMap);
