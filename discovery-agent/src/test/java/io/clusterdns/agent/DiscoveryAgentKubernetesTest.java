@@ -127,6 +127,6 @@ class DiscoveryAgentKubernetesTest {
 
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("10.96.0.60 . tcp . 80 : goto service-", ": 10.244.2.6 . 8080",
-                "ip daddr 10.96.0.60 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade");
+                "ip daddr @cluster-ips ip saddr != 10.244.0.0/16 jump mark-for-masquerade");
     }
 }

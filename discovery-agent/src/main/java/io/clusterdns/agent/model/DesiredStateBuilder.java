@@ -64,13 +64,32 @@ public final class DesiredStateBuilder {
         return node == null ? null : node.zone();
     }
 
+    /**
+     * Whether this node's own Node object is in the snapshot: only then is the agent's node name
+     * known to be the one EndpointSlices use, so that an endpoint naming another node is really
+     * elsewhere ({@link Endpoint#remote}). A wrong {@code --node-name} (the host name by default)
+     * must not make every endpoint look remote.
+     */
+    public boolean knowsNode(ClusterSnapshot snapshot) {
+        return snapshot.node(nodeName) != null;
+    }
+
     /** {@link #build(ServiceInfo, List, IpFamily, String)} for a node without a known zone. */
     public List<ServicePortState> build(ServiceInfo svc, List<EndpointSliceInfo> slices, IpFamily family) {
         return build(svc, slices, family, null);
     }
 
-    /** @param zone this node's {@code topology.kubernetes.io/zone}, null when it has none */
+    /** {@link #build(ServiceInfo, List, IpFamily, String, boolean)} for a node whose Node is not known: no endpoint is remote. */
     public List<ServicePortState> build(ServiceInfo svc, List<EndpointSliceInfo> slices, IpFamily family, String zone) {
+        return build(svc, slices, family, zone, false);
+    }
+
+    /**
+     * @param zone      this node's {@code topology.kubernetes.io/zone}, null when it has none
+     * @param nodeKnown {@link #knowsNode}: endpoints naming another node are then {@link Endpoint#remote}
+     */
+    public List<ServicePortState> build(ServiceInfo svc, List<EndpointSliceInfo> slices, IpFamily family, String zone,
+                                        boolean nodeKnown) {
         if (svc == null || svc.isExternalName() || svc.headless() || svc.labels().containsKey(SERVICE_PROXY_NAME_LABEL)) {
             return List.of();
         }
@@ -90,7 +109,7 @@ public final class DesiredStateBuilder {
             out.add(new ServicePortState(name, family, clusterIP, p.port(), p.nodePort(), externalIPs, lbIPs, ranges,
                     !svc.loadBalancerSourceRanges().isEmpty(), svc.sessionAffinity(),
                     svc.internalTrafficPolicy() == TrafficPolicy.LOCAL, externalLocal,
-                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone),
+                    externalLocal ? svc.healthCheckNodePort() : 0, endpoints(name, slices, family, zone, nodeKnown),
                     loadBalancing.mode(), loadBalancing.tableSize()));
         }
         return out;
@@ -112,7 +131,8 @@ public final class DesiredStateBuilder {
         return choice;
     }
 
-    private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family, String zone) {
+    private List<Endpoint> endpoints(ServicePortName name, List<EndpointSliceInfo> slices, IpFamily family, String zone,
+                                     boolean nodeKnown) {
         List<Endpoint> out = new ArrayList<>();
         for (EndpointSliceInfo slice : slices) {
             if (slice.addressType() != family) {
@@ -123,8 +143,10 @@ public final class DesiredStateBuilder {
                 continue;
             }
             for (EndpointInfo e : slice.endpoints()) {
-                out.add(new Endpoint(e.address(), port.port(), e.ready(), e.serving(), e.terminating(),
-                        nodeName.equals(e.nodeName()), Endpoint.Hint.of(e.zoneHints(), zone), Endpoint.Hint.of(e.nodeHints(), nodeName)));
+                boolean local = nodeName.equals(e.nodeName());
+                boolean remote = nodeKnown && !local && e.nodeName() != null && !e.nodeName().isEmpty();
+                out.add(new Endpoint(e.address(), port.port(), e.ready(), e.serving(), e.terminating(), local,
+                        Endpoint.Hint.of(e.zoneHints(), zone), Endpoint.Hint.of(e.nodeHints(), nodeName), remote));
             }
         }
         // the same address in two slices (a slice being replaced): keep one, the most usable

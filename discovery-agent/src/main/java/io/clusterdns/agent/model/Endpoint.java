@@ -11,9 +11,16 @@ import java.util.Objects;
  * numbered targetPort resolved to for this endpoint, the EndpointSlice conditions, whether it
  * runs on this node, and what its topology hints say about this node ({@code hints.forZones}
  * against this node's zone, {@code hints.forNodes} against its name).
+ *
+ * @param local  its {@code nodeName} is this node's name
+ * @param remote known to run on another node: it has a {@code nodeName} other than this node's,
+ *               and this node's own Node object exists (so the name the agent compares with is
+ *               the cluster's, not a guessed host name). Neither local nor remote: unknown
+ *               (no {@code nodeName}, or this node's name not confirmed); the rules then treat
+ *               it as possibly local (its hairpin pair is kept)
  */
 public record Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local,
-                       Hint zoneHint, Hint nodeHint)
+                       Hint zoneHint, Hint nodeHint, boolean remote)
         implements Comparable<Endpoint> {
 
     /** One kind of topology hint of an endpoint, seen from this node. */
@@ -38,14 +45,23 @@ public record Endpoint(InetAddress ip, int port, boolean ready, boolean serving,
         Objects.requireNonNull(ip, "ip");
         zoneHint = zoneHint == null ? Hint.NONE : zoneHint;
         nodeHint = nodeHint == null ? Hint.NONE : nodeHint;
+        if (local && remote) {
+            throw new IllegalArgumentException("an endpoint cannot be both local and remote");
+        }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
         }
     }
 
-    /** An endpoint without topology hints. */
+    /** An endpoint not known to run on another node (see {@link #remote}). */
+    public Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local,
+                    Hint zoneHint, Hint nodeHint) {
+        this(ip, port, ready, serving, terminating, local, zoneHint, nodeHint, false);
+    }
+
+    /** An endpoint without topology hints, not known to run on another node. */
     public Endpoint(InetAddress ip, int port, boolean ready, boolean serving, boolean terminating, boolean local) {
-        this(ip, port, ready, serving, terminating, local, Hint.NONE, Hint.NONE);
+        this(ip, port, ready, serving, terminating, local, Hint.NONE, Hint.NONE, false);
     }
 
     /** Usable as a fallback only: still serving while shutting down (KEP-1669). */

@@ -54,9 +54,7 @@ public final class BaseRules {
         chains.add(base(NAT_POSTROUTING, "nat", "postrouting", Hook.SNAT, Rule.of(new Expr.Jump(MASQUERADING))));
 
         List<Expr> nodePortAddrs = nodePortAddresses(ctx, f);
-        chains.add(chain(SERVICES,
-                Rule.of(new Expr.Vmap(Expr.VmapKey.DADDR_PROTO_PORT, SERVICE_IPS)),
-                rule(nodePortAddrs, new Expr.Vmap(Expr.VmapKey.PROTO_PORT, SERVICE_NODEPORTS))));
+        chains.add(servicesChain(ctx, f, nodePortAddrs));
         chains.add(chain(SERVICE_ENDPOINTS_CHECK, Rule.of(new Expr.Vmap(Expr.VmapKey.DADDR_PROTO_PORT, NO_ENDPOINT_SERVICES))));
         // only hooked into input: the destination is local already, so no fib check is needed
         List<Expr> inputNodePortAddrs = ctx.nodePortsOnAllAddresses()
@@ -75,6 +73,30 @@ public final class BaseRules {
                 Rule.of(new Expr.MarkToggle(ctx.masqueradeMark())),
                 Rule.of(new Expr.Masquerade())));
         return new Fragment(Fragment.BASE_OWNER, chains, containers(ctx, f), nodePortElements(ctx));
+    }
+
+    /**
+     * The dispatch, after marking off-cluster traffic to ClusterIPs for masquerade (a route to
+     * the service range via this node: the reply must come back through it), or all of it with
+     * {@code --masquerade-all}. One rule for every service rather than kube-proxy's one per
+     * service chain ({@code ip daddr VIP tcp dport P ip saddr != CIDR jump mark-for-masquerade}):
+     * half the rules of a large table, and the same packets masqueraded, because a packet to a
+     * ClusterIP is either DNATed by the dispatch that follows (the per-service rule matched exactly
+     * the address, protocol and port of its {@code service-ips} element) or rejected or dropped
+     * by the filter chains (wrong port, no endpoints, no local endpoint), where the mark is moot.
+     */
+    private static ChainDef servicesChain(NodeContext ctx, Family f, List<Expr> nodePortAddrs) {
+        List<Rule> rules = new ArrayList<>();
+        if (ctx.masqueradeAll()) {
+            rules.add(Rule.of(new Expr.AddrInSet(Expr.Dir.DADDR, CLUSTER_IPS), new Expr.Jump(MARK_FOR_MASQUERADE)));
+        } else if (ctx.hasLocalDetector()) {
+            rules.add(Rule.of(new Expr.AddrInSet(Expr.Dir.DADDR, CLUSTER_IPS),
+                    new Expr.Addr(Expr.Dir.SADDR, true, ctx.clusterCidrs().stream().map(Cidr::toString).toList()),
+                    new Expr.Jump(MARK_FOR_MASQUERADE)));
+        }
+        rules.add(Rule.of(new Expr.Vmap(Expr.VmapKey.DADDR_PROTO_PORT, SERVICE_IPS)));
+        rules.add(rule(nodePortAddrs, new Expr.Vmap(Expr.VmapKey.PROTO_PORT, SERVICE_NODEPORTS)));
+        return new ChainDef(SERVICES, null, rules);
     }
 
     private static ChainDef clusterIpsCheck(NodeContext ctx) {

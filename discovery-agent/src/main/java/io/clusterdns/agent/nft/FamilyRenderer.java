@@ -35,6 +35,8 @@ public final class FamilyRenderer {
     private final Map<Integer, List<String>> ownersByBlock = new HashMap<>();
     private NftModel model;
     private NodeContext context;
+    /** {@link DesiredStateBuilder#knowsNode} at the last render: when it flips, every endpoint's {@code remote} may change. */
+    private boolean nodeKnown;
 
     public FamilyRenderer(Family family, DesiredStateBuilder builder) {
         this.family = family;
@@ -57,8 +59,11 @@ public final class FamilyRenderer {
         }
         boolean contextChanged = !ctx.equals(context);
         context = ctx;
+        boolean knows = builder.knowsNode(snapshot);
+        boolean nodeKnownChanged = knows != nodeKnown;
+        nodeKnown = knows;
         Set<ServiceKey> keys = new HashSet<>();
-        if (changed == null || contextChanged) {
+        if (changed == null || contextChanged || nodeKnownChanged) {
             keys.addAll(snapshot.services().keySet());
             keys.addAll(statesByService.keySet());
         } else {
@@ -69,7 +74,7 @@ public final class FamilyRenderer {
         Map<String, ServicePortState> changedStates = new LinkedHashMap<>();
         for (ServiceKey key : keys) {
             ServiceInfo svc = snapshot.service(key);
-            List<ServicePortState> next = svc == null ? List.of() : builder.build(svc, snapshot.slices(key), family.ipFamily(), ctx.zone());
+            List<ServicePortState> next = svc == null ? List.of() : builder.build(svc, snapshot.slices(key), family.ipFamily(), ctx.zone(), nodeKnown);
             List<ServicePortState> prev = statesByService.getOrDefault(key, List.of());
             if (!contextChanged && next.equals(prev)) {
                 continue;

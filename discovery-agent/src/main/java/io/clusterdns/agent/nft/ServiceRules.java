@@ -105,10 +105,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster(), hasInternal && internalChain.equals(clusterChain)));
+            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster()));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local(), hasInternal && internalChain.equals(localChain)));
+            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local()));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -116,16 +116,46 @@ public final class ServiceRules {
         if (sp.usesFirewall()) {
             chains.add(firewallChain());
         }
+        boolean remoteHairpin = hairpinFromOtherNodes();
         for (Endpoint ep : cats.allReachable()) {
             if (sp.clientIpAffinity()) {
                 containers.add(ContainerDef.affinitySet(ChainNames.affinity(name, ep), f.addrType(), sp.affinity().timeoutSeconds()));
             }
-            String ip = IpAddresses.format(ep.ip());
-            elements.add(new Element(HAIRPIN_IPS, List.of(ip, ip), null, null));
+            if (!ep.remote() || remoteHairpin) {
+                String ip = IpAddresses.format(ep.ip());
+                elements.add(new Element(HAIRPIN_IPS, List.of(ip, ip), null, null));
+            }
         }
         for (Endpoint ep : chainedEndpoints) {
             chains.add(endpointChain(ep));
         }
+    }
+
+    /**
+     * Whether a packet from an endpoint on another node can be DNATed here back to that same
+     * endpoint without being marked for masquerade; its {@code ep . ep} pair in {@code hairpin-ips}
+     * is needed here only then (otherwise only this node's endpoints, and those of unknown node,
+     * get one: half the elements of a large table, and most of the kernel's time loading it).
+     *
+     * <p>A pod's packet passes its own node's prerouting hook first, so its ClusterIP, external
+     * IP and load balancer IP traffic is DNATed there (every node has every service's addresses
+     * in {@code service-ips}), and only a pair on its own node can match it. What reaches another
+     * node still addressed to a service is: traffic to a NodePort on another node's address (not
+     * local on the pod's node, so not DNATed there), and external or load balancer traffic that a
+     * load balancer hands over keeping the client's source. With {@code externalTrafficPolicy:
+     * Cluster} the external chain marks all of it for masquerade, so no pair is needed. With
+     * {@code Local} and no local detector the pick is among this node's endpoints only. With
+     * {@code Local} and a local detector, pod traffic is short-circuited to the cluster-wide pick
+     * unmarked, as kube-proxy does: the pod on another node can be picked itself, so every
+     * endpoint keeps its pair.
+     *
+     * <p>Not covered (kube-proxy's per-endpoint {@code ip saddr EP} masquerade rule would be): a
+     * node running no service proxy that routes its pods' ClusterIP traffic through this node.
+     * The agent runs on every node (a DaemonSet), and that node's own pods could not reach
+     * services locally anyway.
+     */
+    private boolean hairpinFromOtherNodes() {
+        return sp.externallyAccessible() && sp.externalPolicyLocal() && ctx.hasLocalDetector();
     }
 
     private void clusterIpElements(String internalChain, boolean hasInternal, Expr.Verdict internalFilter) {
@@ -167,20 +197,12 @@ public final class ServiceRules {
         }
     }
 
-    /** service-X / local-X: masquerade rule for ClusterIP traffic if this is the internal chain, then the pick. */
-    private ChainDef policyChain(String chain, boolean local, String maglevMap, List<Endpoint> endpoints, boolean internal) {
+    /**
+     * service-X / local-X: the pick. Off-cluster ClusterIP traffic is marked for masquerade
+     * before the dispatch, by one rule for all services ({@link BaseRules}).
+     */
+    private ChainDef policyChain(String chain, boolean local, String maglevMap, List<Endpoint> endpoints) {
         List<Rule> rules = new ArrayList<>();
-        if (internal && (ctx.masqueradeAll() || ctx.hasLocalDetector())) {
-            List<Expr> match = new ArrayList<>(List.of(
-                    new Expr.Addr(Expr.Dir.DADDR, false, List.of(IpAddresses.format(sp.clusterIP()))),
-                    new Expr.Dport(sp.protocol(), sp.port())));
-            if (!ctx.masqueradeAll()) {
-                // off-cluster traffic to a ClusterIP (a route to the service range via this node) may leave the node
-                match.add(new Expr.Addr(Expr.Dir.SADDR, true, cidrs(ctx.clusterCidrs())));
-            }
-            match.add(new Expr.Jump(MARK_FOR_MASQUERADE));
-            rules.add(new Rule(match, null));
-        }
         LoadBalancing mode = mode(endpoints);
         if (mode != LoadBalancing.RANDOM || endpoints.size() > ctx.endpointChainThreshold()) {
             chainedPick(rules, endpoints, mode, maglevMap);

@@ -5,6 +5,7 @@ import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
+import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
@@ -22,7 +23,8 @@ import java.util.List;
 
 /**
  * A synthetic cluster like kube-proxy's scale tests: N ClusterIP services (one TCP port each, every
- * 10th also a NodePort) with E ready endpoints each, spread over 50 nodes (this node is node-0).
+ * 10th also a NodePort) with E ready endpoints each, spread over 50 nodes (this node is node-0,
+ * whose Node object is there, as the agent watches its own: endpoints on the other 49 are remote).
  */
 final class BenchCluster {
     private BenchCluster() {
@@ -35,7 +37,8 @@ final class BenchCluster {
             svcs.add(service(i));
             slices.add(slice(i, endpoints, 0));
         }
-        return new ClusterSnapshot(1, Instant.now(), svcs, slices, List.of(), List.of());
+        return new ClusterSnapshot(1, Instant.now(), svcs, slices, List.of(), List.of())
+                .apply(new SnapshotDelta().putNode(new NodeInfo("node-0", java.util.Map.of())), Instant.now());
     }
 
     /** The next version with service {@code i}'s endpoints moved (a rolling update of one pod). */

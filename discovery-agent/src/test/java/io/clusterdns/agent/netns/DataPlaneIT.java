@@ -53,7 +53,7 @@ class DataPlaneIT {
     @BeforeAll
     void startLabAndAgent() throws Exception {
         Probes.requireAgentPrivileges();
-        manifests = Probes.manifests(dir, "dataplane", List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml"));
+        manifests = Probes.manifests(dir, "dataplane", List.of("pods.yaml", "services.yaml", "terminating.yaml", "dns.yaml", "node.yaml"));
         lab = Lab.create("dp" + (backend().equals("cli") ? "" : "n"), List.of(
                 new Lab.Pod("pod-a1", "10.244.1.11", "fd00:10:244:1::11", "node-1"),
                 new Lab.Pod("pod-a2", "10.244.1.12", "fd00:10:244:1::12", "node-1"),
@@ -113,6 +113,15 @@ class DataPlaneIT {
     @Test
     void hairpinTrafficIsMasqueraded() {
         assertThat(ask("pod-c1", "tcp 10.96.1.1 80 - " + OK_TIMEOUT_MS)).isEqualTo("OK pod-c1 10.244.1.1 8080");
+    }
+
+    @Test
+    void hairpinPairsOnlyForEndpointsThatCanBeDnatedHereToThemselves() {
+        String set = NetNamespaces.exec(lab.ns("node"), "nft", "list", "set", "ip", "clusterdns", "hairpin-ips").output();
+        assertThat(set).as("this node's pod").contains("10.244.1.13 . 10.244.1.13")
+                .as("node-2's pod behind eTP=Local NodePorts: a node-2 pod may ask this node's NodePort for itself")
+                .contains("10.244.2.21 . 10.244.2.21")
+                .as("a node-2 endpoint of a ClusterIP service only: DNATed on node-2").doesNotContain("10.244.2.99");
     }
 
     @Test
@@ -287,7 +296,7 @@ class DataPlaneIT {
                 "kubeproxy_sync_proxy_rules_duration_seconds_bucket",
                 "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
                 "kubeproxy_sync_proxy_rules_nftables_sync_failures_total 0.0",
-                "clusterdns_agent_services{type=\"ClusterIP\"} 11.0",
+                "clusterdns_agent_services{type=\"ClusterIP\"} 12.0",
                 "clusterdns_agent_nftables_elements{family=\"ip\"}");
         assertThat(ask("node", "http 127.0.0.1 10249 /proxyMode " + OK_TIMEOUT_MS)).isEqualTo("OK 200 nftables");
     }

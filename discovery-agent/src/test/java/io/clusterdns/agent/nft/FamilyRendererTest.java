@@ -43,8 +43,11 @@ class FamilyRendererTest {
         FamilyRenderer r = new FamilyRenderer(Family.IP, new DesiredStateBuilder(Conventions.NODE));
         NodeContext ctx = Conventions.context(IpFamily.IPV4);
         NftModel first = r.render(Conventions.snapshot(CLUSTER), null, ctx).model();
-        NodeContext all = new NodeContext(ctx.family(), ctx.nodeIP(), ctx.clusterCidrs(), null, ctx.serviceCidrs(), true, ctx.masqueradeMark(), ctx.endpointChainThreshold());
-        NftModel second = r.render(Conventions.snapshot(CLUSTER), List.of(), all).model();
+        NodeContext chained = ctx.withEndpointChainThreshold(0);
+        NftModel second = r.render(Conventions.snapshot(CLUSTER), List.of(), chained).model();
         assertThat(second.services().get("ns1/svc1/tcp/p80")).isNotEqualTo(first.services().get("ns1/svc1/tcp/p80"));
+        NodeContext all = new NodeContext(ctx.family(), ctx.nodeIP(), ctx.clusterCidrs(), null, ctx.serviceCidrs(), true, ctx.masqueradeMark(), 0);
+        NftModel third = r.render(Conventions.snapshot(CLUSTER), List.of(), all).model();
+        assertThat(third.base()).as("--masquerade-all is the base's masquerade rule").isNotEqualTo(second.base());
     }
 }
