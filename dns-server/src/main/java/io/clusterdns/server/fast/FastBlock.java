@@ -132,13 +132,23 @@ final class FastBlock {
         return cache;
     }
 
+    /** How the fast path found an answer it served (its series count them). */
+    enum Found {
+        /** Encoded by an earlier query and still the chain's answer. */
+        HELD,
+        /** Encoded by this query: the first for its question (or the first since the answers started over). */
+        MADE,
+        /** Encoded again by this query: a snapshot changed a part of the index the held one was read from. */
+        MADE_AGAIN
+    }
+
     /**
-     * The response the chain would send to {@code query} (received as {@code wire}), or null when
-     * the chain must answer it: not the cluster zone's, not synced, not answered at once.
+     * The response the chain would send to {@code query} (received as {@code wire}), with its rcode
+     * and how it was found set in {@code query}; null when the chain must answer it: not the
+     * cluster zone's, not synced, not answered at once.
      */
-    Served answer(FastQuery query, byte[] wire) {
-        AnswerKey key = query.key();
-        if (!inZone(key.name()) || anyPlugin && key.qtype() == Type.ANY) {
+    byte[] answer(FastQuery query, byte[] wire) {
+        if (!inZone(query.nameBytes(), query.nameLength()) || anyPlugin && query.qtype() == Type.ANY) {
             return null;
         }
         IndexChange now = resolver.change();
@@ -147,13 +157,18 @@ final class FastBlock {
             return null;
         }
         long index = s.index();
-        EncodedAnswer answer = s.generation().answers.get(key);
+        // the query itself is the probe: no key is made for an answer already held
+        EncodedAnswer answer = s.generation().answers.get(query);
+        AnswerKey key = null;
         if (answer != null && cache.fresh(answer, s)) {
             cache.hits.increment();
+            query.found = Found.HELD;
         } else {
             if (answer != null) {
                 cache.stale.increment();
             }
+            query.found = answer == null ? Found.MADE : Found.MADE_AGAIN;
+            key = query.key();
             answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
                 return null;
@@ -161,24 +176,24 @@ final class FastBlock {
             cache.encoded.increment();
             cache.put(s.generation(), key, answer);
         }
-        if (answer.takesChain() || query.mixedCase() && !caseFree(answer, key, index)) {
+        if (answer.takesChain()) {
+            return null;
+        }
+        if (query.mixedCase() && !caseFree(answer, key != null ? key : (key = query.key()), index)) {
             return null;
         }
         byte[] template = answer.whole();
         int[] serials = answer.serials();
         if (template.length > query.limit()) {
-            EncodedAnswer.Cut cut = cut(answer, key, query.limit(), index);
+            EncodedAnswer.Cut cut = cut(answer, key != null ? key : query.key(), query.limit(), index);
             if (cut == null) {
                 return null;
             }
             template = cut.bytes();
             serials = cut.serials();
         }
-        return new Served(patch(template, wire, query.nameLength(), serials, now.serial()), answer.rcode());
-    }
-
-    /** A response and its rcode (for the metrics). */
-    record Served(byte[] bytes, int rcode) {
+        query.rcode = answer.rcode();
+        return patch(template, wire, query.nameLength(), serials, now.serial());
     }
 
     /** {@code template} made this client's: its ID, RD and CD, and its question as typed; the index's SOA serial written at {@code serials}. */
@@ -193,9 +208,9 @@ final class FastBlock {
         return out;
     }
 
-    private boolean inZone(byte[] name) {
+    private boolean inZone(byte[] name, int length) {
         for (byte[] zone : zones) {
-            if (FastPath.endsWith(name, zone)) {
+            if (FastPath.endsWith(name, length, zone)) {
                 return true;
             }
         }
