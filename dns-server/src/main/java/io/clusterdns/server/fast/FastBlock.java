@@ -13,6 +13,7 @@ import io.clusterdns.server.plugin.kubernetes.KubernetesResponses;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.wire.ClientEdns;
 import io.clusterdns.server.wire.Responses;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,18 +144,19 @@ final class FastBlock {
     }
 
     /**
-     * The response the chain would send to {@code query} (received as {@code wire}), with its rcode
-     * and how it was found set in {@code query}; null when the chain must answer it: not the
-     * cluster zone's, not synced, not answered at once.
+     * True when the response the chain would send to {@code query} (received as {@code wire}) is
+     * set in {@code query} (its template, what to patch, its rcode and how it was found: see
+     * {@link FastQuery#answer}); false when the chain must answer it: not the cluster zone's, not
+     * synced, not answered at once.
      */
-    byte[] answer(FastQuery query, byte[] wire) {
+    boolean answer(FastQuery query, byte[] wire) {
         if (!inZone(query.nameBytes(), query.nameLength()) || anyPlugin && query.qtype() == Type.ANY) {
-            return null;
+            return false;
         }
         IndexChange now = resolver.change();
         AnswerCache.State s = now == null ? null : cache.at(now, resolver);
         if (s == null) {
-            return null;
+            return false;
         }
         long index = s.index();
         // the query itself is the probe: no key is made for an answer already held
@@ -171,41 +173,44 @@ final class FastBlock {
             key = query.key();
             answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
-                return null;
+                return false;
             }
             cache.encoded.increment();
             cache.put(s.generation(), key, answer);
         }
         if (answer.takesChain()) {
-            return null;
+            return false;
         }
         if (query.mixedCase() && !caseFree(answer, key != null ? key : (key = query.key()), index)) {
-            return null;
+            return false;
         }
         byte[] template = answer.whole();
         int[] serials = answer.serials();
         if (template.length > query.limit()) {
             EncodedAnswer.Cut cut = cut(answer, key != null ? key : query.key(), query.limit(), index);
             if (cut == null) {
-                return null;
+                return false;
             }
             template = cut.bytes();
             serials = cut.serials();
         }
-        query.rcode = answer.rcode();
-        return patch(template, wire, query.nameLength(), serials, now.serial());
+        query.answer(template, serials, now.serial(), answer.rcode(), wire);
+        return true;
     }
 
-    /** {@code template} made this client's: its ID, RD and CD, and its question as typed; the index's SOA serial written at {@code serials}. */
-    static byte[] patch(byte[] template, byte[] wire, int nameLength, int[] serials, long serial) {
-        byte[] out = template.clone();
-        SoaSerials.write(out, serials, serial);
-        out[0] = wire[0];
-        out[1] = wire[1];
-        out[2] = (byte) (template[2] | (wire[2] & RD));
-        out[3] = (byte) (template[3] | (wire[3] & CD));
-        System.arraycopy(wire, FastQuery.HEADER, out, FastQuery.HEADER, nameLength);
-        return out;
+    /**
+     * The template copied to {@code out} at {@code start} made this client's: its ID, RD and CD, and
+     * its question as typed; the index's SOA serial written at {@code serials}.
+     */
+    static void patch(ByteBuf out, int start, byte[] template, byte[] wire, int nameLength, int[] serials, long serial) {
+        for (int at : serials) {
+            out.setInt(start + at, (int) serial);
+        }
+        out.setByte(start, wire[0]);
+        out.setByte(start + 1, wire[1]);
+        out.setByte(start + 2, template[2] | (wire[2] & RD));
+        out.setByte(start + 3, template[3] | (wire[3] & CD));
+        out.setBytes(start + FastQuery.HEADER, wire, FastQuery.HEADER, nameLength);
     }
 
     private boolean inZone(byte[] name, int length) {

@@ -23,8 +23,9 @@ import org.xbill.DNS.Name;
  * block's {@code prometheus} series as the chain counts it, and in
  * {@code clusterdns_fastpath_{hits,misses,reencodes}_total} by how the answer was found.
  *
- * <p>Per query, nothing is allocated but the response: the query is read into this thread's
- * {@link FastQuery}, which is also the key the answer is looked up with.
+ * <p>Per query, nothing is allocated: the query is read into this thread's {@link FastQuery},
+ * which is also the key the answer is looked up with and the response handed to the sink (the UDP
+ * socket patches the kept bytes in its pooled send buffer).
  */
 public final class FastPath implements FrontPath {
     /** Set to {@code false} to send every query through the chain (benchmarks compare the two). */
@@ -90,21 +91,21 @@ public final class FastPath implements FrontPath {
         }
         int route = route(query.nameBytes(), query.nameLength());
         FastBlock block = route < 0 ? null : blocks[route];
-        byte[] response = block == null ? null : block.answer(query, wire);
-        if (response == null) {
+        if (block == null || !block.answer(query, wire)) {
             return false;
         }
         // read before sending: the query object is this thread's, and is only known unused until then
         int qtype = query.qtype();
         boolean dnssecOk = query.edns() == AnswerKey.EDNS_DO;
-        int rcode = query.rcode;
+        int rcode = query.rcode();
+        int length = query.template().length;
         FastBlock.Found found = query.found;
-        sink.send(response);
+        sink.send(query);
         PrometheusPlugin prometheus = block.prometheus();
         if (prometheus != null) {
             ZoneMeters meters = meters(route, listener.label(), prometheus);
             meters.record(transport == Transport.TCP, client.getAddress() instanceof Inet6Address, qtype, dnssecOk, wire.length, rcode,
-                    prometheus.writerLabel(), response.length, System.nanoTime() - received);
+                    prometheus.writerLabel(), length, System.nanoTime() - received);
             meters.countFastPath(found == FastBlock.Found.HELD ? ZoneMeters.FAST_PATH_HIT
                     : found == FastBlock.Found.MADE ? ZoneMeters.FAST_PATH_MISS : ZoneMeters.FAST_PATH_REENCODE);
         }

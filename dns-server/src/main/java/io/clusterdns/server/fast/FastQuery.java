@@ -1,5 +1,6 @@
 package io.clusterdns.server.fast;
 
+import io.clusterdns.server.listen.ResponsePatch;
 import io.clusterdns.server.wire.ClientEdns;
 import io.clusterdns.server.wire.Transport;
 import java.util.Arrays;
@@ -15,8 +16,10 @@ import java.util.Arrays;
  * is made only when an answer is encoded and kept. It is also the probe of the answers' map: it
  * hashes and compares as the {@link AnswerKey} of the same question ({@link #equals}), which is
  * all {@code ConcurrentHashMap.get} asks of the key it is given (it calls {@code probe.equals(held)}).
+ * And, once answered, it is the response ({@link ResponsePatch}): the kept bytes and this client's
+ * part, which the UDP socket writes straight into its send buffer.
  */
-final class FastQuery {
+final class FastQuery implements ResponsePatch {
     static final int HEADER = 12;
     private static final int MAX_NAME = 255;
     private static final int TYPE_OPT = 41;
@@ -36,9 +39,14 @@ final class FastQuery {
     private int hash;
     private boolean mixedCase;
     private int limit;
-    /** Set by {@link FastBlock#answer}: the rcode and how the answer was found, for the metrics. */
-    int rcode;
+    /** Set by {@link FastBlock#answer}: how the answer was found, for the metrics. */
     FastBlock.Found found;
+    /** Set by {@link #answer}: the response's kept bytes, where its SOA serials go and which, its rcode, the query's bytes. */
+    private byte[] template;
+    private int[] serials;
+    private long serial;
+    private int rcode;
+    private byte[] wire;
 
     private FastQuery() {
     }
@@ -110,9 +118,33 @@ final class FastQuery {
         hash = AnswerKey.hash(h, type, opt);
         mixedCase = upper;
         limit = max;
-        rcode = 0;
         found = null;
+        template = null;
+        wire = null;
         return true;
+    }
+
+    /** The response: {@code template} with the SOA serial {@code serial} at {@code serials} and this client's ID, flags and case from {@code wire}. */
+    void answer(byte[] template, int[] serials, long serial, int rcode, byte[] wire) {
+        this.template = template;
+        this.serials = serials;
+        this.serial = serial;
+        this.rcode = rcode;
+        this.wire = wire;
+    }
+
+    @Override
+    public byte[] template() {
+        return template;
+    }
+
+    @Override
+    public void apply(io.netty.buffer.ByteBuf out, int start) {
+        FastBlock.patch(out, start, template, wire, nameLength, serials, serial);
+    }
+
+    int rcode() {
+        return rcode;
     }
 
     /** The question as answers are kept: a copy of the name (made when an answer is encoded). */
