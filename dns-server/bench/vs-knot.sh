@@ -180,9 +180,13 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of all th
 common=(-s 127.0.0.1 -c "$CLIENTS" -q "$OUTSTANDING" -T 1)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for s in "${servers[@]}"; do
+  # ALLOC: JFR's first recording in a JVM costs it seconds of CPU (JFR's own start-up); a
+  # throw-away one during the warm-up keeps that out of the first measured run
+  [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.start name=warm-up settings="$work/alloc.jfc" >/dev/null
   for mix in hit nxdomain; do
     on_client dnsperf "${common[@]}" -p "${port[$s]}" -d "$work/$mix.txt" -l "$WARMUP" >/dev/null
   done
+  [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.stop name=warm-up >/dev/null
 done
 
 # full_speed NAME PID PORT MIX: "QPS QPS-per-core ALLOC" of one run at full speed; ALLOC is
