@@ -29,6 +29,9 @@
 #   SERVER_CPU=0      CPU both servers are pinned to   CLIENT_CPU=1         CPU of dnsperf and dig
 #   JAVA_OPTS=        JVM options of clusterdns (empty: `java -jar`, no flags)
 #   BASELINE_JAR=     another clusterdns jar to measure in the same run (row "baseline")
+#   ALLOC=            1: also record, with JFR, the bytes clusterdns allocated (all threads) per
+#                     answered query and its GCs during each full-speed run (a line after the
+#                     table): unlike CPU time, allocation does not move with the machine's load
 #   KEEP=             a folder to keep the generated cluster, logs and latencies in (default: a
 #                     temporary folder, removed at the end)
 #   MVN               Maven command used when the jar must be built (default "mvn -B -q")
@@ -165,26 +168,57 @@ echo "answers compared on $checked questions: $differ differ" >&2
 diff "$work/answers-knot.txt" "$work/answers-clusterdns.txt" | grep '^[<>]' | head -10 | cut -c1-300 | sed 's/^</  knot:      /; s/^>/  clusterdns:/' >&2 || true
 
 # ---- load
+cat >"$work/alloc.jfc" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0">
+  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
+  <event name="jdk.GarbageCollection"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
+</configuration>
+EOF
 hz="$(getconf CLK_TCK)"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of all threads, clock ticks
 common=(-s 127.0.0.1 -c "$CLIENTS" -q "$OUTSTANDING" -T 1)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for s in "${servers[@]}"; do
+  # ALLOC: JFR's first recording in a JVM costs it seconds of CPU (JFR's own start-up); a
+  # throw-away one during the warm-up keeps that out of the first measured run
+  [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.start name=warm-up settings="$work/alloc.jfc" >/dev/null
   for mix in hit nxdomain; do
     on_client dnsperf "${common[@]}" -p "${port[$s]}" -d "$work/$mix.txt" -l "$WARMUP" >/dev/null
   done
+  [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.stop name=warm-up >/dev/null
 done
 
-# full_speed NAME PID PORT MIX: "QPS QPS-per-core" of one run at full speed
+# full_speed NAME PID PORT MIX: "QPS QPS-per-core ALLOC" of one run at full speed; ALLOC is
+# "bytes-per-query/GCs/pause-ms" (ALLOC=1, clusterdns only) or "-"
 full_speed() {
-  local out t0 t1 completed
+  local out t0 t1 completed alloc="-"
+  if [ -n "${ALLOC:-}" ] && [ "$1" != knot ]; then
+    jcmd "$2" JFR.start name=vs-knot settings="$work/alloc.jfc" >/dev/null
+  fi
   t0="$(ticks "$2")"
   out="$(on_client dnsperf "${common[@]}" -p "$3" -d "$work/$4.txt" -l "$DURATION")"
   t1="$(ticks "$2")"
   printf '%s\n' "$out" >"$work/$1-$4.dnsperf"
   completed="$(sed -n 's/^ *Queries completed: *\([0-9]*\).*/\1/p' <<<"$out")"
-  awk -v n="$completed" -v q="$(sed -n 's/^ *Queries per second: *\([0-9.]*\).*/\1/p' <<<"$out")" -v t="$((t1 - t0))" -v hz="$hz" \
-    'BEGIN { printf "%.0f %.0f\n", q, (t > 0 ? n / (t / hz) : 0) }'
+  if [ -n "${ALLOC:-}" ] && [ "$1" != knot ]; then
+    jcmd "$2" JFR.stop name=vs-knot filename="$work/$1-$4.jfr" >/dev/null
+    alloc="$(jfr_alloc "$work/$1-$4.jfr" "$completed")"
+  fi
+  awk -v n="$completed" -v q="$(sed -n 's/^ *Queries per second: *\([0-9.]*\).*/\1/p' <<<"$out")" -v t="$((t1 - t0))" -v hz="$hz" -v a="$alloc" \
+    'BEGIN { printf "%.0f %.0f %s\n", q, (t > 0 ? n / (t / hz) : 0), a }'
+}
+
+# jfr_alloc FILE QUERIES: "bytes-per-query/GCs/pause-ms" from a recording of alloc.jfc: per thread,
+# allocated at the recording's end minus at its start, summed; the GCs and their pauses meanwhile
+jfr_alloc() {
+  local bytes gcs
+  bytes="$(jfr print --events jdk.ThreadAllocationStatistics "$1" | awk '
+    /allocated = / { v = $3; u = $4; m = (u == "kB" ? 1e3 : u == "MB" ? 1e6 : u == "GB" ? 1e9 : 1); a = v * m }
+    /thread = / { t = $0; if (!(t in lo) || a < lo[t]) lo[t] = a; if (!(t in hi) || a > hi[t]) hi[t] = a }
+    END { for (t in hi) s += hi[t] - lo[t]; printf "%.0f", s }')"
+  gcs="$(jfr print --events jdk.GarbageCollection "$1" | awk '/sumOfPauses = / { n++; v = $3; u = $4; s += (u == "s" ? v * 1000 : u == "us" ? v / 1000 : u == "ns" ? v / 1e6 : v) } END { printf "%d/%.0f", n, s }')"
+  awk -v b="$bytes" -v n="$2" -v g="$gcs" 'BEGIN { printf "%.0f/%s", (n > 0 ? b / n : 0), g }'
 }
 
 # latency NAME PORT MIX: "p50 p99 p99.9" in ms of every answered query at LATENCY_QPS
@@ -200,7 +234,7 @@ latency() {
 declare -A r
 for mix in hit nxdomain; do
   for s in "${servers[@]}"; do
-    read -r "r[$s-$mix-qps]" "r[$s-$mix-core]" < <(full_speed "$s" "${pid[$s]}" "${port[$s]}" "$mix")
+    read -r "r[$s-$mix-qps]" "r[$s-$mix-core]" "r[$s-$mix-alloc]" < <(full_speed "$s" "${pid[$s]}" "${port[$s]}" "$mix")
   done
 done
 for mix in hit nxdomain; do
@@ -237,3 +271,9 @@ for s in "${servers[@]:1}"; do
     "| $(lat_ratio "${r[$s-hit-lat]}" "${r[knot-hit-lat]}") | $(lat_ratio "${r[$s-nxdomain-lat]}" "${r[knot-nxdomain-lat]}")" \
     "| $(ratio "${r[$s-rss]}" "${r[knot-rss]}") | $(ratio "${r[$s-ready]}" "${r[knot-ready]}") |"
 done
+if [ -n "${ALLOC:-}" ]; then
+  echo
+  printf 'Allocated per answered query (bytes) / GCs / their pauses (ms) in the full-speed runs (JFR):'
+  for s in "${servers[@]:1}"; do printf ' %s hit %s, NXDOMAIN %s;' "$s" "${r[$s-hit-alloc]}" "${r[$s-nxdomain-alloc]}"; done
+  echo
+fi

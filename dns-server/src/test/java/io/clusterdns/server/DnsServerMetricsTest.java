@@ -137,6 +137,36 @@ class DnsServerMetricsTest {
         }
     }
 
+    /**
+     * The fast path's own series, per (server, zone): an answer encoded on the first query (a miss),
+     * served as held on the next (a hit), and encoded again once a snapshot changed what it was read
+     * from (mongo's slice rewritten), while an untouched one (web) stays held.
+     */
+    @Test
+    void countsFastPathAnswersByHowTheyWereFound() {
+        SnapshotSource source = new SnapshotSource(TestCluster.snapshot());
+        try (DnsServer server = DnsServer.start(TestCluster.config().withHttp(TestCluster.ephemeralHttp()), source);
+             UdpClient udp = new UdpClient(server.port())) {
+            String mongo = "mongo.default.svc.cluster.local.";
+            assertThat(udp.exchange(Wire.query(1, WEB, Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+            udp.exchange(Wire.query(2, WEB, Type.A));
+            assertThat(udp.exchange(Wire.query(3, mongo, Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+            source.publish(source.current().apply(new SnapshotDelta().putSlice(mongoSlice(Instant.now())), Instant.now()));
+            io.clusterdns.k8s.testing.Await.until("the second snapshot applied",
+                    () -> scrape(server).value("clusterdns_snapshot_publish_total", Map.of()) == 2);
+            udp.exchange(Wire.query(4, mongo, Type.A));
+            udp.exchange(Wire.query(5, WEB, Type.A));
+
+            Scrape s = scrape(server);
+            Map<String, String> zone = labels("server", "dns://127.0.0.1:" + server.port(), "zone", CLUSTER);
+            assertThat(s.value("clusterdns_fastpath_misses_total", zone)).as("web and mongo, first asked").isEqualTo(2);
+            assertThat(s.value("clusterdns_fastpath_hits_total", zone)).as("web asked again, before and after the change").isEqualTo(2);
+            assertThat(s.value("clusterdns_fastpath_reencodes_total", zone)).as("mongo after its slice changed").isEqualTo(1);
+            assertThat(s.value("coredns_dns_requests_total", with(zone, "view", "", "proto", "udp", "family", "1", "type", "A")))
+                    .as("every query counted once, as the chain counts it").isEqualTo(5);
+        }
+    }
+
     @Test
     void exportsTheClusterdnsProcessAndJvmSeries() {
         try (DnsServer server = DnsServer.start(TestCluster.config().withHttp(TestCluster.ephemeralHttp()),
@@ -189,9 +219,11 @@ class DnsServerMetricsTest {
         return out;
     }
 
-    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+    private static Map<String, String> with(Map<String, String> labels, String... kv) {
         Map<String, String> m = new TreeMap<>(labels);
-        m.put(key, value);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
         return m;
     }
 

@@ -32,8 +32,17 @@ import java.util.concurrent.atomic.LongAdder;
  * random names needs and which costs the names asked again one encoding each.
  */
 final class AnswerCache {
-    /** Enough for every answer of a 5,000-service zone several times over. */
-    static final long DEFAULT_BUDGET = 32L << 20;
+    /**
+     * An eighth of the heap the JVM may grow to, within 16 to 256 MiB: {@link #defaultBudget}. An
+     * answer with its key takes about 300 to 500 bytes; a 5,000-service zone asked the names of
+     * the hit and NXDOMAIN mixes of {@code bench/vs-knot.sh} (25,678 and 66,111 distinct
+     * questions: search paths make many names per service) holds about 40 MiB. The fixed 32 MiB
+     * before was less than that: the answers started over every few seconds under those mixes and
+     * most queries were encoded again (clusterdns_fastpath_misses_total as high as the hits).
+     */
+    static final long DEFAULT_BUDGET = defaultBudget(Runtime.getRuntime().maxMemory());
+    static final long MIN_BUDGET = 16L << 20;
+    static final long MAX_BUDGET = 256L << 20;
     /** Bytes of budget per part noted: at most about a tenth of it goes to them. */
     static final int BUDGET_PER_PART = 1024;
 
@@ -62,6 +71,11 @@ final class AnswerCache {
     final LongAdder stale = new LongAdder();
     final LongAdder indexesFollowed = new LongAdder();
     final LongAdder startedOver = new LongAdder();
+
+    /** The budget for a JVM whose heap may grow to {@code maxHeap} bytes. */
+    static long defaultBudget(long maxHeap) {
+        return Math.max(MIN_BUDGET, Math.min(MAX_BUDGET, maxHeap / 8));
+    }
 
     AnswerCache(long budget) {
         this.budget = budget;

@@ -15,6 +15,11 @@ record AnswerKey(byte[] name, int qtype, int edns, int hash) {
     static final int EDNS = 1;
     static final int EDNS_DO = 2;
 
+    /** The key's hash from the hash of its name's bytes ({@code 31 * h + b} from 1, as {@link java.util.Arrays#hashCode(byte[])}). */
+    static int hash(int nameHash, int qtype, int edns) {
+        return 31 * (31 * nameHash + qtype) + edns;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof AnswerKey k && k.hash == hash && k.qtype == qtype && k.edns == edns && Arrays.equals(k.name, name);

@@ -13,6 +13,7 @@ import io.clusterdns.server.plugin.kubernetes.KubernetesResponses;
 import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.wire.ClientEdns;
 import io.clusterdns.server.wire.Responses;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,70 +133,89 @@ final class FastBlock {
         return cache;
     }
 
+    /** How the fast path found an answer it served (its series count them). */
+    enum Found {
+        /** Encoded by an earlier query and still the chain's answer. */
+        HELD,
+        /** Encoded by this query: the first for its question (or the first since the answers started over). */
+        MADE,
+        /** Encoded again by this query: a snapshot changed a part of the index the held one was read from. */
+        MADE_AGAIN
+    }
+
     /**
-     * The response the chain would send to {@code query} (received as {@code wire}), or null when
-     * the chain must answer it: not the cluster zone's, not synced, not answered at once.
+     * True when the response the chain would send to {@code query} (received as {@code wire}) is
+     * set in {@code query} (its template, what to patch, its rcode and how it was found: see
+     * {@link FastQuery#answer}); false when the chain must answer it: not the cluster zone's, not
+     * synced, not answered at once.
      */
-    Served answer(FastQuery query, byte[] wire) {
-        AnswerKey key = query.key();
-        if (!inZone(key.name()) || anyPlugin && key.qtype() == Type.ANY) {
-            return null;
+    boolean answer(FastQuery query, byte[] wire) {
+        if (!inZone(query.nameBytes(), query.nameLength()) || anyPlugin && query.qtype() == Type.ANY) {
+            return false;
         }
         IndexChange now = resolver.change();
         AnswerCache.State s = now == null ? null : cache.at(now, resolver);
         if (s == null) {
-            return null;
+            return false;
         }
         long index = s.index();
-        EncodedAnswer answer = s.generation().answers.get(key);
+        // the query itself is the probe: no key is made for an answer already held
+        EncodedAnswer answer = s.generation().answers.get(query);
+        AnswerKey key = null;
         if (answer != null && cache.fresh(answer, s)) {
             cache.hits.increment();
+            query.found = Found.HELD;
         } else {
             if (answer != null) {
                 cache.stale.increment();
             }
+            query.found = answer == null ? Found.MADE : Found.MADE_AGAIN;
+            key = query.key();
             answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
-                return null;
+                return false;
             }
             cache.encoded.increment();
             cache.put(s.generation(), key, answer);
         }
-        if (answer.takesChain() || query.mixedCase() && !caseFree(answer, key, index)) {
-            return null;
+        if (answer.takesChain()) {
+            return false;
+        }
+        if (query.mixedCase() && !caseFree(answer, key != null ? key : (key = query.key()), index)) {
+            return false;
         }
         byte[] template = answer.whole();
         int[] serials = answer.serials();
         if (template.length > query.limit()) {
-            EncodedAnswer.Cut cut = cut(answer, key, query.limit(), index);
+            EncodedAnswer.Cut cut = cut(answer, key != null ? key : query.key(), query.limit(), index);
             if (cut == null) {
-                return null;
+                return false;
             }
             template = cut.bytes();
             serials = cut.serials();
         }
-        return new Served(patch(template, wire, query.nameLength(), serials, now.serial()), answer.rcode());
+        query.answer(template, serials, now.serial(), answer.rcode(), wire);
+        return true;
     }
 
-    /** A response and its rcode (for the metrics). */
-    record Served(byte[] bytes, int rcode) {
+    /**
+     * The template copied to {@code out} at {@code start} made this client's: its ID, RD and CD, and
+     * its question as typed; the index's SOA serial written at {@code serials}.
+     */
+    static void patch(ByteBuf out, int start, byte[] template, byte[] wire, int nameLength, int[] serials, long serial) {
+        for (int at : serials) {
+            out.setInt(start + at, (int) serial);
+        }
+        out.setByte(start, wire[0]);
+        out.setByte(start + 1, wire[1]);
+        out.setByte(start + 2, template[2] | (wire[2] & RD));
+        out.setByte(start + 3, template[3] | (wire[3] & CD));
+        out.setBytes(start + FastQuery.HEADER, wire, FastQuery.HEADER, nameLength);
     }
 
-    /** {@code template} made this client's: its ID, RD and CD, and its question as typed; the index's SOA serial written at {@code serials}. */
-    static byte[] patch(byte[] template, byte[] wire, int nameLength, int[] serials, long serial) {
-        byte[] out = template.clone();
-        SoaSerials.write(out, serials, serial);
-        out[0] = wire[0];
-        out[1] = wire[1];
-        out[2] = (byte) (template[2] | (wire[2] & RD));
-        out[3] = (byte) (template[3] | (wire[3] & CD));
-        System.arraycopy(wire, FastQuery.HEADER, out, FastQuery.HEADER, nameLength);
-        return out;
-    }
-
-    private boolean inZone(byte[] name) {
+    private boolean inZone(byte[] name, int length) {
         for (byte[] zone : zones) {
-            if (FastPath.endsWith(name, zone)) {
+            if (FastPath.endsWith(name, length, zone)) {
                 return true;
             }
         }

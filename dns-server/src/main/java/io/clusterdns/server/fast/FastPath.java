@@ -5,6 +5,8 @@ import io.clusterdns.server.chain.FrontPath;
 import io.clusterdns.server.chain.Plugin;
 import io.clusterdns.server.listen.Listener;
 import io.clusterdns.server.listen.ReplySink;
+import io.clusterdns.server.metrics.ZoneMeters;
+import io.clusterdns.server.plugin.prometheus.PrometheusPlugin;
 import io.clusterdns.server.wire.Transport;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -18,7 +20,12 @@ import org.xbill.DNS.Name;
  * plugin ({@link FastBlock}) is answered from bytes encoded once per snapshot, with its ID, RD, CD
  * and question (its case) copied in; no dnsjava message is parsed or built. Every other query,
  * and every answer the chain would make in some other way, takes the chain. Counted in the
- * block's {@code prometheus} series as the chain counts it.
+ * block's {@code prometheus} series as the chain counts it, and in
+ * {@code clusterdns_fastpath_{hits,misses,reencodes}_total} by how the answer was found.
+ *
+ * <p>Per query, nothing is allocated: the query is read into this thread's {@link FastQuery},
+ * which is also the key the answer is looked up with and the response handed to the sink (the UDP
+ * socket patches the kept bytes in its pooled send buffer).
  */
 public final class FastPath implements FrontPath {
     /** Set to {@code false} to send every query through the chain (benchmarks compare the two). */
@@ -29,11 +36,14 @@ public final class FastPath implements FrontPath {
     private final Name[] zoneNames;
     /** The fast path of the block of each zone; null where the block takes the chain. */
     private final FastBlock[] blocks;
+    /** Per zone: the series its fast-path answers are counted in; filled on first use (the listener's label is known then). */
+    private final Counted[] counted;
 
     private FastPath(byte[][] zones, Name[] zoneNames, FastBlock[] blocks) {
         this.zones = zones;
         this.zoneNames = zoneNames;
         this.blocks = blocks;
+        this.counted = new Counted[zones.length];
     }
 
     /** The fast path of the blocks {@code chains} of one listener, in router order; {@link FrontPath#NONE} when none has one. */
@@ -75,40 +85,62 @@ public final class FastPath implements FrontPath {
 
     @Override
     public boolean serve(byte[] wire, Transport transport, InetSocketAddress client, Listener listener, ReplySink sink, long received) {
-        FastQuery query = FastQuery.read(wire, transport);
-        if (query == null) {
+        FastQuery query = FastQuery.current();
+        if (!query.read(wire, transport)) {
             return false;
         }
-        int route = route(query.key().name());
+        int route = route(query.nameBytes(), query.nameLength());
         FastBlock block = route < 0 ? null : blocks[route];
-        FastBlock.Served served = block == null ? null : block.answer(query, wire);
-        if (served == null) {
+        if (block == null || !block.answer(query, wire)) {
             return false;
         }
-        sink.send(served.bytes());
-        if (block.prometheus() != null) {
-            block.prometheus().countAnswered(listener.label(), zoneNames[route], transport == Transport.TCP,
-                    client.getAddress() instanceof Inet6Address, query.key().qtype(), query.key().edns() == AnswerKey.EDNS_DO,
-                    wire.length, served.rcode(), served.bytes().length, System.nanoTime() - received);
+        // read before sending: the query object is this thread's, and is only known unused until then
+        int qtype = query.qtype();
+        boolean dnssecOk = query.edns() == AnswerKey.EDNS_DO;
+        int rcode = query.rcode();
+        int length = query.template().length;
+        FastBlock.Found found = query.found;
+        sink.send(query);
+        PrometheusPlugin prometheus = block.prometheus();
+        if (prometheus != null) {
+            ZoneMeters meters = meters(route, listener.label(), prometheus);
+            meters.record(transport == Transport.TCP, client.getAddress() instanceof Inet6Address, qtype, dnssecOk, wire.length, rcode,
+                    prometheus.writerLabel(), length, System.nanoTime() - received);
+            meters.countFastPath(found == FastBlock.Found.HELD ? ZoneMeters.FAST_PATH_HIT
+                    : found == FastBlock.Found.MADE ? ZoneMeters.FAST_PATH_MISS : ZoneMeters.FAST_PATH_REENCODE);
         }
         return true;
     }
 
+    /** The series of the zone at {@code route} on {@code server}, kept per route: no map look-up per query. */
+    private ZoneMeters meters(int route, String server, PrometheusPlugin prometheus) {
+        Counted c = counted[route];
+        if (c == null || !c.server().equals(server)) {
+            c = new Counted(server, prometheus.meters(server, zoneNames[route]));
+            counted[route] = c; // a race makes the same meters twice: the plugin hands out one set per (server, zone)
+        }
+        return c.meters();
+    }
+
+    /** The meters of one route for one listener label (a router serves one listening address: one label). */
+    private record Counted(String server, ZoneMeters meters) {
+    }
+
     /** The zone the router picks for {@code name}: the longest holding it, the first of equals (as {@code Router#route}). */
-    private int route(byte[] name) {
+    private int route(byte[] name, int length) {
         int best = -1;
         for (int i = 0; i < zones.length; i++) {
-            if ((best < 0 || zones[i].length > zones[best].length) && endsWith(name, zones[i])) {
+            if ((best < 0 || zones[i].length > zones[best].length) && endsWith(name, length, zones[i])) {
                 best = i;
             }
         }
         return best;
     }
 
-    /** True when the name {@code name} is {@code zone} or below it (both wire form, lower-case). */
-    static boolean endsWith(byte[] name, byte[] zone) {
-        int at = name.length - zone.length;
-        if (at < 0 || !java.util.Arrays.equals(name, at, name.length, zone, 0, zone.length)) {
+    /** True when the name {@code name[0, length)} is {@code zone} or below it (both wire form, lower-case). */
+    static boolean endsWith(byte[] name, int length, byte[] zone) {
+        int at = length - zone.length;
+        if (at < 0 || !java.util.Arrays.equals(name, at, length, zone, 0, zone.length)) {
             return false;
         }
         int label = 0;

@@ -1,20 +1,25 @@
 package io.clusterdns.server.fast;
 
+import io.clusterdns.server.listen.ResponsePatch;
 import io.clusterdns.server.wire.ClientEdns;
 import io.clusterdns.server.wire.Transport;
+import java.util.Arrays;
 
 /**
  * A query the fast path recognises byte for byte, read without dnsjava: a plain QUERY (flags RD,
  * AD, CD at most) with one question of class IN, a name without compression pointers, and either
  * nothing else or exactly one OPT record of version 0 with no options and no flag but DO. Anything
- * else ({@link #read} returns null) takes the wire stage and the chain, which know every rule.
+ * else ({@link #read} returns false) takes the wire stage and the chain, which know every rule.
  *
- * @param key         the question as the answers are keyed: lower-cased name, type, EDNS and DO
- * @param nameLength  the question name's length on the wire (it starts at offset 12)
- * @param mixedCase   the name as typed has upper-case ASCII letters
- * @param limit       the largest response this client takes over its transport
+ * <p>Mutable and reused: each thread that serves queries keeps one ({@link #current}), so reading
+ * a query and looking its answer up allocate nothing; the {@link AnswerKey} (a copy of the name)
+ * is made only when an answer is encoded and kept. It is also the probe of the answers' map: it
+ * hashes and compares as the {@link AnswerKey} of the same question ({@link #equals}), which is
+ * all {@code ConcurrentHashMap.get} asks of the key it is given (it calls {@code probe.equals(held)}).
+ * And, once answered, it is the response ({@link ResponsePatch}): the kept bytes and this client's
+ * part, which the UDP socket writes straight into its send buffer.
  */
-record FastQuery(AnswerKey key, int nameLength, boolean mixedCase, int limit) {
+final class FastQuery implements ResponsePatch {
     static final int HEADER = 12;
     private static final int MAX_NAME = 255;
     private static final int TYPE_OPT = 41;
@@ -24,59 +29,168 @@ record FastQuery(AnswerKey key, int nameLength, boolean mixedCase, int limit) {
     /** Byte 3: RA, Z and the rcode must be clear; AD is ignored (as the chain ignores it) and CD echoed. */
     private static final int FLAGS_LOW_ALLOWED = 0x30;
     private static final int DO_BIT = 0x8000;
+    private static final ThreadLocal<FastQuery> CURRENT = ThreadLocal.withInitial(FastQuery::new);
 
-    /** The recognised query in {@code m}, or null when the full path must take it. */
-    static FastQuery read(byte[] m, Transport transport) {
+    /** The question name lower-cased, wire form: {@code name[0, nameLength)}. */
+    private final byte[] name = new byte[MAX_NAME];
+    private int nameLength;
+    private int qtype;
+    private int edns;
+    private int hash;
+    private boolean mixedCase;
+    private int limit;
+    /** Set by {@link FastBlock#answer}: how the answer was found, for the metrics. */
+    FastBlock.Found found;
+    /** Set by {@link #answer}: the response's kept bytes, where its SOA serials go and which, its rcode, the query's bytes. */
+    private byte[] template;
+    private int[] serials;
+    private long serial;
+    private int rcode;
+    private byte[] wire;
+
+    private FastQuery() {
+    }
+
+    /** This thread's query object: valid until the thread reads the next query. */
+    static FastQuery current() {
+        return CURRENT.get();
+    }
+
+    /** A query object of its own (tests). */
+    static FastQuery create() {
+        return new FastQuery();
+    }
+
+    /** Reads {@code m}; false when the full path must take it (this object then holds nothing useful). */
+    boolean read(byte[] m, Transport transport) {
         int length = m.length;
         if (length < HEADER + 5
                 || (m[2] & ~FLAGS_HIGH_ALLOWED) != 0 || (m[3] & ~FLAGS_LOW_ALLOWED) != 0
                 || u16(m, 4) != 1 || u16(m, 6) != 0 || u16(m, 8) != 0) {
-            return null;
+            return false;
         }
         int additional = u16(m, 10);
         if (additional > 1) {
-            return null;
+            return false;
         }
         int nameEnd = nameEnd(m);
         if (nameEnd < 0) {
-            return null;
+            return false;
         }
         // the name lower-cased, hashed on the way
-        byte[] name = new byte[nameEnd - HEADER];
-        boolean mixedCase = false;
-        int hash = 1;
-        for (int i = 0; i < name.length; i++) {
+        int n = nameEnd - HEADER;
+        boolean upper = false;
+        int h = 1;
+        for (int i = 0; i < n; i++) {
             byte b = m[HEADER + i];
             if (b >= 'A' && b <= 'Z') {
                 // label lengths are at most 63, below every letter: only letters change
                 b += 'a' - 'A';
-                mixedCase = true;
+                upper = true;
             }
             name[i] = b;
-            hash = 31 * hash + b;
+            h = 31 * h + b;
         }
         int at = nameEnd;
         if (at + 4 > length || u16(m, at + 2) != CLASS_IN) {
-            return null;
+            return false;
         }
-        int qtype = u16(m, at);
+        int type = u16(m, at);
         at += 4;
-        int edns = AnswerKey.NO_EDNS;
-        int limit = transport.defaultLimit();
+        int opt = AnswerKey.NO_EDNS;
+        int max = transport.defaultLimit();
         if (additional == 1) {
             // root owner, type OPT, class = payload size, TTL = extended rcode 0, version 0, flags; no options
             if (at + 11 != length || m[at] != 0 || u16(m, at + 1) != TYPE_OPT || m[at + 5] != 0 || m[at + 6] != 0
                     || (u16(m, at + 7) & ~DO_BIT) != 0 || u16(m, at + 9) != 0) {
-                return null;
+                return false;
             }
-            edns = (u16(m, at + 7) & DO_BIT) != 0 ? AnswerKey.EDNS_DO : AnswerKey.EDNS;
+            opt = (u16(m, at + 7) & DO_BIT) != 0 ? AnswerKey.EDNS_DO : AnswerKey.EDNS;
             if (transport == Transport.UDP) {
-                limit = Math.max(ClientEdns.MIN_UDP_PAYLOAD, u16(m, at + 3));
+                max = Math.max(ClientEdns.MIN_UDP_PAYLOAD, u16(m, at + 3));
             }
         } else if (at != length) {
-            return null;
+            return false;
         }
-        return new FastQuery(new AnswerKey(name, qtype, edns, 31 * (31 * hash + qtype) + edns), name.length, mixedCase, limit);
+        nameLength = n;
+        qtype = type;
+        edns = opt;
+        hash = AnswerKey.hash(h, type, opt);
+        mixedCase = upper;
+        limit = max;
+        found = null;
+        template = null;
+        wire = null;
+        return true;
+    }
+
+    /** The response: {@code template} with the SOA serial {@code serial} at {@code serials} and this client's ID, flags and case from {@code wire}. */
+    void answer(byte[] template, int[] serials, long serial, int rcode, byte[] wire) {
+        this.template = template;
+        this.serials = serials;
+        this.serial = serial;
+        this.rcode = rcode;
+        this.wire = wire;
+    }
+
+    @Override
+    public byte[] template() {
+        return template;
+    }
+
+    @Override
+    public void apply(io.netty.buffer.ByteBuf out, int start) {
+        FastBlock.patch(out, start, template, wire, nameLength, serials, serial);
+    }
+
+    int rcode() {
+        return rcode;
+    }
+
+    /** The question as answers are kept: a copy of the name (made when an answer is encoded). */
+    AnswerKey key() {
+        return new AnswerKey(Arrays.copyOf(name, nameLength), qtype, edns, hash);
+    }
+
+    /** The lower-cased name's bytes: {@code [0, nameLength())} of it are the name. */
+    byte[] nameBytes() {
+        return name;
+    }
+
+    /** The question name's length on the wire (it starts at offset 12). */
+    int nameLength() {
+        return nameLength;
+    }
+
+    int qtype() {
+        return qtype;
+    }
+
+    int edns() {
+        return edns;
+    }
+
+    /** The name as typed has upper-case ASCII letters. */
+    boolean mixedCase() {
+        return mixedCase;
+    }
+
+    /** The largest response this client takes over its transport. */
+    int limit() {
+        return limit;
+    }
+
+    /** Equal to the {@link AnswerKey} of the same question (the map's look-up calls this with the key it holds). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AnswerKey k && k.hash() == hash && k.qtype() == qtype && k.edns() == edns
+                && Arrays.equals(k.name(), 0, k.name().length, name, 0, nameLength);
+    }
+
+    /** As the {@link AnswerKey} of the same question. */
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     /**

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the event loop's allocation under load. Here a wake-up reads up to {@link #READ_BATCH} datagrams,
  * the sender stays the address Netty read, the replies made while a batch is handled go out in one
  * flush when it ends (the epoll transport writes several datagrams with one {@code sendmmsg}), and
- * a reply costs a pooled direct buffer. The channel comes from Vert.x's transport (epoll with
+ * a reply costs a pooled direct buffer (the fast path's answers are patched in it: {@link ResponsePatch}).
+ * The channel comes from Vert.x's transport (epoll with
  * SO_REUSEPORT, or NIO) and lives on the verticle's event loop; queries run inside its Vert.x
  * context, as plugins that look up {@code Vertx.currentContext()} (the forwarder) expect.
  */
@@ -118,7 +119,7 @@ final class UdpSocket extends ChannelInboundHandlerAdapter {
         reading = true;
         ContextInternal previous = context.beginDispatch();
         try {
-            receiver.receive(wire, Transport.UDP, client, listener, response -> reply(response, sender));
+            receiver.receive(wire, Transport.UDP, client, listener, new Reply(sender));
         } finally {
             context.endDispatch(previous);
         }
@@ -139,9 +140,31 @@ final class UdpSocket extends ChannelInboundHandlerAdapter {
         log.debug("udp socket error: {}", cause.toString());
     }
 
+    /** The sink of one datagram's response: back to its sender. */
+    private final class Reply implements ReplySink {
+        private final InetSocketAddress to;
+
+        Reply(InetSocketAddress to) {
+            this.to = to;
+        }
+
+        @Override
+        public void send(byte[] response) {
+            reply(channel.alloc().directBuffer(response.length).writeBytes(response), to);
+        }
+
+        /** The fast path's response, patched in the pooled buffer itself: no array per response. */
+        @Override
+        public void send(ResponsePatch patch) {
+            byte[] template = patch.template();
+            ByteBuf buffer = channel.alloc().directBuffer(template.length).writeBytes(template);
+            patch.apply(buffer, 0);
+            reply(buffer, to);
+        }
+    }
+
     /** Any thread, once per query: on the loop inside a read batch it waits for the batch's flush. */
-    private void reply(byte[] response, InetSocketAddress to) {
-        ByteBuf buffer = channel.alloc().directBuffer(response.length).writeBytes(response);
+    private void reply(ByteBuf buffer, InetSocketAddress to) {
         DatagramPacket packet = new DatagramPacket(buffer, to);
         if (reading && channel.eventLoop().inEventLoop()) {
             channel.write(packet, channel.voidPromise());

@@ -25,6 +25,16 @@ public final class ZoneMeters {
     /** Rcodes 0..23 keep their names (BADVERS is 16); larger ones share the last slot. */
     private static final int RCODES = 24;
     private static final String VIEW = "";
+    /** {@link #countFastPath}'s series by {@code found}: name and help. */
+    private static final String[][] FAST_PATH = {
+        {"clusterdns.fastpath.hits", "Queries the fast path answered from an answer it had encoded for an earlier query."},
+        {"clusterdns.fastpath.misses", "Queries the fast path answered by encoding the answer: the first query for the question."},
+        {"clusterdns.fastpath.reencodes", "Queries the fast path answered by encoding the answer again: a snapshot changed what it was read from."},
+    };
+    /** {@link #countFastPath}'s {@code found}: answered from an answer held, encoded for the first time, encoded again. */
+    public static final int FAST_PATH_HIT = 0;
+    public static final int FAST_PATH_MISS = 1;
+    public static final int FAST_PATH_REENCODE = 2;
 
     static {
         java.util.Arrays.fill(TYPE_INDEX, (byte) OTHER_TYPE);
@@ -41,6 +51,8 @@ public final class ZoneMeters {
     private final Timer duration;
     private final DistributionDataPoint[] requestSizes = new DistributionDataPoint[2];
     private final DistributionDataPoint[] responseSizes = new DistributionDataPoint[2];
+    /** The fast path's answers by how they were found ({@link #countFastPath}); each made on first use. */
+    private final AtomicReferenceArray<Counter> fastPath = new AtomicReferenceArray<>(FAST_PATH.length);
     /** Responses by plugin label, each by rcode. */
     private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> responses = new ConcurrentHashMap<>();
 
@@ -79,6 +91,20 @@ public final class ZoneMeters {
         requestSizes[proto].observe(requestBytes);
         responseSizes[proto].observe(responseBytes);
         responseCounter(plugin, Math.max(0, Math.min(rcode, RCODES - 1))).increment();
+    }
+
+    /**
+     * Counts one query the fast path answered (also {@link #record}ed), by how it found the answer:
+     * {@link #FAST_PATH_HIT}, {@link #FAST_PATH_MISS} or {@link #FAST_PATH_REENCODE}, in
+     * {@code clusterdns_fastpath_{hits,misses,reencodes}_total{server,zone}}.
+     */
+    public void countFastPath(int found) {
+        Counter c = fastPath.get(found);
+        if (c == null) {
+            c = metrics.counter(FAST_PATH[found][0], FAST_PATH[found][1], "server", server, "zone", zone);
+            fastPath.set(found, c);
+        }
+        c.increment();
     }
 
     private Counter requestCounter(int i) {

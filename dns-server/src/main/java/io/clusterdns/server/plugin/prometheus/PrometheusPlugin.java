@@ -46,20 +46,19 @@ public final class PrometheusPlugin implements Plugin {
         return meters(request.listener().label(), request.zone());
     }
 
-    private ZoneMeters meters(String server, org.xbill.DNS.Name zone) {
+    /**
+     * The series of {@code zone} (the block's zone that matched the question) on {@code server}
+     * (the listener's label): for counting a query of this block that was answered without going
+     * through the chain (the cluster zone's fast path) exactly as this plugin counts one the chain
+     * answered, with {@link #writerLabel()} as its {@code plugin} label. Keep the result.
+     */
+    public ZoneMeters meters(String server, org.xbill.DNS.Name zone) {
         return zones.computeIfAbsent(new ZoneKey(server, zone), k -> metrics.zone(k.server(), k.zone().toString()));
     }
 
-    /**
-     * Counts a query of this block that was answered without going through the chain (the cluster
-     * zone's fast path) exactly as this plugin counts one the chain answered: the same series, the
-     * {@code plugin} label of a response the chain wrote.
-     *
-     * @param server the listener's label; {@code zone} the block's zone that matched the question
-     */
-    public void countAnswered(String server, org.xbill.DNS.Name zone, boolean tcp, boolean ipv6Client, int qtype, boolean dnssecOk,
-                              int requestBytes, int rcode, int responseBytes, long nanos) {
-        meters(server, zone).record(tcp, ipv6Client, qtype, dnssecOk, requestBytes, rcode, writerLabel, responseBytes, nanos);
+    /** The {@code plugin} label of responses the chain wrote: the plugin after this one. */
+    public String writerLabel() {
+        return writerLabel;
     }
 
     private final class Counting extends WrappingWriter {
