@@ -104,7 +104,7 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
     @Option(names = "--maglev-table-size", paramLabel = "PRIME", defaultValue = "4093",
             description = "Slots of each Maglev or rendezvous lookup table, a prime; the same on every node. A Service's"
                     + " clusterdns.io/maglev-table-size annotation overrides it (default ${DEFAULT-VALUE}).")
-    int maglevTableSize;
+    String maglevTableSize;
 
     @Option(names = "--sync-period", paramLabel = "DURATION", defaultValue = "30s", description = "Longest time between syncs (default ${DEFAULT-VALUE}).")
     String syncPeriod;
@@ -221,7 +221,8 @@ public final class DiscoveryAgentMain implements Callable<Integer> {
                 ListenAddress.parseOrOff("--healthz-bind-address", healthzBind, Optional.empty(), 10256).orElse(null),
                 ListenAddress.parseOrOff("--metrics-bind-address", metricsBind, Optional.empty(), 10249).orElse(null),
                 Durations.parse("--startup-timeout", startupTimeout), mode,
-                new LoadBalancingConfig(LoadBalancingConfig.parseMode(loadBalancing), maglevTableSize));
+                new LoadBalancingConfig(LoadBalancingConfig.parseMode(loadBalancing),
+                        LoadBalancingConfig.parseTableSize(maglevTableSize)));
     }
 
     /** Parses one flag's value; a bad value is reported as {@code --flag: reason}, like the other commands. */

@@ -50,7 +50,8 @@ class LoadBalancingFlagsTest {
     @CsvSource(delimiter = '|', value = {
             "--load-balancing|least-conn|--load-balancing: must be one of random, round-robin, maglev, maglev-source, rendezvous, rendezvous-source, got \"least-conn\"",
             "--maglev-table-size|4096|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got 4096",
-            "--maglev-table-size|131071|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got 131071"})
+            "--maglev-table-size|131071|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got 131071",
+            "--maglev-table-size|abc|--maglev-table-size: must be a prime between 251 and 65537 (e.g. 1021, 4093, 16381, 65537), got \"abc\""})
     void refusals(String flag, String value, String message) {
         assertThatThrownBy(() -> parse(flag, value)).isInstanceOf(ConfigException.class).hasMessage(message);
     }

@@ -37,16 +37,28 @@ public record LoadBalancingConfig(LoadBalancing nodeDefault, int maglevTableSize
 
     /** Why a table size (the flag's, an annotation's text) is not valid, or null if it is. */
     public static String tableSizeProblem(String value) {
+        String got;
         try {
             int m = Integer.parseInt(value.trim());
             if (m >= MIN_MAGLEV_TABLE_SIZE && m <= MAX_MAGLEV_TABLE_SIZE && LookupTable.isPrime(m)) {
                 return null;
             }
+            got = Integer.toString(m);
         } catch (NumberFormatException e) {
-            // the same message as for a number out of range
+            // the same message as for a number out of range; text quoted, so an empty value shows
+            got = "\"" + value + "\"";
         }
         return "must be a prime between " + MIN_MAGLEV_TABLE_SIZE + " and " + MAX_MAGLEV_TABLE_SIZE
-                + " (e.g. 1021, 4093, 16381, 65537), got " + value.trim();
+                + " (e.g. 1021, 4093, 16381, 65537), got " + got;
+    }
+
+    /** Parses {@code --maglev-table-size} with the annotation's rules and message. */
+    public static int parseTableSize(String value) {
+        String problem = tableSizeProblem(value);
+        if (problem != null) {
+            throw new ConfigException("--maglev-table-size", problem);
+        }
+        return Integer.parseInt(value.trim());
     }
 
     /** Parses {@code --load-balancing}. */
