@@ -42,6 +42,8 @@ final class BatchEncoder {
 
     private final NlWriter w = new NlWriter(1 << 16);
     private final Map<Family, Map<String, SetType>> knownTypes = new HashMap<>();
+    private final Map<String, SetType> setTypes = new HashMap<>();
+    private final Map<String, SetType> mapTypes = new HashMap<>();
     private int seq;
     private int setId;
     /** The command of each message, from sequence number firstSeq + 2 on (one entry per message, not per command). */
@@ -49,7 +51,25 @@ final class BatchEncoder {
 
     /** Remembers the types of sets created earlier (an element-only diff needs them). */
     void remember(Family f, ContainerDef def) {
-        knownTypes.computeIfAbsent(f, k -> new HashMap<>()).put(def.name(), SetType.of(def));
+        remember(f, def, typeOf(def));
+    }
+
+    private void remember(Family f, ContainerDef def, SetType type) {
+        knownTypes.computeIfAbsent(f, k -> new HashMap<>()).put(def.name(), type);
+    }
+
+    /**
+     * {@link SetType#of}, once per declaration text: a full sync declares thousands of containers
+     * with a handful of distinct types.
+     */
+    private SetType typeOf(ContainerDef def) {
+        Map<String, SetType> cache = def.map() ? mapTypes : setTypes;
+        SetType t = cache.get(def.type());
+        if (t == null) {
+            t = SetType.of(def);
+            cache.put(def.type(), t);
+        }
+        return t;
     }
 
     Batch encode(List<NftOp> ops, int firstSeq) {
@@ -153,7 +173,7 @@ final class BatchEncoder {
         Iterator<Integer> it = ids.iterator();
         enc.expressions(r.rule(), it);
         if (r.rule().comment() != null) {
-            w.bytes(RULE_USERDATA, Udata.comment(r.rule().comment()));
+            w.comment(RULE_USERDATA, r.rule().comment());
         }
         w.end(m);
     }
@@ -209,8 +229,8 @@ final class BatchEncoder {
 
     private void addContainer(int family, NftOp.AddContainer c) {
         ContainerDef def = c.def();
-        SetType type = SetType.of(def);
-        remember(c.family(), def);
+        SetType type = typeOf(def);
+        remember(c.family(), def, type);
         int m = nft(MSG_NEWSET, NlWriter.NLM_F_CREATE, family, c);
         w.bytes(SET_TABLE, TABLE);
         w.string(SET_NAME, def.name());
@@ -261,7 +281,7 @@ final class BatchEncoder {
                         w.endNest(d);
                     }
                     if (el.comment() != null) {
-                        w.bytes(SET_ELEM_USERDATA, Udata.comment(el.comment()));
+                        w.comment(SET_ELEM_USERDATA, el.comment());
                     }
                 }
                 w.endNest(n);

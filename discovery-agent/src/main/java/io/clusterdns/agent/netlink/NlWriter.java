@@ -3,11 +3,17 @@ package io.clusterdns.agent.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Writes netlink messages with nfnetlink headers and attributes into one growing direct buffer
- * (a whole batch, sent as one datagram). Headers are in host order, attribute values as each
- * attribute defines them (mostly network order, see the {@code be*} methods).
+ * Writes netlink messages with nfnetlink headers and attributes into one growing byte array
+ * (a whole batch, sent as one datagram from a direct buffer). Headers are in host order, attribute
+ * values as each attribute defines them (mostly network order, see the {@code be*} methods).
+ *
+ * <p>Bytes are shifted into a plain array rather than put through a {@link ByteBuffer}: the first
+ * full sync runs mostly interpreted, where every buffer put is several calls (bounds, order,
+ * memory access) and a full sync writes millions of them; the array is copied into the direct
+ * buffer once, by {@link #flip}.
  */
 final class NlWriter {
     static final int NLM_F_REQUEST = 0x1;
@@ -15,24 +21,34 @@ final class NlWriter {
     static final int NLM_F_CREATE = 0x400;
     static final int NLM_F_APPEND = 0x800;
     static final int NLA_F_NESTED = 0x8000;
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-    private ByteBuffer buf;
+    private byte[] a;
+    private int pos;
+    /** What {@link #flip} hands out; reused while the batch fits. */
+    private ByteBuffer direct;
 
     NlWriter(int capacity) {
-        buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+        a = new byte[capacity];
+        direct = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
     }
 
     void reset() {
-        buf.clear();
+        pos = 0;
     }
 
     int position() {
-        return buf.position();
+        return pos;
     }
 
-    /** The written bytes, ready to send (position 0, limit at the end). */
+    /** The written bytes, ready to send (position 0, limit at the end); valid until the next write. */
     ByteBuffer flip() {
-        ByteBuffer out = buf.duplicate().order(ByteOrder.nativeOrder());
+        if (direct.capacity() < pos) {
+            direct = ByteBuffer.allocateDirect(Math.max(pos, direct.capacity() * 2)).order(ByteOrder.nativeOrder());
+        }
+        direct.clear();
+        direct.put(a, 0, pos);
+        ByteBuffer out = direct.duplicate().order(ByteOrder.nativeOrder());
         out.flip();
         return out;
     }
@@ -40,78 +56,182 @@ final class NlWriter {
     /** Starts a message: nlmsghdr + nfgenmsg; returns its start for {@link #end}. */
     int begin(int type, int flags, int seq, int family, int resId) {
         ensure(20);
-        int start = buf.position();
-        buf.putInt(0).putShort((short) type).putShort((short) flags).putInt(seq).putInt(0);
-        buf.put((byte) family).put((byte) 0);
-        buf.order(ByteOrder.BIG_ENDIAN).putShort((short) resId).order(ByteOrder.nativeOrder());
+        int start = pos;
+        ne32(0);
+        ne16(type);
+        ne16(flags);
+        ne32(seq);
+        ne32(0);
+        a[pos++] = (byte) family;
+        a[pos++] = 0;
+        a[pos++] = (byte) (resId >>> 8);
+        a[pos++] = (byte) resId;
         return start;
     }
 
     void end(int start) {
-        buf.putInt(start, buf.position() - start);
+        int p = pos;
+        pos = start;
+        ne32(p - start);
+        pos = p;
     }
 
     /** Starts a nested attribute; returns its start for {@link #endNest}. */
     int nest(int type) {
         ensure(4);
-        int start = buf.position();
-        buf.putShort((short) 0).putShort((short) (type | NLA_F_NESTED));
+        int start = pos;
+        pos += 2;
+        ne16(type | NLA_F_NESTED);
         return start;
     }
 
     void endNest(int start) {
-        int len = buf.position() - start;
+        int len = pos - start;
         if (len > 0xffff) {
             throw new IllegalStateException("netlink attribute of " + len + " bytes (max 65535)");
         }
-        buf.putShort(start, (short) len);
+        int p = pos;
+        pos = start;
+        ne16(len);
+        pos = p;
     }
 
     void bytes(int type, byte[] value) {
         int len = 4 + value.length;
         ensure(len + 3);
-        buf.putShort((short) len).putShort((short) type).put(value);
+        ne16(len);
+        ne16(type);
+        System.arraycopy(value, 0, a, pos, value.length);
+        pos += value.length;
         pad();
     }
 
+    /** A NUL-terminated string attribute, written without an intermediate copy. */
     void string(int type, String value) {
-        bytes(type, strz(value));
+        byte[] s = value.getBytes(StandardCharsets.UTF_8);
+        int len = 4 + s.length + 1;
+        ensure(len + 3);
+        ne16(len);
+        ne16(type);
+        System.arraycopy(s, 0, a, pos, s.length);
+        pos += s.length;
+        a[pos++] = 0;
+        pad();
     }
 
     /** A NUL-terminated UTF-8 string, as netlink string attributes hold them. */
     static byte[] strz(String value) {
         byte[] s = value.getBytes(StandardCharsets.UTF_8);
-        byte[] z = new byte[s.length + 1];
-        System.arraycopy(s, 0, z, 0, s.length);
-        return z;
+        return Arrays.copyOf(s, s.length + 1);
     }
 
     void be32(int type, int value) {
         ensure(8);
-        buf.putShort((short) 8).putShort((short) type);
-        buf.order(ByteOrder.BIG_ENDIAN).putInt(value).order(ByteOrder.nativeOrder());
+        ne16(8);
+        ne16(type);
+        put32be(value);
     }
 
     void be64(int type, long value) {
         ensure(12);
-        buf.putShort((short) 12).putShort((short) type);
-        buf.order(ByteOrder.BIG_ENDIAN).putLong(value).order(ByteOrder.nativeOrder());
+        ne16(12);
+        ne16(type);
+        put32be((int) (value >>> 32));
+        put32be((int) value);
+    }
+
+    /** A 32-bit value in host order (nft's cmp/bitwise data of meta and ct keys). */
+    void ne32(int type, int value) {
+        ensure(8);
+        ne16(8);
+        ne16(type);
+        ne32(value);
+    }
+
+    /** A 16-bit value in network order, padded (ports). */
+    void be16(int type, int value) {
+        ensure(8);
+        ne16(6);
+        ne16(type);
+        a[pos++] = (byte) (value >>> 8);
+        a[pos++] = (byte) value;
+        a[pos++] = 0;
+        a[pos++] = 0;
+    }
+
+    /** A one-byte value, padded. */
+    void u8(int type, int value) {
+        ensure(8);
+        ne16(5);
+        ne16(type);
+        a[pos++] = (byte) value;
+        a[pos++] = 0;
+        a[pos++] = 0;
+        a[pos++] = 0;
+    }
+
+    /**
+     * nft's comment userdata (libnftnl udata: type 0, length, the NUL-terminated string), as
+     * {@code bytes(type, Udata.comment(comment))} writes it, without the intermediate arrays.
+     */
+    void comment(int type, String comment) {
+        byte[] s = comment.getBytes(StandardCharsets.UTF_8);
+        if (s.length + 1 > 255) {
+            throw new IllegalArgumentException("userdata value of " + (s.length + 1) + " bytes (max 255)");
+        }
+        int len = 4 + 2 + s.length + 1;
+        ensure(len + 3);
+        ne16(len);
+        ne16(type);
+        a[pos++] = (byte) Udata.COMMENT;
+        a[pos++] = (byte) (s.length + 1);
+        System.arraycopy(s, 0, a, pos, s.length);
+        pos += s.length;
+        a[pos++] = 0;
+        pad();
+    }
+
+    private void ne16(int v) {
+        if (LITTLE) {
+            a[pos] = (byte) v;
+            a[pos + 1] = (byte) (v >>> 8);
+        } else {
+            a[pos] = (byte) (v >>> 8);
+            a[pos + 1] = (byte) v;
+        }
+        pos += 2;
+    }
+
+    private void ne32(int v) {
+        if (LITTLE) {
+            a[pos] = (byte) v;
+            a[pos + 1] = (byte) (v >>> 8);
+            a[pos + 2] = (byte) (v >>> 16);
+            a[pos + 3] = (byte) (v >>> 24);
+            pos += 4;
+        } else {
+            put32be(v);
+        }
+    }
+
+    private void put32be(int v) {
+        a[pos] = (byte) (v >>> 24);
+        a[pos + 1] = (byte) (v >>> 16);
+        a[pos + 2] = (byte) (v >>> 8);
+        a[pos + 3] = (byte) v;
+        pos += 4;
     }
 
     private void pad() {
-        while ((buf.position() & 3) != 0) {
-            buf.put((byte) 0);
+        while ((pos & 3) != 0) {
+            a[pos++] = 0;
         }
     }
 
     private void ensure(int more) {
-        if (buf.remaining() >= more) {
+        if (a.length - pos >= more) {
             return;
         }
-        int cap = Math.max(buf.capacity() * 2, buf.position() + more);
-        ByteBuffer next = ByteBuffer.allocateDirect(cap).order(ByteOrder.nativeOrder());
-        buf.flip();
-        next.put(buf);
-        buf = next;
+        a = Arrays.copyOf(a, Math.max(a.length * 2, pos + more));
     }
 }

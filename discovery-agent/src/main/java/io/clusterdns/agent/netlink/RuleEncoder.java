@@ -7,8 +7,6 @@ import io.clusterdns.agent.nft.Family;
 import io.clusterdns.agent.nft.Rule;
 import io.clusterdns.k8s.model.Protocol;
 import java.net.Inet6Address;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,6 +26,22 @@ final class RuleEncoder {
     private static final int CT_STATUS = 2;
     private static final int CMP_EQ = 0;
     private static final int CMP_NEQ = 1;
+
+    /** Expression names, encoded once (every rule names several). */
+    private static final byte[] BITWISE = NlWriter.strz("bitwise");
+    private static final byte[] CMP = NlWriter.strz("cmp");
+    private static final byte[] CT = NlWriter.strz("ct");
+    private static final byte[] DYNSET = NlWriter.strz("dynset");
+    private static final byte[] FIB = NlWriter.strz("fib");
+    private static final byte[] HASH = NlWriter.strz("hash");
+    private static final byte[] IMMEDIATE = NlWriter.strz("immediate");
+    private static final byte[] LOOKUP = NlWriter.strz("lookup");
+    private static final byte[] MASQ = NlWriter.strz("masq");
+    private static final byte[] META = NlWriter.strz("meta");
+    private static final byte[] NAT = NlWriter.strz("nat");
+    private static final byte[] NUMGEN = NlWriter.strz("numgen");
+    private static final byte[] PAYLOAD = NlWriter.strz("payload");
+    private static final byte[] REJECT = NlWriter.strz("reject");
 
     private final NlWriter w;
     private final Family f;
@@ -63,61 +77,61 @@ final class RuleEncoder {
     private void expr(Expr e, Iterator<Integer> anonIds) {
         if (e instanceof Expr.CtStateNew c) {
             ct(CT_STATE);
-            bitwise(le32(8), le32(0));
-            cmp(CMP_NEQ, le32(0));
+            bitwiseNe32(8, 0);
+            cmpNe32(CMP_NEQ, 0);
         } else if (e instanceof Expr.CtStatusDnat c) {
             ct(CT_STATUS);
-            bitwise(le32(0x20), le32(0));
-            cmp(CMP_NEQ, le32(0));
+            bitwiseNe32(0x20, 0);
+            cmpNe32(CMP_NEQ, 0);
         } else if (e instanceof Expr.Addr a) {
             addr(a, anonIds);
         } else if (e instanceof Expr.AddrInSet a) {
             payload(0, PAYLOAD_NETWORK, addrOffset(a.dir()), addrLen());
             lookup(a.set(), -1, false, false);
         } else if (e instanceof Expr.FibLocal fib) {
-            int s = begin("fib");
+            int s = begin(FIB);
             w.be32(3, fib.dir() == Expr.Dir.SADDR ? 1 : 2); // NFTA_FIB_FLAGS: saddr / daddr
             w.be32(2, 3); // NFTA_FIB_RESULT: address type
             w.be32(1, reg(0)); // NFTA_FIB_DREG
             end(s);
-            cmp(CMP_EQ, le32(2)); // RTN_LOCAL
+            cmpNe32(CMP_EQ, 2); // RTN_LOCAL
         } else if (e instanceof Expr.Dport d) {
             l4proto(0);
-            cmp(CMP_EQ, new byte[] {proto(d.protocol())});
+            cmpU8(CMP_EQ, proto(d.protocol()));
             payload(0, PAYLOAD_TRANSPORT, 2, 2);
-            cmp(CMP_EQ, be16(d.port()));
+            cmpBe16(CMP_EQ, d.port());
         } else if (e instanceof Expr.L4Proto l) {
             l4proto(0);
-            cmp(CMP_EQ, new byte[] {proto(l.protocol())});
+            cmpU8(CMP_EQ, proto(l.protocol()));
         } else if (e instanceof Expr.NumgenEq n) {
             numgen(false, n.mod());
-            cmp(CMP_EQ, le32(0));
+            cmpNe32(CMP_EQ, 0);
         } else if (e instanceof Expr.AddrPairInSet p) {
             payload(0, PAYLOAD_NETWORK, addrOffset(Expr.Dir.SADDR), addrLen());
             payload(addrLen() / 4, PAYLOAD_NETWORK, addrOffset(Expr.Dir.DADDR), addrLen());
             lookup(p.set(), -1, false, false);
         } else if (e instanceof Expr.MarkClear m) {
             meta(META_MARK, 0);
-            bitwise(le32(m.mark()), le32(0));
-            cmp(CMP_EQ, le32(0));
+            bitwiseNe32(m.mark(), 0);
+            cmpNe32(CMP_EQ, 0);
         } else if (e instanceof Expr.MarkSet m) {
             markSet(~m.mark(), m.mark());
         } else if (e instanceof Expr.MarkToggle m) {
             markSet(0xffffffff, m.mark());
         } else if (e instanceof Expr.UpdateAffinity u) {
             payload(0, PAYLOAD_NETWORK, addrOffset(Expr.Dir.SADDR), addrLen());
-            int s = begin("dynset");
+            int s = begin(DYNSET);
             w.be32(4, reg(0)); // SREG_KEY
             w.be32(3, 1); // OP: update
             w.string(1, u.set()); // SET_NAME
             end(s);
         } else if (e instanceof Expr.Reject r) {
-            int s = begin("reject");
+            int s = begin(REJECT);
             w.be32(1, r.tcpReset() ? 1 : 0); // TYPE: tcp reset / icmp unreachable
             w.bytes(2, new byte[] {(byte) (r.tcpReset() ? 0 : f == Family.IP ? 3 : 4)}); // port unreachable
             end(s);
         } else if (e instanceof Expr.Masquerade m) {
-            int s = begin("masq");
+            int s = begin(MASQ);
             w.be32(1, 0x10); // NF_NAT_RANGE_PROTO_RANDOM_FULLY
             end(s);
         } else if (e instanceof Expr.Dnat d) {
@@ -171,8 +185,8 @@ final class RuleEncoder {
 
     private void markSet(int mask, int xor) {
         meta(META_MARK, 0);
-        bitwise(le32(mask), le32(xor));
-        int s = begin("meta");
+        bitwiseNe32(mask, xor);
+        int s = begin(META);
         w.be32(2, META_MARK); // KEY
         w.be32(3, reg(0)); // SREG
         end(s);
@@ -185,7 +199,7 @@ final class RuleEncoder {
         }
         immediate(1, d.ip().getAddress());
         immediate(2, be16(d.port()));
-        int s = begin("nat");
+        int s = begin(NAT);
         w.be32(1, 1); // TYPE: dnat
         w.be32(2, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
         w.be32(3, 1); // REG_ADDR_MIN
@@ -196,18 +210,18 @@ final class RuleEncoder {
 
     /** numgen into slot 0, the map's value (address, then port) into slots 0.. and after the address. */
     private void dnatSlots(Expr.DnatSlots d) {
-        int s = begin("numgen");
+        int s = begin(NUMGEN);
         w.be32(1, reg(0)); // DREG
         w.be32(2, d.mod()); // MODULUS
         w.be32(3, 1); // TYPE: random
         w.be32(4, d.offset()); // OFFSET
         end(s);
-        int l = begin("lookup");
+        int l = begin(LOOKUP);
         w.be32(2, reg(0)); // SREG
         w.be32(3, reg(0)); // DREG
         w.string(1, d.map());
         end(l);
-        int n = begin("nat");
+        int n = begin(NAT);
         w.be32(1, 1); // TYPE: dnat
         w.be32(2, f == Family.IP6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
         w.be32(3, reg(0)); // REG_ADDR_MIN
@@ -228,7 +242,7 @@ final class RuleEncoder {
             payload(slot++, PAYLOAD_TRANSPORT, 0, 2);
             payload(slot++, PAYLOAD_TRANSPORT, 2, 2);
         }
-        int s = begin("hash");
+        int s = begin(HASH);
         w.be32(1, reg(4)); // SREG
         w.be32(2, reg(0)); // DREG
         w.be32(3, (slot - 4) * 4); // LEN
@@ -241,7 +255,7 @@ final class RuleEncoder {
     }
 
     private void verdict(Expr.Verdict v) {
-        int s = begin("immediate");
+        int s = begin(IMMEDIATE);
         w.be32(1, REG_VERDICT);
         int data = w.nest(2);
         verdictData(w, v);
@@ -269,7 +283,7 @@ final class RuleEncoder {
     }
 
     private void payload(int slot, int base, int offset, int len) {
-        int s = begin("payload");
+        int s = begin(PAYLOAD);
         w.be32(1, reg(slot)); // DREG
         w.be32(2, base);
         w.be32(3, offset);
@@ -282,21 +296,21 @@ final class RuleEncoder {
     }
 
     private void meta(int key, int slot) {
-        int s = begin("meta");
+        int s = begin(META);
         w.be32(2, key);
         w.be32(1, reg(slot));
         end(s);
     }
 
     private void ct(int key) {
-        int s = begin("ct");
+        int s = begin(CT);
         w.be32(2, key);
         w.be32(1, reg(0));
         end(s);
     }
 
     private void bitwise(byte[] mask, byte[] xor) {
-        int s = begin("bitwise");
+        int s = begin(BITWISE);
         w.be32(1, reg(0)); // SREG
         w.be32(2, reg(0)); // DREG
         w.be32(3, mask.length); // LEN
@@ -305,16 +319,58 @@ final class RuleEncoder {
         end(s);
     }
 
+    /** {@code bitwiseNe32(mask, xor)} without the arrays. */
+    private void bitwiseNe32(int mask, int xor) {
+        int s = begin(BITWISE);
+        w.be32(1, reg(0)); // SREG
+        w.be32(2, reg(0)); // DREG
+        w.be32(3, 4); // LEN
+        valueNe32(4, mask);
+        valueNe32(5, xor);
+        end(s);
+    }
+
     private void cmp(int op, byte[] data) {
-        int s = begin("cmp");
+        int s = begin(CMP);
         w.be32(1, reg(0));
         w.be32(2, op);
         value(3, data);
         end(s);
     }
 
+    /** cmp against a 32-bit host-order value ({@code cmp(op, le32(v))}). */
+    private void cmpNe32(int op, int v) {
+        int s = begin(CMP);
+        w.be32(1, reg(0));
+        w.be32(2, op);
+        valueNe32(3, v);
+        end(s);
+    }
+
+    /** cmp against one byte (a protocol number). */
+    private void cmpU8(int op, int v) {
+        int s = begin(CMP);
+        w.be32(1, reg(0));
+        w.be32(2, op);
+        int n = w.nest(3);
+        w.u8(DATA_VALUE, v);
+        w.endNest(n);
+        end(s);
+    }
+
+    /** cmp against a port in network order. */
+    private void cmpBe16(int op, int v) {
+        int s = begin(CMP);
+        w.be32(1, reg(0));
+        w.be32(2, op);
+        int n = w.nest(3);
+        w.be16(DATA_VALUE, v);
+        w.endNest(n);
+        end(s);
+    }
+
     private void numgen(boolean inc, int mod) {
-        int s = begin("numgen");
+        int s = begin(NUMGEN);
         w.be32(1, reg(0)); // DREG
         w.be32(2, mod); // MODULUS
         w.be32(3, inc ? 0 : 1); // TYPE
@@ -323,7 +379,7 @@ final class RuleEncoder {
     }
 
     private void immediate(int register, byte[] data) {
-        int s = begin("immediate");
+        int s = begin(IMMEDIATE);
         w.be32(1, register);
         value(2, data);
         end(s);
@@ -331,7 +387,7 @@ final class RuleEncoder {
 
     /** lookup of slot 0 in a set; {@code id} >= 0 names an anonymous set of this batch. */
     private void lookup(String set, int id, boolean verdictMap, boolean invert) {
-        int s = begin("lookup");
+        int s = begin(LOOKUP);
         w.be32(2, reg(0)); // SREG
         if (verdictMap) {
             w.be32(3, REG_VERDICT); // DREG
@@ -352,10 +408,17 @@ final class RuleEncoder {
         w.endNest(n);
     }
 
+    /** {@code value(type, le32(v))} without the array. */
+    private void valueNe32(int type, int v) {
+        int n = w.nest(type);
+        w.ne32(DATA_VALUE, v);
+        w.endNest(n);
+    }
+
     /** Opens one expression (list element, name, data nest); {@link #end} closes both nests. */
-    private int begin(String name) {
+    private int begin(byte[] name) {
         openElem = w.nest(LIST_ELEM);
-        w.string(EXPR_NAME, name);
+        w.bytes(EXPR_NAME, name);
         return w.nest(EXPR_DATA);
     }
 
@@ -382,10 +445,6 @@ final class RuleEncoder {
 
     private static byte proto(Protocol p) {
         return (byte) (p == Protocol.TCP ? 6 : p == Protocol.UDP ? 17 : 132);
-    }
-
-    private static byte[] le32(int v) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     private static byte[] be16(int v) {

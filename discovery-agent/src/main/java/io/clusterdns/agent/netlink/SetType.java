@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The kernel's view of one of the agent's set or map declarations ({@link ContainerDef#type()}):
@@ -44,13 +45,15 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
         }
     }
 
+    private static final Pattern DNAT_SLOTS = Pattern.compile("typeof numgen random mod \\d+ : ip6? daddr \\. (tcp|udp|sctp) dport");
+
     static SetType of(ContainerDef def) {
         String type = def.type().strip();
         boolean map = false;
         if (type.endsWith(": verdict")) {
             map = true;
             type = type.substring(0, type.length() - ": verdict".length()).strip();
-        } else if (def.map() && type.matches("typeof numgen random mod \\d+ : ip6? daddr \\. (tcp|udp|sctp) dport")) {
+        } else if (def.map() && DNAT_SLOTS.matcher(type).matches()) {
             // the dnat-slots data map: slot : address . port
             String[] w = type.split("\\s+");
             Component addr = w[6].equals("ip6") ? Component.IPV6_ADDR : Component.IPV4_ADDR;
@@ -107,10 +110,16 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
 
     /** The value bytes of an endpoint: address, then the port padded to 4 bytes (a concatenation's layout). */
     byte[] data(InetAddress ip, int port) {
-        if (ip.getAddress().length != data.get(0).len) {
+        byte[] a = ip.getAddress();
+        if (a.length != data.get(0).len) {
             throw new UnsupportedShape("address " + IpAddresses.format(ip) + " in a " + data.get(0) + " map value");
         }
-        return ByteBuffer.allocate(dataLen()).put(ip.getAddress()).putShort((short) port).array();
+        // a plain array, not a ByteBuffer: a full sync writes one per endpoint, mostly in interpreted code
+        byte[] out = new byte[dataLen()];
+        System.arraycopy(a, 0, out, 0, a.length);
+        out[a.length] = (byte) (port >>> 8);
+        out[a.length + 1] = (byte) port;
+        return out;
     }
 
     boolean concat() {
@@ -182,15 +191,16 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
         if (parts.size() != key.size()) {
             throw new UnsupportedShape("element key " + String.join(" . ", parts) + " for " + key.size() + " components");
         }
-        ByteBuffer b = ByteBuffer.allocate(keyLen()).order(ByteOrder.BIG_ENDIAN);
+        // a plain array, not a ByteBuffer: a full sync writes one per element, mostly in interpreted code
+        byte[] out = new byte[keyLen()];
+        boolean concat = concat();
+        int at = 0;
         for (int i = 0; i < parts.size(); i++) {
-            int at = b.position();
-            put(b, key.get(i), parts.get(i));
-            if (concat()) {
-                b.position(at + ((key.get(i).len + 3) & ~3));
-            }
+            Component c = key.get(i);
+            put(out, at, c, parts.get(i));
+            at += concat ? (c.len + 3) & ~3 : c.len;
         }
-        return b.array();
+        return out;
     }
 
     /**
@@ -199,58 +209,78 @@ record SetType(List<Component> key, boolean map, boolean typeofNumgen, int typeo
      * addresses, and {@link IpAddresses#tryParse} makes an {@link InetAddress} of each.
      */
     static boolean dottedQuad(ByteBuffer b, String text) {
-        int at = b.position();
+        byte[] four = new byte[4];
+        if (!dottedQuad(four, 0, text)) {
+            return false;
+        }
+        b.put(four);
+        return true;
+    }
+
+    /** {@link #dottedQuad(ByteBuffer, String)} into {@code out} at {@code at} (4 bytes); false, having written nothing there. */
+    static boolean dottedQuad(byte[] out, int at, String text) {
         int n = text.length();
         int octets = 0;
         int value = -1;
+        int quad = 0;
         for (int i = 0; i <= n; i++) {
             char ch = i < n ? text.charAt(i) : '.';
             if (ch == '.') {
                 if (value < 0 || octets == 4) {
-                    b.position(at);
                     return false;
                 }
-                b.put((byte) value);
+                quad = quad << 8 | value;
                 octets++;
                 value = -1;
             } else if (ch >= '0' && ch <= '9' && value != 0) {
                 value = (value < 0 ? 0 : value * 10) + (ch - '0');
                 if (value > 255) {
-                    b.position(at);
                     return false;
                 }
             } else {
-                b.position(at);
                 return false;
             }
         }
         if (octets != 4) {
-            b.position(at);
             return false;
         }
+        out[at] = (byte) (quad >>> 24);
+        out[at + 1] = (byte) (quad >>> 16);
+        out[at + 2] = (byte) (quad >>> 8);
+        out[at + 3] = (byte) quad;
         return true;
     }
 
-    private static void put(ByteBuffer b, Component c, String text) {
+    private static void put(byte[] out, int at, Component c, String text) {
         switch (c) {
             case IPV4_ADDR, IPV6_ADDR -> {
-                if (c == Component.IPV4_ADDR && dottedQuad(b, text)) {
+                if (c == Component.IPV4_ADDR && dottedQuad(out, at, text)) {
                     return;
                 }
                 InetAddress a = IpAddresses.tryParse(text);
                 if (a == null || a.getAddress().length != c.len) {
                     throw new UnsupportedShape("address " + text + " in a " + c + " key");
                 }
-                b.put(a.getAddress());
+                System.arraycopy(a.getAddress(), 0, out, at, c.len);
             }
-            case INET_PROTO -> b.put((byte) switch (text) {
+            case INET_PROTO -> out[at] = (byte) switch (text) {
                 case "tcp" -> 6;
                 case "udp" -> 17;
                 case "sctp" -> 132;
                 default -> throw new UnsupportedShape("protocol " + text);
-            });
-            case INET_SERVICE -> b.putShort((short) Integer.parseInt(text));
-            case INTEGER -> b.order(ByteOrder.nativeOrder()).putInt(Integer.parseInt(text)).order(ByteOrder.BIG_ENDIAN);
+            };
+            case INET_SERVICE -> {
+                int v = Integer.parseInt(text);
+                out[at] = (byte) (v >>> 8);
+                out[at + 1] = (byte) v;
+            }
+            case INTEGER -> {
+                int v = Integer.parseInt(text);
+                boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+                for (int k = 0; k < 4; k++) {
+                    out[at + k] = (byte) (v >>> (little ? 8 * k : 24 - 8 * k));
+                }
+            }
         }
     }
 }

@@ -76,13 +76,17 @@ public final class ChainNames {
 
     /** {@code HASH8-name}, truncated with "..." past the length nft allows after the longest prefix. */
     static String hashed(String name) {
-        String out = base32Sha256(name).substring(0, 8) + "-" + name;
+        return hashed(name, NameDigest.sha256(name));
+    }
+
+    /** {@link #hashed(String)} given the name's SHA-256 (a caller that needs it for more than one name). */
+    static String hashed(String name, byte[] sha256) {
+        String out = base32(sha256) + "-" + name;
         int max = NAME_MAX - PREFIX_MAX;
         return out.length() > max ? out.substring(0, max - 3) + "..." : out;
     }
 
-    private static String base32Sha256(String s) {
-        byte[] h = NameDigest.sha256(s);
+    private static String base32(byte[] h) {
         // RFC 4648 base32 of the first 5 bytes = exactly 8 characters
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         long bits = 0;

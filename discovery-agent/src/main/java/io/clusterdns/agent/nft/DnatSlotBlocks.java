@@ -33,7 +33,11 @@ public final class DnatSlotBlocks {
 
     /** The owner's block number. */
     public static int block(String owner) {
-        byte[] h = NameDigest.sha256(owner);
+        return blockOf(NameDigest.sha256(owner));
+    }
+
+    /** The block of the owner whose SHA-256 this is. */
+    static int blockOf(byte[] h) {
         int v = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
         return v & (BLOCKS - 1);
     }

@@ -33,6 +33,8 @@ public final class FamilyRenderer {
     /** Every current service port by owner, and the owners of each {@link DnatSlotBlocks#block}. */
     private final Map<String, ServicePortState> stateByOwner = new HashMap<>();
     private final Map<Integer, List<String>> ownersByBlock = new HashMap<>();
+    /** Each owner's {@link DnatSlotBlocks#block}, hashed once when it appears rather than on every render. */
+    private final Map<String, Integer> blockByOwner = new HashMap<>();
     private NftModel model;
     private NodeContext context;
     /** {@link DesiredStateBuilder#knowsNode} at the last render: when it flips, every endpoint's {@code remote} may change. */
@@ -125,7 +127,8 @@ public final class FamilyRenderer {
         Map<Integer, Boolean> sharedBefore = new HashMap<>();
         for (String owner : gone) {
             if (stateByOwner.remove(owner) != null) {
-                int b = DnatSlotBlocks.block(owner);
+                int b = blockOf(owner);
+                blockByOwner.remove(owner);
                 sharedBefore.putIfAbsent(b, ownersByBlock.get(b).size() > 1);
                 List<String> owners = ownersByBlock.get(b);
                 owners.remove(owner);
@@ -137,6 +140,7 @@ public final class FamilyRenderer {
         for (Map.Entry<String, ServicePortState> e : toRender.entrySet()) {
             if (stateByOwner.put(e.getKey(), e.getValue()) == null) {
                 int b = DnatSlotBlocks.block(e.getKey());
+                blockByOwner.put(e.getKey(), b);
                 List<String> owners = ownersByBlock.computeIfAbsent(b, k -> new ArrayList<>(1));
                 sharedBefore.putIfAbsent(b, owners.size() > 1);
                 owners.add(e.getKey());
@@ -153,7 +157,12 @@ public final class FamilyRenderer {
     }
 
     private boolean sharesBlock(String owner) {
-        return ownersByBlock.getOrDefault(DnatSlotBlocks.block(owner), List.of()).size() > 1;
+        return ownersByBlock.getOrDefault(blockOf(owner), List.of()).size() > 1;
+    }
+
+    private int blockOf(String owner) {
+        Integer b = blockByOwner.get(owner);
+        return b != null ? b : DnatSlotBlocks.block(owner);
     }
 
     public NftModel model() {

@@ -3,6 +3,7 @@ package io.clusterdns.agent.nft;
 import static io.clusterdns.agent.nft.Names.*;
 
 import io.clusterdns.agent.lb.LoadBalancing;
+import io.clusterdns.agent.lb.NameDigest;
 import io.clusterdns.agent.lb.LookupTable;
 import io.clusterdns.agent.lb.MaglevTable;
 import io.clusterdns.agent.lb.RendezvousTable;
@@ -66,6 +67,10 @@ public final class ServiceRules {
     private final List<Element> elements = new ArrayList<>();
     private final java.util.Set<Endpoint> chainedEndpoints = new java.util.TreeSet<>();
     private final boolean slotsUsable;
+    /** {@code name.chainBase()}, its SHA-256 and its hashed form: one digest for every per-service-port name and the slot block. */
+    private final String base;
+    private final byte[] digest;
+    private final String hashedBase;
 
     private ServiceRules(ServicePortState sp, NodeContext ctx, boolean slotsUsable) {
         this.sp = sp;
@@ -74,6 +79,9 @@ public final class ServiceRules {
         this.f = Family.of(sp.family());
         this.cats = EndpointCategories.of(sp);
         this.name = sp.name();
+        this.base = name.chainBase();
+        this.digest = NameDigest.sha256(base);
+        this.hashedBase = ChainNames.hashed(base, digest);
     }
 
     /** Pure: equal states and contexts give equal fragments. */
@@ -88,12 +96,12 @@ public final class ServiceRules {
     public static Fragment render(ServicePortState sp, NodeContext ctx, boolean slotsUsable) {
         ServiceRules r = new ServiceRules(sp, ctx, slotsUsable);
         r.build();
-        return new Fragment(sp.name().chainBase(), r.chains, r.containers, r.elements);
+        return new Fragment(r.base, r.chains, r.containers, r.elements);
     }
 
     private void build() {
-        String clusterChain = ChainNames.service(name);
-        String localChain = ChainNames.local(name);
+        String clusterChain = ChainNames.SERVICE + hashedBase;
+        String localChain = ChainNames.LOCAL + hashedBase;
         boolean hasAny = cats.hasAny();
         boolean hasInternal = hasAny && (!sp.internalPolicyLocal() || !cats.local().isEmpty());
         boolean hasExternal = hasAny && (!sp.externalPolicyLocal() || !cats.local().isEmpty());
@@ -105,10 +113,10 @@ public final class ServiceRules {
         clusterIpElements(internalChain, hasInternal, internalFilter);
         externalElements(hasAny, externalFilter);
         if (!cats.cluster().isEmpty() && sp.usesClusterEndpoints()) {
-            chains.add(policyChain(clusterChain, false, ChainNames.maglev(name), cats.cluster()));
+            chains.add(policyChain(clusterChain, false, ChainNames.MAGLEV + hashedBase, cats.cluster()));
         }
         if (!cats.local().isEmpty() && sp.usesLocalEndpoints()) {
-            chains.add(policyChain(localChain, true, ChainNames.maglevLocal(name), cats.local()));
+            chains.add(policyChain(localChain, true, ChainNames.MAGLEV_LOCAL + hashedBase, cats.local()));
         }
         if (hasAny && sp.externallyAccessible()) {
             chains.add(externalChain(clusterChain, hasExternal ? externalPolicyChain : null));
@@ -169,7 +177,7 @@ public final class ServiceRules {
     }
 
     private void externalElements(boolean hasAny, Expr.Verdict externalFilter) {
-        Expr.Verdict toExternal = new Expr.Goto(ChainNames.external(name));
+        Expr.Verdict toExternal = new Expr.Goto(ChainNames.EXTERNAL + hashedBase);
         List<InetAddress> vips = new ArrayList<>(sp.externalIPs());
         vips.addAll(sp.loadBalancerIPs());
         for (InetAddress vip : vips) {
@@ -182,7 +190,7 @@ public final class ServiceRules {
         }
         if (sp.usesFirewall()) {
             for (InetAddress lb : sp.loadBalancerIPs()) {
-                elements.add(new Element(FIREWALL_IPS, ipKey(lb), new Expr.Goto(ChainNames.firewall(name)), name.toString()));
+                elements.add(new Element(FIREWALL_IPS, ipKey(lb), new Expr.Goto(ChainNames.FIREWALL + hashedBase), name.toString()));
             }
         }
         if (sp.nodePort() != 0) {
@@ -273,7 +281,7 @@ public final class ServiceRules {
      * without re-validating the table; only a change of N changes the rule.
      */
     private void slotPick(List<Rule> rules, List<Endpoint> endpoints, boolean local) {
-        int block = DnatSlotBlocks.block(name.chainBase());
+        int block = DnatSlotBlocks.blockOf(digest);
         int offset = DnatSlotBlocks.offsetOf(block, local);
         String map = dnatSlots(sp.protocol(), DnatSlotBlocks.shardOf(block));
         for (int i = 0; i < endpoints.size(); i++) {
@@ -333,7 +341,7 @@ public final class ServiceRules {
         if (policyChain != null) {
             rules.add(Rule.of(new Expr.Goto(policyChain)));
         }
-        return new ChainDef(ChainNames.external(name), null, rules);
+        return new ChainDef(ChainNames.EXTERNAL + hashedBase, null, rules);
     }
 
     private ChainDef firewallChain() {
@@ -351,7 +359,7 @@ public final class ServiceRules {
         Rule rule = allowed.isEmpty()
                 ? Rule.commented("no loadBalancerSourceRanges of this family", new Expr.Drop())
                 : Rule.of(new Expr.Addr(Expr.Dir.SADDR, true, allowed), new Expr.Drop());
-        return new ChainDef(ChainNames.firewall(name), null, List.of(rule));
+        return new ChainDef(ChainNames.FIREWALL + hashedBase, null, List.of(rule));
     }
 
     /** endpoint-X: [remember the client,] DNAT. Hairpin is masqueraded in postrouting ({@code hairpin-ips}). */
