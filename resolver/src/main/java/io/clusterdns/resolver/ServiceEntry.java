@@ -95,9 +95,10 @@ final class ServiceEntry {
                 if (!ep.ready()) {
                     continue;
                 }
-                Integer at = seen.putIfAbsent(ep.address(), out.size());
+                InetAddress address = ep.address(); // an IPv4 endpoint makes its InetAddress on each call
+                Integer at = seen.putIfAbsent(address, out.size());
                 if (at == null) {
-                    out.add(new ReadyEndpoint(ep.address(), name(ep, podNames), slice.ports()));
+                    out.add(new ReadyEndpoint(address, name(ep, podNames), slice.ports()));
                 } else if (!out.get(at).ports().containsAll(slice.ports())) {
                     ReadyEndpoint first = out.get(at);
                     LinkedHashSet<EndpointPort> union = new LinkedHashSet<>(first.ports());

@@ -20,13 +20,9 @@ import java.util.List;
  * sorted, and hashed with SHA-256, not {@link String#hashCode} or a per-process seed), so every
  * node builds the same table for the same endpoints and a restart builds it again unchanged.
  */
-public final class MaglevTable implements LookupTable {
-    private final List<String> backends;
-    private final int[] owners;
-
+public final class MaglevTable extends SlotTable {
     private MaglevTable(List<String> backends, int[] owners) {
-        this.backends = backends;
-        this.owners = owners;
+        super(backends, owners);
     }
 
     /**
@@ -63,21 +59,6 @@ public final class MaglevTable implements LookupTable {
                 }
             }
         }
-    }
-
-    @Override
-    public int size() {
-        return owners.length;
-    }
-
-    @Override
-    public List<String> backends() {
-        return backends;
-    }
-
-    @Override
-    public int ownerIndex(int slot) {
-        return owners[slot];
     }
 
     /** Two independent 64-bit hashes of the name: the first 16 bytes of its SHA-256. */

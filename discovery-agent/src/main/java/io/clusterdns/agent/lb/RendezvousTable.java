@@ -19,7 +19,7 @@ import java.util.List;
  * (100 backends: ~1 ms at M = 4093, ~35 ms at 65537, a loaded 2-core machine); hence
  * {@link #MAX_WEIGHTS}.
  */
-public final class RendezvousTable implements LookupTable {
+public final class RendezvousTable extends SlotTable {
     /**
      * Above this many weights (M × N, ~0.1–0.2 s) a rendezvous service's table is built by Maglev
      * instead (nft {@code ServiceRules}): one service's endpoint change must not stall every sync
@@ -29,12 +29,8 @@ public final class RendezvousTable implements LookupTable {
     public static final long MAX_WEIGHTS = 1L << 25;
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
 
-    private final List<String> backends;
-    private final int[] owners;
-
     private RendezvousTable(List<String> backends, int[] owners) {
-        this.backends = backends;
-        this.owners = owners;
+        super(backends, owners);
     }
 
     /**
@@ -90,20 +86,5 @@ public final class RendezvousTable implements LookupTable {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
-    }
-
-    @Override
-    public int size() {
-        return owners.length;
-    }
-
-    @Override
-    public List<String> backends() {
-        return backends;
-    }
-
-    @Override
-    public int ownerIndex(int slot) {
-        return owners[slot];
     }
 }

@@ -2,16 +2,10 @@ package io.clusterdns.k8s.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.Tag;
-import java.util.Set;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * A reader for the subset of YAML that generated and hand-written manifests almost always are:
@@ -41,14 +35,6 @@ final class BlockYaml {
     }
 
     private static final Declined DECLINED = new Declined();
-    /** SnakeYAML's (1.1) boolean words, its {@code Resolver}'s BOOL pattern. */
-    private static final Set<String> BOOLEAN_WORDS = Set.of("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
-            "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF");
-
-    /** The resolver Jackson's YAML parser consults, loaded (with its patterns) only for a value that starts with neither a letter nor a quote. */
-    private static final class Resolved {
-        static final Resolver RESOLVER = new Resolver();
-    }
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String text;
@@ -547,71 +533,12 @@ final class BlockYaml {
         pos = lineEnd;
     }
 
-    /** First characters for which SnakeYAML's {@code Resolver} registers a type (and '=' to be safe). */
-    private static final String RESOLVED_FIRST = "yYnNtTfFoO-+0123456789.<~!&*=\0";
-
-    /** True when SnakeYAML's resolver would certainly call the scalar a string ({@link ManifestYamlFactory} has the rules). */
-    static boolean certainlyString(String value, boolean plain) {
-        if (value.isEmpty()) {
-            return false;
+    /** A plain scalar as Jackson's YAML parser types it ({@link PlainScalars}); declines when that is not certain. */
+    private static JsonNode plain(String value) {
+        JsonNode node = PlainScalars.typed(value);
+        if (node == null) {
+            throw DECLINED;
         }
-        if (!plain) {
-            return true;
-        }
-        char first = value.charAt(0);
-        if (RESOLVED_FIRST.indexOf(first) < 0) {
-            return true;
-        }
-        int dot = value.indexOf('.');
-        return dot >= 0 && value.indexOf('.', dot + 1) >= 0;
-    }
-
-    /** A plain scalar typed as Jackson's YAML parser types it; declined when that is not certain. */
-    static JsonNode plain(String value) {
-        if (certainlyString(value, true)) {
-            return TextNode.valueOf(value);
-        }
-        char first = value.charAt(0);
-        if ((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')) {
-            // of the resolver's types only booleans (yes, No, TRUE...) and null (null, Null, NULL) start with a letter
-            if (value.equals("true") || value.equals("false")) {
-                return BooleanNode.valueOf(value.equals("true"));
-            }
-            if (value.equals("null") || value.equals("Null") || value.equals("NULL")) {
-                return NullNode.getInstance();
-            }
-            if (BOOLEAN_WORDS.contains(value)) {
-                // yes, on, False...: how Jackson reads those is its business
-                throw DECLINED;
-            }
-            return TextNode.valueOf(value);
-        }
-        if (smallDecimal(value)) {
-            // the resolver tries int before float and timestamp
-            return IntNode.valueOf(Integer.parseInt(value));
-        }
-        Tag tag = Resolved.RESOLVER.resolve(NodeId.scalar, value, true);
-        if (Tag.STR.equals(tag)) {
-            return TextNode.valueOf(value);
-        }
-        if (Tag.NULL.equals(tag) && value.equals("~")) {
-            return NullNode.getInstance();
-        }
-        throw DECLINED;
-    }
-
-    /** "0" or up to 9 digits without a leading zero: an int whichever way it is read. */
-    private static boolean smallDecimal(String value) {
-        int n = value.length();
-        if (n == 0 || n > 9 || (value.charAt(0) == '0' && n > 1)) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return node;
     }
 }

@@ -33,7 +33,7 @@ final class ManifestYamlFactory extends YAMLFactory {
 
     /** True when SnakeYAML's resolver would certainly call the scalar a string (shared with {@link BlockYaml}, which needs no factory). */
     static boolean certainlyString(String value, boolean plain) {
-        return BlockYaml.certainlyString(value, plain);
+        return PlainScalars.certainlyString(value, plain);
     }
 
     private static final class Parser extends YAMLParser {
