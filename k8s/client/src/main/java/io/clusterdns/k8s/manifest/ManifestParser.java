@@ -19,6 +19,7 @@ import io.clusterdns.k8s.convert.ObjectMetaFields;
 import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.convert.ServiceFields;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
@@ -147,7 +148,8 @@ final class ManifestParser {
                 into.addPod(PodConverter.convert(raw), controllerOf(raw), origin);
             }
             case "Service" -> {
-                Service service = bind(node, Service.class);
+                ServiceFields plain = plainTrees ? PlainTrees.service(node) : null;
+                ServiceFields service = plain != null ? plain : ServiceFields.of(bind(node, Service.class));
                 ServiceInfo info = ServiceConverter.convert(service);
                 ServiceConverter.checkAsCreated(service);
                 into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),

@@ -3,6 +3,7 @@ package io.clusterdns.k8s.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterdns.k8s.convert.EndpointSliceFields;
 import io.clusterdns.k8s.convert.ObjectMetaFields;
+import io.clusterdns.k8s.convert.ServiceFields;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,7 +40,175 @@ final class PlainTrees {
     private static final Set<String> TARGET_REF_STRINGS = Set.of("kind", "name", "namespace", "uid", "apiVersion", "resourceVersion",
             "fieldPath");
 
+    /** Fields of ServiceSpec that are strings in fabric8's model and that the converter does not read. */
+    private static final Set<String> SPEC_IGNORED_STRINGS = Set.of("loadBalancerIP", "loadBalancerClass");
+
     private PlainTrees() {
+    }
+
+    /** The fields of a v1 Service, or null when the tree is not plain. */
+    static ServiceFields service(JsonNode node) {
+        try {
+            ObjectMetaFields meta = null;
+            ServiceFields.Spec spec = null;
+            List<ServiceFields.Ingress> ingress = null;
+            for (Iterator<Map.Entry<String, JsonNode>> it = object(node).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                switch (e.getKey()) {
+                    case "apiVersion", "kind" -> text(v);
+                    case "metadata" -> meta = meta(v);
+                    case "spec" -> spec = spec(v);
+                    case "status" -> ingress = ingressOfStatus(v);
+                    default -> throw NOT_PLAIN;
+                }
+            }
+            return new ServiceFields(meta, spec, ingress);
+        } catch (NotPlain e) {
+            return null;
+        }
+    }
+
+    private static ServiceFields.Spec spec(JsonNode node) {
+        String type = null;
+        String clusterIP = null;
+        List<String> clusterIPs = null;
+        List<String> ipFamilies = null;
+        String ipFamilyPolicy = null;
+        List<ServiceFields.Port> ports = null;
+        Map<String, String> selector = null;
+        List<String> externalIPs = null;
+        String externalTrafficPolicy = null;
+        String internalTrafficPolicy = null;
+        String externalName = null;
+        String sessionAffinity = null;
+        Integer timeout = null;
+        Boolean publishNotReady = null;
+        String trafficDistribution = null;
+        List<String> sourceRanges = null;
+        Integer healthCheckNodePort = null;
+        Boolean allocateNodePorts = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(node).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            switch (e.getKey()) {
+                case "type" -> type = text(v);
+                case "clusterIP" -> clusterIP = text(v);
+                case "clusterIPs" -> clusterIPs = texts(v);
+                case "ipFamilies" -> ipFamilies = texts(v);
+                case "ipFamilyPolicy" -> ipFamilyPolicy = text(v);
+                case "ports" -> ports = servicePorts(v);
+                case "selector" -> selector = strings(v);
+                case "externalIPs" -> externalIPs = texts(v);
+                case "externalTrafficPolicy" -> externalTrafficPolicy = text(v);
+                case "internalTrafficPolicy" -> internalTrafficPolicy = text(v);
+                case "externalName" -> externalName = text(v);
+                case "sessionAffinity" -> sessionAffinity = text(v);
+                case "sessionAffinityConfig" -> timeout = sessionAffinityTimeout(v);
+                case "publishNotReadyAddresses" -> publishNotReady = bool(v);
+                case "trafficDistribution" -> trafficDistribution = text(v);
+                case "loadBalancerSourceRanges" -> sourceRanges = texts(v);
+                case "healthCheckNodePort" -> healthCheckNodePort = integer(v);
+                case "allocateLoadBalancerNodePorts" -> allocateNodePorts = bool(v);
+                default -> {
+                    if (!SPEC_IGNORED_STRINGS.contains(e.getKey())) {
+                        throw NOT_PLAIN;
+                    }
+                    text(v);
+                }
+            }
+        }
+        return new ServiceFields.Spec(type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, ports, selector, externalIPs,
+                externalTrafficPolicy, internalTrafficPolicy, externalName, sessionAffinity, timeout, publishNotReady,
+                trafficDistribution, sourceRanges, healthCheckNodePort, allocateNodePorts);
+    }
+
+    /** {@code sessionAffinityConfig.clientIP.timeoutSeconds}, null when any level is absent. */
+    private static Integer sessionAffinityTimeout(JsonNode node) {
+        Integer timeout = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(node).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("clientIP")) {
+                throw NOT_PLAIN;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> c = object(e.getValue()).fields(); c.hasNext(); ) {
+                Map.Entry<String, JsonNode> clientIp = c.next();
+                if (!clientIp.getKey().equals("timeoutSeconds")) {
+                    throw NOT_PLAIN;
+                }
+                timeout = integer(clientIp.getValue());
+            }
+        }
+        return timeout;
+    }
+
+    private static List<ServiceFields.Port> servicePorts(JsonNode node) {
+        List<ServiceFields.Port> out = new ArrayList<>(array(node).size());
+        for (JsonNode p : node) {
+            String name = null;
+            String protocol = null;
+            String appProtocol = null;
+            Integer port = null;
+            Integer targetNumber = null;
+            String targetName = null;
+            Integer nodePort = null;
+            for (Iterator<Map.Entry<String, JsonNode>> it = object(p).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                switch (e.getKey()) {
+                    case "name" -> name = text(v);
+                    case "protocol" -> protocol = text(v);
+                    case "appProtocol" -> appProtocol = text(v);
+                    case "port" -> port = integer(v);
+                    case "nodePort" -> nodePort = integer(v);
+                    case "targetPort" -> {
+                        // fabric8's IntOrString: an int is a number, a string a name (digits too)
+                        if (v.isInt()) {
+                            targetNumber = v.intValue();
+                        } else {
+                            targetName = text(v);
+                        }
+                    }
+                    default -> throw NOT_PLAIN;
+                }
+            }
+            out.add(new ServiceFields.Port(name, protocol, appProtocol, port, targetNumber, targetName, nodePort));
+        }
+        return out;
+    }
+
+    /** {@code status.loadBalancer.ingress}: null when absent, as {@link ServiceFields#ingress()} wants. */
+    private static List<ServiceFields.Ingress> ingressOfStatus(JsonNode node) {
+        List<ServiceFields.Ingress> out = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(node).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("loadBalancer")) {
+                throw NOT_PLAIN;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> l = object(e.getValue()).fields(); l.hasNext(); ) {
+                Map.Entry<String, JsonNode> lb = l.next();
+                if (!lb.getKey().equals("ingress")) {
+                    throw NOT_PLAIN;
+                }
+                out = new ArrayList<>(array(lb.getValue()).size());
+                for (JsonNode item : lb.getValue()) {
+                    String ip = null;
+                    String hostname = null;
+                    String ipMode = null;
+                    for (Iterator<Map.Entry<String, JsonNode>> f = object(item).fields(); f.hasNext(); ) {
+                        Map.Entry<String, JsonNode> field = f.next();
+                        switch (field.getKey()) {
+                            case "ip" -> ip = text(field.getValue());
+                            case "hostname" -> hostname = text(field.getValue());
+                            case "ipMode" -> ipMode = text(field.getValue());
+                            default -> throw NOT_PLAIN;
+                        }
+                    }
+                    out.add(new ServiceFields.Ingress(ip, hostname, ipMode));
+                }
+            }
+        }
+        return out;
     }
 
     /** The fields of a {@code discovery.k8s.io/v1} EndpointSlice, or null when the tree is not plain. */

@@ -51,10 +51,10 @@ class PlainTreesTest {
         for (Path file : files) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             assertThat(outcome(text, file.toString(), true)).as(file.toString()).isEqualTo(outcome(text, file.toString(), false));
-            plain += plainSlices(text);
+            plain += plainObjects(text);
         }
         // most of their slices are read plain, so the comparison above covers the plain reader
-        assertThat(plain).isGreaterThan(20);
+        assertThat(plain).isGreaterThan(80);
     }
 
     @Test
@@ -63,7 +63,7 @@ class PlainTreesTest {
         String plain = outcome(cluster, "cluster.yaml", true);
         assertThat(plain).isEqualTo(outcome(cluster, "cluster.yaml", false));
         assertThat(plain.contains("svc398-abcde")).isTrue();
-        assertThat(plainSlices(cluster)).isEqualTo(400 - 40);
+        assertThat(plainObjects(cluster)).isEqualTo(400 + 400 - 40);
     }
 
     /** Documents that use every field the plain reader knows, and some it does not. */
@@ -103,6 +103,37 @@ class PlainTreesTest {
              "endpoints": [{"addresses": ["db.example.org"]}],
              "ports": []}
             """, """
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "web", "namespace": "prod", "uid": "s-1",
+               "labels": {"app": "web"}, "annotations": {"clusterdns.io/ttl": "30", "other": "y"}},
+             "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20", "fd00::20"],
+               "ipFamilies": ["IPv4", "IPv6"], "ipFamilyPolicy": "PreferDualStack", "selector": {"app": "web"},
+               "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP", "appProtocol": "http"},
+                         {"name": "https", "port": 443, "targetPort": "https"}],
+               "sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 600}},
+               "externalIPs": ["192.0.2.10"], "externalTrafficPolicy": "Cluster", "internalTrafficPolicy": "Local",
+               "publishNotReadyAddresses": true, "trafficDistribution": "PreferClose"},
+             "status": {"loadBalancer": {}}}
+            """, """
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "lb", "namespace": "prod"},
+             "spec": {"type": "LoadBalancer", "clusterIP": "10.96.0.30", "loadBalancerIP": "192.0.2.1",
+               "ports": [{"port": 443, "nodePort": 30443}], "loadBalancerSourceRanges": ["10.0.0.0/8"],
+               "externalTrafficPolicy": "Local", "healthCheckNodePort": 31000, "allocateLoadBalancerNodePorts": false},
+             "status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.1", "ipMode": "VIP"}, {"hostname": "lb.example.org"}]}}}
+            """, """
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "db", "namespace": "prod"},
+             "spec": {"clusterIP": "None", "ports": [{"name": "pg", "port": 5432}], "selector": {"app": "db"}}}
+            """, """
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "ext"},
+             "spec": {"type": "ExternalName", "externalName": "db.example.org", "ports": [{"port": 5432, "nodePort": 30000}]}}
+            """, """
+            {"apiVersion": "v1", "kind": "Service",
+             "metadata": {"name": "np"},
+             "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080, "targetPort": 0}, {"name": "b", "port": 81, "targetPort": ""}]}}
+            """, """
             {"apiVersion": "v1", "kind": "List", "items": [
               {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                "metadata": {"name": "a-1", "labels": {"kubernetes.io/service-name": "a"}},
@@ -116,14 +147,17 @@ class PlainTreesTest {
             TextNode.valueOf("127.0.0.1"), TextNode.valueOf("169.254.1.1"), TextNode.valueOf("0.0.0.0"), TextNode.valueOf("TCP"),
             TextNode.valueOf("SCTP"), TextNode.valueOf("udp"), TextNode.valueOf("IPv4"), TextNode.valueOf("IPv6"), TextNode.valueOf("FQDN"),
             TextNode.valueOf("Pod"), TextNode.valueOf("kubernetes.io/h2c"), TextNode.valueOf("x".repeat(64)),
-            TextNode.valueOf("not a time"), TextNode.valueOf("zone-a"),
-            IntNode.valueOf(80), IntNode.valueOf(0), IntNode.valueOf(-1), IntNode.valueOf(70000), IntNode.valueOf(1),
+            TextNode.valueOf("not a time"), TextNode.valueOf("zone-a"), TextNode.valueOf("None"), TextNode.valueOf("LoadBalancer"),
+            TextNode.valueOf("NodePort"), TextNode.valueOf("ExternalName"), TextNode.valueOf("SingleStack"), TextNode.valueOf("Local"),
+            TextNode.valueOf("ClientIP"), TextNode.valueOf("10.0.0.0/8"), TextNode.valueOf("10.96.0.99"), TextNode.valueOf("Proxy"),
+            IntNode.valueOf(80), IntNode.valueOf(0), IntNode.valueOf(-1), IntNode.valueOf(70000), IntNode.valueOf(1), IntNode.valueOf(30001),
             LongNode.valueOf(99_999_999_999L), DoubleNode.valueOf(1.5), BooleanNode.TRUE, BooleanNode.FALSE, NullNode.getInstance(),
             NODES.arrayNode(), NODES.arrayNode().add("10.1.0.8"), NODES.arrayNode().add(NODES.objectNode().put("name", "zone-b")),
             NODES.arrayNode().addNull(), NODES.objectNode(), NODES.objectNode().put("name", "x"), NODES.objectNode().put("ready", true));
 
     private static final List<String> EXTRA_KEYS = List.of("extra", "uid", "deprecatedTopology", "generation", "ready", "name",
-            "hostname", "forZones", "kind", "selfLink", "managedFields", "appProtocol");
+            "hostname", "forZones", "kind", "selfLink", "managedFields", "appProtocol", "loadBalancerClass", "targetPort", "nodePort",
+            "clusterIPs", "ipFamilies", "sessionAffinityConfig", "status", "conditions", "loadBalancer", "ingress", "ports", "spec");
 
     @Test
     void sameAsBindingOverMutatedDocuments() throws IOException {
@@ -131,7 +165,7 @@ class PlainTreesTest {
         int plain = 0;
         int refused = 0;
         int accepted = 0;
-        for (int i = 0; i < 6000; i++) {
+        for (int i = 0; i < 8000; i++) {
             JsonNode doc = JSON.readTree(BASES.get(random.nextInt(BASES.size())));
             int mutations = 1 + random.nextInt(3);
             for (int m = 0; m < mutations; m++) {
@@ -139,8 +173,9 @@ class PlainTreesTest {
             }
             String withPlain = outcome(doc, true);
             assertThat(withPlain).as(doc.toString()).isEqualTo(outcome(doc, false));
-            JsonNode slice = doc.path("kind").asText().equals("List") ? doc.path("items").path(0) : doc;
-            if (slice.isObject() && PlainTrees.endpointSlice(slice) != null) {
+            JsonNode object = doc.path("kind").asText().equals("List") ? doc.path("items").path(0) : doc;
+            if (object.isObject() && (object.path("kind").asText().equals("Service") ? PlainTrees.service(object) != null
+                    : PlainTrees.endpointSlice(object) != null)) {
                 plain++;
             }
             if (withPlain.startsWith("error")) {
@@ -150,9 +185,9 @@ class PlainTreesTest {
             }
         }
         // the mutations reach both readers and both outcomes
-        assertThat(plain).isGreaterThan(1000);
-        assertThat(refused).isGreaterThan(1000);
-        assertThat(accepted).isGreaterThan(1000);
+        assertThat(plain).isGreaterThan(1500);
+        assertThat(refused).isGreaterThan(1500);
+        assertThat(accepted).isGreaterThan(1500);
     }
 
     private static void mutate(Random random, JsonNode doc) {
@@ -198,10 +233,13 @@ class PlainTreesTest {
         }
     }
 
-    private static int plainSlices(String yaml) {
+    /** Services and EndpointSlices of the text that {@link PlainTrees} reads. */
+    private static int plainObjects(String yaml) {
         int[] count = {0};
         YamlDocuments.parse(yaml, "t.yaml", false, doc -> {
-            if (doc.node() != null && doc.node().path("kind").asText().equals("EndpointSlice") && PlainTrees.endpointSlice(doc.node()) != null) {
+            String kind = doc.node() == null ? "" : doc.node().path("kind").asText();
+            if (kind.equals("EndpointSlice") && PlainTrees.endpointSlice(doc.node()) != null
+                    || kind.equals("Service") && PlainTrees.service(doc.node()) != null) {
                 count[0]++;
             }
         });
