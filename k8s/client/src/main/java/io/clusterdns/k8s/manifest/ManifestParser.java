@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns documents into converted objects: dispatches on {@code apiVersion} and {@code kind}
- * ({@link ApiKinds}; descending into {@code kind: List} items), binds the tree to the fabric8
- * type, runs the converter, and locates every error. Kinds that do not describe cluster state
+ * ({@link ApiKinds}; descending into {@code kind: List} items), reads a plain Service or
+ * EndpointSlice tree straight into its converter's fields ({@link PlainTrees}) and binds every other
+ * tree to the fabric8 type, runs the converter, and locates every error. Kinds that do not describe cluster state
  * are skipped with one log line each (info on the first load, debug on reloads); a kind that no
  * API server knows, in a group read here ({@code kind: Servce}), is skipped with a warning on
  * every load.
