@@ -7,12 +7,6 @@ import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.IpFamily;
 import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServiceKey;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHints;
-import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
-import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -56,7 +50,7 @@ public final class EndpointSliceConverter {
      * {@link #ignoredBecause}). Throws {@link ConversionException} naming the bad field.
      */
     public static Optional<EndpointSliceInfo> convert(EndpointSlice slice) {
-        return forService(parse(slice));
+        return forService(parse(EndpointSliceFields.of(slice)));
     }
 
     /** A slice both ways, {@link #convert} and {@link #convertImported}, validated once (a manifest load wants both). */
@@ -67,7 +61,7 @@ public final class EndpointSliceConverter {
      * {@link #convert} and {@link #convertImported} of one slice; the slice is validated once
      * (validating it twice was a fifth of loading 50k services' manifests).
      */
-    public static Views convertBoth(EndpointSlice slice) {
+    public static Views convertBoth(EndpointSliceFields slice) {
         Parsed p = parse(slice);
         return new Views(forService(p), imported(p));
     }
@@ -89,7 +83,7 @@ public final class EndpointSliceConverter {
      * implementation that also derives a local Service): it then converts both ways.
      */
     public static Optional<ImportedSliceInfo> convertImported(EndpointSlice slice) {
-        return imported(parse(slice));
+        return imported(parse(EndpointSliceFields.of(slice)));
     }
 
     private static Optional<ImportedSliceInfo> imported(Parsed p) {
@@ -106,7 +100,12 @@ public final class EndpointSliceConverter {
      * empty when it is used.
      */
     public static Optional<String> ignoredBecause(EndpointSlice slice) {
-        if (FQDN.equals(slice.getAddressType())) {
+        return ignoredBecause(EndpointSliceFields.of(slice));
+    }
+
+    /** {@link #ignoredBecause(EndpointSlice)} of the fields read from a manifest. */
+    public static Optional<String> ignoredBecause(EndpointSliceFields slice) {
+        if (FQDN.equals(slice.addressType())) {
             return Optional.of("addressType FQDN, which neither kube-proxy nor cluster DNS uses");
         }
         if (Fields.isBlank(labelsOf(slice).get(SERVICE_NAME_LABEL))) {
@@ -117,11 +116,16 @@ public final class EndpointSliceConverter {
 
     /** Why a slice labelled for a ServiceImport is left out of the clusterset view; empty when it is in it (or is no imported slice). */
     public static Optional<String> importIgnoredBecause(EndpointSlice slice) {
+        return importIgnoredBecause(EndpointSliceFields.of(slice));
+    }
+
+    /** {@link #importIgnoredBecause(EndpointSlice)} of the fields read from a manifest. */
+    public static Optional<String> importIgnoredBecause(EndpointSliceFields slice) {
         Map<String, String> labels = labelsOf(slice);
         if (Fields.isBlank(labels.get(MULTICLUSTER_SERVICE_NAME_LABEL))) {
             return Optional.empty();
         }
-        if (FQDN.equals(slice.getAddressType())) {
+        if (FQDN.equals(slice.addressType())) {
             return Optional.of("addressType FQDN, which cluster DNS does not use");
         }
         String cluster = labels.get(SOURCE_CLUSTER_LABEL);
@@ -139,8 +143,8 @@ public final class EndpointSliceConverter {
         return !Fields.isBlank(cluster) && cluster.indexOf('.') < 0;
     }
 
-    private static Map<String, String> labelsOf(EndpointSlice slice) {
-        return slice.getMetadata() == null ? Map.of() : Fields.map(slice.getMetadata().getLabels());
+    private static Map<String, String> labelsOf(EndpointSliceFields slice) {
+        return slice.metadata() == null ? Map.of() : Fields.map(slice.metadata().labels());
     }
 
     /** A validated slice before it is given to its owner (a Service or a ServiceImport); {@code family} null for FQDN. */
@@ -151,19 +155,19 @@ public final class EndpointSliceConverter {
         }
     }
 
-    private static Parsed parse(EndpointSlice slice) {
-        ObjectMeta meta = ObjectMetas.meta(slice.getMetadata());
+    private static Parsed parse(EndpointSliceFields slice) {
+        ObjectMetaFields meta = ObjectMetas.meta(slice.metadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
         Map<String, String> labels = ObjectMetas.labels(meta);
-        String addressType = slice.getAddressType();
+        String addressType = slice.addressType();
         if (Fields.isBlank(addressType)) {
             throw new ConversionException("addressType", "required (IPv4, IPv6 or FQDN)");
         }
         IpFamily family = addressType.equals(FQDN) ? null : Fields.parse("addressType", addressType, EndpointSliceConverter::family);
-        List<EndpointInfo> endpoints = endpoints(slice.getEndpoints(), family);
-        List<EndpointPort> ports = ports(slice.getPorts());
-        return new Parsed(namespace, name, labels, family, endpoints, ports, Fields.triggerTime(meta.getAnnotations()));
+        List<EndpointInfo> endpoints = endpoints(slice.endpoints(), family);
+        List<EndpointPort> ports = ports(slice.ports());
+        return new Parsed(namespace, name, labels, family, endpoints, ports, Fields.triggerTime(meta.annotations()));
     }
 
     private static IpFamily family(String addressType) {
@@ -175,28 +179,27 @@ public final class EndpointSliceConverter {
     }
 
     /** {@code family} null: an FQDN slice, whose endpoints are validated and dropped. */
-    private static List<EndpointInfo> endpoints(List<Endpoint> raw, IpFamily family) {
-        List<Endpoint> in = Fields.list(raw);
+    private static List<EndpointInfo> endpoints(List<EndpointSliceFields.EndpointFields> raw, IpFamily family) {
+        List<EndpointSliceFields.EndpointFields> in = Fields.list(raw);
         if (in.size() > MAX_ENDPOINTS) {
             throw new ConversionException("endpoints", "at most " + MAX_ENDPOINTS + " endpoints per slice, got " + in.size());
         }
         List<EndpointInfo> out = new ArrayList<>(family == null ? 0 : in.size());
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("endpoints", i);
-            Endpoint ep = in.get(i);
-            List<String> addresses = Fields.list(ep.getAddresses());
+            EndpointSliceFields.EndpointFields ep = in.get(i);
+            List<String> addresses = Fields.list(ep.addresses());
             if (addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
                 throw new ConversionException(path + ".addresses", "must hold 1.." + MAX_ADDRESSES + " addresses, got " + addresses.size());
             }
-            EndpointConditions c = ep.getConditions();
-            boolean ready = c == null || c.getReady() == null || c.getReady();
-            boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
-            boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
-            String hostname = Fields.optionalLabel(path + ".hostname", ep.getHostname());
-            String nodeName = Fields.nodeName(path + ".nodeName", ep.getNodeName());
-            String pod = ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind()) ? ep.getTargetRef().getName() : null;
-            List<String> zoneHints = zoneHints(path + ".hints.forZones", ep.getHints());
-            List<String> nodeHints = nodeHints(path + ".hints.forNodes", ep.getHints());
+            boolean ready = ep.ready() == null || ep.ready();
+            boolean serving = ep.serving() == null ? ready : ep.serving();
+            boolean terminating = Boolean.TRUE.equals(ep.terminating());
+            String hostname = Fields.optionalLabel(path + ".hostname", ep.hostname());
+            String nodeName = Fields.nodeName(path + ".nodeName", ep.nodeName());
+            String pod = "Pod".equals(ep.targetRefKind()) ? ep.targetRefName() : null;
+            List<String> zoneHints = zoneHints(path + ".hints.forZones", ep.forZones());
+            List<String> nodeHints = nodeHints(path + ".hints.forNodes", ep.forNodes());
             for (int a = 0; a < addresses.size(); a++) {
                 String addressPath = FieldPaths.index(path + ".addresses", a);
                 if (family == null) {
@@ -204,7 +207,7 @@ public final class EndpointSliceConverter {
                     continue;
                 }
                 InetAddress ip = Fields.endpointIp(addressPath, addresses.get(a), family);
-                out.add(new EndpointInfo(ip, hostname, shared(nodeName), shared(ep.getZone()),
+                out.add(new EndpointInfo(ip, hostname, shared(nodeName), shared(ep.zone()),
                         ready, serving, terminating, blankToNull(pod), zoneHints, nodeHints));
             }
         }
@@ -215,15 +218,15 @@ public final class EndpointSliceConverter {
      * {@code hints.forZones}: at most {@value #MAX_HINTS} distinct zone names, each a label value
      * (so possibly empty: such a hint never names this node's zone, which is null when empty).
      */
-    private static List<String> zoneHints(String path, EndpointHints hints) {
-        List<ForZone> zones = hints == null ? List.of() : Fields.list(hints.getForZones());
-        return hintNames(path, zones.stream().map(ForZone::getName).toList(), DnsNames::isLabelValue, DnsNames.LABEL_VALUE_RULE);
+    private static List<String> zoneHints(String path, List<EndpointSliceFields.Hint> zones) {
+        return hintNames(path, Fields.list(zones).stream().map(EndpointSliceFields.Hint::name).toList(), DnsNames::isLabelValue,
+                DnsNames.LABEL_VALUE_RULE);
     }
 
     /** {@code hints.forNodes} (PreferSameNode, Kubernetes 1.33+): at most {@value #MAX_HINTS} distinct node names. */
-    private static List<String> nodeHints(String path, EndpointHints hints) {
-        List<ForNode> nodes = hints == null ? List.of() : Fields.list(hints.getForNodes());
-        return hintNames(path, nodes.stream().map(ForNode::getName).toList(), DnsNames::isDns1123Subdomain, DnsNames.DNS1123_SUBDOMAIN_RULE);
+    private static List<String> nodeHints(String path, List<EndpointSliceFields.Hint> nodes) {
+        return hintNames(path, Fields.list(nodes).stream().map(EndpointSliceFields.Hint::name).toList(), DnsNames::isDns1123Subdomain,
+                DnsNames.DNS1123_SUBDOMAIN_RULE);
     }
 
     private static List<String> hintNames(String path, List<String> names, java.util.function.Predicate<String> valid, String rule) {
@@ -270,7 +273,7 @@ public final class EndpointSliceConverter {
      * The API leaves a slice port's number unchecked; nil means "all ports". kube-proxy skips a
      * port without a usable number, and so does this: ports outside 1..65535 are left out.
      */
-    private static List<EndpointPort> ports(List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> raw) {
+    private static List<EndpointPort> ports(List<EndpointSliceFields.PortFields> raw) {
         var in = Fields.list(raw);
         if (in.size() > MAX_PORTS) {
             throw new ConversionException("ports", "at most " + MAX_PORTS + " ports per slice, got " + in.size());
@@ -280,16 +283,16 @@ public final class EndpointSliceConverter {
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("ports", i);
             var p = in.get(i);
-            String name = portName(path + ".name", p.getName());
+            String name = portName(path + ".name", p.name());
             Integer twin = names.putIfAbsent(name == null ? "" : name, i);
             if (twin != null) {
                 throw new ConversionException(path + ".name", name == null
                         ? "duplicate unnamed port (also ports[" + twin + "]); at most one port may be unnamed"
                         : "duplicate port name \"" + name + "\" (also ports[" + twin + "])");
             }
-            Protocol protocol = Fields.parse(path + ".protocol", p.getProtocol(), Protocol::parse);
-            String appProtocol = Fields.appProtocol(path + ".appProtocol", p.getAppProtocol());
-            Integer port = p.getPort();
+            Protocol protocol = Fields.parse(path + ".protocol", p.protocol(), Protocol::parse);
+            String appProtocol = Fields.appProtocol(path + ".appProtocol", p.appProtocol());
+            Integer port = p.port();
             if (port != null && port >= 1 && port <= 65535) {
                 out.add(new EndpointPort(name, protocol, port, appProtocol));
             }

@@ -4,8 +4,6 @@ import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.LoadBalancerIngress;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.TrafficPolicy;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
-import io.fabric8.kubernetes.api.model.ServiceStatus;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +18,8 @@ final class LoadBalancers {
     }
 
     /** Kept as written (trimmed: the API tolerates padding, a leftover of the annotation it replaced). */
-    static List<String> sourceRanges(ServiceSpec spec) {
-        List<String> raw = Fields.list(spec.getLoadBalancerSourceRanges());
+    static List<String> sourceRanges(ServiceFields.Spec spec) {
+        List<String> raw = Fields.list(spec.loadBalancerSourceRanges());
         List<String> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             String cidr = raw.get(i) == null ? "" : raw.get(i).trim();
@@ -47,8 +45,8 @@ final class LoadBalancers {
         return Integer.parseInt(len) <= (IpAddresses.isV6(ip) ? 128 : 32);
     }
 
-    static int healthCheckNodePort(ServiceSpec spec, ServiceType type, TrafficPolicy external) {
-        Integer value = spec.getHealthCheckNodePort();
+    static int healthCheckNodePort(ServiceFields.Spec spec, ServiceType type, TrafficPolicy external) {
+        Integer value = spec.healthCheckNodePort();
         if (value == null || value == 0) {
             return 0;
         }
@@ -59,24 +57,21 @@ final class LoadBalancers {
     }
 
     /** {@code status.loadBalancer.ingress}, as a load balancer controller writes it; ipMode left unset means VIP. */
-    static List<LoadBalancerIngress> ingress(ServiceStatus status) {
-        if (status == null || status.getLoadBalancer() == null) {
-            return List.of();
-        }
-        var raw = Fields.list(status.getLoadBalancer().getIngress());
+    static List<LoadBalancerIngress> ingress(List<ServiceFields.Ingress> ingress) {
+        var raw = Fields.list(ingress);
         List<LoadBalancerIngress> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             String path = FieldPaths.index("status.loadBalancer.ingress", i);
             var in = raw.get(i);
-            InetAddress ip = Fields.isBlank(in.getIp()) ? null : Fields.ip(path + ".ip", in.getIp());
-            String mode = in.getIpMode();
+            InetAddress ip = Fields.isBlank(in.ip()) ? null : Fields.ip(path + ".ip", in.ip());
+            String mode = in.ipMode();
             if (mode != null && ip == null) {
                 throw new ConversionException(path + ".ipMode", "may not be set when ip is not set");
             }
             if (mode != null && !mode.equals("VIP") && !mode.equals("Proxy")) {
                 throw new ConversionException(path + ".ipMode", "unsupported ipMode \"" + mode + "\" (expected VIP or Proxy)");
             }
-            out.add(new LoadBalancerIngress(ip, hostname(path + ".hostname", in.getHostname()), mode));
+            out.add(new LoadBalancerIngress(ip, hostname(path + ".hostname", in.hostname()), mode));
         }
         return out;
     }

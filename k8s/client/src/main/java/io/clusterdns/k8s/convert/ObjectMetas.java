@@ -23,11 +23,22 @@ final class ObjectMetas {
         return meta;
     }
 
+    static ObjectMetaFields meta(ObjectMetaFields meta) {
+        if (meta == null) {
+            throw new ConversionException("metadata", "required");
+        }
+        return meta;
+    }
+
     static String name(ObjectMeta meta, NameRule rule) {
-        String name = meta(meta).getName();
+        return name(ObjectMetaFields.of(meta(meta)), rule);
+    }
+
+    static String name(ObjectMetaFields meta, NameRule rule) {
+        String name = meta(meta).name();
         if (Fields.isBlank(name)) {
             // manifests are applied like `kubectl apply`, which refuses generateName: it would make a new object on every load
-            String hint = Fields.isBlank(meta.getGenerateName()) ? "required" : "required (generateName is not supported here)";
+            String hint = Fields.isBlank(meta.generateName()) ? "required" : "required (generateName is not supported here)";
             throw new ConversionException("metadata.name", hint);
         }
         boolean ok = switch (rule) {
@@ -48,7 +59,11 @@ final class ObjectMetas {
 
     /** metadata.namespace, {@code default} when absent (as kubectl apply without -n does). */
     static String namespace(ObjectMeta meta) {
-        String ns = meta(meta).getNamespace();
+        return namespace(ObjectMetaFields.of(meta(meta)));
+    }
+
+    static String namespace(ObjectMetaFields meta) {
+        String ns = meta(meta).namespace();
         if (Fields.isBlank(ns)) {
             return DEFAULT_NAMESPACE;
         }
@@ -63,12 +78,20 @@ final class ObjectMetas {
         return Fields.labels("metadata.labels", meta.getLabels());
     }
 
+    static Map<String, String> labels(ObjectMetaFields meta) {
+        return Fields.labels("metadata.labels", meta.labels());
+    }
+
     /**
      * The annotations under {@code prefix} (clusterdns's own settings); the others are not kept.
      * Their values are free text, as for the API server: whoever reads one validates it.
      */
     static Map<String, String> annotations(ObjectMeta meta, String prefix) {
-        Map<String, String> all = meta.getAnnotations();
+        return annotations(ObjectMetaFields.of(meta), prefix);
+    }
+
+    static Map<String, String> annotations(ObjectMetaFields meta, String prefix) {
+        Map<String, String> all = meta.annotations();
         if (all == null || all.isEmpty()) {
             return Map.of();
         }

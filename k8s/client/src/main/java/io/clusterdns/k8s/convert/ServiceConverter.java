@@ -8,9 +8,7 @@ import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.SessionAffinity;
 import io.clusterdns.k8s.model.TrafficPolicy;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,36 +36,41 @@ public final class ServiceConverter {
 
     /** Converts and validates; throws {@link ConversionException} naming the bad field. */
     public static ServiceInfo convert(Service service) {
-        ObjectMeta meta = ObjectMetas.meta(service.getMetadata());
+        return convert(ServiceFields.of(service));
+    }
+
+    /** {@link #convert(Service)} of the fields read from a manifest. */
+    public static ServiceInfo convert(ServiceFields service) {
+        ObjectMetaFields meta = ObjectMetas.meta(service.metadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1035_LABEL);
         Map<String, String> labels = ObjectMetas.labels(meta);
-        ServiceSpec spec = service.getSpec() == null ? new ServiceSpec() : service.getSpec();
-        ServiceType type = Fields.parse("spec.type", spec.getType(), ServiceType::parse);
+        ServiceFields.Spec spec = service.spec();
+        ServiceType type = Fields.parse("spec.type", spec.type(), ServiceType::parse);
         List<String> rawIps = rawClusterIps(spec, type);
         boolean headless = headless(rawIps, type);
         List<InetAddress> clusterIps = headless ? List.of() : clusterIps(rawIps, spec, type);
         List<IpFamily> families = type == ServiceType.EXTERNAL_NAME ? List.of() : families(spec, clusterIps);
         Optional<IpFamilyPolicy> policy = ipFamilyPolicy(service);
         checkPolicy(policy, clusterIps, families);
-        List<ServicePort> ports = ServicePorts.convert(spec.getPorts(), type, headless);
-        Map<String, String> selector = Fields.labels("spec.selector", spec.getSelector());
+        List<ServicePort> ports = ServicePorts.convert(spec.ports(), type, headless);
+        Map<String, String> selector = Fields.labels("spec.selector", spec.selector());
         List<InetAddress> externalIps = externalIps(spec);
-        TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.getExternalTrafficPolicy(), TrafficPolicy::parse);
-        TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TrafficPolicy::parse);
+        TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.externalTrafficPolicy(), TrafficPolicy::parse);
+        TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.internalTrafficPolicy(), TrafficPolicy::parse);
         return new ServiceInfo(
                 ServiceKey.of(namespace, name), type, clusterIps, headless, families, ports,
-                externalName(spec, type), externalIps, LoadBalancers.ingress(service.getStatus()),
+                externalName(spec, type), externalIps, LoadBalancers.ingress(service.ingress()),
                 LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
-                LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
+                LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.publishNotReadyAddresses()),
                 selector, labels, trafficDistribution(spec), ObjectMetas.annotations(meta, ServiceInfo.ANNOTATION_PREFIX));
     }
 
     /** The values the API server accepts for {@code spec.trafficDistribution} (Kubernetes 1.35). */
     public static final List<String> TRAFFIC_DISTRIBUTIONS = List.of("PreferClose", "PreferSameZone", "PreferSameNode");
 
-    private static String trafficDistribution(ServiceSpec spec) {
-        String value = spec.getTrafficDistribution();
+    private static String trafficDistribution(ServiceFields.Spec spec) {
+        String value = spec.trafficDistribution();
         if (value == null) {
             return null;
         }
@@ -86,21 +89,36 @@ public final class ServiceConverter {
      * would drop a live service over a field nothing reads.
      */
     public static void checkAsCreated(Service service) {
+        checkAsCreated(ServiceFields.of(service));
+    }
+
+    /** {@link #checkAsCreated(Service)} of the fields read from a manifest. */
+    public static void checkAsCreated(ServiceFields service) {
         ServiceCreateRules.check(service);
     }
 
     /** {@code spec.ipFamilyPolicy}, empty when the manifest leaves it to the defaults. */
     public static Optional<IpFamilyPolicy> ipFamilyPolicy(Service service) {
-        ServiceSpec spec = service.getSpec();
-        if (spec == null || Fields.isBlank(spec.getIpFamilyPolicy())) {
+        return ipFamilyPolicy(ServiceFields.of(service));
+    }
+
+    /** {@link #ipFamilyPolicy(Service)} of the fields read from a manifest. */
+    public static Optional<IpFamilyPolicy> ipFamilyPolicy(ServiceFields service) {
+        String policy = service.spec().ipFamilyPolicy();
+        if (Fields.isBlank(policy)) {
             return Optional.empty();
         }
-        return Optional.of(Fields.parse("spec.ipFamilyPolicy", spec.getIpFamilyPolicy(), IpFamilyPolicy::parse));
+        return Optional.of(Fields.parse("spec.ipFamilyPolicy", policy, IpFamilyPolicy::parse));
     }
 
     /** {@code spec.allocateLoadBalancerNodePorts}, true unless explicitly false. */
     public static boolean allocateLoadBalancerNodePorts(Service service) {
-        return service.getSpec() == null || !Boolean.FALSE.equals(service.getSpec().getAllocateLoadBalancerNodePorts());
+        return allocateLoadBalancerNodePorts(ServiceFields.of(service));
+    }
+
+    /** {@link #allocateLoadBalancerNodePorts(Service)} of the fields read from a manifest. */
+    public static boolean allocateLoadBalancerNodePorts(ServiceFields service) {
+        return !Boolean.FALSE.equals(service.spec().allocateLoadBalancerNodePorts());
     }
 
     /**
@@ -108,9 +126,9 @@ public final class ServiceConverter {
      * clusterIP on create; that one rule is relaxed here (clusterIP is taken as clusterIPs[0]) because
      * test fixtures of the other modules write dual-stack services that way.
      */
-    private static List<String> rawClusterIps(ServiceSpec spec, ServiceType type) {
-        String single = spec.getClusterIP();
-        List<String> multi = Fields.list(spec.getClusterIPs());
+    private static List<String> rawClusterIps(ServiceFields.Spec spec, ServiceType type) {
+        String single = spec.clusterIP();
+        List<String> multi = Fields.list(spec.clusterIPs());
         if (type == ServiceType.EXTERNAL_NAME) {
             if (!Fields.isBlank(single) || !multi.isEmpty()) {
                 throw new ConversionException(Fields.isBlank(single) ? "spec.clusterIPs" : "spec.clusterIP", "may not be set for type ExternalName");
@@ -134,8 +152,8 @@ public final class ServiceConverter {
         return multi;
     }
 
-    private static List<InetAddress> clusterIps(List<String> raw, ServiceSpec spec, ServiceType type) {
-        boolean fromList = !Fields.list(spec.getClusterIPs()).isEmpty();
+    private static List<InetAddress> clusterIps(List<String> raw, ServiceFields.Spec spec, ServiceType type) {
+        boolean fromList = !Fields.list(spec.clusterIPs()).isEmpty();
         List<InetAddress> ips = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             String path = fromList ? FieldPaths.index("spec.clusterIPs", i) : "spec.clusterIP";
@@ -167,8 +185,8 @@ public final class ServiceConverter {
     }
 
     /** spec.ipFamilies, checked against the cluster IPs they describe; derived from them when absent. */
-    private static List<IpFamily> families(ServiceSpec spec, List<InetAddress> clusterIps) {
-        List<String> raw = Fields.list(spec.getIpFamilies());
+    private static List<IpFamily> families(ServiceFields.Spec spec, List<InetAddress> clusterIps) {
+        List<String> raw = Fields.list(spec.ipFamilies());
         if (raw.size() > 2) {
             throw new ConversionException("spec.ipFamilies", "at most 2 entries, got " + raw.size());
         }
@@ -204,11 +222,11 @@ public final class ServiceConverter {
     }
 
     /** ExternalName target: a DNS-1123 subdomain (an IP passes that test and is kept, as the API keeps it). */
-    private static String externalName(ServiceSpec spec, ServiceType type) {
+    private static String externalName(ServiceFields.Spec spec, ServiceType type) {
         if (type != ServiceType.EXTERNAL_NAME) {
             return null;
         }
-        String target = spec.getExternalName();
+        String target = spec.externalName();
         if (Fields.isBlank(target)) {
             throw new ConversionException("spec.externalName", "required for type ExternalName");
         }
@@ -220,8 +238,8 @@ public final class ServiceConverter {
         return target;
     }
 
-    private static List<InetAddress> externalIps(ServiceSpec spec) {
-        List<String> raw = Fields.list(spec.getExternalIPs());
+    private static List<InetAddress> externalIps(ServiceFields.Spec spec) {
+        List<String> raw = Fields.list(spec.externalIPs());
         List<InetAddress> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             out.add(Fields.endpointIp(FieldPaths.index("spec.externalIPs", i), raw.get(i), null));
@@ -229,18 +247,15 @@ public final class ServiceConverter {
         return out;
     }
 
-    private static SessionAffinity sessionAffinity(ServiceSpec spec) {
-        String value = spec.getSessionAffinity();
+    private static SessionAffinity sessionAffinity(ServiceFields.Spec spec) {
+        String value = spec.sessionAffinity();
         if (Fields.isBlank(value) || value.equals("None")) {
             return SessionAffinity.NONE;
         }
         if (!value.equals("ClientIP")) {
             throw new ConversionException("spec.sessionAffinity", "unsupported session affinity \"" + value + "\" (expected None or ClientIP)");
         }
-        Integer timeout = null;
-        if (spec.getSessionAffinityConfig() != null && spec.getSessionAffinityConfig().getClientIP() != null) {
-            timeout = spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds();
-        }
+        Integer timeout = spec.sessionAffinityTimeout();
         int seconds = timeout == null ? SessionAffinity.DEFAULT_TIMEOUT_SECONDS : timeout;
         if (seconds < 1 || seconds > 86400) {
             throw new ConversionException("spec.sessionAffinityConfig.clientIP.timeoutSeconds", "must be 1..86400, got " + seconds);

@@ -1,8 +1,6 @@
 package io.clusterdns.k8s.convert;
 
 import io.clusterdns.k8s.model.ServiceType;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
 
 /**
  * Fields an API server refuses on creation for some Service types ({@code ValidateService}):
@@ -18,32 +16,31 @@ final class ServiceCreateRules {
     private ServiceCreateRules() {
     }
 
-    static void check(Service service) {
-        ServiceSpec spec = service.getSpec() == null ? new ServiceSpec() : service.getSpec();
-        ServiceType type = Fields.parse("spec.type", spec.getType(), ServiceType::parse);
+    static void check(ServiceFields service) {
+        ServiceFields.Spec spec = service.spec();
+        ServiceType type = Fields.parse("spec.type", spec.type(), ServiceType::parse);
         boolean accessible = type == ServiceType.NODE_PORT || type == ServiceType.LOAD_BALANCER
-                || (type == ServiceType.CLUSTER_IP && !Fields.list(spec.getExternalIPs()).isEmpty());
-        if (!accessible && !Fields.isBlank(spec.getExternalTrafficPolicy())) {
+                || (type == ServiceType.CLUSTER_IP && !Fields.list(spec.externalIPs()).isEmpty());
+        if (!accessible && !Fields.isBlank(spec.externalTrafficPolicy())) {
             throw new ConversionException("spec.externalTrafficPolicy",
                     "may only be set for externally-accessible services (type NodePort or LoadBalancer, or with externalIPs)");
         }
-        if (type == ServiceType.EXTERNAL_NAME && !Fields.list(spec.getIpFamilies()).isEmpty()) {
+        if (type == ServiceType.EXTERNAL_NAME && !Fields.list(spec.ipFamilies()).isEmpty()) {
             throw new ConversionException("spec.ipFamilies", "may not be set for type ExternalName");
         }
-        if (type == ServiceType.EXTERNAL_NAME && spec.getIpFamilyPolicy() != null) {
+        if (type == ServiceType.EXTERNAL_NAME && spec.ipFamilyPolicy() != null) {
             throw new ConversionException("spec.ipFamilyPolicy", "may not be set for type ExternalName");
         }
         if (type == ServiceType.LOAD_BALANCER) {
             return;
         }
-        if (!Fields.list(spec.getLoadBalancerSourceRanges()).isEmpty()) {
+        if (!Fields.list(spec.loadBalancerSourceRanges()).isEmpty()) {
             throw new ConversionException("spec.loadBalancerSourceRanges", ONLY_LB);
         }
-        if (spec.getAllocateLoadBalancerNodePorts() != null) {
+        if (spec.allocateLoadBalancerNodePorts() != null) {
             throw new ConversionException("spec.allocateLoadBalancerNodePorts", ONLY_LB);
         }
-        if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null
-                && !Fields.list(service.getStatus().getLoadBalancer().getIngress()).isEmpty()) {
+        if (!Fields.list(service.ingress()).isEmpty()) {
             throw new ConversionException("status.loadBalancer.ingress", "may only be used when spec.type is LoadBalancer");
         }
     }

@@ -4,7 +4,6 @@ import io.clusterdns.k8s.model.Protocol;
 import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.model.ServiceType;
 import io.clusterdns.k8s.model.TargetPort;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +14,8 @@ final class ServicePorts {
     private ServicePorts() {
     }
 
-    static List<ServicePort> convert(List<io.fabric8.kubernetes.api.model.ServicePort> ports, ServiceType type, boolean headless) {
-        List<io.fabric8.kubernetes.api.model.ServicePort> in = Fields.list(ports);
+    static List<ServicePort> convert(List<ServiceFields.Port> ports, ServiceType type, boolean headless) {
+        List<ServiceFields.Port> in = Fields.list(ports);
         if (in.isEmpty() && !headless && type != ServiceType.EXTERNAL_NAME) {
             throw new ConversionException("spec.ports", "required (at least one port) unless clusterIP is None or type is ExternalName");
         }
@@ -25,17 +24,17 @@ final class ServicePorts {
         List<ServicePort> out = new ArrayList<>(in.size());
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("spec.ports", i);
-            io.fabric8.kubernetes.api.model.ServicePort p = in.get(i);
-            int port = Fields.port(path + ".port", p.getPort());
-            Protocol protocol = Fields.parse(path + ".protocol", p.getProtocol(), Protocol::parse);
-            String name = name(path, p.getName(), in.size(), names, i);
+            ServiceFields.Port p = in.get(i);
+            int port = Fields.port(path + ".port", p.port());
+            Protocol protocol = Fields.parse(path + ".protocol", p.protocol(), Protocol::parse);
+            String name = name(path, p.name(), in.size(), names, i);
             Integer previous = numbers.putIfAbsent(port + "/" + protocol, i);
             if (previous != null) {
                 throw new ConversionException(path, "duplicate port " + port + "/" + protocol + " (also spec.ports[" + previous + "])");
             }
-            TargetPort target = targetPort(path + ".targetPort", p.getTargetPort(), port);
-            int nodePort = nodePort(path + ".nodePort", p.getNodePort(), type);
-            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.appProtocol(path + ".appProtocol", p.getAppProtocol())));
+            TargetPort target = targetPort(path + ".targetPort", p.targetPortNumber(), p.targetPortName(), port);
+            int nodePort = nodePort(path + ".nodePort", p.nodePort(), type);
+            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.appProtocol(path + ".appProtocol", p.appProtocol())));
         }
         return out;
     }
@@ -58,12 +57,9 @@ final class ServicePorts {
     }
 
     /** targetPort 0 or "" means "not set", which the API server turns into the port number. */
-    private static TargetPort targetPort(String path, IntOrString value, int port) {
-        if (value == null) {
-            return TargetPort.of(port);
-        }
-        if (value.getIntVal() != null) {
-            int n = value.getIntVal();
+    private static TargetPort targetPort(String path, Integer number, String s, int port) {
+        if (number != null) {
+            int n = number;
             if (n == 0) {
                 return TargetPort.of(port);
             }
@@ -72,7 +68,6 @@ final class ServicePorts {
             }
             return TargetPort.of(n);
         }
-        String s = value.getStrVal();
         if (Fields.isBlank(s)) {
             return TargetPort.of(port);
         }

@@ -37,8 +37,13 @@ final class ManifestLoader {
 
     /** Reads manifest text that does not come from a file (tests, other modules' fixtures). */
     static ManifestObjects parse(String yaml, String display) {
+        return parse(yaml, display, true);
+    }
+
+    /** @param plainTrees false binds every document to fabric8's model (see {@link PlainTrees}) */
+    static ManifestObjects parse(String yaml, String display, boolean plainTrees) {
         ManifestObjects objects = new ManifestObjects();
-        convert(each -> YamlDocuments.parse(yaml, display, false, each), new ManifestParser(false), objects);
+        convert(each -> YamlDocuments.parse(yaml, display, false, each), new ManifestParser(false, plainTrees), objects);
         return objects;
     }
 

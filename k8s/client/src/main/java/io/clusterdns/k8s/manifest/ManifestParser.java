@@ -10,13 +10,16 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterdns.k8s.convert.ConversionException;
 import io.clusterdns.k8s.convert.EndpointSliceConverter;
+import io.clusterdns.k8s.convert.EndpointSliceFields;
 import io.clusterdns.k8s.convert.EndpointsConverter;
 import io.clusterdns.k8s.convert.FieldPaths;
 import io.clusterdns.k8s.convert.NamespaceConverter;
 import io.clusterdns.k8s.convert.NodeConverter;
+import io.clusterdns.k8s.convert.ObjectMetaFields;
 import io.clusterdns.k8s.convert.ServiceCidrConverter;
 import io.clusterdns.k8s.convert.PodConverter;
 import io.clusterdns.k8s.convert.ServiceConverter;
+import io.clusterdns.k8s.convert.ServiceFields;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
@@ -41,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns documents into converted objects: dispatches on {@code apiVersion} and {@code kind}
- * ({@link ApiKinds}; descending into {@code kind: List} items), binds the tree to the fabric8
- * type, runs the converter, and locates every error. Kinds that do not describe cluster state
+ * ({@link ApiKinds}; descending into {@code kind: List} items), reads a plain Service or
+ * EndpointSlice tree straight into its converter's fields ({@link PlainTrees}) and binds every other
+ * tree to the fabric8 type, runs the converter, and locates every error. Kinds that do not describe cluster state
  * are skipped with one log line each (info on the first load, debug on reloads); a kind that no
  * API server knows, in a group read here ({@code kind: Servce}), is skipped with a warning on
  * every load.
@@ -52,12 +56,20 @@ final class ManifestParser {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final boolean firstLoad;
+    /** Read plain trees of the kinds {@link PlainTrees} knows without binding them to fabric8 (false: always bind, for tests). */
+    private final boolean plainTrees;
     /** Log lines and warnings of the current file, told once the whole file has been read (see {@link #endFile}). */
     private final List<Runnable> told = new ArrayList<>();
 
     /** @param firstLoad skips are logged at info on the first load, at debug on reloads (the user has seen them once) */
     ManifestParser(boolean firstLoad) {
+        this(firstLoad, true);
+    }
+
+    /** @param plainTrees false binds every document to fabric8 (the reference {@code PlainTreesTest} compares with) */
+    ManifestParser(boolean firstLoad, boolean plainTrees) {
         this.firstLoad = firstLoad;
+        this.plainTrees = plainTrees;
     }
 
     /**
@@ -137,13 +149,17 @@ final class ManifestParser {
                 into.addPod(PodConverter.convert(raw), controllerOf(raw), origin);
             }
             case "Service" -> {
-                Service service = bind(node, Service.class);
+                ServiceFields plain = plainTrees ? PlainTrees.service(node) : null;
+                ServiceFields service = plain != null ? plain : ServiceFields.of(bind(node, Service.class));
                 ServiceInfo info = ServiceConverter.convert(service);
                 ServiceConverter.checkAsCreated(service);
                 into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
                         ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
             }
-            case "EndpointSlice" -> slice(bind(node, EndpointSlice.class), origin, into);
+            case "EndpointSlice" -> {
+                EndpointSliceFields plain = plainTrees ? PlainTrees.endpointSlice(node) : null;
+                slice(plain != null ? plain : EndpointSliceFields.of(bind(node, EndpointSlice.class)), origin, into);
+            }
             case ServiceImportConverter.KIND -> serviceImport(bind(node, GenericKubernetesResource.class), origin, into);
             case "Endpoints" -> {
                 Endpoints endpoints = bind(node, Endpoints.class);
@@ -157,19 +173,19 @@ final class ManifestParser {
      * A slice is the endpoints of a Service, of a ServiceImport (imported by an MCS controller), or
      * both. A valid slice that no consumer uses still takes its name; it is skipped like another kind.
      */
-    private void slice(EndpointSlice raw, Origin origin, ManifestObjects into) {
+    private void slice(EndpointSliceFields raw, Origin origin, ManifestObjects into) {
         EndpointSliceConverter.Views views = EndpointSliceConverter.convertBoth(raw);
         Optional<EndpointSliceInfo> slice = views.service();
         Optional<ImportedSliceInfo> imported = views.imported();
-        ObjectMeta meta = raw.getMetadata();
-        String namespace = namespaceOf(meta);
-        into.claimSlice(namespace, meta.getName(), origin);
+        ObjectMetaFields meta = raw.metadata();
+        String namespace = namespaceOf(meta.namespace());
+        into.claimSlice(namespace, meta.name(), origin);
         slice.ifPresent(s -> into.addSlice(s, origin));
         imported.ifPresent(s -> into.addImportedSlice(s, origin));
-        String what = origin.describe() + ": EndpointSlice " + namespace + "/" + meta.getName();
+        String what = origin.describe() + ": EndpointSlice " + namespace + "/" + meta.name();
         Optional<String> notImported = EndpointSliceConverter.importIgnoredBecause(raw);
         if (notImported.isPresent()) {
-            skip(what + " for ServiceImport " + raw.getMetadata().getLabels().get(EndpointSliceConverter.MULTICLUSTER_SERVICE_NAME_LABEL),
+            skip(what + " for ServiceImport " + meta.labels().get(EndpointSliceConverter.MULTICLUSTER_SERVICE_NAME_LABEL),
                     notImported.get(), into);
         } else if (slice.isEmpty() && imported.isEmpty()) {
             skip(what, EndpointSliceConverter.ignoredBecause(raw).orElse("not used"), into);
@@ -184,7 +200,7 @@ final class ManifestParser {
             return;
         }
         ObjectMeta meta = raw.getMetadata();
-        String namespace = namespaceOf(meta);
+        String namespace = namespaceOf(meta.getNamespace());
         into.claimServiceImport(namespace, meta.getName(), origin);
         skip(origin.describe() + ": ServiceImport " + namespace + "/" + meta.getName(),
                 ServiceImportConverter.ignoredBecause(raw).orElse("not used"), into);
@@ -202,8 +218,8 @@ final class ManifestParser {
     }
 
     /** The namespace of a valid object: {@code default} when none is written. */
-    private static String namespaceOf(ObjectMeta meta) {
-        return meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
+    private static String namespaceOf(String namespace) {
+        return namespace == null || namespace.isEmpty() ? "default" : namespace;
     }
 
     /** Items of a typed list (ServiceList) may omit kind and apiVersion, as API responses do. */
