@@ -121,13 +121,20 @@ public final class DnsServer implements AutoCloseable {
     private record Served(DnsListeners sockets, AtomicReference<Router> router) {
     }
 
+    /** Threads of the Vert.x worker pool: probes and scrapes, a few at a time. */
+    static final int WORKER_THREADS = 4;
+
     private DnsServer(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
         this.sources = sources;
         this.onLoop = onLoop;
         VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
                 // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
                 .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))
-                .setEventLoopPoolSize(plan.effectiveUdpSockets());
+                .setEventLoopPoolSize(plan.effectiveUdpSockets())
+                // the worker pool runs the HTTP probes and scrapes only (HttpEndpoints); Vert.x's
+                // default of 20 threads, each started by its own task and never stopped, cost about
+                // 2 MB of stacks and thread-local buffers for nothing
+                .setWorkerPoolSize(WORKER_THREADS);
         this.vertxStart = CompletableFuture.supplyAsync(() -> Vertx.builder().with(options).build(), starter("clusterdns-vertx-start"));
         this.metrics = new ServerMetrics();
         this.dnsMetrics = new DnsMetrics(metrics.registry());

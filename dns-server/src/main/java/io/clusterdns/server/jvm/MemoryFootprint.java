@@ -34,9 +34,15 @@ import org.slf4j.LoggerFactory;
  *       ({@code System.trim_native_heap}, the diagnostic command behind {@code jcmd PID
  *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them).
  *       At most once a minute.</li>
+ *   <li>{@link #enable()}, in main before any channel I/O: {@code jdk.nio.maxCachedBufferSize}
+ *       (unless given) to {@value #MAX_CACHED_NIO_BUFFER}: the JDK copies a heap buffer through a
+ *       temporary direct buffer as large as the request and, by default, keeps it cached in that
+ *       thread whatever its size, so one large read (a manifest file, the persisted snapshot)
+ *       stays resident as long as its thread lives. The property is read once, when the JDK's
+ *       buffer cache is first used, so only a start can set it.</li>
  * </ul>
  *
- * Both happen on the compaction thread after the first complete snapshot (the flags first, so that
+ * The first two happen on the compaction thread after the first complete snapshot (the flags first, so that
  * its collection already shrinks the heap by them), only in the server process ({@link #enable()},
  * called by its main; tests that start servers in their own JVM do not), and
  * {@code -Dclusterdns.memory-defaults=false} turns them off.
@@ -54,6 +60,10 @@ public final class MemoryFootprint {
             new String[] {"MaxHeapFreeRatio", "20"},
             new String[] {"G1PeriodicGCInterval", "60000"});
 
+    static final String MAX_CACHED_NIO_BUFFER_PROPERTY = "jdk.nio.maxCachedBufferSize";
+    /** The largest temporary direct buffer a thread keeps (see the class comment); larger ones are freed after use. */
+    static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
+
     private static volatile boolean enabled;
     private static long lastCompaction;
     private static boolean compacted;
@@ -63,12 +73,15 @@ public final class MemoryFootprint {
     }
 
     /**
-     * Turns both parts on for this process (the server's main). Nothing else happens here: the
-     * flags are set on the compaction thread, before its collection, so that loading the
-     * management classes costs the start nothing.
+     * Turns the parts on for this process (the server's main). Only the NIO buffer cache's
+     * limit is set here: the flags are set on the compaction thread, before its collection, so
+     * that loading the management classes costs the start nothing.
      */
     public static void enable() {
         enabled = !"false".equals(System.getProperty(DISABLE_PROPERTY));
+        if (enabled && System.getProperty(MAX_CACHED_NIO_BUFFER_PROPERTY) == null) {
+            System.setProperty(MAX_CACHED_NIO_BUFFER_PROPERTY, Integer.toString(MAX_CACHED_NIO_BUFFER));
+        }
     }
 
     /** Sets the flags (see the class comment) that are still at their defaults; returns what it set. */

@@ -32,6 +32,30 @@ class MemoryFootprintTest {
     }
 
     @Test
+    void capsTheNioBufferCacheUnlessTheCommandLineSetIt() {
+        String property = MemoryFootprint.MAX_CACHED_NIO_BUFFER_PROPERTY;
+        String before = System.getProperty(property);
+        try {
+            System.clearProperty(property);
+            MemoryFootprint.enable();
+            assertThat(System.getProperty(property)).isEqualTo(Integer.toString(MemoryFootprint.MAX_CACHED_NIO_BUFFER));
+            System.setProperty(property, "1000");
+            MemoryFootprint.enable();
+            assertThat(System.getProperty(property)).isEqualTo("1000");
+        } finally {
+            // back to what a test JVM has: compaction off (servers other tests start must not collect)
+            System.setProperty(MemoryFootprint.DISABLE_PROPERTY, "false");
+            MemoryFootprint.enable();
+            System.clearProperty(MemoryFootprint.DISABLE_PROPERTY);
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    @Test
     void aCompactionCollectsTheHeap() {
         long before = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
         MemoryFootprint.compact();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.EndpointInfo;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
 import io.clusterdns.k8s.model.NamespaceInfo;
@@ -13,7 +14,11 @@ import io.clusterdns.k8s.model.ServiceCidrInfo;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
+import io.clusterdns.k8s.model.ServiceKey;
+import io.clusterdns.k8s.model.ServiceType;
+import io.clusterdns.k8s.model.IpFamily;
 import java.lang.reflect.Constructor;
+import java.net.InetAddress;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -117,6 +122,21 @@ class SnapshotCodecTest {
         assertThat(new HashMap<>(actual.importedSlicesByImport())).isEqualTo(new HashMap<>(expected.importedSlicesByImport()));
         assertThat(new HashMap<>(actual.nodes())).isEqualTo(new HashMap<>(expected.nodes()));
         assertThat(new HashMap<>(actual.serviceCidrs())).isEqualTo(new HashMap<>(expected.serviceCidrs()));
+    }
+
+    @Test
+    void aDecodedSliceNamesItsServiceWithTheServicesOwnKey() throws Exception {
+        ServiceKey key = ServiceKey.of("ns", "web");
+        InetAddress ip = InetAddress.getByName("10.96.0.10");
+        ServiceInfo service = new ServiceInfo(ServiceKey.of("ns", "web"), ServiceType.CLUSTER_IP, List.of(ip), false,
+                List.of(IpFamily.IPV4), List.of(), null, null, null, null, null, null, null, 0, false, null, null);
+        EndpointSliceInfo slice = new EndpointSliceInfo("web-abcde", ServiceKey.of("ns", "web"), IpFamily.IPV4,
+                List.of(new EndpointInfo(InetAddress.getByName("10.1.0.1"), null, null, null, true, true, false, null)), List.of(), null);
+        ClusterSnapshot original = new ClusterSnapshot(3, WRITTEN, List.of(service), List.of(slice), List.of(), List.of());
+        ClusterSnapshot back = SnapshotCodec.decode(SnapshotCodec.encode(original, WRITTEN)).snapshot();
+        assertThat(back.slices(key)).hasSize(1);
+        assertThat(back.slices(key).get(0).service()).as("one key object per service (24 bytes a slice)")
+                .isSameAs(back.service(key).key());
     }
 
     @Test

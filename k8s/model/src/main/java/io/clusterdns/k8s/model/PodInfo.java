@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code hostNetwork} and {@code created} ({@code metadata.creationTimestamp}, null when unknown)
  * tell who a client address belongs to: a host-network pod has its node's address, shared with
  * the node and every other host-network pod there, and of two pods with one address the newer
- * is the one the address was last given to.
+ * is the one the address was last given to. A single IPv4 address is kept as an int
+ * ({@link IpAddresses#compactList}).
  */
 public record PodInfo(
         String namespace,
@@ -35,7 +36,7 @@ public record PodInfo(
         namespace = SharedValues.name(namespace);
         nodeName = SharedValues.name(nodeName);
         phase = SharedValues.name(phase);
-        ips = List.copyOf(ips);
+        ips = IpAddresses.compactList(ips);
         labels = labels == null ? Map.of() : SharedValues.labels(Map.copyOf(labels));
         ports = ports == null ? List.of() : SharedValues.ports(List.copyOf(ports));
     }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>{@code clusterIPs} is empty for headless services ({@code clusterIP: None}) and for
  * ExternalName services; {@code headless} distinguishes the former. {@code selector} is null for a
  * service without selector (endpoints managed by hand), and an empty map never occurs: the API
- * treats an empty selector as none.
+ * treats an empty selector as none. A single IPv4 cluster IP is kept as an int
+ * ({@link IpAddresses#compactList}).
  *
  * <p>{@code trafficDistribution} is {@code spec.trafficDistribution} ({@code PreferClose},
  * {@code PreferSameZone}, {@code PreferSameNode}) or null. Proxies do not read it (they follow the
@@ -85,7 +86,7 @@ public record ServiceInfo(
     public ServiceInfo {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
-        clusterIPs = List.copyOf(clusterIPs);
+        clusterIPs = IpAddresses.compactList(clusterIPs);
         ipFamilies = SharedValues.families(ipFamilies);
         ports = SharedValues.ports(List.copyOf(ports));
         externalIPs = externalIPs == null ? List.of() : List.copyOf(externalIPs);
