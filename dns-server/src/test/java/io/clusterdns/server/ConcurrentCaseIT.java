@@ -124,7 +124,10 @@ class ConcurrentCaseIT {
         }
     }
 
-    /** The README's first command's server (the flags' chain: the ExternalName target outside the cluster is REFUSED, the CNAME goes alone). */
+    /**
+     * The README's first command's server: the flags' chain, where an ExternalName's target outside
+     * the cluster is REFUSED and its CNAME goes alone.
+     */
     @Test
     void flagsServerAnswersEveryQueryWithItsOwnQuestionAndCase() throws Exception {
         Path manifests = manifests();
@@ -210,8 +213,9 @@ class ConcurrentCaseIT {
             load.check(a, askAlone(port, a, 7), 7);
         }
         System.out.printf(Locale.ROOT, "%s: seed %d, %d s: %d UDP + %d TCP responses checked (%d UDP asked again), %d file rewrites,"
-                        + " %d reloads seen in answers, %d failures%n", getClass().getSimpleName(), seed, SECONDS, load.udpChecked.get(),
-                load.tcpChecked.get(), load.lost.size(), reloads.get(), load.flipsSeen.get(), failureCount.get());
+                        + " %d reloads seen in answers, %d answers without the upstream's or the cache's part, %d failures%n",
+                getClass().getSimpleName(), seed, SECONDS, load.udpChecked.get(), load.tcpChecked.get(), load.lost.size(), reloads.get(),
+                load.flipsSeen.get(), load.upstreamOutcomes.get(), failureCount.get());
         assertThat(failures).as("seed %d: %d failures, the first ones", seed, failureCount.get()).isEmpty();
         assertThat(load.udpChecked.get()).as("UDP responses").isPositive();
         assertThat(load.tcpChecked.get()).as("TCP responses").isPositive();
@@ -236,6 +240,7 @@ class ConcurrentCaseIT {
         final AtomicLong udpChecked = new AtomicLong();
         final AtomicLong tcpChecked = new AtomicLong();
         final AtomicInteger flipsSeen = new AtomicInteger();
+        final AtomicInteger upstreamOutcomes = new AtomicInteger();
         final AtomicReference<String> lastFlip = new AtomicReference<>("");
         final List<Map<Integer, Sent>> tcpOutstanding = new ArrayList<>();
         volatile boolean stopping;
@@ -457,6 +462,10 @@ class ConcurrentCaseIT {
             String canonical = canonical(m);
             Set<String> ok = valid.get(a.lowerCase().key());
             if (ok == null || !ok.contains(canonical)) {
+                if (ok != null && upstreamFailedOrNotCached(a, canonical, ok)) {
+                    upstreamOutcomes.incrementAndGet();
+                    return null;
+                }
                 return "not an answer of either state: " + canonical + " (valid: " + ok + ")";
             }
             if (a.question.equals(FLIP)) {
@@ -475,6 +484,27 @@ class ConcurrentCaseIT {
             return new Asked(q, spell(q.name, random), edns, edns >= 0 && random.nextBoolean(), edns >= 0 && random.nextInt(4) == 0,
                     random.nextBoolean(), tcp);
         }
+    }
+
+    /**
+     * The other answers a server with a forwarder may give than those of the reference, asked
+     * alone: a forwarded answer not from the cache (no AA: the cache's hits set it), SERVFAIL when
+     * the upstream did not answer in time (this test's upstream is one thread, and drops what its
+     * socket cannot hold under load), and an ExternalName's CNAME alone when its target's lookup
+     * failed so (the chain then sends the CNAME without the target's addresses).
+     */
+    static boolean upstreamFailedOrNotCached(Asked a, String canonical, Set<String> valid) {
+        boolean outside = !a.question.name.endsWith(".cluster.local.") && !a.question.name.endsWith(".arpa.");
+        if (outside && canonical.startsWith("SERVFAIL ")) {
+            return true;
+        }
+        for (String v : valid) {
+            String degraded = outside ? v.replaceFirst(" aa ", " ") : v.replaceAll(" db\\.example\\.com\\. (a|aaaa) [^;]*;", "");
+            if (canonical.equals(degraded)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A query in flight: what was asked, its bytes, when. */
@@ -766,7 +796,8 @@ class ConcurrentCaseIT {
                     if (question.getType() == Type.A) {
                         r.addRecord(new ARecord(question.getName(), DClass.IN, 30, InetAddress.getByName("192.0.2.7")), Section.ANSWER);
                     } else if (question.getType() == Type.AAAA) {
-                        r.addRecord(new AAAARecord(question.getName(), DClass.IN, 30, InetAddress.getByName("2001:db8::7")), Section.ANSWER);
+                        InetAddress v6 = InetAddress.getByName("2001:db8::7");
+                        r.addRecord(new AAAARecord(question.getName(), DClass.IN, 30, v6), Section.ANSWER);
                     }
                     byte[] out = r.toWire();
                     socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
