@@ -34,7 +34,7 @@ class KubernetesPluginTest {
 
     static ClusterSnapshot web(long version, String ip) {
         ServiceInfo web = new ServiceInfo(ServiceKey.of("default", "web"), ServiceType.CLUSTER_IP, List.of(IpAddresses.parse(ip)), false,
-                List.of(IpFamily.IPV4), List.of(new ServicePort("http", Protocol.TCP, 80, TargetPort.of(8080), null, null)), null, null,
+                List.of(IpFamily.IPV4), List.of(new ServicePort("http", Protocol.TCP, 80, TargetPort.of(8080), 0, null)), null, null,
                 null, null, null, null, null, 0, false, Map.of("app", "web"), null);
         return new ClusterSnapshot(version, Instant.ofEpochSecond(1_700_000_000L + version), List.of(web), List.of(), List.of(),
                 List.of(new NamespaceInfo("default", Map.of())));
