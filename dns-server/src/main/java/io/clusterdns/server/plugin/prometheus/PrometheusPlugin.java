@@ -25,7 +25,7 @@ public final class PrometheusPlugin implements Plugin {
     private final ConcurrentHashMap<ZoneKey, ZoneMeters> zones = new ConcurrentHashMap<>();
     private volatile Last last;
 
-    private record ZoneKey(String server, org.xbill.DNS.Name zone) {
+    private record ZoneKey(String server, Name zone) {
     }
 
     /**
@@ -70,7 +70,7 @@ public final class PrometheusPlugin implements Plugin {
      * through the chain (the cluster zone's fast path) exactly as this plugin counts one the chain
      * answered, with {@link #writerLabel()} as its {@code plugin} label. Keep the result.
      */
-    public ZoneMeters meters(String server, org.xbill.DNS.Name zone) {
+    public ZoneMeters meters(String server, Name zone) {
         return zones.computeIfAbsent(new ZoneKey(server, zone), k -> metrics.zone(k.server(), k.zone().toString()));
     }
 

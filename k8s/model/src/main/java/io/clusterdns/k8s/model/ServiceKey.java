@@ -17,8 +17,8 @@ public record ServiceKey(String namespace, String name) implements Comparable<Se
     /**
      * Written out rather than the record's generated one, which goes through method handles that
      * a megamorphic call site (the index's maps compare keys of several types) does not inline:
-     * it cost a tenth of an ExternalName question's CPU in the chain's service look-up. The
-     * names' cached hashes first: a probe past another key then reads no characters.
+     * it showed as a tenth of an ExternalName question's CPU profile, in the service look-up. The
+     * names' cached hashes first: a probe past another key then reads none of its characters.
      */
     @Override
     public boolean equals(Object o) {
