@@ -4,6 +4,7 @@
 #   QueryPathBenchmark  query bytes -> wire stage -> plugin chain -> response bytes, plus dnsjava's parse alone
 #   CacheBenchmark      a cache hit through the whole path and in the cache link alone, vs no cache
 #   FastPathBenchmark   query bytes -> response bytes through the fast path vs the chain (A, EDNS, case, NODATA, SRV, NXDOMAIN)
+#   ExternalNameBenchmark  an ExternalName A question (the chain) against a fast-path A hit, as the flags' server runs them
 #
 # Usage (from anywhere):
 #   dns-server/bench/jmh.sh                          # everything, settings from the annotations

@@ -51,6 +51,17 @@ public final class ServerLookup {
     }
 
     /**
+     * False when {@link #resolve} could only fail for {@code name}: no block of the router holds it
+     * (REFUSED) or the lookups already nest {@link #MAX_DEPTH} deep (SERVFAIL). A plugin that only
+     * adds what a lookup finds (an ExternalName's target addresses) then skips making the query
+     * and the error response nobody reads: the server without a root block (the flags' server)
+     * asks this for every ExternalName question.
+     */
+    public boolean mayAnswer(Name name) {
+        return depth < MAX_DEPTH && router.route(name) != null;
+    }
+
+    /**
      * Asks {@code name}, {@code type}, class IN with the rest of {@code from}'s query (its flags,
      * its EDNS: the lookup is no new hop). {@code done} gets the response exactly once, now or later
      * on another thread: REFUSED when no block holds the name, SERVFAIL when the lookups nest too

@@ -41,6 +41,11 @@ final class BenchCluster {
         return "svc-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
     }
 
+    /** The name of the ExternalName service {@code i} (ending in 5) of {@link #snapshot(int, boolean)}. */
+    static String externalName(int i) {
+        return "ext-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
+    }
+
     static String headlessName(int i) {
         return "db-" + i + ".ns-" + (i % NAMESPACES) + ".svc.cluster.local.";
     }
@@ -57,7 +62,12 @@ final class BenchCluster {
     }
 
     static ClusterSnapshot snapshot(int services) {
-        List<ServiceInfo> svcs = new ArrayList<>(services + services / 10);
+        return snapshot(services, false);
+    }
+
+    /** The cluster of {@link #snapshot(int)}, plus for every tenth i an ExternalName {@code ext-i} to {@code ext-i.example.com}. */
+    static ClusterSnapshot snapshot(int services, boolean externalNames) {
+        List<ServiceInfo> svcs = new ArrayList<>(services + services / 5);
         List<EndpointSliceInfo> slices = new ArrayList<>();
         for (int i = 0; i < services; i++) {
             String ns = "ns-" + (i % NAMESPACES);
@@ -72,6 +82,10 @@ final class BenchCluster {
                         List.of(IpFamily.IPV4), List.of(port), null, null, null, null, null, null, null, 0, false,
                         Map.of("app", "db-" + i), null));
                 slices.add(slice(ns, "db-" + i, i + 1_000_000));
+            }
+            if (externalNames && i % 10 == 5) {
+                svcs.add(new ServiceInfo(ServiceKey.of(ns, "ext-" + i), ServiceType.EXTERNAL_NAME, List.of(), false, List.of(),
+                        List.of(), "ext-" + i + ".example.com", null, null, null, null, null, null, 0, false, null, null));
             }
         }
         List<NamespaceInfo> namespaces = new ArrayList<>();

@@ -27,6 +27,20 @@ public final class KubernetesPlugin implements Plugin {
 
     private final Resolver resolver;
     private final Fallthrough fallthrough;
+    /**
+     * Per thread, the answer {@link #answersItself} found last: in a block whose {@code cache}
+     * asks that of every cluster question, the same request then reaches {@link #serve}, which
+     * takes it instead of looking the name up a second time.
+     */
+    private final ThreadLocal<Found> found = ThreadLocal.withInitial(Found::new);
+
+    /** One look-up: the question (its very name object), the index it was made at, the answer. */
+    private static final class Found {
+        Name qname;
+        int qtype;
+        long index;
+        Answer answer;
+    }
 
     public KubernetesPlugin(Resolver resolver, Fallthrough fallthrough) {
         this.resolver = resolver;
@@ -40,7 +54,7 @@ public final class KubernetesPlugin implements Plugin {
 
     @Override
     public void serve(Request request, ResponseWriter writer, Chain next) {
-        Answer answer = resolver.resolve(request.qname(), request.qtype());
+        Answer answer = answer(request.qname(), request.qtype());
         Message response = KubernetesResponses.respond(answer, request, writer, next, fallthrough);
         if (response == null) {
             return;
@@ -115,7 +129,27 @@ public final class KubernetesPlugin implements Plugin {
      * cached as before.
      */
     public boolean answersItself(Name qname, int qtype) {
+        Found f = found.get();
+        long index = resolver.indexId();
         Answer answer = resolver.resolve(qname, qtype);
+        f.qname = qname;
+        f.qtype = qtype;
+        f.index = index;
+        f.answer = answer;
         return answer instanceof Answer.NotSynced || answersAtOnce(qname, qtype, answer);
+    }
+
+    /**
+     * The resolver's answer to {@code qname}: the one {@link #answersItself} just found for this
+     * very name object when the index is still the one it was found at (the same index answers a
+     * name the same), else a look-up. The index is read before the look-up, so an answer made at
+     * a newer one is never taken for the older.
+     */
+    private Answer answer(Name qname, int qtype) {
+        Found f = found.get();
+        if (f.qname == qname && f.qtype == qtype && f.index == resolver.indexId()) {
+            return f.answer;
+        }
+        return resolver.resolve(qname, qtype);
     }
 }

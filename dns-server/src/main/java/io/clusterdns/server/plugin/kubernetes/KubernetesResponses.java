@@ -5,6 +5,7 @@ import io.clusterdns.server.chain.Chain;
 import io.clusterdns.server.chain.Fallthrough;
 import io.clusterdns.server.chain.Request;
 import io.clusterdns.server.chain.ResponseWriter;
+import io.clusterdns.server.chain.ServerLookup;
 import io.clusterdns.server.wire.Responses;
 import java.util.List;
 import org.xbill.DNS.Flags;
@@ -61,10 +62,15 @@ public final class KubernetesResponses {
      * Writes {@code response} (a CNAME to {@code target} last in its answer) once {@code target}'s
      * records of the question's type were asked of the server itself (the block holding the name:
      * its cache, its forward) and appended after the CNAME, as CoreDNS adds them through its
-     * upstream. When the lookup finds nothing the CNAME goes alone: a resolver can still follow it.
-     * The response is written on whatever thread completes the lookup.
+     * upstream. When the lookup finds nothing the CNAME goes alone: a resolver can still follow it;
+     * so it goes at once when the lookup could only fail ({@link ServerLookup#mayAnswer}: no block
+     * holds the target). The response is written on whatever thread completes the lookup.
      */
     public static void followTarget(Request request, Message response, Name target, ResponseWriter writer) {
+        if (!request.lookup().mayAnswer(target)) {
+            writer.write(response);
+            return;
+        }
         request.lookup().resolve(request, target, request.qtype(), reply -> {
             if (reply.getRcode() == Rcode.NOERROR) {
                 for (Record r : reply.getSection(Section.ANSWER)) {

@@ -10,6 +10,7 @@ import io.clusterdns.server.metrics.ZoneMeters;
 import io.clusterdns.server.wire.Transport;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -22,8 +23,17 @@ public final class PrometheusPlugin implements Plugin {
     private final DnsMetrics metrics;
     private final String writerLabel;
     private final ConcurrentHashMap<ZoneKey, ZoneMeters> zones = new ConcurrentHashMap<>();
+    private volatile Last last;
 
-    private record ZoneKey(String server, org.xbill.DNS.Name zone) {
+    private record ZoneKey(String server, Name zone) {
+    }
+
+    /**
+     * The series the last query was counted in, by its listener's label and its zone as objects:
+     * a block serves one listener and mostly one zone, so a query finds its series without a key
+     * made and hashed. A race only costs a look-up.
+     */
+    private record Last(String server, Name zone, ZoneMeters meters) {
     }
 
     /** @param nextPlugin the name of the plugin after this one in its block's chain, empty when none */
@@ -43,7 +53,15 @@ public final class PrometheusPlugin implements Plugin {
     }
 
     private ZoneMeters meters(Request request) {
-        return meters(request.listener().label(), request.zone());
+        String server = request.listener().label();
+        Name zone = request.zone();
+        Last last = this.last;
+        if (last != null && last.server == server && last.zone == zone) {
+            return last.meters;
+        }
+        ZoneMeters meters = meters(server, zone);
+        this.last = new Last(server, zone, meters);
+        return meters;
     }
 
     /**
@@ -52,7 +70,7 @@ public final class PrometheusPlugin implements Plugin {
      * through the chain (the cluster zone's fast path) exactly as this plugin counts one the chain
      * answered, with {@link #writerLabel()} as its {@code plugin} label. Keep the result.
      */
-    public ZoneMeters meters(String server, org.xbill.DNS.Name zone) {
+    public ZoneMeters meters(String server, Name zone) {
         return zones.computeIfAbsent(new ZoneKey(server, zone), k -> metrics.zone(k.server(), k.zone().toString()));
     }
 
