@@ -23,6 +23,11 @@ final class EncodedAnswer {
     record Cut(int limit, byte[] bytes, int[] serials) {
     }
 
+    private static final byte[] NO_KEY = new byte[0];
+
+    /** The question it answers, {@link AnswerKey#packed}, and its {@link AnswerKey#hash}: what the {@link AnswerTable} finds it by. */
+    private final byte[] key;
+    private final int hash;
     private final byte[] whole;
     private final int[] serials;
     private final int rcode;
@@ -36,9 +41,20 @@ final class EncodedAnswer {
      * would need bytes of its own, and takes the chain. Found out on the first such client.
      */
     private volatile int caseUse = CASE_UNKNOWN;
+    /**
+     * Asked since the {@link AnswerTable}'s eviction hand last passed (second chance). Plain: a
+     * lost write costs at most an early eviction, and readers write it only when it is clear.
+     */
+    private boolean asked;
 
-    /** The response {@code whole} (rcode {@code rcode}) made at index {@code made} from {@code dependencies}. */
-    EncodedAnswer(byte[] whole, int rcode, long made, Dependency[] dependencies) {
+    /** The response {@code whole} (rcode {@code rcode}) to {@code key} made at index {@code made} from {@code dependencies}. */
+    EncodedAnswer(AnswerKey key, byte[] whole, int rcode, long made, Dependency[] dependencies) {
+        this(key.packed(), key.hash(), whole, rcode, made, dependencies);
+    }
+
+    private EncodedAnswer(byte[] key, int hash, byte[] whole, int rcode, long made, Dependency[] dependencies) {
+        this.key = key;
+        this.hash = hash;
         this.whole = whole;
         this.serials = whole == null ? NO_SERIALS : SoaSerials.offsets(whole);
         this.rcode = rcode;
@@ -46,9 +62,37 @@ final class EncodedAnswer {
         this.dependencies = dependencies;
     }
 
-    /** The mark that the chain answers, made at index {@code made} from {@code dependencies}. */
-    static EncodedAnswer chain(long made, Dependency[] dependencies) {
-        return new EncodedAnswer(null, 0, made, dependencies);
+    /** The mark that the chain answers {@code key}, made at index {@code made} from {@code dependencies}. */
+    static EncodedAnswer chain(AnswerKey key, long made, Dependency[] dependencies) {
+        return new EncodedAnswer(key, null, 0, made, dependencies);
+    }
+
+    /** {@link AnswerTable#GONE}: an answer to no question. */
+    static EncodedAnswer gone() {
+        return new EncodedAnswer(NO_KEY, 0, null, 0, Long.MIN_VALUE, new Dependency[0]);
+    }
+
+    byte[] key() {
+        return key;
+    }
+
+    int hash() {
+        return hash;
+    }
+
+    /** Notes a hit for the eviction's second chance; writes only when not noted yet. */
+    void asked() {
+        if (!asked) {
+            asked = true;
+        }
+    }
+
+    boolean wasAsked() {
+        return asked;
+    }
+
+    void clearAsked() {
+        asked = false;
     }
 
     Dependency[] dependencies() {
@@ -117,8 +161,8 @@ final class EncodedAnswer {
         caseUse = free ? CASE_FREE : CASE_COPIED;
     }
 
-    /** Bytes kept alive, roughly (the memory bound counts it). */
+    /** Bytes kept alive, roughly (the memory bound counts it): this object, its key, parts and response. */
     int footprint() {
-        return 96 + 40 * dependencies.length + (whole == null ? 0 : whole.length);
+        return 112 + key.length + 40 * dependencies.length + (whole == null ? 0 : whole.length);
     }
 }
