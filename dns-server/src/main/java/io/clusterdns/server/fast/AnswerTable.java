@@ -1,18 +1,16 @@
 package io.clusterdns.server.fast;
 
-import java.util.Arrays;
-
 /**
  * The encoded answers of one {@link AnswerCache.Generation}, by key: an open-addressing table made
  * for the fast path's look-up, in place of a {@code ConcurrentHashMap} (whose node, key record and
  * name array were three dependent cache misses per query before the answer itself at 50,000
- * services). A look-up reads the slot's hash from an {@code int[]}, then only where it matches the
- * answer, which holds its key packed in one array (the lower-cased name, the type, the EDNS form:
- * {@link AnswerKey#packed}), compared in one {@code Arrays.equals} with the query's bytes.
+ * services). A look-up reads the slot, the answer (its hash and EDNS form), then its key's bytes
+ * (the lower-cased name and the type), compared in one {@code Arrays.equals} with the query's:
+ * those are the response's own question, so the bytes the hit then copies are already at hand.
  *
  * <p><b>Concurrency</b>: readers (the event loops) take no lock; inserts and evictions take this
  * table's lock (one writer at a time; a writer has just encoded an answer, microseconds, so the
- * lock is rarely contended). A reader loads the slot arrays through one volatile ({@link Slots},
+ * lock is rarely contended). A reader loads the slot array through one volatile ({@link Slots},
  * replaced whole when the table is rebuilt: copy-on-grow), then each slot with a plain read. An
  * answer's fields that a reader compares and serves are final, so an answer seen through a racy
  * slot read is complete. A writer only ever puts an answer into a slot, replaces the answer of the
@@ -33,18 +31,16 @@ import java.util.Arrays;
 final class AnswerTable {
     /** An evicted slot: probes go past it; its key (empty) matches no query. */
     static final EncodedAnswer GONE = EncodedAnswer.gone();
-    /** Bytes counted per slot: an int and a reference, at most half the slots held. */
+    /** Bytes counted per slot: a reference, a quarter to a half of the slots held. */
     static final int SLOT_BYTES = 16;
     private static final int MIN_CAPACITY = 64;
 
-    /** Hashes and answers, slot by slot; null answer: never used. Replaced whole (copy-on-grow). */
+    /** The answers, slot by slot; null: never used. Replaced whole (copy-on-grow). */
     private static final class Slots {
-        final int[] hashes;
         final EncodedAnswer[] answers;
         final int shift;
 
         Slots(int capacity) {
-            hashes = new int[capacity];
             answers = new EncodedAnswer[capacity];
             shift = 32 - Integer.numberOfTrailingZeros(capacity);
         }
@@ -78,20 +74,16 @@ final class AnswerTable {
      */
     EncodedAnswer get(byte[] key, int length, int hash) {
         Slots s = slots;
-        int[] hashes = s.hashes;
         EncodedAnswer[] answers = s.answers;
-        int mask = hashes.length - 1;
+        int mask = answers.length - 1;
         for (int i = s.home(hash); ; i = (i + 1) & mask) {
             EncodedAnswer a = answers[i];
             if (a == null) {
                 return null;
             }
-            if (hashes[i] == hash) {
-                byte[] k = a.key();
-                if (Arrays.equals(k, 0, k.length, key, 0, length)) {
-                    a.asked();
-                    return a;
-                }
+            if (a.hash() == hash && a.answers(key, length)) {
+                a.asked();
+                return a;
             }
         }
     }
@@ -103,14 +95,12 @@ final class AnswerTable {
      */
     synchronized int put(EncodedAnswer answer) {
         Slots s = slots;
-        if ((used + 1) * 2L > s.hashes.length) {
+        if ((used + 1) * 2L > s.answers.length) {
             s = rebuild(s);
         }
         int hash = answer.hash();
-        byte[] key = answer.key();
-        int[] hashes = s.hashes;
         EncodedAnswer[] answers = s.answers;
-        int mask = hashes.length - 1;
+        int mask = answers.length - 1;
         int free = -1;
         int i = s.home(hash);
         for (; ; i = (i + 1) & mask) {
@@ -122,8 +112,8 @@ final class AnswerTable {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (hashes[i] == hash && Arrays.equals(a.key(), key)) {
-                answers[i] = answer; // the same key: the slot's hash stays
+            } else if (a.hash() == hash && a.sameQuestion(answer)) {
+                answers[i] = answer;
                 bytes += answer.footprint() - a.footprint();
                 return evictOverBudget(s);
             }
@@ -133,8 +123,6 @@ final class AnswerTable {
         } else {
             used++;
         }
-        // the hash first: a reader that sees the answer and an older hash only misses it
-        hashes[i] = hash;
         answers[i] = answer;
         held++;
         heldSeen = held;
@@ -204,7 +192,6 @@ final class AnswerTable {
                 while (s.answers[i] != null) {
                     i = (i + 1) & mask;
                 }
-                s.hashes[i] = a.hash();
                 s.answers[i] = a;
             }
         }

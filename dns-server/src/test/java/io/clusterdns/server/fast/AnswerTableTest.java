@@ -33,7 +33,7 @@ class AnswerTableTest {
         for (AnswerKey k : keys) {
             EncodedAnswer found = get(table, k);
             assertThat(found).as("%s", k).isNotNull();
-            assertThat(found.key()).isEqualTo(k.packed());
+            assertThat(found.packedKey()).isEqualTo(k.packed());
         }
         // same name, other type or EDNS form: other keys
         AnswerKey first = keys.get(1);
@@ -118,7 +118,7 @@ class AnswerTableTest {
                     EncodedAnswer a = get(table, k);
                     if (i < stable && a == null) {
                         wrong.compareAndSet(null, "lost " + k);
-                    } else if (a != null && !java.util.Arrays.equals(a.key(), k.packed())) {
+                    } else if (a != null && !java.util.Arrays.equals(a.packedKey(), k.packed())) {
                         wrong.compareAndSet(null, "answer of another key for " + k);
                     }
                     i += 7;
@@ -170,10 +170,22 @@ class AnswerTableTest {
         return java.util.Arrays.hashCode(name);
     }
 
-    /** An answer to {@code k} whose response is {@code length} bytes (its content does not matter here). */
-    private static EncodedAnswer answer(AnswerKey k, int variant) {
-        byte[] whole = new byte[40 + variant];
+    /**
+     * An answer to {@code k}: a response of one question and no records (the table compares the
+     * key with the question), {@code variant} bytes longer per variant; or, for odd names' lengths,
+     * a chain mark (no response: its key is a copy).
+     */
+    static EncodedAnswer answer(AnswerKey k, int variant) {
+        return k.name().length % 2 == 1 ? EncodedAnswer.chain(k, variant, NO_PARTS) : response(k, variant);
+    }
+
+    /** An answer to {@code k} with a response of one question and {@code extra} bytes more. */
+    static EncodedAnswer response(AnswerKey k, int extra) {
+        byte[] packed = k.packed();
+        byte[] whole = new byte[FastQuery.HEADER + packed.length + 1 + extra];
         whole[5] = 1; // one question, no records: the serial finder reads the counts
+        System.arraycopy(packed, 0, whole, FastQuery.HEADER, packed.length - 1);
+        whole[FastQuery.HEADER + packed.length] = 1; // class IN
         return new EncodedAnswer(k, whole, 0, 1, NO_PARTS);
     }
 }
