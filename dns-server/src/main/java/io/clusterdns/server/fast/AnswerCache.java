@@ -6,7 +6,6 @@ import io.clusterdns.resolver.Resolver;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,14 +21,16 @@ import java.util.concurrent.atomic.LongAdder;
  * since the cache's index are not known (the resolver keeps 16), one of them changed everything,
  * or the parts noted reach their bound.
  *
- * <p>No lock on the query path: answers and parts are concurrent maps; the state (index, serial,
- * generation) is replaced whole through a volatile; the first query to see a new index notes its
- * changes (a CAS elects it; queries meanwhile take the chain) before publishing the state, so a
- * query that reads the state finds every change up to its index. A change noted for a later
- * index while a query checks an answer only makes the answer look stale: it is made again.
+ * <p>No lock on the query path: answers are an {@link AnswerTable} (readers lock-free, inserts
+ * one at a time), parts a concurrent map; the state (index, serial, generation) is replaced whole
+ * through a volatile; the first query to see a new index notes its changes (a CAS elects it;
+ * queries meanwhile take the chain) before publishing the state, so a query that reads the state
+ * finds every change up to its index. A change noted for a later index while a query checks an
+ * answer only makes the answer look stale: it is made again.
  *
- * <p>Bounded by a byte budget: when the answers grow past it they start over, which a flood of
- * random names needs and which costs the names asked again one encoding each.
+ * <p>Bounded by a byte budget: past it the table evicts the answers not asked lately, a few at a
+ * time (second chance), so a flood of random names costs the names asked once, and the answers
+ * asked all the time stay.
  */
 final class AnswerCache {
     /**
@@ -49,12 +50,12 @@ final class AnswerCache {
     /** Answers kept together since index {@code start}, and the last index after it that changed each part. */
     static final class Generation {
         final long start;
-        final ConcurrentHashMap<AnswerKey, EncodedAnswer> answers = new ConcurrentHashMap<>();
+        final AnswerTable answers;
         final ConcurrentHashMap<Dependency, Long> changedAt = new ConcurrentHashMap<>();
-        final AtomicLong bytes = new AtomicLong();
 
-        Generation(long start) {
+        Generation(long start, long budget) {
             this.start = start;
+            this.answers = new AnswerTable(budget);
         }
     }
 
@@ -65,12 +66,13 @@ final class AnswerCache {
     private final long budget;
     private final int maxParts;
     private final AtomicBoolean advancing = new AtomicBoolean();
-    private volatile State state = new State(-1, 0, new Generation(-1));
+    private volatile State state;
     final LongAdder hits = new LongAdder();
     final LongAdder encoded = new LongAdder();
     final LongAdder stale = new LongAdder();
     final LongAdder indexesFollowed = new LongAdder();
     final LongAdder startedOver = new LongAdder();
+    final LongAdder evicted = new LongAdder();
 
     /** The budget for a JVM whose heap may grow to {@code maxHeap} bytes. */
     static long defaultBudget(long maxHeap) {
@@ -80,6 +82,7 @@ final class AnswerCache {
     AnswerCache(long budget) {
         this.budget = budget;
         this.maxParts = (int) Math.max(16, Math.min(Integer.MAX_VALUE, budget / BUDGET_PER_PART));
+        this.state = new State(-1, 0, new Generation(-1, budget));
     }
 
     /**
@@ -128,7 +131,7 @@ final class AnswerCache {
             }
         }
         startedOver.increment();
-        return new State(now.id(), now.serial(), new Generation(now.id()));
+        return new State(now.id(), now.serial(), new Generation(now.id(), budget));
     }
 
     /**
@@ -152,16 +155,13 @@ final class AnswerCache {
         return true;
     }
 
-    void put(Generation g, AnswerKey key, EncodedAnswer answer) {
-        long size = key.footprint() + answer.footprint();
-        if (g.bytes.addAndGet(size) > budget) {
-            g.answers.clear();
-            g.bytes.set(size);
+    /** Keeps {@code answer} in {@code g}; returns how many answers it evicted to stay within the budget. */
+    int put(Generation g, EncodedAnswer answer) {
+        int out = g.answers.put(answer);
+        if (out > 0) {
+            evicted.add(out);
         }
-        EncodedAnswer old = g.answers.put(key, answer);
-        if (old != null) {
-            g.bytes.addAndGet(-(key.footprint() + old.footprint()));
-        }
+        return out;
     }
 
     /** Answers held by the current generation (tests, benchmarks). */

@@ -35,8 +35,25 @@ record AnswerKey(byte[] name, int qtype, int edns, int hash) {
         return Arrays.toString(name) + " " + qtype + " edns=" + edns;
     }
 
-    /** Bytes this key keeps alive with its map entry, roughly (the memory bound counts it): the name, two objects, the map's node. */
-    int footprint() {
-        return name.length + 96;
+    /** Bytes of {@link #packed}: the name, the type, the EDNS form. */
+    static int packedLength(int nameLength) {
+        return nameLength + 3;
+    }
+
+    /**
+     * The key as the {@link AnswerTable} compares it, in one array: the name, the type (two bytes,
+     * network order), the EDNS form (one byte); as {@link FastQuery} lays out the query's.
+     */
+    byte[] packed() {
+        byte[] out = Arrays.copyOf(name, packedLength(name.length));
+        pack(out, name.length, qtype, edns);
+        return out;
+    }
+
+    /** Writes the type and EDNS form after the name, which ends at {@code nameLength}. */
+    static void pack(byte[] key, int nameLength, int qtype, int edns) {
+        key[nameLength] = (byte) (qtype >>> 8);
+        key[nameLength + 1] = (byte) qtype;
+        key[nameLength + 2] = (byte) edns;
     }
 }

@@ -23,6 +23,20 @@ final class EncodedAnswer {
     record Cut(int limit, byte[] bytes, int[] serials) {
     }
 
+    private static final byte[] NO_KEY = new byte[0];
+
+    /**
+     * The question it answers, what the {@link AnswerTable} finds it by: the name and type as in
+     * {@link AnswerKey#packed}, at {@code key[keyAt, keyAt + keyLength)}, which is the response's own
+     * question (offset 12, the lower-cased name, never compressed, and the type) where it has one:
+     * then the bytes a hit compares are the ones it copies next (one cache miss fewer per query),
+     * else a copy. Then the EDNS form and {@link AnswerKey#hash}.
+     */
+    private final byte[] key;
+    private final int keyAt;
+    private final int keyLength;
+    private final int edns;
+    private final int hash;
     private final byte[] whole;
     private final int[] serials;
     private final int rcode;
@@ -36,9 +50,26 @@ final class EncodedAnswer {
      * would need bytes of its own, and takes the chain. Found out on the first such client.
      */
     private volatile int caseUse = CASE_UNKNOWN;
+    /**
+     * Asked since the {@link AnswerTable}'s eviction hand last passed (second chance). Plain: a
+     * lost write costs at most an early eviction, and readers write it only when it is clear.
+     */
+    private boolean asked;
 
-    /** The response {@code whole} (rcode {@code rcode}) made at index {@code made} from {@code dependencies}. */
-    EncodedAnswer(byte[] whole, int rcode, long made, Dependency[] dependencies) {
+    /** The response {@code whole} (rcode {@code rcode}) to {@code key} made at index {@code made} from {@code dependencies}. */
+    EncodedAnswer(AnswerKey key, byte[] whole, int rcode, long made, Dependency[] dependencies) {
+        this(key.packed(), key.edns(), key.hash(), whole, rcode, made, dependencies);
+    }
+
+    private EncodedAnswer(byte[] packed, int edns, int hash, byte[] whole, int rcode, long made, Dependency[] dependencies) {
+        int length = Math.max(0, packed.length - 1); // the name and type
+        boolean inResponse = whole != null && whole.length >= FastQuery.HEADER + length
+                && java.util.Arrays.equals(whole, FastQuery.HEADER, FastQuery.HEADER + length, packed, 0, length);
+        this.key = inResponse ? whole : packed;
+        this.keyAt = inResponse ? FastQuery.HEADER : 0;
+        this.keyLength = length;
+        this.edns = edns;
+        this.hash = hash;
         this.whole = whole;
         this.serials = whole == null ? NO_SERIALS : SoaSerials.offsets(whole);
         this.rcode = rcode;
@@ -46,9 +77,50 @@ final class EncodedAnswer {
         this.dependencies = dependencies;
     }
 
-    /** The mark that the chain answers, made at index {@code made} from {@code dependencies}. */
-    static EncodedAnswer chain(long made, Dependency[] dependencies) {
-        return new EncodedAnswer(null, 0, made, dependencies);
+    /** The mark that the chain answers {@code key}, made at index {@code made} from {@code dependencies}. */
+    static EncodedAnswer chain(AnswerKey key, long made, Dependency[] dependencies) {
+        return new EncodedAnswer(key, null, 0, made, dependencies);
+    }
+
+    /** {@link AnswerTable#GONE}: an answer to no question. */
+    static EncodedAnswer gone() {
+        return new EncodedAnswer(NO_KEY, -1, 0, null, 0, Long.MIN_VALUE, new Dependency[0]);
+    }
+
+    /** True when this answers the question packed in {@code q[0, length)} ({@link AnswerKey#packed}, as {@link FastQuery#key}). */
+    boolean answers(byte[] q, int length) {
+        return q[length - 1] == edns && java.util.Arrays.equals(key, keyAt, keyAt + keyLength, q, 0, length - 1);
+    }
+
+    /** True when this and {@code other} answer the same question. */
+    boolean sameQuestion(EncodedAnswer other) {
+        return other.edns == edns && java.util.Arrays.equals(key, keyAt, keyAt + keyLength, other.key, other.keyAt, other.keyAt + other.keyLength);
+    }
+
+    /** The question, {@link AnswerKey#packed} (tests). */
+    byte[] packedKey() {
+        byte[] out = java.util.Arrays.copyOfRange(key, keyAt, keyAt + keyLength + 1);
+        out[keyLength] = (byte) edns;
+        return out;
+    }
+
+    int hash() {
+        return hash;
+    }
+
+    /** Notes a hit for the eviction's second chance; writes only when not noted yet. */
+    void asked() {
+        if (!asked) {
+            asked = true;
+        }
+    }
+
+    boolean wasAsked() {
+        return asked;
+    }
+
+    void clearAsked() {
+        asked = false;
     }
 
     Dependency[] dependencies() {
@@ -117,8 +189,8 @@ final class EncodedAnswer {
         caseUse = free ? CASE_FREE : CASE_COPIED;
     }
 
-    /** Bytes kept alive, roughly (the memory bound counts it). */
+    /** Bytes kept alive, roughly (the memory bound counts it): this object, its key, parts and response. */
     int footprint() {
-        return 96 + 40 * dependencies.length + (whole == null ? 0 : whole.length);
+        return 112 + (key == whole ? 0 : key.length) + 40 * dependencies.length + (whole == null ? 0 : whole.length);
     }
 }

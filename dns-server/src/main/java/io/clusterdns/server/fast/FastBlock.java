@@ -160,7 +160,7 @@ final class FastBlock {
         }
         long index = s.index();
         // the query itself is the probe: no key is made for an answer already held
-        EncodedAnswer answer = s.generation().answers.get(query);
+        EncodedAnswer answer = s.generation().answers.get(query.key(), query.keyLength(), query.hash());
         AnswerKey key = null;
         if (answer != null && cache.fresh(answer, s)) {
             cache.hits.increment();
@@ -170,24 +170,24 @@ final class FastBlock {
                 cache.stale.increment();
             }
             query.found = answer == null ? Found.MADE : Found.MADE_AGAIN;
-            key = query.key();
+            key = query.answerKey();
             answer = encode(key, false, Integer.MAX_VALUE, index);
             if (answer == null) {
                 return false;
             }
             cache.encoded.increment();
-            cache.put(s.generation(), key, answer);
+            query.evicted = cache.put(s.generation(), answer);
         }
         if (answer.takesChain()) {
             return false;
         }
-        if (query.mixedCase() && !caseFree(answer, key != null ? key : (key = query.key()), index)) {
+        if (query.mixedCase() && !caseFree(answer, key != null ? key : (key = query.answerKey()), index)) {
             return false;
         }
         byte[] template = answer.whole();
         int[] serials = answer.serials();
         if (template.length > query.limit()) {
-            EncodedAnswer.Cut cut = cut(answer, key != null ? key : query.key(), query.limit(), index);
+            EncodedAnswer.Cut cut = cut(answer, key != null ? key : query.answerKey(), query.limit(), index);
             if (cut == null) {
                 return false;
             }
@@ -272,7 +272,7 @@ final class FastBlock {
     private EncodedAnswer encode(AnswerKey key, boolean upperCase, int limit, long index) {
         Name name = name(key.name(), upperCase);
         if (name == null) {
-            return EncodedAnswer.chain(index, NO_PARTS);
+            return EncodedAnswer.chain(key, index, NO_PARTS);
         }
         Dependencies read = new Dependencies();
         Answer answer = resolver.resolve(name, key.qtype(), read);
@@ -281,7 +281,7 @@ final class FastBlock {
         }
         Dependency[] parts = read.read().toArray(Dependency[]::new);
         if (!kubernetes.answersAtOnce(name, key.qtype(), answer) || loadbalance && shuffles(answer)) {
-            return EncodedAnswer.chain(index, parts);
+            return EncodedAnswer.chain(key, index, parts);
         }
         Message query = new Message(0);
         query.addRecord(Record.newRecord(name, key.qtype(), DClass.IN), Section.QUESTION);
@@ -289,9 +289,9 @@ final class FastBlock {
                 : new ClientEdns.Present(ClientEdns.MIN_UDP_PAYLOAD, 0, key.edns() == AnswerKey.EDNS_DO);
         byte[] bytes = Responses.encode(KubernetesResponses.of(query, answer), query, edns, limit);
         if (bytes.length > io.clusterdns.server.wire.Transport.TCP.defaultLimit()) {
-            return EncodedAnswer.chain(index, parts); // even TCP gets it cut: rare enough to leave to the chain
+            return EncodedAnswer.chain(key, index, parts); // even TCP gets it cut: rare enough to leave to the chain
         }
-        return new EncodedAnswer(bytes, answer.rcode(), index, parts);
+        return new EncodedAnswer(key, bytes, answer.rcode(), index, parts);
     }
 
     /** True when {@code loadbalance} would reorder the answer: two or more addresses (or MX) in a section. */

@@ -21,10 +21,11 @@ import org.xbill.DNS.Name;
  * and question (its case) copied in; no dnsjava message is parsed or built. Every other query,
  * and every answer the chain would make in some other way, takes the chain. Counted in the
  * block's {@code prometheus} series as the chain counts it, and in
- * {@code clusterdns_fastpath_{hits,misses,reencodes}_total} by how the answer was found.
+ * {@code clusterdns_fastpath_{hits,misses,reencodes}_total} by how the answer was found (and
+ * {@code clusterdns_fastpath_evictions_total}: answers evicted to keep new ones within the budget).
  *
  * <p>Per query, nothing is allocated: the query is read into this thread's {@link FastQuery},
- * which is also the key the answer is looked up with and the response handed to the sink (the UDP
+ * which is also the key the answer is looked up with (in the block's {@link AnswerTable}) and the response handed to the sink (the UDP
  * socket patches the kept bytes in its pooled send buffer).
  */
 public final class FastPath implements FrontPath {
@@ -100,6 +101,7 @@ public final class FastPath implements FrontPath {
         int rcode = query.rcode();
         int length = query.template().length;
         FastBlock.Found found = query.found;
+        int evicted = query.evicted;
         sink.send(query);
         PrometheusPlugin prometheus = block.prometheus();
         if (prometheus != null) {
@@ -108,6 +110,9 @@ public final class FastPath implements FrontPath {
                     prometheus.writerLabel(), length, System.nanoTime() - received);
             meters.countFastPath(found == FastBlock.Found.HELD ? ZoneMeters.FAST_PATH_HIT
                     : found == FastBlock.Found.MADE ? ZoneMeters.FAST_PATH_MISS : ZoneMeters.FAST_PATH_REENCODE);
+            if (evicted > 0) {
+                meters.countFastPathEvictions(evicted);
+            }
         }
         return true;
     }

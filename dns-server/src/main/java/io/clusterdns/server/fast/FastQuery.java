@@ -13,11 +13,11 @@ import java.util.Arrays;
  *
  * <p>Mutable and reused: each thread that serves queries keeps one ({@link #current}), so reading
  * a query and looking its answer up allocate nothing; the {@link AnswerKey} (a copy of the name)
- * is made only when an answer is encoded and kept. It is also the probe of the answers' map: it
- * hashes and compares as the {@link AnswerKey} of the same question ({@link #equals}), which is
- * all {@code ConcurrentHashMap.get} asks of the key it is given (it calls {@code probe.equals(held)}).
- * And, once answered, it is the response ({@link ResponsePatch}): the kept bytes and this client's
- * part, which the UDP socket writes straight into its send buffer.
+ * is made only when an answer is encoded and kept. It is also the probe of the answers'
+ * {@link AnswerTable}: its name buffer holds the question as the table packs keys (lower-cased
+ * name, type, EDNS form: {@link #key}, {@link #keyLength}) and its hash is the key's, computed while
+ * the name is read. And, once answered, it is the response ({@link ResponsePatch}): the kept bytes
+ * and this client's part, which the UDP socket writes straight into its send buffer.
  */
 final class FastQuery implements ResponsePatch {
     static final int HEADER = 12;
@@ -31,8 +31,8 @@ final class FastQuery implements ResponsePatch {
     private static final int DO_BIT = 0x8000;
     private static final ThreadLocal<FastQuery> CURRENT = ThreadLocal.withInitial(FastQuery::new);
 
-    /** The question name lower-cased, wire form: {@code name[0, nameLength)}. */
-    private final byte[] name = new byte[MAX_NAME];
+    /** The question name lower-cased, wire form: {@code name[0, nameLength)}; then the type and EDNS form ({@link AnswerKey#packed}). */
+    private final byte[] name = new byte[AnswerKey.packedLength(MAX_NAME)];
     private int nameLength;
     private int qtype;
     private int edns;
@@ -41,6 +41,8 @@ final class FastQuery implements ResponsePatch {
     private int limit;
     /** Set by {@link FastBlock#answer}: how the answer was found, for the metrics. */
     FastBlock.Found found;
+    /** Set by {@link FastBlock#answer}: answers evicted to keep this query's, for the metrics. */
+    int evicted;
     /** Set by {@link #answer}: the response's kept bytes, where its SOA serials go and which, its rcode, the query's bytes. */
     private byte[] template;
     private int[] serials;
@@ -112,6 +114,7 @@ final class FastQuery implements ResponsePatch {
         } else if (at != length) {
             return false;
         }
+        AnswerKey.pack(name, n, type, opt);
         nameLength = n;
         qtype = type;
         edns = opt;
@@ -119,6 +122,7 @@ final class FastQuery implements ResponsePatch {
         mixedCase = upper;
         limit = max;
         found = null;
+        evicted = 0;
         template = null;
         wire = null;
         return true;
@@ -147,9 +151,23 @@ final class FastQuery implements ResponsePatch {
         return rcode;
     }
 
-    /** The question as answers are kept: a copy of the name (made when an answer is encoded). */
-    AnswerKey key() {
+    /** The question as answers are made: a copy of the name (made when an answer is encoded). */
+    AnswerKey answerKey() {
         return new AnswerKey(Arrays.copyOf(name, nameLength), qtype, edns, hash);
+    }
+
+    /** The question packed as the {@link AnswerTable} keeps keys: {@code [0, keyLength())} of it. */
+    byte[] key() {
+        return name;
+    }
+
+    int keyLength() {
+        return AnswerKey.packedLength(nameLength);
+    }
+
+    /** {@link AnswerKey#hash} of the question. */
+    int hash() {
+        return hash;
     }
 
     /** The lower-cased name's bytes: {@code [0, nameLength())} of it are the name. */
@@ -178,19 +196,6 @@ final class FastQuery implements ResponsePatch {
     /** The largest response this client takes over its transport. */
     int limit() {
         return limit;
-    }
-
-    /** Equal to the {@link AnswerKey} of the same question (the map's look-up calls this with the key it holds). */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AnswerKey k && k.hash() == hash && k.qtype() == qtype && k.edns() == edns
-                && Arrays.equals(k.name(), 0, k.name().length, name, 0, nameLength);
-    }
-
-    /** As the {@link AnswerKey} of the same question. */
-    @Override
-    public int hashCode() {
-        return hash;
     }
 
     /**

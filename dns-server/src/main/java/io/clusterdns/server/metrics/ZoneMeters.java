@@ -30,11 +30,13 @@ public final class ZoneMeters {
         {"clusterdns.fastpath.hits", "Queries the fast path answered from an answer it had encoded for an earlier query."},
         {"clusterdns.fastpath.misses", "Queries the fast path answered by encoding the answer: the first query for the question."},
         {"clusterdns.fastpath.reencodes", "Queries the fast path answered by encoding the answer again: a snapshot changed what it was read from."},
+        {"clusterdns.fastpath.evictions", "Answers the fast path evicted to keep its answers within their memory budget."},
     };
     /** {@link #countFastPath}'s {@code found}: answered from an answer held, encoded for the first time, encoded again. */
     public static final int FAST_PATH_HIT = 0;
     public static final int FAST_PATH_MISS = 1;
     public static final int FAST_PATH_REENCODE = 2;
+    private static final int FAST_PATH_EVICTIONS = 3;
 
     static {
         java.util.Arrays.fill(TYPE_INDEX, (byte) OTHER_TYPE);
@@ -99,12 +101,24 @@ public final class ZoneMeters {
      * {@code clusterdns_fastpath_{hits,misses,reencodes}_total{server,zone}}.
      */
     public void countFastPath(int found) {
-        Counter c = fastPath.get(found);
+        fastPathCounter(found).increment();
+    }
+
+    /**
+     * Counts {@code answers} the fast path evicted to keep the answer of a query it answered
+     * (when its answers reached their memory budget), in {@code clusterdns_fastpath_evictions_total{server,zone}}.
+     */
+    public void countFastPathEvictions(int answers) {
+        fastPathCounter(FAST_PATH_EVICTIONS).increment(answers);
+    }
+
+    private Counter fastPathCounter(int i) {
+        Counter c = fastPath.get(i);
         if (c == null) {
-            c = metrics.counter(FAST_PATH[found][0], FAST_PATH[found][1], "server", server, "zone", zone);
-            fastPath.set(found, c);
+            c = metrics.counter(FAST_PATH[i][0], FAST_PATH[i][1], "server", server, "zone", zone);
+            fastPath.set(i, c);
         }
-        c.increment();
+        return c;
     }
 
     private Counter requestCounter(int i) {
