@@ -38,7 +38,7 @@ BASELINE_FLAGS="${BASELINE_FLAGS:-$image_opts}"
 command -v dig >/dev/null || { echo "dig is not installed (Debian: apt-get install bind9-dnsutils)" >&2; exit 1; }
 cd "$root"
 if [ ! -f "$jar" ] || [ ! -f dns-server/target/scale-classpath.txt ]; then
-  ${MVN:-mvn -B -q -o} -pl dns-server -am -DskipTests package test-compile dependency:build-classpath \
+  ${MVN:-mvn -B -q -o} -pl dns-server -am -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/scale-classpath.txt -Dmdep.includeScope=test
 fi
 server_pid=""
