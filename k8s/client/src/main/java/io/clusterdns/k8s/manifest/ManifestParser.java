@@ -5,9 +5,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.clusterdns.k8s.convert.ConversionException;
 import io.clusterdns.k8s.convert.EndpointSliceConverter;
 import io.clusterdns.k8s.convert.EndpointSliceFields;
@@ -37,7 +44,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ManifestParser {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER = apiServerTypes(new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
     private final boolean firstLoad;
     /** Read plain trees of the kinds {@link PlainTrees} knows without binding them to fabric8 (false: always bind, for tests). */
     private final boolean plainTrees;
@@ -276,15 +285,71 @@ final class ManifestParser {
         return v.asText();
     }
 
+    /**
+     * No scalar coercions: the API server decodes JSON into typed Go fields, where a string is not
+     * a number or a boolean, a number not a string, and 80.5 not an int32 ({@code json: cannot
+     * unmarshal string into Go struct field ServicePort.spec.ports.port of type int32}). Jackson by
+     * default reads {@code port: "80"} as 80, {@code 80.5} as 80, {@code ready: "true"} as true and
+     * {@code app: 5} as "5", which would serve what {@code kubectl apply} refuses. A number without
+     * a fraction written as a float ({@code 80.0}, {@code 8.0e1}) is still an integer
+     * ({@link #integralFloats}): kubectl's YAML to JSON conversion gives the API server {@code 80}.
+     */
+    private static ObjectMapper apiServerTypes(ObjectMapper mapper) {
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
     /** Binds a tree to a fabric8 type; a value of the wrong shape becomes a path error. */
     static <T> T bind(JsonNode node, Class<T> type) {
         try {
+            integralFloats(node);
             return MAPPER.treeToValue(node, type);
         } catch (JsonMappingException e) {
-            throw new ConversionException(path(e), typeError(e));
+            throw new ConversionException(path(e), typeError(e, node));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ConversionException("", "cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** Replaces, in place, every float without a fraction by the integer it is (see {@link #apiServerTypes}). */
+    private static void integralFloats(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (v.isFloatingPointNumber() && v.canConvertToExactIntegral()) {
+                    e.setValue(integer(v));
+                } else {
+                    integralFloats(v);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode v = array.get(i);
+                if (v.isFloatingPointNumber() && v.canConvertToExactIntegral()) {
+                    array.set(i, integer(v));
+                } else {
+                    integralFloats(v);
+                }
+            }
+        }
+    }
+
+    private static JsonNode integer(JsonNode integralFloat) {
+        java.math.BigInteger value = integralFloat.bigIntegerValue();
+        return value.bitLength() < 32 ? IntNode.valueOf(value.intValue())
+                : value.bitLength() < 64 ? LongNode.valueOf(value.longValue()) : BigIntegerNode.valueOf(value);
     }
 
     /** {@link #bind(JsonNode, Class)} of the value at {@code prefix}, errors named from the document's root. */
@@ -304,8 +369,14 @@ final class ManifestParser {
         return path;
     }
 
-    private static String typeError(JsonMappingException e) {
-        String got = e instanceof InvalidFormatException f && f.getValue() != null ? ", got \"" + f.getValue() + "\"" : "";
+    /** What was expected at the error's path, and the scalar found there (a refused coercion does not carry it). */
+    private static String typeError(JsonMappingException e, JsonNode root) {
+        JsonNode at = root;
+        for (JsonMappingException.Reference r : e.getPath()) {
+            at = at == null ? null : r.getFieldName() != null ? at.get(r.getFieldName()) : at.get(r.getIndex());
+        }
+        String got = at != null && at.isValueNode() && !at.isNull() ? ", got \"" + at.asText() + "\""
+                : e instanceof InvalidFormatException f && f.getValue() != null ? ", got \"" + f.getValue() + "\"" : "";
         return expected(e) + got;
     }
 

@@ -290,6 +290,24 @@ class ManifestLoaderTest {
                         "m.yaml document 1 (line 6): spec.clusterIP: \"10.96.0.300\" is not an IP address or None"),
                 Arguments.of(svc + "spec:\n  ports:\n  - port: abc\n",
                         "m.yaml document 1 (line 7): spec.ports[0].port: expected an integer, got \"abc\""),
+                // the API server's typed decoding: no scalar coercions (a quoted number, a float with a
+                // fraction, a quoted boolean, a number where a string goes)
+                Arguments.of(svc + "spec:\n  ports:\n  - port: \"80\"\n",
+                        "m.yaml document 1 (line 7): spec.ports[0].port: expected an integer, got \"80\""),
+                Arguments.of(svc + "spec:\n  ports:\n  - port: 80.5\n",
+                        "m.yaml document 1 (line 7): spec.ports[0].port: expected an integer, got \"80.5\""),
+                Arguments.of(svc + "spec:\n  ports:\n  - port: 80\n    nodePort: \"30999\"\n",
+                        "m.yaml document 1 (line 8): spec.ports[0].nodePort: expected an integer, got \"30999\""),
+                Arguments.of(svc + "spec:\n  ports:\n  - port: 80\n    name: 123\n",
+                        "m.yaml document 1 (line 8): spec.ports[0].name: expected a string, got \"123\""),
+                Arguments.of(svc + "spec:\n  selector: {app: 5}\n  ports: [{port: 80}]\n",
+                        "m.yaml document 1 (line 6): spec.selector.app: expected a string, got \"5\""),
+                Arguments.of(svc + "spec:\n  publishNotReadyAddresses: \"true\"\n  ports: [{port: 80}]\n",
+                        "m.yaml document 1 (line 6): spec.publishNotReadyAddresses: expected true or false, got \"true\""),
+                Arguments.of("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\n  labels: {kubernetes.io/service-name: web}\naddressType: IPv4\nendpoints:\n- addresses: [10.244.1.5]\n  conditions: {ready: \"true\"}\n",
+                        "m.yaml document 1 (line 9): endpoints[0].conditions.ready: expected true or false, got \"true\""),
+                Arguments.of("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\n  labels: {kubernetes.io/service-name: 5}\naddressType: IPv4\nendpoints: []\n",
+                        "m.yaml document 1 (line 5): metadata.labels[\"kubernetes.io/service-name\"]: expected a string, got \"5\""),
                 Arguments.of(svc + "spec:\n  selector: [app]\n  ports: [{port: 80}]\n",
                         "m.yaml document 1 (line 6): spec.selector: expected a mapping"),
                 Arguments.of(svc + "spec:\n  ports: {port: 80}\n",
@@ -326,6 +344,17 @@ class ManifestLoaderTest {
                         "m.yaml document 1 (line 6): spec.cidrs[0]: \"10.100.0.0\" is not a CIDR (address/prefix length)"),
                 Arguments.of("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: {name: extra}\nspec: {cidrs: []}\n",
                         "m.yaml document 1 (line 4): spec.cidrs: must hold one or two CIDRs, got 0"));
+    }
+
+    @Test
+    void readsAFloatWithoutFractionAsTheInteger() {
+        // kubectl's YAML to JSON conversion sends 80.0 as 80, which the API server takes
+        String yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80.0\n    nodePort: 30999.0\n";
+        assertThat(ManifestLoader.parse(yaml, "m.yaml").services()).singleElement()
+                .satisfies(s -> assertThat(s.info().ports()).singleElement().satisfies(p -> {
+                    assertThat(p.port()).isEqualTo(80);
+                    assertThat(p.nodePort()).isEqualTo(30999);
+                }));
     }
 
     @ParameterizedTest(name = "{1}")
