@@ -5,6 +5,7 @@
 #   CacheBenchmark      a cache hit through the whole path and in the cache link alone, vs no cache
 #   FastPathBenchmark   query bytes -> response bytes through the fast path vs the chain (A, EDNS, case, NODATA, SRV, NXDOMAIN)
 #   ExternalNameBenchmark  an ExternalName A question (the chain) against a fast-path A hit, as the flags' server runs them
+#   AnswerTableBenchmark   the fast path's answer look-up: its own table against a ConcurrentHashMap (1,000 and 300,000 answers)
 #
 # Usage (from anywhere):
 #   dns-server/bench/jmh.sh                          # everything, settings from the annotations
