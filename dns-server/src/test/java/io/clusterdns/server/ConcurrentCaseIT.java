@@ -3,6 +3,7 @@ package io.clusterdns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdns.k8s.testing.Await;
+import io.clusterdns.server.plugin.forward.FaultyUpstream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,8 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -110,7 +109,7 @@ class ConcurrentCaseIT {
     @TempDir
     Path dir;
     private DnsServer server;
-    private AutoUpstream upstream;
+    private FaultyUpstream upstream;
     private final List<String> failures = new ArrayList<>();
     private final AtomicInteger failureCount = new AtomicInteger();
 
@@ -146,7 +145,7 @@ class ConcurrentCaseIT {
     @Test
     void cacheAndForwardServerAnswersEveryQueryWithItsOwnQuestionAndCase() throws Exception {
         Path manifests = manifests();
-        upstream = new AutoUpstream();
+        upstream = new FaultyUpstream("127.0.0.1");
         Path corefile = Files.writeString(dir.resolve("Corefile"), """
                 .:0 {
                     errors
@@ -198,7 +197,7 @@ class ConcurrentCaseIT {
                 state ^= 1;
                 writeState(manifests, state);
                 reloads.incrementAndGet();
-                sleep(150 + r.nextInt(250));
+                sleep(150 + r.nextInt(250)); // pacing the rewrites (the load's rate), not waiting for anything
             }
         }, "stress-reloader");
         reloader.start();
@@ -756,67 +755,6 @@ class ConcurrentCaseIT {
     private static final class FastWire {
         static int u16(byte[] m, int at) {
             return ((m[at] & 0xFF) << 8) | (m[at + 1] & 0xFF);
-        }
-    }
-
-    /**
-     * An upstream that answers every question at once: A 192.0.2.7, AAAA 2001:db8::7, NODATA
-     * otherwise, TTL 30, the question echoed. On 127.0.0.1, its thread ends when closed.
-     */
-    static final class AutoUpstream implements AutoCloseable {
-        private final DatagramSocket socket;
-        private final Thread thread;
-
-        AutoUpstream() throws IOException {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            thread = new Thread(this::serve, "stress-upstream");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        String target() {
-            return "127.0.0.1:" + socket.getLocalPort();
-        }
-
-        private void serve() {
-            byte[] buf = new byte[65535];
-            while (!socket.isClosed()) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                try {
-                    socket.receive(p);
-                    Message q = new Message(Arrays.copyOf(buf, p.getLength()));
-                    Message r = new Message(q.getHeader().getID());
-                    r.getHeader().setFlag(Flags.QR);
-                    r.getHeader().setFlag(Flags.RA);
-                    if (q.getHeader().getFlag(Flags.RD)) {
-                        r.getHeader().setFlag(Flags.RD);
-                    }
-                    Record question = q.getQuestion();
-                    r.addRecord(question, Section.QUESTION);
-                    if (question.getType() == Type.A) {
-                        r.addRecord(new ARecord(question.getName(), DClass.IN, 30, InetAddress.getByName("192.0.2.7")), Section.ANSWER);
-                    } else if (question.getType() == Type.AAAA) {
-                        InetAddress v6 = InetAddress.getByName("2001:db8::7");
-                        r.addRecord(new AAAARecord(question.getName(), DClass.IN, 30, v6), Section.ANSWER);
-                    }
-                    byte[] out = r.toWire();
-                    socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
-                } catch (IOException | RuntimeException e) {
-                    if (socket.isClosed()) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-            try {
-                thread.join(Await.DEADLINE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

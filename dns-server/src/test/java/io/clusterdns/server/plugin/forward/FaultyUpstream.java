@@ -33,7 +33,7 @@ import org.xbill.DNS.Type;
  * revives it on the same port. Threads: one UDP reader, one TCP acceptor and one per connection,
  * all ending when it is closed.
  */
-final class FaultyUpstream implements AutoCloseable {
+public final class FaultyUpstream implements AutoCloseable {
     static final String GOOD_IP = "192.0.2.1";
     static final String SPOOFED_IP = "198.51.100.66";
     /** What {@link Mode#WRONG_QUESTION} answers instead of the question asked. */
@@ -73,7 +73,7 @@ final class FaultyUpstream implements AutoCloseable {
     private volatile ServerSocket tcp;
     private final java.util.Set<Socket> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    FaultyUpstream(String ip) {
+    public FaultyUpstream(String ip) {
         this.address = Dnsmasq.loopback(ip);
         for (int attempt = 0; ; attempt++) {
             try {
@@ -89,7 +89,7 @@ final class FaultyUpstream implements AutoCloseable {
     }
 
     /** {@code IP:PORT}, as a forward line names it. */
-    String target() {
+    public String target() {
         return address.getHostAddress() + ":" + port;
     }
 
