@@ -3,19 +3,19 @@ package io.clusterdns.resolver;
 import io.clusterdns.k8s.model.EndpointPort;
 import io.clusterdns.k8s.model.IpAddresses;
 import java.net.InetAddress;
-import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.RandomAccess;
 
 /**
- * A service's ready endpoints stored as columns: IPv4 addresses as ints (an {@code InetAddress}
- * costs 56 bytes; other addresses in a second array, only when there are any), names only when some
- * endpoint has one, and one port list when all share it (the usual case: one slice, or slices
- * with the same ports). {@link #get} makes the {@link ReadyEndpoint} on demand. A list of records
- * cost a 24-byte record and a slot per endpoint plus the list, about 120 bytes for a
- * three-endpoint service against 56 here: 3 MB of live heap at 50,000 services.
+ * A service's merged ready endpoints stored as columns, for services whose slices overlap or hold
+ * endpoints that are not ready (else {@link SliceEndpoints} reads the slices themselves): IPv4
+ * addresses as ints (an {@code InetAddress} costs 56 bytes; other addresses in a second array,
+ * only when there are any), names only when some endpoint has one, and one port list when all
+ * share it. A list of records cost a 24-byte record and a slot per endpoint plus the list, about
+ * 120 bytes for a three-endpoint service against 56 here. With more than {@link #SCAN} names a
+ * hash table finds an endpoint by name (a large StatefulSet) instead of a scan.
  */
-final class ReadyEndpoints extends AbstractList<ReadyEndpoint> implements RandomAccess {
+final class ReadyEndpoints extends EndpointList {
     private final int[] v4;
     /** Null when every address is IPv4; else the address where it is not. */
     private final InetAddress[] other;
@@ -23,23 +23,24 @@ final class ReadyEndpoints extends AbstractList<ReadyEndpoint> implements Random
     private final String[] names;
     /** A {@code List<EndpointPort>} shared by every endpoint, or a {@code List<EndpointPort>[]} per endpoint. */
     private final Object ports;
+    /**
+     * Null when at most {@link #SCAN} endpoints have a name; else an open-addressing table (linear
+     * probing, a power of two at most half full) holding 1 + the index of each named endpoint, 0
+     * where none is. Filled in index order, so endpoints sharing a name are met in that order.
+     */
+    private final int[] byName;
 
     private ReadyEndpoints(int[] v4, InetAddress[] other, String[] names, Object ports) {
         this.v4 = v4;
         this.other = other;
         this.names = names;
         this.ports = ports;
+        this.byName = nameTable(names);
     }
 
-    /** {@code endpoints} in compact form; an empty list stays {@code List.of()}. */
-    static List<ReadyEndpoint> of(List<ReadyEndpoint> endpoints) {
+    /** {@code endpoints} (at least one) in compact form. */
+    static ReadyEndpoints of(List<ReadyEndpoint> endpoints) {
         int n = endpoints.size();
-        if (n == 0) {
-            return List.of();
-        }
-        if (endpoints instanceof ReadyEndpoints) {
-            return endpoints;
-        }
         int[] v4 = new int[n];
         InetAddress[] other = null;
         String[] names = null;
@@ -79,7 +80,7 @@ final class ReadyEndpoints extends AbstractList<ReadyEndpoint> implements Random
     @SuppressWarnings("unchecked")
     public ReadyEndpoint get(int index) {
         List<EndpointPort> p = ports instanceof List<?> l ? (List<EndpointPort>) l : ((List<EndpointPort>[]) ports)[index];
-        return new ReadyEndpoint(address(index), names == null ? null : names[index], p);
+        return new ReadyEndpoint(address(index), name(index), p);
     }
 
     @Override
@@ -87,12 +88,12 @@ final class ReadyEndpoints extends AbstractList<ReadyEndpoint> implements Random
         return v4.length;
     }
 
-    /** The address of endpoint {@code index}, without making its record (an IPv4 one is made here). */
+    @Override
     InetAddress address(int index) {
         return other != null && other[index] != null ? other[index] : IpAddresses.v4(v4[index]);
     }
 
-    /** True when endpoint {@code index} has {@code address}, without making either. */
+    @Override
     boolean hasAddress(int index, InetAddress address) {
         if (other != null && other[index] != null) {
             return other[index].equals(address);
@@ -100,8 +101,60 @@ final class ReadyEndpoints extends AbstractList<ReadyEndpoint> implements Random
         return address instanceof java.net.Inet4Address && IpAddresses.v4(address) == v4[index];
     }
 
-    /** The name of endpoint {@code index} (null: known by its dashed IP), without making its record. */
+    @Override
     String name(int index) {
         return names == null ? null : names[index];
+    }
+
+    @Override
+    List<ReadyEndpoint> named(String name) {
+        if (names == null) {
+            return List.of();
+        }
+        if (byName == null) {
+            return super.named(name);
+        }
+        List<ReadyEndpoint> out = new ArrayList<>(1);
+        int mask = byName.length - 1;
+        for (int slot = spread(name.hashCode()) & mask; byName[slot] != 0; slot = (slot + 1) & mask) {
+            int i = byName[slot] - 1;
+            if (name.equals(names[i])) {
+                out.add(get(i));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static int[] nameTable(String[] names) {
+        if (names == null) {
+            return null;
+        }
+        int named = 0;
+        for (String n : names) {
+            if (n != null) {
+                named++;
+            }
+        }
+        if (named <= SCAN) {
+            return null;
+        }
+        int[] table = new int[Integer.highestOneBit(named) << 2];
+        int mask = table.length - 1;
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null) {
+                int slot = spread(names[i].hashCode()) & mask;
+                while (table[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                table[slot] = i + 1;
+            }
+        }
+        return table;
+    }
+
+    /** A string hash with its high bits folded into the low ones the table uses. */
+    private static int spread(int h) {
+        int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
     }
 }

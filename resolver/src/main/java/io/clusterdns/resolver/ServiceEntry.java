@@ -35,29 +35,26 @@ final class ServiceEntry {
         ABSENT
     }
 
+    /*
+     * Four fields, 32 bytes: one entry per service, 50,000 of them in a large cluster. Nothing the
+     * service record already holds is copied: the entry's DNS name is made when an SRV or PTR answer
+     * needs it (a dnsjava Name and its bytes cost 72 bytes a service, 4 MB at 50,000, for answers
+     * the fast path keeps encoded anyway), and endpoints are found by name in the endpoint columns
+     * (a map of records per named endpoint cost 2 MB for 5,000 headless services). Which
+     * configuration the entry was computed with is its index's (an index reuses entries only from
+     * the index before it, built by the same resolver with the same configuration).
+     */
     private final ServiceInfo service;
-    private final ResolverConfig config;
     private final Shape shape;
     private final Name externalName;
-    private final List<ReadyEndpoint> endpoints;
-    private final Map<String, List<ReadyEndpoint>> endpointsByName;
-    private final Name relativeName;
+    private final EndpointList endpoints;
 
-    private ServiceEntry(ServiceInfo service, ResolverConfig config, Shape shape, Name externalName, List<ReadyEndpoint> endpoints) {
+    private ServiceEntry(ServiceInfo service, Shape shape, Name externalName, EndpointList endpoints) {
         this.service = service;
-        this.config = config;
         this.shape = shape;
         this.externalName = externalName;
-        this.endpoints = ReadyEndpoints.of(endpoints);
-        Map<String, List<ReadyEndpoint>> byName = new HashMap<>();
-        for (ReadyEndpoint e : endpoints) {
-            if (e.name() != null) {
-                byName.computeIfAbsent(e.name(), k -> new ArrayList<>(1)).add(e);
-            }
-        }
-        byName.replaceAll((k, v) -> List.copyOf(v));
-        this.endpointsByName = byName.isEmpty() ? Map.of() : Map.copyOf(byName);
-        this.relativeName = relative(service.name() + "." + service.namespace() + ".svc");
+        this.endpoints = endpoints;
+        relative(relativeText()); // refuses a name that is no DNS name now, not at the first SRV query
     }
 
     static ServiceEntry build(ServiceInfo service, List<EndpointSliceInfo> slices, ResolverConfig config) {
@@ -74,7 +71,8 @@ final class ServiceEntry {
         } else {
             shape = Shape.CLUSTER_IP;
         }
-        return new ServiceEntry(service, config, shape, target, ready);
+        SliceEndpoints view = ready.isEmpty() ? SliceEndpoints.NONE : SliceEndpoints.of(slices, ready, config.endpointPodNames());
+        return new ServiceEntry(service, shape, target, view != null ? view : ReadyEndpoints.of(ready));
     }
 
     /**
@@ -149,11 +147,6 @@ final class ServiceEntry {
         return service;
     }
 
-    /** The configuration the entry was computed with (labels depend on endpoint_pod_names). */
-    ResolverConfig config() {
-        return config;
-    }
-
     Shape shape() {
         return shape;
     }
@@ -168,15 +161,17 @@ final class ServiceEntry {
 
     /** The address of ready endpoint {@code index} (of {@link #endpoints()}), without making its record. */
     InetAddress address(int index) {
-        return endpoints instanceof ReadyEndpoints r ? r.address(index) : endpoints.get(index).address();
+        return endpoints.address(index);
     }
 
-    private boolean hasAddress(int index, InetAddress address) {
-        return endpoints instanceof ReadyEndpoints r ? r.hasAddress(index, address) : endpoints.get(index).address().equals(address);
-    }
-
-    private String name(int index) {
-        return endpoints instanceof ReadyEndpoints r ? r.name(index) : endpoints.get(index).name();
+    /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
+    ReadyEndpoint endpointAt(InetAddress address) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (endpoints.hasAddress(i, address)) {
+                return endpoints.get(i);
+            }
+        }
+        throw new IllegalStateException(address + " is not an endpoint of " + service.key());
     }
 
     /**
@@ -184,19 +179,9 @@ final class ServiceEntry {
      * dashed IP is exactly {@code label} (found by address, then checked against the canonical
      * spelling so {@code 10-244-01-5} does not match).
      */
-    /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
-    ReadyEndpoint endpointAt(InetAddress address) {
-        for (int i = 0; i < endpoints.size(); i++) {
-            if (hasAddress(i, address)) {
-                return endpoints.get(i);
-            }
-        }
-        throw new IllegalStateException(address + " is not an endpoint of " + service.key());
-    }
-
-        List<ReadyEndpoint> endpointsByLabel(String label) {
-        List<ReadyEndpoint> named = endpointsByName.get(label);
-        if (named != null) {
+    List<ReadyEndpoint> endpointsByLabel(String label) {
+        List<ReadyEndpoint> named = endpoints.named(label);
+        if (!named.isEmpty()) {
             return named;
         }
         InetAddress address = PodName.toAddress(label);
@@ -204,7 +189,7 @@ final class ServiceEntry {
             return List.of();
         }
         for (int i = 0; i < endpoints.size(); i++) {
-            if (name(i) == null && hasAddress(i, address) && PodName.label(address).equals(label)) {
+            if (endpoints.name(i) == null && endpoints.hasAddress(i, address) && PodName.label(address).equals(label)) {
                 return List.of(endpoints.get(i));
             }
         }
@@ -257,7 +242,11 @@ final class ServiceEntry {
 
     /** {@code <svc>.<ns>.svc.<zone>} */
     Name name(Name zone) {
-        return concat(relativeName, zone);
+        return concat(relative(relativeText()), zone);
+    }
+
+    private String relativeText() {
+        return service.name() + "." + service.namespace() + ".svc";
     }
 
     /** {@code <label>.<svc>.<ns>.svc.<zone>} */

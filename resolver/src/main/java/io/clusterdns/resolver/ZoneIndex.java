@@ -126,7 +126,7 @@ final class ZoneIndex {
         for (ServiceInfo svc : snapshot.services().values()) {
             if (namespaces.contains(svc.namespace())) {
                 List<EndpointSliceInfo> slices = snapshot.slices(svc.key());
-                ServiceEntry reused = previous == null ? null : previous.reusable(svc, slices);
+                ServiceEntry reused = previous == null ? null : previous.reusable(svc, slices, config);
                 ServiceEntry entry = reused != null ? reused : ServiceEntry.build(svc, slices, config);
                 maps.add(entry);
                 if (previous != null && reused == null) {
@@ -159,10 +159,13 @@ final class ZoneIndex {
         return new ZoneIndex(config, snapshot, Set.copyOf(namespaces), maps, previous);
     }
 
-    /** The previous entry of a service when neither the service nor its slices changed. */
-    private ServiceEntry reusable(ServiceInfo svc, List<EndpointSliceInfo> slices) {
+    /**
+     * The previous entry of a service when neither the service nor its slices changed, and the
+     * entries are computed the same way (this index's entries were all computed with its config).
+     */
+    private ServiceEntry reusable(ServiceInfo svc, List<EndpointSliceInfo> slices, ResolverConfig next) {
         ServiceEntry old = services.get(svc.key());
-        if (old == null || !old.service().equals(svc) || old.config() != config) {
+        if (old == null || !old.service().equals(svc) || next != config) {
             return null;
         }
         return snapshot.slices(svc.key()).equals(slices) ? old : null;
