@@ -39,21 +39,26 @@ final class ServiceEntry {
      * Four fields, 32 bytes: one entry per service, 50,000 of them in a large cluster. Nothing the
      * service record already holds is copied: the entry's DNS name is made when an SRV or PTR answer
      * needs it (a dnsjava Name and its bytes cost 72 bytes a service, 4 MB at 50,000, for answers
-     * the fast path keeps encoded anyway), and endpoints are found by name in the endpoint columns
-     * (a map of records per named endpoint cost 2 MB for 5,000 headless services). Which
-     * configuration the entry was computed with is its index's (an index reuses entries only from
-     * the index before it, built by the same resolver with the same configuration).
+     * the fast path keeps encoded anyway), endpoints are found by name in the endpoint columns
+     * (a map of records per named endpoint cost 2 MB for 5,000 headless services), and the usual
+     * service's endpoints are its slices' own, read through a view made on demand (a view kept per
+     * service cost 1 MB). Which configuration the entry was computed with is its index's (an index
+     * reuses entries only from the index before it, built by the same resolver with the same
+     * configuration), but for whether pod names name endpoints, which the view needs.
      */
     private final ServiceInfo service;
     private final Shape shape;
     private final Name externalName;
-    private final EndpointList endpoints;
+    /** An {@link EndpointList}, or the service's slices (a {@code List<EndpointSliceInfo>}) to view as {@link SliceEndpoints}. */
+    private final Object endpoints;
+    private final boolean podNames;
 
-    private ServiceEntry(ServiceInfo service, Shape shape, Name externalName, EndpointList endpoints) {
+    private ServiceEntry(ServiceInfo service, Shape shape, Name externalName, Object endpoints, boolean podNames) {
         this.service = service;
         this.shape = shape;
         this.externalName = externalName;
         this.endpoints = endpoints;
+        this.podNames = podNames;
         relative(relativeText()); // refuses a name that is no DNS name now, not at the first SRV query
     }
 
@@ -71,8 +76,10 @@ final class ServiceEntry {
         } else {
             shape = Shape.CLUSTER_IP;
         }
-        SliceEndpoints view = ready.isEmpty() ? SliceEndpoints.NONE : SliceEndpoints.of(slices, ready, config.endpointPodNames());
-        return new ServiceEntry(service, shape, target, view != null ? view : ReadyEndpoints.of(ready));
+        boolean podNames = config.endpointPodNames();
+        Object endpoints = ready.isEmpty() ? SliceEndpoints.NONE
+                : SliceEndpoints.fits(slices, ready) ? List.copyOf(slices) : ReadyEndpoints.of(ready);
+        return new ServiceEntry(service, shape, target, endpoints, podNames);
     }
 
     /**
@@ -155,17 +162,15 @@ final class ServiceEntry {
         return externalName;
     }
 
-    List<ReadyEndpoint> endpoints() {
-        return endpoints;
-    }
-
-    /** The address of ready endpoint {@code index} (of {@link #endpoints()}), without making its record. */
-    InetAddress address(int index) {
-        return endpoints.address(index);
+    /** The ready endpoints, in order (the slices' own made into a view here). */
+    @SuppressWarnings("unchecked")
+    EndpointList endpoints() {
+        return endpoints instanceof EndpointList l ? l : new SliceEndpoints((List<EndpointSliceInfo>) endpoints, podNames);
     }
 
     /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */
     ReadyEndpoint endpointAt(InetAddress address) {
+        EndpointList endpoints = endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
             if (endpoints.hasAddress(i, address)) {
                 return endpoints.get(i);
@@ -180,6 +185,7 @@ final class ServiceEntry {
      * spelling so {@code 10-244-01-5} does not match).
      */
     List<ReadyEndpoint> endpointsByLabel(String label) {
+        EndpointList endpoints = endpoints();
         List<ReadyEndpoint> named = endpoints.named(label);
         if (!named.isEmpty()) {
             return named;
@@ -234,7 +240,7 @@ final class ServiceEntry {
     /** True when the service has a named port of this protocol (the {@code _proto} node exists). */
     boolean hasNamedPortWithProtocol(String protocol) {
         if (shape == Shape.HEADLESS) {
-            return endpoints.stream().flatMap(e -> e.ports().stream())
+            return endpoints().stream().flatMap(e -> e.ports().stream())
                     .anyMatch(p -> p.name() != null && p.protocol().label().equals(protocol));
         }
         return service.ports().stream().anyMatch(p -> p.name() != null && p.protocol().label().equals(protocol));

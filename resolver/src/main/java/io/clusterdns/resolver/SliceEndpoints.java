@@ -10,9 +10,10 @@ import java.util.List;
  * A service's ready endpoints read straight from its slices, for the usual service whose slices
  * need no merging: every endpoint ready, no address in two slices, slices already in name order
  * (one slice, or a dual-stack service's two), few names. The endpoints are then exactly the
- * slices' in order, each with its slice's ports, and the index copies none of them: 24 bytes a
- * service against 64 for {@link ReadyEndpoints} and its address column (1.8 MB at 50,000
- * services). Names are derived as {@link ServiceEntry#name(EndpointInfo, boolean)} derives them.
+ * slices' in order, each with its slice's ports, and the index copies none of them: the entry
+ * keeps the slice list and makes this view when asked, against 64 bytes a service for
+ * {@link ReadyEndpoints} and its address column (2.9 MB at 50,000 services). Names are derived as
+ * {@link ServiceEntry#name(EndpointInfo, boolean)} derives them.
  */
 final class SliceEndpoints extends EndpointList {
     /** A service without endpoints. */
@@ -21,37 +22,35 @@ final class SliceEndpoints extends EndpointList {
     private final List<EndpointSliceInfo> slices;
     private final boolean podNames;
 
-    private SliceEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
+    /** A view of {@code slices}, which {@link #fits} (a list that is not modified). */
+    SliceEndpoints(List<EndpointSliceInfo> slices, boolean podNames) {
         this.slices = slices;
         this.podNames = podNames;
     }
 
     /**
-     * The view of {@code slices} when it lists exactly {@code ready} (their merge, as
-     * {@link ServiceEntry#readyEndpoints} makes it), else null.
+     * True when a view of {@code slices} lists exactly {@code ready} (their merge, as
+     * {@link ServiceEntry#readyEndpoints} makes it) and few of them have names.
      */
-    static SliceEndpoints of(List<EndpointSliceInfo> slices, List<ReadyEndpoint> ready, boolean podNames) {
+    static boolean fits(List<EndpointSliceInfo> slices, List<ReadyEndpoint> ready) {
         int total = 0;
         for (int s = 0; s < slices.size(); s++) {
             if (s > 0 && slices.get(s - 1).name().compareTo(slices.get(s).name()) > 0) {
-                return null;
+                return false;
             }
             total += slices.get(s).endpoints().size();
         }
         // the merge keeps one endpoint per ready address: as many as the slices hold means all ready, none repeated
         if (total != ready.size()) {
-            return null;
-        }
-        if (total == 0) {
-            return NONE;
+            return false;
         }
         int named = 0;
         for (ReadyEndpoint e : ready) {
             if (e.name() != null && ++named > SCAN) {
-                return null;
+                return false;
             }
         }
-        return new SliceEndpoints(List.copyOf(slices), podNames);
+        return true;
     }
 
     @Override

@@ -192,8 +192,9 @@ final class ZoneIndex {
             for (InetAddress ip : e.service().clusterIPs()) {
                 insert(clusterIpPtr, ip, e);
             }
-            for (int i = 0; i < e.endpoints().size(); i++) {
-                insert(endpointPtr, e.address(i), e);
+            EndpointList eps = e.endpoints();
+            for (int i = 0; i < eps.size(); i++) {
+                insert(endpointPtr, eps.address(i), e);
             }
             for (InetAddress ip : e.externalIps()) {
                 insert(externalPtr, ip, e);
@@ -213,8 +214,9 @@ final class ZoneIndex {
                 for (InetAddress ip : e.service().clusterIPs()) {
                     changed.add(Dependency.address(ip));
                 }
-                for (int i = 0; i < e.endpoints().size(); i++) {
-                    changed.add(Dependency.address(e.address(i)));
+                EndpointList eps = e.endpoints();
+                for (int i = 0; i < eps.size(); i++) {
+                    changed.add(Dependency.address(eps.address(i)));
                 }
                 for (InetAddress ip : e.externalIps()) {
                     changed.add(Dependency.address(ip));
@@ -231,8 +233,9 @@ final class ZoneIndex {
             for (InetAddress ip : e.service().clusterIPs()) {
                 delete(clusterIpPtr, ip, key);
             }
-            for (int i = 0; i < e.endpoints().size(); i++) {
-                delete(endpointPtr, e.address(i), key);
+            EndpointList eps = e.endpoints();
+            for (int i = 0; i < eps.size(); i++) {
+                delete(endpointPtr, eps.address(i), key);
             }
             for (InetAddress ip : e.externalIps()) {
                 delete(externalPtr, ip, key);
