@@ -8,7 +8,9 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 
 /**
@@ -40,6 +42,13 @@ final class Entry {
     private final Record[] answer;
     private final Record[] authority;
     private final Record[] additional;
+    /**
+     * Per record of {@link #answer}, {@link #authority} and {@link #additional} in that order: how
+     * many labels at the end of its owner (then, for SRV, of its target) are spelled exactly as the
+     * cached question spells its last labels ({@link #echoed}); 0 for none.
+     */
+    private final int[] ownerEchoes;
+    private final int[] targetEchoes;
     /** Seconds it lives from {@link #stored} (CoreDNS's {@code origTTL}); every record carries it. */
     final long ttl;
     /** When it was stored, on the cache's nanosecond clock. */
@@ -66,6 +75,17 @@ final class Entry {
         this.answer = records[0];
         this.authority = records[1];
         this.additional = records[2];
+        int n = answer.length + authority.length + additional.length;
+        this.ownerEchoes = new int[n];
+        this.targetEchoes = new int[n];
+        int i = 0;
+        for (Record[] section : records) {
+            for (Record r : section) {
+                ownerEchoes[i] = echoed(r.getName(), name);
+                targetEchoes[i] = r instanceof SRVRecord srv ? echoed(srv.getTarget(), name) : 0;
+                i++;
+            }
+        }
         this.ttl = ttl;
         this.stored = stored;
     }
@@ -105,8 +125,12 @@ final class Entry {
      * A new response to {@code request} from this entry (CoreDNS's {@code toMsg}): its header
      * with AA always set (some stub resolvers drop non-authoritative answers), RA and the rcode
      * as stored, AD only when the client can use it (it sent DO or AD), and every record copied
-     * with {@code ttl}. Owner names equal to the cached question take the client's spelling, so a
-     * hit looks like the answer the client would have got from the next plugin.
+     * with {@code ttl}. Names take the client's spelling where they echo the question that was
+     * cached: an owner equal to it, and the end of an owner or SRV target spelled exactly as that
+     * question spelled its own end (the kubernetes plugin's SRV targets and their addresses end in
+     * the zone as typed). So a hit looks like the answer the client would have got from the next
+     * plugin, not like the first asker's: SRV targets are written without compression, so nothing
+     * on the wire would hide that spelling (the other names point back at the question).
      */
     Message reply(Request request, long ttl) {
         Message m = Responses.start(request.message(), rcode);
@@ -119,15 +143,56 @@ final class Entry {
             h.setFlag(Flags.RA);
         }
         Name qname = request.qname();
-        add(m, Section.ANSWER, answer, qname, ttl);
-        add(m, Section.AUTHORITY, authority, qname, ttl);
-        add(m, Section.ADDITIONAL, additional, qname, ttl);
+        add(m, Section.ANSWER, answer, 0, qname, ttl);
+        add(m, Section.AUTHORITY, authority, answer.length, qname, ttl);
+        add(m, Section.ADDITIONAL, additional, answer.length + authority.length, qname, ttl);
         return m;
     }
 
-    private void add(Message m, int section, Record[] records, Name qname, long ttl) {
-        for (Record r : records) {
-            m.addRecord(RecordTtl.copy(r, r.getName().equals(name) ? qname : r.getName(), ttl), section);
+    private void add(Message m, int section, Record[] records, int first, Name qname, long ttl) {
+        for (int i = 0; i < records.length; i++) {
+            Record r = records[i];
+            Name owner = r.getName().equals(name) ? qname : respelled(r.getName(), ownerEchoes[first + i], qname);
+            int target = targetEchoes[first + i];
+            if (target > 0) {
+                SRVRecord srv = (SRVRecord) r;
+                m.addRecord(new SRVRecord(owner, srv.getDClass(), ttl, srv.getPriority(), srv.getWeight(), srv.getPort(),
+                        respelled(srv.getTarget(), target, qname)), section);
+            } else {
+                m.addRecord(RecordTtl.copy(r, owner, ttl), section);
+            }
+        }
+    }
+
+    /**
+     * How many labels at the end of {@code n} (the root aside) are spelled exactly as the last
+     * labels of {@code question}: byte for byte, case included. 0 when not even the last one is.
+     */
+    static int echoed(Name n, Name question) {
+        int a = n.labels() - 2;
+        int b = question.labels() - 2;
+        int same = 0;
+        while (a >= 0 && b >= 0 && n.getLabelString(a).equals(question.getLabelString(b))) {
+            same++;
+            a--;
+            b--;
+        }
+        return same;
+    }
+
+    /** {@code n} with its last {@code echoed} labels (the root aside) spelled as {@code qname} spells its own. */
+    static Name respelled(Name n, int echoed, Name qname) {
+        if (echoed == 0) {
+            return n;
+        }
+        Name end = new Name(qname, qname.labels() - 1 - echoed);
+        if (echoed == n.labels() - 1) {
+            return end;
+        }
+        try {
+            return Name.concatenate(n.relativize(new Name(n, n.labels() - 1 - echoed)), end);
+        } catch (NameTooLongException e) {
+            throw new IllegalStateException("the same labels make a name of the same length: " + n, e);
         }
     }
 

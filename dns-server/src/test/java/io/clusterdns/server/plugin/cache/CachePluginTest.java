@@ -20,6 +20,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -265,6 +266,54 @@ class CachePluginTest {
         assertThat(mixed.getQuestion().getName().toString()).isEqualTo("wEb.eXample.org.");
         assertThat(mixed.getSection(Section.ANSWER).get(0).getName().toString()).isEqualTo("wEb.eXample.org.");
         assertThat(mixedClient.owners()).as("in the message itself, not only on the wire").containsExactly("wEb.eXample.org.");
+    }
+
+    /**
+     * SRV targets go out uncompressed, so nothing on the wire hides how the first asker spelled the
+     * zone in them (the kubernetes plugin ends them in the zone as typed): a hit respells the end
+     * of a name that the cached question spelled so, and leaves names that do not echo it alone.
+     */
+    @Test
+    void aHitRespellsWhatEchoedTheFirstAskersSpelling() throws Exception {
+        CacheHarness h = new CacheHarness("cache");
+        h.backend.answer = (request, writer) -> {
+            Name zone = new Name(request.qname(), request.qname().labels() - 3); // example.org as typed
+            Message m = Responses.start(request.message(), Rcode.NOERROR);
+            m.addRecord(new SRVRecord(request.qname(), DClass.IN, 30, 0, 100, 80, Name.fromConstantString("web.svc." + zone)),
+                    Section.ANSWER);
+            m.addRecord(new SRVRecord(request.qname(), DClass.IN, 30, 0, 100, 80, Name.fromConstantString("Elsewhere.example.net.")),
+                    Section.ANSWER);
+            m.addRecord(new ARecord(Name.fromConstantString("web.svc." + zone), DClass.IN, 30, CacheHarness.address("192.0.2.7")),
+                    Section.ADDITIONAL);
+            writer.write(m);
+        };
+
+        h.ask(h.query("_http._tcp.Web.EXAMPLE.org.", Type.SRV));
+        CacheHarness.Client lower = h.send(h.query("_http._tcp.web.example.org.", Type.SRV), Transport.UDP);
+        Message hit = lower.response();
+        Message wire = new Message(hit.toWire());
+
+        assertThat(h.backend.asked()).isEqualTo(1);
+        assertThat(hit.getSection(Section.ANSWER)).extracting(r -> ((SRVRecord) r).getTarget().toString())
+                .containsExactly("web.svc.example.org.", "Elsewhere.example.net.");
+        assertThat(wire.getSection(Section.ANSWER)).extracting(r -> ((SRVRecord) r).getTarget().toString())
+                .as("on the wire").containsExactly("web.svc.example.org.", "Elsewhere.example.net.");
+        assertThat(hit.getSection(Section.ANSWER)).extracting(r -> r.getName().toString()).containsOnly("_http._tcp.web.example.org.");
+        assertThat(hit.getSection(Section.ADDITIONAL)).extracting(r -> r.getName().toString()).containsExactly("web.svc.example.org.");
+        assertThat(hit.getSection(Section.ANSWER)).extracting(Record::getTTL).allSatisfy(t -> assertThat(t).isBetween(1L, 30L));
+    }
+
+    @Test
+    void echoedCountsTheLabelsSpelledAlikeFromTheEnd() {
+        Name question = Name.fromConstantString("_http._tcp.Web.EXAMPLE.org.");
+        assertThat(Entry.echoed(Name.fromConstantString("web.svc.EXAMPLE.org."), question)).isEqualTo(2);
+        assertThat(Entry.echoed(Name.fromConstantString("web.svc.example.org."), question)).as("org only").isEqualTo(1);
+        assertThat(Entry.echoed(Name.fromConstantString("x.example.net."), question)).isZero();
+        assertThat(Entry.echoed(question, question)).isEqualTo(5);
+        Name asked = Name.fromConstantString("_HTTP._tcp.web.example.ORG.");
+        assertThat(Entry.respelled(Name.fromConstantString("web.svc.EXAMPLE.org."), 2, asked).toString()).isEqualTo("web.svc.example.ORG.");
+        assertThat(Entry.respelled(question, 5, asked).toString()).isEqualTo("_HTTP._tcp.web.example.ORG.");
+        assertThat(Entry.respelled(Name.fromConstantString("x.example.net."), 0, asked).toString()).isEqualTo("x.example.net.");
     }
 
     @Test

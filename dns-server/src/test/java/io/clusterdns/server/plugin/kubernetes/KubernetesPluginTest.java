@@ -59,4 +59,26 @@ class KubernetesPluginTest {
         assertThat(plugin.answersItself(request.qname(), Type.AAAA)).isTrue();
         assertThat(Outcomes.of(plugin, request)).isEqualTo("NOERROR aa | " + WEB + " 5 A 10.96.45.101");
     }
+
+    /**
+     * The answer kept for this thread is the request's own (its very name object): another request
+     * for the same name at the same index, spelled otherwise, made on the same thread after it (a
+     * dig after a dig), is looked up and gets its own spelling.
+     */
+    @Test
+    void anotherRequestOfTheSameNameNeverTakesTheAnswerKeptForTheFirst() {
+        Resolver resolver = new Resolver(ResolverConfig.defaults());
+        resolver.update(web(1, "10.96.45.100"));
+        KubernetesPlugin plugin = new KubernetesPlugin(resolver, Fallthrough.NONE);
+        String mixed = "Web.DEFAULT.svc.Cluster.local.";
+
+        Request first = Requests.of(mixed, Type.A);
+        assertThat(plugin.answersItself(first.qname(), Type.A)).isTrue();
+        assertThat(Outcomes.of(plugin, first)).isEqualTo("NOERROR aa | " + mixed + " 5 A 10.96.45.100");
+        assertThat(Outcomes.of(plugin, Requests.of(WEB, Type.A))).isEqualTo("NOERROR aa | " + WEB + " 5 A 10.96.45.100");
+
+        // the first one's look-up kept, and a second request served without its own (a cache hit took it before)
+        assertThat(plugin.answersItself(Requests.of(mixed, Type.A).qname(), Type.A)).isTrue();
+        assertThat(Outcomes.of(plugin, Requests.of(WEB, Type.A))).isEqualTo("NOERROR aa | " + WEB + " 5 A 10.96.45.100");
+    }
 }
