@@ -59,9 +59,20 @@ final class BlockYaml {
     private boolean documentStart;
 
     BlockYaml(String text) {
+        this(text, 0, text.length(), 1);
+    }
+
+    /**
+     * Reads the part {@code [from, to)} of {@code text} as if it were the whole text, its first
+     * line numbered {@code firstLine}: one document of a file split at its {@code ---} lines
+     * ({@code to} the start of the next one, or the end of the text), read on another thread.
+     */
+    BlockYaml(String text, int from, int to, int firstLine) {
         this.text = text;
-        this.length = text.length();
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        this.length = to;
+        this.next = from;
+        this.nextLine = firstLine;
+        if (from == 0 && to > 0 && text.charAt(0) == '\uFEFF') {
             declined = true;
         }
     }
@@ -131,7 +142,7 @@ final class BlockYaml {
                 return;
             }
             int end = text.indexOf('\n', p);
-            if (end < 0) {
+            if (end < 0 || end > length) {
                 end = length;
             }
             int i = p;
