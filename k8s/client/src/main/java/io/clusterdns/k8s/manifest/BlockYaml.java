@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -258,7 +259,8 @@ final class BlockYaml {
 
     /** A block mapping whose keys are at column {@code col}; the current token is its first key. */
     private ObjectNode mapping(int col) {
-        ObjectNode object = NODES.objectNode();
+        // most mappings of a manifest have a few keys: a small table (Jackson's is 16)
+        ObjectNode object = new ObjectNode(NODES, new LinkedHashMap<>(8));
         while (true) {
             String key = key();
             if (object.has(key)) {
@@ -297,7 +299,7 @@ final class BlockYaml {
 
     /** A block sequence whose dashes are at column {@code col}; the current token is its first dash. */
     private ArrayNode sequence(int col) {
-        ArrayNode array = NODES.arrayNode();
+        ArrayNode array = NODES.arrayNode(2);
         while (true) {
             if (column() != col || !startsSequence()) {
                 throw DECLINED;
