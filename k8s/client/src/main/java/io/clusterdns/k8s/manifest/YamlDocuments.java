@@ -107,8 +107,12 @@ final class YamlDocuments {
 
     /** A smaller file is read on the calling thread: starting threads costs more than it saves. */
     static final int PARALLEL_MIN_CHARS = 256 * 1024;
-    /** Parts a worker takes at a time: few enough hand-overs, small enough for an even share. */
-    private static final int PARTS_PER_BATCH = 64;
+    /**
+     * Parts a thread takes at a time: few enough hand-overs, and small, because the loading thread
+     * waits for the next batch in order when another thread holds it (on a busy machine, while
+     * that thread is not scheduled).
+     */
+    private static final int PARTS_PER_BATCH = 16;
 
     /** As {@link #parse(String, String, boolean, Function, Consumer)}; tests choose the threshold, the threads and the batches. */
     static <R> void parse(String text, String display, boolean json, Function<ManifestDocument, R> work, Consumer<R> each,
