@@ -272,8 +272,9 @@ final class YamlDocuments {
                         try {
                             batch.done.await();
                         } catch (InterruptedException e) {
+                            // the watcher closing during a reload: as an interrupted file read fails
                             Thread.currentThread().interrupt();
-                            throw new IllegalStateException("interrupted while reading " + display, e);
+                            throw ManifestException.ofFile(display, "cannot read: " + e, e);
                         }
                     }
                 }
