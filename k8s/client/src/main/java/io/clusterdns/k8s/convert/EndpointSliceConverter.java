@@ -195,18 +195,22 @@ public final class EndpointSliceConverter {
             boolean ready = ep.ready() == null || ep.ready();
             boolean serving = ep.serving() == null ? ready : ep.serving();
             boolean terminating = Boolean.TRUE.equals(ep.terminating());
-            String hostname = Fields.optionalLabel(path + ".hostname", ep.hostname());
-            String nodeName = Fields.nodeName(path + ".nodeName", ep.nodeName());
+            // a field's path is made only when the field is there (or for its error): for every
+            // endpoint of a large cluster they were most of the garbage of converting it
+            String hostname = ep.hostname() == null ? null : Fields.optionalLabel(path + ".hostname", ep.hostname());
+            String nodeName = ep.nodeName() == null ? null : Fields.nodeName(path + ".nodeName", ep.nodeName());
             String pod = "Pod".equals(ep.targetRefKind()) ? ep.targetRefName() : null;
-            List<String> zoneHints = zoneHints(path + ".hints.forZones", ep.forZones());
-            List<String> nodeHints = nodeHints(path + ".hints.forNodes", ep.forNodes());
+            List<String> zoneHints = Fields.list(ep.forZones()).isEmpty() ? List.of() : zoneHints(path + ".hints.forZones", ep.forZones());
+            List<String> nodeHints = Fields.list(ep.forNodes()).isEmpty() ? List.of() : nodeHints(path + ".hints.forNodes", ep.forNodes());
             for (int a = 0; a < addresses.size(); a++) {
-                String addressPath = FieldPaths.index(path + ".addresses", a);
                 if (family == null) {
-                    fqdn(addressPath, addresses.get(a));
+                    fqdn(FieldPaths.index(path + ".addresses", a), addresses.get(a));
                     continue;
                 }
-                InetAddress ip = Fields.endpointIp(addressPath, addresses.get(a), family);
+                InetAddress ip = Fields.validEndpointIp(addresses.get(a), family);
+                if (ip == null) {
+                    ip = Fields.endpointIp(FieldPaths.index(path + ".addresses", a), addresses.get(a), family);
+                }
                 out.add(new EndpointInfo(ip, hostname, shared(nodeName), shared(ep.zone()),
                         ready, serving, terminating, blankToNull(pod), zoneHints, nodeHints));
             }
@@ -283,15 +287,16 @@ public final class EndpointSliceConverter {
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("ports", i);
             var p = in.get(i);
-            String name = portName(path + ".name", p.name());
+            // a field's path is made only for its error
+            String name = p.name() != null && DnsNames.isDns1123Label(p.name()) ? p.name() : portName(path + ".name", p.name());
             Integer twin = names.putIfAbsent(name == null ? "" : name, i);
             if (twin != null) {
                 throw new ConversionException(path + ".name", name == null
                         ? "duplicate unnamed port (also ports[" + twin + "]); at most one port may be unnamed"
                         : "duplicate port name \"" + name + "\" (also ports[" + twin + "])");
             }
-            Protocol protocol = Fields.parse(path + ".protocol", p.protocol(), Protocol::parse);
-            String appProtocol = Fields.appProtocol(path + ".appProtocol", p.appProtocol());
+            Protocol protocol = Fields.parse(path, ".protocol", p.protocol(), Protocol::parse);
+            String appProtocol = p.appProtocol() == null ? null : Fields.appProtocol(path + ".appProtocol", p.appProtocol());
             Integer port = p.port();
             if (port != null && port >= 1 && port <= 65535) {
                 out.add(new EndpointPort(name, protocol, port, appProtocol));

@@ -51,6 +51,15 @@ final class Fields {
         }
     }
 
+    /** {@link #parse(String, String, Function)} of the field {@code field} (".protocol") of the object at {@code path}, whose path is made only for the error. */
+    static <T> T parse(String path, String field, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConversionException(path + field, e.getMessage());
+        }
+    }
+
     /** An IP literal; DNS is never consulted. */
     static InetAddress ip(String path, String text) {
         InetAddress a = IpAddresses.tryParse(text);
@@ -116,15 +125,29 @@ final class Fields {
      */
     static InetAddress endpointIp(String path, String text, IpFamily family) {
         InetAddress a = family == null ? ip(path, text) : ip(path, text, family);
-        String special = a.isAnyLocalAddress() ? "may not be unspecified"
-                : a.isLoopbackAddress() ? "may not be in the loopback range (127.0.0.0/8, ::1/128)"
-                : a.isLinkLocalAddress() ? "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
-                : a.isMCLinkLocal() ? "may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)"
-                : null;
+        String special = special(a);
         if (special != null) {
             throw new ConversionException(path, quote(text) + " " + special);
         }
         return a;
+    }
+
+    /**
+     * The address when {@link #endpointIp} accepts {@code text}, else null: the caller then makes
+     * the field's path for the error, which for every valid address of a large cluster was garbage.
+     */
+    static InetAddress validEndpointIp(String text, IpFamily family) {
+        InetAddress a = IpAddresses.tryParse(text);
+        return a == null || (family != null && IpFamily.of(a) != family) || special(a) != null ? null : a;
+    }
+
+    /** Why an endpoint may not have address {@code a}; null when it may. */
+    private static String special(InetAddress a) {
+        return a.isAnyLocalAddress() ? "may not be unspecified"
+                : a.isLoopbackAddress() ? "may not be in the loopback range (127.0.0.0/8, ::1/128)"
+                : a.isLinkLocalAddress() ? "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
+                : a.isMCLinkLocal() ? "may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)"
+                : null;
     }
 
     /** Labels or a selector: keys are qualified names, values label values (apimachinery {@code ValidateLabels}). */

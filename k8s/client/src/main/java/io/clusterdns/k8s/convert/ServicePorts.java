@@ -25,16 +25,19 @@ final class ServicePorts {
         for (int i = 0; i < in.size(); i++) {
             String path = FieldPaths.index("spec.ports", i);
             ServiceFields.Port p = in.get(i);
-            int port = Fields.port(path + ".port", p.port());
-            Protocol protocol = Fields.parse(path + ".protocol", p.protocol(), Protocol::parse);
+            // a field's path is made only for its error (or a value that needs it): 50k services' worth was garbage
+            Integer written = p.port();
+            int port = written != null && written >= 1 && written <= 65535 ? written : Fields.port(path + ".port", written);
+            Protocol protocol = Fields.parse(path, ".protocol", p.protocol(), Protocol::parse);
             String name = name(path, p.name(), in.size(), names, i);
             Integer previous = numbers.putIfAbsent(port + "/" + protocol, i);
             if (previous != null) {
                 throw new ConversionException(path, "duplicate port " + port + "/" + protocol + " (also spec.ports[" + previous + "])");
             }
-            TargetPort target = targetPort(path + ".targetPort", p.targetPortNumber(), p.targetPortName(), port);
-            int nodePort = nodePort(path + ".nodePort", p.nodePort(), type);
-            out.add(new ServicePort(name, protocol, port, target, nodePort, Fields.appProtocol(path + ".appProtocol", p.appProtocol())));
+            TargetPort target = targetPort(path, p.targetPortNumber(), p.targetPortName(), port);
+            int nodePort = nodePort(path, p.nodePort(), type);
+            String appProtocol = p.appProtocol() == null ? null : Fields.appProtocol(path + ".appProtocol", p.appProtocol());
+            out.add(new ServicePort(name, protocol, port, target, nodePort, appProtocol));
         }
         return out;
     }
@@ -56,15 +59,15 @@ final class ServicePorts {
         return name;
     }
 
-    /** targetPort 0 or "" means "not set", which the API server turns into the port number. */
-    private static TargetPort targetPort(String path, Integer number, String s, int port) {
+    /** targetPort 0 or "" means "not set", which the API server turns into the port number; {@code portPath} is spec.ports[i]. */
+    private static TargetPort targetPort(String portPath, Integer number, String s, int port) {
         if (number != null) {
             int n = number;
             if (n == 0) {
                 return TargetPort.of(port);
             }
             if (n < 1 || n > 65535) {
-                throw new ConversionException(path, "must be 1..65535 or a port name, got " + n);
+                throw new ConversionException(portPath + ".targetPort", "must be 1..65535 or a port name, got " + n);
             }
             return TargetPort.of(n);
         }
@@ -72,7 +75,7 @@ final class ServicePorts {
             return TargetPort.of(port);
         }
         if (!DnsNames.isIanaServiceName(s)) {
-            throw new ConversionException(path, Fields.quote(s) + " " + DnsNames.IANA_SERVICE_NAME_RULE);
+            throw new ConversionException(portPath + ".targetPort", Fields.quote(s) + " " + DnsNames.IANA_SERVICE_NAME_RULE);
         }
         return TargetPort.named(s);
     }
@@ -81,10 +84,11 @@ final class ServicePorts {
      * Refused on ClusterIP services. The API server accepts one on an ExternalName service but
      * never allocates it, and kube-proxy skips ExternalName services, so it is dropped here.
      */
-    private static int nodePort(String path, Integer value, ServiceType type) {
+    private static int nodePort(String portPath, Integer value, ServiceType type) {
         if (value == null || value == 0 || type == ServiceType.EXTERNAL_NAME) {
             return 0;
         }
+        String path = portPath + ".nodePort";
         if (type == ServiceType.CLUSTER_IP) {
             throw new ConversionException(path, "may not be set when type is " + type.apiName());
         }

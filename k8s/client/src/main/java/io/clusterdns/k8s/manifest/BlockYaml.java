@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * A reader for the subset of YAML that generated and hand-written manifests almost always are:
@@ -35,6 +37,32 @@ final class BlockYaml {
     }
 
     private static final Declined DECLINED = new Declined();
+    /**
+     * Keys and values that recur in every document of a cluster's manifests, by {@link #hash}: a
+     * key or plain value equal to one is this instance instead of a copy out of the text (the
+     * copies were a tenth of the garbage of a 50k-service load). A word whose slot is taken is
+     * simply copied.
+     */
+    private static final String[] WORDS = new String[1024];
+
+    static {
+        for (String w : List.of("apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec", "status",
+                "ports", "port", "protocol", "targetPort", "nodePort", "appProtocol", "TCP", "UDP", "SCTP", "http", "https", "grpc",
+                "dns", "dns-tcp", "metrics", "selector", "app", "clusterIP", "clusterIPs", "type", "ClusterIP", "NodePort",
+                "LoadBalancer", "ExternalName", "None", "ipFamilies", "ipFamilyPolicy", "IPv4", "IPv6", "SingleStack",
+                "PreferDualStack", "RequireDualStack", "sessionAffinity", "v1", "Service", "EndpointSlice", "discovery.k8s.io/v1",
+                "addressType", "endpoints", "addresses", "conditions", "ready", "serving", "terminating", "hostname", "nodeName",
+                "zone", "targetRef", "Pod", "hints", "forZones", "kubernetes.io/service-name", "endpointslice.kubernetes.io/managed-by",
+                "default", "Deployment", "StatefulSet", "apps/v1", "replicas", "template", "containers", "image", "containerPort",
+                "matchLabels", "Namespace", "Node", "internalTrafficPolicy", "externalTrafficPolicy", "Cluster", "Local",
+                "publishNotReadyAddresses", "externalName", "uid", "resourceVersion", "creationTimestamp", "generateName",
+                "serviceName", "podIP", "podIPs", "ip", "phase", "Running", "ownerReferences", "controller")) {
+            int slot = hash(w, 0, w.length());
+            if (WORDS[slot] == null) {
+                WORDS[slot] = w;
+            }
+        }
+    }
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String text;
@@ -59,9 +87,20 @@ final class BlockYaml {
     private boolean documentStart;
 
     BlockYaml(String text) {
+        this(text, 0, text.length(), 1);
+    }
+
+    /**
+     * Reads the part {@code [from, to)} of {@code text} as if it were the whole text, its first
+     * line numbered {@code firstLine}: one document of a file split at its {@code ---} lines
+     * ({@code to} the start of the next one, or the end of the text), read on another thread.
+     */
+    BlockYaml(String text, int from, int to, int firstLine) {
         this.text = text;
-        this.length = text.length();
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        this.length = to;
+        this.next = from;
+        this.nextLine = firstLine;
+        if (from == 0 && to > 0 && text.charAt(0) == '\uFEFF') {
             declined = true;
         }
     }
@@ -131,7 +170,7 @@ final class BlockYaml {
                 return;
             }
             int end = text.indexOf('\n', p);
-            if (end < 0) {
+            if (end < 0 || end > length) {
                 end = length;
             }
             int i = p;
@@ -220,7 +259,8 @@ final class BlockYaml {
 
     /** A block mapping whose keys are at column {@code col}; the current token is its first key. */
     private ObjectNode mapping(int col) {
-        ObjectNode object = NODES.objectNode();
+        // most mappings of a manifest have a few keys: a small table (Jackson's is 16)
+        ObjectNode object = new ObjectNode(NODES, new LinkedHashMap<>(8));
         while (true) {
             String key = key();
             if (object.has(key)) {
@@ -259,7 +299,7 @@ final class BlockYaml {
 
     /** A block sequence whose dashes are at column {@code col}; the current token is its first dash. */
     private ArrayNode sequence(int col) {
-        ArrayNode array = NODES.arrayNode();
+        ArrayNode array = NODES.arrayNode(2);
         while (true) {
             if (column() != col || !startsSequence()) {
                 throw DECLINED;
@@ -326,12 +366,28 @@ final class BlockYaml {
             // SnakeYAML limits a simple key to 1024 characters
             throw DECLINED;
         }
-        String key = text.substring(start, pos);
+        String key = slice(start, pos);
         pos++;
         while (pos < lineEnd && text.charAt(pos) == ' ') {
             pos++;
         }
         return key;
+    }
+
+    private static int hash(String s, int from, int to) {
+        int length = to - from;
+        return (length * 31 + s.charAt(from) * 7 + s.charAt(from + length / 2) * 13 + s.charAt(to - 1)) & 1023;
+    }
+
+    /** The text from {@code from} to {@code to}: a shared {@link #WORDS} instance when it is one. */
+    private String slice(int from, int to) {
+        if (to > from && to - from <= 40) {
+            String w = WORDS[hash(text, from, to)];
+            if (w != null && w.length() == to - from && text.startsWith(w, from)) {
+                return w;
+            }
+        }
+        return text.substring(from, to);
     }
 
     /** A value written on the current line from {@link #pos} to its end (a comment aside). */
@@ -384,7 +440,7 @@ final class BlockYaml {
             end--;
         }
         pos = lineEnd;
-        return plain(text.substring(start, end));
+        return plain(slice(start, end));
     }
 
     /** A single-line quoted scalar without escapes; always a string. */
@@ -476,7 +532,7 @@ final class BlockYaml {
         if (pos + 1 >= lineEnd || text.charAt(pos) != ':' || text.charAt(pos + 1) != ' ') {
             throw DECLINED;
         }
-        String key = text.substring(start, pos);
+        String key = slice(start, pos);
         pos += 2;
         skipSpaces();
         return key;
@@ -512,7 +568,7 @@ final class BlockYaml {
         while (text.charAt(end - 1) == ' ') {
             end--;
         }
-        return plain(text.substring(start, end));
+        return plain(slice(start, end));
     }
 
     private void skipSpaces() {

@@ -53,7 +53,7 @@ final class ClusterIpAllocator {
         for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
-        return AllocationOrder.byKey(services, s -> complete(s, owners));
+        return AllocationOrder.byKey(services, ClusterIpAllocator::allocates, s -> complete(s, owners));
     }
 
     private static void reserveWritten(ManifestService s, Map<InetAddress, ManifestService> owners) {
@@ -71,6 +71,12 @@ final class ClusterIpAllocator {
     private static String writtenPath(ManifestService s, int i) {
         String list = "spec.clusterIPs[" + i + "]";
         return i == 0 && !s.origin().wrote(list) ? "spec.clusterIP" : list;
+    }
+
+    /** True when {@link #complete} takes a new cluster IP for {@code s}: it has fewer than its families. */
+    private static boolean allocates(ManifestService s) {
+        ServiceInfo info = s.info();
+        return !info.isExternalName() && !info.headless() && info.clusterIPs().size() < IpFamilyPlanner.families(s).size();
     }
 
     private static ManifestService complete(ManifestService s, Map<InetAddress, ManifestService> owners) {

@@ -1,6 +1,7 @@
 package io.clusterdns.k8s.manifest;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -29,7 +30,7 @@ final class ManifestLoader {
         ManifestParser parser = new ManifestParser(firstLoad);
         for (Path root : roots) {
             for (ManifestFiles.ManifestFile file : ManifestFiles.list(root)) {
-                convert(each -> YamlDocuments.read(file.path(), file.display(), each), parser, objects);
+                convert(each -> YamlDocuments.read(file.path(), file.display(), parser::parse, each), objects);
             }
         }
         return objects;
@@ -43,34 +44,29 @@ final class ManifestLoader {
     /** @param plainTrees false binds every document to fabric8's model (see {@link PlainTrees}) */
     static ManifestObjects parse(String yaml, String display, boolean plainTrees) {
         ManifestObjects objects = new ManifestObjects();
-        convert(each -> YamlDocuments.parse(yaml, display, false, each), new ManifestParser(false, plainTrees), objects);
+        ManifestParser parser = new ManifestParser(false, plainTrees);
+        convert(each -> YamlDocuments.parse(yaml, display, false, parser::parse, each), objects);
         return objects;
     }
 
     /**
-     * Converts each document of one file as soon as it is read, so that its tree is garbage at
-     * once (a 50k-service file's trees held until the end of the file were most of the heap, and
-     * of the GC time, of a load). Errors come out as when the file was read whole first: a syntax
-     * error anywhere wins over a conversion error; else the first conversion error, after what the
+     * Applies the parsed documents of one file in document order as they come (parsed on all CPUs,
+     * see {@link YamlDocuments}); each document's tree is garbage as soon as it is parsed (a
+     * 50k-service file's trees held until the end of the file were most of the heap, and of the
+     * GC time, of a load). Errors come out as when the file was read whole first: a syntax error
+     * anywhere wins over a conversion error; else the first conversion error, after what the
      * documents before it logged.
      */
-    private static void convert(Consumer<Consumer<ManifestDocument>> file, ManifestParser parser, ManifestObjects objects) {
+    static void convert(Consumer<Consumer<ManifestParser.Steps>> file, ManifestObjects objects) {
         RuntimeException[] failed = {null};
-        try {
-            file.accept(doc -> {
-                if (failed[0] == null) {
-                    try {
-                        parser.parse(doc, objects);
-                    } catch (RuntimeException e) {
-                        failed[0] = e;
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            parser.endFile(false);
-            throw e;
-        }
-        parser.endFile(true);
+        List<Consumer<ManifestObjects>> told = new ArrayList<>();
+        file.accept(steps -> {
+            if (failed[0] == null) {
+                failed[0] = steps.apply(objects, told);
+            }
+        });
+        // the whole file was read: tell what its documents (up to the first error) logged
+        told.forEach(t -> t.accept(objects));
         if (failed[0] != null) {
             throw failed[0];
         }

@@ -30,6 +30,11 @@ import io.clusterdns.k8s.convert.ServiceFields;
 import io.clusterdns.k8s.convert.ServiceImportConverter;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
+import io.clusterdns.k8s.model.NamespaceInfo;
+import io.clusterdns.k8s.model.NodeInfo;
+import io.clusterdns.k8s.model.PodInfo;
+import io.clusterdns.k8s.model.ServiceCidrInfo;
+import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -48,6 +53,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +73,6 @@ final class ManifestParser {
     private final boolean firstLoad;
     /** Read plain trees of the kinds {@link PlainTrees} knows without binding them to fabric8 (false: always bind, for tests). */
     private final boolean plainTrees;
-    /** Log lines and warnings of the current file, told once the whole file has been read (see {@link #endFile}). */
-    private final List<Runnable> told = new ArrayList<>();
 
     /** @param firstLoad skips are logged at info on the first load, at debug on reloads (the user has seen them once) */
     ManifestParser(boolean firstLoad) {
@@ -82,26 +86,74 @@ final class ManifestParser {
     }
 
     /**
-     * Tells the log lines and warnings of the documents parsed since the last call, or drops them
-     * when {@code fileRead} is false. A file is converted while it is read, one document at a
-     * time; a syntax error further down must still win as when the whole file was read first,
-     * with nothing told about its documents.
+     * What one document does to the objects of a load, recorded in order instead of done: the
+     * documents of a file are parsed on all CPUs and applied on the loading thread in file order
+     * ({@link ManifestLoader}), so that which definition of a name comes first, and which error is
+     * the first, stay those of reading the file front to back. A step is either a change (done at
+     * once when applied; a duplicate name throws there) or a log line or warning, told once the
+     * whole file has been read: a syntax error further down must still win, with nothing told
+     * about its documents.
      */
-    void endFile(boolean fileRead) {
-        if (fileRead) {
-            told.forEach(Runnable::run);
+    static final class Steps {
+        private final List<Consumer<ManifestObjects>> steps = new ArrayList<>();
+        /** For each step, whether it is told at the end of the file. */
+        private final List<Boolean> told = new ArrayList<>();
+        /** The error that ended the document, after its steps; null when it converted. */
+        private RuntimeException failure;
+
+        private void change(Consumer<ManifestObjects> step) {
+            steps.add(step);
+            told.add(false);
         }
-        told.clear();
+
+        private void tell(Consumer<ManifestObjects> step) {
+            steps.add(step);
+            told.add(true);
+        }
+
+        /**
+         * Does the changes in order, adds the rest to {@code toTell}; returns the first error (a
+         * change's, else the document's), after which nothing of the document is done.
+         */
+        RuntimeException apply(ManifestObjects objects, List<Consumer<ManifestObjects>> toTell) {
+            for (int i = 0; i < steps.size(); i++) {
+                if (told.get(i)) {
+                    toTell.add(steps.get(i));
+                    continue;
+                }
+                try {
+                    steps.get(i).accept(objects);
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            }
+            return failure;
+        }
     }
 
-    void parse(ManifestDocument doc, ManifestObjects into) {
+    /** Parses one document; never throws: a conversion error is the steps' {@link Steps#failure}. Thread-safe. */
+    Steps parse(ManifestDocument doc) {
+        Steps into = new Steps();
         if (doc.node() == null || doc.node().isNull()) {
-            return;
+            return into;
         }
-        object(doc.node(), Origin.of(doc, ""), into);
+        try {
+            object(doc.node(), Origin.of(doc, ""), into);
+        } catch (RuntimeException e) {
+            into.failure = e;
+        }
+        return into;
     }
 
-    private void object(JsonNode node, Origin origin, ManifestObjects into) {
+    /** Parses one document into {@code into} at once (tests): changes done, log lines dropped, the error thrown. */
+    void parse(ManifestDocument doc, ManifestObjects into) {
+        RuntimeException e = parse(doc).apply(into, new ArrayList<>());
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private void object(JsonNode node, Origin origin, Steps into) {
         if (!node.isObject()) {
             throw origin.error("", "not a Kubernetes object (expected a mapping with apiVersion and kind)");
         }
@@ -115,7 +167,8 @@ final class ManifestParser {
         Workload.Kind workload = Workload.Kind.API_VERSION.equals(apiVersion) ? Workload.Kind.of(kind) : null;
         if (workload != null) {
             try {
-                into.addWorkload(WorkloadConverter.convert(workload, node, origin));
+                Workload converted = WorkloadConverter.convert(workload, node, origin);
+                into.change(o -> o.addWorkload(converted));
             } catch (ConversionException e) {
                 throw origin.error(e);
             }
@@ -145,25 +198,36 @@ final class ManifestParser {
         }
     }
 
-    private void convert(String kind, JsonNode node, Origin origin, ManifestObjects into) {
+    private void convert(String kind, JsonNode node, Origin origin, Steps into) {
         switch (kind) {
-            case "Namespace" -> into.addNamespace(NamespaceConverter.convert(bind(node, Namespace.class)), origin);
+            case "Namespace" -> {
+                NamespaceInfo namespace = NamespaceConverter.convert(bind(node, Namespace.class));
+                into.change(o -> o.addNamespace(namespace, origin));
+            }
             case "Node" -> {
                 Node raw = bind(node, Node.class);
-                into.addNode(NodeConverter.convert(raw), NodeNetwork.of(raw), origin);
+                NodeInfo converted = NodeConverter.convert(raw);
+                NodeNetwork network = NodeNetwork.of(raw);
+                into.change(o -> o.addNode(converted, network, origin));
             }
-            case ServiceCidrConverter.KIND -> into.addServiceCidr(ServiceCidrConverter.convert(bind(node, ServiceCIDR.class)), origin);
+            case ServiceCidrConverter.KIND -> {
+                ServiceCidrInfo cidr = ServiceCidrConverter.convert(bind(node, ServiceCIDR.class));
+                into.change(o -> o.addServiceCidr(cidr, origin));
+            }
             case "Pod" -> {
                 Pod raw = bind(node, Pod.class);
-                into.addPod(PodConverter.convert(raw), controllerOf(raw), origin);
+                PodInfo pod = PodConverter.convert(raw);
+                String controller = controllerOf(raw);
+                into.change(o -> o.addPod(pod, controller, origin));
             }
             case "Service" -> {
                 ServiceFields plain = plainTrees ? PlainTrees.service(node) : null;
                 ServiceFields service = plain != null ? plain : ServiceFields.of(bind(node, Service.class));
                 ServiceInfo info = ServiceConverter.convert(service);
                 ServiceConverter.checkAsCreated(service);
-                into.addService(new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
-                        ServiceConverter.allocateLoadBalancerNodePorts(service), origin));
+                ManifestService converted = new ManifestService(info, ServiceConverter.ipFamilyPolicy(service).orElse(null),
+                        ServiceConverter.allocateLoadBalancerNodePorts(service), origin);
+                into.change(o -> o.addService(converted));
             }
             case "EndpointSlice" -> {
                 EndpointSliceFields plain = plainTrees ? PlainTrees.endpointSlice(node) : null;
@@ -172,7 +236,9 @@ final class ManifestParser {
             case ServiceImportConverter.KIND -> serviceImport(bind(node, GenericKubernetesResource.class), origin, into);
             case "Endpoints" -> {
                 Endpoints endpoints = bind(node, Endpoints.class);
-                into.addEndpoints(EndpointsConverter.serviceOf(endpoints), EndpointsConverter.convert(endpoints), origin);
+                ServiceKey owner = EndpointsConverter.serviceOf(endpoints);
+                List<EndpointSliceInfo> converted = EndpointsConverter.convert(endpoints);
+                into.change(o -> o.addEndpoints(owner, converted, origin));
             }
             default -> throw new IllegalStateException("no converter for " + kind);
         }
@@ -182,15 +248,15 @@ final class ManifestParser {
      * A slice is the endpoints of a Service, of a ServiceImport (imported by an MCS controller), or
      * both. A valid slice that no consumer uses still takes its name; it is skipped like another kind.
      */
-    private void slice(EndpointSliceFields raw, Origin origin, ManifestObjects into) {
+    private void slice(EndpointSliceFields raw, Origin origin, Steps into) {
         EndpointSliceConverter.Views views = EndpointSliceConverter.convertBoth(raw);
         Optional<EndpointSliceInfo> slice = views.service();
         Optional<ImportedSliceInfo> imported = views.imported();
         ObjectMetaFields meta = raw.metadata();
         String namespace = namespaceOf(meta.namespace());
-        into.claimSlice(namespace, meta.name(), origin);
-        slice.ifPresent(s -> into.addSlice(s, origin));
-        imported.ifPresent(s -> into.addImportedSlice(s, origin));
+        into.change(o -> o.claimSlice(namespace, meta.name(), origin));
+        slice.ifPresent(s -> into.change(o -> o.addSlice(s, origin)));
+        imported.ifPresent(s -> into.change(o -> o.addImportedSlice(s, origin)));
         String what = origin.describe() + ": EndpointSlice " + namespace + "/" + meta.name();
         Optional<String> notImported = EndpointSliceConverter.importIgnoredBecause(raw);
         if (notImported.isPresent()) {
@@ -202,15 +268,15 @@ final class ManifestParser {
     }
 
     /** A ServiceImport without spec is valid but describes nothing yet: it takes its name and is skipped. */
-    private void serviceImport(GenericKubernetesResource raw, Origin origin, ManifestObjects into) {
+    private void serviceImport(GenericKubernetesResource raw, Origin origin, Steps into) {
         Optional<ServiceImportInfo> converted = ServiceImportConverter.convert(raw);
         if (converted.isPresent()) {
-            into.addServiceImport(converted.get(), origin);
+            into.change(o -> o.addServiceImport(converted.get(), origin));
             return;
         }
         ObjectMeta meta = raw.getMetadata();
         String namespace = namespaceOf(meta.getNamespace());
-        into.claimServiceImport(namespace, meta.getName(), origin);
+        into.change(o -> o.claimServiceImport(namespace, meta.getName(), origin));
         skip(origin.describe() + ": ServiceImport " + namespace + "/" + meta.getName(),
                 ServiceImportConverter.ignoredBecause(raw).orElse("not used"), into);
     }
@@ -232,7 +298,7 @@ final class ManifestParser {
     }
 
     /** Items of a typed list (ServiceList) may omit kind and apiVersion, as API responses do. */
-    private void items(JsonNode node, String listKind, String apiVersion, Origin origin, ManifestObjects into) {
+    private void items(JsonNode node, String listKind, String apiVersion, Origin origin, Steps into) {
         JsonNode items = node.get("items");
         if (items == null || items.isNull()) {
             return;
@@ -251,9 +317,9 @@ final class ManifestParser {
         }
     }
 
-    private void skip(String what, String why, ManifestObjects into) {
-        into.addSkipped(what);
-        told.add(() -> {
+    private void skip(String what, String why, Steps into) {
+        into.change(o -> o.addSkipped(what));
+        into.tell(o -> {
             if (firstLoad) {
                 LOG.info("Skipping {}: {}", what, why);
             } else {
@@ -263,14 +329,14 @@ final class ManifestParser {
     }
 
     /** Every load, reloads too: unlike other tools' kinds, a misspelt kind is a mistake worth repeating. */
-    private void warnUnknown(String kind, String apiVersion, Origin origin, ManifestObjects into) {
+    private void warnUnknown(String kind, String apiVersion, Origin origin, Steps into) {
         String guess = ApiKinds.suggestion(apiVersion, kind);
         String group = ApiKinds.group(apiVersion).isEmpty() ? "the core API (v1)" : "API group " + ApiKinds.group(apiVersion);
         ManifestException warning = origin.error("kind", "\"" + kind + "\" is not a kind of " + group
                 + (guess == null ? "" : " (did you mean " + guess + "?)") + "; an API server would refuse this document, so it is skipped");
-        told.add(() -> {
+        into.tell(o -> {
             LOG.warn("{}", warning.getMessage());
-            into.addWarning(warning);
+            o.addWarning(warning);
         });
     }
 

@@ -53,7 +53,7 @@ final class NodePortAllocator {
         for (ManifestService s : AllocationOrder.forClaims(services, established)) {
             reserveWritten(s, owners);
         }
-        return AllocationOrder.byKey(services, s -> complete(s, owners));
+        return AllocationOrder.byKey(services, s -> wantsNodePorts(s) || wantsHealthCheck(s.info()), s -> complete(s, owners));
     }
 
     private static boolean wantsNodePorts(ManifestService s) {

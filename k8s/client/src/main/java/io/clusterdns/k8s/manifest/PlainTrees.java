@@ -144,7 +144,8 @@ final class PlainTrees {
 
     private static List<ServiceFields.Port> servicePorts(JsonNode node) {
         List<ServiceFields.Port> out = new ArrayList<>(array(node).size());
-        for (JsonNode p : node) {
+        for (int k = 0; k < node.size(); k++) {
+            JsonNode p = node.get(k);
             String name = null;
             String protocol = null;
             String appProtocol = null;
@@ -191,7 +192,8 @@ final class PlainTrees {
                     throw NOT_PLAIN;
                 }
                 out = new ArrayList<>(array(lb.getValue()).size());
-                for (JsonNode item : lb.getValue()) {
+                for (int k = 0; k < lb.getValue().size(); k++) {
+                    JsonNode item = lb.getValue().get(k);
                     String ip = null;
                     String hostname = null;
                     String ipMode = null;
@@ -238,7 +240,8 @@ final class PlainTrees {
 
     private static List<EndpointSliceFields.EndpointFields> endpoints(JsonNode node) {
         List<EndpointSliceFields.EndpointFields> out = new ArrayList<>(array(node).size());
-        for (JsonNode ep : node) {
+        for (int k = 0; k < node.size(); k++) {
+            JsonNode ep = node.get(k);
             List<String> addresses = null;
             Boolean ready = null;
             Boolean serving = null;
@@ -304,7 +307,8 @@ final class PlainTrees {
 
     private static List<EndpointSliceFields.Hint> hints(JsonNode node) {
         List<EndpointSliceFields.Hint> out = new ArrayList<>(array(node).size());
-        for (JsonNode item : node) {
+        for (int k = 0; k < node.size(); k++) {
+            JsonNode item = node.get(k);
             String name = null;
             for (Iterator<Map.Entry<String, JsonNode>> it = object(item).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -320,7 +324,8 @@ final class PlainTrees {
 
     private static List<EndpointSliceFields.PortFields> slicePorts(JsonNode node) {
         List<EndpointSliceFields.PortFields> out = new ArrayList<>(array(node).size());
-        for (JsonNode p : node) {
+        for (int k = 0; k < node.size(); k++) {
+            JsonNode p = node.get(k);
             String name = null;
             String protocol = null;
             String appProtocol = null;
@@ -379,7 +384,8 @@ final class PlainTrees {
 
     private static List<String> texts(JsonNode node) {
         List<String> out = new ArrayList<>(array(node).size());
-        for (JsonNode item : node) {
+        for (int k = 0; k < node.size(); k++) {
+            JsonNode item = node.get(k);
             out.add(text(item));
         }
         return out;

@@ -218,7 +218,21 @@ class BlockYamlTest {
 
     /** YamlDocuments (with BlockYaml) and SnakeYAML alone agree on {@code text}. */
     private static void assertSame(String text, String what) {
-        assertThat(outcome(text, true)).as(what + ":\n" + text).isEqualTo(outcome(text, false));
+        List<String> snakeYaml = outcome(text, false);
+        assertThat(outcome(text, true)).as(what + ":\n" + text).isEqualTo(snakeYaml);
+        // cut at its "---" lines and read on 3 threads, 1 and 2 documents at a time
+        assertThat(parallel(text, 1)).as(what + " (parallel):\n" + text).isEqualTo(snakeYaml);
+        assertThat(parallel(text, 2)).as(what + " (parallel):\n" + text).isEqualTo(snakeYaml);
+    }
+
+    private static List<String> parallel(String text, int partsPerBatch) {
+        List<String> out = new ArrayList<>();
+        try {
+            YamlDocuments.parse(text, "f.yaml", false, BlockYamlTest::describe, out::add, 0, 3, partsPerBatch);
+        } catch (ManifestException e) {
+            out.add("error: " + e.getMessage());
+        }
+        return out;
     }
 
     private static List<String> outcome(String text, boolean withBlockYaml) {

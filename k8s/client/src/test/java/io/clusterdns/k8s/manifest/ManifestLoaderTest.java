@@ -364,4 +364,64 @@ class ManifestLoaderTest {
                 .isInstanceOf(ManifestException.class)
                 .hasMessage(message);
     }
+
+    /** Documents 1..n: services, a ConfigMap (skipped) every 7th, a misspelt kind every 11th; {@code edit} replaces document i. */
+    private static String cluster(int n, java.util.function.IntFunction<String> edit) {
+        StringBuilder out = new StringBuilder("# a generated cluster\n");
+        for (int i = 1; i <= n; i++) {
+            String doc = edit.apply(i);
+            if (doc == null) {
+                doc = i % 7 == 0 ? "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c" + i + "\n"
+                        : i % 11 == 0 ? "apiVersion: v1\nkind: Servce\nmetadata:\n  name: t" + i + "\n"
+                        : service("svc-" + i, 80);
+            }
+            out.append(i == 1 ? "" : "---\n").append(doc);
+        }
+        return out.toString();
+    }
+
+    /** Objects, skips, warnings (in order) or the error of a load of {@code yaml} on {@code threads} threads. */
+    private static String load(String yaml, int threads, int partsPerBatch) {
+        ManifestObjects objects = new ManifestObjects();
+        ManifestParser parser = new ManifestParser(false);
+        try {
+            ManifestLoader.convert(each -> YamlDocuments.parse(yaml, "big.yaml", false, parser::parse, each, 0, threads, partsPerBatch),
+                    objects);
+        } catch (ManifestException e) {
+            return "error " + e.getMessage();
+        }
+        return objects.services().stream().map(s -> s.info().key() + " @" + s.origin().describe()).toList() + "\n" + objects.skipped()
+                + "\n" + objects.warnings().stream().map(Throwable::getMessage).toList();
+    }
+
+    /**
+     * A file read on several threads (cut at its "---" lines, applied in document order) gives
+     * what reading it front to back gives: the objects in order, the skips and warnings, the
+     * first error of a duplicate or a bad field, a syntax error further down winning over it, and
+     * SnakeYAML reading from the first document outside BlockYaml's subset on.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, 1", "3, 4", "2, 64"})
+    void aFileReadOnSeveralThreadsLoadsAsReadInOrder(int threads, int partsPerBatch) {
+        String dup = service("svc-40", 80);
+        String bad = service("bad", 80) + "  - port: 70000\n";
+        String block = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: |\n    ---\n    text\n";
+        String syntax = "apiVersion: v1\nkind: [\n";
+        List<String> cases = List.of(
+                cluster(300, i -> null),
+                cluster(300, i -> i == 90 ? dup : i == 150 ? bad : null),
+                cluster(300, i -> i == 150 ? dup : i == 90 ? bad : i == 91 ? dup : null),
+                cluster(300, i -> i == 30 ? bad : i == 250 ? syntax : null),
+                cluster(300, i -> i == 100 ? block : i == 120 ? dup.replace("svc-40", "svc-130") : null),
+                cluster(300, i -> i == 1 ? block : null),
+                "---\n" + cluster(200, i -> i == 200 ? "" : null) + "---\n",
+                "# only comments\n---\n---\n" + cluster(100, i -> null));
+        for (String yaml : cases) {
+            String inOrder = load(yaml, 1, partsPerBatch);
+            assertThat(load(yaml, threads, partsPerBatch)).as(yaml).isEqualTo(inOrder);
+        }
+        assertThat(load(cases.get(1), 1, 1)).startsWith("error big.yaml document 90 (line ");
+        assertThat(load(cases.get(3), 1, 1)).startsWith("error big.yaml document 250 (line ").contains("YAML syntax error");
+        assertThat(load(cases.get(4), 1, 1)).startsWith("error big.yaml document 130 (line ");
+    }
 }
