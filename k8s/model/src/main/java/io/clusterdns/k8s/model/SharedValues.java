@@ -46,8 +46,9 @@ public final class SharedValues {
         return immutable.isEmpty() ? Map.of() : shared(immutable);
     }
 
+    /** The shared instance of an immutable value equal to {@code immutable} (a model class's shared part). */
     @SuppressWarnings("unchecked")
-    private static <T> T shared(T immutable) {
+    static <T> T shared(T immutable) {
         synchronized (SHARED) {
             WeakReference<Object> ref = SHARED.get(immutable);
             Object shared = ref == null ? null : ref.get();
