@@ -2,10 +2,13 @@ package io.clusterdns.k8s.model;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +38,14 @@ public final class ClusterSnapshot {
     private final Map<String, NamespaceInfo> namespaces;
     private final Map<String, NodeInfo> nodes;
     private final Map<String, ServiceCidrInfo> serviceCidrs;
-    private final ShardedMap<SnapshotDelta.PodKey, PodInfo> pods;
+    /**
+     * Pods by name: a PodInfo, or a List of the pods of that name in several namespaces. Keyed by
+     * the pod's own name string, so that no key object is made per pod (a namespace and name key
+     * cost 24 bytes each, 3 MB at 135,000 pods); a look-up picks the namespace from the few pods of
+     * one name.
+     */
+    private final ShardedMap<String, Object> pods;
+    private final int podCount;
     /** A PodInfo, or a List of them when pods share the address (host network): one list per pod cost 24 bytes each. */
     private final ShardedMap<InetAddress, Object> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
@@ -98,6 +108,7 @@ public final class ClusterSnapshot {
         this.nodes = Map.copyOf(b.nodes);
         this.serviceCidrs = Map.copyOf(b.serviceCidrs);
         this.pods = b.pods.build();
+        this.podCount = b.podCount;
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
         this.importedSlices = b.importedSlices.build();
@@ -113,6 +124,7 @@ public final class ClusterSnapshot {
         this.nodes = b.nodesChanged ? Map.copyOf(b.nodes) : b.base.nodes;
         this.serviceCidrs = b.serviceCidrsChanged ? Map.copyOf(b.serviceCidrs) : b.base.serviceCidrs;
         this.pods = b.pods.build();
+        this.podCount = b.podCount;
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
         this.importedSlices = b.importedSlices.build();
@@ -176,7 +188,38 @@ public final class ClusterSnapshot {
     }
 
     public Collection<PodInfo> pods() {
-        return pods.values();
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<PodInfo> iterator() {
+                Iterator<Object> named = pods.values().iterator();
+                return new Iterator<>() {
+                    private Iterator<PodInfo> several = Collections.emptyIterator();
+
+                    @Override
+                    public boolean hasNext() {
+                        return several.hasNext() || named.hasNext();
+                    }
+
+                    @Override
+                    public PodInfo next() {
+                        if (several.hasNext()) {
+                            return several.next();
+                        }
+                        Object value = named.next();
+                        if (value instanceof PodInfo p) {
+                            return p;
+                        }
+                        several = podList(value).iterator();
+                        return several.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return podCount;
+            }
+        };
     }
 
     /** Pods having {@code ip} (host-network pods share node IPs), empty when none. */
@@ -229,7 +272,7 @@ public final class ClusterSnapshot {
         String clusterSet = serviceImports.isEmpty() && importedSlices.isEmpty() ? ""
                 : ", serviceImports=" + serviceImports.size() + ", importedSlices=" + importedSliceCount();
         return "ClusterSnapshot{version=" + version + ", services=" + services.size() + ", slices=" + sliceCount()
-                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet
+                + ", pods=" + podCount + ", namespaces=" + namespaces.size() + clusterSet
                 + (nodes.isEmpty() ? "" : ", nodes=" + nodes.size())
                 + (serviceCidrs.isEmpty() ? "" : ", serviceCidrs=" + serviceCidrs.size()) + "}";
     }
@@ -239,7 +282,8 @@ public final class ClusterSnapshot {
         final ClusterSnapshot base;
         final ShardedMap.Editor<ServiceKey, ServiceInfo> services;
         final ShardedMap.Editor<ServiceKey, List<EndpointSliceInfo>> slices;
-        final ShardedMap.Editor<SnapshotDelta.PodKey, PodInfo> pods;
+        final ShardedMap.Editor<String, Object> pods;
+        int podCount;
         final ShardedMap.Editor<InetAddress, Object> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
         final Map<String, NodeInfo> nodes;
@@ -257,7 +301,8 @@ public final class ClusterSnapshot {
             this.base = base;
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
             this.slices = base == null ? ShardedMap.<ServiceKey, List<EndpointSliceInfo>>empty().edit() : base.slicesByService.edit();
-            this.pods = base == null ? ShardedMap.<SnapshotDelta.PodKey, PodInfo>empty().edit() : base.pods.edit();
+            this.pods = base == null ? ShardedMap.<String, Object>empty().edit() : base.pods.edit();
+            this.podCount = base == null ? 0 : base.podCount;
             this.byPodIp = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
             this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
@@ -375,9 +420,14 @@ public final class ClusterSnapshot {
         }
 
         private void pod(SnapshotDelta.PodKey key, Optional<PodInfo> next) {
-            PodInfo old = pods.get(key);
+            List<PodInfo> named = podList(pods.get(key.name()));
+            int at = indexOf(named, key.namespace(), PodInfo::namespace);
+            PodInfo old = at < 0 ? null : named.get(at);
             if (old != null) {
-                pods.remove(key);
+                List<PodInfo> rest = new ArrayList<>(named);
+                rest.remove(at);
+                putNamed(key.name(), rest);
+                podCount--;
                 for (InetAddress ip : old.ips()) {
                     List<PodInfo> list = new ArrayList<>(podList(byPodIp.get(ip)));
                     list.removeIf(p -> p.namespace().equals(old.namespace()) && p.name().equals(old.name()));
@@ -390,7 +440,11 @@ public final class ClusterSnapshot {
             }
             if (next.isPresent()) {
                 PodInfo p = next.get();
-                pods.put(key, p);
+                List<PodInfo> sameName = new ArrayList<>(podList(pods.get(key.name())));
+                sameName.add(p);
+                // the key's name is the pod's own string (see the field's comment)
+                putNamed(p.name(), sameName);
+                podCount++;
                 for (InetAddress ip : p.ips()) {
                     Object present = byPodIp.get(ip);
                     if (present == null) {
@@ -403,6 +457,14 @@ public final class ClusterSnapshot {
                 }
             }
             podsChanged = true;
+        }
+
+        private void putNamed(String name, List<PodInfo> named) {
+            if (named.isEmpty()) {
+                pods.remove(name);
+            } else {
+                pods.put(name, named.size() == 1 ? named.get(0) : List.copyOf(named));
+            }
         }
     }
 }

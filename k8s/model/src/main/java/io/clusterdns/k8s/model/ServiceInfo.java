@@ -11,8 +11,7 @@ import java.util.Objects;
  * <p>{@code clusterIPs} is empty for headless services ({@code clusterIP: None}) and for
  * ExternalName services; {@code headless} distinguishes the former. {@code selector} is null for a
  * service without selector (endpoints managed by hand), and an empty map never occurs: the API
- * treats an empty selector as none. A single IPv4 cluster IP is kept as an int
- * ({@link IpAddresses#compactList}).
+ * treats an empty selector as none.
  *
  * <p>{@code trafficDistribution} is {@code spec.trafficDistribution} ({@code PreferClose},
  * {@code PreferSameZone}, {@code PreferSameNode}) or null. Proxies do not read it (they follow the
@@ -27,9 +26,12 @@ public final class ServiceInfo {
     private static final ServiceType[] TYPES = ServiceType.values();
     private static final byte HEADLESS = 1;
     private static final byte PUBLISH_NOT_READY = 2;
+    /** The cluster IPs are one IPv4 address, in {@link #v4}. */
+    private static final byte ONE_V4 = 4;
 
     private final ServiceKey key;
-    private final List<InetAddress> clusterIPs;
+    /** The cluster IP when {@link #ONE_V4} is set; other cluster IP lists but the empty one are in {@link #rare}. */
+    private final int v4;
     private final List<ServicePort> ports;
     private final Map<String, String> selector;
     private final Map<String, String> labels;
@@ -49,9 +51,9 @@ public final class ServiceInfo {
     private record Rare(String externalName, List<InetAddress> externalIPs, List<LoadBalancerIngress> loadBalancerIngress,
                         List<String> loadBalancerSourceRanges, SessionAffinity sessionAffinity, TrafficPolicy externalTrafficPolicy,
                         TrafficPolicy internalTrafficPolicy, int healthCheckNodePort, String trafficDistribution,
-                        Map<String, String> annotations, List<IpFamily> ipFamilies) {
+                        Map<String, String> annotations, List<IpFamily> ipFamilies, List<InetAddress> clusterIPs) {
         static final Rare DEFAULTS = new Rare(null, List.of(), List.of(), List.of(), SessionAffinity.NONE, TrafficPolicy.CLUSTER,
-                TrafficPolicy.CLUSTER, 0, null, Map.of(), null);
+                TrafficPolicy.CLUSTER, 0, null, Map.of(), null, null);
     }
 
     /** The only annotations kept: {@code clusterdns.io/...}. */
@@ -106,11 +108,13 @@ public final class ServiceInfo {
         }
         this.key = key;
         this.type = (byte) type.ordinal();
-        this.clusterIPs = IpAddresses.compactList(clusterIPs);
+        List<InetAddress> ips = IpAddresses.compactList(clusterIPs);
+        boolean oneV4 = IpAddresses.isOneV4(ips);
+        this.v4 = oneV4 ? IpAddresses.v4(ips.get(0)) : 0;
         List<IpFamily> families = SharedValues.families(ipFamilies);
         this.families = (byte) FAMILIES.indexOf(families);
         this.ports = SharedValues.ports(List.copyOf(ports));
-        this.flags = (byte) ((headless ? HEADLESS : 0) | (publishNotReadyAddresses ? PUBLISH_NOT_READY : 0));
+        this.flags = (byte) ((headless ? HEADLESS : 0) | (publishNotReadyAddresses ? PUBLISH_NOT_READY : 0) | (oneV4 ? ONE_V4 : 0));
         this.selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);
         this.labels = labels == null ? Map.of() : Map.copyOf(labels);
         Rare r = new Rare(externalName,
@@ -122,7 +126,7 @@ public final class ServiceInfo {
                 internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy,
                 healthCheckNodePort, trafficDistribution,
                 annotations == null ? Map.of() : Map.copyOf(annotations),
-                this.families < 0 ? families : null);
+                this.families < 0 ? families : null, oneV4 || ips.isEmpty() ? null : ips);
         this.rare = r.equals(Rare.DEFAULTS) ? null : r;
     }
 
@@ -138,8 +142,12 @@ public final class ServiceInfo {
         return TYPES[type];
     }
 
+    /** The cluster IPs; a single IPv4 one makes its list on each call ({@link IpAddresses#compactList}). */
     public List<InetAddress> clusterIPs() {
-        return clusterIPs;
+        if ((flags & ONE_V4) != 0) {
+            return IpAddresses.oneV4(v4);
+        }
+        return rare == null || rare.clusterIPs() == null ? List.of() : rare.clusterIPs();
     }
 
     public boolean headless() {
@@ -210,7 +218,7 @@ public final class ServiceInfo {
     @Override
     public boolean equals(Object o) {
         return this == o || o instanceof ServiceInfo s && key.equals(s.key) && type == s.type && families == s.families && flags == s.flags
-                && clusterIPs.equals(s.clusterIPs) && ports.equals(s.ports) && Objects.equals(selector, s.selector)
+                && v4 == s.v4 && ports.equals(s.ports) && Objects.equals(selector, s.selector)
                 && labels.equals(s.labels) && Objects.equals(rare, s.rare);
     }
 
@@ -219,7 +227,7 @@ public final class ServiceInfo {
     public int hashCode() {
         int h = key.hashCode();
         h = 31 * h + type().hashCode();
-        h = 31 * h + clusterIPs.hashCode();
+        h = 31 * h + clusterIPs().hashCode();
         h = 31 * h + Boolean.hashCode(headless());
         h = 31 * h + ipFamilies().hashCode();
         h = 31 * h + ports.hashCode();
@@ -241,7 +249,7 @@ public final class ServiceInfo {
     /** As a record's text. */
     @Override
     public String toString() {
-        return "ServiceInfo[key=" + key + ", type=" + type() + ", clusterIPs=" + clusterIPs + ", headless=" + headless()
+        return "ServiceInfo[key=" + key + ", type=" + type() + ", clusterIPs=" + clusterIPs() + ", headless=" + headless()
                 + ", ipFamilies=" + ipFamilies() + ", ports=" + ports + ", externalName=" + externalName() + ", externalIPs="
                 + externalIPs() + ", loadBalancerIngress=" + loadBalancerIngress() + ", loadBalancerSourceRanges="
                 + loadBalancerSourceRanges() + ", sessionAffinity=" + sessionAffinity() + ", externalTrafficPolicy="
@@ -260,7 +268,7 @@ public final class ServiceInfo {
 
     /** True when the service has at least one allocated virtual IP. */
     public boolean hasClusterIP() {
-        return !clusterIPs.isEmpty();
+        return (flags & ONE_V4) != 0 || rare != null && rare.clusterIPs() != null;
     }
 
     public boolean isExternalName() {
@@ -277,7 +285,7 @@ public final class ServiceInfo {
 
     /** A copy with other ports (allocation of node ports the manifest left empty). */
     public ServiceInfo withPorts(List<ServicePort> newPorts) {
-        return new ServiceInfo(key, type(), clusterIPs, headless(), ipFamilies(), newPorts, externalName(), externalIPs(),
+        return new ServiceInfo(key, type(), clusterIPs(), headless(), ipFamilies(), newPorts, externalName(), externalIPs(),
                 loadBalancerIngress(), loadBalancerSourceRanges(), sessionAffinity(), externalTrafficPolicy(),
                 internalTrafficPolicy(), healthCheckNodePort(), publishNotReadyAddresses(), selector, labels, trafficDistribution(),
                 annotations());
@@ -285,7 +293,7 @@ public final class ServiceInfo {
 
     /** A copy with another health-check node port (allocated for LoadBalancer + externalTrafficPolicy Local). */
     public ServiceInfo withHealthCheckNodePort(int port) {
-        return new ServiceInfo(key, type(), clusterIPs, headless(), ipFamilies(), ports, externalName(), externalIPs(),
+        return new ServiceInfo(key, type(), clusterIPs(), headless(), ipFamilies(), ports, externalName(), externalIPs(),
                 loadBalancerIngress(), loadBalancerSourceRanges(), sessionAffinity(), externalTrafficPolicy(),
                 internalTrafficPolicy(), port, publishNotReadyAddresses(), selector, labels, trafficDistribution(), annotations());
     }
