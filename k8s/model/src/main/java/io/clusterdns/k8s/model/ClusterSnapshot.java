@@ -2,13 +2,10 @@ package io.clusterdns.k8s.model;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +31,11 @@ public final class ClusterSnapshot {
     private final Instant createdAt;
     private final SnapshotChanges changes;
     private final ShardedMap<ServiceKey, ServiceInfo> services;
-    private final ShardedMap<ServiceKey, List<EndpointSliceInfo>> slicesByService;
+    /**
+     * Per service its slice, or the List of its slices when it has several: a list per service
+     * with one slice cost 24 bytes each (1 MB at 50,000 services). The same for imported slices.
+     */
+    private final ShardedMap<ServiceKey, Object> slicesByService;
     private final Map<String, NamespaceInfo> namespaces;
     private final Map<String, NodeInfo> nodes;
     private final Map<String, ServiceCidrInfo> serviceCidrs;
@@ -49,7 +50,7 @@ public final class ClusterSnapshot {
     /** A PodInfo, or a List of them when pods share the address (host network): one list per pod cost 24 bytes each. */
     private final ShardedMap<InetAddress, Object> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
-    private final ShardedMap<ServiceKey, List<ImportedSliceInfo>> importedSlices;
+    private final ShardedMap<ServiceKey, Object> importedSlices;
 
     /** Builds a snapshot from scratch, without ServiceImports; its {@link #changes()} is {@link SnapshotChanges#FULL}. */
     public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
@@ -159,11 +160,11 @@ public final class ClusterSnapshot {
 
     /** All slices of a service (several slices are merged by consumers), in the order they were added. */
     public List<EndpointSliceInfo> slices(ServiceKey key) {
-        return slicesByService.getOrDefault(key, List.of());
+        return OneOrList.list(slicesByService.get(key));
     }
 
     public Map<ServiceKey, List<EndpointSliceInfo>> slicesByService() {
-        return slicesByService;
+        return new OneOrList.ListsView<>(slicesByService);
     }
 
     public Map<String, NamespaceInfo> namespaces() {
@@ -188,48 +189,12 @@ public final class ClusterSnapshot {
     }
 
     public Collection<PodInfo> pods() {
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<PodInfo> iterator() {
-                Iterator<Object> named = pods.values().iterator();
-                return new Iterator<>() {
-                    private Iterator<PodInfo> several = Collections.emptyIterator();
-
-                    @Override
-                    public boolean hasNext() {
-                        return several.hasNext() || named.hasNext();
-                    }
-
-                    @Override
-                    public PodInfo next() {
-                        if (several.hasNext()) {
-                            return several.next();
-                        }
-                        Object value = named.next();
-                        if (value instanceof PodInfo p) {
-                            return p;
-                        }
-                        several = podList(value).iterator();
-                        return several.next();
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return podCount;
-            }
-        };
+        return OneOrList.flattened(pods, podCount);
     }
 
     /** Pods having {@code ip} (host-network pods share node IPs), empty when none. */
     public List<PodInfo> podsByIP(InetAddress ip) {
-        return podList(podsByIP.get(ip));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<PodInfo> podList(Object value) {
-        return value == null ? List.of() : value instanceof PodInfo p ? List.of(p) : (List<PodInfo>) value;
+        return OneOrList.<PodInfo>list(podsByIP.get(ip));
     }
 
     /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
@@ -243,12 +208,12 @@ public final class ClusterSnapshot {
 
     /** The slices imported for a ServiceImport, from every source cluster, in the order they were added. */
     public List<ImportedSliceInfo> importedSlices(ServiceKey serviceImport) {
-        return importedSlices.getOrDefault(serviceImport, List.of());
+        return OneOrList.list(importedSlices.get(serviceImport));
     }
 
     /** Every imported slice by the key of its ServiceImport, including slices whose import is not (yet) there. */
     public Map<ServiceKey, List<ImportedSliceInfo>> importedSlicesByImport() {
-        return importedSlices;
+        return new OneOrList.ListsView<>(importedSlices);
     }
 
     public int importedSliceCount() {
@@ -259,10 +224,10 @@ public final class ClusterSnapshot {
         return total(slicesByService);
     }
 
-    private static int total(Map<ServiceKey, ? extends List<?>> lists) {
+    private static int total(Map<ServiceKey, Object> lists) {
         int n = 0;
-        for (List<?> l : lists.values()) {
-            n += l.size();
+        for (Object l : lists.values()) {
+            n += l instanceof List<?> list ? list.size() : 1;
         }
         return n;
     }
@@ -281,7 +246,7 @@ public final class ClusterSnapshot {
     private static final class Builder {
         final ClusterSnapshot base;
         final ShardedMap.Editor<ServiceKey, ServiceInfo> services;
-        final ShardedMap.Editor<ServiceKey, List<EndpointSliceInfo>> slices;
+        final ShardedMap.Editor<ServiceKey, Object> slices;
         final ShardedMap.Editor<String, Object> pods;
         int podCount;
         final ShardedMap.Editor<InetAddress, Object> byPodIp;
@@ -289,7 +254,7 @@ public final class ClusterSnapshot {
         final Map<String, NodeInfo> nodes;
         final Map<String, ServiceCidrInfo> serviceCidrs;
         final ShardedMap.Editor<ServiceKey, ServiceImportInfo> serviceImports;
-        final ShardedMap.Editor<ServiceKey, List<ImportedSliceInfo>> importedSlices;
+        final ShardedMap.Editor<ServiceKey, Object> importedSlices;
         final Set<ServiceKey> changedServices = new HashSet<>();
         final Set<ServiceKey> changedImports = new HashSet<>();
         boolean namespacesChanged;
@@ -300,7 +265,7 @@ public final class ClusterSnapshot {
         Builder(ClusterSnapshot base, SnapshotDelta delta) {
             this.base = base;
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
-            this.slices = base == null ? ShardedMap.<ServiceKey, List<EndpointSliceInfo>>empty().edit() : base.slicesByService.edit();
+            this.slices = base == null ? ShardedMap.<ServiceKey, Object>empty().edit() : base.slicesByService.edit();
             this.pods = base == null ? ShardedMap.<String, Object>empty().edit() : base.pods.edit();
             this.podCount = base == null ? 0 : base.podCount;
             this.byPodIp = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.podsByIP.edit();
@@ -308,7 +273,7 @@ public final class ClusterSnapshot {
             this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceCidrs = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceImports = base == null ? ShardedMap.<ServiceKey, ServiceImportInfo>empty().edit() : base.serviceImports.edit();
-            this.importedSlices = base == null ? ShardedMap.<ServiceKey, List<ImportedSliceInfo>>empty().edit() : base.importedSlices.edit();
+            this.importedSlices = base == null ? ShardedMap.<ServiceKey, Object>empty().edit() : base.importedSlices.edit();
             delta.services.forEach(this::service);
             applyGrouped(delta.slices, slices, EndpointSliceInfo::name, changedServices);
             delta.serviceImports.forEach(this::serviceImport);
@@ -380,15 +345,14 @@ public final class ClusterSnapshot {
         }
 
         /** Slices kept per owner (a Service, or a ServiceImport), replaced or removed by name. */
-        private static <T> void applyGrouped(Map<SnapshotDelta.SliceKey, Optional<T>> delta, ShardedMap.Editor<ServiceKey, List<T>> lists,
+        private static <T> void applyGrouped(Map<SnapshotDelta.SliceKey, Optional<T>> delta, ShardedMap.Editor<ServiceKey, Object> lists,
                                              Function<T, String> nameOf, Set<ServiceKey> changed) {
             Map<ServiceKey, List<Map.Entry<SnapshotDelta.SliceKey, Optional<T>>>> byOwner = new HashMap<>();
             for (var e : delta.entrySet()) {
                 byOwner.computeIfAbsent(e.getKey().service(), k -> new ArrayList<>()).add(e);
             }
             byOwner.forEach((owner, changes) -> {
-                List<T> old = lists.get(owner);
-                List<T> next = new ArrayList<>(old == null ? List.of() : old);
+                List<T> next = new ArrayList<>(OneOrList.<T>list(lists.get(owner)));
                 for (var change : changes) {
                     int at = indexOf(next, change.getKey().name(), nameOf);
                     if (change.getValue().isPresent()) {
@@ -404,7 +368,7 @@ public final class ClusterSnapshot {
                 if (next.isEmpty()) {
                     lists.remove(owner);
                 } else {
-                    lists.put(owner, List.copyOf(next));
+                    lists.put(owner, next.size() == 1 ? next.get(0) : List.copyOf(next));
                 }
                 changed.add(owner);
             });
@@ -420,7 +384,7 @@ public final class ClusterSnapshot {
         }
 
         private void pod(SnapshotDelta.PodKey key, Optional<PodInfo> next) {
-            List<PodInfo> named = podList(pods.get(key.name()));
+            List<PodInfo> named = OneOrList.<PodInfo>list(pods.get(key.name()));
             int at = indexOf(named, key.namespace(), PodInfo::namespace);
             PodInfo old = at < 0 ? null : named.get(at);
             if (old != null) {
@@ -429,7 +393,7 @@ public final class ClusterSnapshot {
                 putNamed(key.name(), rest);
                 podCount--;
                 for (InetAddress ip : old.ips()) {
-                    List<PodInfo> list = new ArrayList<>(podList(byPodIp.get(ip)));
+                    List<PodInfo> list = new ArrayList<>(OneOrList.<PodInfo>list(byPodIp.get(ip)));
                     list.removeIf(p -> p.namespace().equals(old.namespace()) && p.name().equals(old.name()));
                     if (list.isEmpty()) {
                         byPodIp.remove(ip);
@@ -440,7 +404,7 @@ public final class ClusterSnapshot {
             }
             if (next.isPresent()) {
                 PodInfo p = next.get();
-                List<PodInfo> sameName = new ArrayList<>(podList(pods.get(key.name())));
+                List<PodInfo> sameName = new ArrayList<>(OneOrList.<PodInfo>list(pods.get(key.name())));
                 sameName.add(p);
                 // the key's name is the pod's own string (see the field's comment)
                 putNamed(p.name(), sameName);
@@ -450,7 +414,7 @@ public final class ClusterSnapshot {
                     if (present == null) {
                         byPodIp.put(ip, p);
                     } else {
-                        List<PodInfo> more = new ArrayList<>(podList(present));
+                        List<PodInfo> more = new ArrayList<>(OneOrList.<PodInfo>list(present));
                         more.add(p);
                         byPodIp.put(ip, List.copyOf(more));
                     }
