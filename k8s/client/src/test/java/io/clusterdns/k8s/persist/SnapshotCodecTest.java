@@ -41,7 +41,7 @@ class SnapshotCodecTest {
     static final Instant WRITTEN = Instant.parse("2026-12-06T18:00:00.123456789Z");
 
     /** The records a snapshot holds, as its widest constructor takes them. */
-    static final List<Class<? extends Record>> ROOTS = List.of(ServiceInfo.class, EndpointSliceInfo.class, PodInfo.class,
+    static final List<Class<?>> ROOTS = List.of(ServiceInfo.class, EndpointSliceInfo.class, PodInfo.class,
             NamespaceInfo.class, ServiceImportInfo.class, ImportedSliceInfo.class, NodeInfo.class,
             ServiceCidrInfo.class);
 

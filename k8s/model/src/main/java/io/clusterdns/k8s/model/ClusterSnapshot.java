@@ -31,15 +31,26 @@ public final class ClusterSnapshot {
     private final Instant createdAt;
     private final SnapshotChanges changes;
     private final ShardedMap<ServiceKey, ServiceInfo> services;
-    private final ShardedMap<ServiceKey, List<EndpointSliceInfo>> slicesByService;
+    /**
+     * Per service its slice, or the List of its slices when it has several: a list per service
+     * with one slice cost 24 bytes each (1 MB at 50,000 services). The same for imported slices.
+     */
+    private final ShardedMap<ServiceKey, Object> slicesByService;
     private final Map<String, NamespaceInfo> namespaces;
     private final Map<String, NodeInfo> nodes;
     private final Map<String, ServiceCidrInfo> serviceCidrs;
-    private final ShardedMap<SnapshotDelta.PodKey, PodInfo> pods;
+    /**
+     * Pods by name: a PodInfo, or a List of the pods of that name in several namespaces. Keyed by
+     * the pod's own name string, so that no key object is made per pod (a namespace and name key
+     * cost 24 bytes each, 3 MB at 135,000 pods); a look-up picks the namespace from the few pods of
+     * one name.
+     */
+    private final ShardedMap<String, Object> pods;
+    private final int podCount;
     /** A PodInfo, or a List of them when pods share the address (host network): one list per pod cost 24 bytes each. */
     private final ShardedMap<InetAddress, Object> podsByIP;
     private final ShardedMap<ServiceKey, ServiceImportInfo> serviceImports;
-    private final ShardedMap<ServiceKey, List<ImportedSliceInfo>> importedSlices;
+    private final ShardedMap<ServiceKey, Object> importedSlices;
 
     /** Builds a snapshot from scratch, without ServiceImports; its {@link #changes()} is {@link SnapshotChanges#FULL}. */
     public ClusterSnapshot(long version, Instant createdAt, Collection<ServiceInfo> services,
@@ -98,6 +109,7 @@ public final class ClusterSnapshot {
         this.nodes = Map.copyOf(b.nodes);
         this.serviceCidrs = Map.copyOf(b.serviceCidrs);
         this.pods = b.pods.build();
+        this.podCount = b.podCount;
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
         this.importedSlices = b.importedSlices.build();
@@ -113,6 +125,7 @@ public final class ClusterSnapshot {
         this.nodes = b.nodesChanged ? Map.copyOf(b.nodes) : b.base.nodes;
         this.serviceCidrs = b.serviceCidrsChanged ? Map.copyOf(b.serviceCidrs) : b.base.serviceCidrs;
         this.pods = b.pods.build();
+        this.podCount = b.podCount;
         this.podsByIP = b.byPodIp.build();
         this.serviceImports = b.serviceImports.build();
         this.importedSlices = b.importedSlices.build();
@@ -147,11 +160,11 @@ public final class ClusterSnapshot {
 
     /** All slices of a service (several slices are merged by consumers), in the order they were added. */
     public List<EndpointSliceInfo> slices(ServiceKey key) {
-        return slicesByService.getOrDefault(key, List.of());
+        return OneOrList.list(slicesByService.get(key));
     }
 
     public Map<ServiceKey, List<EndpointSliceInfo>> slicesByService() {
-        return slicesByService;
+        return new OneOrList.ListsView<>(slicesByService);
     }
 
     public Map<String, NamespaceInfo> namespaces() {
@@ -176,17 +189,12 @@ public final class ClusterSnapshot {
     }
 
     public Collection<PodInfo> pods() {
-        return pods.values();
+        return OneOrList.flattened(pods, podCount);
     }
 
     /** Pods having {@code ip} (host-network pods share node IPs), empty when none. */
     public List<PodInfo> podsByIP(InetAddress ip) {
-        return podList(podsByIP.get(ip));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<PodInfo> podList(Object value) {
-        return value == null ? List.of() : value instanceof PodInfo p ? List.of(p) : (List<PodInfo>) value;
+        return OneOrList.<PodInfo>list(podsByIP.get(ip));
     }
 
     /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
@@ -200,12 +208,12 @@ public final class ClusterSnapshot {
 
     /** The slices imported for a ServiceImport, from every source cluster, in the order they were added. */
     public List<ImportedSliceInfo> importedSlices(ServiceKey serviceImport) {
-        return importedSlices.getOrDefault(serviceImport, List.of());
+        return OneOrList.list(importedSlices.get(serviceImport));
     }
 
     /** Every imported slice by the key of its ServiceImport, including slices whose import is not (yet) there. */
     public Map<ServiceKey, List<ImportedSliceInfo>> importedSlicesByImport() {
-        return importedSlices;
+        return new OneOrList.ListsView<>(importedSlices);
     }
 
     public int importedSliceCount() {
@@ -216,10 +224,10 @@ public final class ClusterSnapshot {
         return total(slicesByService);
     }
 
-    private static int total(Map<ServiceKey, ? extends List<?>> lists) {
+    private static int total(Map<ServiceKey, Object> lists) {
         int n = 0;
-        for (List<?> l : lists.values()) {
-            n += l.size();
+        for (Object l : lists.values()) {
+            n += l instanceof List<?> list ? list.size() : 1;
         }
         return n;
     }
@@ -229,7 +237,7 @@ public final class ClusterSnapshot {
         String clusterSet = serviceImports.isEmpty() && importedSlices.isEmpty() ? ""
                 : ", serviceImports=" + serviceImports.size() + ", importedSlices=" + importedSliceCount();
         return "ClusterSnapshot{version=" + version + ", services=" + services.size() + ", slices=" + sliceCount()
-                + ", pods=" + pods.size() + ", namespaces=" + namespaces.size() + clusterSet
+                + ", pods=" + podCount + ", namespaces=" + namespaces.size() + clusterSet
                 + (nodes.isEmpty() ? "" : ", nodes=" + nodes.size())
                 + (serviceCidrs.isEmpty() ? "" : ", serviceCidrs=" + serviceCidrs.size()) + "}";
     }
@@ -238,14 +246,15 @@ public final class ClusterSnapshot {
     private static final class Builder {
         final ClusterSnapshot base;
         final ShardedMap.Editor<ServiceKey, ServiceInfo> services;
-        final ShardedMap.Editor<ServiceKey, List<EndpointSliceInfo>> slices;
-        final ShardedMap.Editor<SnapshotDelta.PodKey, PodInfo> pods;
+        final ShardedMap.Editor<ServiceKey, Object> slices;
+        final ShardedMap.Editor<String, Object> pods;
+        int podCount;
         final ShardedMap.Editor<InetAddress, Object> byPodIp;
         final Map<String, NamespaceInfo> namespaces;
         final Map<String, NodeInfo> nodes;
         final Map<String, ServiceCidrInfo> serviceCidrs;
         final ShardedMap.Editor<ServiceKey, ServiceImportInfo> serviceImports;
-        final ShardedMap.Editor<ServiceKey, List<ImportedSliceInfo>> importedSlices;
+        final ShardedMap.Editor<ServiceKey, Object> importedSlices;
         final Set<ServiceKey> changedServices = new HashSet<>();
         final Set<ServiceKey> changedImports = new HashSet<>();
         boolean namespacesChanged;
@@ -256,14 +265,15 @@ public final class ClusterSnapshot {
         Builder(ClusterSnapshot base, SnapshotDelta delta) {
             this.base = base;
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
-            this.slices = base == null ? ShardedMap.<ServiceKey, List<EndpointSliceInfo>>empty().edit() : base.slicesByService.edit();
-            this.pods = base == null ? ShardedMap.<SnapshotDelta.PodKey, PodInfo>empty().edit() : base.pods.edit();
+            this.slices = base == null ? ShardedMap.<ServiceKey, Object>empty().edit() : base.slicesByService.edit();
+            this.pods = base == null ? ShardedMap.<String, Object>empty().edit() : base.pods.edit();
+            this.podCount = base == null ? 0 : base.podCount;
             this.byPodIp = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
             this.nodes = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceCidrs = base == null ? new HashMap<>() : new HashMap<>(0);
             this.serviceImports = base == null ? ShardedMap.<ServiceKey, ServiceImportInfo>empty().edit() : base.serviceImports.edit();
-            this.importedSlices = base == null ? ShardedMap.<ServiceKey, List<ImportedSliceInfo>>empty().edit() : base.importedSlices.edit();
+            this.importedSlices = base == null ? ShardedMap.<ServiceKey, Object>empty().edit() : base.importedSlices.edit();
             delta.services.forEach(this::service);
             applyGrouped(delta.slices, slices, EndpointSliceInfo::name, changedServices);
             delta.serviceImports.forEach(this::serviceImport);
@@ -335,15 +345,14 @@ public final class ClusterSnapshot {
         }
 
         /** Slices kept per owner (a Service, or a ServiceImport), replaced or removed by name. */
-        private static <T> void applyGrouped(Map<SnapshotDelta.SliceKey, Optional<T>> delta, ShardedMap.Editor<ServiceKey, List<T>> lists,
+        private static <T> void applyGrouped(Map<SnapshotDelta.SliceKey, Optional<T>> delta, ShardedMap.Editor<ServiceKey, Object> lists,
                                              Function<T, String> nameOf, Set<ServiceKey> changed) {
             Map<ServiceKey, List<Map.Entry<SnapshotDelta.SliceKey, Optional<T>>>> byOwner = new HashMap<>();
             for (var e : delta.entrySet()) {
                 byOwner.computeIfAbsent(e.getKey().service(), k -> new ArrayList<>()).add(e);
             }
             byOwner.forEach((owner, changes) -> {
-                List<T> old = lists.get(owner);
-                List<T> next = new ArrayList<>(old == null ? List.of() : old);
+                List<T> next = new ArrayList<>(OneOrList.<T>list(lists.get(owner)));
                 for (var change : changes) {
                     int at = indexOf(next, change.getKey().name(), nameOf);
                     if (change.getValue().isPresent()) {
@@ -359,7 +368,7 @@ public final class ClusterSnapshot {
                 if (next.isEmpty()) {
                     lists.remove(owner);
                 } else {
-                    lists.put(owner, List.copyOf(next));
+                    lists.put(owner, next.size() == 1 ? next.get(0) : List.copyOf(next));
                 }
                 changed.add(owner);
             });
@@ -375,11 +384,16 @@ public final class ClusterSnapshot {
         }
 
         private void pod(SnapshotDelta.PodKey key, Optional<PodInfo> next) {
-            PodInfo old = pods.get(key);
+            List<PodInfo> named = OneOrList.<PodInfo>list(pods.get(key.name()));
+            int at = indexOf(named, key.namespace(), PodInfo::namespace);
+            PodInfo old = at < 0 ? null : named.get(at);
             if (old != null) {
-                pods.remove(key);
+                List<PodInfo> rest = new ArrayList<>(named);
+                rest.remove(at);
+                putNamed(key.name(), rest);
+                podCount--;
                 for (InetAddress ip : old.ips()) {
-                    List<PodInfo> list = new ArrayList<>(podList(byPodIp.get(ip)));
+                    List<PodInfo> list = new ArrayList<>(OneOrList.<PodInfo>list(byPodIp.get(ip)));
                     list.removeIf(p -> p.namespace().equals(old.namespace()) && p.name().equals(old.name()));
                     if (list.isEmpty()) {
                         byPodIp.remove(ip);
@@ -390,19 +404,31 @@ public final class ClusterSnapshot {
             }
             if (next.isPresent()) {
                 PodInfo p = next.get();
-                pods.put(key, p);
+                List<PodInfo> sameName = new ArrayList<>(OneOrList.<PodInfo>list(pods.get(key.name())));
+                sameName.add(p);
+                // the key's name is the pod's own string (see the field's comment)
+                putNamed(p.name(), sameName);
+                podCount++;
                 for (InetAddress ip : p.ips()) {
                     Object present = byPodIp.get(ip);
                     if (present == null) {
                         byPodIp.put(ip, p);
                     } else {
-                        List<PodInfo> more = new ArrayList<>(podList(present));
+                        List<PodInfo> more = new ArrayList<>(OneOrList.<PodInfo>list(present));
                         more.add(p);
                         byPodIp.put(ip, List.copyOf(more));
                     }
                 }
             }
             podsChanged = true;
+        }
+
+        private void putNamed(String name, List<PodInfo> named) {
+            if (named.isEmpty()) {
+                pods.remove(name);
+            } else {
+                pods.put(name, named.size() == 1 ? named.get(0) : List.copyOf(named));
+            }
         }
     }
 }

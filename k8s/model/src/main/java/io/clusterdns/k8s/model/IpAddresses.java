@@ -197,6 +197,16 @@ public final class IpAddresses {
         return List.copyOf(addresses);
     }
 
+    /** True when {@code addresses} is a {@link #compactList} of one IPv4 address. */
+    static boolean isOneV4(List<InetAddress> addresses) {
+        return addresses instanceof OneV4;
+    }
+
+    /** The {@link #compactList} of one IPv4 address given as an int. */
+    static List<InetAddress> oneV4(int address) {
+        return new OneV4(address);
+    }
+
     /** See {@link #compactList}. */
     private static final class OneV4 extends AbstractList<InetAddress> implements RandomAccess {
         private final int address;

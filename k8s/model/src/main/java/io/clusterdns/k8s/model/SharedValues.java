@@ -1,9 +1,7 @@
 package io.clusterdns.k8s.model;
 
-import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * One instance per distinct value for the fields whose values repeat across a whole cluster
@@ -21,8 +19,8 @@ public final class SharedValues {
     private static final List<IpFamily> V4_V6 = List.of(IpFamily.IPV4, IpFamily.IPV6);
     private static final List<IpFamily> V6_V4 = List.of(IpFamily.IPV6, IpFamily.IPV4);
 
-    /** Port lists and label maps in use, each its own key; weak both ways, so a value no object holds any more is dropped. */
-    private static final Map<Object, WeakReference<Object>> SHARED = new WeakHashMap<>();
+    /** Port lists, label maps and model classes' shared parts in use; a value no object holds any more is dropped. */
+    private static final WeakInterner SHARED = new WeakInterner();
 
     private SharedValues() {
     }
@@ -46,17 +44,9 @@ public final class SharedValues {
         return immutable.isEmpty() ? Map.of() : shared(immutable);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T shared(T immutable) {
-        synchronized (SHARED) {
-            WeakReference<Object> ref = SHARED.get(immutable);
-            Object shared = ref == null ? null : ref.get();
-            if (shared != null) {
-                return (T) shared;
-            }
-            SHARED.put(immutable, new WeakReference<>(immutable));
-            return immutable;
-        }
+    /** The shared instance of an immutable value equal to {@code immutable} (a model class's shared part). */
+    static <T> T shared(T immutable) {
+        return SHARED.intern(immutable);
     }
 
     /** The shared instance of a string that repeats across objects; null stays null. */

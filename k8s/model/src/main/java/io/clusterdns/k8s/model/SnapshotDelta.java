@@ -148,6 +148,14 @@ public final class SnapshotDelta {
             this.hash = h;
         }
 
+        String namespace() {
+            return namespace;
+        }
+
+        String name() {
+            return name;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof PodKey k && k.hash == hash && k.name.equals(name) && k.namespace.equals(namespace);
