@@ -38,7 +38,7 @@ final class SliceEndpoints extends EndpointList {
             if (s > 0 && slices.get(s - 1).name().compareTo(slices.get(s).name()) > 0) {
                 return false;
             }
-            total += slices.get(s).endpoints().size();
+            total += slices.get(s).endpointCount();
         }
         // the merge keeps one endpoint per ready address: as many as the slices hold means all ready, none repeated
         if (total != ready.size()) {
@@ -58,12 +58,11 @@ final class SliceEndpoints extends EndpointList {
         int i = index;
         for (int k = 0; k < slices.size(); k++) {
             EndpointSliceInfo s = slices.get(k);
-            List<EndpointInfo> eps = s.endpoints();
-            if (i < eps.size()) {
-                EndpointInfo ep = eps.get(i);
+            if (i < s.endpointCount()) {
+                EndpointInfo ep = s.endpoint(i);
                 return new ReadyEndpoint(ep.address(), ServiceEntry.name(ep, podNames), s.ports());
             }
-            i -= eps.size();
+            i -= s.endpointCount();
         }
         throw new IndexOutOfBoundsException(index);
     }
@@ -72,7 +71,7 @@ final class SliceEndpoints extends EndpointList {
     public int size() {
         int n = 0;
         for (int k = 0; k < slices.size(); k++) {
-            n += slices.get(k).endpoints().size();
+            n += slices.get(k).endpointCount();
         }
         return n;
     }
@@ -80,11 +79,11 @@ final class SliceEndpoints extends EndpointList {
     private EndpointInfo at(int index) {
         int i = index;
         for (int k = 0; k < slices.size(); k++) {
-            List<EndpointInfo> eps = slices.get(k).endpoints();
-            if (i < eps.size()) {
-                return eps.get(i);
+            EndpointSliceInfo s = slices.get(k);
+            if (i < s.endpointCount()) {
+                return s.endpoint(i);
             }
-            i -= eps.size();
+            i -= s.endpointCount();
         }
         throw new IndexOutOfBoundsException(index);
     }
@@ -108,7 +107,8 @@ final class SliceEndpoints extends EndpointList {
     List<ReadyEndpoint> named(String name) {
         List<ReadyEndpoint> out = null;
         for (EndpointSliceInfo s : slices) {
-            for (EndpointInfo ep : s.endpoints()) {
+            for (int i = 0; i < s.endpointCount(); i++) {
+                EndpointInfo ep = s.endpoint(i);
                 if (name.equals(ServiceEntry.name(ep, podNames))) {
                     if (out == null) {
                         out = new ArrayList<>(1);

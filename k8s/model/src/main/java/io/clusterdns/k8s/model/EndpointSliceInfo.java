@@ -82,6 +82,20 @@ public final class EndpointSliceInfo {
         return endpoints instanceof EndpointInfo e ? List.of(e) : new Endpoints((EndpointInfo[]) endpoints);
     }
 
+    /** How many endpoints {@link #endpoints()} lists, without making the list. */
+    public int endpointCount() {
+        return endpoints instanceof EndpointInfo ? 1 : ((EndpointInfo[]) endpoints).length;
+    }
+
+    /** {@code endpoints().get(index)} without making the list (the resolver reads endpoints per query). */
+    public EndpointInfo endpoint(int index) {
+        if (endpoints instanceof EndpointInfo e) {
+            Objects.checkIndex(index, 1);
+            return e;
+        }
+        return ((EndpointInfo[]) endpoints)[index];
+    }
+
     public List<EndpointPort> ports() {
         return ports;
     }
