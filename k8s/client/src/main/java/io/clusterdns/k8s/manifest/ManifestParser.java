@@ -68,8 +68,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ManifestParser {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestParser.class);
-    private static final ObjectMapper MAPPER = apiServerTypes(new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+    /**
+     * Made on the first bind ({@link #bind}): a load of plain Services and EndpointSlices binds
+     * nothing, and making a Jackson mapper is a few hundred classes on the start's path.
+     */
+    private static final class Binder {
+        static final ObjectMapper MAPPER = apiServerTypes(new ObjectMapper()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+    }
     private final boolean firstLoad;
     /** Read plain trees of the kinds {@link PlainTrees} knows without binding them to fabric8 (false: always bind, for tests). */
     private final boolean plainTrees;
@@ -380,7 +386,7 @@ final class ManifestParser {
     static <T> T bind(JsonNode node, Class<T> type) {
         try {
             integralFloats(node);
-            return MAPPER.treeToValue(node, type);
+            return Binder.MAPPER.treeToValue(node, type);
         } catch (JsonMappingException e) {
             throw new ConversionException(path(e), typeError(e, node));
         } catch (JsonProcessingException | IllegalArgumentException e) {
