@@ -127,8 +127,8 @@ final class Entry {
      * as stored, AD only when the client can use it (it sent DO or AD), and every record copied
      * with {@code ttl}. Names take the client's spelling where they echo the question that was
      * cached: an owner equal to it, and the end of an owner or SRV target spelled exactly as that
-     * question spelled its own end (the kubernetes plugin's SRV targets and their addresses end in
-     * the zone as typed). So a hit looks like the answer the client would have got from the next
+     * question spelled its own end, from an upper-case letter on ({@link #echoed}; the kubernetes
+     * plugin's SRV targets and their addresses end in the zone as typed). So a hit looks like the answer the client would have got from the next
      * plugin, not like the first asker's: SRV targets are written without compression, so nothing
      * on the wire would hide that spelling (the other names point back at the question).
      */
@@ -165,8 +165,13 @@ final class Entry {
     }
 
     /**
-     * How many labels at the end of {@code n} (the root aside) are spelled exactly as the last
-     * labels of {@code question}: byte for byte, case included. 0 when not even the last one is.
+     * How many labels at the end of {@code n} (the root aside) echo the asker's spelling of the
+     * last labels of {@code question}: spelled exactly alike, case included, and counted from the
+     * first of them (the leftmost) with an upper-case letter. A lower-case run is no evidence of an
+     * echo: an upstream's lower-case SRV target under a lower-case question
+     * ({@code target.example.net} for {@code _sip._tcp.example.net}) would otherwise take the next
+     * asker's spelling, and the kubernetes plugin's targets end in lower-case service and
+     * namespace labels before the zone as typed. 0 when no such run.
      */
     static int echoed(Name n, Name question) {
         int a = n.labels() - 2;
@@ -177,7 +182,20 @@ final class Entry {
             a--;
             b--;
         }
+        while (same > 0 && !hasUpperCase(question.getLabelString(question.labels() - 1 - same))) {
+            same--;
+        }
         return same;
+    }
+
+    private static boolean hasUpperCase(String label) {
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code n} with its last {@code echoed} labels (the root aside) spelled as {@code qname} spells its own. */

@@ -303,16 +303,46 @@ class CachePluginTest {
         assertThat(hit.getSection(Section.ANSWER)).extracting(Record::getTTL).allSatisfy(t -> assertThat(t).isBetween(1L, 30L));
     }
 
+    /**
+     * An upstream's SRV target is its own spelling: a lower-case target under a lower-case first
+     * question is not an echo, and the next asker's spelling must not reach it (found by review:
+     * {@code target.EXAMPLE.NET} from the cache where the upstream said {@code target.example.net}).
+     */
+    @Test
+    void aHitLeavesAnUpstreamsLowerCaseTargetAlone() throws Exception {
+        CacheHarness h = new CacheHarness("cache");
+        h.backend.answer = (request, writer) -> {
+            Message m = Responses.start(request.message(), Rcode.NOERROR);
+            m.addRecord(new SRVRecord(request.qname(), DClass.IN, 30, 0, 100, 5060, Name.fromConstantString("target.example.net.")),
+                    Section.ANSWER);
+            writer.write(m);
+        };
+
+        h.ask(h.query("_sip._tcp.example.net.", Type.SRV));
+        Message hit = h.ask(h.query("_SIP._TCP.EXAMPLE.NET.", Type.SRV));
+
+        assertThat(h.backend.asked()).isEqualTo(1);
+        assertThat(hit.getSection(Section.ANSWER)).extracting(r -> ((SRVRecord) r).getTarget().toString())
+                .containsExactly("target.example.net.");
+        assertThat(new Message(hit.toWire()).getSection(Section.ANSWER)).extracting(r -> ((SRVRecord) r).getTarget().toString())
+                .as("on the wire").containsExactly("target.example.net.");
+    }
+
     @Test
     void echoedCountsTheLabelsSpelledAlikeFromTheEnd() {
         Name question = Name.fromConstantString("_http._tcp.Web.EXAMPLE.org.");
         assertThat(Entry.echoed(Name.fromConstantString("web.svc.EXAMPLE.org."), question)).isEqualTo(2);
-        assertThat(Entry.echoed(Name.fromConstantString("web.svc.example.org."), question)).as("org only").isEqualTo(1);
+        assertThat(Entry.echoed(Name.fromConstantString("web.svc.example.org."), question))
+                .as("org alike, but in lower case: no evidence of an echo").isZero();
         assertThat(Entry.echoed(Name.fromConstantString("x.example.net."), question)).isZero();
-        assertThat(Entry.echoed(question, question)).isEqualTo(5);
+        assertThat(Entry.echoed(question, question)).as("from Web, the first with an upper-case letter").isEqualTo(3);
+        assertThat(Entry.echoed(Name.fromConstantString("mongo-0.mongo-headless.default.svc.Cluster.LOCAL."),
+                Name.fromConstantString("Mongo-Headless.DEFAULT.svc.Cluster.LOCAL."))).as("the zone as typed, not svc").isEqualTo(2);
+        assertThat(Entry.echoed(Name.fromConstantString("target.example.net."), Name.fromConstantString("_sip._tcp.example.net.")))
+                .as("a lower-case question").isZero();
         Name asked = Name.fromConstantString("_HTTP._tcp.web.example.ORG.");
         assertThat(Entry.respelled(Name.fromConstantString("web.svc.EXAMPLE.org."), 2, asked).toString()).isEqualTo("web.svc.example.ORG.");
-        assertThat(Entry.respelled(question, 5, asked).toString()).isEqualTo("_HTTP._tcp.web.example.ORG.");
+        assertThat(Entry.respelled(question, 3, asked).toString()).isEqualTo("_http._tcp.web.example.ORG.");
         assertThat(Entry.respelled(Name.fromConstantString("x.example.net."), 0, asked).toString()).isEqualTo("x.example.net.");
     }
 
