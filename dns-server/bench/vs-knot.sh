@@ -8,21 +8,30 @@
 #      the last service's A record every 10 ms);
 #   2. compares both servers' answers (rcode, answer and additional sections) to check.txt's
 #      questions (every name and type of 400 services, PTR included) and lists those that differ;
-#   3. warms both up, then, for each load in turn (Knot first, then clusterdns, so both see the same
-#      machine): the hit mix (70% A, 10% SRV, 10% AAAA NODATA, 10% search-path NXDOMAIN) and the
-#      NXDOMAIN mix at full speed (QPS, and QPS per server core = queries / server CPU seconds
-#      from /proc/PID/stat), then both mixes at a fixed LATENCY_QPS (dnsperf -Q -v: the latency of
-#      every query, p50/p99/p99.9);
-#   4. prints one Markdown table (plus clusterdns / Knot ratios), the RSS of both at the end, and
-#      the load average; stops the servers it started (by PID) and removes its folder.
+#   3. warms both up, then ROUNDS times: for each load in turn, every server (Knot, then clusterdns,
+#      then the baseline: alternating, so all see the same machine in each round): the hit mix
+#      (70% A, 10% SRV, 10% AAAA NODATA, 10% search-path NXDOMAIN) and the NXDOMAIN mix at full
+#      speed (QPS, and QPS per server core = queries / server CPU seconds from /proc/PID/stat),
+#      then both mixes at a fixed LATENCY_QPS (dnsperf -Q -v: the latency of every query,
+#      p50/p99/p99.9 of each run);
+#   4. prints one Markdown table: per server the MEDIAN of its ROUNDS runs of each figure (each
+#      percentile on its own) and, in a second row, their min-max; clusterdns / Knot ratios of the
+#      medians; the RSS of both at the end, and the load average; stops the servers it started (by PID) and removes its folder.
 # With BASELINE_JAR a second clusterdns (another build: "before") runs alongside, measured the same
 # way after the first, with its own row and ratios: before/after in the same run.
 # On a shared machine the absolute figures move with the load: compare within one run.
+#
+# One 10-second latency run per server is too noisy to rank two servers whose p50 is 0.06 ms: a
+# p99 is the 2,000th slowest of 200,000 queries, and one scheduler hiccup on the shared CPU moves
+# it several-fold (Knot's own hit p99 went 0.39 -> 2.61 ms between identical runs); hence rounds.
+# Time: about 2 x WARMUP per server plus ROUNDS x 2 x (DURATION + LATENCY_DURATION) per server,
+# plus start-up: 5.5 minutes with the defaults and two servers (ROUNDS=1: 2.5), 8 with a baseline.
 #
 # Usage: dns-server/bench/vs-knot.sh                 # 5,000 services
 #        SERVICES=50000 dns-server/bench/vs-knot.sh
 # Environment:
 #   SERVICES=5000     services in the synthetic cluster (at most 80,000)
+#   ROUNDS=3          times each full-speed and latency run is repeated (the table: medians)
 #   DURATION=10       seconds per full-speed run      WARMUP=15   seconds of warm-up per server and mix
 #   LATENCY_QPS=20000 dnsperf -Q of the latency runs  LATENCY_DURATION=10  seconds per latency run
 #   CLIENTS=4         dnsperf -c                       OUTSTANDING=200      dnsperf -q
@@ -31,17 +40,18 @@
 #   BASELINE_JAR=     another clusterdns jar to measure in the same run (row "baseline")
 #   ALLOC=            1: also record, with JFR, the bytes clusterdns allocated (all threads) per
 #                     answered query and its GCs during each full-speed run (a line after the
-#                     table): unlike CPU time, allocation does not move with the machine's load
+#                     table, every round): unlike CPU time, allocation does not move with the machine's load
 #   KEEP=             a folder to keep the generated cluster, logs and latencies in (default: a
 #                     temporary folder, removed at the end)
 #   MVN               Maven command used when the jar must be built (default "mvn -B -q")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/dns-server/target/clusterdns-dns-server.jar"
-SERVICES="${SERVICES:-5000}" DURATION="${DURATION:-10}" WARMUP="${WARMUP:-15}"
+SERVICES="${SERVICES:-5000}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" WARMUP="${WARMUP:-15}"
 LATENCY_QPS="${LATENCY_QPS:-20000}" LATENCY_DURATION="${LATENCY_DURATION:-10}"
 CLIENTS="${CLIENTS:-4}" OUTSTANDING="${OUTSTANDING:-200}" SERVER_CPU="${SERVER_CPU:-0}" CLIENT_CPU="${CLIENT_CPU:-1}"
 JAVA_OPTS="${JAVA_OPTS:-}" KEEP="${KEEP:-}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "vs-knot.sh: ROUNDS must be a positive integer, not '$ROUNDS'" >&2; exit 1; }
 
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
@@ -61,6 +71,7 @@ on_client() { taskset -c "$CLIENT_CPU" "$@"; }
 echo "generating $SERVICES services in $work" >&2
 java "$root/dns-server/bench/SyntheticCluster.java" --services "$SERVICES" --out "$work"
 read -r ready_name ready_ip <"$work/ready.txt"
+# shellcheck disable=SC2016 # a literal $TTL
 records="$(cat "$work"/zones/*.zone | grep -cv '^\$TTL')"
 
 # free_port: a port that neither a UDP nor a TCP socket uses on this machine now.
@@ -189,7 +200,7 @@ for s in "${servers[@]}"; do
   [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.stop name=warm-up >/dev/null
 done
 
-# full_speed NAME PID PORT MIX: "QPS QPS-per-core ALLOC" of one run at full speed; ALLOC is
+# full_speed NAME PID PORT MIX ROUND: "QPS QPS-per-core ALLOC" of one run at full speed; ALLOC is
 # "bytes-per-query/GCs/pause-ms" (ALLOC=1, clusterdns only) or "-"
 full_speed() {
   local out t0 t1 completed alloc="-"
@@ -199,11 +210,11 @@ full_speed() {
   t0="$(ticks "$2")"
   out="$(on_client dnsperf "${common[@]}" -p "$3" -d "$work/$4.txt" -l "$DURATION")"
   t1="$(ticks "$2")"
-  printf '%s\n' "$out" >"$work/$1-$4.dnsperf"
+  printf '%s\n' "$out" >"$work/$1-$4-$5.dnsperf"
   completed="$(sed -n 's/^ *Queries completed: *\([0-9]*\).*/\1/p' <<<"$out")"
   if [ -n "${ALLOC:-}" ] && [ "$1" != knot ]; then
-    jcmd "$2" JFR.stop name=vs-knot filename="$work/$1-$4.jfr" >/dev/null
-    alloc="$(jfr_alloc "$work/$1-$4.jfr" "$completed")"
+    jcmd "$2" JFR.stop name=vs-knot filename="$work/$1-$4-$5.jfr" >/dev/null
+    alloc="$(jfr_alloc "$work/$1-$4-$5.jfr" "$completed")"
   fi
   awk -v n="$completed" -v q="$(sed -n 's/^ *Queries per second: *\([0-9.]*\).*/\1/p' <<<"$out")" -v t="$((t1 - t0))" -v hz="$hz" -v a="$alloc" \
     'BEGIN { printf "%.0f %.0f %s\n", q, (t > 0 ? n / (t / hz) : 0), a }'
@@ -221,26 +232,32 @@ jfr_alloc() {
   awk -v b="$bytes" -v n="$2" -v g="$gcs" 'BEGIN { printf "%.0f/%s", (n > 0 ? b / n : 0), g }'
 }
 
-# latency NAME PORT MIX: "p50 p99 p99.9" in ms of every answered query at LATENCY_QPS
+# latency NAME PORT MIX ROUND: "p50 p99 p99.9" in ms of every answered query at LATENCY_QPS
 latency() {
   on_client dnsperf "${common[@]}" -p "$2" -d "$work/$3.txt" -l "$LATENCY_DURATION" -Q "$LATENCY_QPS" -v |
-    awk '/^> / && $2 != "T" { print $NF }' | sort -g >"$work/$1-$3.latency"
+    awk '/^> / && $2 != "T" { print $NF }' | sort -g >"$work/$1-$3-$4.latency"
   awk '{ v[NR] = $1 } END {
          if (NR == 0) { print "- - -"; exit }
          split("0.5 0.99 0.999", p, " ")
-         for (i = 1; i <= 3; i++) { k = int(p[i] * NR + 0.999999); if (k < 1) k = 1; printf "%.2f%s", v[k] * 1000, (i < 3 ? " " : "\n") } }' "$work/$1-$3.latency"
+         for (i = 1; i <= 3; i++) { k = int(p[i] * NR + 0.999999); if (k < 1) k = 1; printf "%.2f%s", v[k] * 1000, (i < 3 ? " " : "\n") } }' "$work/$1-$3-$4.latency"
 }
 
-declare -A r
-for mix in hit nxdomain; do
-  for s in "${servers[@]}"; do
-    read -r "r[$s-$mix-qps]" "r[$s-$mix-core]" "r[$s-$mix-alloc]" < <(full_speed "$s" "${pid[$s]}" "${port[$s]}" "$mix")
+# r[SERVER-MIX-FIGURE]: that figure of every round, space-separated, in round order
+declare -A r m
+for round in $(seq 1 "$ROUNDS"); do
+  for mix in hit nxdomain; do
+    for s in "${servers[@]}"; do
+      read -r qps core alloc < <(full_speed "$s" "${pid[$s]}" "${port[$s]}" "$mix" "$round")
+      r[$s-$mix-qps]+="$qps " r[$s-$mix-core]+="$core " r[$s-$mix-alloc]+="$alloc "
+    done
   done
-done
-for mix in hit nxdomain; do
-  for s in "${servers[@]}"; do
-    r[$s-$mix-lat]="$(latency "$s" "${port[$s]}" "$mix")"
+  for mix in hit nxdomain; do
+    for s in "${servers[@]}"; do
+      read -r p50 p99 p999 < <(latency "$s" "${port[$s]}" "$mix" "$round")
+      r[$s-$mix-p50]+="$p50 " r[$s-$mix-p99]+="$p99 " r[$s-$mix-p999]+="$p999 "
+    done
   done
+  echo "round $round of $ROUNDS done (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
 rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 for s in "${servers[@]}"; do
@@ -248,32 +265,47 @@ for s in "${servers[@]}"; do
 done
 
 # ---- the table
-size() { sed -n 's/^ *Average packet size: .*response \([0-9]*\).*/\1/p' "$work/$1-$2.dnsperf"; }
-lat() { tr ' ' '/' <<<"$1"; }
+size() { sed -n 's/^ *Average packet size: .*response \([0-9]*\).*/\1/p' "$work/$1-$2-1.dnsperf"; }
+# med VALUES / spread VALUES: the median (of an even count: the mean of the middle two) and
+# "min–max" of space-separated numbers, "-" when there are none
+med() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
+  if (NR == 0) { print "-"; exit }; m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+  print (m >= 100 ? sprintf("%.0f", m) : sprintf("%.2f", m)) }'; }
+spread() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[1] "–" v[NR] }'; }
+# lat SERVER MIX FN: "p50/p99/p99.9" of FN (med or spread) over the rounds
+lat() { printf '%s/%s/%s' "$($3 <<<"${r[$1-$2-p50]}")" "$($3 <<<"${r[$1-$2-p99]}")" "$($3 <<<"${r[$1-$2-p999]}")"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f×", a / b; else printf "-" }'; }
-lat_ratio() { # element-wise ratio of two "p50 p99 p99.9"
-  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); for (i = 1; i <= 3; i++) printf "%s%.2f", (i > 1 ? "/" : ""), (y[i] > 0 ? x[i] / y[i] : 0); printf "×" }'
+lat_ratio() { # element-wise ratio of two "p50/p99/p99.9"
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, "/"); split(b, y, "/"); for (i = 1; i <= 3; i++) printf "%s%.2f", (i > 1 ? "/" : ""), (y[i] > 0 ? x[i] / y[i] : 0); printf "×" }'
 }
 echo
 echo "$SERVICES services ($records records in Knot's zones), $(nproc) CPUs, servers on CPU $SERVER_CPU, dnsperf -c $CLIENTS -q $OUTSTANDING on CPU $CLIENT_CPU;" \
   "$(knotd -V | sed 's/^knotd (Knot DNS), version/Knot/'), clusterdns on $(java -version 2>&1 | head -1)${JAVA_OPTS:+ $JAVA_OPTS};" \
   "load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); answers compared on $checked questions, $differ differ;" \
-  "average response size hit/NXDOMAIN mix (bytes):$(for s in "${servers[@]}"; do printf ' %s %s/%s' "$s" "$(size "$s" hit)" "$(size "$s" nxdomain)"; done)"
+  "average response size hit/NXDOMAIN mix (bytes):$(for s in "${servers[@]}"; do printf ' %s %s/%s' "$s" "$(size "$s" hit)" "$(size "$s" nxdomain)"; done);" \
+  "each figure the median of $ROUNDS rounds ($DURATION s full speed, $LATENCY_DURATION s latency each), min–max in the row below it"
 echo
 echo "| server | hit-mix QPS | hit QPS per server core | NXDOMAIN-mix QPS | NXDOMAIN QPS per core | hit p50/p99/p99.9 at ${LATENCY_QPS} QPS (ms) | NXDOMAIN p50/p99/p99.9 (ms) | RSS (MiB) | ready after exec (s) |"
 echo "|---|---:|---:|---:|---:|---|---|---:|---:|"
 for s in "${servers[@]}"; do
-  echo "| $s | ${r[$s-hit-qps]} | ${r[$s-hit-core]} | ${r[$s-nxdomain-qps]} | ${r[$s-nxdomain-core]} | $(lat "${r[$s-hit-lat]}") | $(lat "${r[$s-nxdomain-lat]}") | ${r[$s-rss]} | ${r[$s-ready]} |"
+  for mix in hit nxdomain; do
+    for f in qps core; do m[$s-$mix-$f]="$(med <<<"${r[$s-$mix-$f]}")"; done
+    m[$s-$mix-lat]="$(lat "$s" "$mix" med)"
+  done
+  echo "| $s | ${m[$s-hit-qps]} | ${m[$s-hit-core]} | ${m[$s-nxdomain-qps]} | ${m[$s-nxdomain-core]} | ${m[$s-hit-lat]} | ${m[$s-nxdomain-lat]} | ${r[$s-rss]} | ${r[$s-ready]} |"
+  [ "$ROUNDS" -eq 1 ] ||
+    echo "| $s min–max | $(spread <<<"${r[$s-hit-qps]}") | $(spread <<<"${r[$s-hit-core]}") | $(spread <<<"${r[$s-nxdomain-qps]}") | $(spread <<<"${r[$s-nxdomain-core]}")" \
+      "| $(lat "$s" hit spread) | $(lat "$s" nxdomain spread) | | |"
 done
 for s in "${servers[@]:1}"; do
-  echo "| $s / Knot | $(ratio "${r[$s-hit-qps]}" "${r[knot-hit-qps]}") | $(ratio "${r[$s-hit-core]}" "${r[knot-hit-core]}")" \
-    "| $(ratio "${r[$s-nxdomain-qps]}" "${r[knot-nxdomain-qps]}") | $(ratio "${r[$s-nxdomain-core]}" "${r[knot-nxdomain-core]}")" \
-    "| $(lat_ratio "${r[$s-hit-lat]}" "${r[knot-hit-lat]}") | $(lat_ratio "${r[$s-nxdomain-lat]}" "${r[knot-nxdomain-lat]}")" \
+  echo "| $s / Knot | $(ratio "${m[$s-hit-qps]}" "${m[knot-hit-qps]}") | $(ratio "${m[$s-hit-core]}" "${m[knot-hit-core]}")" \
+    "| $(ratio "${m[$s-nxdomain-qps]}" "${m[knot-nxdomain-qps]}") | $(ratio "${m[$s-nxdomain-core]}" "${m[knot-nxdomain-core]}")" \
+    "| $(lat_ratio "${m[$s-hit-lat]}" "${m[knot-hit-lat]}") | $(lat_ratio "${m[$s-nxdomain-lat]}" "${m[knot-nxdomain-lat]}")" \
     "| $(ratio "${r[$s-rss]}" "${r[knot-rss]}") | $(ratio "${r[$s-ready]}" "${r[knot-ready]}") |"
 done
 if [ -n "${ALLOC:-}" ]; then
   echo
-  printf 'Allocated per answered query (bytes) / GCs / their pauses (ms) in the full-speed runs (JFR):'
-  for s in "${servers[@]:1}"; do printf ' %s hit %s, NXDOMAIN %s;' "$s" "${r[$s-hit-alloc]}" "${r[$s-nxdomain-alloc]}"; done
+  printf 'Allocated per answered query (bytes) / GCs / their pauses (ms) in the full-speed runs (JFR), round by round:'
+  for s in "${servers[@]:1}"; do printf ' %s hit %s, NXDOMAIN %s;' "$s" "$(xargs <<<"${r[$s-hit-alloc]}" | sed 's/ /, /g')" "$(xargs <<<"${r[$s-nxdomain-alloc]}" | sed 's/ /, /g')"; done
   echo
 fi
