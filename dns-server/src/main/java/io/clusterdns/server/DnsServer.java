@@ -239,6 +239,9 @@ public final class DnsServer implements AutoCloseable {
             List<ListenAddress> deployed = new ArrayList<>();
             HttpEndpoints oldHttp = http;
             HttpConfig wantHttp = httpConfig(next);
+            if (wantHttp.metrics().isPresent()) {
+                metrics.serveGcMeters();
+            }
             boolean restartHttp = !wantHttp.equals(httpConfig);
             CompletableFuture<HttpEndpoints> httpStart = null;
             states.begin();
