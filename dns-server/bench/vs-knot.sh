@@ -8,7 +8,7 @@
 #      the last service's A record every 10 ms);
 #   2. compares both servers' answers (rcode, answer and additional sections) to check.txt's
 #      questions (every name and type of 400 services, PTR included) and lists those that differ;
-#   3. warms both up, then ROUNDS times: for each load in turn, every server (Knot, then clusterdns,
+#   3. warms both up (WARMUP s at full speed, then 3 s at LATENCY_QPS, per mix), then ROUNDS times: for each load in turn, every server (Knot, then clusterdns,
 #      then the baseline: alternating, so all see the same machine in each round): the hit mix
 #      (70% A, 10% SRV, 10% AAAA NODATA, 10% search-path NXDOMAIN) and the NXDOMAIN mix at full
 #      speed (QPS, and QPS per server core = queries / server CPU seconds from /proc/PID/stat),
@@ -24,8 +24,8 @@
 # One 10-second latency run per server is too noisy to rank two servers whose p50 is 0.06 ms: a
 # p99 is the 2,000th slowest of 200,000 queries, and one scheduler hiccup on the shared CPU moves
 # it several-fold (Knot's own hit p99 went 0.39 -> 2.61 ms between identical runs); hence rounds.
-# Time: about 2 x WARMUP per server plus ROUNDS x 2 x (DURATION + LATENCY_DURATION) per server,
-# plus start-up: 5.5 minutes with the defaults and two servers (ROUNDS=1: 2.5), 8 with a baseline.
+# Time: about 2 x (WARMUP + 3) s per server plus ROUNDS x 2 x (DURATION + LATENCY_DURATION) per
+# server, plus start-up: 6 minutes with the defaults and two servers (ROUNDS=1: 3), 9 with a baseline.
 #
 # Usage: dns-server/bench/vs-knot.sh                 # 5,000 services
 #        SERVICES=50000 dns-server/bench/vs-knot.sh
@@ -196,6 +196,12 @@ for s in "${servers[@]}"; do
   [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.start name=warm-up settings="$work/alloc.jfc" >/dev/null
   for mix in hit nxdomain; do
     on_client dnsperf "${common[@]}" -p "${port[$s]}" -d "$work/$mix.txt" -l "$WARMUP" >/dev/null
+  done
+  # and 3 s at the latency runs' rate: a low rate runs code full speed does not (a read batch of one
+  # datagram, its reply sent alone): -Xlog:jit+compilation counted 18 compilations in clusterdns's
+  # first two latency runs without this, 9 with it
+  for mix in hit nxdomain; do
+    on_client dnsperf "${common[@]}" -p "${port[$s]}" -d "$work/$mix.txt" -l 3 -Q "$LATENCY_QPS" >/dev/null
   done
   [ -z "${ALLOC:-}" ] || [ "$s" = knot ] || jcmd "${pid[$s]}" JFR.stop name=warm-up >/dev/null
 done
