@@ -292,7 +292,7 @@ echo "$SERVICES services ($records records in Knot's zones), $(nproc) CPUs, serv
   "$(knotd -V | sed 's/^knotd (Knot DNS), version/Knot/'), clusterdns on $(java -version 2>&1 | head -1)${JAVA_OPTS:+ $JAVA_OPTS};" \
   "load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); answers compared on $checked questions, $differ differ;" \
   "average response size hit/NXDOMAIN mix (bytes):$(for s in "${servers[@]}"; do printf ' %s %s/%s' "$s" "$(size "$s" hit)" "$(size "$s" nxdomain)"; done);" \
-  "each figure the median of $ROUNDS rounds ($DURATION s full speed, $LATENCY_DURATION s latency each), min–max in the row below it"
+  "$([ "$ROUNDS" -eq 1 ] && echo "one round" || echo "each figure the median of $ROUNDS rounds, min–max in the row below it") ($DURATION s full speed, $LATENCY_DURATION s latency each)"
 echo
 echo "| server | hit-mix QPS | hit QPS per server core | NXDOMAIN-mix QPS | NXDOMAIN QPS per core | hit p50/p99/p99.9 at ${LATENCY_QPS} QPS (ms) | NXDOMAIN p50/p99/p99.9 (ms) | RSS (MiB) | ready after exec (s) |"
 echo "|---|---:|---:|---:|---:|---|---|---:|---:|"
