@@ -8,15 +8,17 @@
 #      the last service's A record every 10 ms);
 #   2. compares both servers' answers (rcode, answer and additional sections) to check.txt's
 #      questions (every name and type of 400 services, PTR included) and lists those that differ;
-#   3. warms both up (WARMUP s at full speed, then 3 s at LATENCY_QPS, per mix), then ROUNDS times: for each load in turn, every server (Knot, then clusterdns,
-#      then the baseline: alternating, so all see the same machine in each round): the hit mix
-#      (70% A, 10% SRV, 10% AAAA NODATA, 10% search-path NXDOMAIN) and the NXDOMAIN mix at full
-#      speed (QPS, and QPS per server core = queries / server CPU seconds from /proc/PID/stat),
-#      then both mixes at a fixed LATENCY_QPS (dnsperf -Q -v: the latency of every query,
-#      p50/p99/p99.9 of each run);
+#   3. warms both up (WARMUP s at full speed, then 3 s at LATENCY_QPS, per mix), then ROUNDS
+#      times: for each load in turn, every server (Knot, then clusterdns, then the baseline:
+#      alternating, so all see the same machine in each round): the hit mix (70% A, 10% SRV,
+#      10% AAAA NODATA, 10% search-path NXDOMAIN) and the NXDOMAIN mix at full speed (QPS, and
+#      QPS per server core = queries / server CPU seconds from /proc/PID/stat), then both mixes
+#      at a fixed LATENCY_QPS (dnsperf -Q -v: the latency of every query, p50/p99/p99.9 of each
+#      run; dnsperf's output is read after the run, so nothing of the script runs beside it);
 #   4. prints one Markdown table: per server the MEDIAN of its ROUNDS runs of each figure (each
-#      percentile on its own) and, in a second row, their min-max; clusterdns / Knot ratios of the
-#      medians; the RSS of both at the end, and the load average; stops the servers it started (by PID) and removes its folder.
+#      percentile on its own) and, in a second row, their min-max; clusterdns / Knot ratios of
+#      the medians; the RSS of both at the end, and the load average; stops the servers it
+#      started (by PID) and removes its folder.
 # With BASELINE_JAR a second clusterdns (another build: "before") runs alongside, measured the same
 # way after the first, with its own row and ratios: before/after in the same run.
 # On a shared machine the absolute figures move with the load: compare within one run.
@@ -40,7 +42,8 @@
 #   BASELINE_JAR=     another clusterdns jar to measure in the same run (row "baseline")
 #   ALLOC=            1: also record, with JFR, the bytes clusterdns allocated (all threads) per
 #                     answered query and its GCs during each full-speed run (a line after the
-#                     table, every round): unlike CPU time, allocation does not move with the machine's load
+#                     table, every round): unlike CPU time, allocation does not move with the
+#                     machine's load
 #   KEEP=             a folder to keep the generated cluster, logs and latencies in (default: a
 #                     temporary folder, removed at the end)
 #   MVN               Maven command used when the jar must be built (default "mvn -B -q")
