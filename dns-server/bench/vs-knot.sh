@@ -27,7 +27,8 @@
 # p99 is the 2,000th slowest of 200,000 queries, and one scheduler hiccup on the shared CPU moves
 # it several-fold (Knot's own hit p99 went 0.39 -> 2.61 ms between identical runs); hence rounds.
 # Time: about 2 x (WARMUP + 3) s per server plus ROUNDS x 2 x (DURATION + LATENCY_DURATION) per
-# server, plus start-up: 6 minutes with the defaults and two servers (ROUNDS=1: 3), 9 with a baseline.
+# server, plus start-up: 6 minutes with the defaults and two servers (ROUNDS=1: 3), 9 with a
+# baseline.
 #
 # Usage: dns-server/bench/vs-knot.sh                 # 5,000 services
 #        SERVICES=50000 dns-server/bench/vs-knot.sh
