@@ -53,7 +53,7 @@ public final class PodInfo {
         Objects.requireNonNull(name, "name");
         this.namespace = SharedValues.name(namespace);
         this.name = name;
-        this.labels = labels == null ? Map.of() : SharedValues.labels(Map.copyOf(labels));
+        this.labels = labels == null ? Map.of() : SharedValues.labels(labels);
         this.ports = ports == null ? List.of() : SharedValues.ports(List.copyOf(ports));
         byte flags = (byte) ((ready ? READY : 0) | (terminating ? TERMINATING : 0) | (hostNetwork ? HOST_NETWORK : 0));
         this.placement = SharedValues.shared(new Placement(SharedValues.name(nodeName), SharedValues.name(phase), flags));
@@ -122,6 +122,19 @@ public final class PodInfo {
             return Instant.ofEpochSecond(Integer.toUnsignedLong(createdSeconds));
         }
         return rare == null ? null : rare.created();
+    }
+
+    /**
+     * {@link #created()} compared, an unknown time before any known one, without making the
+     * Instants (autopath compares the pods having a client's address on every question).
+     */
+    public int compareCreated(PodInfo other) {
+        if (createdSeconds != 0 && other.createdSeconds != 0) {
+            return Integer.compareUnsigned(createdSeconds, other.createdSeconds);
+        }
+        Instant x = created();
+        Instant y = other.created();
+        return x == null || y == null ? (x == y ? 0 : x == null ? -1 : 1) : x.compareTo(y);
     }
 
     /** A pod network pod whose creation time is not known. */
