@@ -132,9 +132,21 @@ public final class PodInfo {
         if (createdSeconds != 0 && other.createdSeconds != 0) {
             return Integer.compareUnsigned(createdSeconds, other.createdSeconds);
         }
-        Instant x = created();
-        Instant y = other.created();
-        return x == null || y == null ? (x == y ? 0 : x == null ? -1 : 1) : x.compareTo(y);
+        Instant x = createdApart();
+        Instant y = other.createdApart();
+        boolean known = createdSeconds != 0 || x != null;
+        boolean otherKnown = other.createdSeconds != 0 || y != null;
+        if (!known || !otherKnown) {
+            return Boolean.compare(known, otherKnown);
+        }
+        int c = Long.compare(x == null ? Integer.toUnsignedLong(createdSeconds) : x.getEpochSecond(),
+                y == null ? Integer.toUnsignedLong(other.createdSeconds) : y.getEpochSecond());
+        return c != 0 ? c : Integer.compare(x == null ? 0 : x.getNano(), y == null ? 0 : y.getNano());
+    }
+
+    /** The creation time when it is not {@link #createdSeconds} (not in whole seconds), else null. */
+    private Instant createdApart() {
+        return rare == null ? null : rare.created();
     }
 
     /** A pod network pod whose creation time is not known. */

@@ -137,6 +137,63 @@ class PodIndexTest {
         assertThat(gone.pods()).extracting(PodInfo::namespace).containsExactly("a");
     }
 
+    @Test
+    void creationTimesCompareAsTheirInstantsWithUnknownFirst() {
+        Random random = new Random(9);
+        for (int i = 0; i < 2_000; i++) {
+            PodInfo a = pod(random, "ns0", "a");
+            PodInfo b = pod(random, "ns0", "b");
+            Instant x = a.created();
+            Instant y = b.created();
+            int expected = x == null || y == null ? Boolean.compare(x != null, y != null) : x.compareTo(y);
+            assertThat(Integer.signum(a.compareCreated(b))).as("%s vs %s", x, y).isEqualTo(Integer.signum(expected));
+        }
+    }
+
+    /** Per question (pods verified, autopath): looking pods up by address makes no object, a list or an Instant. */
+    @Test
+    void lookingPodsUpByAddressAllocatesNothing() {
+        Random random = new Random(1);
+        SnapshotDelta delta = new SnapshotDelta();
+        for (int i = 0; i < 300; i++) {
+            delta.putPod(pod(random, NAMESPACES.get(i % 3), "pod-" + i));
+        }
+        delta.putPod(hostPod("kube-system", "node-exporter")).putPod(hostPod("default", "metrics-agent"));
+        ClusterSnapshot s = ClusterSnapshot.EMPTY.apply(delta, T0);
+        List<InetAddress> all = new ArrayList<>(V4);
+        all.addAll(V6);
+        all.add(IpAddresses.parse("192.168.1.10"));
+        InetAddress[] ips = all.toArray(InetAddress[]::new);
+        long found = lookUp(s, ips, 1_000); // once through the interpreter and compilers first
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        found += lookUp(s, ips, 20_000);
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertThat(found).isPositive();
+        // a list or an Instant per look-up would be megabytes here; the counter itself may take a few bytes
+        assertThat(allocated).as("bytes allocated by %s look-ups", 20_000L * ips.length).isLessThan(4_096);
+    }
+
+    private static long lookUp(ClusterSnapshot s, InetAddress[] ips, int rounds) {
+        long found = 0;
+        for (int r = 0; r < rounds; r++) {
+            for (InetAddress ip : ips) {
+                if (s.hasPod(NAMESPACES.get(r % 3), ip)) {
+                    found++;
+                }
+                PodInfo first = null;
+                for (int i = 0, n = s.podCountByIP(ip); i < n; i++) {
+                    PodInfo p = s.podByIP(ip, i);
+                    if (first != null && p.compareCreated(first) > 0 && p.running() && !p.terminal() && !p.hostNetwork()) {
+                        found++;
+                    }
+                    first = p;
+                }
+            }
+        }
+        return found;
+    }
+
     private static PodInfo hostPod(String ns, String name) {
         return new PodInfo(ns, name, List.of(IpAddresses.parse("192.168.1.10")), null, null, "node-1", Map.of(), "Running", true, false,
                 List.of(), true, T0);
