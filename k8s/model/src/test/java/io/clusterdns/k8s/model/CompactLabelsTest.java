@@ -29,10 +29,23 @@ class CompactLabelsTest {
         assertThat(labels.containsKey("a")).isFalse();
         assertThat(labels.keySet()).as("in key order").containsExactly("app", "pod-template-hash", "tier");
         assertThat(new HashMap<>(labels)).isEqualTo(source);
+        assertThat(labels.values()).containsExactly("shop", "7d4b9c8f5", "web");
+        assertThat(labels.containsValue("web")).isTrue();
+        assertThat(labels.containsValue("app")).isFalse();
+        assertThat(labels).hasToString("{app=shop, pod-template-hash=7d4b9c8f5, tier=web}");
+        assertThat(labels.entrySet()).containsExactly(Map.entry("app", "shop"), Map.entry("pod-template-hash", "7d4b9c8f5"),
+                Map.entry("tier", "web"));
+        assertThat(labels).isNotEqualTo(Map.of("app", "shop", "pod-template-hash", "7d4b9c8f5"))
+                .isNotEqualTo(Map.of("app", "shop", "pod-template-hash", "7d4b9c8f5", "tier", "db"))
+                .isNotEqualTo(Map.of("app", "shop", "pod-template-hash", "7d4b9c8f5", "zone", "web"));
+        assertThat(Map.of("app", "shop", "pod-template-hash", "7d4b9c8f5")).isNotEqualTo(labels);
         source.put("app", "changed");
         assertThat(labels.get("app")).as("a copy").isEqualTo("shop");
         assertThatThrownBy(() -> labels.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(labels::clear).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> labels.remove("app")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> labels.keySet().remove("app")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> labels.entrySet().iterator().next().setValue("x")).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
