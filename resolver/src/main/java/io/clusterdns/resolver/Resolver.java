@@ -83,8 +83,17 @@ public final class Resolver implements SnapshotIndex {
      * who a client address may be.
      */
     public List<PodInfo> podsWithIP(InetAddress ip) {
+        return podSnapshot().podsByIP(ip);
+    }
+
+    /**
+     * The snapshot the answers come from ({@link ClusterSnapshot#EMPTY} before the first): its
+     * pods by address ({@link ClusterSnapshot#podCountByIP}) tell who a client is without the
+     * list {@link #podsWithIP} makes.
+     */
+    public ClusterSnapshot podSnapshot() {
         ZoneIndex i = index;
-        return i == null ? List.of() : i.snapshot().podsByIP(ip);
+        return i == null ? ClusterSnapshot.EMPTY : i.snapshot();
     }
 
     /**

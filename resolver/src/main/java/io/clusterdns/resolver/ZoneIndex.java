@@ -2,7 +2,6 @@ package io.clusterdns.resolver;
 
 import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.EndpointSliceInfo;
-import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ShardedMap;
@@ -362,12 +361,7 @@ final class ZoneIndex {
 
     /** Pods in {@code namespace} having {@code ip} (verified pod mode). */
     boolean podExists(String namespace, InetAddress ip) {
-        for (PodInfo p : snapshot.podsByIP(ip)) {
-            if (p.namespace().equals(namespace)) {
-                return true;
-            }
-        }
-        return false;
+        return snapshot.hasPod(namespace, ip);
     }
 
     ZoneAuthority authority(int zoneIndex) {

@@ -1,8 +1,8 @@
 package io.clusterdns.server.plugin.autopath;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.PodInfo;
-import java.time.Instant;
-import java.util.List;
+import java.net.InetAddress;
 
 /**
  * Which namespace a client address is in, from the pods having it. CoreDNS takes whichever pod
@@ -22,11 +22,15 @@ final class ClientNamespace {
     private ClientNamespace() {
     }
 
-    /** The namespace of the pod that has the address {@code pods} have, or null when none can be told. */
-    static String of(List<PodInfo> pods) {
+    /**
+     * The namespace of the pod that has {@code address} in {@code pods}, or null when none can be
+     * told; per question, so it walks the snapshot's pods at the address without making a list.
+     */
+    static String of(ClusterSnapshot pods, InetAddress address) {
         PodInfo best = null;
         boolean tie = false;
-        for (PodInfo p : pods) {
+        for (int i = 0, n = pods.podCountByIP(address); i < n; i++) {
+            PodInfo p = pods.podByIP(address, i);
             if (p.hostNetwork()) {
                 return null;
             }
@@ -46,9 +50,7 @@ final class ClientNamespace {
 
     /** Positive when {@code a} more likely has the address now than {@code b}. */
     private static int compare(PodInfo a, PodInfo b) {
-        Instant x = a.created();
-        Instant y = b.created();
-        int c = x == null || y == null ? (x == y ? 0 : x == null ? -1 : 1) : x.compareTo(y);
+        int c = a.compareCreated(b);
         return c != 0 ? c : Boolean.compare(a.running(), b.running());
     }
 }

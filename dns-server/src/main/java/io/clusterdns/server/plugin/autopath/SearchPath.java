@@ -38,7 +38,7 @@ interface SearchPath {
             Name qname = request.qname();
             for (PodSearch z : zones) {
                 if (qname.subdomain(z.zone())) {
-                    String namespace = ClientNamespace.of(resolver.podsWithIP(request.client().getAddress()));
+                    String namespace = ClientNamespace.of(resolver.podSnapshot(), request.client().getAddress());
                     return namespace == null ? null : z.path(namespace);
                 }
             }

@@ -5,7 +5,10 @@ import static io.clusterdns.server.plugin.autopath.Pods.TEN;
 import static io.clusterdns.server.plugin.autopath.Pods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdns.k8s.model.ClusterSnapshot;
+import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.PodInfo;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,8 @@ class ClientNamespaceTest {
                 Arguments.of("a tie within one namespace is not", List.of(runningA, pod("a", "q", IP, "Running", false, TEN)), "a"),
                 Arguments.of("a tie broken by a newer pod", List.of(runningA, pod("b", "q", IP, "Running", false, TEN),
                         pod("c", "r", IP, "Running", false, ELEVEN)), "c"),
+                Arguments.of("a creation time with a fraction of a second", List.of(pod("b", "q", IP, "Running", false,
+                        TEN.plusMillis(500)), runningA), "b"),
                 Arguments.of("a host-network pod: the node's address", List.of(pod("a", "p", IP, "Running", true, TEN)), null),
                 Arguments.of("any host-network pod makes it the node's", List.of(pod("b", "q", IP, "Running", false, ELEVEN),
                         pod("a", "p", IP, "Succeeded", true, TEN)), null));
@@ -41,6 +46,7 @@ class ClientNamespaceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void tellsTheClientsNamespace(String what, List<PodInfo> pods, String namespace) {
-        assertThat(ClientNamespace.of(pods)).isEqualTo(namespace);
+        ClusterSnapshot snapshot = new ClusterSnapshot(1, Instant.EPOCH, List.of(), List.of(), pods, List.of());
+        assertThat(ClientNamespace.of(snapshot, IpAddresses.parse(IP))).isEqualTo(namespace);
     }
 }

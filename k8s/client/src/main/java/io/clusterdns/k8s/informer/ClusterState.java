@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Every converted object received from the API server, owned by the publisher thread alone. It
@@ -34,7 +35,8 @@ import java.util.Objects;
  *       published, and appear or disappear when their namespace starts or stops matching.</li>
  * </ul>
  *
- * The records are the same instances the snapshots hold, so this costs map entries only.
+ * The records are the same instances the snapshots hold, so this costs a table slot per object
+ * ({@link NamedValues}).
  */
 final class ClusterState {
     private final boolean filterNamespaces;
@@ -47,11 +49,11 @@ final class ClusterState {
     /** Cluster-scoped too. */
     private final Map<String, ServiceCidrInfo> serviceCidrs = new HashMap<>();
     private volatile int serviceCidrCount;
-    private final Table<ServiceInfo> services = new Table<>();
-    private final Table<EndpointSliceInfo> slices = new Table<>();
-    private final Table<PodInfo> pods = new Table<>();
-    private final Table<ServiceImportInfo> serviceImports = new Table<>();
-    private final Table<ImportedSliceInfo> importedSlices = new Table<>();
+    private final Table<ServiceInfo> services = new Table<>(ServiceInfo::name);
+    private final Table<EndpointSliceInfo> slices = new Table<>(EndpointSliceInfo::name);
+    private final Table<PodInfo> pods = new Table<>(PodInfo::name);
+    private final Table<ServiceImportInfo> serviceImports = new Table<>(ServiceImportInfo::name);
+    private final Table<ImportedSliceInfo> importedSlices = new Table<>(ImportedSliceInfo::name);
 
     /** @param filterNamespaces true when only namespaces received (those matching the namespace labels) are visible */
     ClusterState(boolean filterNamespaces) {
@@ -236,38 +238,46 @@ final class ClusterState {
         };
     }
 
-    /** namespace → name → record, so a namespace's objects can be found when its visibility changes. */
+    /**
+     * namespace → name → record, so a namespace's objects can be found when its visibility changes;
+     * a namespace's records are {@link NamedValues}, each found by its own name.
+     */
     private static final class Table<V> {
-        private final Map<String, Map<String, V>> byNamespace = new HashMap<>();
+        private final Function<? super V, String> nameOf;
+        private final Map<String, NamedValues<V>> byNamespace = new HashMap<>();
         /** Written by the publisher thread only. */
         private volatile int size;
+
+        Table(Function<? super V, String> nameOf) {
+            this.nameOf = nameOf;
+        }
 
         /** Sets (null = removes) and returns the previous value. */
         V set(String namespace, String name, V value) {
             V old;
             if (value == null) {
-                Map<String, V> names = byNamespace.get(namespace);
+                NamedValues<V> names = byNamespace.get(namespace);
                 old = names == null ? null : names.remove(name);
                 if (names != null && names.isEmpty()) {
                     byNamespace.remove(namespace);
                 }
             } else {
-                old = byNamespace.computeIfAbsent(namespace, k -> new HashMap<>()).put(name, value);
+                old = byNamespace.computeIfAbsent(namespace, k -> new NamedValues<>(nameOf)).put(name, value);
             }
             size += (value == null ? 0 : 1) - (old == null ? 0 : 1);
             return old;
         }
 
         Collection<V> in(String namespace) {
-            Map<String, V> names = byNamespace.get(namespace);
-            return names == null ? List.of() : names.values();
+            NamedValues<V> names = byNamespace.get(namespace);
+            return names == null ? List.of() : names;
         }
 
         List<V> visible(ClusterState state) {
             List<V> out = new ArrayList<>(size);
             byNamespace.forEach((ns, names) -> {
                 if (state.visible(ns)) {
-                    out.addAll(names.values());
+                    out.addAll(names);
                 }
             });
             return out;

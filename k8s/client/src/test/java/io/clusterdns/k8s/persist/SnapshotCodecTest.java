@@ -117,6 +117,12 @@ class SnapshotCodecTest {
         assertThat(new HashMap<>(actual.services())).isEqualTo(new HashMap<>(expected.services()));
         assertThat(new HashMap<>(actual.slicesByService())).as("slices per service, in order").isEqualTo(new HashMap<>(expected.slicesByService()));
         assertThat(new HashSet<>(actual.pods())).isEqualTo(new HashSet<>(expected.pods()));
+        for (PodInfo p : expected.pods()) {
+            for (InetAddress ip : p.ips()) {
+                assertThat(new HashSet<>(actual.podsByIP(ip))).as("pods at %s", ip).isEqualTo(new HashSet<>(expected.podsByIP(ip)));
+                assertThat(actual.hasPod(p.namespace(), ip)).as("a pod of %s at %s", p.namespace(), ip).isTrue();
+            }
+        }
         assertThat(new HashMap<>(actual.namespaces())).isEqualTo(new HashMap<>(expected.namespaces()));
         assertThat(new HashMap<>(actual.serviceImports())).isEqualTo(new HashMap<>(expected.serviceImports()));
         assertThat(new HashMap<>(actual.importedSlicesByImport())).isEqualTo(new HashMap<>(expected.importedSlicesByImport()));

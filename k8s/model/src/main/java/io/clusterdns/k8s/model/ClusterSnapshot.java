@@ -41,9 +41,10 @@ public final class ClusterSnapshot {
     private final Map<String, ServiceCidrInfo> serviceCidrs;
     /**
      * Pods by name: a PodInfo, or a List of the pods of that name in several namespaces. Keyed by
-     * the pod's own name string, so that no key object is made per pod (a namespace and name key
-     * cost 24 bytes each, 3 MB at 135,000 pods); a look-up picks the namespace from the few pods of
-     * one name.
+     * name alone, so that no key object is made per pod (a namespace and name key cost 24 bytes
+     * each, 3 MB at 135,000 pods), and the frozen shards keep no keys at all, each value telling
+     * its name ({@link ShardedMap#keyedByValue}: 6 bytes a pod rather than 12); a look-up picks the
+     * namespace from the few pods of one name.
      */
     private final ShardedMap<String, Object> pods;
     private final int podCount;
@@ -197,6 +198,42 @@ public final class ClusterSnapshot {
         return OneOrList.<PodInfo>list(podsByIP.get(ip));
     }
 
+    /**
+     * Whether a pod in {@code namespace} has {@code ip} ({@code pods verified}): on the query path,
+     * so it makes no list as {@link #podsByIP} does for one pod.
+     */
+    public boolean hasPod(String namespace, InetAddress ip) {
+        Object at = podsByIP.get(ip);
+        if (at instanceof PodInfo p) {
+            return p.namespace().equals(namespace);
+        }
+        int n = at == null ? 0 : ((List<?>) at).size();
+        for (int i = 0; i < n; i++) {
+            if (((PodInfo) ((List<?>) at).get(i)).namespace().equals(namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many pods have {@code ip}: with {@link #podByIP}, {@link #podsByIP} without a list, for the query path. */
+    public int podCountByIP(InetAddress ip) {
+        Object at = podsByIP.get(ip);
+        return at == null ? 0 : at instanceof PodInfo ? 1 : ((List<?>) at).size();
+    }
+
+    /** The {@code i}th of {@link #podsByIP} ({@code 0 <= i < }{@link #podCountByIP}). */
+    public PodInfo podByIP(InetAddress ip, int i) {
+        Object at = podsByIP.get(ip);
+        if (at instanceof PodInfo p && i == 0) {
+            return p;
+        }
+        if (at instanceof List<?> l) {
+            return (PodInfo) l.get(i);
+        }
+        throw new IndexOutOfBoundsException("pod " + i + " of " + podCountByIP(ip) + " at " + ip);
+    }
+
     /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
     public Map<ServiceKey, ServiceImportInfo> serviceImports() {
         return serviceImports;
@@ -266,7 +303,7 @@ public final class ClusterSnapshot {
             this.base = base;
             this.services = base == null ? ShardedMap.<ServiceKey, ServiceInfo>empty().edit() : base.services.edit();
             this.slices = base == null ? ShardedMap.<ServiceKey, Object>empty().edit() : base.slicesByService.edit();
-            this.pods = base == null ? ShardedMap.<String, Object>empty().edit() : base.pods.edit();
+            this.pods = base == null ? ShardedMap.<String, Object>keyedByValue(Builder::podName).edit() : base.pods.edit();
             this.podCount = base == null ? 0 : base.podCount;
             this.byPodIp = base == null ? ShardedMap.<InetAddress, Object>empty().edit() : base.podsByIP.edit();
             this.namespaces = base == null ? new HashMap<>() : new HashMap<>(0);
@@ -406,7 +443,6 @@ public final class ClusterSnapshot {
                 PodInfo p = next.get();
                 List<PodInfo> sameName = new ArrayList<>(OneOrList.<PodInfo>list(pods.get(key.name())));
                 sameName.add(p);
-                // the key's name is the pod's own string (see the field's comment)
                 putNamed(p.name(), sameName);
                 podCount++;
                 for (InetAddress ip : p.ips()) {
@@ -421,6 +457,11 @@ public final class ClusterSnapshot {
                 }
             }
             podsChanged = true;
+        }
+
+        /** The name of a {@link #pods} value: a pod, or the pods of one name in several namespaces. */
+        private static String podName(Object named) {
+            return (named instanceof PodInfo p ? p : (PodInfo) ((List<?>) named).get(0)).name();
         }
 
         private void putNamed(String name, List<PodInfo> named) {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An immutable map split into 4096 hash shards so that a new version with a few changed keys
@@ -22,23 +23,37 @@ import java.util.Set;
  * index at 50,000 services holds some 350,000 entries in these maps (services, slices, index
  * entries, PTR owners), 600,000 with pods; the frozen table costs about 12 bytes per entry. A
  * shard keyed by IPv4 addresses only ({@link V4Keyed}) keeps them as sorted ints, so the
- * reverse maps hold no address objects (the model's endpoints keep theirs as ints too).
+ * reverse maps hold no address objects (the model's endpoints keep theirs as ints too). A map
+ * whose values tell their own key ({@link #keyedByValue}) keeps no keys at all ({@link ValueKeyed}):
+ * the snapshot's pods by name, 6 bytes an entry rather than 12.
  */
 public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     private static final int SHARDS = 4096;
-    private static final ShardedMap<?, ?> EMPTY = new ShardedMap<>(emptyShards(), 0);
+    private static final ShardedMap<?, ?> EMPTY = new ShardedMap<>(emptyShards(), 0, null);
 
     private final Map<K, V>[] shards;
     private final int size;
+    /** The key of a value, when the frozen shards keep values only; null when they keep keys. */
+    private final Function<? super V, ? extends K> keyOf;
 
-    private ShardedMap(Map<K, V>[] shards, int size) {
+    private ShardedMap(Map<K, V>[] shards, int size, Function<? super V, ? extends K> keyOf) {
         this.shards = shards;
         this.size = size;
+        this.keyOf = keyOf;
     }
 
     @SuppressWarnings("unchecked")
     public static <K, V> ShardedMap<K, V> empty() {
         return (ShardedMap<K, V>) EMPTY;
+    }
+
+    /**
+     * An empty map whose values each tell their key ({@code keyOf}, equal to the key they are put
+     * with): its frozen shards keep the values only and find a key by its value's.
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> ShardedMap<K, V> keyedByValue(Function<? super V, ? extends K> keyOf) {
+        return new ShardedMap<>((Map<K, V>[]) EMPTY.shards, 0, java.util.Objects.requireNonNull(keyOf, "keyOf"));
     }
 
     public static <K, V> ShardedMap<K, V> copyOf(Map<K, V> source) {
@@ -121,12 +136,14 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     public static final class Editor<K, V> {
         private final Map<K, V>[] shards;
         private final boolean[] copied = new boolean[SHARDS];
+        private final Function<? super V, ? extends K> keyOf;
         private int size;
         private boolean built;
 
         private Editor(ShardedMap<K, V> base) {
             this.shards = base.shards.clone();
             this.size = base.size;
+            this.keyOf = base.keyOf;
         }
 
         private Map<K, V> writable(int i) {
@@ -143,6 +160,9 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
         public Editor<K, V> put(K key, V value) {
             java.util.Objects.requireNonNull(key, "key");
             java.util.Objects.requireNonNull(value, "value");
+            if (keyOf != null && !key.equals(keyOf.apply(value))) {
+                throw new IllegalArgumentException("value " + value + " has another key than " + key);
+            }
             if (writable(shard(key)).put(key, value) == null) {
                 size++;
             }
@@ -165,10 +185,11 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
             built = true;
             for (int i = 0; i < SHARDS; i++) {
                 if (copied[i]) {
-                    shards[i] = shards[i].isEmpty() ? Map.of() : Frozen.copyOf(shards[i]);
+                    shards[i] = shards[i].isEmpty() ? Map.of() : keyOf != null ? ValueKeyed.copyOf(shards[i], keyOf)
+                            : Frozen.copyOf(shards[i]);
                 }
             }
-            return new ShardedMap<>(shards, size);
+            return new ShardedMap<>(shards, size, keyOf);
         }
     }
 
@@ -278,6 +299,111 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
                             Entry<K, V> e = new SimpleImmutableEntry<>((K) table[2 * next], (V) table[2 * next + 1]);
                             next = advance(next + 1);
                             return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
+        }
+    }
+
+    /**
+     * A frozen shard of a {@link #keyedByValue} map: the values alone in an open-addressing table
+     * (at most two thirds full), a key found by comparing it with each probed value's own key.
+     */
+    static final class ValueKeyed<K, V> extends AbstractMap<K, V> {
+        private final Object[] table;
+        private final Function<? super V, ? extends K> keyOf;
+        private final int size;
+
+        private ValueKeyed(Object[] table, Function<? super V, ? extends K> keyOf, int size) {
+            this.table = table;
+            this.keyOf = keyOf;
+            this.size = size;
+        }
+
+        static <K, V> Map<K, V> copyOf(Map<K, V> source, Function<? super V, ? extends K> keyOf) {
+            int n = source.size();
+            ValueKeyed<K, V> f = new ValueKeyed<>(new Object[n + (n >> 1) + 1], keyOf, n);
+            for (Map.Entry<K, V> e : source.entrySet()) {
+                int i = f.slot(e.getKey());
+                while (f.table[i] != null) {
+                    i = i + 1 == f.table.length ? 0 : i + 1;
+                }
+                f.table[i] = e.getValue();
+            }
+            return f;
+        }
+
+        /** As {@link Frozen}'s. */
+        private int slot(Object key) {
+            long h = (key.hashCode() * 0x9E3779B9) & 0xffffffffL;
+            return (int) ((h * table.length) >>> 32);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V get(Object key) {
+            if (key == null) {
+                return null;
+            }
+            int i = slot(key);
+            while (true) {
+                V v = (V) table[i];
+                if (v == null) {
+                    return null;
+                }
+                if (key.equals(keyOf.apply(v))) {
+                    return v;
+                }
+                i = i + 1 == table.length ? 0 : i + 1;
+            }
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Set<Entry<K, V>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<K, V>> iterator() {
+                    return new Iterator<>() {
+                        private int next = advance(0);
+
+                        private int advance(int from) {
+                            int i = from;
+                            while (i < table.length && table[i] == null) {
+                                i++;
+                            }
+                            return i;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < table.length;
+                        }
+
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public Entry<K, V> next() {
+                            if (next >= table.length) {
+                                throw new NoSuchElementException();
+                            }
+                            V v = (V) table[next];
+                            next = advance(next + 1);
+                            return new SimpleImmutableEntry<>(keyOf.apply(v), v);
                         }
                     };
                 }

@@ -35,13 +35,13 @@ public final class SharedValues {
     }
 
     /**
-     * The shared instance of an immutable label map: the Pods of one ReplicaSet carry equal labels
-     * (app, pod-template-hash), and a copy cost about 80 bytes per Pod (the map and its table;
-     * the strings are shared already). An entry here costs about as much as one copy, so this
-     * saves wherever two or more Pods share their labels.
+     * The shared instance of a label map, immutable and compact ({@link CompactLabels}): the Pods
+     * of one ReplicaSet carry equal labels (app, pod-template-hash), and a copy cost about 80 bytes
+     * per Pod (the map and its table; the strings are shared already). An entry here costs about
+     * as much as one copy, so this saves wherever two or more Pods share their labels.
      */
-    public static Map<String, String> labels(Map<String, String> immutable) {
-        return immutable.isEmpty() ? Map.of() : shared(immutable);
+    public static Map<String, String> labels(Map<String, String> labels) {
+        return labels.isEmpty() ? Map.of() : shared(CompactLabels.copyOf(labels));
     }
 
     /** The shared instance of an immutable value equal to {@code immutable} (a model class's shared part). */

@@ -45,6 +45,40 @@ class ShardedMapTest {
         }
     }
 
+    /** A map keeping values alone: as a HashMap through edits, a wrong key refused, untouched versions as they were. */
+    @Test
+    void valueKeyedVersionsAnswerAsAHashMap() {
+        Random random = new Random(5);
+        Map<String, String> expected = new HashMap<>();
+        ShardedMap<String, String> map = ShardedMap.keyedByValue(v -> v.substring(0, v.indexOf('=')));
+        for (int round = 0; round < 10; round++) {
+            ShardedMap<String, String> before = map;
+            Map<String, String> expectedBefore = new HashMap<>(expected);
+            ShardedMap.Editor<String, String> editor = map.edit();
+            for (int i = 0, changes = round == 0 ? 20_000 : random.nextInt(500); i < changes; i++) {
+                String key = "k" + random.nextInt(40_000);
+                if (random.nextInt(4) == 0) {
+                    editor.remove(key);
+                    expected.remove(key);
+                } else {
+                    editor.put(key, key + "=" + round);
+                    expected.put(key, key + "=" + round);
+                }
+            }
+            map = editor.build();
+            assertThat(map).isEqualTo(expected);
+            assertThat(new HashMap<>(map)).isEqualTo(expected);
+            for (int probe = 0; probe < 2_000; probe++) {
+                String key = "k" + random.nextInt(40_000);
+                assertThat(map.get(key)).isEqualTo(expected.get(key));
+                assertThat(map.containsKey(key)).isEqualTo(expected.containsKey(key));
+            }
+            assertThat(before).isEqualTo(expectedBefore);
+        }
+        ShardedMap.Editor<String, String> wrong = map.edit();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wrong.put("a", "b=1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void frozenShardIteratesEveryEntryOnce() {
         Map<String, Integer> source = new HashMap<>();

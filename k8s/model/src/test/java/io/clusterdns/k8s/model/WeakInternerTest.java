@@ -41,4 +41,35 @@ class WeakInternerTest {
         assertThat(interner.size()).isEqualTo(1);
         assertThat(interner.intern(List.of("kept"))).isSameAs(kept);
     }
+
+    /** Dropping collected values out of the middle of probe runs leaves every kept value found, rounds after rounds. */
+    @Test
+    void keptValuesStayFoundWhileOthersAreDropped() throws InterruptedException {
+        WeakInterner interner = new WeakInterner();
+        List<List<String>> kept = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 3_000; i++) {
+                List<String> value = List.of("r" + round, "v" + i);
+                assertThat(interner.intern(value)).isSameAs(value);
+                if (i % 3 == 0) {
+                    kept.add(value);
+                }
+            }
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (interner.size() > kept.size() && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(interner.size()).isEqualTo(kept.size());
+            for (List<String> k : kept) {
+                assertThat(interner.intern(List.of(k.get(0), k.get(1)))).isSameAs(k);
+            }
+            assertNewAgain(interner, List.of("r" + round, "v1"));
+        }
+    }
+
+    /** A value that was dropped is handed out as itself (a method of its own: no local of the caller keeps it). */
+    private static void assertNewAgain(WeakInterner interner, List<String> dropped) {
+        assertThat(interner.intern(dropped)).as("a dropped value is new again").isSameAs(dropped);
+    }
 }
