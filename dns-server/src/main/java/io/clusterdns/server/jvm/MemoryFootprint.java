@@ -163,8 +163,27 @@ public final class MemoryFootprint {
             }
             committed = now;
         }
-        trimNativeHeap();
+        if (!trimsPeriodically()) {
+            trimNativeHeap();
+        }
         return collections;
+    }
+
+    /**
+     * True when the JVM trims glibc's heap on its own ({@code -XX:TrimNativeHeapInterval}, as the
+     * image runs): the trim here would then only come a few seconds sooner, and reaching the
+     * diagnostic command through the platform MBean server registers every platform MBean, the
+     * Flight Recorder's among them, which starts the recorder's machinery (some 600 classes and
+     * their metadata, resident for the life of the process).
+     */
+    static boolean trimsPeriodically() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return Long.parseLong(vm.getVMOption("TrimNativeHeapInterval").getValue()) > 0;
+        } catch (RuntimeException e) {
+            // not HotSpot, or a JVM without the flag (before 17.0.9)
+            return false;
+        }
     }
 
     /** glibc's free memory back to the kernel; nothing where the JVM lacks the command (not glibc, before 17.0.9). */

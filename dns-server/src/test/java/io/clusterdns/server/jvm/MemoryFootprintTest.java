@@ -56,6 +56,13 @@ class MemoryFootprintTest {
     }
 
     @Test
+    void trimsItselfOnlyWhenTheJvmDoesNot() {
+        // the surefire JVM runs without -XX:TrimNativeHeapInterval (the image sets it)
+        assertThat(vm.getVMOption("TrimNativeHeapInterval").getValue()).isEqualTo("0");
+        assertThat(MemoryFootprint.trimsPeriodically()).isFalse();
+    }
+
+    @Test
     void aCompactionCollectsTheHeap() {
         long before = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
         MemoryFootprint.compact();
