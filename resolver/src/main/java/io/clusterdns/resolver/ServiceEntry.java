@@ -49,7 +49,11 @@ final class ServiceEntry {
     private final ServiceInfo service;
     private final Shape shape;
     private final Name externalName;
-    /** An {@link EndpointList}, or the service's slices (a {@code List<EndpointSliceInfo>}) to view as {@link SliceEndpoints}. */
+    /**
+     * An {@link EndpointList}, or the service's slices to view as {@link SliceEndpoints}: its one
+     * slice itself (most services; a one-element list cost 24 bytes each, 1 MB at 50,000), else a
+     * {@code List<EndpointSliceInfo>}.
+     */
     private final Object endpoints;
     private final boolean podNames;
 
@@ -78,7 +82,8 @@ final class ServiceEntry {
         }
         boolean podNames = config.endpointPodNames();
         Object endpoints = ready.isEmpty() ? SliceEndpoints.NONE
-                : SliceEndpoints.fits(slices, ready) ? List.copyOf(slices) : ReadyEndpoints.of(ready);
+                : SliceEndpoints.fits(slices, ready) ? (slices.size() == 1 ? slices.get(0) : List.copyOf(slices))
+                : ReadyEndpoints.of(ready);
         return new ServiceEntry(service, shape, target, endpoints, podNames);
     }
 
@@ -165,7 +170,10 @@ final class ServiceEntry {
     /** The ready endpoints, in order (the slices' own made into a view here). */
     @SuppressWarnings("unchecked")
     EndpointList endpoints() {
-        return endpoints instanceof EndpointList l ? l : new SliceEndpoints((List<EndpointSliceInfo>) endpoints, podNames);
+        if (endpoints instanceof EndpointList l) {
+            return l;
+        }
+        return new SliceEndpoints(endpoints instanceof EndpointSliceInfo one ? List.of(one) : (List<EndpointSliceInfo>) endpoints, podNames);
     }
 
     /** The ready endpoint at {@code address}, which the caller knows this service has (the PTR index). */

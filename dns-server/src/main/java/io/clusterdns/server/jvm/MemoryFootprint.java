@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *       while the heap still shrinks (Serial gives it back in steps), shrinks the heap to the
  *       live data plus the free ratio, then glibc's free lists are handed back to the kernel
  *       ({@code System.trim_native_heap}, the diagnostic command behind {@code jcmd PID
- *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them).
- *       At most once a minute.</li>
- *   <li>{@link #enable()}, in main before any channel I/O: {@code jdk.nio.maxCachedBufferSize}
+ *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them),
+ *       unless the JVM trims them itself ({@code -XX:TrimNativeHeapInterval}). At most once a
+ *       minute: a later request within the minute runs at its end.</li>
+ *   <li>{@link #enable()}, in main before any channel I/O: {@code io.netty.jfr.enabled=false}
+ *       (unless given; see {@link #NETTY_JFR_PROPERTY}) and {@code jdk.nio.maxCachedBufferSize}
  *       (unless given) to {@value #MAX_CACHED_NIO_BUFFER}: the JDK copies a heap buffer through a
  *       temporary direct buffer as large as the request and, by default, keeps it cached in that
  *       thread whatever its size, so one large read (a manifest file, the persisted snapshot)
@@ -64,23 +66,37 @@ public final class MemoryFootprint {
     /** The largest temporary direct buffer a thread keeps (see the class comment); larger ones are freed after use. */
     static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
 
+    /**
+     * Netty 4.2 emits buffer allocation events to a Flight Recorder recording when the JVM has the
+     * recorder, recording or not; its first pooled allocation then loads the event classes, and
+     * the recorder its whole metadata (about 170 classes and their type descriptions, resident
+     * for the life of the process). Off unless given: a recording started for the server still
+     * gets the JVM's own events, only not Netty's ({@code -Dio.netty.jfr.enabled=true} for them).
+     */
+    static final String NETTY_JFR_PROPERTY = "io.netty.jfr.enabled";
+
     private static volatile boolean enabled;
     private static long lastCompaction;
     private static boolean compacted;
+    /** A compaction thread waits to start. */
+    private static boolean pending;
     private static volatile boolean defaultsApplied;
 
     private MemoryFootprint() {
     }
 
     /**
-     * Turns the parts on for this process (the server's main). Only the NIO buffer cache's
-     * limit is set here: the flags are set on the compaction thread, before its collection, so
+     * Turns the parts on for this process (the server's main). Only the two system properties
+     * are set here: the flags are set on the compaction thread, before its collection, so
      * that loading the management classes costs the start nothing.
      */
     public static void enable() {
         enabled = !"false".equals(System.getProperty(DISABLE_PROPERTY));
         if (enabled && System.getProperty(MAX_CACHED_NIO_BUFFER_PROPERTY) == null) {
             System.setProperty(MAX_CACHED_NIO_BUFFER_PROPERTY, Integer.toString(MAX_CACHED_NIO_BUFFER));
+        }
+        if (enabled && System.getProperty(NETTY_JFR_PROPERTY) == null) {
+            System.setProperty(NETTY_JFR_PROPERTY, "false");
         }
     }
 
@@ -112,26 +128,36 @@ public final class MemoryFootprint {
 
     /**
      * Called after a complete snapshot was indexed: collects and trims on a thread of its own a
-     * second later (off the publisher, and after the first answers rather than among them),
-     * unless a compaction was started less than a minute ago.
+     * second later (off the publisher, and after the first answers rather than among them). At
+     * most one compaction a minute: one asked for sooner is deferred to the minute's end rather
+     * than dropped (a server started from its persisted snapshot compacts after indexing it, and
+     * the API server's first sync, seconds later, leaves the largest garbage of all), and one
+     * asked for while another waits to start is that one.
      */
     public static void afterFullSnapshot() {
         if (!enabled) {
             return;
         }
+        long delay;
         synchronized (MemoryFootprint.class) {
-            long now = System.nanoTime();
-            if (compacted && now - lastCompaction < MIN_COMPACTION_INTERVAL_NANOS) {
+            if (pending) {
                 return;
             }
+            long now = System.nanoTime();
+            delay = delayMillis(compacted, lastCompaction, now);
             compacted = true;
-            lastCompaction = now;
+            pending = true;
+            lastCompaction = now + TimeUnit.MILLISECONDS.toNanos(delay);
         }
         Thread t = new Thread(() -> {
             try {
-                TimeUnit.MILLISECONDS.sleep(COMPACTION_DELAY_MILLIS);
+                TimeUnit.MILLISECONDS.sleep(delay);
             } catch (InterruptedException e) {
                 return;
+            } finally {
+                synchronized (MemoryFootprint.class) {
+                    pending = false;
+                }
             }
             if (!defaultsApplied) {
                 defaultsApplied = true;
@@ -141,6 +167,15 @@ public final class MemoryFootprint {
         }, "clusterdns-memory-compaction");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * How long a compaction asked for at {@code now} waits: {@link #COMPACTION_DELAY_MILLIS}, or
+     * until a minute after the last one started ({@code last}, when there was one), whichever is later.
+     */
+    static long delayMillis(boolean compactedBefore, long last, long now) {
+        long untilInterval = compactedBefore ? TimeUnit.NANOSECONDS.toMillis(last + MIN_COMPACTION_INTERVAL_NANOS - now) : 0;
+        return Math.max(COMPACTION_DELAY_MILLIS, untilInterval);
     }
 
     /**
@@ -163,8 +198,26 @@ public final class MemoryFootprint {
             }
             committed = now;
         }
-        trimNativeHeap();
+        if (!trimsPeriodically()) {
+            trimNativeHeap();
+        }
         return collections;
+    }
+
+    /**
+     * True when the JVM trims glibc's heap on its own ({@code -XX:TrimNativeHeapInterval}, as the
+     * image runs): the trim here would then only come a few seconds sooner, and reaching the
+     * diagnostic command through the platform MBean server registers every platform MBean (about
+     * 150 classes of JMX and the Flight Recorder's bean, resident for the life of the process).
+     */
+    static boolean trimsPeriodically() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return Long.parseLong(vm.getVMOption("TrimNativeHeapInterval").getValue()) > 0;
+        } catch (RuntimeException e) {
+            // not HotSpot, or a JVM without the flag (before 17.0.9)
+            return false;
+        }
     }
 
     /** glibc's free memory back to the kernel; nothing where the JVM lacks the command (not glibc, before 17.0.9). */

@@ -32,17 +32,28 @@ class MemoryFootprintTest {
     }
 
     @Test
-    void capsTheNioBufferCacheUnlessTheCommandLineSetIt() {
+    void capsTheNioBufferCacheAndTurnsNettysFlightRecorderEventsOffUnlessTheCommandLineSetThem() {
         String property = MemoryFootprint.MAX_CACHED_NIO_BUFFER_PROPERTY;
         String before = System.getProperty(property);
+        String jfr = MemoryFootprint.NETTY_JFR_PROPERTY;
+        String jfrBefore = System.getProperty(jfr);
         try {
             System.clearProperty(property);
+            System.clearProperty(jfr);
             MemoryFootprint.enable();
             assertThat(System.getProperty(property)).isEqualTo(Integer.toString(MemoryFootprint.MAX_CACHED_NIO_BUFFER));
+            assertThat(System.getProperty(jfr)).isEqualTo("false");
             System.setProperty(property, "1000");
+            System.setProperty(jfr, "true");
             MemoryFootprint.enable();
             assertThat(System.getProperty(property)).isEqualTo("1000");
+            assertThat(System.getProperty(jfr)).isEqualTo("true");
         } finally {
+            if (jfrBefore == null) {
+                System.clearProperty(jfr);
+            } else {
+                System.setProperty(jfr, jfrBefore);
+            }
             // back to what a test JVM has: compaction off (servers other tests start must not collect)
             System.setProperty(MemoryFootprint.DISABLE_PROPERTY, "false");
             MemoryFootprint.enable();
@@ -53,6 +64,24 @@ class MemoryFootprintTest {
                 System.setProperty(property, before);
             }
         }
+    }
+
+    @Test
+    void aCompactionWithinAMinuteOfTheLastWaitsForTheMinuteToEnd() {
+        long minute = MemoryFootprint.MIN_COMPACTION_INTERVAL_NANOS;
+        long second = 1_000_000_000L;
+        long t0 = 5 * minute; // System.nanoTime() has an arbitrary origin
+        assertThat(MemoryFootprint.delayMillis(false, 0, t0)).as("the first").isEqualTo(MemoryFootprint.COMPACTION_DELAY_MILLIS);
+        assertThat(MemoryFootprint.delayMillis(true, t0, t0 + 20 * second)).as("20 s after the last").isEqualTo(40_000);
+        assertThat(MemoryFootprint.delayMillis(true, t0, t0 + minute - 1)).isEqualTo(MemoryFootprint.COMPACTION_DELAY_MILLIS);
+        assertThat(MemoryFootprint.delayMillis(true, t0, t0 + 2 * minute)).isEqualTo(MemoryFootprint.COMPACTION_DELAY_MILLIS);
+    }
+
+    @Test
+    void trimsItselfOnlyWhenTheJvmDoesNot() {
+        // the surefire JVM runs without -XX:TrimNativeHeapInterval (the image sets it)
+        assertThat(vm.getVMOption("TrimNativeHeapInterval").getValue()).isEqualTo("0");
+        assertThat(MemoryFootprint.trimsPeriodically()).isFalse();
     }
 
     @Test

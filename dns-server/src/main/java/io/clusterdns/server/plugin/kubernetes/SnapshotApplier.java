@@ -47,7 +47,15 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
     private volatile boolean announced;
 
+    /** {@link MemoryFootprint#afterFullSnapshot()}; a test's counter. */
+    private final Runnable afterFullIndex;
+
     SnapshotApplier(MeterRegistry registry) {
+        this(registry, MemoryFootprint::afterFullSnapshot);
+    }
+
+    SnapshotApplier(MeterRegistry registry, Runnable afterFullIndex) {
+        this.afterFullIndex = afterFullIndex;
         this.latency = new ProgrammingLatency(registry);
         this.publishes = Counter.builder("clusterdns.snapshot.publish")
                 .description("Cluster snapshots applied to the DNS zone index.").register(registry);
@@ -77,6 +85,10 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     synchronized void attach(SnapshotIndex index) {
         if (current.version() > 0) {
             index.update(current);
+            // a whole index built from a snapshot: its garbage (hash maps of every name and
+            // address) is as large as a sync's, and the one after the first snapshot may not have
+            // been collected yet (the start attaches the first index after the source published)
+            afterFullIndex.run();
         }
         indexes.add(index);
     }
@@ -103,9 +115,10 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
         latency.applied(snapshot, Instant.now());
         current = snapshot;
         firstApplied.countDown();
-        if (snapshot.changes().full()) {
-            // the sync's garbage is the most the heap ever holds: give it back
-            MemoryFootprint.afterFullSnapshot();
+        if (snapshot.changes().full() && !indexes.isEmpty()) {
+            // the sync's garbage is the most the heap ever holds: give it back (with no index
+            // yet, the first attach does, once its build's garbage is there too)
+            afterFullIndex.run();
         }
         if (announced) {
             // Full snapshots (manifest reloads) are rare; incremental ones can come many times a second.
