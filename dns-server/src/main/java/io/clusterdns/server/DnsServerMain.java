@@ -65,9 +65,10 @@ public final class DnsServerMain implements Callable<Integer> {
         logDefault("org.slf4j.simpleLogger.showLogName", "false");
         logDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
         logDefault("org.slf4j.simpleLogger.warnLevelString", "WARNING");
-        // Netty 4.2's buffer allocators emit JFR events: the first buffer they allocate (the first
-        // query's read, on the first answer's path) initialises JFR's event machinery, ~200 classes
-        // and about 0.1 s of CPU, for events nobody records. -Dio.netty.jfr.enabled=true brings them back.
+        // Netty 4.2's buffer allocators emit JFR events: the first buffer they allocate (on an event
+        // loop once the listeners are up, before the first answer) initialises JFR's event machinery,
+        // ~200 classes and about 0.1 s of CPU, for events nobody records. -Dio.netty.jfr.enabled=true
+        // brings them back.
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
         }
