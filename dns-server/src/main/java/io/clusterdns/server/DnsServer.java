@@ -69,10 +69,13 @@ import org.xbill.DNS.Name;
  * answer from, and the HTTP endpoints. Sources publish snapshots on their own threads straight
  * into the resolvers; the listeners' event loops read them without locks.
  *
- * <p>Start-up, in this order (as CoreDNS): HTTP endpoints (so that probes answer while waiting;
- * they and Vert.x are built on their own threads beside the backends' start, and are up before the
- * wait begins), the kubernetes backends, the wait for their first snapshot (at most their startup timeout), the
- * DNS listeners. A backend that starts from a persisted snapshot has it applied before the wait
+ * <p>Start-up, in this order (as CoreDNS): HTTP endpoints (so that probes answer while waiting),
+ * the kubernetes backends, the wait for their first snapshot (at most their startup timeout), the
+ * DNS listeners. The work overlaps: the backends' sources start first, on their own thread (a
+ * manifest read, a snapshot decode: most of a start), and beside them Vert.x and the HTTP
+ * endpoints are built on theirs and the plugin chains on the calling thread (their indexes fill
+ * with the first snapshot, on whichever thread it is published); all are joined before the wait,
+ * a source's start error first. A backend that starts from a persisted snapshot has it applied before the wait
  * and builds its API client beside the listeners' start; its start is confirmed (its errors
  * thrown) once they listen, before anything is announced. Shut-down: {@link #shutdown} keeps serving for the lameduck time with
  * {@code /ready} at 503, then {@link #close} stops the listeners and endpoints, then the sources.
@@ -127,15 +130,10 @@ public final class DnsServer implements AutoCloseable {
     private DnsServer(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
         this.sources = sources;
         this.onLoop = onLoop;
-        VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-                // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
-                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))
-                .setEventLoopPoolSize(plan.effectiveUdpSockets())
-                // the worker pool runs the HTTP probes and scrapes only (HttpEndpoints); Vert.x's
-                // default of 20 threads, each started by its own task and never stopped, cost about
-                // 2 MB of stacks and thread-local buffers for nothing
-                .setWorkerPoolSize(WORKER_THREADS);
-        this.vertxStart = CompletableFuture.supplyAsync(() -> Vertx.builder().with(options).build(), starter("clusterdns-vertx-start"));
+        int eventLoops = plan.effectiveUdpSockets();
+        // the options too: they load and initialise Netty's platform classes
+        this.vertxStart = CompletableFuture.supplyAsync(() -> Vertx.builder().with(vertxOptions(eventLoops)).build(),
+                starter("clusterdns-vertx-start"));
         this.metrics = new ServerMetrics();
         this.dnsMetrics = new DnsMetrics(metrics.registry());
         // CoreDNS exports the forward plugin's two counters from the start, forward or not
@@ -150,6 +148,17 @@ public final class DnsServer implements AutoCloseable {
             return t;
         });
         this.probes = new Probes(this::unhealthy, this::notReady, this::stale);
+    }
+
+    private static VertxOptions vertxOptions(int eventLoops) {
+        return new VertxOptions().setPreferNativeTransport(true)
+                // no file cache folder: kubeadm runs CoreDNS with a read-only root filesystem
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))
+                .setEventLoopPoolSize(eventLoops)
+                // the worker pool runs the HTTP probes and scrapes only (HttpEndpoints); Vert.x's
+                // default of 20 threads, each started by its own task and never stopped, cost about
+                // 2 MB of stacks and thread-local buffers for nothing
+                .setWorkerPoolSize(WORKER_THREADS);
     }
 
     /**
@@ -244,22 +253,18 @@ public final class DnsServer implements AutoCloseable {
             }
             boolean restartHttp = !wantHttp.equals(httpConfig);
             CompletableFuture<HttpEndpoints> httpStart = null;
+            CompletableFuture<Void> sourcesStart = CompletableFuture.completedFuture(null);
             states.begin();
             try {
-                if (restartHttp) {
+                if (restartHttp && !first) {
                     if (oldHttp != null) {
                         oldHttp.close(vertx());
                         http = null;
                     }
-                    if (first) {
-                        // beside the sources' start: probes answer long before a sync wait could end
-                        httpStart = vertxStart.thenApplyAsync(v -> HttpEndpoints.start(v, wantHttp, probes, metrics::scrape),
-                                starter("clusterdns-http-start"));
-                    } else {
-                        http = HttpEndpoints.start(vertx(), wantHttp, probes, metrics::scrape);
-                    }
+                    http = HttpEndpoints.start(vertx(), wantHttp, probes, metrics::scrape);
                 }
                 Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
+                Map<KubernetesBackend, FollowsCluster> starts = new LinkedHashMap<>();
                 for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
                     KubernetesBackend b = backends.get(k.backend());
                     if (b == null && !wanted.containsKey(k.backend())) {
@@ -267,18 +272,40 @@ public final class DnsServer implements AutoCloseable {
                         created.add(b);
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);
-                        start(k, b);
+                        starts.put(b, k);
                     }
                     wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
                 }
+                // in order, the first failure ends them (the later ones are closed unstarted)
+                Runnable startAll = () -> starts.forEach((b, k) -> start(k, b));
+                if (first) {
+                    // a manifest read or a snapshot decode, most of a start: first, then beside it the
+                    // HTTP endpoints (probes answer long before a sync wait could end) and the chains
+                    sourcesStart = CompletableFuture.runAsync(startAll, starter("clusterdns-source-start"));
+                    if (restartHttp) {
+                        httpStart = vertxStart.thenApplyAsync(v -> HttpEndpoints.start(v, wantHttp, probes, metrics::scrape),
+                                starter("clusterdns-http-start"));
+                    }
+                } else {
+                    startAll.run();
+                }
+                Map<ListenAddress, Router> routers;
+                try {
+                    // the chains' indexes fill with the first snapshot, wherever it is published
+                    PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx(), timer,
+                            wanted::get, onLoop, states);
+                    routers = routers(next, factory);
+                } catch (RuntimeException e) {
+                    // a source that cannot start is the error, as when the sources started before the chains
+                    joined(sourcesStart);
+                    throw e;
+                }
+                joined(sourcesStart);
                 if (httpStart != null) {
                     http = joined(httpStart);
                     httpStart = null;
                 }
                 awaitBackends(next, created, wanted);
-                PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx(), timer, wanted::get, onLoop,
-                        states);
-                Map<ListenAddress, Router> routers = routers(next, factory);
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     if (!served(e.getKey())) {
                         AtomicReference<Router> router = new AtomicReference<>(e.getValue());
@@ -336,6 +363,8 @@ public final class DnsServer implements AutoCloseable {
                     // started beside a source that failed: wait for it, so that stopping closes what it bound
                     http = httpStart.handle((h, f) -> h).join();
                 }
+                // the sources are closed below: not while one is still starting
+                sourcesStart.handle((v, f) -> null).join();
                 states.abort();
                 deployed.forEach(a -> close(listeners.remove(a).sockets()));
                 created.forEach(b -> backends.remove(b.config()));

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
@@ -156,6 +157,54 @@ class DnsServerHttpTest {
         } finally {
             starting.thenAccept(DnsServer::close).get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The source's start (a manifest read) runs beside the HTTP endpoints' start: while it runs,
+     * {@code /ready} already answers, 503 with what the kubernetes plugin waits for, and turns 200
+     * only once the cluster zone answers.
+     */
+    @Test
+    void readyIs503WhileTheSourceStartsBesideTheEndpoints() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SnapshotSource source = SnapshotSource.startingWhen(release, TestCluster.snapshot());
+        ListenAddress readyAt = ListenAddress.of("127.0.0.1:" + freePort());
+        HttpConfig http = new HttpConfig(Optional.empty(), Optional.of(readyAt), Optional.empty(), Duration.ZERO);
+        CompletableFuture<DnsServer> starting = CompletableFuture.supplyAsync(() -> DnsServer.start(TestCluster.config().withHttp(http), source));
+        try {
+            assertThat(source.awaitStarted(Await.DEADLINE.toSeconds())).isTrue();
+            Http.Reply during = Http.await(readyAt, "/ready", r -> true);
+            assertThat(during.status()).isEqualTo(503);
+            assertThat(during.body()).isEqualTo("kubernetes: " + SnapshotSource.WAITING);
+            assertThat(starting).as("the source is still starting").isNotDone();
+
+            release.countDown();
+
+            DnsServer server = starting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            try (UdpClient client = new UdpClient(server.port())) {
+                assertThat(Http.get(readyAt, "/ready").status()).isEqualTo(200);
+                assertThat(Wire.texts(client.exchange(Wire.query(6, WEB, Type.A)), Section.ANSWER)).as("the very first query has the answer")
+                        .containsExactly(WEB + " 5 A 10.96.45.100");
+            }
+        } finally {
+            release.countDown();
+            starting.thenAccept(DnsServer::close).get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** A source that cannot start (a bad manifest) is the start's error; the endpoints started beside it are closed again. */
+    @Test
+    void aSourceThatCannotStartClosesTheEndpointsStartedBesideIt() throws IOException {
+        ListenAddress readyAt = ListenAddress.of("127.0.0.1:" + freePort());
+        HttpConfig http = new HttpConfig(Optional.empty(), Optional.of(readyAt), Optional.empty(), Duration.ZERO);
+        SnapshotSource failing = SnapshotSource.failingToStart(
+                new IllegalStateException("manifests/web.yaml document 1: spec.ports[0].port: must be 1..65535, got 0"));
+
+        assertThatThrownBy(() -> DnsServer.start(TestCluster.config().withHttp(http), failing))
+                .hasMessage("manifests/web.yaml document 1: spec.ports[0].port: must be 1..65535, got 0");
+
+        assertThat(failing.closed()).isTrue();
+        assertRefused(readyAt);
     }
 
     @Test

@@ -94,6 +94,14 @@ class DnsServerMainTest {
         assertThat(r.err()).isEmpty();
     }
 
+    /** Netty's JFR allocation events stay uninitialised (their first buffer loaded JFR on the first answer's path) unless asked for. */
+    @Test
+    void nettysJfrEventsAreOffUnlessGiven() {
+        DnsServerMain.commandLine();
+
+        assertThat(System.getProperty(DnsServerMain.NETTY_JFR)).isEqualTo("false");
+    }
+
     @Test
     void versionExitsZero() {
         Run r = run("--version");

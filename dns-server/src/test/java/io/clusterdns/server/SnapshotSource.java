@@ -20,19 +20,30 @@ final class SnapshotSource extends PublishingClusterSource {
 
     private final RuntimeException startFailure;
     private final CountDownLatch started = new CountDownLatch(1);
+    /** Holds start() until counted down, as a long manifest read (null: start() returns at once). */
+    private final CountDownLatch startHeld;
 
     SnapshotSource(ClusterSnapshot initial) {
-        this(initial, null);
+        this(initial, null, null);
     }
 
-    private SnapshotSource(ClusterSnapshot initial, RuntimeException startFailure) {
+    private SnapshotSource(ClusterSnapshot initial, RuntimeException startFailure, CountDownLatch startHeld) {
         super(initial);
         this.startFailure = startFailure;
+        this.startHeld = startHeld;
     }
 
     /** A source whose start() throws {@code failure}, as a bad manifest does. */
     static SnapshotSource failingToStart(RuntimeException failure) {
-        return new SnapshotSource(null, failure);
+        return new SnapshotSource(null, failure, null);
+    }
+
+    /**
+     * A source whose start() publishes {@code initial} (as a manifest source publishes what it
+     * read) only once {@code release} is counted down; {@link #awaitStarted} says when it began.
+     */
+    static SnapshotSource startingWhen(CountDownLatch release, ClusterSnapshot initial) {
+        return new SnapshotSource(initial, null, release);
     }
 
     @Override
@@ -41,6 +52,16 @@ final class SnapshotSource extends PublishingClusterSource {
             throw startFailure;
         }
         started.countDown();
+        if (startHeld != null) {
+            try {
+                if (!startHeld.await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("start() held for 5 minutes: the test never released it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("start() interrupted", e);
+            }
+        }
         super.start();
     }
 
