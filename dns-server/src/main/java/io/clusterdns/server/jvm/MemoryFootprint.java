@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  *       System.trim_native_heap}: the JIT's arenas and class loading leave tens of MB in them),
  *       unless the JVM trims them itself ({@code -XX:TrimNativeHeapInterval}). At most once a
  *       minute: a later request within the minute runs at its end.</li>
- *   <li>{@link #enable()}, in main before any channel I/O: {@code io.netty.jfr.enabled=false}
- *       (unless given; see {@link #NETTY_JFR_PROPERTY}) and {@code jdk.nio.maxCachedBufferSize}
+ *   <li>{@link #enable()}, in main before any channel I/O: {@code jdk.nio.maxCachedBufferSize}
  *       (unless given) to {@value #MAX_CACHED_NIO_BUFFER}: the JDK copies a heap buffer through a
  *       temporary direct buffer as large as the request and, by default, keeps it cached in that
  *       thread whatever its size, so one large read (a manifest file, the persisted snapshot)
@@ -66,15 +65,6 @@ public final class MemoryFootprint {
     /** The largest temporary direct buffer a thread keeps (see the class comment); larger ones are freed after use. */
     static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
 
-    /**
-     * Netty 4.2 emits buffer allocation events to a Flight Recorder recording when the JVM has the
-     * recorder, recording or not; its first pooled allocation then loads the event classes, and
-     * the recorder its whole metadata (about 170 classes and their type descriptions, resident
-     * for the life of the process). Off unless given: a recording started for the server still
-     * gets the JVM's own events, only not Netty's ({@code -Dio.netty.jfr.enabled=true} for them).
-     */
-    static final String NETTY_JFR_PROPERTY = "io.netty.jfr.enabled";
-
     private static volatile boolean enabled;
     private static long lastCompaction;
     private static boolean compacted;
@@ -94,9 +84,6 @@ public final class MemoryFootprint {
         enabled = !"false".equals(System.getProperty(DISABLE_PROPERTY));
         if (enabled && System.getProperty(MAX_CACHED_NIO_BUFFER_PROPERTY) == null) {
             System.setProperty(MAX_CACHED_NIO_BUFFER_PROPERTY, Integer.toString(MAX_CACHED_NIO_BUFFER));
-        }
-        if (enabled && System.getProperty(NETTY_JFR_PROPERTY) == null) {
-            System.setProperty(NETTY_JFR_PROPERTY, "false");
         }
     }
 

@@ -32,28 +32,17 @@ class MemoryFootprintTest {
     }
 
     @Test
-    void capsTheNioBufferCacheAndTurnsNettysFlightRecorderEventsOffUnlessTheCommandLineSetThem() {
+    void capsTheNioBufferCacheUnlessTheCommandLineSetIt() {
         String property = MemoryFootprint.MAX_CACHED_NIO_BUFFER_PROPERTY;
         String before = System.getProperty(property);
-        String jfr = MemoryFootprint.NETTY_JFR_PROPERTY;
-        String jfrBefore = System.getProperty(jfr);
         try {
             System.clearProperty(property);
-            System.clearProperty(jfr);
             MemoryFootprint.enable();
             assertThat(System.getProperty(property)).isEqualTo(Integer.toString(MemoryFootprint.MAX_CACHED_NIO_BUFFER));
-            assertThat(System.getProperty(jfr)).isEqualTo("false");
             System.setProperty(property, "1000");
-            System.setProperty(jfr, "true");
             MemoryFootprint.enable();
             assertThat(System.getProperty(property)).isEqualTo("1000");
-            assertThat(System.getProperty(jfr)).isEqualTo("true");
         } finally {
-            if (jfrBefore == null) {
-                System.clearProperty(jfr);
-            } else {
-                System.setProperty(jfr, jfrBefore);
-            }
             // back to what a test JVM has: compaction off (servers other tests start must not collect)
             System.setProperty(MemoryFootprint.DISABLE_PROPERTY, "false");
             MemoryFootprint.enable();
