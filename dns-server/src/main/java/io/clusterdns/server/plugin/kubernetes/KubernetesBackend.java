@@ -111,9 +111,19 @@ public final class KubernetesBackend implements AutoCloseable {
         return source.health();
     }
 
-    /** Why it is not ready ({@code services synced, endpointslices waiting, ...}), null once it answers from a synced view. */
+    /**
+     * Why it is not ready ({@code services synced, endpointslices waiting, ...}), null once it
+     * answers from a synced view. The sources can be synced before that: the start builds the
+     * chains beside the source, and a zone index is built from the first snapshot once both are
+     * there (seconds at 50,000 services), so the reason then says so rather than listing only
+     * synced kinds behind a 503.
+     */
     public String notReadyReason() {
-        return synced() ? null : StartupGate.describe(source);
+        if (synced()) {
+            return null;
+        }
+        String sources = StartupGate.describe(source);
+        return source.hasSynced() ? sources + "; building the zone index" : sources;
     }
 
     /**
