@@ -25,6 +25,8 @@ final class InformerFailures implements ExceptionHandler {
     private final WatchedKind kind;
     private volatile String lastRetried;
     private volatile boolean absent;
+    /** Set when the source is closed: what fails from then on is the close itself. */
+    private volatile boolean stopping;
 
     InformerFailures(WatchedKind kind) {
         this.kind = kind;
@@ -36,6 +38,13 @@ final class InformerFailures implements ExceptionHandler {
      */
     @Override
     public boolean retryAfterException(boolean isStarted, Throwable t) {
+        if (stopping) {
+            // a list in flight when the source closed, failing as its client shuts down
+            // (RejectedExecutionException): no warning, which would precede a failed start's
+            // one-line error; answered as before (retry: fabric8 is stopping it anyway; a
+            // "stopped for good" would log an error of its own)
+            return true;
+        }
         if (kind.optional() && httpCode(t) == 404) {
             // a CRD the cluster does not have: no objects, which is no failure; keep asking (with
             // back-off) so that installing the CRD later is picked up without a restart
@@ -56,6 +65,11 @@ final class InformerFailures implements ExceptionHandler {
             lastRetried = detail;
         }
         return retry;
+    }
+
+    /** The informer is being stopped: later failures are not logged. */
+    void stopping() {
+        stopping = true;
     }
 
     /**

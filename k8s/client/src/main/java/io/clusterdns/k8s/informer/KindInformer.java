@@ -129,6 +129,7 @@ final class KindInformer<T extends HasMetadata> {
     }
 
     void stop() {
+        failures.stopping();
         informer.stop();
     }
 }

@@ -28,4 +28,17 @@ class InformerFailuresTest {
                 new java.net.UnknownHostException("api.example.invalid")))))
                 .isEqualTo("IOException: api.example.invalid");
     }
+
+    @Test
+    void aFailureWhileStoppingIsNotLogged() {
+        InformerFailures failures = new InformerFailures(io.clusterdns.k8s.WatchedKind.SERVICES);
+        ConnectException refused = new ConnectException("Connection refused");
+        assertThat(failures.retryAfterException(true, refused)).as("running: retried").isTrue();
+        assertThat(failures.lastRetried()).isEqualTo("ConnectException: Connection refused");
+
+        failures.stopping();
+        java.util.concurrent.RejectedExecutionException closed = new java.util.concurrent.RejectedExecutionException("Shutting down");
+        assertThat(failures.retryAfterException(true, closed)).as("stopping: left to fabric8's stop, no error of its own").isTrue();
+        assertThat(failures.lastRetried()).as("nothing recorded (hence not logged)").isEqualTo("ConnectException: Connection refused");
+    }
 }
