@@ -76,8 +76,8 @@ public final class MemoryFootprint {
     }
 
     /**
-     * Turns the parts on for this process (the server's main). Only the two system properties
-     * are set here: the flags are set on the compaction thread, before its collection, so
+     * Turns the parts on for this process (the server's main). Only the NIO buffer cache's
+     * limit is set here: the flags are set on the compaction thread, before its collection, so
      * that loading the management classes costs the start nothing.
      */
     public static void enable() {

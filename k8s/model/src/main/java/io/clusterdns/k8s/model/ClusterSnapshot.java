@@ -204,12 +204,8 @@ public final class ClusterSnapshot {
      */
     public boolean hasPod(String namespace, InetAddress ip) {
         Object at = podsByIP.get(ip);
-        if (at instanceof PodInfo p) {
-            return p.namespace().equals(namespace);
-        }
-        int n = at == null ? 0 : ((List<?>) at).size();
-        for (int i = 0; i < n; i++) {
-            if (((PodInfo) ((List<?>) at).get(i)).namespace().equals(namespace)) {
+        for (int i = 0, n = OneOrList.size(at); i < n; i++) {
+            if (OneOrList.<PodInfo>get(at, i).namespace().equals(namespace)) {
                 return true;
             }
         }
@@ -218,20 +214,12 @@ public final class ClusterSnapshot {
 
     /** How many pods have {@code ip}: with {@link #podByIP}, {@link #podsByIP} without a list, for the query path. */
     public int podCountByIP(InetAddress ip) {
-        Object at = podsByIP.get(ip);
-        return at == null ? 0 : at instanceof PodInfo ? 1 : ((List<?>) at).size();
+        return OneOrList.size(podsByIP.get(ip));
     }
 
     /** The {@code i}th of {@link #podsByIP} ({@code 0 <= i < }{@link #podCountByIP}). */
     public PodInfo podByIP(InetAddress ip, int i) {
-        Object at = podsByIP.get(ip);
-        if (at instanceof PodInfo p && i == 0) {
-            return p;
-        }
-        if (at instanceof List<?> l) {
-            return (PodInfo) l.get(i);
-        }
-        throw new IndexOutOfBoundsException("pod " + i + " of " + podCountByIP(ip) + " at " + ip);
+        return OneOrList.get(podsByIP.get(ip), i);
     }
 
     /** ServiceImports by key (the clusterset view; empty unless a source was asked to read them). */
@@ -264,7 +252,7 @@ public final class ClusterSnapshot {
     private static int total(Map<ServiceKey, Object> lists) {
         int n = 0;
         for (Object l : lists.values()) {
-            n += l instanceof List<?> list ? list.size() : 1;
+            n += OneOrList.size(l);
         }
         return n;
     }
@@ -461,7 +449,7 @@ public final class ClusterSnapshot {
 
         /** The name of a {@link #pods} value: a pod, or the pods of one name in several namespaces. */
         private static String podName(Object named) {
-            return (named instanceof PodInfo p ? p : (PodInfo) ((List<?>) named).get(0)).name();
+            return OneOrList.<PodInfo>get(named, 0).name();
         }
 
         private void putNamed(String name, List<PodInfo> named) {

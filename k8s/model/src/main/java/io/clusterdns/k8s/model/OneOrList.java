@@ -24,6 +24,23 @@ final class OneOrList {
         return value == null ? List.of() : value instanceof List<?> l ? (List<T>) l : List.of((T) value);
     }
 
+    /** How many elements a one-or-list value stands for (0 for null), making no list. */
+    static int size(Object value) {
+        return value == null ? 0 : value instanceof List<?> l ? l.size() : 1;
+    }
+
+    /** The {@code i}th element a one-or-list value stands for ({@code 0 <= i < }{@link #size}), making no list. */
+    @SuppressWarnings("unchecked")
+    static <T> T get(Object value, int i) {
+        if (value instanceof List<?> l) {
+            return (T) l.get(i);
+        }
+        if (value == null || i != 0) {
+            throw new IndexOutOfBoundsException("element " + i + " of " + size(value));
+        }
+        return (T) value;
+    }
+
     /** The elements of a map of one-or-list values, {@code size} in all. */
     static <E> Collection<E> flattened(ShardedMap<?, Object> values, int size) {
         return new AbstractCollection<>() {

@@ -194,20 +194,91 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     }
 
     /**
-     * An immutable map in one array of keys and values, probed linearly from a slot picked by the
-     * key's hash, at most two thirds full. Iteration order is the table's: fixed for a given
-     * content, as a HashMap's is.
+     * A frozen shard in one open-addressing table of {@code slots} slots, probed linearly from a
+     * slot picked by the key's hash, at most two thirds full: what {@link Frozen} and
+     * {@link ValueKeyed} share (each has its own {@code get}, the look-up on the query path, on
+     * its own array). Iteration order is the table's: fixed for a given content, as a HashMap's is.
      */
-    static final class Frozen<K, V> extends AbstractMap<K, V> {
-        /** Keys at even indexes, each key's value after it; null where no key is. */
-        private final Object[] table;
-        private final int slots;
+    abstract static class OpenTable<K, V> extends AbstractMap<K, V> {
+        final int slots;
         private final int size;
 
-        private Frozen(Object[] table, int size) {
-            this.table = table;
-            this.slots = table.length / 2;
+        OpenTable(int slots, int size) {
+            this.slots = slots;
             this.size = size;
+        }
+
+        /** The first slot to probe: the high bits of a multiplicative hash (the shard used the low ones). */
+        final int slot(Object key) {
+            long h = (key.hashCode() * 0x9E3779B9) & 0xffffffffL;
+            return (int) ((h * slots) >>> 32);
+        }
+
+        /** The key in {@code slot}, null when the slot is empty. */
+        abstract K keyAt(int slot);
+
+        /** The value in {@code slot}, which is not empty. */
+        abstract V valueAt(int slot);
+
+        @Override
+        public final boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public final int size() {
+            return size;
+        }
+
+        @Override
+        public final Set<Entry<K, V>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<K, V>> iterator() {
+                    return new Iterator<>() {
+                        private int next = advance(0);
+
+                        private int advance(int from) {
+                            int i = from;
+                            while (i < slots && keyAt(i) == null) {
+                                i++;
+                            }
+                            return i;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < slots;
+                        }
+
+                        @Override
+                        public Entry<K, V> next() {
+                            if (next >= slots) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<K, V> e = new SimpleImmutableEntry<>(keyAt(next), valueAt(next));
+                            next = advance(next + 1);
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
+        }
+    }
+
+    /** A frozen shard keeping keys and values in one array ({@link OpenTable}). */
+    static final class Frozen<K, V> extends OpenTable<K, V> {
+        /** Keys at even indexes, each key's value after it; null where no key is. */
+        private final Object[] table;
+
+        private Frozen(Object[] table, int size) {
+            super(table.length / 2, size);
+            this.table = table;
         }
 
         static <K, V> Map<K, V> copyOf(Map<K, V> source) {
@@ -234,12 +305,6 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
             return f;
         }
 
-        /** The first slot to probe: the high bits of a multiplicative hash (the shard used the low ones). */
-        private int slot(Object key) {
-            long h = (key.hashCode() * 0x9E3779B9) & 0xffffffffL;
-            return (int) ((h * slots) >>> 32);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public V get(Object key) {
@@ -260,54 +325,15 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
         }
 
         @Override
-        public boolean containsKey(Object key) {
-            return get(key) != null;
+        @SuppressWarnings("unchecked")
+        K keyAt(int slot) {
+            return (K) table[2 * slot];
         }
 
         @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public Set<Entry<K, V>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<K, V>> iterator() {
-                    return new Iterator<>() {
-                        private int next = advance(0);
-
-                        private int advance(int from) {
-                            int i = from;
-                            while (i < slots && table[2 * i] == null) {
-                                i++;
-                            }
-                            return i;
-                        }
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < slots;
-                        }
-
-                        @Override
-                        @SuppressWarnings("unchecked")
-                        public Entry<K, V> next() {
-                            if (next >= slots) {
-                                throw new NoSuchElementException();
-                            }
-                            Entry<K, V> e = new SimpleImmutableEntry<>((K) table[2 * next], (V) table[2 * next + 1]);
-                            next = advance(next + 1);
-                            return e;
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-            };
+        @SuppressWarnings("unchecked")
+        V valueAt(int slot) {
+            return (V) table[2 * slot + 1];
         }
     }
 
@@ -315,15 +341,14 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
      * A frozen shard of a {@link #keyedByValue} map: the values alone in an open-addressing table
      * (at most two thirds full), a key found by comparing it with each probed value's own key.
      */
-    static final class ValueKeyed<K, V> extends AbstractMap<K, V> {
+    static final class ValueKeyed<K, V> extends OpenTable<K, V> {
         private final Object[] table;
         private final Function<? super V, ? extends K> keyOf;
-        private final int size;
 
         private ValueKeyed(Object[] table, Function<? super V, ? extends K> keyOf, int size) {
+            super(table.length, size);
             this.table = table;
             this.keyOf = keyOf;
-            this.size = size;
         }
 
         static <K, V> Map<K, V> copyOf(Map<K, V> source, Function<? super V, ? extends K> keyOf) {
@@ -337,12 +362,6 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
                 f.table[i] = e.getValue();
             }
             return f;
-        }
-
-        /** As {@link Frozen}'s. */
-        private int slot(Object key) {
-            long h = (key.hashCode() * 0x9E3779B9) & 0xffffffffL;
-            return (int) ((h * table.length) >>> 32);
         }
 
         @Override
@@ -365,54 +384,16 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
         }
 
         @Override
-        public boolean containsKey(Object key) {
-            return get(key) != null;
+        @SuppressWarnings("unchecked")
+        K keyAt(int slot) {
+            Object v = table[slot];
+            return v == null ? null : keyOf.apply((V) v);
         }
 
         @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public Set<Entry<K, V>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<K, V>> iterator() {
-                    return new Iterator<>() {
-                        private int next = advance(0);
-
-                        private int advance(int from) {
-                            int i = from;
-                            while (i < table.length && table[i] == null) {
-                                i++;
-                            }
-                            return i;
-                        }
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < table.length;
-                        }
-
-                        @Override
-                        @SuppressWarnings("unchecked")
-                        public Entry<K, V> next() {
-                            if (next >= table.length) {
-                                throw new NoSuchElementException();
-                            }
-                            V v = (V) table[next];
-                            next = advance(next + 1);
-                            return new SimpleImmutableEntry<>(keyOf.apply(v), v);
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-            };
+        @SuppressWarnings("unchecked")
+        V valueAt(int slot) {
+            return (V) table[slot];
         }
     }
 
