@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -28,6 +30,8 @@ import org.xbill.DNS.Type;
  * use small IDs, {@link Packets} fixtures ID 0xBEEF.
  */
 class DnsServerUdpTest {
+    /** EDNS padding (RFC 7830): an option of any length the server need not understand. */
+    private static final int PADDING = 12;
     static SnapshotSource source;
     static DnsServer server;
 
@@ -163,6 +167,52 @@ class DnsServerUdpTest {
                 assertThat(m.getQuestion().getName().toString()).isEqualTo(n % 2 == 0 ? WEB : "nosuch-" + n + ".default.svc.cluster.local.");
             }
             assertThat(answered).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, burst).boxed().toList());
+        }
+    }
+
+    /**
+     * A burst of queries of many lengths: with the epoll transport one read fills a slot of one
+     * buffer per datagram (recvmmsg), so each query must come out of its own slot, whole. The
+     * padding option makes the lengths run from about 50 bytes to most of a slot.
+     */
+    @Test
+    void answersEveryQueryOfABurstOfManyLengths() {
+        int burst = 64;
+        try (UdpClient c = new UdpClient(server.port())) {
+            for (int i = 0; i < burst; i++) {
+                Message q = Wire.query(3000 + i, i % 2 == 0 ? WEB : "nosuch-" + i + ".default.svc.cluster.local.", Type.A);
+                q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new GenericEDNSOption(PADDING, new byte[i * 29]))), Section.ADDITIONAL);
+                c.send(Wire.bytes(q));
+            }
+            List<Integer> answered = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                Message m = Wire.parse(c.receive());
+                int n = m.getHeader().getID() - 3000;
+                answered.add(n);
+                assertThat(m.getRcode()).as("query %d", n).isEqualTo(n % 2 == 0 ? Rcode.NOERROR : Rcode.NXDOMAIN);
+                assertThat(m.getQuestion().getName().toString()).isEqualTo(n % 2 == 0 ? WEB : "nosuch-" + n + ".default.svc.cluster.local.");
+            }
+            assertThat(answered).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, burst).boxed().toList());
+        }
+    }
+
+    /**
+     * A query datagram longer than the server reads ({@code UdpSocket.MAX_QUERY_DATAGRAM}, 2048
+     * bytes, as before recvmmsg) arrives cut: its OPT record runs past the end, so FORMERR, and the
+     * socket goes on answering.
+     */
+    @Test
+    void answersFormerrToAQueryLongerThanTheReadSlot() {
+        try (UdpClient c = new UdpClient(server.port())) {
+            Message q = Wire.query(40, WEB, Type.A);
+            q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new GenericEDNSOption(PADDING, new byte[3000]))), Section.ADDITIONAL);
+            Message cut = Wire.parse(c.exchange(Wire.bytes(q)));
+            Message next = c.exchange(Wire.query(41, WEB, Type.A));
+
+            assertThat(cut.getHeader().getID()).isEqualTo(40);
+            assertThat(Wire.rcode(cut)).isEqualTo(Rcode.FORMERR);
+            assertThat(next.getRcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(next.getSection(Section.ANSWER)).hasSize(1);
         }
     }
 
