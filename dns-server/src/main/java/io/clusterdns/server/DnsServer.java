@@ -45,6 +45,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,8 @@ public final class DnsServer implements AutoCloseable {
     private final Object applying = new Object();
     private final PluginStates states = new PluginStates();
     private final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
+    /** The backend whose gauges are registered ({@link KubernetesBackend#bindMeters}): the Corefile's first; null when none. */
+    private KubernetesBackend metered;
     private final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
     private volatile ServerPlan plan;
     private volatile List<BlockChain> chains = List.of();
@@ -270,6 +273,11 @@ public final class DnsServer implements AutoCloseable {
                     if (b == null && !wanted.containsKey(k.backend())) {
                         b = new KubernetesBackend(k.backend(), sources.create(k.backend(), restClientMetrics), metrics.registry());
                         created.add(b);
+                        if (metered == null) {
+                            // a start's gauges from its beginning; a reload's move at the swap below
+                            b.bindMeters();
+                            metered = b;
+                        }
                         // visible at once: /ready says what it waits for
                         backends.put(k.backend(), b);
                         starts.put(b, k);
@@ -345,6 +353,7 @@ public final class DnsServer implements AutoCloseable {
                     }
                 }
                 backends.putAll(wanted);
+                meterFirst(wanted.values());
                 List<BlockChain> all = new ArrayList<>();
                 routers.values().forEach(r -> r.blocks().stream().filter(c -> !all.contains(c)).forEach(all::add));
                 chains = all;
@@ -369,6 +378,9 @@ public final class DnsServer implements AutoCloseable {
                 deployed.forEach(a -> close(listeners.remove(a).sockets()));
                 created.forEach(b -> backends.remove(b.config()));
                 created.forEach(KubernetesBackend::close);
+                if (created.contains(metered)) {
+                    metered = null;
+                }
                 if (restartHttp && !first) {
                     if (http != null) {
                         http.close(vertx());
@@ -428,6 +440,23 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** CoreDNS's rule: wait for every new backend's first snapshot, each at most its startup timeout from now. */
+    /**
+     * Moves the gauges to the first backend of the configuration now running (a reload that changed
+     * the source made a new one); with several sources they describe the first.
+     */
+    private void meterFirst(Collection<KubernetesBackend> running) {
+        KubernetesBackend first = running.isEmpty() ? null : running.iterator().next();
+        if (metered != first) {
+            if (metered != null) {
+                metered.unbindMeters();
+            }
+            if (first != null) {
+                first.bindMeters();
+            }
+            metered = first;
+        }
+    }
+
     private static void awaitBackends(ServerPlan plan, List<KubernetesBackend> created,
                                       Map<KubernetesConfig.Backend, KubernetesBackend> wanted) {
         long start = System.nanoTime();

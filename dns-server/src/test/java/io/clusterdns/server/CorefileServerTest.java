@@ -106,6 +106,55 @@ class CorefileServerTest {
         }
     }
 
+    /**
+     * A reload that points the kubernetes block at another source makes a new backend: the cluster
+     * gauges follow it (before, the old backend kept the names and the series went on describing
+     * the source the reload closed), and a second source in the Corefile leaves them on the first.
+     */
+    @Test
+    void theClusterGaugesFollowTheSourceAReloadSwitchesTo() throws Exception {
+        Path first = ApiValidManifests.write(dir.resolve("m"));
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("svc.yaml"), """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: lone
+                  namespace: solo
+                spec:
+                  clusterIP: 10.96.7.7
+                  ports:
+                  - port: 80
+                """);
+        Path file = corefile(block(first, "30"));
+        CorefileSource source = source(file);
+        try (DnsServer server = DnsServerMain.start(source); UdpClient client = new UdpClient(server.port())) {
+            double before = new Scrape(server.scrape()).value("clusterdns_cluster_objects", Map.of("kind", "services"));
+            assertThat(before).isGreaterThan(1);
+
+            Files.writeString(file, block(other, "30"));
+            server.reload(source::read);
+            assertThat(answers(client, 1, "lone.solo.svc.cluster.local.")).containsExactly("lone.solo.svc.cluster.local. 30 A 10.96.7.7");
+            Scrape after = new Scrape(server.scrape());
+            assertThat(after.value("clusterdns_cluster_objects", Map.of("kind", "services"))).isEqualTo(1);
+            assertThat(after.value("clusterdns_source_objects", Map.of("kind", "services"))).isEqualTo(1);
+            assertThat(after.value("clusterdns_source_healthy", Map.of())).isEqualTo(1);
+
+            // two sources: the first block's describes the cluster
+            Files.writeString(file, block(first, "30") + """
+                    other.local.:0 {
+                        kubernetes other.local {
+                            manifests %s
+                        }
+                    }
+                    """.formatted(other));
+            server.reload(source::read);
+            Scrape two = new Scrape(server.scrape());
+            assertThat(two.value("clusterdns_cluster_objects", Map.of("kind", "services"))).isEqualTo(before);
+            assertThat(two.samples("clusterdns_snapshot_version")).hasSize(1);
+        }
+    }
+
     static String cached(Path manifests, String extra, String cacheLine) {
         return """
                 .:0 {

@@ -7,9 +7,12 @@ import io.clusterdns.resolver.ClusterSetResolver;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.resolver.SnapshotIndex;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,9 @@ public final class KubernetesBackend implements AutoCloseable {
     private final KubernetesConfig.Backend config;
     private final ClusterSource source;
     private final SnapshotApplier applier;
+    private final MeterRegistry registry;
+    /** The gauges reading this backend's source and snapshot while they are registered ({@link #bindMeters}), else null. */
+    private List<Meter> meters;
     /** By configuration: a ResolverConfig or a ClusterSetConfig (records of distinct types, so keys never collide). */
     private final Map<Object, SnapshotIndex> indexes = new ConcurrentHashMap<>();
 
@@ -34,8 +40,33 @@ public final class KubernetesBackend implements AutoCloseable {
     public KubernetesBackend(KubernetesConfig.Backend config, ClusterSource source, MeterRegistry registry) {
         this.config = config;
         this.source = source;
+        this.registry = registry;
         this.applier = new SnapshotApplier(registry);
-        SourceMetrics.bind(source, registry);
+        SourceMetrics.bindTimers(source, registry);
+    }
+
+    /**
+     * Registers the gauges that read this backend's source and snapshot ({@code
+     * clusterdns_snapshot_version}, {@code clusterdns_cluster_objects}, {@code clusterdns_source_*}):
+     * the server binds one backend's at a time, the first of its Corefile, and unbinds the one
+     * before first. A gauge name belongs to one object: registered while another backend's was,
+     * Micrometer would keep the other (warning once) and the series would go on reading a source
+     * a reload closed.
+     */
+    public synchronized void bindMeters() {
+        if (meters == null) {
+            List<Meter> m = new ArrayList<>(applier.gauges(registry));
+            m.addAll(SourceMetrics.functionMeters(source, registry));
+            meters = m;
+        }
+    }
+
+    /** Removes what {@link #bindMeters} registered (nothing when it did not). */
+    public synchronized void unbindMeters() {
+        if (meters != null) {
+            meters.forEach(registry::remove);
+            meters = null;
+        }
     }
 
     public KubernetesConfig.Backend config() {
@@ -145,6 +176,7 @@ public final class KubernetesBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        unbindMeters();
         source.close();
     }
 }

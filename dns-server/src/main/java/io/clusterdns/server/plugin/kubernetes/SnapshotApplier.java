@@ -6,10 +6,12 @@ import io.clusterdns.server.jvm.MemoryFootprint;
 import io.clusterdns.server.metrics.DnsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -62,18 +64,28 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
         this.indexUpdate = Timer.builder("clusterdns.index.update")
                 .description("Time to apply one cluster snapshot to the DNS zone index.")
                 .serviceLevelObjectives(INDEX_BUCKETS).register(registry);
-        Gauge.builder("clusterdns.snapshot.version", this, a -> Math.max(0, a.current.version()))
-                .description("Version of the cluster snapshot DNS answers come from (0 before the first).").register(registry);
-        objectGauge(registry, "services", s -> s.services().size());
-        objectGauge(registry, "endpointslices", ClusterSnapshot::sliceCount);
-        objectGauge(registry, "pods", s -> s.pods().size());
-        objectGauge(registry, "namespaces", s -> s.namespaces().size());
-        objectGauge(registry, "serviceimports", s -> s.serviceImports().size());
-        objectGauge(registry, "imported-endpointslices", ClusterSnapshot::importedSliceCount);
     }
 
-    private void objectGauge(MeterRegistry registry, String kind, java.util.function.ToIntFunction<ClusterSnapshot> count) {
-        Gauge.builder("clusterdns.cluster.objects", this, a -> count.applyAsInt(a.current))
+    /**
+     * Registers the gauges of the snapshot answered from ({@link KubernetesBackend#bindMeters}: one
+     * backend's at a time). The counter and timers above are registered with the applier: every
+     * backend adds to the same series.
+     */
+    List<Meter> gauges(MeterRegistry registry) {
+        List<Meter> out = new ArrayList<>();
+        out.add(Gauge.builder("clusterdns.snapshot.version", this, a -> Math.max(0, a.current.version()))
+                .description("Version of the cluster snapshot DNS answers come from (0 before the first).").register(registry));
+        out.add(objectGauge(registry, "services", s -> s.services().size()));
+        out.add(objectGauge(registry, "endpointslices", ClusterSnapshot::sliceCount));
+        out.add(objectGauge(registry, "pods", s -> s.pods().size()));
+        out.add(objectGauge(registry, "namespaces", s -> s.namespaces().size()));
+        out.add(objectGauge(registry, "serviceimports", s -> s.serviceImports().size()));
+        out.add(objectGauge(registry, "imported-endpointslices", ClusterSnapshot::importedSliceCount));
+        return out;
+    }
+
+    private Gauge objectGauge(MeterRegistry registry, String kind, java.util.function.ToIntFunction<ClusterSnapshot> count) {
+        return Gauge.builder("clusterdns.cluster.objects", this, a -> count.applyAsInt(a.current))
                 .description("Objects in the cluster snapshot DNS answers come from.")
                 .tag("kind", kind).register(registry);
     }
