@@ -2,12 +2,8 @@ package io.clusterdns.server;
 
 import io.clusterdns.k8s.ApiRequestObserver;
 import io.clusterdns.k8s.ClusterSource;
-import io.clusterdns.k8s.SourceHealth;
-import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.config.ListenAddress;
-import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.model.IpAddresses;
-import io.clusterdns.k8s.source.ClusterSourceSpec;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.server.chain.BlockChain;
 import io.clusterdns.server.chain.Plugin;
@@ -31,7 +27,6 @@ import io.clusterdns.server.plan.ZoneKey;
 import io.clusterdns.server.plugin.forward.ForwardMetrics;
 import io.clusterdns.server.plugin.health.HealthConfig;
 import io.clusterdns.server.plugin.hosts.HostsMetrics;
-import io.clusterdns.server.plugin.kubernetes.FollowsCluster;
 import io.clusterdns.server.plugin.kubernetes.KubernetesBackend;
 import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.RestClientMetrics;
@@ -45,7 +40,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,18 +92,14 @@ public final class DnsServer implements AutoCloseable {
     private final DnsMetrics dnsMetrics;
     private final ForwardMetrics forwardMetrics;
     private final HostsMetrics hostsMetrics;
-    private final RestClientMetrics restClientMetrics;
     /** Vert.x and Netty load beside the cluster source's start (a manifest parse, a snapshot decode); {@link #vertx()} waits. */
     private final CompletableFuture<Vertx> vertxStart;
     private final ScheduledExecutorService timer;
-    private final SourceFactory sources;
     private final Runnable onLoop;
     private final Probes probes;
     private final Object applying = new Object();
     private final PluginStates states = new PluginStates();
-    private final Map<KubernetesConfig.Backend, KubernetesBackend> backends = new LinkedHashMap<>();
-    /** The backend whose gauges are registered ({@link KubernetesBackend#bindMeters}): the Corefile's first; null when none. */
-    private KubernetesBackend metered;
+    private final ClusterBackends backends;
     private final Map<ListenAddress, Served> listeners = new LinkedHashMap<>();
     private volatile ServerPlan plan;
     private volatile List<BlockChain> chains = List.of();
@@ -131,7 +121,6 @@ public final class DnsServer implements AutoCloseable {
     static final int WORKER_THREADS = 4;
 
     private DnsServer(ServerPlan plan, SourceFactory sources, Runnable onLoop) {
-        this.sources = sources;
         this.onLoop = onLoop;
         int eventLoops = plan.effectiveUdpSockets();
         // the options too: they load and initialise Netty's platform classes
@@ -144,7 +133,7 @@ public final class DnsServer implements AutoCloseable {
         // and the hosts and local plugins' series (CoreDNS registers them at load: dashboards query them)
         this.hostsMetrics = new HostsMetrics(metrics.registry());
         LocalMetrics.requests(metrics.registry());
-        this.restClientMetrics = new RestClientMetrics(metrics.registry());
+        this.backends = new ClusterBackends(sources, new RestClientMetrics(metrics.registry()), metrics.registry());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clusterdns-timer");
             t.setDaemon(true);
@@ -199,43 +188,13 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         log.info(server.describe());
-        server.backends.values().forEach(KubernetesBackend::announce);
+        server.backends.all().forEach(KubernetesBackend::announce);
         server.plan.plugin(ReloadConfig.class).ifPresent(r -> {
             if (plan.corefile() != null) {
                 server.reloader = Reloader.start(server, r, () -> plan.corefile().read());
             }
         });
         return server;
-    }
-
-    /**
-     * Starts {@code backend}; a source that cannot start (no service account outside a pod, an
-     * unreadable kubeconfig) is blamed on the Corefile line that asked for it.
-     */
-    private static void start(FollowsCluster k, KubernetesBackend backend) {
-        blamed(k, backend::start);
-    }
-
-    /** {@link KubernetesBackend#awaitStarted()}, a failure blamed as {@link #start(FollowsCluster, KubernetesBackend)} does. */
-    private static void awaitStarted(FollowsCluster k, KubernetesBackend backend) {
-        blamed(k, backend::awaitStarted);
-    }
-
-    private static void blamed(FollowsCluster k, Runnable starting) {
-        try {
-            starting.run();
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            if (k.where() == null) {
-                throw e;
-            }
-            boolean inCluster = k.backend().source().spec() instanceof ClusterSourceSpec.Api api
-                    && api.connection().equals(ClusterConnection.inCluster());
-            String give = KubernetesConfig.NAME.equals(k.name()) ? "kubeconfig FILE, endpoint URL or manifests PATH"
-                    : "kubeconfig FILE, or a kubernetes plugin in the same block";
-            throw new ConfigException(k.where() + ": " + k.name(), e.getMessage() + (inCluster ? " (in the Corefile: " + give + ")" : ""), e);
-        }
     }
 
     /**
@@ -247,7 +206,6 @@ public final class DnsServer implements AutoCloseable {
      */
     void apply(ServerPlan next, boolean first) {
         synchronized (applying) {
-            List<KubernetesBackend> created = new ArrayList<>();
             List<ListenAddress> deployed = new ArrayList<>();
             HttpEndpoints oldHttp = http;
             HttpConfig wantHttp = httpConfig(next);
@@ -257,6 +215,7 @@ public final class DnsServer implements AutoCloseable {
             boolean restartHttp = !wantHttp.equals(httpConfig);
             CompletableFuture<HttpEndpoints> httpStart = null;
             CompletableFuture<Void> sourcesStart = CompletableFuture.completedFuture(null);
+            ClusterBackends.Change changing = null;
             states.begin();
             try {
                 if (restartHttp && !first) {
@@ -266,26 +225,9 @@ public final class DnsServer implements AutoCloseable {
                     }
                     http = HttpEndpoints.start(vertx(), wantHttp, probes, metrics::scrape);
                 }
-                Map<KubernetesConfig.Backend, KubernetesBackend> wanted = new LinkedHashMap<>();
-                Map<KubernetesBackend, FollowsCluster> starts = new LinkedHashMap<>();
-                for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
-                    KubernetesBackend b = backends.get(k.backend());
-                    if (b == null && !wanted.containsKey(k.backend())) {
-                        b = new KubernetesBackend(k.backend(), sources.create(k.backend(), restClientMetrics), metrics.registry());
-                        created.add(b);
-                        if (metered == null) {
-                            // a start's gauges from its beginning; a reload's move at the swap below
-                            b.bindMeters();
-                            metered = b;
-                        }
-                        // visible at once: /ready says what it waits for
-                        backends.put(k.backend(), b);
-                        starts.put(b, k);
-                    }
-                    wanted.putIfAbsent(k.backend(), b == null ? wanted.get(k.backend()) : b);
-                }
-                // in order, the first failure ends them (the later ones are closed unstarted)
-                Runnable startAll = () -> starts.forEach((b, k) -> start(k, b));
+                ClusterBackends.Change change = backends.change(next);
+                changing = change;
+                Runnable startAll = change::startAll;
                 if (first) {
                     // a manifest read or a snapshot decode, most of a start: first, then beside it the
                     // HTTP endpoints (probes answer long before a sync wait could end) and the chains
@@ -301,7 +243,7 @@ public final class DnsServer implements AutoCloseable {
                 try {
                     // the chains' indexes fill with the first snapshot, wherever it is published
                     PluginFactory factory = new PluginFactory(dnsMetrics, forwardMetrics, hostsMetrics, metrics.registry(), vertx(), timer,
-                            wanted::get, onLoop, states);
+                            change::get, onLoop, states);
                     routers = routers(next, factory);
                 } catch (RuntimeException e) {
                     // a source that cannot start is the error, as when the sources started before the chains
@@ -313,7 +255,7 @@ public final class DnsServer implements AutoCloseable {
                     http = joined(httpStart);
                     httpStart = null;
                 }
-                awaitBackends(next, created, wanted);
+                change.awaitSynced();
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     if (!served(e.getKey())) {
                         AtomicReference<Router> router = new AtomicReference<>(e.getValue());
@@ -326,12 +268,7 @@ public final class DnsServer implements AutoCloseable {
                     }
                 }
                 // the listeners answer already (a persisted snapshot): now the starts that went on beside them
-                for (FollowsCluster k : next.plugins(FollowsCluster.class)) {
-                    KubernetesBackend b = wanted.get(k.backend());
-                    if (created.contains(b)) {
-                        awaitStarted(k, b);
-                    }
-                }
+                change.awaitStarted();
                 // nothing can fail from here on: swap
                 for (Map.Entry<ListenAddress, Router> e : routers.entrySet()) {
                     served(e.getKey(), s -> {
@@ -344,16 +281,7 @@ public final class DnsServer implements AutoCloseable {
                         close(listeners.remove(gone).sockets());
                     }
                 }
-                for (KubernetesBackend b : new ArrayList<>(backends.values())) {
-                    if (!wanted.containsValue(b)) {
-                        backends.remove(b.config()).close();
-                    } else {
-                        b.retain(next.plugins(FollowsCluster.class).stream().filter(k -> k.backend().equals(b.config()))
-                                .map(FollowsCluster::indexConfig).collect(Collectors.toSet()));
-                    }
-                }
-                backends.putAll(wanted);
-                meterFirst(wanted.values());
+                change.commit();
                 List<BlockChain> all = new ArrayList<>();
                 routers.values().forEach(r -> r.blocks().stream().filter(c -> !all.contains(c)).forEach(all::add));
                 chains = all;
@@ -365,7 +293,7 @@ public final class DnsServer implements AutoCloseable {
                 probes.listening();
                 startLoopProbes(routers);
                 if (!first) {
-                    created.forEach(KubernetesBackend::announce);
+                    change.announceCreated();
                 }
             } catch (RuntimeException e) {
                 if (httpStart != null) {
@@ -376,10 +304,8 @@ public final class DnsServer implements AutoCloseable {
                 sourcesStart.handle((v, f) -> null).join();
                 states.abort();
                 deployed.forEach(a -> close(listeners.remove(a).sockets()));
-                created.forEach(b -> backends.remove(b.config()));
-                created.forEach(KubernetesBackend::close);
-                if (created.contains(metered)) {
-                    metered = null;
+                if (changing != null) {
+                    changing.abort();
                 }
                 if (restartHttp && !first) {
                     if (http != null) {
@@ -437,36 +363,6 @@ public final class DnsServer implements AutoCloseable {
     /** {@code wanted} is the plan's address (port 0 for any), {@code bound} a bound one. */
     private static boolean sameSocket(ListenAddress wanted, ListenAddress bound) {
         return wanted.address().equals(bound.address()) && (wanted.port() == bound.port() || wanted.port() == 0);
-    }
-
-    /** CoreDNS's rule: wait for every new backend's first snapshot, each at most its startup timeout from now. */
-    /**
-     * Moves the gauges to the first backend of the configuration now running (a reload that changed
-     * the source made a new one); with several sources they describe the first.
-     */
-    private void meterFirst(Collection<KubernetesBackend> running) {
-        KubernetesBackend first = running.isEmpty() ? null : running.iterator().next();
-        if (metered != first) {
-            if (metered != null) {
-                metered.unbindMeters();
-            }
-            if (first != null) {
-                first.bindMeters();
-            }
-            metered = first;
-        }
-    }
-
-    private static void awaitBackends(ServerPlan plan, List<KubernetesBackend> created,
-                                      Map<KubernetesConfig.Backend, KubernetesBackend> wanted) {
-        long start = System.nanoTime();
-        for (FollowsCluster k : plan.plugins(FollowsCluster.class)) {
-            KubernetesBackend b = wanted.get(k.backend());
-            if (created.contains(b)) {
-                Duration left = k.startupTimeout().minusNanos(System.nanoTime() - start);
-                b.awaitSynced(left.isNegative() ? Duration.ZERO : left);
-            }
-        }
     }
 
     private void restartHealthCheck() {
@@ -554,7 +450,7 @@ public final class DnsServer implements AutoCloseable {
 
     /** The first kubernetes plugin's cluster source. */
     public ClusterSource source() {
-        return backends.values().iterator().next().source();
+        return backends.all().get(0).source();
     }
 
     public ServerPlan plan() {
@@ -632,7 +528,7 @@ public final class DnsServer implements AutoCloseable {
             if (!vertxStart.handle((v, e) -> e != null).join()) {
                 closeQuietly(vertx());
             }
-            backends.values().forEach(KubernetesBackend::close);
+            backends.closeAll();
             timer.shutdownNow();
             metrics.close();
         }
@@ -666,50 +562,25 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private String unhealthy() {
-        for (KubernetesBackend b : List.copyOf(backends.values())) {
-            SourceHealth h = b.health();
-            if (!h.isHealthy()) {
-                return "kubernetes: " + h.reason();
-            }
-        }
-        return null;
+        return backends.unhealthy();
     }
 
     /** Ready, but answering from a persisted snapshot until the API server syncs. */
     private String stale() {
-        for (KubernetesBackend b : List.copyOf(backends.values())) {
-            String reason = b.staleReason();
-            if (reason != null) {
-                return "kubernetes: " + reason;
-            }
-        }
-        return null;
+        return backends.firstReason(KubernetesBackend::staleReason);
     }
 
     private String notReady() {
         for (BlockChain c : chains) {
             for (Plugin p : c.plugins()) {
                 if (p.reportsReadiness() && !p.ready()) {
-                    for (KubernetesBackend b : List.copyOf(backends.values())) {
-                        String reason = b.notReadyReason();
-                        if (reason != null) {
-                            return "kubernetes: " + reason;
-                        }
-                    }
-                    return p.name();
+                    String reason = backends.firstReason(KubernetesBackend::notReadyReason);
+                    return reason != null ? reason : p.name();
                 }
             }
         }
-        if (chains.isEmpty()) {
-            // before the first chain exists: the backends being waited for
-            for (KubernetesBackend b : List.copyOf(backends.values())) {
-                String reason = b.notReadyReason();
-                if (reason != null) {
-                    return "kubernetes: " + reason;
-                }
-            }
-        }
-        return null;
+        // before the first chain exists: the backends being waited for
+        return chains.isEmpty() ? backends.firstReason(KubernetesBackend::notReadyReason) : null;
     }
 
     /** Blocks the calling thread until {@link #close} has finished (main parks here until SIGTERM). */
@@ -743,7 +614,7 @@ public final class DnsServer implements AutoCloseable {
         List<Name> zones = new ArrayList<>();
         chains.forEach(c -> c.zones().stream().filter(z -> !zones.contains(z)).forEach(zones::add));
         sb.append("; zones ").append(zones.stream().map(Name::toString).collect(Collectors.joining(", ")));
-        for (KubernetesBackend b : backends.values()) {
+        for (KubernetesBackend b : backends.all()) {
             sb.append("; ").append(b.describe());
         }
         sb.append(describeHttp());
