@@ -1,5 +1,4 @@
 import io.clusterdns.k8s.manifest.ManifestSnapshots;
-import io.clusterdns.k8s.model.ClusterSnapshot;
 import io.clusterdns.k8s.model.ContainerPort;
 import io.clusterdns.k8s.model.PodInfo;
 import io.clusterdns.k8s.model.Protocol;
@@ -20,8 +19,8 @@ import java.util.stream.Collectors;
  */
 public class PodList {
     public static void main(String[] args) {
-        ClusterSnapshot snapshot = ManifestSnapshots.load(Path.of(args[0]));
-        snapshot.pods().stream()
+        // the pods with their labels and ports, which a snapshot does not keep
+        ManifestSnapshots.pods(Path.of(args[0])).stream()
                 .filter(p -> p.running() && p.ips().stream().anyMatch(ip -> ip instanceof Inet4Address))
                 .sorted(Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name))
                 .forEach(p -> System.out.println(String.join(" ", p.namespace(), p.name(),

@@ -35,18 +35,35 @@ public final class PodConverter {
 
     /** Converts and validates; throws {@link ConversionException} naming the bad field. */
     public static PodInfo convert(Pod pod) {
+        return convert(pod, true);
+    }
+
+    /**
+     * As {@link #convert(Pod)}, validating the same, but {@link PodInfo#slim}: without labels and
+     * container ports, which only manifest mode's endpoint derivation reads (live mode's
+     * EndpointSlices come from the API), so live mode holds no copy of them per pod.
+     */
+    public static PodInfo convertSlim(Pod pod) {
+        return convert(pod, false);
+    }
+
+    private static PodInfo convert(Pod pod, boolean selectorInputs) {
         ObjectMeta meta = ObjectMetas.meta(pod.getMetadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         String phase = status.getPhase();
-        return new PodInfo(namespace, name, ips(status),
-                Fields.optionalLabel("spec.hostname", spec.getHostname()),
-                Fields.optionalLabel("spec.subdomain", spec.getSubdomain()),
-                Fields.nodeName("spec.nodeName", spec.getNodeName()),
-                ObjectMetas.labels(meta), Fields.isBlank(phase) ? null : phase, ready(status),
-                !Fields.isBlank(meta.getDeletionTimestamp()), namedPorts(spec), Boolean.TRUE.equals(spec.getHostNetwork()),
+        // validated in the order of the fields, as ever, kept or not
+        List<InetAddress> ips = ips(status);
+        String hostname = Fields.optionalLabel("spec.hostname", spec.getHostname());
+        String subdomain = Fields.optionalLabel("spec.subdomain", spec.getSubdomain());
+        String nodeName = Fields.nodeName("spec.nodeName", spec.getNodeName());
+        Map<String, String> labels = ObjectMetas.labels(meta);
+        List<ContainerPort> ports = namedPorts(spec);
+        return new PodInfo(namespace, name, ips, hostname, subdomain, nodeName, selectorInputs ? labels : null,
+                Fields.isBlank(phase) ? null : phase, ready(status), !Fields.isBlank(meta.getDeletionTimestamp()),
+                selectorInputs ? ports : null, Boolean.TRUE.equals(spec.getHostNetwork()),
                 Fields.time("metadata.creationTimestamp", meta.getCreationTimestamp()));
     }
 

@@ -122,7 +122,7 @@ interface Recorder<T> {
     Recorder<Pod> PODS = new Recorder<>() {
         @Override
         public void put(Pod object, PendingChanges pending) {
-            var info = PodConverter.convert(object);
+            var info = PodConverter.convertSlim(object);
             pending.pod(new ObjectRef(info.namespace(), info.name()), info);
         }
 

@@ -77,13 +77,8 @@ final class ClusterStateBuilder {
             }
             warnIfOrphan(known, key, legacy.origin(), "Endpoints");
         }
-        List<PodInfo> explicitPods = objects.pods().stream().map(Located::value).toList();
         List<NodeInfo> nodes = objects.nodes().stream().map(Located::value).toList();
-        List<PodInfo> pods = new ArrayList<>(explicitPods);
-        if (!objects.workloads().isEmpty()) {
-            pods.addAll(podIps.allocate(PodControllers.plan(objects.workloads(), explicitPods, objects::podController, nodes),
-                    explicitPods, objects::nodeNetwork, nodes.stream().map(NodeInfo::name).toList(), serving));
-        }
+        List<PodInfo> pods = pods(objects, serving);
         Map<String, NodeInfo> nodesByName = new HashMap<>();
         nodes.forEach(n -> nodesByName.put(n.name(), n));
         PodsByLabel podIndex = new PodsByLabel(pods);
@@ -101,9 +96,25 @@ final class ClusterStateBuilder {
             warnIfOrphan(imported, slice.value().importKey(), slice.origin(), "EndpointSlice (imported, "
                     + slice.value().sourceCluster() + ")", "ServiceImport");
         }
+        // the snapshot keeps the pods slim (PodInfo.slim): their labels and ports were for the derivation above
         return new ClusterSnapshot(version, Instant.now(), services, slices, pods,
                 NamespaceCollector.collect(objects, services, slices), serviceImports, importedSlices, nodes,
                 objects.serviceCidrs().stream().map(Located::value).toList());
+    }
+
+    /**
+     * The pods endpoints are derived from: the explicit Pods and the workloads' generated ones,
+     * with their labels and named container ports (the snapshot keeps neither).
+     */
+    List<PodInfo> pods(ManifestObjects objects, ClusterSnapshot serving) {
+        List<PodInfo> explicitPods = objects.pods().stream().map(Located::value).toList();
+        List<PodInfo> pods = new ArrayList<>(explicitPods);
+        if (!objects.workloads().isEmpty()) {
+            List<NodeInfo> nodes = objects.nodes().stream().map(Located::value).toList();
+            pods.addAll(podIps.allocate(PodControllers.plan(objects.workloads(), explicitPods, objects::podController, nodes),
+                    explicitPods, objects::nodeNetwork, nodes.stream().map(NodeInfo::name).toList(), serving));
+        }
+        return pods;
     }
 
     private static void warnIfOrphan(Set<ServiceKey> known, ServiceKey service, Origin origin, String kind) {

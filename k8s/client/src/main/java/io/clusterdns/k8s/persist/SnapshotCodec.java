@@ -39,7 +39,11 @@ import java.util.zip.CRC32C;
  *         nodes, ServiceCIDRs (since version 4)
  * </pre>
  *
- * Numbers are unsigned LEB128 varints (signed ones zigzagged); a string or address is its index
+ * A pod's labels and container ports are written empty, as a snapshot keeps its pods slim
+ * ({@code PodInfo.slim}), and skipped when read: files written before, which have them, load as
+ * before, and files written now load in builds from before.
+ *
+ * <p>Numbers are unsigned LEB128 varints (signed ones zigzagged); a string or address is its index
  * in its table, plus one (0 is null). Enums are written by constant name, so reordering an enum
  * keeps old files readable.
  *

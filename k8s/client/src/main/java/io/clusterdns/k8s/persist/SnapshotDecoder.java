@@ -230,12 +230,12 @@ final class SnapshotDecoder {
         String hostname = string();
         String subdomain = string();
         String nodeName = string();
-        Map<String, String> labels = map();
+        map(); // labels: a snapshot keeps pods slim (PodInfo.slim); files written before that have them
         String phase = string();
         int flags = u8();
-        List<ContainerPort> ports = list(() -> new ContainerPort(string(), varint(), enumOf(Protocol.class)));
-        return new PodInfo(namespace, name, ips, hostname, subdomain, nodeName, labels, phase, (flags & 1) != 0, (flags & 2) != 0,
-                ports, (flags & 4) != 0, instant());
+        list(() -> new ContainerPort(string(), varint(), enumOf(Protocol.class))); // container ports, as labels
+        return new PodInfo(namespace, name, ips, hostname, subdomain, nodeName, null, phase, (flags & 1) != 0, (flags & 2) != 0,
+                null, (flags & 4) != 0, instant());
     }
 
     NamespaceInfo namespace() {

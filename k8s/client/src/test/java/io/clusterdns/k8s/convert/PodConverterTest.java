@@ -140,6 +140,28 @@ class PodConverterTest {
     })
     void rejectsWithFieldPath(String yaml, String message) {
         assertThatThrownBy(() -> convert(yaml.replace("\\n", "\n"))).isInstanceOf(ConversionException.class).hasMessage(message);
+        assertThatThrownBy(() -> PodConverter.convertSlim(Fabric8Yaml.read(yaml.replace("\\n", "\n"), Pod.class)))
+                .as("live mode's slim pods are validated the same").isInstanceOf(ConversionException.class).hasMessage(message);
+    }
+
+    /** Live mode keeps no labels nor container ports (only manifest mode's endpoint derivation reads them); the rest is the same. */
+    @Test
+    void theSlimConversionIsTheFullOneWithoutLabelsAndPorts() {
+        Pod raw = Fabric8Yaml.read("""
+                metadata: {name: web-7d4b9c8f6d-x2k9q, namespace: shop, labels: {app: web}, creationTimestamp: "2025-01-15T10:00:00Z"}
+                spec:
+                  nodeName: node-1
+                  containers: [{name: web, ports: [{name: http, containerPort: 8080}]}]
+                status: {phase: Running, podIP: 10.244.1.7, conditions: [{type: Ready, status: "True"}]}
+                """, Pod.class);
+        PodInfo full = PodConverter.convert(raw);
+        PodInfo slim = PodConverter.convertSlim(raw);
+        assertThat(full.labels()).containsEntry("app", "web");
+        assertThat(full.ports()).containsExactly(new ContainerPort("http", 8080, Protocol.TCP));
+        assertThat(slim.labels()).isEmpty();
+        assertThat(slim.ports()).isEmpty();
+        assertThat(slim).isEqualTo(full.slim());
+        assertThat(slim.created()).isEqualTo(Instant.parse("2025-01-15T10:00:00Z"));
     }
 
     @Test

@@ -73,6 +73,12 @@ class WorkloadsTest {
         return new ClusterStateBuilder().build(ManifestLoader.parse(yaml, "<inline>"), serving.version() + 1, serving);
     }
 
+    /** The pods as endpoint derivation sees them, with labels (the snapshot keeps its pods without). */
+    private static List<PodInfo> derivationPods(String yaml) {
+        return new ClusterStateBuilder().pods(ManifestLoader.parse(yaml, "<inline>"), ClusterSnapshot.EMPTY).stream()
+                .sorted(java.util.Comparator.comparing(PodInfo::name)).toList();
+    }
+
     private static List<PodInfo> sorted(ClusterSnapshot s) {
         return s.pods().stream().sorted(java.util.Comparator.comparing(PodInfo::name)).toList();
     }
@@ -93,16 +99,20 @@ class WorkloadsTest {
 
     @Test
     void statefulSetPodsAreNamedByOrdinalWithHostnameSubdomainAndControllerLabels() {
-        ClusterSnapshot s = build(NODES + statefulSet("db", 3, "db-headless") + Yaml.service("default", "db-headless",
-                "{clusterIP: None, selector: {app: db}, ports: [{port: 5432, targetPort: db}]}"));
+        String yaml = NODES + statefulSet("db", 3, "db-headless") + Yaml.service("default", "db-headless",
+                "{clusterIP: None, selector: {app: db}, ports: [{port: 5432, targetPort: db}]}");
+        ClusterSnapshot s = build(yaml);
         assertThat(sorted(s)).extracting(PodInfo::name).containsExactly("db-0", "db-1", "db-2");
         PodInfo db1 = sorted(s).get(1);
         assertThat(db1.hostname()).isEqualTo("db-1");
         assertThat(db1.subdomain()).isEqualTo("db-headless");
         assertThat(db1.running()).isTrue();
-        assertThat(db1.labels()).containsEntry("app", "db").containsEntry("statefulset.kubernetes.io/pod-name", "db-1")
+        assertThat(db1.labels()).as("the snapshot keeps no labels").isEmpty();
+        PodInfo derived = derivationPods(yaml).get(1);
+        assertThat(derived.slim()).isEqualTo(db1);
+        assertThat(derived.labels()).containsEntry("app", "db").containsEntry("statefulset.kubernetes.io/pod-name", "db-1")
                 .containsEntry("apps.kubernetes.io/pod-index", "1").containsKey("controller-revision-hash");
-        assertThat(db1.labels().get("controller-revision-hash")).startsWith("db-");
+        assertThat(derived.labels().get("controller-revision-hash")).startsWith("db-");
         // round-robin by ordinal over the Nodes sorted by name, each pod in its node's podCIDR
         assertThat(sorted(s)).extracting(PodInfo::nodeName).containsExactly("node-1", "node-2", "node-1");
         assertThat(IpAddresses.format(db1.ips().get(0))).startsWith("10.244.2.");
@@ -114,7 +124,7 @@ class WorkloadsTest {
     @Test
     void deploymentPodsAreNamedAfterTheirReplicaSetAndTemplateHash() {
         ClusterSnapshot s = build(deployment("web", 3, "nginx:1.27", ""));
-        String hash = sorted(s).get(0).labels().get("pod-template-hash");
+        String hash = derivationPods(deployment("web", 3, "nginx:1.27", "")).get(0).labels().get("pod-template-hash");
         assertThat(hash).matches("[bcdf4-9]{1,10}");
         assertThat(s.pods()).allSatisfy(p -> {
             assertThat(p.name()).matches("web-" + hash + "-[bcdfghjklmnpqrstvwxz2456789]{5}");
@@ -127,7 +137,7 @@ class WorkloadsTest {
         assertThat(pods(build(deployment("web", 3, "nginx:1.27", "")))).isEqualTo(pods(s));
         // a new template is a new ReplicaSet: new hash, new names
         ClusterSnapshot rolled = build(deployment("web", 3, "nginx:1.28", ""));
-        assertThat(sorted(rolled).get(0).labels().get("pod-template-hash")).isNotEqualTo(hash);
+        assertThat(derivationPods(deployment("web", 3, "nginx:1.28", "")).get(0).labels().get("pod-template-hash")).isNotEqualTo(hash);
         assertThat(rolled.pods()).extracting(PodInfo::name).doesNotContainAnyElementsOf(s.pods().stream().map(PodInfo::name).toList());
     }
 

@@ -145,6 +145,44 @@ class SnapshotCodecTest {
                 .isSameAs(back.service(key).key());
     }
 
+    /**
+     * A file written by the build before snapshots kept their pods slim (this format version, pods
+     * with labels and named container ports: the resource was written by that build) loads, its
+     * pods slim and every other component as written.
+     */
+    @Test
+    void aFileWithPodLabelsAndPortsFromTheBuildBeforeLoadsItsPodsSlim() throws Exception {
+        byte[] file;
+        try (var in = SnapshotCodecTest.class.getResourceAsStream("v4-pods-with-labels.snapshot")) {
+            file = in.readAllBytes();
+        }
+        assertThat(ByteBuffer.wrap(file).getShort(SnapshotCodec.MAGIC.length)).as("the resource's format version").isEqualTo((short) 4);
+        assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as("the resource holds labels and ports")
+                .contains("pod-template-hash", "metrics");
+        PersistedSnapshot back = SnapshotCodec.decode(file);
+        assertThat(back.writtenVersion()).isEqualTo(7);
+        assertThat(new HashSet<>(back.snapshot().pods())).containsExactlyInAnyOrder(
+                new PodInfo("shop", "web-7d4b9c8f6d-x2k9q", List.of(InetAddress.getByName("10.244.1.7")), null, null, "node-1",
+                        null, "Running", true, false, null, false, Instant.parse("2026-12-01T10:00:00Z")),
+                new PodInfo("shop", "db-0", List.of(InetAddress.getByName("10.244.2.9"), InetAddress.getByName("fd00::9")), "db-0", "db",
+                        "node-2", null, "Running", true, true, null, false, Instant.parse("2026-12-01T10:00:00.5Z")),
+                new PodInfo("kube-system", "agent-7xk2p", List.of(InetAddress.getByName("192.168.0.3")), null, null, "node-1",
+                        null, "Pending", false, false, null, true, null));
+        assertThat(back.snapshot().hasPod("shop", InetAddress.getByName("fd00::9"))).isTrue();
+    }
+
+    /** Pods are written without labels and ports (a snapshot has none to write), so a label's text is not in the file. */
+    @Test
+    void podsAreWrittenWithoutLabelsAndPorts() throws Exception {
+        PodInfo labelled = new PodInfo("shop", "web-1", List.of(InetAddress.getByName("10.244.1.7")), null, null, "node-1",
+                java.util.Map.of("app", "web", "tier", "frontend-tier"), "Running", true, false,
+                List.of(new io.clusterdns.k8s.model.ContainerPort("named-port", 8080, io.clusterdns.k8s.model.Protocol.TCP)), false, null);
+        ClusterSnapshot snapshot = new ClusterSnapshot(3, WRITTEN, List.of(), List.of(), List.of(labelled), List.of());
+        byte[] file = SnapshotCodec.encode(snapshot, WRITTEN);
+        assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("frontend-tier", "named-port");
+        assertThat(SnapshotCodec.decode(file).snapshot().pods()).containsExactly(labelled.slim());
+    }
+
     @Test
     void aFileOfAnotherFormatVersionIsRefusedByName() {
         byte[] file = SnapshotCodec.encode(new GeneratedSnapshots(3).snapshot(2), WRITTEN);

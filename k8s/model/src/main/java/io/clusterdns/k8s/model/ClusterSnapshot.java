@@ -44,7 +44,8 @@ public final class ClusterSnapshot {
      * name alone, so that no key object is made per pod (a namespace and name key cost 24 bytes
      * each, 3 MB at 135,000 pods), and the frozen shards keep no keys at all, each value telling
      * its name ({@link ShardedMap#keyedByValue}: 6 bytes a pod rather than 12); a look-up picks the
-     * namespace from the few pods of one name.
+     * namespace from the few pods of one name. Pods are kept {@link PodInfo#slim}: labels and
+     * container ports are read by manifest mode's endpoint derivation only, before a snapshot is built.
      */
     private final ShardedMap<String, Object> pods;
     private final int podCount;
@@ -428,7 +429,8 @@ public final class ClusterSnapshot {
                 }
             }
             if (next.isPresent()) {
-                PodInfo p = next.get();
+                // labels and container ports are read by endpoint derivation only, before a snapshot is built
+                PodInfo p = next.get().slim();
                 List<PodInfo> sameName = new ArrayList<>(OneOrList.<PodInfo>list(pods.get(key.name())));
                 sameName.add(p);
                 putNamed(p.name(), sameName);

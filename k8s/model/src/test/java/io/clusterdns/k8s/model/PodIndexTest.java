@@ -78,7 +78,8 @@ class PodIndexTest {
                     delta.removePod(ns, name);
                 } else {
                     PodInfo p = pod(random, ns, name);
-                    expected.put(ns + "/" + name, p);
+                    // labels and container ports are not kept
+                    expected.put(ns + "/" + name, p.slim());
                     delta.putPod(p);
                 }
             }
@@ -90,6 +91,37 @@ class PodIndexTest {
                 assertAnswersAs(scratch, expected.values());
             }
         }
+    }
+
+    /**
+     * A snapshot, built or applied, keeps its pods slim: labels and container ports are read by
+     * endpoint derivation only, before a snapshot is built. The rest of the pod is as given.
+     */
+    @Test
+    void aSnapshotKeepsItsPodsWithoutLabelsAndPorts() {
+        PodInfo full = new PodInfo("shop", "web-7d4b9c8f6d-x2k9q", List.of(IpAddresses.parse("10.244.0.7")), "web", "sub", "node-1",
+                Map.of("app", "web", "pod-template-hash", "7d4b9c8f6d"), "Running", true, true,
+                List.of(new ContainerPort("http", 8080, Protocol.TCP)), true, T0);
+        PodInfo slim = full.slim();
+        assertThat(slim.labels()).isEmpty();
+        assertThat(slim.ports()).isEmpty();
+        assertThat(slim).isNotEqualTo(full).isEqualTo(new PodInfo("shop", "web-7d4b9c8f6d-x2k9q", List.of(IpAddresses.parse("10.244.0.7")),
+                "web", "sub", "node-1", null, "Running", true, true, null, true, T0));
+        assertThat(slim.slim()).isSameAs(slim);
+        assertThat(List.of(slim.namespace(), slim.name(), slim.hostname(), slim.subdomain(), slim.nodeName(), slim.phase()))
+                .containsExactly("shop", "web-7d4b9c8f6d-x2k9q", "web", "sub", "node-1", "Running");
+        assertThat(List.of(slim.ready(), slim.terminating(), slim.hostNetwork())).containsExactly(true, true, true);
+        assertThat(slim.ips()).isEqualTo(full.ips());
+        assertThat(slim.created()).isEqualTo(T0);
+
+        ClusterSnapshot built = new ClusterSnapshot(1, T0, List.of(), List.of(), List.of(full), List.of());
+        ClusterSnapshot applied = ClusterSnapshot.EMPTY.apply(new SnapshotDelta().putPod(full), T0);
+        for (ClusterSnapshot s : List.of(built, applied)) {
+            assertThat(s.pods()).containsExactly(slim);
+            assertThat(s.podsByIP(IpAddresses.parse("10.244.0.7"))).containsExactly(slim);
+            assertThat(s.hasPod("shop", IpAddresses.parse("10.244.0.7"))).isTrue();
+        }
+        assertThat(applied.apply(new SnapshotDelta().removePod("shop", "web-7d4b9c8f6d-x2k9q"), T0).pods()).isEmpty();
     }
 
     @Test
