@@ -28,6 +28,8 @@ public final class HealthSelfCheck implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient client;
     private final long timerId;
+    /** Set by {@link #close}: a request still in flight then fails with the closed client, which is no failure of the server's. */
+    private volatile boolean closed;
 
     private HealthSelfCheck(Vertx vertx, ListenAddress health, Timer duration, Counter failures) {
         this.vertx = vertx;
@@ -44,6 +46,9 @@ public final class HealthSelfCheck implements AutoCloseable {
             long start = System.nanoTime();
             client.request(request).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
                     .onComplete(ar -> {
+                        if (closed) {
+                            return;
+                        }
                         long took = System.nanoTime() - start;
                         duration.record(took, TimeUnit.NANOSECONDS);
                         if (ar.failed()) {
@@ -63,6 +68,7 @@ public final class HealthSelfCheck implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         vertx.cancelTimer(timerId);
         client.close();
     }
