@@ -22,6 +22,7 @@ THREADS="${THREADS:-1}" QPS="${QPS:-}" UDP_SOCKETS="${UDP_SOCKETS:-0}" JAVA_OPTS
 
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/dnsperf.sh" "$@"
 dnsperf_bench
 
 start_server "$work/server.log" --manifests "$root/k8s/examples" --listen 127.0.0.1:0 --udp-sockets "$UDP_SOCKETS" \

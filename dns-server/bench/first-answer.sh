@@ -46,6 +46,13 @@ command -v dig >/dev/null || { echo "dig is not installed (Debian: apt-get insta
 
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/first-answer.sh" "$@"
+for v in $VARIANTS; do
+  case "$v" in plain | cds | java25 | aot25 | base) ;; *) echo "first-answer.sh: unknown variant '$v' in VARIANTS (plain, cds, java25, aot25, base)" >&2; exit 2 ;; esac
+done
+for m in $MODES; do
+  case "$m" in snapshot | manifests-5k | manifests-50k) ;; *) echo "first-answer.sh: unknown mode '$m' in MODES (snapshot, manifests-5k, manifests-50k)" >&2; exit 2 ;; esac
+done
 require_jar
 work="$(mktemp -d)"
 server_pid=""

@@ -35,6 +35,9 @@ jar="$root/dns-server/target/clusterdns-dns-server.jar"
 image_opts="$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$root/dns-server/Dockerfile")"
 image_env="$(sed -n 's/^ENV MALLOC_ARENA_MAX=\([0-9]*\)$/\1/p' "$root/dns-server/Dockerfile")"
 BASELINE_FLAGS="${BASELINE_FLAGS:-$image_opts}"
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/footprint.sh" "$@"
 command -v dig >/dev/null || { echo "dig is not installed (Debian: apt-get install bind9-dnsutils)" >&2; exit 1; }
 cd "$root"
 if [ ! -f "$jar" ] || [ ! -f dns-server/target/scale-classpath.txt ]; then
@@ -43,8 +46,6 @@ if [ ! -f "$jar" ] || [ ! -f dns-server/target/scale-classpath.txt ]; then
 fi
 server_pid=""
 work="$(mktemp -d)"
-# shellcheck source=server.sh
-. "$root/dns-server/bench/server.sh"
 trap 'stop_pid "$server_pid"; rm -rf "$work"; [ -n "${KEEP:-}" ] || rm -rf "$CACHE"' EXIT
 mkdir -p "$CACHE"
 

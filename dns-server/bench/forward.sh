@@ -68,6 +68,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/forward.sh" "$@"
 
 # The queries: distinct names for dnsmasq/miss, others for their warm-up, a few for hit.
 seq -f 'n%06g.ext.test A' 0 $((NAMES - 1)) >"$work/miss.txt"

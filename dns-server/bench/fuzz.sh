@@ -13,6 +13,9 @@
 #              MVN (default "mvn -B -o -q") builds the test classes and their class path.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/fuzz.sh" "$@"
 UDP_PACKETS="${UDP_PACKETS:-1000000}" TCP_SESSIONS="${TCP_SESSIONS:-10000}" SEED="${SEED:-}" JAVA_OPTS="${JAVA_OPTS:-}"
 command -v dnsmasq >/dev/null || { echo "dnsmasq is not installed (Debian: apt-get install dnsmasq-base)" >&2; exit 1; }
 

@@ -54,6 +54,7 @@ api_cp="$work/api/test-classes:$work/api/classes:$(cat "$k8s_target/mock-apiserv
 api_pid="" server_pid="" sampler_pid=""
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/live-memory.sh" "$@"
 [ -n "${KEEP:-}" ] && echo "work folder: $work" >&2
 trap 'stop_pid "$sampler_pid"; stop_pid "$server_pid"; exec 3>&- 2>/dev/null; stop_pid "$api_pid"; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 

@@ -15,6 +15,9 @@
 #   MVN         the Maven command (default "mvn -B -q -o")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/manifest-load.sh" "$@"
 MVN="${MVN:-mvn -B -q -o}"
 SIZES="${SIZES:-1000 5000 10000 20000}"
 ENDPOINTS="${ENDPOINTS:-5}"

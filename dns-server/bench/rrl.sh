@@ -28,6 +28,11 @@ what="${1:-both}"
 
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+case "$what" in
+  flood | nxstorm | both) [ $# -le 1 ] || bench_args "$root/dns-server/bench/rrl.sh" "${@:2}" ;;
+  -h | --help) bench_args "$root/dns-server/bench/rrl.sh" "$@" ;;
+  *) echo "rrl.sh: unknown scenario '$what': flood, nxstorm or both (--help)" >&2; exit 2 ;;
+esac
 dnsperf_bench
 
 cat >"$work/Corefile" <<COREFILE

@@ -19,9 +19,15 @@
 #   MVN_ARGS    what to build (default "-pl dns-server -am")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/scale.sh" "$@"
 MVN="${MVN:-mvn -B -q}"
 MVN_ARGS="${MVN_ARGS:--pl dns-server -am}"
 SIZES="${SIZES:-10000 50000}"
+for n in $SIZES; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "scale.sh: SIZES must be numbers of services, not '$n'" >&2; exit 2; }
+done
 ENDPOINTS="${ENDPOINTS:-5}"
 PODS="${PODS:-disabled verified}"
 REPS="${REPS:-2000}"

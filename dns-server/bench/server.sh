@@ -1,6 +1,19 @@
 # Sourced by the bench scripts (not run on its own). Needs $jar, $JAVA_OPTS and an EXIT trap that
 # stops $server_pid (stop_pid "$server_pid").
 #
+# bench_args SCRIPT ARGS...: the benches take their settings from the environment, not from
+# arguments: -h or --help prints SCRIPT's header comment and exits 0; any other argument is an
+# error (one line, exit 2), so that a mistyped option never starts a run of minutes.
+bench_args() {
+  local script="$1"
+  shift
+  [ $# -eq 0 ] && return 0
+  case "$1" in
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$script"; exit 0 ;;
+    *) echo "$(basename "$script"): unexpected argument '$1': settings are environment variables (--help lists them)" >&2; exit 2 ;;
+  esac
+}
+
 # require_jar: builds $jar with Maven ($MVN, default "mvn -B -q", from $root) when it is missing.
 require_jar() {
   if [ ! -f "$jar" ]; then

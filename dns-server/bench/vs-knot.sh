@@ -59,6 +59,7 @@ JAVA_OPTS="${JAVA_OPTS:-}" KEEP="${KEEP:-}"
 
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/vs-knot.sh" "$@"
 for tool in dnsperf knotd dig taskset ss; do
   command -v "$tool" >/dev/null || { echo "vs-knot.sh: $tool is not installed (Debian: dnsperf, knot, bind9-dnsutils, util-linux, iproute2)" >&2; exit 1; }
 done

@@ -131,6 +131,8 @@ final class ClusterBackends {
                                 .map(FollowsCluster::indexConfig).collect(Collectors.toSet()));
                     }
                 }
+                // in this plan's order: a kept backend's old place would put a later block's first
+                running.clear();
                 running.putAll(wanted);
                 KubernetesBackend first = wanted.isEmpty() ? null : wanted.values().iterator().next();
                 if (metered != first) {

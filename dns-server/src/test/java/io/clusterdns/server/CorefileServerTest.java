@@ -152,6 +152,20 @@ class CorefileServerTest {
             Scrape two = new Scrape(server.scrape());
             assertThat(two.value("clusterdns_cluster_objects", Map.of("kind", "services"))).isEqualTo(before);
             assertThat(two.samples("clusterdns_snapshot_version")).hasSize(1);
+            assertThat((double) server.source().current().services().size()).as("the first block's source, made after the other")
+                    .isEqualTo(before);
+
+            // the same two sources, the blocks swapped: both backends are kept, in the new order
+            Files.writeString(file, block(other, "30") + """
+                    other.local.:0 {
+                        kubernetes other.local {
+                            manifests %s
+                        }
+                    }
+                    """.formatted(first));
+            server.reload(source::read);
+            assertThat(new Scrape(server.scrape()).value("clusterdns_cluster_objects", Map.of("kind", "services"))).isEqualTo(1);
+            assertThat(server.source().current().services()).as("the first block's source").hasSize(1);
         }
     }
 
