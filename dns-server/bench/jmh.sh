@@ -10,13 +10,18 @@
 # Usage (from anywhere):
 #   dns-server/bench/jmh.sh                          # everything, settings from the annotations
 #   dns-server/bench/jmh.sh QueryPath -p services=1000 -f 1 -wi 2 -i 3
-# Arguments go to org.openjdk.jmh.Main (-h lists them). Environment:
+# Arguments go to org.openjdk.jmh.Main (-h lists them; --help prints this). Environment:
 #   MVN       the Maven command (default "mvn -B -q")
 #   MVN_ARGS  what to build (default "-pl dns-server -am")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MVN="${MVN:-mvn -B -q}"
 MVN_ARGS="${MVN_ARGS:--pl dns-server -am}"
+if [ "${1:-}" = --help ]; then
+  # this description; JMH's own options: -h (after the build)
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$root/dns-server/bench/jmh.sh"
+  exit 0
+fi
 cd "$root"
 # shellcheck disable=SC2086
 $MVN $MVN_ARGS test-compile dependency:build-classpath \
