@@ -614,8 +614,10 @@ public final class DnsServer implements AutoCloseable {
         List<Name> zones = new ArrayList<>();
         chains.forEach(c -> c.zones().stream().filter(z -> !zones.contains(z)).forEach(zones::add));
         sb.append("; zones ").append(zones.stream().map(Name::toString).collect(Collectors.joining(", ")));
-        for (KubernetesBackend b : backends.all()) {
-            sb.append("; ").append(b.describe());
+        List<KubernetesBackend> all = backends.all();
+        for (KubernetesBackend b : all) {
+            // with several sources, which one each snapshot is
+            sb.append("; ").append(all.size() > 1 ? b.config().source().spec().describe() + ": " : "").append(b.describe());
         }
         sb.append(describeHttp());
         return sb.toString();

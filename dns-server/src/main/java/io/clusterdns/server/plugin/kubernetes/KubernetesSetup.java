@@ -193,7 +193,8 @@ public final class KubernetesSetup {
 
     /** A file or folder of an option ({@code kubeconfig}, {@code manifests}), relative to the Corefile's folder; it must exist. */
     public static Path existing(Setup s, Token t, String option, Path base) {
-        Path p = base == null ? Path.of(t.text()) : base.resolve(t.text());
+        // normalized: the logs name ../../k8s/examples from a Corefile's folder as the folder it is
+        Path p = (base == null ? Path.of(t.text()) : base.resolve(t.text())).normalize();
         if (!Files.exists(p)) {
             throw s.error(t, option, "no such file or folder: " + t.text());
         }
