@@ -43,6 +43,9 @@ THREADS="${THREADS:-1}" QPS="${QPS:-}" UDP_SOCKETS="${UDP_SOCKETS:-0}" JAVA_OPTS
 for s in $SCENARIOS; do
   case "$s" in dnsmasq|miss|hit|cluster) ;; *) echo "SCENARIOS: unknown scenario '$s' (dnsmasq, miss, hit, cluster)" >&2; exit 2 ;; esac
 done
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/forward.sh" "$@"
 command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
 command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || { echo "dnsmasq is not installed (Debian: apt-get install dnsmasq-base)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is not installed (it reads the server's /metrics)" >&2; exit 1; }
@@ -66,9 +69,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-# shellcheck source=server.sh
-. "$root/dns-server/bench/server.sh"
-bench_args "$root/dns-server/bench/forward.sh" "$@"
 
 # The queries: distinct names for dnsmasq/miss, others for their warm-up, a few for hit.
 seq -f 'n%06g.ext.test A' 0 $((NAMES - 1)) >"$work/miss.txt"

@@ -41,6 +41,9 @@ JVM_FLAGS="${JVM_FLAGS:-$image_env $image_opts -XX:MaxRAM=$LIMIT}"
 LOAD="${LOAD:-10}"
 QPS="${QPS:-}"
 HISTOGRAMS="${HISTOGRAMS:-0}"
+# shellcheck source=server.sh
+. "$root/dns-server/bench/server.sh"
+bench_args "$root/dns-server/bench/live-memory.sh" "$@"
 command -v dnsperf >/dev/null || { echo "dnsperf is not installed (Debian: apt-get install dnsperf)" >&2; exit 1; }
 command -v dig >/dev/null || { echo "dig is not installed (Debian: apt-get install bind9-dnsutils)" >&2; exit 1; }
 k8s_target="$root/k8s/client/target"
@@ -52,9 +55,6 @@ work="$(mktemp -d)"
 mkdir -p "$work/api" && cp -r "$k8s_target/test-classes" "$k8s_target/classes" "$work/api/"
 api_cp="$work/api/test-classes:$work/api/classes:$(cat "$k8s_target/mock-apiserver.classpath")"
 api_pid="" server_pid="" sampler_pid=""
-# shellcheck source=server.sh
-. "$root/dns-server/bench/server.sh"
-bench_args "$root/dns-server/bench/live-memory.sh" "$@"
 [ -n "${KEEP:-}" ] && echo "work folder: $work" >&2
 trap 'stop_pid "$sampler_pid"; stop_pid "$server_pid"; exec 3>&- 2>/dev/null; stop_pid "$api_pid"; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
