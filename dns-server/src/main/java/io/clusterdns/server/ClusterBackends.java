@@ -1,6 +1,5 @@
 package io.clusterdns.server;
 
-import io.clusterdns.k8s.SourceHealth;
 import io.clusterdns.k8s.config.ConfigException;
 import io.clusterdns.k8s.informer.ClusterConnection;
 import io.clusterdns.k8s.source.ClusterSourceSpec;
@@ -207,14 +206,6 @@ final class ClusterBackends {
             }
         }
         return null;
-    }
-
-    /** {@code /health}'s reason: a source that stopped following the cluster for good. */
-    String unhealthy() {
-        return firstReason(b -> {
-            SourceHealth h = b.health();
-            return h.isHealthy() ? null : h.reason();
-        });
     }
 
     /** Closes every backend (the server stops). */

@@ -561,8 +561,9 @@ public final class DnsServer implements AutoCloseable {
                 health.map(HealthConfig::lameduck).orElse(Duration.ZERO));
     }
 
+    /** {@code /health}'s reason: a source that stopped following the cluster for good. */
     private String unhealthy() {
-        return backends.unhealthy();
+        return backends.firstReason(b -> b.health().isHealthy() ? null : b.health().reason());
     }
 
     /** Ready, but answering from a persisted snapshot until the API server syncs. */

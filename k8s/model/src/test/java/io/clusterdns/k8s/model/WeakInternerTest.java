@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class WeakInternerTest {
@@ -32,12 +33,7 @@ class WeakInternerTest {
         for (int i = 0; i < 100; i++) {
             interner.intern(List.of("dropped-" + i));
         }
-        // collection is up to the JVM: ask until it happened, with a generous deadline
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (interner.size() > 1 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(10);
-        }
+        collectUntil(() -> interner.size() <= 1);
         assertThat(interner.size()).isEqualTo(1);
         assertThat(interner.intern(List.of("kept"))).isSameAs(kept);
     }
@@ -55,16 +51,24 @@ class WeakInternerTest {
                     kept.add(value);
                 }
             }
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (interner.size() > kept.size() && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(10);
-            }
+            collectUntil(() -> interner.size() <= kept.size());
             assertThat(interner.size()).isEqualTo(kept.size());
             for (List<String> k : kept) {
                 assertThat(interner.intern(List.of(k.get(0), k.get(1)))).isSameAs(k);
             }
             assertNewAgain(interner, List.of("r" + round, "v1"));
+        }
+    }
+
+    /**
+     * Asks for collections until {@code done} (collection is up to the JVM, and no event tells
+     * when a weak reference was cleared), at most a generous minute; the caller asserts after.
+     */
+    private static void collectUntil(BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
         }
     }
 
