@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,7 +29,8 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>an object whose converted record equals the one already held is no change (relists,
- *       and updates of fields DNS does not keep, such as annotations, publish nothing);</li>
+ *       and updates of fields DNS does not keep, such as annotations, publish nothing), and
+ *       the record already held stays held: it is the one the snapshots hold;</li>
  *   <li>an EndpointSlice whose service-name label changed leaves its old service and joins the
  *       new one;</li>
  *   <li>with a namespace label filter, objects of namespaces that do not match are held but not
@@ -36,7 +38,10 @@ import java.util.function.Function;
  * </ul>
  *
  * The records are the same instances the snapshots hold, so this costs a table slot per object
- * ({@link NamedValues}).
+ * ({@link NamedValues}). An endpoint's {@code targetRef} pod name is the String of the pod's own
+ * record when that pod is held ({@link EndpointSliceInfo#sharingPodNames}): the API sends the name
+ * once in the Pod and once in the EndpointSlice, and with {@code pods verified} the two copies
+ * were 64 bytes a pod.
  */
 final class ClusterState {
     private final boolean filterNamespaces;
@@ -67,15 +72,16 @@ final class ClusterState {
         batch.nodes.forEach((name, next) -> node(name, next.orElse(null), delta));
         batch.serviceCidrs.forEach((name, next) -> serviceCidr(name, next.orElse(null), delta));
         batch.services.forEach((key, next) -> service(key, next.orElse(null), delta));
-        batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
+        // pods first: a batch's slices then find the pods whose names they share
         batch.pods.forEach((ref, next) -> pod(ref, next.orElse(null), delta));
+        batch.slices.forEach((ref, next) -> slice(ref, next.orElse(null), delta));
         batch.serviceImports.forEach((ref, next) -> serviceImport(ref, next.orElse(null), delta));
         batch.importedSlices.forEach((ref, next) -> importedSlice(ref, next.orElse(null), delta));
         return delta;
     }
 
     private void namespace(String name, NamespaceInfo next, SnapshotDelta delta) {
-        NamespaceInfo old = next == null ? namespaces.remove(name) : namespaces.put(name, next);
+        NamespaceInfo old = setKeepingEqual(namespaces, name, next);
         namespaceCount = namespaces.size();
         if (Objects.equals(old, next)) {
             return;
@@ -126,7 +132,7 @@ final class ClusterState {
     }
 
     private void node(String name, NodeInfo next, SnapshotDelta delta) {
-        NodeInfo old = next == null ? nodes.remove(name) : nodes.put(name, next);
+        NodeInfo old = setKeepingEqual(nodes, name, next);
         nodeCount = nodes.size();
         if (Objects.equals(old, next)) {
             return;
@@ -139,7 +145,7 @@ final class ClusterState {
     }
 
     private void serviceCidr(String name, ServiceCidrInfo next, SnapshotDelta delta) {
-        ServiceCidrInfo old = next == null ? serviceCidrs.remove(name) : serviceCidrs.put(name, next);
+        ServiceCidrInfo old = setKeepingEqual(serviceCidrs, name, next);
         serviceCidrCount = serviceCidrs.size();
         if (Objects.equals(old, next)) {
             return;
@@ -164,7 +170,8 @@ final class ClusterState {
     }
 
     private void slice(ObjectRef ref, EndpointSliceInfo next, SnapshotDelta delta) {
-        EndpointSliceInfo old = slices.set(ref.namespace(), ref.name(), next);
+        EndpointSliceInfo old = slices.set(ref.namespace(), ref.name(), sharingPodNames(ref.namespace(), next));
+        next = slices.get(ref.namespace(), ref.name());
         if (Objects.equals(old, next) || !visible(ref.namespace())) {
             return;
         }
@@ -177,7 +184,10 @@ final class ClusterState {
     }
 
     private void pod(ObjectRef ref, PodInfo next, SnapshotDelta delta) {
-        PodInfo old = pods.set(ref.namespace(), ref.name(), next);
+        PodInfo held = pods.get(ref.namespace(), ref.name());
+        // a changed pod keeps the name String its endpoints hold
+        PodInfo old = pods.set(ref.namespace(), ref.name(), held == null || next == null ? next : next.sharingName(held.name()));
+        next = pods.get(ref.namespace(), ref.name());
         if (Objects.equals(old, next) || !visible(ref.namespace())) {
             return;
         }
@@ -218,8 +228,35 @@ final class ClusterState {
         return !filterNamespaces || namespaces.containsKey(namespace);
     }
 
-    /** A complete snapshot of the visible objects (the first publish). */
+    /** {@code slice} with the names of the pods held in {@code namespace} ({@link EndpointSliceInfo#sharingPodNames}). */
+    private EndpointSliceInfo sharingPodNames(String namespace, EndpointSliceInfo slice) {
+        if (slice == null || pods.size == 0) {
+            return slice;
+        }
+        return slice.sharingPodNames(name -> {
+            PodInfo pod = pods.get(namespace, name);
+            return pod == null ? null : pod.name();
+        });
+    }
+
+    /** Sets (null = removes) and returns the previous value; a value equal to the one held leaves that one held. */
+    private static <V> V setKeepingEqual(Map<String, V> map, String name, V next) {
+        if (next == null) {
+            return map.remove(name);
+        }
+        V old = map.get(name);
+        if (!next.equals(old)) {
+            map.put(name, next);
+        }
+        return old;
+    }
+
+    /**
+     * A complete snapshot of the visible objects (the first publish). Slices received before their
+     * pods share the pods' names from here on.
+     */
     ClusterSnapshot snapshot(long version, Instant at) {
+        slices.replaceAll(this::sharingPodNames);
         return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values(),
                 serviceImports.visible(this), importedSlices.visible(this), nodes.values(), serviceCidrs.values());
     }
@@ -252,7 +289,11 @@ final class ClusterState {
             this.nameOf = nameOf;
         }
 
-        /** Sets (null = removes) and returns the previous value. */
+        /**
+         * Sets (null = removes) and returns the previous value. A value equal to the one held
+         * leaves that one held: it is the instance the snapshots hold, and replacing it would keep
+         * two copies of an object (a pod's status update that changes nothing DNS keeps, say).
+         */
         V set(String namespace, String name, V value) {
             V old;
             if (value == null) {
@@ -262,10 +303,34 @@ final class ClusterState {
                     byNamespace.remove(namespace);
                 }
             } else {
-                old = byNamespace.computeIfAbsent(namespace, k -> new NamedValues<>(nameOf)).put(name, value);
+                NamedValues<V> names = byNamespace.computeIfAbsent(namespace, k -> new NamedValues<>(nameOf));
+                old = names.get(name);
+                if (!value.equals(old)) {
+                    names.put(name, value);
+                }
             }
             size += (value == null ? 0 : 1) - (old == null ? 0 : 1);
             return old;
+        }
+
+        /** The value held for {@code namespace}/{@code name}, null when none. */
+        V get(String namespace, String name) {
+            NamedValues<V> names = byNamespace.get(namespace);
+            return names == null ? null : names.get(name);
+        }
+
+        /** Replaces each held value by {@code change}'s result for it (namespace, value), which has the same name. */
+        void replaceAll(BiFunction<String, V, V> change) {
+            byNamespace.forEach((ns, names) -> {
+                List<V> changed = new ArrayList<>();
+                for (V v : names) {
+                    V next = change.apply(ns, v);
+                    if (next != v) {
+                        changed.add(next);
+                    }
+                }
+                changed.forEach(v -> names.put(nameOf.apply(v), v));
+            });
         }
 
         Collection<V> in(String namespace) {

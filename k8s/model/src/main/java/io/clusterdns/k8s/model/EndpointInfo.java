@@ -62,6 +62,23 @@ public final class EndpointInfo {
         this.targetPodName = targetPodName;
     }
 
+    /** {@code e} with {@code targetPodName} (see {@link EndpointSliceInfo#sharingPodNames}). */
+    private EndpointInfo(EndpointInfo e, String targetPodName) {
+        this.v4 = e.v4;
+        this.v6OrHints = e.v6OrHints;
+        this.hostname = e.hostname;
+        this.placement = e.placement;
+        this.targetPodName = targetPodName;
+    }
+
+    /** This endpoint with {@code name}, which equals its {@link #targetPodName}, as that name's instance. */
+    EndpointInfo sharingTargetPodName(String name) {
+        if (!name.equals(targetPodName)) {
+            throw new IllegalArgumentException("pod name " + name + " is not " + targetPodName);
+        }
+        return name == targetPodName ? this : new EndpointInfo(this, name);
+    }
+
     /** An endpoint without topology hints. */
     public EndpointInfo(InetAddress address, String hostname, String nodeName, String zone, boolean ready, boolean serving,
                         boolean terminating, String targetPodName) {

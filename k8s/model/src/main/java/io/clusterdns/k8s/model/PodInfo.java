@@ -21,8 +21,9 @@ import java.util.Objects;
  * address and a creation time in whole seconds are ints; node, phase, conditions, labels and ports
  * are one shared {@link Placement}; what few pods have (hostname, subdomain, other address lists)
  * is apart, in the same field. The name stays a String: the pod's endpoints hold it as their {@code targetPodName}
- * (one instance when decoded from a persisted snapshot or derived from manifests), so a compact
- * form here would add a copy rather than remove one. The persisted snapshot writes the components
+ * (one instance when decoded from a persisted snapshot, derived from manifests, or shared by the
+ * live source: {@link EndpointSliceInfo#sharingPodNames}), so a compact form here would add a copy
+ * rather than remove one. The persisted snapshot writes the components
  * in the order of the widest constructor, as for the records.
  */
 public final class PodInfo {
@@ -85,6 +86,26 @@ public final class PodInfo {
         this.placementOrRare = rare == null ? placement : new Rare(placement, rare.ips(), rare.hostname(), rare.subdomain(), rare.created());
         this.v4 = p.v4;
         this.createdSeconds = p.createdSeconds;
+    }
+
+    private PodInfo(PodInfo p, String name) {
+        this.namespace = p.namespace;
+        this.name = name;
+        this.placementOrRare = p.placementOrRare;
+        this.v4 = p.v4;
+        this.createdSeconds = p.createdSeconds;
+    }
+
+    /**
+     * This pod with {@code name}, which equals its {@link #name}, as that name's instance (itself
+     * when it is already): a live source gives an updated pod the String its endpoints already
+     * hold (see {@link EndpointSliceInfo#sharingPodNames}).
+     */
+    public PodInfo sharingName(String name) {
+        if (!name.equals(this.name)) {
+            throw new IllegalArgumentException("pod name " + name + " is not " + this.name);
+        }
+        return name == this.name ? this : new PodInfo(this, name);
     }
 
     /**
