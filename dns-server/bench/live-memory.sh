@@ -17,6 +17,8 @@
 # Environment:
 #   SERVICES    services, each with one EndpointSlice (default 5000; one in five headless)
 #   ENDPOINTS   ready endpoints per slice (default 5)
+#   PODS        1 = the API server also serves a Running and Ready Pod per endpoint (the
+#               endpoint's targetRef) and the server runs with --pods verified (default 0)
 #   JARS        server jars to measure, one row each (default dns-server/target/clusterdns-dns-server.jar)
 #   LIMIT       the container memory limit the JVM is sized for, -XX:MaxRAM (default 170m, the
 #               Deployment's 170Mi; 5,000 services fit it, 50,000 need 768m)
@@ -41,6 +43,9 @@ JVM_FLAGS="${JVM_FLAGS:-$image_env $image_opts -XX:MaxRAM=$LIMIT}"
 LOAD="${LOAD:-10}"
 QPS="${QPS:-}"
 HISTOGRAMS="${HISTOGRAMS:-0}"
+PODS="${PODS:-0}"
+case "$PODS" in 0) api_pods="" server_pods=() ;; 1) api_pods=pods server_pods=(--pods verified) ;;
+  *) echo "live-memory.sh: PODS must be 0 or 1, not '$PODS'" >&2; exit 2 ;; esac
 # shellcheck source=server.sh
 . "$root/dns-server/bench/server.sh"
 bench_args "$root/dns-server/bench/live-memory.sh" "$@"
@@ -75,7 +80,7 @@ probe="svc-$((SERVICES - 1)).ns-$(((SERVICES - 1) % 100)).svc.cluster.local"
 start_api() {
   mkfifo "$work/api.in"
   java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$api_cp" \
-    io.clusterdns.k8s.bench.BenchApiServerMain "$SERVICES" "$ENDPOINTS" <"$work/api.in" >"$work/api.out" 2>"$work/api.log" &
+    io.clusterdns.k8s.bench.BenchApiServerMain "$SERVICES" "$ENDPOINTS" $api_pods <"$work/api.in" >"$work/api.out" 2>"$work/api.log" &
   api_pid=$!
   exec 3>"$work/api.in"
   for _ in $(seq 1 600); do
@@ -93,7 +98,7 @@ stop_api() {
   api_pid=""
   rm -f "$work/api.in" "$work/api.out"
 }
-# the epoch ms at which the API server sent the last page of both lists
+# the epoch ms at which the API server sent the last page of all its lists
 api_listed() {
   local before line
   before="$(wc -l <"$work/api.out")"
@@ -103,7 +108,7 @@ api_listed() {
     [ -n "$line" ] && break
     sleep 0.05
   done
-  echo "$line" | awk -F'[= ]' '{ print ($3 > $5 ? $3 : $5) }'
+  echo "$line" | awk -F'[= ]' '{ m = $3 > $5 ? $3 : $5; print (m > $7 ? m : $7) }'
 }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 # largest "before" and last "after" heap of the unified GC log's pause lines, in MB
@@ -132,7 +137,7 @@ for flags in "${flag_sets[@]}"; do
   started="$(now_ms)"
   env "${env_words[@]}" "$java_bin" "${jvm_words[@]}" -Xlog:gc:file="$work/gc.log" -jar "$jar" --master "$api_url" --listen "127.0.0.1:$port" \
     --health "127.0.0.1:$(free_port)" --ready "127.0.0.1:$(free_port)" --metrics "127.0.0.1:$(free_port)" \
-    --snapshot-file "$work/snapshot" --startup-timeout 60s >"$work/server.log" 2>&1 &
+    --snapshot-file "$work/snapshot" --startup-timeout 60s "${server_pods[@]}" >"$work/server.log" 2>&1 &
   server_pid=$!
   (while kill -0 "$server_pid" 2>/dev/null; do status_kb "$server_pid" VmRSS >>"$work/rss.txt"; sleep 0.05; done) &
   sampler_pid=$!
@@ -179,4 +184,4 @@ for flags in "${flag_sets[@]}"; do
   stop_api
 done
 done
-echo "JVM: $(java -version 2>&1 | head -1); $SERVICES services x $ENDPOINTS endpoints; load average:$(uptime | sed 's/.*load average://')"
+echo "JVM: $(java -version 2>&1 | head -1); $SERVICES services x $ENDPOINTS endpoints$([ "$PODS" = 1 ] && echo ", a Pod each (pods verified)"); load average:$(uptime | sed 's/.*load average://')"

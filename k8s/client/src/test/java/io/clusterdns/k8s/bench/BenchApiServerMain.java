@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * finds each by a scan, so loading 100,000 objects through it takes quadratic time; this server
  * generates them as the API server would return them (managedFields included) and answers the
  * Service, EndpointSlice and Namespace (ns-0 ... ns-99) lists itself, in pages when asked
- * ({@link ListPages}). Everything else (the watches) goes to the empty CRUD mock: watches stay quiet.
+ * ({@link ListPages}), and with {@code pods} the Pod list too: one Running and Ready pod per
+ * endpoint, named as the endpoint's targetRef. Everything else (the watches) goes to the empty
+ * CRUD mock: watches stay quiet.
  *
  * <pre>
- * java -cp ... io.clusterdns.k8s.bench.BenchApiServerMain SERVICES ENDPOINTS_PER_SLICE
+ * java -cp ... io.clusterdns.k8s.bench.BenchApiServerMain SERVICES ENDPOINTS_PER_SLICE [pods]
  * </pre>
  *
  * Protocol (stdout, one line each): {@code READY http://127.0.0.1:PORT}; on stdin
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * endpoint of K other slices, then stops listening and starts again with the next watch of each
  * kind answered by 410 Gone (an expired resourceVersion), so that the client relists; answers
  * {@code RESTARTED}. {@code lists} answers {@code LISTS services=N endpointslices=M} (requests
- * so far, pages included); {@code listed} answers {@code LISTED services=T endpointslices=T}, the
+ * so far, pages included); {@code listed} answers {@code LISTED services=T endpointslices=T pods=T}, the
  * wall-clock milliseconds at which the last page of the latest list of each was sent (0: not yet),
  * so that a client's reaction can be timed from the moment the API's list completed;
  * {@code quit} exits.
@@ -42,21 +44,25 @@ public final class BenchApiServerMain {
     static final String SERVICES = "/api/v1/services";
     static final String SLICES = "/apis/discovery.k8s.io/v1/endpointslices";
     static final String NAMESPACES = "/api/v1/namespaces";
+    static final String PODS = "/api/v1/pods";
     /** The services' namespaces ns-0 ... ns-99: without them a DNS server answers NXDOMAIN for every service. */
     static final int NAMESPACE_COUNT = 100;
 
     private final int endpoints;
+    private final boolean withPods;
     private final NavigableMap<String, String> services = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, String> slices = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, String> namespaces = new ConcurrentSkipListMap<>();
+    private final NavigableMap<String, String> pods = new ConcurrentSkipListMap<>();
     private final AtomicLong resourceVersion = new AtomicLong(1000);
     private final Map<String, Boolean> expire = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> lists = new ConcurrentHashMap<>();
     private final Map<String, Long> listed = new ConcurrentHashMap<>();
     private int next;
 
-    private BenchApiServerMain(int count, int endpoints) {
+    private BenchApiServerMain(int count, int endpoints, boolean withPods) {
         this.endpoints = endpoints;
+        this.withPods = withPods;
         for (int i = 0; i < count; i++) {
             add(i);
         }
@@ -73,7 +79,12 @@ public final class BenchApiServerMain {
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        BenchApiServerMain cluster = new BenchApiServerMain(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
+        boolean withPods = args.length > 2 && args[2].equals("pods");
+        if (args.length < 2 || args.length > 3 || args.length == 3 && !withPods) {
+            System.err.println("usage: BenchApiServerMain SERVICES ENDPOINTS_PER_SLICE [pods]");
+            System.exit(2);
+        }
+        BenchApiServerMain cluster = new BenchApiServerMain(Integer.parseInt(args[0]), Integer.parseInt(args[1]), withPods);
         MockApiServer server = new MockApiServer(cluster::answer).start();
         out.println("READY " + server.url());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -91,7 +102,7 @@ public final class BenchApiServerMain {
                 }
                 case "lists" -> out.println("LISTS services=" + cluster.lists(SERVICES) + " endpointslices=" + cluster.lists(SLICES));
                 case "listed" -> out.println("LISTED services=" + cluster.listed.getOrDefault(SERVICES, 0L)
-                        + " endpointslices=" + cluster.listed.getOrDefault(SLICES, 0L));
+                        + " endpointslices=" + cluster.listed.getOrDefault(SLICES, 0L) + " pods=" + cluster.listed.getOrDefault(PODS, 0L));
                 case "quit" -> {
                     server.close();
                     out.println("BYE");
@@ -113,7 +124,8 @@ public final class BenchApiServerMain {
         String path = request.getPath();
         int query = path.indexOf('?');
         String resource = query < 0 ? path : path.substring(0, query);
-        if (!"GET".equals(request.getMethod()) || !(resource.equals(SERVICES) || resource.equals(SLICES) || resource.equals(NAMESPACES))) {
+        if (!"GET".equals(request.getMethod())
+                || !(resource.equals(SERVICES) || resource.equals(SLICES) || resource.equals(NAMESPACES) || withPods && resource.equals(PODS))) {
             return null;
         }
         if (query >= 0 && path.substring(query).contains("watch=true")) {
@@ -125,6 +137,7 @@ public final class BenchApiServerMain {
         String body = switch (resource) {
             case SERVICES -> ListPages.render("ServiceList", "v1", rv, services, path);
             case SLICES -> ListPages.render("EndpointSliceList", "discovery.k8s.io/v1", rv, slices, path);
+            case PODS -> ListPages.render("PodList", "v1", rv, pods, path);
             default -> ListPages.render("NamespaceList", "v1", rv, namespaces, path);
         };
         if (!body.contains("\"continue\":\"")) {
@@ -141,6 +154,9 @@ public final class BenchApiServerMain {
             if (gone >= 0) {
                 services.remove(ListPages.key(namespace(gone), name(gone)));
                 slices.remove(ListPages.key(namespace(gone), sliceName(gone)));
+                for (int e = 0; e < endpoints; e++) {
+                    pods.remove(ListPages.key(namespace(gone), podName(gone, e)));
+                }
             }
             add(next++);
         }
@@ -157,6 +173,48 @@ public final class BenchApiServerMain {
     private void add(int i) {
         services.put(ListPages.key(namespace(i), name(i)), service(i, resourceVersion.incrementAndGet()));
         slices.put(ListPages.key(namespace(i), sliceName(i)), slice(i, resourceVersion.incrementAndGet(), 0));
+        if (withPods) {
+            for (int e = 0; e < endpoints; e++) {
+                pods.put(ListPages.key(namespace(i), podName(i, e)), pod(i, e, resourceVersion.incrementAndGet()));
+            }
+        }
+    }
+
+    /** The pod behind endpoint {@code e} of service {@code i}: a Deployment's pod name, as in its slice's targetRef. */
+    private static String podName(int i, int e) {
+        return name(i) + "-7d4b9c8f6-" + Integer.toString(100000 + e, 36);
+    }
+
+    /** A Running and Ready pod of a Deployment, with what the API server returns for one (managed fields, statuses). */
+    private String pod(int i, int e, long rv) {
+        int n = i * endpoints + e;
+        String name = podName(i, e);
+        String ip = ip(128, n);
+        String time = "\"2026-01-01T00:00:00Z\"";
+        return "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + name + "\",\"generateName\":\"" + name(i)
+                + "-7d4b9c8f6-\",\"namespace\":\"" + namespace(i) + "\",\"uid\":\"" + uid(n, 3) + "\",\"resourceVersion\":\"" + rv
+                + "\",\"creationTimestamp\":" + time + ",\"labels\":{\"app\":\"" + name(i) + "\",\"pod-template-hash\":\"7d4b9c8f6\"},"
+                + "\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"" + name(i) + "-7d4b9c8f6\","
+                + "\"uid\":\"" + uid(i, 5) + "\",\"controller\":true,\"blockOwnerDeletion\":true}],"
+                + "\"managedFields\":[{\"manager\":\"kube-controller-manager\",\"operation\":\"Update\",\"apiVersion\":\"v1\",\"time\":" + time
+                + ",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:metadata\":{\"f:generateName\":{},\"f:labels\":{\".\":{},\"f:app\":{},"
+                + "\"f:pod-template-hash\":{}},\"f:ownerReferences\":{\".\":{},\"k:{\\\"uid\\\":\\\"" + uid(i, 5) + "\\\"}\":{}}},"
+                + "\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"app\\\"}\":{\".\":{},\"f:image\":{},\"f:name\":{},\"f:ports\":{}}}}}},"
+                + "{\"manager\":\"kubelet\",\"operation\":\"Update\",\"apiVersion\":\"v1\",\"time\":" + time + ",\"fieldsType\":\"FieldsV1\","
+                + "\"fieldsV1\":{\"f:status\":{\"f:conditions\":{},\"f:containerStatuses\":{},\"f:hostIP\":{},\"f:phase\":{},\"f:podIP\":{},"
+                + "\"f:podIPs\":{},\"f:startTime\":{}}},\"subresource\":\"status\"}]},"
+                + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"registry.example/app:1.0\",\"ports\":[{\"name\":\"http\","
+                + "\"containerPort\":8080,\"protocol\":\"TCP\"}],\"resources\":{},\"terminationMessagePath\":\"/dev/termination-log\","
+                + "\"terminationMessagePolicy\":\"File\",\"imagePullPolicy\":\"IfNotPresent\"}],\"restartPolicy\":\"Always\","
+                + "\"terminationGracePeriodSeconds\":30,\"dnsPolicy\":\"ClusterFirst\",\"serviceAccountName\":\"default\","
+                + "\"nodeName\":\"node-" + (n % 200) + "\",\"schedulerName\":\"default-scheduler\",\"enableServiceLinks\":true},"
+                + "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Initialized\",\"status\":\"True\",\"lastTransitionTime\":" + time + "},"
+                + "{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":" + time + "},{\"type\":\"ContainersReady\",\"status\":\"True\","
+                + "\"lastTransitionTime\":" + time + "},{\"type\":\"PodScheduled\",\"status\":\"True\",\"lastTransitionTime\":" + time + "}],"
+                + "\"hostIP\":\"192.168." + (n % 200 / 256) + "." + (n % 200) + "\",\"podIP\":\"" + ip + "\",\"podIPs\":[{\"ip\":\"" + ip + "\"}],"
+                + "\"startTime\":" + time + ",\"containerStatuses\":[{\"name\":\"app\",\"state\":{\"running\":{\"startedAt\":" + time + "}},"
+                + "\"lastState\":{},\"ready\":true,\"restartCount\":0,\"image\":\"registry.example/app:1.0\",\"imageID\":\"\","
+                + "\"containerID\":\"containerd://" + uid(n, 6).replace("-", "") + "\",\"started\":true}],\"qosClass\":\"BestEffort\"}}";
     }
 
     private static int index(String key) {
@@ -214,7 +272,7 @@ public final class BenchApiServerMain {
             eps.append(e == 0 ? "" : ",").append("{\"addresses\":[\"").append(address).append("\"],")
                     .append("\"conditions\":{\"ready\":true,\"serving\":true,\"terminating\":false},")
                     .append("\"targetRef\":{\"kind\":\"Pod\",\"namespace\":\"").append(namespace(i)).append("\",\"name\":\"")
-                    .append(name(i)).append("-7d4b9c8f6-").append(Integer.toString(100000 + e, 36)).append("\",\"uid\":\"")
+                    .append(podName(i, e)).append("\",\"uid\":\"")
                     .append(uid(pod, 3)).append("\"},\"nodeName\":\"node-").append(pod % 200).append("\",\"zone\":\"zone-")
                     .append(pod % 3).append("\"}");
         }
