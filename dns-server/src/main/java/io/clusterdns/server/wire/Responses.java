@@ -9,6 +9,7 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 
 /**
@@ -84,8 +85,31 @@ public final class Responses {
             int flags = p.dnssecOk() ? ExtendedFlags.DO : 0;
             response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags, errors), Section.ADDITIONAL);
         }
+        referableSrvTargets(response);
         byte[] whole = response.toWire();
         return whole.length <= limit ? whole : truncate(response, limit);
+    }
+
+    /** Each SRV record of {@code response} as a {@link ReferableSrvRecord}, in its place. */
+    private static void referableSrvTargets(Message response) {
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+            List<Record> records = response.getSection(section);
+            boolean any = false;
+            for (Record r : records) {
+                if (r instanceof SRVRecord && !(r instanceof ReferableSrvRecord)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (any) {
+                List<Record> in = new ArrayList<>(records);
+                response.removeAllRecords(section);
+                for (Record r : in) {
+                    response.addRecord(r instanceof SRVRecord srv && !(r instanceof ReferableSrvRecord) ? new ReferableSrvRecord(srv) : r,
+                            section);
+                }
+            }
+        }
     }
 
     /**
