@@ -9,7 +9,7 @@ import org.xbill.DNS.SRVRecord;
  * An SRV record written as CoreDNS writes it (miekg/dns): its target uncompressed, as RFC 2782
  * asks, but entered in the message's compression table, so that the additional A and AAAA records
  * of that target that follow are a two-byte pointer to it. dnsjava leaves the target out of the
- * table, and each such owner cost 8 bytes more: a 5-replica headless service's SRV answer was
+ * table, and each such owner cost its first label more (8 bytes for {@code mongo-0}): a 5-replica headless service's SRV answer was
  * 506 bytes and truncated for a client without EDNS where CoreDNS's 490 fit in 512.
  */
 final class ReferableSrvRecord extends SRVRecord {

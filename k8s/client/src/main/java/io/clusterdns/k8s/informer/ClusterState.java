@@ -40,8 +40,8 @@ import java.util.function.Function;
  * The records are the same instances the snapshots hold, so this costs a table slot per object
  * ({@link NamedValues}). An endpoint's {@code targetRef} pod name is the String of the pod's own
  * record when that pod is held ({@link EndpointSliceInfo#sharingPodNames}): the API sends the name
- * once in the Pod and once in the EndpointSlice, and with {@code pods verified} the two copies
- * were 64 bytes a pod.
+ * once in the Pod and once in the EndpointSlice, and with {@code pods verified} the second copy
+ * cost about 52 bytes a pod.
  */
 final class ClusterState {
     private final boolean filterNamespaces;

@@ -66,7 +66,7 @@ public final class EndpointSliceInfo {
      * This slice with each endpoint's {@link EndpointInfo#targetPodName} replaced by the String
      * {@code podName} gives for it (null: keep it), which must be equal: the pod's own name
      * instance, so that a live source, which reads the Pod and the EndpointSlice as two objects,
-     * keeps one String for both (64 bytes a pod, 8.6 MB at 135,000 Pods). Itself when no endpoint
+     * keeps one String for both (about 52 bytes a pod measured live, 7 MB at 135,000 Pods). Itself when no endpoint
      * changed; equal to itself in any case.
      */
     public EndpointSliceInfo sharingPodNames(UnaryOperator<String> podName) {
