@@ -57,6 +57,24 @@ class ResponsesTest {
     }
 
     @Test
+    void anAdditionalRecordSpellsItsNameAsTheSrvTargetDoesWhateverTheQuestionsCase() throws Exception {
+        // the question typed in mixed case; the targets' service part is lower case (the zone part follows the question's)
+        Name typed = name("_mongo._tcp.MONGO-headless.Default.svc.cluster.local.");
+        Message query = Message.newQuery(Record.newRecord(typed, Type.SRV, DClass.IN));
+        Message response = Responses.start(query, Rcode.NOERROR);
+        Name target = name("mongo-0.mongo-headless.default.svc.cluster.local.");
+        response.addRecord(new SRVRecord(typed, DClass.IN, 30, 0, 100, 27017, target), Section.ANSWER);
+        response.addRecord(new ARecord(target, DClass.IN, 30, InetAddress.getByName("10.244.1.10")), Section.ADDITIONAL);
+
+        Message parsed = new Message(Responses.encode(response, query, ClientEdns.ABSENT, 512));
+
+        // before, the owner's suffix pointed into the question: mongo-0.MONGO-headless.Default.svc...
+        String srvTarget = ((SRVRecord) parsed.getSection(Section.ANSWER).get(0)).getTarget().toString();
+        assertThat(parsed.getSection(Section.ADDITIONAL).get(0).getName().toString()).isEqualTo(srvTarget)
+                .isEqualTo("mongo-0.mongo-headless.default.svc.cluster.local.");
+    }
+
+    @Test
     void anSrvAnswerThatFitsOnlyWrittenAsCoreDnsWritesItIsNotTruncated() throws Exception {
         Message query = Message.newQuery(Record.newRecord(SRV, Type.SRV, DClass.IN));
         int size = Responses.encode(srvAnswer(query, 5), query, ClientEdns.ABSENT, 65535).length;
