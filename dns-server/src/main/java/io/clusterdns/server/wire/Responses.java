@@ -25,6 +25,9 @@ public final class Responses {
      */
     public static final int ADVERTISED_UDP_PAYLOAD = 1232;
 
+    /** The sections that hold records, in message order (the question is apart). */
+    private static final int[] RECORD_SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
+
     private Responses() {
     }
 
@@ -92,7 +95,7 @@ public final class Responses {
 
     /** Each SRV record of {@code response} as a {@link ReferableSrvRecord}, in its place. */
     private static void referableSrvTargets(Message response) {
-        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+        for (int section : RECORD_SECTIONS) {
             List<Record> records = response.getSection(section);
             boolean any = false;
             for (Record r : records) {
@@ -123,7 +126,7 @@ public final class Responses {
     static byte[] truncate(Message response, int limit) {
         OPTRecord opt = response.getOPT();
         List<List<Record>> all = new ArrayList<>();
-        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+        for (int section : RECORD_SECTIONS) {
             List<Record> records = new ArrayList<>(response.getSection(section));
             records.remove(opt);
             all.add(records);
@@ -153,11 +156,10 @@ public final class Responses {
     private static Message build(Message response, List<List<Record>> kept, OPTRecord opt, boolean truncated) {
         // a copy keeps the header (ID, opcode, flags, rcode) and the question; the sections are refilled
         Message out = response.clone();
-        int[] sections = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
-        for (int i = 0; i < sections.length; i++) {
-            out.removeAllRecords(sections[i]);
+        for (int i = 0; i < RECORD_SECTIONS.length; i++) {
+            out.removeAllRecords(RECORD_SECTIONS[i]);
             for (Record r : kept.get(i)) {
-                out.addRecord(r, sections[i]);
+                out.addRecord(r, RECORD_SECTIONS[i]);
             }
         }
         if (opt != null) {
