@@ -327,7 +327,7 @@ public final class DnsServerMain implements Callable<Integer> {
         SourceConfig source = backend.source();
         ClusterSourceSpec spec = snapshots != null && source.spec() instanceof ClusterSourceSpec.Api api
                 ? api.withSnapshotFile(snapshots) : source.spec();
-        return ClusterSources.create(spec, true, informers -> source.informers(informers, backend.watchPods()).withRequests(requests));
+        return ClusterSources.create(spec, true, informers -> source.informers(informers, backend.watchPods(), backend.endpointPodNames()).withRequests(requests));
     }
 
     /** The validated configuration; a bad value becomes a picocli error (exit code 2). */

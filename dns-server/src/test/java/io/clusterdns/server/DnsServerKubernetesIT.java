@@ -113,12 +113,14 @@ class DnsServerKubernetesIT {
         startDnsServer(api.url(), startupTimeout);
     }
 
-    /** Starts the DNS server through main's wiring, following the API server at {@code master}. */
-    void startDnsServer(String master, String startupTimeout) {
+    /** Starts the DNS server through main's wiring, following the API server at {@code master}, with {@code more} flags. */
+    void startDnsServer(String master, String startupTimeout, String... more) {
         // no persisted snapshot: these tests start cold on purpose (DnsServerPersistedSnapshotIT starts warm)
-        ServerConfig config = DnsServerMainTest.config("--master", master, "--snapshot-file", "off", "--listen", "127.0.0.1:0", "--udp-sockets", "1",
-                "--zone", "cluster.local", "--startup-timeout", startupTimeout,
-                "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off");
+        List<String> args = new java.util.ArrayList<>(List.of("--master", master, "--snapshot-file", "off", "--listen", "127.0.0.1:0",
+                "--udp-sockets", "1", "--zone", "cluster.local", "--startup-timeout", startupTimeout,
+                "--health", "127.0.0.1:0", "--ready", "127.0.0.1:0", "--metrics", "off"));
+        args.addAll(List.of(more));
+        ServerConfig config = DnsServerMainTest.config(args.toArray(String[]::new));
         server = DnsServerMain.start(config);
         dns = new UdpClient(server.port());
     }
@@ -153,6 +155,30 @@ class DnsServerKubernetesIT {
 
         kube.resource(service("follow", "web", "10.96.0.21", "https", 443)).delete();
         awaitRcode("web.follow", Type.A, Rcode.NXDOMAIN);
+    }
+
+    @Test
+    void endpointPodNamesNameEndpointsByTheirPodsThroughTheApi() {
+        // the source keeps the names of the endpoints' Pods only for endpoint_pod_names: the flag must reach it
+        create(namespace("podnames"), headless("podnames", "mongo"),
+                slice("podnames", "mongo-a", "mongo", podEndpoint("10.244.3.10", "mongo-7d4b9-x2k9p")));
+        startDnsServer(api.url(), "30s", "--endpoint-pod-names");
+        awaitAnswers("mongo-7d4b9-x2k9p.mongo.podnames", Type.A, "mongo-7d4b9-x2k9p.mongo.podnames.svc.cluster.local. 5 A 10.244.3.10");
+        assertThat(answers("_mongo._tcp.mongo.podnames", Type.SRV))
+                .containsExactly("_mongo._tcp.mongo.podnames.svc.cluster.local. 5 SRV 0 100 27017 mongo-7d4b9-x2k9p.mongo.podnames.svc.cluster.local.");
+
+        update(slice("podnames", "mongo-a", "mongo", podEndpoint("10.244.3.10", "mongo-7d4b9-x2k9p"),
+                podEndpoint("10.244.3.11", "mongo-7d4b9-q8z2m")));
+        awaitAnswers("mongo-7d4b9-q8z2m.mongo.podnames", Type.A, "mongo-7d4b9-q8z2m.mongo.podnames.svc.cluster.local. 5 A 10.244.3.11");
+    }
+
+    @Test
+    void withoutEndpointPodNamesEndpointsAreNamedByTheirAddresses() {
+        create(namespace("ipnames"), headless("ipnames", "mongo"),
+                slice("ipnames", "mongo-a", "mongo", podEndpoint("10.244.4.10", "mongo-7d4b9-x2k9p")));
+        startDnsServer("30s");
+        awaitAnswers("10-244-4-10.mongo.ipnames", Type.A, "10-244-4-10.mongo.ipnames.svc.cluster.local. 5 A 10.244.4.10");
+        assertThat(rcode("mongo-7d4b9-x2k9p.mongo.ipnames", Type.A)).isEqualTo(Rcode.NXDOMAIN);
     }
 
     @Test
@@ -357,6 +383,11 @@ class DnsServerKubernetesIT {
                 .withEndpoints(Arrays.asList(endpoints))
                 .addNewPort().withName("mongo").withProtocol("TCP").withPort(27017).endPort()
                 .build();
+    }
+
+    /** A ready endpoint as the EndpointSlice controller writes it, its Pod in {@code targetRef}. */
+    static Endpoint podEndpoint(String ip, String pod) {
+        return new EndpointBuilder(endpoint(ip, true)).withNewTargetRef().withKind("Pod").withName(pod).endTargetRef().build();
     }
 
     static Endpoint endpoint(String ip, boolean ready) {

@@ -53,10 +53,18 @@ public record KubernetesConfig(ResolverConfig resolver, SourceConfig source, Fal
     /** The part that decides the running cluster source: equal ones share it across blocks and reloads. */
     @Override
     public Backend backend() {
-        return new Backend(source, resolver.podMode() == io.clusterdns.resolver.PodMode.VERIFIED);
+        return new Backend(source, resolver.podMode() == io.clusterdns.resolver.PodMode.VERIFIED, resolver.endpointPodNames());
     }
 
-    /** What a {@link KubernetesBackend}'s cluster source is built from: what it follows, and whether it watches Pods. */
-    public record Backend(SourceConfig source, boolean watchPods) {
+    /**
+     * What a {@link KubernetesBackend}'s cluster source is built from: what it follows, whether it
+     * watches Pods ({@code pods verified}), and whether its endpoints keep the names of their Pods
+     * ({@code endpoint_pod_names}: {@link io.clusterdns.k8s.informer.InformerConfig#endpointPodNames}).
+     */
+    public record Backend(SourceConfig source, boolean watchPods, boolean endpointPodNames) {
+        /** A backend following {@code source} without Pods and their names. */
+        public Backend(SourceConfig source) {
+            this(source, false, false);
+        }
     }
 }

@@ -78,12 +78,18 @@ public record SourceConfig(ClusterSourceSpec spec, String labels, String namespa
         return informers(base, podMode == PodMode.VERIFIED);
     }
 
-    /** What the informer source watches, Pods when {@code watchPods}. */
+    /** What the informer source watches, Pods when {@code watchPods}; without the names of the Pods endpoints refer to. */
     public InformerConfig informers(InformerConfig base, boolean watchPods) {
+        return informers(base, watchPods, false);
+    }
+
+    /** What the informer source watches, Pods when {@code watchPods}, the names of the endpoints' Pods kept when {@code endpointPodNames}. */
+    public InformerConfig informers(InformerConfig base, boolean watchPods, boolean endpointPodNames) {
         return base.withLabels(labels)
                 .withNamespaceLabels(namespaceLabels)
                 .withNoEndpoints(noEndpoints)
                 .withWatchPods(watchPods)
+                .withEndpointPodNames(endpointPodNames)
                 .withServiceImports(clusterSet != ClusterSet.NONE)
                 .withImportedSlices(clusterSet == ClusterSet.IMPORTS_AND_SLICES);
     }

@@ -13,21 +13,25 @@ import java.util.Objects;
  * ({@link ClusterSetConfig}: zones, TTL, {@code noendpoints}), which missing names go on to the
  * next plugin, and the cluster source it follows.
  *
- * @param source    the source followed: its own {@code kubeconfig}; else the {@code kubernetes}
- *                  plugin's of its block (one source, one set of informers, for both zones); else
+ * @param followed  the backend followed: a source of its own ({@code kubeconfig}); else the
+ *                  {@code kubernetes} plugin's of its block (one source, one set of informers,
+ *                  for both zones, with what that plugin's options add: Pods, their names); else
  *                  the pod's service account. Null until {@link MulticlusterSetup#link} has looked
  *                  at the block.
- * @param watchPods whether that source watches Pods too (the kubernetes plugin's {@code pods
- *                  verified}): part of the shared source's identity
  * @param where     where the line was written ({@code FILE:LINE})
  */
-public record MulticlusterConfig(ClusterSetConfig clusterSet, Fallthrough fallthrough, SourceConfig source, boolean watchPods, String where)
+public record MulticlusterConfig(ClusterSetConfig clusterSet, Fallthrough fallthrough, KubernetesConfig.Backend followed, String where)
         implements FollowsCluster {
     public static final String NAME = "multicluster";
 
     @Override
     public Object setupKey() {
-        return new MulticlusterConfig(clusterSet, fallthrough, source, watchPods, null);
+        return new MulticlusterConfig(clusterSet, fallthrough, followed, null);
+    }
+
+    /** The source followed, null until linked (see {@link #followed}). */
+    public SourceConfig source() {
+        return followed == null ? null : followed.source();
     }
     /** CoreDNS's multicluster plugin waits up to 5 seconds for its first sync, and has no option for it. */
     public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(5);
@@ -48,16 +52,16 @@ public record MulticlusterConfig(ClusterSetConfig clusterSet, Fallthrough fallth
     }
 
     /** The same plugin following {@code other}. */
-    MulticlusterConfig following(SourceConfig other, boolean pods) {
-        return new MulticlusterConfig(clusterSet, fallthrough, other, pods, where);
+    MulticlusterConfig following(KubernetesConfig.Backend other) {
+        return new MulticlusterConfig(clusterSet, fallthrough, other, where);
     }
 
     @Override
     public KubernetesConfig.Backend backend() {
-        if (source == null) {
+        if (followed == null) {
             throw new IllegalStateException("multicluster plugin not linked to its server block");
         }
-        return new KubernetesConfig.Backend(source, watchPods);
+        return followed;
     }
 
     @Override

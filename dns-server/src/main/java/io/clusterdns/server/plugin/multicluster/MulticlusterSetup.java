@@ -74,11 +74,11 @@ public final class MulticlusterSetup {
             }
         }
         MulticlusterConfig config = new MulticlusterConfig(new ClusterSetConfig(List.copyOf(new LinkedHashSet<>(zones)), ttl, noEndpoints),
-                fallthrough, null, false, d.name().where());
+                fallthrough, null, d.name().where());
         if (kubeconfig == null) {
             return config;
         }
-        return config.following(own(new ClusterSourceSpec.Api(new ClusterConnection(null, kubeconfig, context)), config), false);
+        return config.following(new KubernetesConfig.Backend(own(new ClusterSourceSpec.Api(new ClusterConnection(null, kubeconfig, context)), config)));
     }
 
     /**
@@ -102,12 +102,12 @@ public final class MulticlusterSetup {
         }
         List<PluginConfig> out = new ArrayList<>(block);
         if (k == null) {
-            out.set(out.indexOf(m), m.following(own(new ClusterSourceSpec.Api(ClusterConnection.inCluster()), m), false));
+            out.set(out.indexOf(m), m.following(new KubernetesConfig.Backend(own(new ClusterSourceSpec.Api(ClusterConnection.inCluster()), m))));
             return out;
         }
         KubernetesConfig shared = k.withSource(k.source().withClusterSet(m.watch()));
         out.set(out.indexOf(k), shared);
-        out.set(out.indexOf(m), m.following(shared.source(), shared.backend().watchPods()));
+        out.set(out.indexOf(m), m.following(shared.backend()));
         return out;
     }
 

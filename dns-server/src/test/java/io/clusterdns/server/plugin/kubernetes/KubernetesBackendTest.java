@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesBackendTest {
     /** What the backend follows is the test's source; the configuration only names it. */
     private static final KubernetesConfig.Backend BACKEND =
-            new KubernetesConfig.Backend(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(Path.of("unused")))), false);
+            new KubernetesConfig.Backend(SourceConfig.of(new ClusterSourceSpec.Manifests(List.of(Path.of("unused")))));
 
 
     @Test

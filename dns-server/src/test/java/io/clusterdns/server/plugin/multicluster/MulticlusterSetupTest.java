@@ -45,7 +45,7 @@ class MulticlusterSetupTest {
     }
 
     static MulticlusterConfig unlinked(List<Name> zones, long ttl, boolean noEndpoints, Fallthrough fallthrough) {
-        return new MulticlusterConfig(new ClusterSetConfig(zones, ttl, noEndpoints), fallthrough, null, false, FILE + ":2");
+        return new MulticlusterConfig(new ClusterSetConfig(zones, ttl, noEndpoints), fallthrough, null, FILE + ":2");
     }
 
     static Stream<Arguments> good() {
@@ -73,7 +73,7 @@ class MulticlusterSetupTest {
         SourceConfig own = new SourceConfig(new ClusterSourceSpec.Api(new ClusterConnection(null, kubeconfig, "east")), null, null, true,
                 SourceConfig.ClusterSet.IMPORTS);
         assertThat(m.source()).isEqualTo(own);
-        assertThat(m.backend()).isEqualTo(new KubernetesConfig.Backend(own, false));
+        assertThat(m.backend()).isEqualTo(new KubernetesConfig.Backend(own));
     }
 
     static Stream<Arguments> bad() {

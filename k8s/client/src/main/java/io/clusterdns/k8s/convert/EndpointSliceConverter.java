@@ -50,7 +50,16 @@ public final class EndpointSliceConverter {
      * {@link #ignoredBecause}). Throws {@link ConversionException} naming the bad field.
      */
     public static Optional<EndpointSliceInfo> convert(EndpointSlice slice) {
-        return forService(parse(EndpointSliceFields.of(slice)));
+        return convert(slice, true);
+    }
+
+    /**
+     * {@link #convert(EndpointSlice)}, keeping the names of the Pods the endpoints refer to
+     * ({@link EndpointInfo#targetPodName}) only when {@code podNames}: a source whose consumers do
+     * not read them keeps none (see {@code InformerConfig.endpointPodNames}).
+     */
+    public static Optional<EndpointSliceInfo> convert(EndpointSlice slice, boolean podNames) {
+        return forService(parse(EndpointSliceFields.of(slice), podNames));
     }
 
     /** A slice both ways, {@link #convert} and {@link #convertImported}, validated once (a manifest load wants both). */
@@ -62,7 +71,7 @@ public final class EndpointSliceConverter {
      * (validating it twice was a fifth of loading 50k services' manifests).
      */
     public static Views convertBoth(EndpointSliceFields slice) {
-        Parsed p = parse(slice);
+        Parsed p = parse(slice, true);
         return new Views(forService(p), imported(p));
     }
 
@@ -83,7 +92,7 @@ public final class EndpointSliceConverter {
      * implementation that also derives a local Service): it then converts both ways.
      */
     public static Optional<ImportedSliceInfo> convertImported(EndpointSlice slice) {
-        return imported(parse(EndpointSliceFields.of(slice)));
+        return imported(parse(EndpointSliceFields.of(slice), true));
     }
 
     private static Optional<ImportedSliceInfo> imported(Parsed p) {
@@ -155,7 +164,7 @@ public final class EndpointSliceConverter {
         }
     }
 
-    private static Parsed parse(EndpointSliceFields slice) {
+    private static Parsed parse(EndpointSliceFields slice, boolean podNames) {
         ObjectMetaFields meta = ObjectMetas.meta(slice.metadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1123_SUBDOMAIN);
@@ -165,7 +174,7 @@ public final class EndpointSliceConverter {
             throw new ConversionException("addressType", "required (IPv4, IPv6 or FQDN)");
         }
         IpFamily family = addressType.equals(FQDN) ? null : Fields.parse("addressType", addressType, EndpointSliceConverter::family);
-        List<EndpointInfo> endpoints = endpoints(slice.endpoints(), family);
+        List<EndpointInfo> endpoints = endpoints(slice.endpoints(), family, podNames);
         List<EndpointPort> ports = ports(slice.ports());
         return new Parsed(namespace, name, labels, family, endpoints, ports, Fields.triggerTime(meta.annotations()));
     }
@@ -178,8 +187,8 @@ public final class EndpointSliceConverter {
         };
     }
 
-    /** {@code family} null: an FQDN slice, whose endpoints are validated and dropped. */
-    private static List<EndpointInfo> endpoints(List<EndpointSliceFields.EndpointFields> raw, IpFamily family) {
+    /** {@code family} null: an FQDN slice, whose endpoints are validated and dropped; {@code podNames}: keep {@code targetRef}'s Pod names. */
+    private static List<EndpointInfo> endpoints(List<EndpointSliceFields.EndpointFields> raw, IpFamily family, boolean podNames) {
         List<EndpointSliceFields.EndpointFields> in = Fields.list(raw);
         if (in.size() > MAX_ENDPOINTS) {
             throw new ConversionException("endpoints", "at most " + MAX_ENDPOINTS + " endpoints per slice, got " + in.size());
@@ -199,7 +208,7 @@ public final class EndpointSliceConverter {
             // endpoint of a large cluster they were most of the garbage of converting it
             String hostname = ep.hostname() == null ? null : Fields.optionalLabel(path + ".hostname", ep.hostname());
             String nodeName = ep.nodeName() == null ? null : Fields.nodeName(path + ".nodeName", ep.nodeName());
-            String pod = "Pod".equals(ep.targetRefKind()) ? ep.targetRefName() : null;
+            String pod = podNames && "Pod".equals(ep.targetRefKind()) ? ep.targetRefName() : null;
             List<String> zoneHints = Fields.list(ep.forZones()).isEmpty() ? List.of() : zoneHints(path + ".hints.forZones", ep.forZones());
             List<String> nodeHints = Fields.list(ep.forNodes()).isEmpty() ? List.of() : nodeHints(path + ".hints.forNodes", ep.forNodes());
             for (int a = 0; a < addresses.size(); a++) {

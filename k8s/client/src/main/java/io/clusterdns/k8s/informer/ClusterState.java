@@ -38,10 +38,11 @@ import java.util.function.Function;
  * </ul>
  *
  * The records are the same instances the snapshots hold, so this costs a table slot per object
- * ({@link NamedValues}). An endpoint's {@code targetRef} pod name is the String of the pod's own
- * record when that pod is held ({@link EndpointSliceInfo#sharingPodNames}): the API sends the name
- * once in the Pod and once in the EndpointSlice, and with {@code pods verified} the second copy
- * cost about 52 bytes a pod.
+ * ({@link NamedValues}). An endpoint's {@code targetRef} pod name, when kept (only for
+ * {@code endpoint_pod_names}: {@link InformerConfig#endpointPodNames}), is the String of the pod's
+ * own record when that pod is held ({@link EndpointSliceInfo#sharingPodNames}): the API sends the
+ * name once in the Pod and once in the EndpointSlice, and with {@code pods verified} the second
+ * copy cost about 52 bytes a pod.
  */
 final class ClusterState {
     private final boolean filterNamespaces;

@@ -132,7 +132,7 @@ public final class InformerClusterSource implements ClusterSource {
             String selector = LabelSelectors.and(config.labels(), EndpointSliceConverter.SERVICE_NAME_LABEL);
             out.add(new KindInformer<>(WatchedKind.ENDPOINT_SLICES, "EndpointSlice",
                     select(c.discovery().v1().endpointSlices().inAnyNamespace(), selector), EndpointSlice::new,
-                    Recorder.ENDPOINT_SLICES, pending, config.listPageSize()));
+                    Recorder.endpointSlices(config.endpointPodNames()), pending, config.listPageSize()));
         }
         out.add(new KindInformer<>(WatchedKind.NAMESPACES, "Namespace",
                 select(c.namespaces(), config.namespaceLabels()), Namespace::new, Recorder.NAMESPACES, pending, config.listPageSize()));

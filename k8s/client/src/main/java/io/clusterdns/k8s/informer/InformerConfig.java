@@ -46,6 +46,11 @@ import java.util.Objects;
  * @param watchServiceCidrs true to watch ServiceCIDRs ({@code networking.k8s.io/v1}, GA in 1.33):
  *                        the discovery agent's service ranges; an API server without them answers
  *                        404 and the source then has none (one log line), as for ServiceImports
+ * @param endpointPodNames true to keep the name of the Pod each endpoint refers to
+ *                        ({@code targetRef}; {@link io.clusterdns.k8s.model.EndpointInfo#targetPodName}),
+ *                        which only the kubernetes plugin's {@code endpoint_pod_names} reads. Off,
+ *                        an endpoint keeps none: in a live cluster nearly every endpoint names its
+ *                        Pod, and a name costs about 64 bytes (10 MB at 150,000 endpoints)
  */
 public record InformerConfig(
         ClusterConnection connection,
@@ -60,7 +65,8 @@ public record InformerConfig(
         int listPageSize,
         String nodeName,
         Duration watchTimeout,
-        boolean watchServiceCidrs) {
+        boolean watchServiceCidrs,
+        boolean endpointPodNames) {
 
     /** client-go's page size (its reflector's default). */
     public static final int DEFAULT_LIST_PAGE_SIZE = 500;
@@ -92,7 +98,7 @@ public record InformerConfig(
     public InformerConfig(ClusterConnection connection, String labels, String namespaceLabels, boolean noEndpoints, boolean watchPods,
                           Duration coalesce, ApiRequestObserver requests, boolean watchServiceImports, boolean watchImportedSlices) {
         this(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices,
-                DEFAULT_LIST_PAGE_SIZE, null, DEFAULT_WATCH_TIMEOUT, false);
+                DEFAULT_LIST_PAGE_SIZE, null, DEFAULT_WATCH_TIMEOUT, false, false);
     }
 
     /** Without the clusterset kinds (ServiceImports and the slices imported for them). */
@@ -107,61 +113,67 @@ public record InformerConfig(
     }
 
     public InformerConfig withLabels(String selector) {
-        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, selector, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     public InformerConfig withNamespaceLabels(String selector) {
-        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, selector, noEndpoints, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     public InformerConfig withNoEndpoints(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, value, watchPods, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     public InformerConfig withWatchPods(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, value, coalesce, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     public InformerConfig withCoalesce(Duration value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, value, requests, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     public InformerConfig withRequests(ApiRequestObserver value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, value, watchServiceImports, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     /** With ServiceImports watched or not (the multicluster plugin). */
     public InformerConfig withServiceImports(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, value, watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     /** With the slices imported for ServiceImports watched or not (the multicluster plugin without {@code noendpoints}). */
     public InformerConfig withImportedSlices(boolean value) {
-        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName, watchTimeout, watchServiceCidrs);
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports, value, listPageSize, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     /** With {@code value} objects per list request; 0 for one unpaged list. */
     public InformerConfig withListPageSize(int value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, value, nodeName, watchTimeout, watchServiceCidrs);
+                watchImportedSlices, value, nodeName, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     /** With watches recycled after {@code value} to twice that (see {@link #watchTimeout}). */
     public InformerConfig withWatchTimeout(Duration value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, nodeName, value, watchServiceCidrs);
+                watchImportedSlices, listPageSize, nodeName, value, watchServiceCidrs, endpointPodNames);
     }
 
     /** With this one Node watched (its name), or none (null). */
     public InformerConfig withNode(String name) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, name, watchTimeout, watchServiceCidrs);
+                watchImportedSlices, listPageSize, name, watchTimeout, watchServiceCidrs, endpointPodNames);
     }
 
     /** With ServiceCIDRs watched, or not. */
     public InformerConfig withServiceCidrs(boolean value) {
         return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
-                watchImportedSlices, listPageSize, nodeName, watchTimeout, value);
+                watchImportedSlices, listPageSize, nodeName, watchTimeout, value, endpointPodNames);
+    }
+
+    /** With the names of the Pods endpoints refer to kept, or not (see {@link #endpointPodNames}). */
+    public InformerConfig withEndpointPodNames(boolean value) {
+        return new InformerConfig(connection, labels, namespaceLabels, noEndpoints, watchPods, coalesce, requests, watchServiceImports,
+                watchImportedSlices, listPageSize, nodeName, watchTimeout, watchServiceCidrs, value);
     }
 
     /**

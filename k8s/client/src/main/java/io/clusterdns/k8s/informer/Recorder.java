@@ -39,19 +39,22 @@ interface Recorder<T> {
         }
     };
 
-    Recorder<EndpointSlice> ENDPOINT_SLICES = new Recorder<>() {
-        @Override
-        public void put(EndpointSlice object, PendingChanges pending) {
-            ObjectRef ref = new ObjectRef(object.getMetadata().getNamespace(), object.getMetadata().getName());
-            // FQDN slices convert to nothing: neither DNS nor the data plane uses them
-            pending.slice(ref, EndpointSliceConverter.convert(object).orElse(null));
-        }
+    /** EndpointSlices, their endpoints keeping the names of their Pods only when {@code podNames} ({@link InformerConfig#endpointPodNames}). */
+    static Recorder<EndpointSlice> endpointSlices(boolean podNames) {
+        return new Recorder<>() {
+            @Override
+            public void put(EndpointSlice object, PendingChanges pending) {
+                ObjectRef ref = new ObjectRef(object.getMetadata().getNamespace(), object.getMetadata().getName());
+                // FQDN slices convert to nothing: neither DNS nor the data plane uses them
+                pending.slice(ref, EndpointSliceConverter.convert(object, podNames).orElse(null));
+            }
 
-        @Override
-        public void remove(String namespace, String name, PendingChanges pending) {
-            pending.slice(new ObjectRef(namespace, name), null);
-        }
-    };
+            @Override
+            public void remove(String namespace, String name, PendingChanges pending) {
+                pending.slice(new ObjectRef(namespace, name), null);
+            }
+        };
+    }
 
     Recorder<Namespace> NAMESPACES = new Recorder<>() {
         @Override

@@ -137,6 +137,16 @@ public final class SnapshotCodec {
      * the version it had when written is {@link PersistedSnapshot#writtenVersion()}.
      */
     public static PersistedSnapshot decode(byte[] file) throws SnapshotFormatException {
+        return decode(file, true);
+    }
+
+    /**
+     * {@link #decode(byte[])}, the endpoints keeping the names of their Pods only when
+     * {@code endpointPodNames}, as a live source configured so converts them
+     * ({@code InformerConfig.endpointPodNames}): the snapshot a restart serves holds what the
+     * live snapshots after it hold.
+     */
+    public static PersistedSnapshot decode(byte[] file, boolean endpointPodNames) throws SnapshotFormatException {
         if (file.length < MAGIC.length || !Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new SnapshotFormatException("not a clusterdns snapshot file (no CDNSSNAP header)");
         }
@@ -160,7 +170,7 @@ public final class SnapshotCodec {
             throw new SnapshotFormatException("checksum mismatch (CRC32C of the body)");
         }
         try {
-            return new SnapshotDecoder(file, HEADER_LENGTH).snapshot();
+            return new SnapshotDecoder(file, HEADER_LENGTH, endpointPodNames).snapshot();
         } catch (RuntimeException e) {
             // a body that passed the checksum but does not decode: written by a build with a bug
             // one log line: the exception may quote the file's own bytes (an enum name), control characters and all

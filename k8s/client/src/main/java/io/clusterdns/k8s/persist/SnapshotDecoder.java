@@ -46,9 +46,13 @@ final class SnapshotDecoder {
      */
     private final Map<ServiceKey, ServiceKey> keys = new HashMap<>();
 
-    SnapshotDecoder(byte[] buf, int pos) {
+    /** Whether endpoints keep their Pods' names (see {@link SnapshotCodec#decode(byte[], boolean)}). */
+    private final boolean endpointPodNames;
+
+    SnapshotDecoder(byte[] buf, int pos, boolean endpointPodNames) {
         this.buf = buf;
         this.pos = pos;
+        this.endpointPodNames = endpointPodNames;
     }
 
     PersistedSnapshot snapshot() {
@@ -219,7 +223,8 @@ final class SnapshotDecoder {
         String zone = string();
         int flags = u8();
         String targetPodName = string();
-        return new EndpointInfo(address, hostname, nodeName, zone, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, targetPodName,
+        return new EndpointInfo(address, hostname, nodeName, zone, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
+                endpointPodNames ? targetPodName : null,
                 list(this::string), list(this::string));
     }
 

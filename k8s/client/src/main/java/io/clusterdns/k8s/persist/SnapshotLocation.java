@@ -85,7 +85,9 @@ public sealed interface SnapshotLocation {
     static String identity(InformerConfig c) {
         return c.connection().describe() + "|labels=" + c.labels() + "|namespaceLabels=" + c.namespaceLabels()
                 + "|noEndpoints=" + c.noEndpoints() + "|pods=" + c.watchPods() + "|serviceImports=" + c.watchServiceImports()
-                + "|importedSlices=" + c.watchImportedSlices();
+                + "|importedSlices=" + c.watchImportedSlices()
+                // only when set: the files of the configurations that came before it keep their names
+                + (c.endpointPodNames() ? "|endpointPodNames" : "");
     }
 
     /**

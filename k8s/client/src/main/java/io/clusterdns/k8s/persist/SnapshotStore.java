@@ -30,9 +30,17 @@ public final class SnapshotStore {
     static final int IO_CHUNK = 64 * 1024;
 
     private final Path file;
+    private final boolean endpointPodNames;
 
+    /** A store whose snapshots are read as written. */
     public SnapshotStore(Path file) {
+        this(file, true);
+    }
+
+    /** A store whose snapshots are read with their endpoints' Pod names only when {@code endpointPodNames} ({@link SnapshotCodec#decode(byte[], boolean)}). */
+    public SnapshotStore(Path file, boolean endpointPodNames) {
         this.file = file.toAbsolutePath();
+        this.endpointPodNames = endpointPodNames;
     }
 
     public Path file() {
@@ -52,7 +60,7 @@ public final class SnapshotStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(SnapshotCodec.decode(bytes));
+        return Optional.of(SnapshotCodec.decode(bytes, endpointPodNames));
     }
 
     /** The file's bytes, read in slices of {@link #IO_CHUNK} (as {@code Files.readAllBytes} otherwise). */

@@ -36,7 +36,7 @@ public final class ClusterSources {
         InformerConfig config = informers.apply(InformerConfig.of(api.connection()));
         InformerClusterSource live = new InformerClusterSource(config);
         return api.snapshotFile().resolve(config)
-                .<ClusterSource>map(file -> new PersistedClusterSource(live, new SnapshotWriter(new SnapshotStore(file),
+                .<ClusterSource>map(file -> new PersistedClusterSource(live, new SnapshotWriter(new SnapshotStore(file, config.endpointPodNames()),
                         SnapshotWriter.DEFAULT_INTERVAL, Clock.systemUTC(), SnapshotWriter.Scheduler.thread("clusterdns-snapshot-writer"))))
                 .orElse(live);
     }

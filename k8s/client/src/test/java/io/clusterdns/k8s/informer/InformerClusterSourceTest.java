@@ -20,6 +20,8 @@ import io.clusterdns.k8s.model.ServicePort;
 import io.clusterdns.k8s.testing.Await;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.time.Duration;
@@ -123,6 +125,29 @@ class InformerClusterSourceTest {
                 .containsExactly("10.244.1.5 ready", "10.244.1.6 not ready");
         assertThat(next.changes().services()).containsExactly(WEB);
         assertThat(endpointOwners(next, "10.244.1.6")).containsExactly(WEB);
+    }
+
+    /** An endpoint as the EndpointSlice controller writes it: its Pod in {@code targetRef}. */
+    private static Endpoint podEndpoint(String ip, String pod) {
+        return new EndpointBuilder(endpoint(ip, true))
+                .withNewTargetRef().withKind("Pod").withNamespace("default").withName(pod).endTargetRef().build();
+    }
+
+    @Test
+    void endpointsKeepNoPodNamesUnlessAskedFor() {
+        cluster.create(service("default", "web", "10.96.0.20", 80), slice("default", "web-a1b2c", "web", podEndpoint("10.244.1.5", "web-7d4b9-x2k9p")));
+        assertThat(cluster.startSynced().slices(WEB).get(0).endpoints()).extracting(EndpointInfo::targetPodName).containsExactly((String) null);
+
+        cluster.update(slice("default", "web-a1b2c", "web", podEndpoint("10.244.1.5", "web-7d4b9-x2k9p"), podEndpoint("10.244.1.6", "web-7d4b9-q8z2m")));
+        assertThat(cluster.snapshots.next().slices(WEB).get(0).endpoints()).extracting(EndpointInfo::targetPodName)
+                .as("updates too").containsExactly(null, null);
+    }
+
+    @Test
+    void endpointsKeepTheirPodsNamesForEndpointPodNames() {
+        cluster.create(service("default", "web", "10.96.0.20", 80), slice("default", "web-a1b2c", "web", podEndpoint("10.244.1.5", "web-7d4b9-x2k9p")));
+        assertThat(cluster.startSynced(c -> c.withEndpointPodNames(true)).slices(WEB).get(0).endpoints())
+                .extracting(EndpointInfo::targetPodName).containsExactly("web-7d4b9-x2k9p");
     }
 
     @Test

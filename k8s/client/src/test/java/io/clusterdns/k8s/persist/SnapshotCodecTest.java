@@ -145,6 +145,22 @@ class SnapshotCodecTest {
                 .isSameAs(back.service(key).key());
     }
 
+    @Test
+    void endpointsDecodeWithTheNamesOfTheirPodsOnlyWhenAskedFor() throws Exception {
+        ServiceKey key = ServiceKey.of("ns", "web");
+        EndpointSliceInfo slice = new EndpointSliceInfo("web-abcde", key, IpFamily.IPV4,
+                List.of(new EndpointInfo(InetAddress.getByName("10.1.0.1"), null, "node-1", null, true, true, false, "web-7d4b9-x2k9p")),
+                List.of(), null);
+        byte[] file = SnapshotCodec.encode(new ClusterSnapshot(3, WRITTEN, List.of(), List.of(slice), List.of(), List.of()), WRITTEN);
+
+        assertThat(SnapshotCodec.decode(file).snapshot().slices(key).get(0)).as("as written").isEqualTo(slice);
+        assertThat(SnapshotCodec.decode(file, true).snapshot().slices(key).get(0)).isEqualTo(slice);
+        EndpointInfo without = SnapshotCodec.decode(file, false).snapshot().slices(key).get(0).endpoints().get(0);
+        assertThat(without.targetPodName()).as("what a live source without endpoint_pod_names keeps").isNull();
+        assertThat(without.nodeName()).as("the rest as written").isEqualTo("node-1");
+        assertThat(without.address()).isEqualTo(InetAddress.getByName("10.1.0.1"));
+    }
+
     /**
      * A file written by the build before snapshots kept their pods slim (this format version, pods
      * with labels and named container ports: the resource was written by that build) loads, its

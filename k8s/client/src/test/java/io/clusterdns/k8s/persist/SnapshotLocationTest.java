@@ -48,6 +48,11 @@ class SnapshotLocationTest {
         assertThat(api.snapshotFile().resolve(config.withLabels("app=web"))).as("another filter").isNotEqualTo(java.util.Optional.of(file));
         assertThat(api.snapshotFile().resolve(config.withCoalesce(java.time.Duration.ofSeconds(1))))
                 .as("what does not change the content does not change the file").contains(file);
+        assertThat(api.snapshotFile().resolve(config.withEndpointPodNames(true)))
+                .as("endpoints with their Pods' names: another content").isNotEqualTo(java.util.Optional.of(file));
+        // the part without them is the identity the builds before the option had: their files are found again
+        assertThat(SnapshotLocation.identity(config)).doesNotContain("endpointPodNames")
+                .endsWith("|noEndpoints=false|pods=false|serviceImports=false|importedSlices=false");
     }
 
     @Test
