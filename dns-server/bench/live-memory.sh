@@ -29,6 +29,8 @@
 #               that java (e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   LOAD        seconds of dnsperf after the first answer (default 10; 0 = none)
 #   QPS         dnsperf -Q cap (default empty: as fast as it goes)
+#   SETTLE      seconds after the load before the settled RSS is read (default 25: the server
+#               collects and trims a second after its first complete snapshot; 0 = not read)
 #   HISTOGRAMS  1 = take GC.class_histogram every 0.5 s until the first answer and print the
 #               largest one's top classes (each forces a full GC: the timings are then not comparable)
 set -euo pipefail
@@ -43,6 +45,7 @@ JVM_FLAGS="${JVM_FLAGS:-$image_env $image_opts -XX:MaxRAM=$LIMIT}"
 LOAD="${LOAD:-10}"
 QPS="${QPS:-}"
 HISTOGRAMS="${HISTOGRAMS:-0}"
+SETTLE="${SETTLE:-25}"
 PODS="${PODS:-0}"
 case "$PODS" in 0) api_pods="" server_pods=() ;; 1) api_pods=pods server_pods=(--pods verified) ;;
   *) echo "live-memory.sh: PODS must be 0 or 1, not '$PODS'" >&2; exit 2 ;; esac
@@ -118,8 +121,8 @@ gc_figures() {
     END { printf "%d %d %d", peak, after, NR }'
 }
 
-echo "| jar | JVM flags | OOM | peak heap used (before GC) | heap after last GC | peak RSS through sync | peak RSS through sync + load | synced after start | first answer after the last list page | load QPS |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| jar | JVM flags | OOM | peak heap used (before GC) | heap after last GC | peak RSS through sync | peak RSS through sync + load | RSS ${SETTLE} s after the load | synced after start | first answer after the last list page | load QPS |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 IFS=';' read -r -a flag_sets <<<"$JVM_FLAGS"
 for jar in $JARS; do
 for flags in "${flag_sets[@]}"; do
@@ -134,7 +137,6 @@ for flags in "${flag_sets[@]}"; do
   # no snapshot persisted by the row before: each server starts from nothing
   rm -rf "$work/gc.log" "$work/rss.txt" "$work/snapshot"
   : >"$work/server.log"
-  started="$(now_ms)"
   env "${env_words[@]}" "$java_bin" "${jvm_words[@]}" -Xlog:gc:file="$work/gc.log" -jar "$jar" --master "$api_url" --listen "127.0.0.1:$port" \
     --health "127.0.0.1:$(free_port)" --ready "127.0.0.1:$(free_port)" --metrics "127.0.0.1:$(free_port)" \
     --snapshot-file "$work/snapshot" --startup-timeout 60s "${server_pods[@]}" >"$work/server.log" 2>&1 &
@@ -163,6 +165,12 @@ for flags in "${flag_sets[@]}"; do
       | awk '/Queries per second/ { printf "%d", $4 }')"
   fi
   total_hwm="$(status_kb "$server_pid" VmHWM)"
+  settled="-"
+  if [ -n "$answered" ] && [ "$SETTLE" -gt 0 ]; then
+    sleep "$SETTLE"
+    settled="$(status_kb "$server_pid" VmRSS)"
+    [ -n "$settled" ] && settled="$((settled / 1024)) MiB"
+  fi
   oom=no
   grep -q OutOfMemoryError "$work/server.log" && oom=YES
   listed="$(api_listed)"
@@ -174,7 +182,7 @@ for flags in "${flag_sets[@]}"; do
   stop_pid "$sampler_pid"; sampler_pid=""
   [ -z "$sync_hwm" ] && sync_hwm="$(sort -n "$work/rss.txt" | tail -1)"
   [ -z "$total_hwm" ] && total_hwm="$sync_hwm"
-  echo "| $(basename "$jar") | $(echo $flags | sed 's|JAVA=/usr/lib/jvm/\([^/ ]*\)/bin/java|\1|') | $oom | ${peak} MB ($pauses collections) | ${after} MB | $((sync_hwm / 1024)) MiB | $((total_hwm / 1024)) MiB | ${synced:-never} | $reaction | $qps |"
+  echo "| $(basename "$jar") | $(echo "$flags" | sed 's|JAVA=/usr/lib/jvm/\([^/ ]*\)/bin/java|\1|') | $oom | ${peak} MB ($pauses collections) | ${after} MB | $((sync_hwm / 1024)) MiB | $((total_hwm / 1024)) MiB | $settled | ${synced:-never} | $reaction | $qps |"
   if [ "$oom" = YES ]; then grep -m1 -B2 -A12 OutOfMemoryError "$work/server.log" | sed 's/^/    /' >&2; fi
   if [ "$HISTOGRAMS" = 1 ] && [ -f "$work/histo.peak" ]; then
     echo "largest live heap during sync: $((biggest / 1024 / 1024)) MB; top classes:" >&2

@@ -1,0 +1,81 @@
+package io.clusterdns.k8s.informer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link VersionTable}: a map of Strings to Strings, whatever it keeps compactly. */
+class VersionTableTest {
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "1                   | 1",
+        "0                   | 0",
+        "123456              | 123456",
+        "999999999999999999  | 999999999999999999",   // 18 digits: a long
+        "1000000000000000000 | -1",                   // 19: kept as it came
+        "0123                | -1",                   // a leading zero would not come back
+        "12a                 | -1",
+        "-5                  | -1",
+        "+5                  | -1",
+        "' '                 | -1",
+    })
+    void aVersionIsALongOnlyWhenItComesBackTheSame(String version, long compact) {
+        assertThat(VersionTable.compactVersion(version)).isEqualTo(compact);
+    }
+
+    @Test
+    void versionsComeBackAsTheyWerePutWhateverTheirForm() {
+        VersionTable t = new VersionTable();
+        Map<String, String> put = Map.of("default/web", "4711", "ns/db", "0012", "ns/api", "", "ns/x", "abc",
+                "node-1", "99999999999999999999", "ns/ü-ümlaut", "5", "ns/\u4e2d", "6", "ns/big", "999999999999999999");
+        put.forEach((k, v) -> assertThat(t.put(k, v)).isNull());
+        put.forEach((k, v) -> assertThat(t.get(k)).as(k).isEqualTo(v));
+        assertThat(t.size()).isEqualTo(put.size());
+        assertThat(t.entries().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).isEqualTo(put);
+        assertThat(t.keys()).containsExactlyInAnyOrderElementsOf(put.keySet());
+
+        assertThat(t.put("ns/db", "13")).as("the previous version, in its own form").isEqualTo("0012");
+        assertThat(t.put("ns/db", "x14")).isEqualTo("13");
+        assertThat(t.get("ns/db")).isEqualTo("x14");
+        assertThat(t.size()).as("one entry per key, wherever it is kept").isEqualTo(put.size());
+        assertThat(t.remove("ns/db")).isEqualTo("x14");
+        assertThat(t.remove("ns/db")).isNull();
+        assertThat(t.get("ns/db")).isNull();
+        assertThat(t.get("ns/dc")).isNull();
+    }
+
+    /** Random puts and removes over a small key space (long probe runs, wrap-arounds, growth), checked against a HashMap. */
+    @Test
+    void behavesAsAHashMapUnderRandomChanges() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random random = new Random(seed);
+            VersionTable t = new VersionTable();
+            Map<String, String> model = new HashMap<>();
+            int keys = 5 + random.nextInt(400);
+            for (int op = 0; op < 5000; op++) {
+                String key = "ns-" + random.nextInt(7) + "/obj-" + random.nextInt(keys);
+                switch (random.nextInt(4)) {
+                    case 0, 1 -> {
+                        String version = random.nextInt(20) == 0 ? "v" + random.nextInt(100) : Integer.toString(random.nextInt(1_000_000));
+                        assertThat(t.put(key, version)).as("seed %d op %d put %s", seed, op, key).isEqualTo(model.put(key, version));
+                    }
+                    case 2 -> assertThat(t.remove(key)).as("seed %d op %d remove %s", seed, op, key).isEqualTo(model.remove(key));
+                    default -> assertThat(t.get(key)).as("seed %d op %d get %s", seed, op, key).isEqualTo(model.get(key));
+                }
+                assertThat(t.size()).isEqualTo(model.size());
+            }
+            // every key still there is found (a removal that broke a probe run would lose one)
+            model.forEach((k, v) -> assertThat(t.get(k)).isEqualTo(v));
+            List<String> all = t.keys();
+            assertThat(all).containsExactlyInAnyOrderElementsOf(model.keySet());
+        }
+    }
+}
