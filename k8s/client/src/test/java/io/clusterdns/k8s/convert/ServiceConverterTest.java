@@ -15,6 +15,7 @@ import io.clusterdns.k8s.model.TargetPort;
 import io.clusterdns.k8s.model.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,7 +69,7 @@ class ServiceConverterTest {
                 metadata:
                   name: api
                   namespace: shop
-                  labels: {app: api}
+                  labels: {app: api, service.kubernetes.io/service-proxy-name: other-proxy}
                 spec:
                   type: LoadBalancer
                   clusterIP: %s
@@ -103,7 +104,19 @@ class ServiceConverterTest {
         assertThat(s.sessionAffinity()).isEqualTo(SessionAffinity.clientIp(SessionAffinity.DEFAULT_TIMEOUT_SECONDS));
         assertThat(s.internalTrafficPolicy()).isEqualTo(TrafficPolicy.LOCAL);
         assertThat(s.publishNotReadyAddresses()).isTrue();
-        assertThat(s.labels()).containsEntry("app", "api");
+        assertThat(s.labels()).as("only the labels proxies read").containsExactly(Map.entry("service.kubernetes.io/service-proxy-name", "other-proxy"));
+    }
+
+    @Test
+    void everyLabelIsValidatedThoughOnlyTheProxiesOnesAreKept() {
+        assertThat(convert("""
+                metadata: {name: web, labels: {app: web, helm.sh/chart: web-1.2.3, service.kubernetes.io/headless: ""}}
+                spec: {clusterIP: %s, ports: [{port: 80}]}
+                """.formatted(WEB_IP)).labels()).containsExactly(Map.entry("service.kubernetes.io/headless", ""));
+        assertThatThrownBy(() -> convert("""
+                metadata: {name: web, labels: {"app!": web}}
+                spec: {clusterIP: %s, ports: [{port: 80}]}
+                """.formatted(WEB_IP))).hasMessageContaining("metadata.labels");
     }
 
     @Test

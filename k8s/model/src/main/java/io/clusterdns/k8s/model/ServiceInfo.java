@@ -21,6 +21,8 @@ import java.util.Objects;
  * <p>{@code annotations} holds only the Service's annotations under {@link #ANNOTATION_PREFIX}
  * (settings of clusterdns itself, such as the agent's load balancing mode): other annotations
  * (kubectl's last-applied-configuration among them) would cost memory in every snapshot for nothing.
+ * For the same reason the converters give it only the labels under {@link #LABEL_PREFIX}, the ones
+ * proxies read.
  */
 public final class ServiceInfo {
     private static final ServiceType[] TYPES = ServiceType.values();
@@ -58,6 +60,11 @@ public final class ServiceInfo {
 
     /** The only annotations kept: {@code clusterdns.io/...}. */
     public static final String ANNOTATION_PREFIX = "clusterdns.io/";
+    /**
+     * The only labels the converters keep: {@code service.kubernetes.io/...}, which Kubernetes
+     * reserves for what proxies read ({@code service-proxy-name}, {@code headless}).
+     */
+    public static final String LABEL_PREFIX = "service.kubernetes.io/";
 
     /** A service without {@code spec.trafficDistribution} nor clusterdns annotations. */
     public ServiceInfo(ServiceKey key, ServiceType type, List<InetAddress> clusterIPs, boolean headless, List<IpFamily> ipFamilies,
