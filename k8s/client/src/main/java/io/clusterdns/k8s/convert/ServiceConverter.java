@@ -54,7 +54,7 @@ public final class ServiceConverter {
         Optional<IpFamilyPolicy> policy = ipFamilyPolicy(service);
         checkPolicy(policy, clusterIps, families);
         List<ServicePort> ports = ServicePorts.convert(spec.ports(), type, headless);
-        Map<String, String> selector = Fields.labels("spec.selector", spec.selector());
+        Map<String, String> selector = sharingName(Fields.labels("spec.selector", spec.selector()), name);
         List<InetAddress> externalIps = externalIps(spec);
         TrafficPolicy external = Fields.parse("spec.externalTrafficPolicy", spec.externalTrafficPolicy(), TrafficPolicy::parse);
         TrafficPolicy internal = Fields.parse("spec.internalTrafficPolicy", spec.internalTrafficPolicy(), TrafficPolicy::parse);
@@ -83,6 +83,20 @@ public final class ServiceConverter {
             }
         });
         return kept;
+    }
+
+    /**
+     * {@code selector} with each value equal to the Service's {@code name} as that name's String
+     * ({@code app: web} for Service web is the common case): parsed from JSON or YAML, the value is
+     * a String of its own, about 56 bytes a Service kept for nothing.
+     */
+    static Map<String, String> sharingName(Map<String, String> selector, String name) {
+        if (!selector.containsValue(name)) {
+            return selector;
+        }
+        Map<String, String> shared = new java.util.HashMap<>(selector);
+        shared.replaceAll((k, v) -> v.equals(name) ? name : v);
+        return shared;
     }
 
     /** The values the API server accepts for {@code spec.trafficDistribution} (Kubernetes 1.35). */

@@ -38,7 +38,9 @@ import java.util.function.Function;
  * </ul>
  *
  * The records are the same instances the snapshots hold, so this costs a table slot per object
- * ({@link NamedValues}). An endpoint's {@code targetRef} pod name, when kept (only for
+ * ({@link NamedValues}). A slice names its service by the service's own key instance when the
+ * service is held ({@link EndpointSliceInfo#sharingService}: one key and name String, not two).
+ * An endpoint's {@code targetRef} pod name, when kept (only for
  * {@code endpoint_pod_names}: {@link InformerConfig#endpointPodNames}), is the String of the pod's
  * own record when that pod is held ({@link EndpointSliceInfo#sharingPodNames}): the API sends the
  * name once in the Pod and once in the EndpointSlice, and with {@code pods verified} the second
@@ -159,7 +161,10 @@ final class ClusterState {
     }
 
     private void service(ServiceKey key, ServiceInfo next, SnapshotDelta delta) {
-        ServiceInfo old = services.set(key.namespace(), key.name(), next);
+        ServiceInfo held = services.get(key.namespace(), key.name());
+        // a changed service keeps the key instance its slices hold
+        ServiceInfo old = services.set(key.namespace(), key.name(), held == null || next == null ? next : next.sharingKey(held.key()));
+        next = services.get(key.namespace(), key.name());
         if (Objects.equals(old, next) || !visible(key.namespace())) {
             return;
         }
@@ -171,7 +176,7 @@ final class ClusterState {
     }
 
     private void slice(ObjectRef ref, EndpointSliceInfo next, SnapshotDelta delta) {
-        EndpointSliceInfo old = slices.set(ref.namespace(), ref.name(), sharingPodNames(ref.namespace(), next));
+        EndpointSliceInfo old = slices.set(ref.namespace(), ref.name(), sharing(ref.namespace(), next));
         next = slices.get(ref.namespace(), ref.name());
         if (Objects.equals(old, next) || !visible(ref.namespace())) {
             return;
@@ -229,12 +234,21 @@ final class ClusterState {
         return !filterNamespaces || namespaces.containsKey(namespace);
     }
 
-    /** {@code slice} with the names of the pods held in {@code namespace} ({@link EndpointSliceInfo#sharingPodNames}). */
-    private EndpointSliceInfo sharingPodNames(String namespace, EndpointSliceInfo slice) {
-        if (slice == null || pods.size == 0) {
-            return slice;
+    /**
+     * {@code slice} with its service's key instance when that service is held
+     * ({@link EndpointSliceInfo#sharingService}) and the names of the pods held in
+     * {@code namespace} ({@link EndpointSliceInfo#sharingPodNames}).
+     */
+    private EndpointSliceInfo sharing(String namespace, EndpointSliceInfo slice) {
+        if (slice == null) {
+            return null;
         }
-        return slice.sharingPodNames(name -> {
+        ServiceInfo service = services.get(slice.service().namespace(), slice.service().name());
+        EndpointSliceInfo shared = service == null ? slice : slice.sharingService(service.key());
+        if (pods.size == 0) {
+            return shared;
+        }
+        return shared.sharingPodNames(name -> {
             PodInfo pod = pods.get(namespace, name);
             return pod == null ? null : pod.name();
         });
@@ -254,10 +268,10 @@ final class ClusterState {
 
     /**
      * A complete snapshot of the visible objects (the first publish). Slices received before their
-     * pods share the pods' names from here on.
+     * services or pods share the services' keys and the pods' names from here on.
      */
     ClusterSnapshot snapshot(long version, Instant at) {
-        slices.replaceAll(this::sharingPodNames);
+        slices.replaceAll(this::sharing);
         return new ClusterSnapshot(version, at, services.visible(this), slices.visible(this), pods.visible(this), namespaces.values(),
                 serviceImports.visible(this), importedSlices.visible(this), nodes.values(), serviceCidrs.values());
     }

@@ -108,6 +108,16 @@ class ServiceConverterTest {
     }
 
     @Test
+    void aSelectorValueEqualToTheServicesNameIsThatNamesString() {
+        ServiceInfo s = convert("""
+                metadata: {name: web}
+                spec: {clusterIP: %s, ports: [{port: 80}], selector: {app: web, tier: front}}
+                """.formatted(WEB_IP));
+        assertThat(s.selector()).containsOnly(Map.entry("app", "web"), Map.entry("tier", "front"));
+        assertThat(s.selector().get("app")).as("one String for the name and the selector's value").isSameAs(s.name());
+    }
+
+    @Test
     void everyLabelIsValidatedThoughOnlyTheProxiesOnesAreKept() {
         assertThat(convert("""
                 metadata: {name: web, labels: {app: web, helm.sh/chart: web-1.2.3, service.kubernetes.io/headless: ""}}

@@ -212,4 +212,52 @@ class ClusterStateTest {
         ClusterSnapshot third = second.apply(state.apply(pending.drain()), Instant.EPOCH);
         assertThat(third.slices(WEB_A).get(0).endpoint(0).targetPodName()).isSameAs(name);
     }
+
+    /** The service web as the API sends it again: an equal record whose key is an instance of its own. */
+    private static ServiceInfo webAgain(int port) {
+        return ServiceConverter.convert(service("team-a", new String("web"), "10.96.0.20", port));
+    }
+
+    @Test
+    void aSliceNamesItsServiceByTheServicesOwnKey() {
+        ClusterState state = new ClusterState(false);
+        pending.service(WEB_A, WEB);
+        state.apply(pending.drain());
+        EndpointSliceInfo slice = slice("web", "10.244.1.5");
+        assertThat(slice.service()).isEqualTo(WEB.key()).isNotSameAs(WEB.key());
+        pending.slice(sliceRef(), slice);
+        ClusterSnapshot s = state.snapshot(1, Instant.EPOCH).apply(state.apply(pending.drain()), Instant.EPOCH);
+        assertThat(s.slices(WEB_A).get(0).service()).isSameAs(s.service(WEB_A).key());
+        assertThat(s.slices(WEB_A).get(0)).isEqualTo(slice);
+    }
+
+    @Test
+    void aSliceReceivedBeforeItsServiceSharesTheKeyFromTheFirstSnapshotOn() {
+        ClusterState state = new ClusterState(false);
+        pending.slice(sliceRef(), slice("web", "10.244.1.5"));
+        state.apply(pending.drain());
+        pending.service(WEB_A, WEB);
+        state.apply(pending.drain());
+
+        ClusterSnapshot s = state.snapshot(1, Instant.EPOCH);
+        assertThat(s.slices(WEB_A).get(0).service()).isSameAs(s.service(WEB_A).key());
+    }
+
+    @Test
+    void aChangedServiceKeepsTheKeyItsSlicesHold() {
+        ClusterState state = new ClusterState(false);
+        pending.service(WEB_A, WEB);
+        pending.slice(sliceRef(), slice("web", "10.244.1.5"));
+        state.apply(pending.drain());
+        ClusterSnapshot first = state.snapshot(1, Instant.EPOCH);
+        ServiceKey key = first.service(WEB_A).key();
+
+        ServiceInfo changed = webAgain(8080);
+        assertThat(changed.key()).isEqualTo(key).isNotSameAs(key);
+        pending.service(WEB_A, changed);
+        ClusterSnapshot second = first.apply(state.apply(pending.drain()), Instant.EPOCH);
+        assertThat(second.service(WEB_A)).isEqualTo(changed);
+        assertThat(second.service(WEB_A).key()).isSameAs(key);
+        assertThat(second.slices(WEB_A).get(0).service()).isSameAs(key);
+    }
 }

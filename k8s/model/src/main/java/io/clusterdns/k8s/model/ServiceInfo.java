@@ -282,6 +282,30 @@ public final class ServiceInfo {
         return type() == ServiceType.EXTERNAL_NAME;
     }
 
+    /**
+     * This service with {@code key}, which must equal its {@link #key}, as that key's instance
+     * (itself when it already is): a live source gives a changed service the key its
+     * EndpointSlices hold ({@link EndpointSliceInfo#sharingService}).
+     */
+    public ServiceInfo sharingKey(ServiceKey key) {
+        if (!key.equals(this.key)) {
+            throw new IllegalArgumentException("service key " + key + " is not " + this.key);
+        }
+        return key == this.key ? this : new ServiceInfo(this, key);
+    }
+
+    private ServiceInfo(ServiceInfo s, ServiceKey key) {
+        this.key = key;
+        this.v4 = s.v4;
+        this.ports = s.ports;
+        this.selector = s.selector;
+        this.labels = s.labels;
+        this.rare = s.rare;
+        this.type = s.type;
+        this.families = s.families;
+        this.flags = s.flags;
+    }
+
     /** A copy with other cluster IPs (allocation of IPs the manifest left empty). */
     public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
         return new ServiceInfo(key, type(), ips, headless(), families, ports, externalName(), externalIPs(),
