@@ -142,16 +142,22 @@ class CommandLineIT {
     @Test
     void aServerForwardingToItselfExitsWithTheLoopExplanation(@TempDir Path dir) throws Exception {
         int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        Path corefile = Files.writeString(dir.resolve("Corefile"), """
-                .:%d {
-                    forward . 127.0.0.1:%d
-                    loop
-                }
-                """.formatted(port, port));
-        JarRun r = JarRun.run(JAR, DEADLINE, "-conf", corefile.toString());
+        JarRun r;
+        // the Corefile needs the port before the server binds it (UDP and TCP, every address), and on a
+        // shared machine another process may take a port found free in between: then another port
+        int attempt = 0;
+        do {
+            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            Path corefile = Files.writeString(dir.resolve("Corefile"), """
+                    .:%d {
+                        forward . 127.0.0.1:%d
+                        loop
+                    }
+                    """.formatted(port, port));
+            r = JarRun.run(JAR, DEADLINE, "-conf", corefile.toString());
+        } while (r.err().contains("Address already in use") && ++attempt < 5);
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("[ERROR] plugin/loop: Loop (127.0.0.1:", ":" + port + ") detected for zone \".\"",

@@ -38,7 +38,9 @@ final class ResourceVersionStore<T extends HasMetadata> implements ItemStore<T> 
     public T put(String key, T object) {
         String version = object.getMetadata().getResourceVersion();
         String stored = version == null ? "" : version;
-        String old = versions.put(key, stored);
+        // the parts of the key (as Cache.metaNamespaceKeyFunc joins them), the metadata's own Strings
+        String namespace = object.getMetadata().getNamespace();
+        String old = versions.put(namespace == null || namespace.isEmpty() ? null : namespace, object.getMetadata().getName(), stored);
         if (!stored.equals(old)) {
             // fabric8 queues an add or update event for this one (an equal resourceVersion is a relist: no event)
             backlog.stored();

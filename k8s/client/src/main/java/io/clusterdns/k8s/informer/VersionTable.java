@@ -9,11 +9,14 @@ import java.util.Map;
  * Object key ({@code namespace/name}, or {@code name}) to resourceVersion, for every object an
  * informer has seen: what {@link ResourceVersionStore} keeps. A ConcurrentHashMap of Strings cost
  * about 136 bytes an object (its node, the key and the version as Strings): 34 MB at 250,000
- * objects (50,000 services, their slices and 150,000 Pods). Here a key is its Latin-1 bytes (a
- * Kubernetes name is ASCII) and a version a long when it is a canonical decimal number, as the API
- * server's etcd revisions are, in an open-addressing table: about 60 bytes an object. Versions are
- * opaque to clients, so any other one (and any key with a character past Latin-1) is kept as it
- * came, in a map beside the table, and comes back as it was put.
+ * objects (50,000 services, their slices and 150,000 Pods). Here an entry is a slot of an
+ * open-addressing table holding the object's namespace (one String per namespace), its name and
+ * its version as a long when that is a canonical decimal number, as the API server's etcd
+ * revisions are: 16 bytes a slot, no String of its own. The name is the String of the object's
+ * metadata the converter also gives its record ({@code PodInfo.name}, a Service's key), and an
+ * update keeps the one held (as the live source keeps its records' names), so that one String
+ * serves both. Versions are opaque to clients, so any other one is kept as it came, in a map
+ * beside the table, and comes back as it was put.
  *
  * <p>Every method holds the table's lock: fabric8's cache writes from the list/watch thread and
  * reads (its key list on a relist, a get) without its own lock.
@@ -22,122 +25,187 @@ final class VersionTable {
     private static final int MIN_CAPACITY = 16;
     /** More decimal digits than this may not fit a long; such a version is kept as its String. */
     private static final int MAX_DIGITS = 18;
+    /** {@link #versions} of an entry whose version is in {@link #others}. */
+    private static final long OTHER = -1;
 
-    /** A key's Latin-1 bytes per slot, null where empty; {@link #versions} holds its version. */
-    private byte[][] keys = new byte[MIN_CAPACITY][];
+    /** Per slot: the namespace (null for a cluster-scoped object), the name (null where empty) and the version. */
+    private String[] namespaces = new String[MIN_CAPACITY];
+    private String[] names = new String[MIN_CAPACITY];
     private long[] versions = new long[MIN_CAPACITY];
     private int size;
-    /** The entries the table cannot hold compactly: a version that is not a canonical decimal, a key that is not Latin-1. */
+    /** The versions that are not canonical decimals, by key. */
     private final Map<String, String> others = new HashMap<>();
+    /** One String per namespace. */
+    private final Map<String, String> namespaceNames = new HashMap<>();
 
-    /** Sets {@code key}'s version; returns the previous one, null when there was none. */
-    synchronized String put(String key, String version) {
-        String old = remove(key);
+    /**
+     * Sets the version of the object {@code namespace} (null: cluster-scoped) / {@code name};
+     * returns the previous one, null when there was none. An object already held keeps its
+     * name's String.
+     */
+    synchronized String put(String namespace, String name, String version) {
+        int i = find(namespace, name);
+        String old = null;
+        if (names[i] != null) {
+            old = version(i);
+        } else {
+            if ((size + 1) * 4L > names.length * 3L) {
+                resize(names.length * 2);
+                i = find(namespace, name);
+            }
+            namespaces[i] = namespace == null ? null : namespaceNames.computeIfAbsent(namespace, n -> n);
+            names[i] = name;
+            size++;
+        }
         long compact = compactVersion(version);
-        if (compact < 0 || !isLatin1(key)) {
-            others.put(key, version);
-            return old;
+        if (compact == OTHER) {
+            others.put(key(i), version);
+        } else if (versions[i] == OTHER && old != null) {
+            others.remove(key(i));
         }
-        if ((size + 1) * 4L > keys.length * 3L) {
-            resize(keys.length * 2);
-        }
-        int i = find(key);
-        keys[i] = latin1(key);
         versions[i] = compact;
-        size++;
         return old;
     }
 
-    /** {@code key}'s version, null when none. */
+    /** The version of {@code key} ({@code namespace/name}, or {@code name}), null when none. */
     synchronized String get(String key) {
         int i = find(key);
-        if (keys[i] != null) {
-            return Long.toString(versions[i]);
-        }
-        return others.get(key);
+        return names[i] == null ? null : version(i);
     }
 
     /** Removes {@code key}; returns its version, null when there was none. */
     synchronized String remove(String key) {
         int i = find(key);
-        if (keys[i] == null) {
-            return others.remove(key);
+        if (names[i] == null) {
+            return null;
         }
-        String old = Long.toString(versions[i]);
-        keys[i] = null;
+        String old = version(i);
+        if (versions[i] == OTHER) {
+            others.remove(key);
+        }
+        names[i] = null;
+        namespaces[i] = null;
         size--;
         // backward-shift deletion: move up each following entry of the run that may sit below its home slot
-        int mask = keys.length - 1;
+        int mask = names.length - 1;
         int hole = i;
-        for (int j = (i + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
-            int home = hash(keys[j]) & mask;
+        for (int j = (i + 1) & mask; names[j] != null; j = (j + 1) & mask) {
+            int home = hash(namespaces[j], names[j]) & mask;
             // the entry at j may fill the hole when its home is not cyclically within (hole, j]
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                keys[hole] = keys[j];
+                namespaces[hole] = namespaces[j];
+                names[hole] = names[j];
                 versions[hole] = versions[j];
-                keys[j] = null;
+                names[j] = null;
+                namespaces[j] = null;
                 hole = j;
             }
         }
         return old;
     }
 
+    /** The name String held for {@code key}, null when none: the one it was first put with. */
+    synchronized String heldName(String key) {
+        return names[find(key)];
+    }
+
     synchronized int size() {
-        return size + others.size();
+        return size;
     }
 
     /** The keys and their versions now, a copy (the caller iterates without the lock). */
     synchronized List<Map.Entry<String, String>> entries() {
-        List<Map.Entry<String, String>> out = new ArrayList<>(size());
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                out.add(Map.entry(new String(keys[i], java.nio.charset.StandardCharsets.ISO_8859_1), Long.toString(versions[i])));
+        List<Map.Entry<String, String>> out = new ArrayList<>(size);
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null) {
+                out.add(Map.entry(key(i), version(i)));
             }
         }
-        others.forEach((k, v) -> out.add(Map.entry(k, v)));
         return out;
     }
 
     /** The keys now, a copy. */
     synchronized List<String> keys() {
-        return entries().stream().map(Map.Entry::getKey).toList();
+        List<String> out = new ArrayList<>(size);
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null) {
+                out.add(key(i));
+            }
+        }
+        return out;
     }
 
-    /** The slot of {@code key} in the table, or the empty slot where it would go. */
-    private int find(String key) {
-        int mask = keys.length - 1;
-        int i = spread(key.hashCode()) & mask;
-        while (keys[i] != null && !equal(keys[i], key)) {
+    private String version(int i) {
+        return versions[i] == OTHER ? others.get(key(i)) : Long.toString(versions[i]);
+    }
+
+    private String key(int i) {
+        return namespaces[i] == null ? names[i] : namespaces[i] + "/" + names[i];
+    }
+
+    /** The slot of {@code namespace}/{@code name}, or the empty slot where it would go. */
+    private int find(String namespace, String name) {
+        int mask = names.length - 1;
+        int i = hash(namespace, name) & mask;
+        while (names[i] != null && !(names[i].equals(name) && java.util.Objects.equals(namespaces[i], namespace))) {
             i = (i + 1) & mask;
         }
         return i;
     }
 
+    /** The slot of {@code key} as fabric8 makes it, without splitting it into new Strings. */
+    private int find(String key) {
+        int slash = key.indexOf('/');
+        int mask = names.length - 1;
+        int i = spread(key.hashCode()) & mask;
+        while (names[i] != null && !matches(i, key, slash)) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private boolean matches(int i, String key, int slash) {
+        String ns = namespaces[i];
+        String name = names[i];
+        if (slash < 0) {
+            return ns == null && name.equals(key);
+        }
+        return ns != null && ns.length() == slash && name.length() == key.length() - slash - 1
+                && key.regionMatches(0, ns, 0, slash) && key.regionMatches(slash + 1, name, 0, name.length());
+    }
+
     private void resize(int capacity) {
-        byte[][] oldKeys = keys;
+        String[] oldNamespaces = namespaces;
+        String[] oldNames = names;
         long[] oldVersions = versions;
-        keys = new byte[capacity][];
+        namespaces = new String[capacity];
+        names = new String[capacity];
         versions = new long[capacity];
         int mask = capacity - 1;
-        for (int k = 0; k < oldKeys.length; k++) {
-            if (oldKeys[k] != null) {
-                int i = hash(oldKeys[k]) & mask;
-                while (keys[i] != null) {
+        for (int k = 0; k < oldNames.length; k++) {
+            if (oldNames[k] != null) {
+                int i = hash(oldNamespaces[k], oldNames[k]) & mask;
+                while (names[i] != null) {
                     i = (i + 1) & mask;
                 }
-                keys[i] = oldKeys[k];
+                namespaces[i] = oldNamespaces[k];
+                names[i] = oldNames[k];
                 versions[i] = oldVersions[k];
             }
         }
     }
 
-    /** The slot hash of a stored key: that of its String ({@link String#hashCode} over Latin-1 bytes is over the chars). */
-    private static int hash(byte[] key) {
+    /** The slot hash of an object: that of its key's String ({@link String#hashCode} of namespace/name), from its parts. */
+    private static int hash(String namespace, String name) {
         int h = 0;
-        for (byte b : key) {
-            h = 31 * h + (b & 0xff);
+        if (namespace != null) {
+            h = namespace.hashCode();
+            h = 31 * h + '/';
+            for (int i = 0; i < name.length(); i++) {
+                h *= 31;
+            }
         }
-        return spread(h);
+        return spread(h + name.hashCode());
     }
 
     private static int spread(int h) {
@@ -145,46 +213,17 @@ final class VersionTable {
         return h ^ (h >>> 16);
     }
 
-    private static boolean equal(byte[] stored, String key) {
-        if (stored.length != key.length()) {
-            return false;
-        }
-        for (int i = 0; i < stored.length; i++) {
-            if ((stored[i] & 0xff) != key.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isLatin1(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 0xff) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] latin1(String s) {
-        byte[] b = new byte[s.length()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) s.charAt(i);
-        }
-        return b;
-    }
-
-    /** {@code version} as a long when {@link Long#toString} gives it back exactly (digits, no leading zero), else -1. */
+    /** {@code version} as a long when {@link Long#toString} gives it back exactly (digits, no leading zero), else {@link #OTHER}. */
     static long compactVersion(String version) {
         int n = version.length();
         if (n == 0 || n > MAX_DIGITS || (n > 1 && version.charAt(0) == '0')) {
-            return -1;
+            return OTHER;
         }
         long v = 0;
         for (int i = 0; i < n; i++) {
             char c = version.charAt(i);
             if (c < '0' || c > '9') {
-                return -1;
+                return OTHER;
             }
             v = v * 10 + (c - '0');
         }
