@@ -12,6 +12,7 @@ import io.clusterdns.server.http.HttpConfig;
 import io.clusterdns.server.listen.TcpLimits;
 import io.clusterdns.server.listen.Wildcard;
 import io.clusterdns.server.plan.ServerPlan;
+import io.clusterdns.server.plugin.kubernetes.KubernetesConfig;
 import io.clusterdns.server.plugin.kubernetes.SourceConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,10 +58,11 @@ class DnsServerMainTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    /** What the informer source of {@code c} would watch. */
+    /** What the informer source of {@code c} would watch: its plan's kubernetes backend, as {@link DnsServerMain#source} reads it. */
     static InformerConfig informers(ServerConfig c) {
         ClusterSourceSpec.Api api = (ClusterSourceSpec.Api) c.source().spec();
-        return c.source().informers(InformerConfig.of(api.connection()), c.resolver().podMode());
+        KubernetesConfig.Backend backend = c.plan().plugins(KubernetesConfig.class).get(0).backend();
+        return c.source().informers(InformerConfig.of(api.connection()), backend.watchPods(), backend.endpointPodNames());
     }
 
     static ServerConfig config(String... args) {
@@ -277,6 +279,12 @@ class DnsServerMainTest {
         assertThat(informer.noEndpoints()).isTrue();
         assertThat(informer.watchPods()).as("pods verified needs the Pods").isTrue();
         assertThat(c.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void endpointsKeepTheirPodsNamesOnlyForEndpointPodNames() {
+        assertThat(informers(config("--master", "http://127.0.0.1:8001", "--endpoint-pod-names")).endpointPodNames()).isTrue();
+        assertThat(informers(config("--master", "http://127.0.0.1:8001")).endpointPodNames()).isFalse();
     }
 
     @Test

@@ -25,6 +25,7 @@ final class KindInformer<T extends HasMetadata> {
     private final WatchedKind kind;
     private final SharedIndexInformer<T> informer;
     private final ObjectEventHandler<T> handler;
+    private final ResourceVersionStore<T> store;
     private volatile boolean synced;
     private final InformerFailures failures;
     private volatile String failure;
@@ -40,7 +41,8 @@ final class KindInformer<T extends HasMetadata> {
         Informable<T> paged = pageSize > 0 ? source.withLimit((long) pageSize) : source;
         this.informer = paged.runnableInformer(0);
         informer.removeNamespaceIndex();
-        informer.itemStore(new ResourceVersionStore<>(emptyObject, backlog));
+        this.store = new ResourceVersionStore<>(emptyObject, backlog);
+        informer.itemStore(store);
         informer.exceptionHandler(failures);
         informer.addEventHandler(handler);
     }
@@ -86,7 +88,10 @@ final class KindInformer<T extends HasMetadata> {
         if (synced) {
             return true;
         }
-        boolean listed = informer.hasSynced() && handler.deliveredAll(informer.getStore().listKeys());
+        // polled every few ms until true: the store's keys (a String made for each) are listed only
+        // once as many objects went through the callbacks as are stored
+        boolean listed = informer.hasSynced() && handler.deliveredCount() >= store.count()
+                && handler.deliveredAll(informer.getStore().listKeys());
         if (!listed && !failures.absent()) {
             return false;
         }

@@ -105,6 +105,12 @@ final class ObjectEventHandler<T extends HasMetadata> implements ResourceEventHa
         }
     }
 
+    /** How many keys went through these callbacks and are still there; {@link Integer#MAX_VALUE} once no longer tracked (as {@link #deliveredAll} is then true). */
+    int deliveredCount() {
+        Set<String> keys = delivered;
+        return keys == null ? Integer.MAX_VALUE : keys.size();
+    }
+
     /** True when every key of the informer's store has been through these callbacks. */
     boolean deliveredAll(Collection<String> storeKeys) {
         Set<String> keys = delivered;

@@ -60,7 +60,12 @@ final class ResourceVersionStore<T extends HasMetadata> implements ItemStore<T> 
 
     @Override
     public Stream<T> values() {
-        return versions.entries().stream().map(e -> restore(e.getKey(), e.getValue()));
+        return versions.entries().stream().map(e -> restore(e.namespace(), e.name(), e.version()));
+    }
+
+    /** How many objects are stored, without listing their keys (each made anew: {@link VersionTable#keys}). */
+    int count() {
+        return versions.size();
     }
 
     @Override
@@ -85,10 +90,14 @@ final class ResourceVersionStore<T extends HasMetadata> implements ItemStore<T> 
             return null;
         }
         int slash = key.indexOf('/');
+        return restore(slash < 0 ? null : key.substring(0, slash), slash < 0 ? key : key.substring(slash + 1), version);
+    }
+
+    private T restore(String namespace, String name, String version) {
         T object = emptyObject.get();
         object.setMetadata(new ObjectMetaBuilder()
-                .withNamespace(slash < 0 ? null : key.substring(0, slash))
-                .withName(slash < 0 ? key : key.substring(slash + 1))
+                .withNamespace(namespace)
+                .withName(name)
                 .withResourceVersion(version.isEmpty() ? null : version)
                 .build());
         return object;

@@ -1,5 +1,6 @@
 package io.clusterdns.k8s.informer;
 
+import io.clusterdns.k8s.model.SharedValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
  * informer has seen: what {@link ResourceVersionStore} keeps. A ConcurrentHashMap of Strings cost
  * about 136 bytes an object (its node, the key and the version as Strings): 34 MB at 250,000
  * objects (50,000 services, their slices and 150,000 Pods). Here an entry is a slot of an
- * open-addressing table holding the object's namespace (one String per namespace), its name and
+ * open-addressing table holding the object's namespace (the one interned String), its name and
  * its version as a long when that is a canonical decimal number, as the API server's etcd
  * revisions are: 16 bytes a slot, no String of its own. The name is the String of the object's
  * metadata the converter also gives its record ({@code PodInfo.name}, a Service's key), and an
@@ -35,8 +36,14 @@ final class VersionTable {
     private int size;
     /** The versions that are not canonical decimals, by key. */
     private final Map<String, String> others = new HashMap<>();
-    /** One String per namespace. */
-    private final Map<String, String> namespaceNames = new HashMap<>();
+
+    /** One object's key parts and version, as {@link #entries} lists them. */
+    record Entry(String namespace, String name, String version) {
+        /** The key fabric8 makes for the object ({@code Cache.metaNamespaceKeyFunc}). */
+        String key() {
+            return namespace == null ? name : namespace + "/" + name;
+        }
+    }
 
     /**
      * Sets the version of the object {@code namespace} (null: cluster-scoped) / {@code name};
@@ -53,7 +60,8 @@ final class VersionTable {
                 resize(names.length * 2);
                 i = find(namespace, name);
             }
-            namespaces[i] = namespace == null ? null : namespaceNames.computeIfAbsent(namespace, n -> n);
+            // the namespace's one String, which the records hold too (and which goes with the last object using it)
+            namespaces[i] = SharedValues.name(namespace);
             names[i] = name;
             size++;
         }
@@ -113,18 +121,18 @@ final class VersionTable {
         return size;
     }
 
-    /** The keys and their versions now, a copy (the caller iterates without the lock). */
-    synchronized List<Map.Entry<String, String>> entries() {
-        List<Map.Entry<String, String>> out = new ArrayList<>(size);
+    /** The objects and their versions now, a copy (the caller iterates without the lock), the held Strings and no key made. */
+    synchronized List<Entry> entries() {
+        List<Entry> out = new ArrayList<>(size);
         for (int i = 0; i < names.length; i++) {
             if (names[i] != null) {
-                out.add(Map.entry(key(i), version(i)));
+                out.add(new Entry(namespaces[i], names[i], version(i)));
             }
         }
         return out;
     }
 
-    /** The keys now, a copy. */
+    /** The keys now, a copy: a String made for each, so a caller who only counts asks {@link #size}. */
     synchronized List<String> keys() {
         List<String> out = new ArrayList<>(size);
         for (int i = 0; i < names.length; i++) {

@@ -46,7 +46,7 @@ class VersionTableTest {
         });
         put.forEach((k, v) -> assertThat(t.get(k)).as(k).isEqualTo(v));
         assertThat(t.size()).isEqualTo(put.size());
-        assertThat(t.entries().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).isEqualTo(put);
+        assertThat(t.entries().stream().collect(Collectors.toMap(VersionTable.Entry::key, VersionTable.Entry::version))).isEqualTo(put);
         assertThat(t.keys()).containsExactlyInAnyOrderElementsOf(put.keySet());
 
         assertThat(t.put("ns", "db", "13")).as("the previous version, in its own form").isEqualTo("0012");
@@ -79,6 +79,20 @@ class VersionTableTest {
         assertThat(t.heldName("default/web-7d4b9-x2k9p")).isSameAs(first);
     }
 
+    @Test
+    void entriesGiveTheHeldStringsAndTheNamespaceIsTheInternedOne() {
+        VersionTable t = new VersionTable();
+        String name = new String("web");
+        t.put(new String("team-a"), name, "3");
+        t.put(null, "node-1", "4");
+        assertThat(t.entries()).containsExactlyInAnyOrder(new VersionTable.Entry("team-a", "web", "3"), new VersionTable.Entry(null, "node-1", "4"));
+        VersionTable.Entry web = t.entries().stream().filter(e -> e.namespace() != null).findFirst().orElseThrow();
+        assertThat(web.name()).isSameAs(name);
+        // one String per namespace, shared with the records (SharedValues.name), not one per table that never goes
+        assertThat(web.namespace()).isSameAs("team-a");
+        assertThat(web.key()).isEqualTo("team-a/web");
+    }
+
     /** Random puts and removes over a small key space (long probe runs, wrap-arounds, growth), checked against a HashMap. */
     @Test
     void behavesAsAHashMapUnderRandomChanges() {
@@ -104,7 +118,7 @@ class VersionTableTest {
             // every key still there is found (a removal that broke a probe run would lose one)
             model.forEach((k, v) -> assertThat(t.get(k)).isEqualTo(v));
             assertThat(t.keys()).containsExactlyInAnyOrderElementsOf(model.keySet());
-            assertThat(t.entries().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).isEqualTo(model);
+            assertThat(t.entries().stream().collect(Collectors.toMap(VersionTable.Entry::key, VersionTable.Entry::version))).isEqualTo(model);
         }
     }
 }
