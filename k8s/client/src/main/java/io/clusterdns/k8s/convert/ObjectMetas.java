@@ -91,7 +91,14 @@ final class ObjectMetas {
     }
 
     static Map<String, String> annotations(ObjectMetaFields meta, String prefix) {
-        Map<String, String> all = meta.annotations();
+        return underPrefix(meta.annotations(), prefix);
+    }
+
+    /**
+     * The entries of {@code all} (labels, annotations) whose key starts with {@code prefix}, the
+     * ones a record keeps; null keys and values (possible in an unvalidated map) are left out.
+     */
+    static Map<String, String> underPrefix(Map<String, String> all, String prefix) {
         if (all == null || all.isEmpty()) {
             return Map.of();
         }

@@ -44,7 +44,10 @@ public final class ServiceConverter {
         ObjectMetaFields meta = ObjectMetas.meta(service.metadata());
         String namespace = ObjectMetas.namespace(meta);
         String name = ObjectMetas.name(meta, ObjectMetas.NameRule.DNS1035_LABEL);
-        Map<String, String> labels = proxyLabels(ObjectMetas.labels(meta));
+        // every label validated, those under the prefix kept: Kubernetes reserves it for what
+        // proxies read; a Service's other labels (app, team, a chart's half dozen) are read by no
+        // consumer and were a map and its strings in every snapshot
+        Map<String, String> labels = ObjectMetas.underPrefix(ObjectMetas.labels(meta), ServiceInfo.LABEL_PREFIX);
         ServiceFields.Spec spec = service.spec();
         ServiceType type = Fields.parse("spec.type", spec.type(), ServiceType::parse);
         List<String> rawIps = rawClusterIps(spec, type);
@@ -64,25 +67,6 @@ public final class ServiceConverter {
                 LoadBalancers.sourceRanges(spec), sessionAffinity(spec), external, internal,
                 LoadBalancers.healthCheckNodePort(spec, type, external), Boolean.TRUE.equals(spec.publishNotReadyAddresses()),
                 selector, labels, trafficDistribution(spec), ObjectMetas.annotations(meta, ServiceInfo.ANNOTATION_PREFIX));
-    }
-
-    /**
-     * The labels a ServiceInfo keeps: those under {@link ServiceInfo#LABEL_PREFIX}, after all were
-     * validated. Kubernetes reserves that prefix for what proxies read; a Service's other labels
-     * (app, team, a chart's half dozen) are read by no consumer and were a map and its strings in
-     * every snapshot.
-     */
-    static Map<String, String> proxyLabels(Map<String, String> labels) {
-        if (labels.isEmpty()) {
-            return labels;
-        }
-        Map<String, String> kept = new java.util.TreeMap<>();
-        labels.forEach((k, v) -> {
-            if (k.startsWith(ServiceInfo.LABEL_PREFIX)) {
-                kept.put(k, v);
-            }
-        });
-        return kept;
     }
 
     /**
