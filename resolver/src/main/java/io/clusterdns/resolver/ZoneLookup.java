@@ -77,10 +77,14 @@ final class ZoneLookup {
      */
 
     private ServiceEntry service(String namespace, String name) {
+        ServiceEntry e = index.service(namespace, name);
         if (read != null) {
-            read.add(Dependency.service(io.clusterdns.k8s.model.ServiceKey.of(namespace, name)));
+            // The service's own key when it has one: a cached answer keeps its parts for as long
+            // as it is held, and a key made from the question (with its name String) cost 72
+            // bytes an answer, 3.6 MB with 50,000 names asked.
+            read.add(Dependency.service(e != null ? e.service().key() : io.clusterdns.k8s.model.ServiceKey.of(namespace, name)));
         }
-        return index.service(namespace, name);
+        return e;
     }
 
     private boolean namespaceExists(String namespace) {

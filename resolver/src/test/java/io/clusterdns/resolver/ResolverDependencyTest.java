@@ -57,6 +57,10 @@ class ResolverDependencyTest {
                 .containsExactly(Dependency.address(ip("10.244.0.1")));
         assertThat(read(r, "cluster.local.", Type.NS)).containsExactly(Dependency.service(ServiceKey.of("kube-system", "kube-dns")));
         assertThat(read(r, "dns-version.cluster.local.", Type.TXT)).isEmpty();
+
+        // a cache holds these as long as the answer: an existing service is named by its own key, not a copy
+        Dependency web = read(r, "WEB.a.svc.cluster.local.", Type.A).iterator().next();
+        assertThat(web.key()).isSameAs(r.index().snapshot().services().get(WEB).key());
     }
 
     @Test

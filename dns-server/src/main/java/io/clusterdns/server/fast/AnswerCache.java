@@ -145,8 +145,8 @@ final class AnswerCache {
             return true;
         }
         ConcurrentHashMap<Dependency, Long> changedAt = s.generation.changedAt;
-        for (Dependency d : answer.dependencies()) {
-            Long at = changedAt.get(d);
+        for (int i = 0, n = answer.partCount(); i < n; i++) {
+            Long at = changedAt.get(answer.part(i));
             if (at != null && at > known) {
                 return false;
             }

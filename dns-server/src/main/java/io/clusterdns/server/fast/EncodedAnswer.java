@@ -12,12 +12,13 @@ import io.clusterdns.resolver.Dependency;
  */
 final class EncodedAnswer {
     private static final int[] NO_SERIALS = new int[0];
+    private static final Cut[] NO_CUTS = new Cut[0];
     /** Truncated forms kept per answer; a client with yet another size limit takes the chain. */
     static final int MAX_CUTS = 4;
 
-    private static final int CASE_UNKNOWN = 0;
-    private static final int CASE_FREE = 1;
-    private static final int CASE_COPIED = 2;
+    private static final byte CASE_UNKNOWN = 0;
+    private static final byte CASE_FREE = 1;
+    private static final byte CASE_COPIED = 2;
 
     /** A truncated form: the response cut for clients taking at most {@code limit} bytes; {@code serials}: offsets of SOA serials. */
     record Cut(int limit, byte[] bytes, int[] serials) {
@@ -25,31 +26,38 @@ final class EncodedAnswer {
 
     private static final byte[] NO_KEY = new byte[0];
 
+    /*
+     * A table holds tens of thousands of these (one per name and type asked), so the fields are
+     * packed: 56 bytes rather than 72, with no empty cut list nor one-part list of their own.
+     */
+
     /**
      * The question it answers, what the {@link AnswerTable} finds it by: the name and type as in
-     * {@link AnswerKey#packed}, at {@code key[keyAt, keyAt + keyLength)}, which is the response's own
-     * question (offset 12, the lower-cased name, never compressed, and the type) where it has one:
-     * then the bytes a hit compares are the ones it copies next (one cache miss fewer per query),
-     * else a copy. Then the EDNS form and {@link AnswerKey#hash}.
+     * {@link AnswerKey#packed}, at {@code key[keyAt(), keyAt() + keyLength)}, which is the
+     * response's own question (offset 12, the lower-cased name, never compressed, and the type)
+     * where it has one ({@code key == whole}): then the bytes a hit compares are the ones it copies
+     * next (one cache miss fewer per query), else a copy at 0. Then the EDNS form and
+     * {@link AnswerKey#hash}.
      */
     private final byte[] key;
-    private final int keyAt;
-    private final int keyLength;
-    private final int edns;
+    private final short keyLength;
+    private final byte edns;
     private final int hash;
     private final byte[] whole;
     private final int[] serials;
-    private final int rcode;
-    private final Dependency[] dependencies;
+    /** At most 4095 (an extended rcode's 12 bits). */
+    private final short rcode;
+    /** The parts it was read from: null (none), the one {@link Dependency}, or an array of them. */
+    private final Object parts;
     /** The latest index this answer is known right at (made at it, or checked against the changes since). */
     private volatile long knownAt;
-    private volatile Cut[] cuts = new Cut[0];
+    private volatile Cut[] cuts = NO_CUTS;
     /**
      * Whether the response copies letters of the question literally (an SRV target ending in the
      * zone as typed) rather than pointing at the question: then a client that typed capitals
      * would need bytes of its own, and takes the chain. Found out on the first such client.
      */
-    private volatile int caseUse = CASE_UNKNOWN;
+    private volatile byte caseUse = CASE_UNKNOWN;
     /**
      * Asked since the {@link AnswerTable}'s eviction hand last passed (second chance). Plain: a
      * lost write costs at most an early eviction, and readers write it only when it is clear.
@@ -66,15 +74,19 @@ final class EncodedAnswer {
         boolean inResponse = whole != null && whole.length >= FastQuery.HEADER + length
                 && java.util.Arrays.equals(whole, FastQuery.HEADER, FastQuery.HEADER + length, packed, 0, length);
         this.key = inResponse ? whole : packed;
-        this.keyAt = inResponse ? FastQuery.HEADER : 0;
-        this.keyLength = length;
-        this.edns = edns;
+        this.keyLength = (short) length;
+        this.edns = (byte) edns;
         this.hash = hash;
         this.whole = whole;
         this.serials = whole == null ? NO_SERIALS : SoaSerials.offsets(whole);
-        this.rcode = rcode;
+        this.rcode = (short) rcode;
         this.knownAt = made;
-        this.dependencies = dependencies;
+        this.parts = dependencies.length == 0 ? null : dependencies.length == 1 ? dependencies[0] : dependencies;
+    }
+
+    /** Where the question starts in {@link #key}: the response's question, or a copy of the packed key. */
+    private int keyAt() {
+        return key == whole ? FastQuery.HEADER : 0;
     }
 
     /** The mark that the chain answers {@code key}, made at index {@code made} from {@code dependencies}. */
@@ -89,18 +101,22 @@ final class EncodedAnswer {
 
     /** True when this answers the question packed in {@code q[0, length)} ({@link AnswerKey#packed}, as {@link FastQuery#key}). */
     boolean answers(byte[] q, int length) {
-        return q[length - 1] == edns && java.util.Arrays.equals(key, keyAt, keyAt + keyLength, q, 0, length - 1);
+        int at = keyAt();
+        return q[length - 1] == edns && java.util.Arrays.equals(key, at, at + keyLength, q, 0, length - 1);
     }
 
     /** True when this and {@code other} answer the same question. */
     boolean sameQuestion(EncodedAnswer other) {
-        return other.edns == edns && java.util.Arrays.equals(key, keyAt, keyAt + keyLength, other.key, other.keyAt, other.keyAt + other.keyLength);
+        int at = keyAt();
+        int otherAt = other.keyAt();
+        return other.edns == edns && java.util.Arrays.equals(key, at, at + keyLength, other.key, otherAt, otherAt + other.keyLength);
     }
 
     /** The question, {@link AnswerKey#packed} (tests). */
     byte[] packedKey() {
-        byte[] out = java.util.Arrays.copyOfRange(key, keyAt, keyAt + keyLength + 1);
-        out[keyLength] = (byte) edns;
+        int at = keyAt();
+        byte[] out = java.util.Arrays.copyOfRange(key, at, at + keyLength + 1);
+        out[keyLength] = edns;
         return out;
     }
 
@@ -123,8 +139,14 @@ final class EncodedAnswer {
         asked = false;
     }
 
-    Dependency[] dependencies() {
-        return dependencies;
+    /** How many parts it was read from ({@link #part}). */
+    int partCount() {
+        return parts == null ? 0 : parts instanceof Dependency ? 1 : ((Dependency[]) parts).length;
+    }
+
+    /** The {@code i}th part it was read from. */
+    Dependency part(int i) {
+        return parts instanceof Dependency d ? d : ((Dependency[]) parts)[i];
     }
 
     long knownAt() {
@@ -189,8 +211,14 @@ final class EncodedAnswer {
         caseUse = free ? CASE_FREE : CASE_COPIED;
     }
 
-    /** Bytes kept alive, roughly (the memory bound counts it): this object, its key, parts and response. */
+    /**
+     * Bytes kept alive, roughly (the memory bound counts it): this object and its response's array
+     * header, its key when apart, its parts (a part names a service by the service's own key, or,
+     * for a name no service has, by one made from the question: counted between the two).
+     */
     int footprint() {
-        return 112 + (key == whole ? 0 : key.length) + 40 * dependencies.length + (whole == null ? 0 : whole.length);
+        int count = partCount();
+        return 72 + (key == whole ? 0 : 16 + key.length) + 40 * count + (count > 1 ? 16 + 4 * count : 0)
+                + (whole == null ? 0 : whole.length);
     }
 }
