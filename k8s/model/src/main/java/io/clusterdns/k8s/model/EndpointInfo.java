@@ -62,6 +62,34 @@ public final class EndpointInfo {
         this.targetPodName = targetPodName;
     }
 
+    /** An IPv4 endpoint with only its placement (see {@link #packable}). */
+    private EndpointInfo(int v4, Placement placement) {
+        this.v4 = v4;
+        this.v6OrHints = null;
+        this.hostname = null;
+        this.placement = placement;
+        this.targetPodName = null;
+    }
+
+    /**
+     * True when the endpoint is its IPv4 address and its shared placement alone (no hostname, pod
+     * name nor hints): a slice keeps such endpoints as columns, an int and a reference each,
+     * rather than an object of 32 bytes each ({@link EndpointSliceInfo}).
+     */
+    boolean packable() {
+        return v6OrHints == null && hostname == null && targetPodName == null;
+    }
+
+    /** The shared placement, what a slice keeps beside the address of a {@link #packable} endpoint. */
+    Object placementPart() {
+        return placement;
+    }
+
+    /** The {@link #packable} endpoint of {@code v4} and {@code placement} (a {@link #placementPart}). */
+    static EndpointInfo unpacked(int v4, Object placement) {
+        return new EndpointInfo(v4, (Placement) placement);
+    }
+
     /** {@code e} with {@code targetPodName} (see {@link EndpointSliceInfo#sharingPodNames}). */
     private EndpointInfo(EndpointInfo e, String targetPodName) {
         this.v4 = e.v4;

@@ -35,7 +35,12 @@ public final class ServiceInfo {
     /** The cluster IP when {@link #ONE_V4} is set; other cluster IP lists but the empty one are in {@link #rare}. */
     private final int v4;
     private final List<ServicePort> ports;
-    private final Map<String, String> selector;
+    /**
+     * Null (no selector), the selector's one key when it selects the service's own name
+     * ({@code app: web} for web, the usual selector: its map cost 32 bytes a service), else the
+     * selector. Canonical for a given name, so equal services hold equal forms.
+     */
+    private final Object selector;
     private final Map<String, String> labels;
     /** Null while every component it holds has its default, as for nearly every ClusterIP service. */
     private final Rare rare;
@@ -122,7 +127,7 @@ public final class ServiceInfo {
         this.families = (byte) FAMILIES.indexOf(families);
         this.ports = SharedValues.ports(List.copyOf(ports));
         this.flags = (byte) ((headless ? HEADLESS : 0) | (publishNotReadyAddresses ? PUBLISH_NOT_READY : 0) | (oneV4 ? ONE_V4 : 0));
-        this.selector = selector == null || selector.isEmpty() ? null : Map.copyOf(selector);
+        this.selector = compactSelector(selector, key.name());
         this.labels = labels == null ? Map.of() : Map.copyOf(labels);
         Rare r = new Rare(externalName,
                 externalIPs == null ? List.of() : List.copyOf(externalIPs),
@@ -205,8 +210,23 @@ public final class ServiceInfo {
         return (flags & PUBLISH_NOT_READY) != 0;
     }
 
+    /** The selector, null when none; one selecting the service's own name is made on each call. */
+    @SuppressWarnings("unchecked")
     public Map<String, String> selector() {
-        return selector;
+        return selector instanceof String onlyKey ? Map.of(onlyKey, key.name()) : (Map<String, String>) selector;
+    }
+
+    private static Object compactSelector(Map<String, String> selector, String name) {
+        if (selector == null || selector.isEmpty()) {
+            return null;
+        }
+        if (selector.size() == 1) {
+            Map.Entry<String, String> only = selector.entrySet().iterator().next();
+            if (name.equals(only.getValue())) {
+                return SharedValues.name(only.getKey());
+            }
+        }
+        return Map.copyOf(selector);
     }
 
     public Map<String, String> labels() {
@@ -247,7 +267,7 @@ public final class ServiceInfo {
         h = 31 * h + internalTrafficPolicy().hashCode();
         h = 31 * h + Integer.hashCode(healthCheckNodePort());
         h = 31 * h + Boolean.hashCode(publishNotReadyAddresses());
-        h = 31 * h + Objects.hashCode(selector);
+        h = 31 * h + Objects.hashCode(selector());
         h = 31 * h + labels.hashCode();
         h = 31 * h + Objects.hashCode(trafficDistribution());
         return 31 * h + annotations().hashCode();
@@ -261,7 +281,7 @@ public final class ServiceInfo {
                 + externalIPs() + ", loadBalancerIngress=" + loadBalancerIngress() + ", loadBalancerSourceRanges="
                 + loadBalancerSourceRanges() + ", sessionAffinity=" + sessionAffinity() + ", externalTrafficPolicy="
                 + externalTrafficPolicy() + ", internalTrafficPolicy=" + internalTrafficPolicy() + ", healthCheckNodePort="
-                + healthCheckNodePort() + ", publishNotReadyAddresses=" + publishNotReadyAddresses() + ", selector=" + selector
+                + healthCheckNodePort() + ", publishNotReadyAddresses=" + publishNotReadyAddresses() + ", selector=" + selector()
                 + ", labels=" + labels + ", trafficDistribution=" + trafficDistribution() + ", annotations=" + annotations() + "]";
     }
 
@@ -310,7 +330,7 @@ public final class ServiceInfo {
     public ServiceInfo withClusterIPs(List<InetAddress> ips, List<IpFamily> families) {
         return new ServiceInfo(key, type(), ips, headless(), families, ports, externalName(), externalIPs(),
                 loadBalancerIngress(), loadBalancerSourceRanges(), sessionAffinity(), externalTrafficPolicy(),
-                internalTrafficPolicy(), healthCheckNodePort(), publishNotReadyAddresses(), selector, labels, trafficDistribution(),
+                internalTrafficPolicy(), healthCheckNodePort(), publishNotReadyAddresses(), selector(), labels, trafficDistribution(),
                 annotations());
     }
 
@@ -318,7 +338,7 @@ public final class ServiceInfo {
     public ServiceInfo withPorts(List<ServicePort> newPorts) {
         return new ServiceInfo(key, type(), clusterIPs(), headless(), ipFamilies(), newPorts, externalName(), externalIPs(),
                 loadBalancerIngress(), loadBalancerSourceRanges(), sessionAffinity(), externalTrafficPolicy(),
-                internalTrafficPolicy(), healthCheckNodePort(), publishNotReadyAddresses(), selector, labels, trafficDistribution(),
+                internalTrafficPolicy(), healthCheckNodePort(), publishNotReadyAddresses(), selector(), labels, trafficDistribution(),
                 annotations());
     }
 
@@ -326,6 +346,6 @@ public final class ServiceInfo {
     public ServiceInfo withHealthCheckNodePort(int port) {
         return new ServiceInfo(key, type(), clusterIPs(), headless(), ipFamilies(), ports, externalName(), externalIPs(),
                 loadBalancerIngress(), loadBalancerSourceRanges(), sessionAffinity(), externalTrafficPolicy(),
-                internalTrafficPolicy(), port, publishNotReadyAddresses(), selector, labels, trafficDistribution(), annotations());
+                internalTrafficPolicy(), port, publishNotReadyAddresses(), selector(), labels, trafficDistribution(), annotations());
     }
 }

@@ -7,7 +7,10 @@ import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link EndpointSliceInfo#sharingPodNames}: endpoints take the pod's own name String, and nothing else changes. */
+/**
+ * {@link EndpointSliceInfo#sharingPodNames}: endpoints take the pod's own name String, and nothing
+ * else changes; endpoints kept as columns read back as the endpoints given.
+ */
 class EndpointSliceInfoTest {
     private static final ServiceKey WEB = ServiceKey.of("team-a", "web");
 
@@ -46,5 +49,29 @@ class EndpointSliceInfoTest {
         EndpointSliceInfo one = slice(endpoint("10.244.1.5", "web-0"));
         assertThatThrownBy(() -> one.sharingPodNames(name -> "web-1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("web-1");
+    }
+
+    @Test
+    void endpointsKeptAsColumnsReadBackAsGiven() throws Exception {
+        List<EndpointInfo> plain = List.of(endpoint("10.244.1.5", null), endpoint("10.244.1.6", null),
+                new EndpointInfo(InetAddress.getByName("10.244.2.7"), null, "node-2", null, false, true, true, null));
+        EndpointSliceInfo columns = slice(plain.toArray(EndpointInfo[]::new));
+        assertThat(columns.endpointCount()).isEqualTo(3);
+        assertThat(columns.endpoints()).isEqualTo(plain);
+        for (int i = 0; i < plain.size(); i++) {
+            EndpointInfo e = columns.endpoint(i);
+            assertThat(e).isEqualTo(plain.get(i)).hasSameHashCodeAs(plain.get(i));
+            assertThat(e.address()).isEqualTo(plain.get(i).address());
+            assertThat(e.nodeName()).isEqualTo(plain.get(i).nodeName());
+            assertThat(e.terminating()).isEqualTo(plain.get(i).terminating());
+        }
+        assertThatThrownBy(() -> columns.endpoint(3)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(columns.sharingPodNames(name -> name)).isSameAs(columns);
+
+        // the same endpoints with one that has a pod name: objects, and still equal endpoint for endpoint
+        EndpointSliceInfo objects = slice(endpoint("10.244.1.5", "web-0"), plain.get(1), plain.get(2));
+        assertThat(objects.endpoints().subList(1, 3)).isEqualTo(plain.subList(1, 3));
+        assertThat(objects).isNotEqualTo(columns);
+        assertThat(slice(plain.toArray(EndpointInfo[]::new))).isEqualTo(columns).hasSameHashCodeAs(columns);
     }
 }
