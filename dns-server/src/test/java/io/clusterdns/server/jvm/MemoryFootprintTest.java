@@ -68,6 +68,16 @@ class MemoryFootprintTest {
     }
 
     @Test
+    void aCompactionWaitsWhileASourceIsBusyAndNoLongerThanItsBound() {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        // busy for the first three looks (a snapshot being written), then quiet
+        assertThat(MemoryFootprint.awaitQuiet(List.of(() -> false, () -> polls.incrementAndGet() <= 3), 600_000)).isTrue();
+        assertThat(polls.get()).as("looked until quiet, then started").isEqualTo(4);
+        // a source that never gets quiet: the bound ends the wait (and the compaction then runs)
+        assertThat(MemoryFootprint.awaitQuiet(List.of(() -> true), 3 * MemoryFootprint.BUSY_POLL_MILLIS)).isTrue();
+    }
+
+    @Test
     void trimsItselfOnlyWhenTheJvmDoesNot() {
         // the surefire JVM runs without -XX:TrimNativeHeapInterval (the image sets it)
         assertThat(vm.getVMOption("TrimNativeHeapInterval").getValue()).isEqualTo("0");

@@ -2,11 +2,13 @@ package io.clusterdns.server.plugin.kubernetes;
 
 import io.clusterdns.k8s.ClusterSource;
 import io.clusterdns.k8s.SourceHealth;
+import io.clusterdns.k8s.persist.PersistedClusterSource;
 import io.clusterdns.resolver.ClusterSetConfig;
 import io.clusterdns.resolver.ClusterSetResolver;
 import io.clusterdns.resolver.Resolver;
 import io.clusterdns.resolver.ResolverConfig;
 import io.clusterdns.resolver.SnapshotIndex;
+import io.clusterdns.server.jvm.MemoryFootprint;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -41,7 +44,9 @@ public final class KubernetesBackend implements AutoCloseable {
         this.config = config;
         this.source = source;
         this.registry = registry;
-        this.applier = new SnapshotApplier(registry);
+        // the compaction after a complete snapshot waits for the persisted snapshot's write, whose garbage it would keep
+        BooleanSupplier writing = source instanceof PersistedClusterSource persisted ? persisted.writer()::writing : () -> false;
+        this.applier = new SnapshotApplier(registry, () -> MemoryFootprint.afterFullSnapshot(writing));
         SourceMetrics.bindTimers(source, registry);
     }
 

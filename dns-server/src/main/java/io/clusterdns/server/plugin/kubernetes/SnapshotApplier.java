@@ -49,12 +49,8 @@ final class SnapshotApplier implements Consumer<ClusterSnapshot> {
     private volatile ClusterSnapshot current = ClusterSnapshot.EMPTY;
     private volatile boolean announced;
 
-    /** {@link MemoryFootprint#afterFullSnapshot()}; a test's counter. */
+    /** {@link MemoryFootprint#afterFullSnapshot}; a test's counter. */
     private final Runnable afterFullIndex;
-
-    SnapshotApplier(MeterRegistry registry) {
-        this(registry, MemoryFootprint::afterFullSnapshot);
-    }
 
     SnapshotApplier(MeterRegistry registry, Runnable afterFullIndex) {
         this.afterFullIndex = afterFullIndex;

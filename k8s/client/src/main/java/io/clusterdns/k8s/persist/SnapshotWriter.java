@@ -89,6 +89,9 @@ public final class SnapshotWriter implements AutoCloseable {
     // guarded by lock
     private ClusterSnapshot pending;
     private boolean scheduled;
+    /** When the scheduled write is due (see {@link #writing}). */
+    private Instant due;
+    private boolean inProgress;
     private Instant lastAttempt;
     private long writes;
     private final Map<WriteFailure, Long> failures = new EnumMap<>(WriteFailure.class);
@@ -123,7 +126,9 @@ public final class SnapshotWriter implements AutoCloseable {
                 return;
             }
             scheduled = true;
-            delay = delay(clock.instant());
+            Instant now = clock.instant();
+            delay = delay(now);
+            due = now.plus(delay);
         }
         scheduler.schedule(this::writePending, delay);
     }
@@ -148,6 +153,7 @@ public final class SnapshotWriter implements AutoCloseable {
             if (snapshot == null || closed) {
                 return;
             }
+            inProgress = true;
         }
         try {
             int bytes = store.write(snapshot, now);
@@ -172,6 +178,21 @@ public final class SnapshotWriter implements AutoCloseable {
                 LOG.warn("Cannot write snapshot file {} ({}): {}; serving goes on, the file stays at its last version and is retried with"
                         + " the next change", store.file(), kind.label(), e.toString());
             }
+        } finally {
+            synchronized (lock) {
+                inProgress = false;
+            }
+        }
+    }
+
+    /**
+     * True while a write runs or one is due: encoding a snapshot makes garbage of the order of the
+     * snapshot itself (its tables and bytes), which a collection meant to leave only the live data
+     * (the server's compaction after a sync) should come after.
+     */
+    public boolean writing() {
+        synchronized (lock) {
+            return !closed && (inProgress || scheduled && !due.isAfter(clock.instant()));
         }
     }
 

@@ -64,6 +64,26 @@ class SnapshotWriterTest {
     }
 
     @Test
+    void isWritingWhileAWriteIsDueOrRunsAndNotWhileOneWaitsForItsSlot() {
+        SnapshotWriter writer = new SnapshotWriter(new SnapshotStore(dir.resolve("w.snapshot")), INTERVAL, clock, scheduler);
+        assertThat(writer.writing()).as("nothing to write").isFalse();
+        writer.changed(new GeneratedSnapshots(1).snapshot(3));
+        assertThat(writer.writing()).as("due at once").isTrue();
+        scheduler.runAll();
+        assertThat(writer.writing()).as("written").isFalse();
+        clock.advance(Duration.ofSeconds(3));
+        writer.changed(new GeneratedSnapshots(2).snapshot(3));
+        assertThat(writer.writing()).as("waits 7 s for its slot").isFalse();
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(writer.writing()).as("due").isTrue();
+        scheduler.runAll();
+        assertThat(writer.writing()).isFalse();
+        writer.changed(new GeneratedSnapshots(3).snapshot(3));
+        writer.close();
+        assertThat(writer.writing()).as("closed: the pending write is dropped").isFalse();
+    }
+
+    @Test
     void aClockSteppingBackNeverDelaysAWriteBeyondTheInterval() {
         SnapshotWriter writer = new SnapshotWriter(new SnapshotStore(dir.resolve("b.snapshot")), INTERVAL, clock, scheduler);
         writer.changed(new GeneratedSnapshots(1).snapshot(1));
