@@ -108,26 +108,25 @@ public final class SnapshotCodec {
         records.list(List.copyOf(snapshot.nodes().values()), records::node);
         records.list(List.copyOf(snapshot.serviceCidrs().values()), records::serviceCidr);
 
-        SnapshotEncoder body = new SnapshotEncoder();
-        body.varint(records.strings.size());
-        for (String s : records.strings.keySet()) {
+        // the tables, then the records: the body, checksummed and copied into the file's bytes
+        // part by part rather than through one more copy of the records
+        SnapshotEncoder tables = new SnapshotEncoder();
+        List<String> strings = records.strings();
+        tables.varint(strings.size());
+        for (String s : strings) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            body.varint(utf8.length);
-            body.bytes(utf8, utf8.length);
+            tables.varint(utf8.length);
+            tables.bytes(utf8, utf8.length);
         }
-        body.varint(records.addresses.size());
-        for (InetAddress a : records.addresses.keySet()) {
-            byte[] raw = a.getAddress();
-            body.u8(raw.length);
-            body.bytes(raw, raw.length);
-        }
-        body.bytes(records.buf, records.size);
-
+        records.addressTable(tables);
+        int bodySize = tables.size + records.size;
         CRC32C crc = new CRC32C();
-        crc.update(body.buf, 0, body.size);
-        ByteBuffer out = ByteBuffer.allocate(HEADER_LENGTH + body.size);
-        out.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) 0).putInt(body.size).putInt((int) crc.getValue());
-        out.put(body.buf, 0, body.size);
+        crc.update(tables.buf, 0, tables.size);
+        crc.update(records.buf, 0, records.size);
+        ByteBuffer out = ByteBuffer.allocate(HEADER_LENGTH + bodySize);
+        out.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) 0).putInt(bodySize).putInt((int) crc.getValue());
+        out.put(tables.buf, 0, tables.size);
+        out.put(records.buf, 0, records.size);
         return out.array();
     }
 
