@@ -51,7 +51,8 @@ final class AnswerCache {
     static final class Generation {
         final long start;
         final AnswerTable answers;
-        final ConcurrentHashMap<Dependency, Long> changedAt = new ConcurrentHashMap<>();
+        /** By {@link EncodedAnswer#part}: a part's key, not its {@link Dependency} (see there). */
+        final ConcurrentHashMap<Object, Long> changedAt = new ConcurrentHashMap<>();
 
         Generation(long start, long budget) {
             this.start = start;
@@ -122,7 +123,7 @@ final class AnswerCache {
             if (parts <= maxParts) {
                 for (IndexChange c : changes) {
                     for (Dependency d : c.changed()) {
-                        g.changedAt.put(d, c.id());
+                        g.changedAt.put(EncodedAnswer.part(d), c.id());
                     }
                 }
                 IndexChange last = changes.get(changes.size() - 1);
@@ -144,7 +145,7 @@ final class AnswerCache {
         if (known == s.index) {
             return true;
         }
-        ConcurrentHashMap<Dependency, Long> changedAt = s.generation.changedAt;
+        ConcurrentHashMap<Object, Long> changedAt = s.generation.changedAt;
         for (int i = 0, n = answer.partCount(); i < n; i++) {
             Long at = changedAt.get(answer.part(i));
             if (at != null && at > known) {

@@ -47,7 +47,7 @@ final class EncodedAnswer {
     private final int[] serials;
     /** At most 4095 (an extended rcode's 12 bits). */
     private final short rcode;
-    /** The parts it was read from: null (none), the one {@link Dependency}, or an array of them. */
+    /** The parts it was read from, each as its {@link #part(Dependency)}: null (none), the one, or an {@code Object[]} of them. */
     private final Object parts;
     /** The latest index this answer is known right at (made at it, or checked against the changes since). */
     private volatile long knownAt;
@@ -81,7 +81,25 @@ final class EncodedAnswer {
         this.serials = whole == null ? NO_SERIALS : SoaSerials.offsets(whole);
         this.rcode = (short) rcode;
         this.knownAt = made;
-        this.parts = dependencies.length == 0 ? null : dependencies.length == 1 ? dependencies[0] : dependencies;
+        this.parts = dependencies.length == 0 ? null : dependencies.length == 1 ? part(dependencies[0]) : parts(dependencies);
+    }
+
+    /**
+     * A part as the answer keeps it: the {@link Dependency}'s key (a ServiceKey, a namespace's
+     * String, an InetAddress), whose type tells the kind, or {@link Dependency#PODS} for the pods.
+     * Not the Dependency itself, which would be an object of 24 bytes per answer (the key is the
+     * service's own: see ZoneLookup), 1.2 MB with 50,000 names asked.
+     */
+    static Object part(Dependency d) {
+        return d.key() == null ? Dependency.PODS : d.key();
+    }
+
+    private static Object[] parts(Dependency[] dependencies) {
+        Object[] out = new Object[dependencies.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = part(dependencies[i]);
+        }
+        return out;
     }
 
     /** Where the question starts in {@link #key}: the response's question, or a copy of the packed key. */
@@ -139,14 +157,14 @@ final class EncodedAnswer {
         asked = false;
     }
 
-    /** How many parts it was read from ({@link #part}). */
+    /** How many parts it was read from ({@link #part(int)}). */
     int partCount() {
-        return parts == null ? 0 : parts instanceof Dependency ? 1 : ((Dependency[]) parts).length;
+        return parts == null ? 0 : parts instanceof Object[] all ? all.length : 1;
     }
 
-    /** The {@code i}th part it was read from. */
-    Dependency part(int i) {
-        return parts instanceof Dependency d ? d : ((Dependency[]) parts)[i];
+    /** The {@code i}th part it was read from, as {@link #part(Dependency)}. */
+    Object part(int i) {
+        return parts instanceof Object[] all ? all[i] : parts;
     }
 
     long knownAt() {

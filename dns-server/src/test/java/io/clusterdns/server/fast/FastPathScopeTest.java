@@ -122,6 +122,31 @@ class FastPathScopeTest {
                 .isNotEqualTo(hex(nxBefore));
     }
 
+    /** With {@code pods verified} a pod name's answer reads the pods: a snapshot whose pods changed drops it. */
+    @Test
+    void dropsPodAnswersWhenThePodsChange() throws Exception {
+        io.clusterdns.k8s.model.ClusterSnapshot first = CLUSTER.snapshot(1);
+        java.util.function.Function<List<io.clusterdns.k8s.model.PodInfo>, io.clusterdns.k8s.model.ClusterSnapshot> withPods =
+                pods -> new io.clusterdns.k8s.model.ClusterSnapshot(2, first.createdAt(), first.services().values(),
+                        first.slicesByService().values().stream().flatMap(List::stream).toList(), pods, first.namespaces().values());
+        Resolver resolver = new Resolver(new io.clusterdns.resolver.ResolverConfig(GeneratedCluster.config().zones(), 5,
+                io.clusterdns.resolver.PodMode.VERIFIED, java.util.Set.of(), false, false));
+        resolver.update(withPods.apply(List.of()));
+        ServerPath chain = new ServerPath(resolver, false, kubernetesBehindPrometheus(resolver), AnswerCache.DEFAULT_BUDGET);
+        ServerPath fast = new ServerPath(resolver, true, kubernetesBehindPrometheus(resolver), AnswerCache.DEFAULT_BUDGET);
+        byte[] q = query(1, "10-244-9-9.ns-0.pod.cluster.local.", Type.A, VARIANTS.get(0));
+
+        byte[] none = fast.handle(q, Transport.UDP, CLIENT);
+        assertThat(fast.answeredFast).isTrue();
+        resolver.update(withPods.apply(List.of(new io.clusterdns.k8s.model.PodInfo("ns-0", "web-0",
+                List.of(java.net.InetAddress.getByName("10.244.9.9")), null, null, "node-1", null, "Running", true, false, List.of()))));
+        byte[] one = fast.handle(q, Transport.UDP, CLIENT);
+
+        assertThat(Wire.parse(none).getRcode()).isEqualTo(org.xbill.DNS.Rcode.NXDOMAIN);
+        assertThat(Wire.texts(Wire.parse(one), Section.ANSWER)).containsExactly("10-244-9-9.ns-0.pod.cluster.local. 5 A 10.244.9.9");
+        assertThat(hex(one)).isEqualTo(hex(chain.handle(q, Transport.UDP, CLIENT)));
+    }
+
     /**
      * A snapshot that moves ns-0/svc-0 and adds ns-1/new drops their answers (the NXDOMAIN of the
      * name that now exists, the PTR names of the addresses moved) and keeps the others: ns-1/svc-1,
