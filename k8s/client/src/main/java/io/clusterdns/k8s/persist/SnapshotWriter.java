@@ -89,8 +89,6 @@ public final class SnapshotWriter implements AutoCloseable {
     // guarded by lock
     private ClusterSnapshot pending;
     private boolean scheduled;
-    /** When the scheduled write is due (see {@link #writing}). */
-    private Instant due;
     private boolean inProgress;
     private Instant lastAttempt;
     private long writes;
@@ -126,9 +124,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 return;
             }
             scheduled = true;
-            Instant now = clock.instant();
-            delay = delay(now);
-            due = now.plus(delay);
+            delay = delay(clock.instant());
         }
         scheduler.schedule(this::writePending, delay);
     }
@@ -186,13 +182,14 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     /**
-     * True while a write runs or one is due: encoding a snapshot makes garbage of the order of the
-     * snapshot itself (its tables and bytes), which a collection meant to leave only the live data
-     * (the server's compaction after a sync) should come after.
+     * True while a write runs or one is scheduled (within the interval): encoding a snapshot makes
+     * garbage of the order of the snapshot itself (its tables and bytes), which a collection meant
+     * to leave only the live data (the server's compaction after a sync) should come after. A
+     * source that changes without pause keeps this true; its caller bounds the wait.
      */
     public boolean writing() {
         synchronized (lock) {
-            return !closed && (inProgress || scheduled && !due.isAfter(clock.instant()));
+            return !closed && (inProgress || scheduled);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * per slice because a named targetPort can resolve to different numbers on different pods.
  * {@code triggerTime} is the {@code endpoints.kubernetes.io/last-change-trigger-time} annotation,
  * null when absent; kept as nanoseconds since the epoch (an {@link Instant} cost 24 bytes a
- * slice), so a time outside the years 1678 to 2262, which no controller writes, is kept as none:
+ * slice), so a time outside 1677-09-21 to 2262-04-11, which no controller writes, is kept as none:
  * only the programming latency metrics read it.
  *
  * <p>A value class with a record's constructor, accessors, equality and text rather than a record,
@@ -69,8 +69,7 @@ public final class EndpointSliceInfo {
             return NO_TRIGGER;
         }
         try {
-            long n = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-            return n == NO_TRIGGER ? NO_TRIGGER + 1 : n;
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
         } catch (ArithmeticException outOfRange) {
             return NO_TRIGGER;
         }
