@@ -2,6 +2,7 @@ package io.clusterdns.k8s.persist;
 
 import io.clusterdns.k8s.model.EndpointSliceInfo;
 import io.clusterdns.k8s.model.ImportedSliceInfo;
+import io.clusterdns.k8s.model.IpAddresses;
 import io.clusterdns.k8s.model.NamespaceInfo;
 import io.clusterdns.k8s.model.NodeInfo;
 import io.clusterdns.k8s.model.ServiceCidrInfo;
@@ -10,13 +11,13 @@ import io.clusterdns.k8s.model.ServiceImportInfo;
 import io.clusterdns.k8s.model.ServiceInfo;
 import io.clusterdns.k8s.model.ServiceKey;
 import io.clusterdns.k8s.model.ServicePort;
-import io.clusterdns.k8s.model.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A growing byte array with the interning tables of the strings and addresses written through it.
@@ -28,17 +29,17 @@ import java.util.Map;
  * 5 bytes for IPv4, and the strings as the snapshot's own instances.
  */
 final class SnapshotEncoder {
-    /** The strings in the order first written; {@link #stringSlots} holds index + 1 by hash, 0 empty. */
+    /** The strings in the order first written, found by {@link #stringSlots}. */
     private String[] strings = new String[64];
     private int stringCount;
-    private int[] stringSlots = new int[128];
+    private final IndexSlots stringSlots = new IndexSlots();
     /** The address table's bytes: per address its length (4 or 16), then the address, in the order first written. */
     private byte[] addressTable = new byte[256];
     private int addressTableSize;
-    /** Where each address starts in {@link #addressTable}, by index; {@link #addressSlots} as {@link #stringSlots}. */
+    /** Where each address starts in {@link #addressTable}, by index; found by {@link #addressSlots}. */
     private int[] addressAt = new int[64];
     private int addressCount;
-    private int[] addressSlots = new int[128];
+    private final IndexSlots addressSlots = new IndexSlots();
     byte[] buf = new byte[4096];
     int size;
 
@@ -109,36 +110,62 @@ final class SnapshotEncoder {
         out.bytes(addressTable, addressTableSize);
     }
 
-    /** The first slot to probe in a table of {@code mask + 1} slots: the top bits of the hash times the golden ratio. */
-    private static int slot(int hash, int mask) {
-        return (int) (((hash * 0x9E3779B9) & 0xFFFFFFFFL) * (mask + 1L) >>> 32);
+    /**
+     * Indexes (0, 1, 2, ... in the order added) by hash, in an open-addressing array (index + 1;
+     * 0 empty) that grows at half full: what an index stands for is its owner's, which compares
+     * the candidates {@link #at} yields along a probe.
+     */
+    private static final class IndexSlots {
+        private int[] slots = new int[128];
+
+        /** The first slot to probe for {@code hash}: the top bits of the hash times the golden ratio. */
+        int first(int hash) {
+            return (int) (((hash * 0x9E3779B9) & 0xFFFFFFFFL) * slots.length >>> 32);
+        }
+
+        int next(int slot) {
+            return (slot + 1) & (slots.length - 1);
+        }
+
+        /** The index in {@code slot}, -1 when it is empty (the probe ends there). */
+        int at(int slot) {
+            return slots[slot] - 1;
+        }
+
+        /** Adds {@code index}, the newest, of {@code hash}; on growth every index is placed again by {@code hashOf}. */
+        void add(int index, int hash, IntUnaryOperator hashOf) {
+            if ((index + 1) * 2 > slots.length) {
+                slots = new int[slots.length * 2];
+                for (int k = 0; k <= index; k++) {
+                    place(hashOf.applyAsInt(k), k);
+                }
+            } else {
+                place(hash, index);
+            }
+        }
+
+        private void place(int hash, int index) {
+            int i = first(hash);
+            while (slots[i] != 0) {
+                i = next(i);
+            }
+            slots[i] = index + 1;
+        }
     }
 
     private int stringIndex(String s) {
-        int mask = stringSlots.length - 1;
-        for (int i = slot(s.hashCode(), mask); ; i = (i + 1) & mask) {
-            int at = stringSlots[i];
-            if (at == 0) {
-                break;
-            }
-            if (strings[at - 1].equals(s)) {
-                return at - 1;
+        int hash = s.hashCode();
+        for (int i = stringSlots.first(hash); stringSlots.at(i) >= 0; i = stringSlots.next(i)) {
+            if (strings[stringSlots.at(i)].equals(s)) {
+                return stringSlots.at(i);
             }
         }
         if (stringCount == strings.length) {
             strings = Arrays.copyOf(strings, stringCount * 2);
         }
         strings[stringCount] = s;
-        stringCount++;
-        if (stringCount * 2 > stringSlots.length) {
-            stringSlots = new int[stringSlots.length * 2];
-            for (int k = 0; k < stringCount; k++) {
-                placeSlot(stringSlots, slot(strings[k].hashCode(), stringSlots.length - 1), k);
-            }
-        } else {
-            placeSlot(stringSlots, slot(s.hashCode(), mask), stringCount - 1);
-        }
-        return stringCount - 1;
+        stringSlots.add(stringCount, hash, k -> strings[k].hashCode());
+        return stringCount++;
     }
 
     /**
@@ -157,15 +184,10 @@ final class SnapshotEncoder {
 
     private int addressIndex(byte[] raw, int length) {
         int hash = hashOf(raw, 0, length);
-        int mask = addressSlots.length - 1;
-        for (int i = slot(hash, mask); ; i = (i + 1) & mask) {
-            int at = addressSlots[i];
-            if (at == 0) {
-                break;
-            }
-            int start = addressAt[at - 1];
+        for (int i = addressSlots.first(hash); addressSlots.at(i) >= 0; i = addressSlots.next(i)) {
+            int start = addressAt[addressSlots.at(i)];
             if (addressTable[start] == length && Arrays.equals(addressTable, start + 1, start + 1 + length, raw, 0, length)) {
-                return at - 1;
+                return addressSlots.at(i);
             }
         }
         if (addressCount == addressAt.length) {
@@ -178,26 +200,8 @@ final class SnapshotEncoder {
         addressTable[addressTableSize] = (byte) length;
         System.arraycopy(raw, 0, addressTable, addressTableSize + 1, length);
         addressTableSize += 1 + length;
-        addressCount++;
-        if (addressCount * 2 > addressSlots.length) {
-            addressSlots = new int[addressSlots.length * 2];
-            for (int k = 0; k < addressCount; k++) {
-                int start = addressAt[k];
-                placeSlot(addressSlots, slot(hashOf(addressTable, start + 1, addressTable[start]), addressSlots.length - 1), k);
-            }
-        } else {
-            placeSlot(addressSlots, slot(hash, mask), addressCount - 1);
-        }
-        return addressCount - 1;
-    }
-
-    /** Puts {@code index} into the first empty slot from {@code i}. */
-    private static void placeSlot(int[] slots, int i, int index) {
-        int mask = slots.length - 1;
-        while (slots[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = index + 1;
+        addressSlots.add(addressCount, hash, k -> hashOf(addressTable, addressAt[k] + 1, addressTable[addressAt[k]]));
+        return addressCount++;
     }
 
     void enumName(Enum<?> e) {
